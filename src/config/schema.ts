@@ -1,0 +1,68 @@
+/** dbsafe's configuration, after validation and defaults. */
+export interface DbsafeConfig {
+  /** Variable (e.g. "DATABASE_URL", "PG_DATABASE_URL") whose database guarded commands use and back up. */
+  target?: string;
+  /** Backup directory, relative to the project root. */
+  backupDir: string;
+  /** Backups kept per database by rotation. */
+  retention: number;
+  /** Hosts treated as local besides loopback, sockets and compose services. */
+  allowedHosts: string[];
+  /** Extra production words matched against database names and hosts (case-insensitive words, or /regex/). */
+  productionPatterns: string[];
+}
+
+export const DEFAULT_CONFIG: DbsafeConfig = {
+  backupDir: 'backups',
+  retention: 10,
+  allowedHosts: [],
+  productionPatterns: [],
+};
+
+type Validator = (value: unknown) => string | null;
+
+const isString: Validator = (value) => (typeof value === 'string' && value.trim() !== '' ? null : 'must be a non-empty string');
+const isStringList: Validator = (value) =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '') ? null : 'must be a list of non-empty strings';
+const isPositiveInteger: Validator = (value) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 ? null : 'must be a whole number of 1 or more';
+const isPatternList: Validator = (value) => {
+  const listError = isStringList(value);
+  if (listError) return listError;
+  for (const pattern of value as string[]) {
+    if (pattern.startsWith('/') && pattern.endsWith('/') && pattern.length > 2) {
+      try {
+        new RegExp(pattern.slice(1, -1), 'i');
+      } catch {
+        return `has an invalid regular expression ${pattern}`;
+      }
+    }
+  }
+  return null;
+};
+
+/** Every key the configuration accepts, with its check. A new setting is a new row. */
+export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string }> = {
+  target: { validate: isString, describe: 'variable naming the database guarded commands use' },
+  backupDir: { validate: isString, describe: 'backup directory, relative to the project' },
+  retention: { validate: isPositiveInteger, describe: 'backups kept per database' },
+  allowedHosts: { validate: isStringList, describe: 'hosts treated as local' },
+  productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
+};
+
+/** Validate raw configuration; returns the problems, one sentence each. Pure. */
+export function validateConfig(raw: unknown): string[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return ['the configuration must be a JSON object'];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === '$schema') continue;
+    const rule = CONFIG_KEYS[key];
+    if (!rule) {
+      problems.push(`unknown key "${key}" (known keys: ${Object.keys(CONFIG_KEYS).join(', ')})`);
+      continue;
+    }
+    const problem = rule.validate(value);
+    if (problem) problems.push(`"${key}" ${problem}`);
+  }
+  return problems;
+}

@@ -1,0 +1,70 @@
+import { ENGINE_LABELS, type Target, type ValueOrigin } from './types.js';
+import { DEFAULT_PORTS } from './url.js';
+
+export const MASK = '********';
+
+/** Where the database lives, in words: a host:port, a socket, or a file. */
+export function describeLocation(target: Target): string {
+  if (target.engine === 'sqlite') return target.database;
+  if (target.socket && !target.host) return `socket ${target.socket}`;
+  const port = target.port ?? DEFAULT_PORTS[target.engine];
+  const hosts = target.hosts.length > 1 ? target.hosts.join(',') : (target.host ?? 'localhost');
+  return port ? `${hosts}:${port}` : hosts;
+}
+
+/** One line naming the database: "PostgreSQL app_dev on 127.0.0.1:5432 (DATABASE_URL)". */
+export function describeTarget(target: Target): string {
+  const where = target.engine === 'sqlite' ? `file ${target.database}` : `${target.database} on ${describeLocation(target)}`;
+  return `${ENGINE_LABELS[target.engine]} ${where} (${describeOrigin(target.origin)})`;
+}
+
+export function describeOrigin(origin: ValueOrigin): string {
+  switch (origin.kind) {
+    case 'dotenv':
+      return `${origin.name} in ${origin.file}`;
+    case 'config':
+      return origin.file ? `${origin.name} in ${origin.file}` : origin.name;
+    default:
+      return origin.name;
+  }
+}
+
+/** The JSON shape of a target for `--json` output and logs: the password never appears. */
+export interface RedactedTarget {
+  engine: Target['engine'];
+  host: string | null;
+  hosts: string[];
+  socket: string | null;
+  port: number | null;
+  database: string;
+  user: string | null;
+  password: 'set' | 'unset';
+  tls: Target['tls'];
+  srv: boolean;
+  origin: ValueOrigin;
+  fields: Target['fields'];
+}
+
+export function redactTarget(target: Target): RedactedTarget {
+  return {
+    engine: target.engine,
+    host: target.host ?? null,
+    hosts: target.hosts,
+    socket: target.socket ?? null,
+    port: target.port ?? DEFAULT_PORTS[target.engine] ?? null,
+    database: target.database,
+    user: target.user ?? null,
+    password: target.password !== undefined && target.password !== '' ? 'set' : 'unset',
+    tls: target.tls,
+    srv: target.srv,
+    origin: target.origin,
+    fields: target.fields,
+  };
+}
+
+/** Mask the password of any URL-looking text (for audit lines and error messages). */
+export function redactSecretsInText(text: string): string {
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^\s'"]*@/gi, `$1${MASK}@`)
+    .replace(/\b([A-Z0-9_]*(PASSWORD|PASSWD|PWD|SECRET|TOKEN)[A-Z0-9_]*=)("[^"]*"|'[^']*'|\S+)/gi, `$1${MASK}`);
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'dotenv';
+import type { DotenvFile } from './resolve.js';
+import type { TargetProblem } from './types.js';
+
+const APP_ENVIRONMENT_VARIABLES = ['APP_ENV', 'NODE_ENV', 'RAILS_ENV', 'RACK_ENV'] as const;
+
+/**
+ * The .env files read, lowest precedence first: `.env`, `.env.local`, then the
+ * files of the current app environment (`.env.development`, `.env.development.local`).
+ * Files for other environments (`.env.production`) are deliberately not read:
+ * they describe databases the command is not about to use.
+ */
+export function envFileNames(env: Record<string, string | undefined>): string[] {
+  const environment = APP_ENVIRONMENT_VARIABLES.map((name) => env[name]).find((value) => value && /^[\w-]+$/.test(value));
+  const names = ['.env', '.env.local'];
+  if (environment) names.push(`.env.${environment}`, `.env.${environment}.local`);
+  return names;
+}
+
+export function readEnvFiles(projectRoot: string, env: Record<string, string | undefined>): { files: DotenvFile[]; problems: TargetProblem[] } {
+  const files: DotenvFile[] = [];
+  const problems: TargetProblem[] = [];
+  for (const name of envFileNames(env)) {
+    const file = path.join(projectRoot, name);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      problems.push({
+        origin: { kind: 'dotenv', name, file },
+        code: 'unreadable-env-file',
+        message: `${file} exists but cannot be read (${code ?? String(error)}), so dbsafe cannot tell which database it names. Fix its permissions (chmod u+r ${name}) or remove it.`,
+      });
+      continue;
+    }
+    files.push({ file, values: parse(text) });
+  }
+  return { files, problems };
+}

@@ -1,0 +1,254 @@
+import path from 'node:path';
+import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_VARIABLE_SUFFIX, URL_VARIABLES, type FieldFamily } from './sources.js';
+import type { ResolvedTargets, Target, TargetProblem, ValueOrigin } from './types.js';
+import { DEFAULT_PORTS, parseDatabaseUrl, UrlProblem } from './url.js';
+
+export interface DotenvFile {
+  file: string;
+  values: Record<string, string>;
+}
+
+export interface ResolveInput {
+  /** `--url` from the command line. */
+  flagUrl?: string;
+  /** The shell environment. */
+  env: Record<string, string | undefined>;
+  /** The project's .env files, lowest precedence first; the shell environment overrides them. */
+  dotenv: DotenvFile[];
+  /** Project root: relative SQLite paths are resolved against it. */
+  cwd: string;
+  /** A variable name from the config's `target` key: that database is the primary one. */
+  preferredVariable?: string;
+  /** libpq's default database and user name: the operating-system user. */
+  osUser?: string;
+}
+
+interface Variable {
+  value: string;
+  origin: ValueOrigin;
+}
+
+function mergeVariables(input: ResolveInput): Map<string, Variable> {
+  const variables = new Map<string, Variable>();
+  for (const { file, values } of input.dotenv) {
+    for (const [name, value] of Object.entries(values)) variables.set(name, { value, origin: { kind: 'dotenv', name, file } });
+  }
+  for (const [name, value] of Object.entries(input.env)) {
+    if (value !== undefined) variables.set(name, { value, origin: { kind: 'env', name } });
+  }
+  return variables;
+}
+
+function firstSet(variables: Map<string, Variable>, names: readonly string[]): Variable | undefined {
+  for (const name of names) {
+    const variable = variables.get(name);
+    if (variable && variable.value !== '') return variable;
+  }
+  return undefined;
+}
+
+function describeOrigin(origin: ValueOrigin): string {
+  if (origin.kind === 'dotenv') return `${origin.name} in ${origin.file}`;
+  if (origin.kind === 'flag') return origin.name;
+  return origin.name;
+}
+
+function urlProblem(origin: ValueOrigin, problem: UrlProblem): TargetProblem {
+  const fix =
+    problem.code === 'unknown-scheme'
+      ? 'Use one of the schemes listed, or point dbsafe at the database with --url.'
+      : 'Correct the URL (percent-encode special characters in the password, e.g. "@" as %40), or pass --url.';
+  return {
+    origin,
+    code: problem.code,
+    message: `The database URL in ${describeOrigin(origin)} cannot be read: ${problem.message}. ${fix}`,
+  };
+}
+
+function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input: ResolveInput): Target | TargetProblem | null {
+  const present = firstSet(variables, family.presentWhen);
+  if (!present) return null;
+
+  let engine = family.engine;
+  let engineOrigin: ValueOrigin = present.origin;
+  if (family.engineVariable) {
+    const engineVar = variables.get(family.engineVariable.name);
+    if (!engineVar || engineVar.value === '') {
+      return {
+        origin: present.origin,
+        code: 'incomplete',
+        message: `${describeOrigin(present.origin)} names a database but ${family.engineVariable.name} is not set, so dbsafe cannot tell which engine it is. Set ${family.engineVariable.name} (${Object.keys(family.engineVariable.values).join(', ')}) or use DATABASE_URL.`,
+      };
+    }
+    const mapped = family.engineVariable.values[engineVar.value.toLowerCase()];
+    if (!mapped || mapped === 'unsupported') {
+      return {
+        origin: engineVar.origin,
+        code: 'unknown-scheme',
+        message: `${describeOrigin(engineVar.origin)} is "${engineVar.value}", an engine dbsafe does not support. Supported: ${Object.entries(family.engineVariable.values).filter(([, e]) => e !== 'unsupported').map(([v]) => v).join(', ')}.`,
+      };
+    }
+    engine = mapped;
+    engineOrigin = engineVar.origin;
+  }
+  if (!engine) return null;
+
+  const field = (names: readonly string[]) => firstSet(variables, names);
+  const target: Target = {
+    engine,
+    hosts: [],
+    database: '',
+    tls: {},
+    srv: false,
+    params: {},
+    origin: present.origin,
+    fields: { engine: engineOrigin },
+  };
+
+  const database = field(family.database);
+  if (engine === 'sqlite') {
+    const file = database?.value ?? family.defaults.sqliteFile;
+    if (!file) return { origin: present.origin, code: 'incomplete', message: `The SQLite database file is not named. Set ${family.database.join(' or ')}.` };
+    target.database = path.resolve(input.cwd, file);
+    target.fields.database = database?.origin ?? { kind: 'default', name: `default file ${file}` };
+    return target;
+  }
+
+  const host = field(family.host);
+  const socket = field(family.socket);
+  if (host?.value.startsWith('/')) {
+    target.socket = host.value;
+    target.fields.socket = host.origin;
+  } else if (host) {
+    target.hosts = host.value.split(',').map((h) => h.trim()).filter(Boolean);
+    target.host = target.hosts[0];
+    target.fields.host = host.origin;
+  } else if (family.defaults.host) {
+    target.host = family.defaults.host;
+    target.hosts = [family.defaults.host];
+    target.fields.host = { kind: 'default', name: `default host ${family.defaults.host}` };
+  }
+  if (socket) {
+    target.socket = socket.value;
+    target.fields.socket = socket.origin;
+  }
+
+  const port = field(family.port);
+  if (port) {
+    const n = Number(port.value);
+    if (!/^\d{1,5}$/.test(port.value) || n < 1 || n > 65535) {
+      return { origin: port.origin, code: 'malformed-url', message: `${describeOrigin(port.origin)} is "${port.value}", not a port number between 1 and 65535. Correct it.` };
+    }
+    target.port = n;
+    target.fields.port = port.origin;
+  }
+
+  const user = field(family.user);
+  if (user) {
+    target.user = user.value;
+    target.fields.user = user.origin;
+  }
+  const password = family.password.map((name) => variables.get(name)).find((v) => v !== undefined);
+  if (password) {
+    target.password = password.value;
+    target.fields.password = password.origin;
+  }
+
+  if (database) {
+    target.database = database.value;
+    target.fields.database = database.origin;
+  } else if (engine === 'postgres') {
+    // libpq connects to the database named like the user when none is given.
+    const fallback = target.user ?? input.osUser;
+    if (fallback) {
+      target.database = fallback;
+      target.fields.database = { kind: 'default', name: 'libpq default: the user name' };
+    }
+  }
+  if (target.database === '') {
+    return { origin: present.origin, code: 'incomplete', message: `${describeOrigin(present.origin)} names a database server but no database. Set ${family.database.join(' or ')}.` };
+  }
+
+  const tlsFields: Array<[keyof Target['tls'], readonly string[]]> = [
+    ['mode', family.sslMode],
+    ['cert', family.sslCert],
+    ['key', family.sslKey],
+    ['rootCert', family.sslRootCert],
+  ];
+  for (const [key, names] of tlsFields) {
+    const value = field(names);
+    if (value) {
+      target.tls[key] = value.value;
+      target.fields.tls = value.origin;
+    }
+  }
+  return target;
+}
+
+function sameDatabase(a: Target, b: Target): boolean {
+  return (
+    a.engine === b.engine &&
+    a.database === b.database &&
+    (a.host ?? a.socket ?? '') === (b.host ?? b.socket ?? '') &&
+    (a.port ?? DEFAULT_PORTS[a.engine]) === (b.port ?? DEFAULT_PORTS[b.engine]) &&
+    (a.user ?? '') === (b.user ?? '')
+  );
+}
+
+/**
+ * Every database the project names, in the order of PRODUCT.md "Which database":
+ * --url, DATABASE_URL, the DB_* family, libpq's PG*, MySQL's MYSQL_*, MongoDB
+ * URIs, then any *DATABASE_URL / *DB_URL variable. Values from the shell
+ * environment override the same names in .env files. Pure.
+ */
+export function resolveTargets(input: ResolveInput): ResolvedTargets {
+  const variables = mergeVariables(input);
+  const candidates: Array<{ target: Target; variable: string }> = [];
+  const problems: TargetProblem[] = [];
+
+  const addUrl = (value: string, origin: ValueOrigin) => {
+    if (value.trim() === '') return;
+    try {
+      candidates.push({ target: parseDatabaseUrl(value, origin, input.cwd), variable: origin.name });
+    } catch (error) {
+      if (error instanceof UrlProblem) problems.push(urlProblem(origin, error));
+      else throw error;
+    }
+  };
+
+  if (input.flagUrl !== undefined) addUrl(input.flagUrl, { kind: 'flag', name: '--url' });
+
+  const seenUrlVariables = new Set<string>();
+  const readUrlVariable = (name: string) => {
+    seenUrlVariables.add(name);
+    const variable = variables.get(name);
+    if (variable) addUrl(variable.value, variable.origin);
+  };
+  URL_VARIABLES.forEach(readUrlVariable);
+
+  for (const family of FIELD_FAMILIES) {
+    const result = fromFamily(family, variables, input);
+    if (result === null) continue;
+    if ('code' in result) problems.push(result);
+    else candidates.push({ target: result, variable: family.id });
+  }
+
+  LATE_URL_VARIABLES.forEach(readUrlVariable);
+  [...variables.keys()]
+    .filter((name) => URL_VARIABLE_SUFFIX.test(name) && !seenUrlVariables.has(name))
+    .sort()
+    .forEach(readUrlVariable);
+
+  const all: Target[] = [];
+  let preferred: Target | undefined;
+  for (const { target, variable } of candidates) {
+    const duplicate = all.find((existing) => sameDatabase(existing, target));
+    if (input.preferredVariable && (variable === input.preferredVariable || target.origin.name === input.preferredVariable)) {
+      preferred = duplicate ?? target;
+    }
+    if (!duplicate) all.push(target);
+  }
+  const primary = preferred ?? all[0] ?? null;
+  const ordered = primary ? [primary, ...all.filter((t) => t !== primary)] : all;
+  return { primary, all: ordered, problems };
+}

@@ -1,0 +1,71 @@
+export type EngineName = 'postgres' | 'mysql' | 'sqlite' | 'mongodb';
+
+export const ENGINE_LABELS: Record<EngineName, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL/MariaDB',
+  sqlite: 'SQLite',
+  mongodb: 'MongoDB',
+};
+
+/** Where one value of a target came from, so `check` can show it. */
+export interface ValueOrigin {
+  kind: 'flag' | 'env' | 'dotenv' | 'config' | 'default';
+  /** The flag or variable name (`--url`, `DATABASE_URL`, `DB_HOST`), or a short description for defaults. */
+  name: string;
+  /** The file the value was read from, for `dotenv` and `config` values. */
+  file?: string;
+}
+
+export type TargetField = 'engine' | 'host' | 'port' | 'database' | 'user' | 'password' | 'socket' | 'tls';
+
+export interface TlsSettings {
+  /** sslmode / ssl-mode / tls as written by the user. */
+  mode?: string;
+  /** Client certificate and key: certificate-based authentication (a production indicator). */
+  cert?: string;
+  key?: string;
+  rootCert?: string;
+}
+
+/**
+ * One database a project names, fully parsed. Secrets stay in `password`;
+ * anything shown to a user goes through `redactTarget` / `describeTarget`.
+ */
+export interface Target {
+  engine: EngineName;
+  /** Host name or IP address of the server (first host when several are listed). */
+  host?: string;
+  /** Every host of a multi-host URL (MongoDB replica sets, libpq host lists). */
+  hosts: string[];
+  /** Unix socket directory (PostgreSQL) or socket file (MySQL). */
+  socket?: string;
+  port?: number;
+  /** Database name; for SQLite the absolute path of the database file. */
+  database: string;
+  user?: string;
+  password?: string;
+  tls: TlsSettings;
+  /** mongodb+srv: the host is a DNS seed list for a cluster. */
+  srv: boolean;
+  /** Query parameters not interpreted above, kept for the engine's client. */
+  params: Record<string, string>;
+  /** The variable, flag or file that named this database as a whole. */
+  origin: ValueOrigin;
+  /** Where each individual field came from. */
+  fields: Partial<Record<TargetField, ValueOrigin>>;
+}
+
+/** A variable that looked like a database setting but could not be understood. */
+export interface TargetProblem {
+  origin: ValueOrigin;
+  code: 'malformed-url' | 'unknown-scheme' | 'incomplete' | 'unreadable-env-file';
+  message: string;
+}
+
+export interface ResolvedTargets {
+  /** The database a guarded command uses: the first in resolution order, or the one the config names. */
+  primary: Target | null;
+  /** Every database the project names, primary first, duplicates removed. */
+  all: Target[];
+  problems: TargetProblem[];
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Tests share two real database servers and spawn real processes; two workers
+    // match the two cores this project is built and tested on.
+    maxWorkers: 2,
+  },
+});
