@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DbsafeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { redactSecretsInText } from '../target/describe.js';
+
+/** Debian/Ubuntu package that provides each client tool, for "install it with …" messages. */
+export const TOOL_PACKAGES: Record<string, string> = {
+  pg_dump: 'postgresql-client',
+  pg_restore: 'postgresql-client',
+  psql: 'postgresql-client',
+  mysqldump: 'mariadb-client (or mysql-client)',
+  'mariadb-dump': 'mariadb-client',
+  mysql: 'mariadb-client (or mysql-client)',
+  mariadb: 'mariadb-client',
+  sqlite3: 'sqlite3',
+  mongodump: 'mongodb-database-tools',
+  mongorestore: 'mongodb-database-tools',
+};
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The first of `names` found in `extraDirs` (searched first) or on PATH.
+ * Explicit search rather than relying on the shell, so that a cron job with a
+ * bare PATH gets the same answer and a clear error when nothing is found.
+ */
+export function findTool(names: readonly string[], extraDirs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): string | null {
+  const dirs = [...extraDirs, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin'];
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = path.join(dir, name);
+      if (isExecutable(candidate)) return candidate;
+    }
+  }
+  return null;
+}
+
+export function missingToolError(names: readonly string[], purpose: string): DbsafeError {
+  const pkg = TOOL_PACKAGES[names[0] ?? ''] ?? 'the engine client tools';
+  return new DbsafeError(
+    'tool-missing',
+    `${names.join(' or ')} was not found on PATH, and dbsafe needs it to ${purpose}. Install it (Debian/Ubuntu: apt-get install ${pkg}; macOS: brew install the engine's client) or add its directory to PATH.`,
+    ExitCode.failure,
+  );
+}
+
+export function requireTool(names: readonly string[], purpose: string, extraDirs: readonly string[] = []): string {
+  const found = findTool(names, extraDirs);
+  if (!found) throw missingToolError(names, purpose);
+  return found;
+}
+
+export interface ToolRun {
+  /** Absolute path of the program. */
+  program: string;
+  args: readonly string[];
+  /** Extra environment for the child: this is where passwords go (never in args). */
+  env?: Record<string, string | undefined>;
+  /** Text or a stream fed to the child's stdin. */
+  stdin?: string | Readable;
+  /** Where stdout goes: a Writable (the child's output is piped into it), or 'capture'. Default: capture. */
+  stdout?: Writable | 'capture';
+  /** Aborting kills the child with SIGTERM. */
+  signal?: AbortSignal;
+  cwd?: string;
+}
+
+export interface ToolResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  /** The last 64 KiB of stderr, secrets redacted. */
+  stderr: string;
+}
+
+const STDERR_LIMIT = 64 * 1024;
+
+/** Run a client tool to completion. Never throws for a non-zero exit: callers judge `code` and `stderr`. */
+export function runTool(run: ToolRun): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(run.program, [...run.args], {
+      cwd: run.cwd,
+      env: { ...process.env, ...run.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      signal: run.signal,
+      killSignal: 'SIGTERM',
+    });
+    let stdout = '';
+    let stderr = '';
+    let stdoutDone: Promise<void> = Promise.resolve();
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_LIMIT);
+    });
+    if (run.stdout && run.stdout !== 'capture') {
+      stdoutDone = pipeline(child.stdout, run.stdout);
+    } else {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+      });
+    }
+    let stdinDone: Promise<void> = Promise.resolve();
+    if (typeof run.stdin === 'string') child.stdin.end(run.stdin);
+    else if (run.stdin) stdinDone = pipeline(run.stdin, child.stdin).catch((error: NodeJS.ErrnoException) => {
+      // The child may exit before reading all its input (it failed): its exit code says why.
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+    });
+    else child.stdin.end();
+
+    let spawnError: Error | undefined;
+    child.on('error', (error) => {
+      spawnError = error;
+    });
+    child.on('close', (code, signal) => {
+      if (spawnError && (spawnError as NodeJS.ErrnoException).code === 'ENOENT') {
+        reject(missingToolError([path.basename(run.program)], 'run'));
+        return;
+      }
+      Promise.all([stdoutDone, stdinDone]).then(
+        () => resolve({ code, signal, stdout, stderr: redactSecretsInText(stderr) }),
+        reject,
+      );
+    });
+  });
+}
+
+/** Run a tool and write its stdout to `file` (created 0600). */
+export async function runToolToFile(run: Omit<ToolRun, 'stdout'>, file: string): Promise<ToolResult> {
+  return runTool({ ...run, stdout: createWriteStream(file, { mode: 0o600 }) });
+}
+
+/** The first line of `program --version`, or null when it cannot be run. */
+export async function toolVersion(program: string): Promise<string | null> {
+  try {
+    const result = await runTool({ program, args: ['--version'] });
+    if (result.code !== 0) return null;
+    return result.stdout.split('\n')[0]?.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A private 0600 file in a private 0700 directory, for credentials a client
+ * tool reads from a file (MySQL option files, mongodump --config). Remove it
+ * with the returned function, also on failure.
+ */
+export function writeSecretFile(name: string, contents: string): { file: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-secret-'));
+  const file = path.join(dir, name);
+  writeFileSync(file, contents, { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+
+/**
+ * Databases on the machine's shared servers. Every test database is named
+ * dbsafe_test_<random> and dropped by the test that made it; nothing else
+ * on these servers is touched.
+ */
+export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+export const MARIA = { host: '127.0.0.1', port: 3306, user: 'root' } as const;
+
+export function uniqueName(prefix = 'dbsafe_test_'): string {
+  return `${prefix}${randomBytes(5).toString('hex')}`;
+}
+
+export function psql(sql: string, database = 'postgres'): string {
+  return execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', database, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], {
+    encoding: 'utf8',
+  }).trim();
+}
+
+export function mariadb(sql: string, database?: string): string {
+  const args = ['-h', MARIA.host, '-P', String(MARIA.port), '-u', MARIA.user, '-N', '-B', '-e', sql];
+  if (database) args.push(database);
+  return execFileSync('mariadb', args, { encoding: 'utf8' }).trim();
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): void;
+}
+
+export function createPostgresDatabase(name = uniqueName()): TestDatabase {
+  if (!name.startsWith('dbsafe_test_')) throw new Error(`test databases must start with dbsafe_test_: ${name}`);
+  psql(`CREATE DATABASE "${name}"`);
+  return {
+    name,
+    url: `postgres://${PG.user}@${PG.host}:${PG.port}/${name}`,
+    drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+export function createMariaDatabase(name = uniqueName()): TestDatabase {
+  if (!name.startsWith('dbsafe_test_')) throw new Error(`test databases must start with dbsafe_test_: ${name}`);
+  mariadb(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  return {
+    name,
+    url: `mysql://${MARIA.user}@${MARIA.host}:${MARIA.port}/${name}`,
+    drop: () => mariadb(`DROP DATABASE IF EXISTS \`${name}\``),
+  };
+}
