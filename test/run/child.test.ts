@@ -79,12 +79,16 @@ describe('runCommand with real child processes', () => {
 
   it('keeps running a command that ignores SIGINT, and returns its own exit code', async () => {
     const marker = path.join(work.dir, 'finished-on-its-own');
-    const run = runner(['sh', '-c', `trap '' INT; echo ready; sleep 1; touch ${marker}; exit 5`]);
+    const release = path.join(work.dir, 'release');
+    const run = runner(['sh', '-c', `trap '' INT; echo ready; while [ ! -e ${release} ]; do sleep 0.05; done; touch ${marker}; exit 5`]);
     await run.waitFor('ready');
     run.child.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     run.child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    writeFileSync(release, '');
     const done = await run.finished;
+    expect(done.signal).toBeNull();
     expect(done.code).toBe(5);
     expect(existsSync(marker)).toBe(true);
   });

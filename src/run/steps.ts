@@ -1,0 +1,30 @@
+import type { ProjectContext } from '../config/context.js';
+import type { Target } from '../target/types.js';
+
+/** The production check's answer for a project, as `dbsafe check` gives it. */
+export interface SafetyVerdict {
+  refused: boolean;
+  /** Why it refused, one message per rule that fired, each with the fix; empty when safe. */
+  reasons: string[];
+  /** Short name of the (first) rule that refused, for the audit log. */
+  rule: string | null;
+}
+
+/** A verified backup that now exists on disk. */
+export interface BackupTaken {
+  id: string;
+  file: string;
+  sizeBytes: number;
+  durationMs: number;
+}
+
+/**
+ * What guarded execution needs from the rest of dbsafe: the production check
+ * (src/safety) and the backup store (src/store). The CLI passes the real
+ * modules (src/run/real-steps.ts); this is the one place they meet.
+ */
+export interface GuardSteps {
+  judge(context: ProjectContext): Promise<SafetyVerdict>;
+  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string }): Promise<BackupTaken>;
+  restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
+}
