@@ -90,16 +90,17 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   let overrideCode: string | null = null;
   if (refused) {
     const binding = consentBinding({ argv: request.argv, target: fingerprint, cwd: request.cwd });
-    const grant = target ? consumeConsent(request.env, binding) : null;
+    const overridable = target !== null && verdict.overridable;
+    const grant = overridable ? consumeConsent(request.env, binding) : null;
     const rule = verdict.rule ?? (target ? 'refused' : 'no-database');
     if (grant) {
       overrideCode = grant.code;
       say(runMessages.overrideUsed(grant.code));
-    } else if (enclosing?.override && target) {
+    } else if (enclosing?.override && overridable) {
       say(`checked within the enclosing dbsafe run (pid ${enclosing.pid}), which runs under a one-off consent`);
     } else {
       printFailure(`${runMessages.refusedHeader(command)}\n${reasons.join('\n')}`);
-      if (target) {
+      if (overridable) {
         const consent = issueConsentRequest(request.env, {
           binding,
           command,

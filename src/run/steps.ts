@@ -4,6 +4,8 @@ import type { Target } from '../target/types.js';
 /** The production check's answer for a project, as `dbsafe check` gives it. */
 export interface SafetyVerdict {
   refused: boolean;
+  /** A one-off consent may let a refusal through; never for a configuration dbsafe cannot judge. */
+  overridable: boolean;
   /** Why it refused, one message per rule that fired, each with the fix; empty when safe. */
   reasons: string[];
   /** Short name of the (first) rule that refused, for the audit log. */
@@ -21,7 +23,7 @@ export interface BackupTaken {
 /**
  * What guarded execution needs from the rest of dbsafe: the production check
  * (src/safety) and the backup store (src/store). The CLI passes the real
- * modules (src/run/real-steps.ts); this is the one place they meet.
+ * modules (src/run/real-steps.ts), the one place they meet.
  */
 export interface GuardSteps {
   judge(context: ProjectContext): Promise<SafetyVerdict>;
