@@ -85,7 +85,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   const enclosing = findEnclosingGuard(request.env, fingerprint);
 
   const verdict = await steps.judge(context);
-  const reasons = target ? verdict.reasons : [...verdict.reasons, runMessages.noTarget()];
+  const reasons = target || verdict.reasons.length > 0 ? verdict.reasons : [runMessages.noTarget()];
   const refused = verdict.refused || !target;
   let overrideCode: string | null = null;
   if (refused) {
@@ -99,7 +99,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     } else if (enclosing?.override && overridable) {
       say(`checked within the enclosing dbsafe run (pid ${enclosing.pid}), which runs under a one-off consent`);
     } else {
-      printFailure(`${runMessages.refusedHeader(command)}\n${reasons.join('\n')}`);
+      printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${reasons.join('\n')}`);
       if (overridable) {
         const consent = issueConsentRequest(request.env, {
           binding,

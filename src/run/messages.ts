@@ -17,7 +17,8 @@ export const runMessages = {
     `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${megabytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
   alreadyBackedUp: (database: string, pid: number): string => `${database} already backed up by the enclosing dbsafe run (pid ${pid}); checked only`,
   backupSkipped: (database: string): string => `--no-backup: ${database} checked, not backed up`,
-  refusedHeader: (what: string): string => `refused: ${what} was not run.`,
+  refusedHeader: (operation: 'run' | 'guard', command: string): string =>
+    operation === 'run' ? `refused: ${command} was not run.` : 'refused: nothing was backed up, and the command this guard protects must not run.',
   overrideUsed: (code: string): string => `running once under the consent given with dbsafe allow ${code} (recorded in the audit log)`,
   noTarget: (): string =>
     'no database found for this project, so dbsafe cannot check or back it up (fail closed). Set DATABASE_URL (or DB_CONNECTION/DB_DATABASE…), name the variable with "target" in the dbsafe configuration, or pass --url.',

@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import { issueConsentRequest } from '../../src/consent/store.js';
-import { CLI, runCli, tempDir } from '../helpers/cli.js';
-
-const PTY_RUN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../consent/fixtures/pty-run.py');
+import { runCli, tempDir } from '../helpers/cli.js';
+import { allowOnTerminal as terminalAllow } from '../consent/terminal.js';
 
 let state: ReturnType<typeof tempDir>;
 let env: Record<string, string>;
@@ -36,20 +33,8 @@ function pending(issuedAt = Date.now()) {
   );
 }
 
-/** `dbsafe allow` on a real pseudo-terminal; `answer` is typed when the prompt appears. */
-function allowOnTerminal(code: string, answer: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [PTY_RUN, 'type the database name', answer, '--', process.execPath, CLI, 'allow', code], {
-      cwd: state.dir,
-      env: { ...env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (exit) => resolve({ code: exit, output }));
-  });
-}
+const allowOnTerminal = (code: string, answer: string, extraEnv: Record<string, string> = {}) =>
+  terminalAllow(code, answer, { cwd: state.dir, env: { ...env, ...extraEnv } });
 
 describe('dbsafe allow', () => {
   it('lets a human at a terminal allow a refused command once, after typing the database name', async () => {
