@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { exitCodeForTermination, startFailure } from './exit-status.js';
 
@@ -36,14 +36,20 @@ export function runCommand(argv: readonly string[], options: CommandOptions): Pr
   if (program === undefined || program === '') throw new Error('runCommand needs a command');
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(program, args, { cwd: options.cwd, env: options.env, stdio: 'inherit' });
+    // Listen before spawning: the command can start and print before spawn() returns here,
+    // and a signal in that gap must not kill dbsafe and orphan the command.
+    let child: ChildProcess | undefined;
+    const early: NodeJS.Signals[] = [];
     const forward = (signal: NodeJS.Signals): void => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (!child) early.push(signal);
+      else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     };
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     const stopForwarding = (): void => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
     };
+    child = spawn(program, args, { cwd: options.cwd, env: options.env, stdio: 'inherit' });
+    for (const signal of early) forward(signal);
     child.once('error', (error: NodeJS.ErrnoException) => {
       stopForwarding();
       const failure = startFailure(program, error.code, program.includes('/') && existsSync(program));

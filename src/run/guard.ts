@@ -14,7 +14,7 @@ import { commandForDisplay } from './command-text.js';
 import { targetFingerprint } from './fingerprint.js';
 import { runMessages } from './messages.js';
 import { enterGuard, findEnclosingGuard, GUARD_MARKER } from './nesting.js';
-import type { BackupTaken, GuardSteps } from './steps.js';
+import type { BackupTaken, GuardSteps, SafetyVerdict } from './steps.js';
 
 export interface GuardRequest {
   operation: 'run' | 'guard';
@@ -84,7 +84,14 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   const fingerprint = targetFingerprint(target);
   const enclosing = findEnclosingGuard(request.env, fingerprint);
 
-  const verdict = await steps.judge(context);
+  let verdict: SafetyVerdict;
+  try {
+    verdict = await steps.judge(context);
+  } catch (error) {
+    printFailure(runMessages.checkFailed(error instanceof Error ? error.message : String(error)));
+    audit({ decision: 'refused', rule: 'check-failed', target: targetText, backupId: null, exitCode: ExitCode.refused });
+    return { kind: 'stopped', exitCode: ExitCode.refused };
+  }
   const reasons = target || verdict.reasons.length > 0 ? verdict.reasons : [runMessages.noTarget()];
   const refused = verdict.refused || !target;
   let overrideCode: string | null = null;
@@ -97,7 +104,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
       overrideCode = grant.code;
       say(runMessages.overrideUsed(grant.code));
     } else if (enclosing?.override && overridable) {
-      say(`checked within the enclosing dbsafe run (pid ${enclosing.pid}), which runs under a one-off consent`);
+      say(runMessages.withinOverride(enclosing.pid));
     } else {
       printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${reasons.join('\n')}`);
       if (overridable) {
@@ -107,7 +114,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
           target: targetText!,
           confirmWord: databaseName(target),
           cwd: request.cwd,
-          reason: reasons[0] ?? rule,
+          reason: reasons[0]?.trim() ?? rule,
           auditLog: auditFile,
         });
         process.stderr.write(`${consentInstructions(consent, agent)}\n`);
@@ -119,7 +126,8 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   const safeTarget = target!;
   const name = databaseName(safeTarget);
   const override = overrideCode !== null || (refused && enclosing?.override === true);
-  const rule = overrideCode ? `override ${overrideCode}: ${reasons[0] ?? ''}`.trim() : refused ? `within consented run (pid ${enclosing!.pid})` : null;
+  const refusedBy = verdict.rule ?? 'refused';
+  const rule = overrideCode ? `override ${overrideCode} of ${refusedBy}` : refused ? `${refusedBy}, within the consented run of pid ${enclosing!.pid}` : null;
 
   let backup: BackupTaken | null = null;
   const nested = enclosing !== null && request.backup === 'unless-nested';
@@ -129,9 +137,9 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     try {
       backup = await steps.backup(context, safeTarget, { label: request.label, trigger: `dbsafe ${request.operation}: ${command}` });
     } catch (error) {
-      if (!isDbsafeError(error)) throw error;
-      printFailure(runMessages.backupFailed(error.message));
-      audit({ decision: 'backup-failed', rule: error.code, target: targetText, backupId: null, exitCode: ExitCode.backupFailed });
+      // Whatever went wrong, no verified backup exists, so the command must not start.
+      printFailure(runMessages.backupFailed(error instanceof Error ? error.message : String(error)));
+      audit({ decision: 'backup-failed', rule: isDbsafeError(error) ? error.code : 'backup-error', target: targetText, backupId: null, exitCode: ExitCode.backupFailed });
       return { kind: 'stopped', exitCode: ExitCode.backupFailed };
     }
     say(runMessages.backedUp(name, backup, request.cwd));

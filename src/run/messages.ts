@@ -19,10 +19,13 @@ export const runMessages = {
   backupSkipped: (database: string): string => `--no-backup: ${database} checked, not backed up`,
   refusedHeader: (operation: 'run' | 'guard', command: string): string =>
     operation === 'run' ? `refused: ${command} was not run.` : 'refused: nothing was backed up, and the command this guard protects must not run.',
+  withinOverride: (pid: number): string => `checked within the enclosing dbsafe run (pid ${pid}), which runs under a one-off consent`,
   overrideUsed: (code: string): string => `running once under the consent given with dbsafe allow ${code} (recorded in the audit log)`,
   noTarget: (): string =>
     'no database found for this project, so dbsafe cannot check or back it up (fail closed). Set DATABASE_URL (or DB_CONNECTION/DB_DATABASE…), name the variable with "target" in the dbsafe configuration, or pass --url.',
   configUnusable: (message: string): string => `${message}\nNothing was run: dbsafe refuses to guess when its configuration cannot be read (fail closed).`,
+  checkFailed: (message: string): string =>
+    `the production check could not complete (${message}), so nothing was run (fail closed). Run dbsafe check to see the problem.`,
   backupFailed: (message: string): string => `backup failed, so the command was not run: ${message}`,
   restored: (database: string, backup: BackupTaken, ms: number): string => `--restore-after: restored ${database} from ${backup.id} (${seconds(ms)})`,
   restoreFailed: (database: string, backup: BackupTaken, message: string): string =>

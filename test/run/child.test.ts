@@ -88,7 +88,7 @@ describe('runCommand with real child processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     writeFileSync(release, '');
     const done = await run.finished;
-    expect(done.signal).toBeNull();
+    expect({ signal: done.signal, stderr: done.stderr, stdout: done.stdout }).toEqual({ signal: null, stderr: '', stdout: 'ready\n' });
     expect(done.code).toBe(5);
     expect(existsSync(marker)).toBe(true);
   });
