@@ -11,6 +11,7 @@ import type { Target } from '../target/types.js';
 export function sanitizeName(name: string): string {
   const cleaned = name
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9._-]+/g, '_')
     .replace(/^[._-]+/, '')
     .replace(/_+$/, '');
