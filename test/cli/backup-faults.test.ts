@@ -52,7 +52,7 @@ describe('backup faults', () => {
 
   it('killed mid-backup: nothing half-written is listed or restored, and the next run cleans up', async () => {
     const db = database(
-      "CREATE TABLE big (id int PRIMARY KEY, a text, b text); INSERT INTO big SELECT g, md5(g::text), md5(random()::text) FROM generate_series(1, 700000) g",
+      "CREATE TABLE big (id int PRIMARY KEY, a text, b text); INSERT INTO big SELECT g, md5(g::text), md5(random()::text) FROM generate_series(1, 300000) g",
     );
     const p = project(db.url);
     const child = spawn(process.execPath, [CLI, 'backup'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url }, stdio: 'ignore' });

@@ -8,7 +8,7 @@ import { takeBackup } from '../../src/store/take-backup.js';
 import type { BackupStore } from '../../src/store/store.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
 import { tempDir } from '../helpers/cli.js';
-import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
+import { createPostgresDatabase, psql, waitUntilNoDatabaseLike, type TestDatabase } from '../helpers/databases.js';
 
 const SCHEMA = `
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -98,7 +98,7 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
       { name: 'invoices', rows: 4000 },
       { name: 'people', rows: 3000 },
     ]);
-    expect(psql("SELECT count(*) FROM pg_database WHERE datname LIKE 'dbsafe_verify_%' AND datname NOT IN (SELECT datname FROM pg_stat_activity WHERE datname IS NOT NULL)")).toBe('0');
+    expect(await waitUntilNoDatabaseLike('dbsafe\\_verify\\_%')).toBe(0);
   });
 
   it('rejects a file that is not a custom-format archive, and a truncated one', async () => {
