@@ -1,38 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform, Writable, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import type { ProgressSink } from './types.js';
-
-/**
- * A file written from a child's stdout, counting bytes as they pass so a
- * backup can show progress without holding the stream in memory. Finishes
- * only once the file is closed, so the caller may rename and hash it at once.
- */
-export function fileWriterWithProgress(file: string, progress?: ProgressSink): Writable {
-  const sink = createWriteStream(file, { mode: 0o600 });
-  let written = 0;
-  let sinkError: Error | null = null;
-  sink.on('error', (error) => {
-    sinkError = error;
-  });
-  return new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      if (sinkError) return done(sinkError);
-      written += chunk.length;
-      progress?.(written);
-      if (sink.write(chunk)) done();
-      else sink.once('drain', () => done(sinkError));
-    },
-    final(done) {
-      if (sinkError) return done(sinkError);
-      sink.end(() => done(sinkError));
-    },
-    destroy(error, done) {
-      sink.destroy();
-      done(error);
-    },
-  });
-}
 
 /** A file read for a child's stdin, reporting bytes read so far (a restore's progress). */
 export function fileReaderWithProgress(file: string, progress?: ProgressSink): Readable {

@@ -10,6 +10,7 @@ import { DbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
 import type { Target } from '../../src/target/types.js';
 import { REPO_ROOT, tempDir } from '../helpers/cli.js';
+import { fileOutput } from '../fixtures/backup-output.js';
 import { createMariaDatabase, mariadb as mariadbDefaultCharset, uniqueName, type TestDatabase } from '../helpers/databases.js';
 
 /** The shared helper's client talks latin1/utf8mb3 by default; emoji need utf8mb4 both ways. */
@@ -96,15 +97,15 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     const autoIncrement = () => mariadb(`SELECT AUTO_INCREMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = '${db.name}' AND TABLE_NAME = 'customers'`);
     const nextIdBefore = autoIncrement();
     const file = path.join(dir.dir, 'backup.sql.tmp');
-    const seen: number[] = [];
+    const output = fileOutput(file);
     const started = performance.now();
-    const facts = await archive.backup(target, file, (bytes) => seen.push(bytes));
+    const facts = await archive.backup(target, output);
     const backupMs = performance.now() - started;
 
     expect(facts.clientTool).toMatch(/^mariadb-dump 10\.11\.\d+$/);
     expect(facts.serverVersion).toMatch(/^MariaDB 10\.11\.\d+$/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(seen.at(-1)).toBe(statSync(file).size);
+    expect(output.streamedBytes()).toBe(statSync(file).size);
     await archive.checkArchive(file);
 
     mariadb(
@@ -126,12 +127,12 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect(mariadb(`SELECT order_total(10)`, db.name)).toBe('12.50');
     expect(mariadb(`SELECT name FROM customers WHERE id = 7`, db.name)).toBe('顧客 7 🎉');
     expect(scratchDatabases()).toEqual([]);
-    console.log(`MariaDB round trip (${seen.at(-1)} bytes, 3 tables, ~7000 rows): backup ${backupMs.toFixed(0)} ms, restore ${restoreMs.toFixed(0)} ms`);
+    console.log(`MariaDB round trip (${output.streamedBytes()} bytes, 3 tables, ~7000 rows): backup ${backupMs.toFixed(0)} ms, restore ${restoreMs.toFixed(0)} ms`);
   });
 
   it('scratchRestore counts every table and row in a throw-away database and drops it', async () => {
     const file = path.join(dir.dir, 'b.sql');
-    await archive.backup(targetFor(db.url), file);
+    await archive.backup(targetFor(db.url), fileOutput(file));
     const counts = await archive.scratchRestore(targetFor(db.url), file);
     expect(counts.tables).toEqual([
       { name: 'audit', rows: 2000 },
@@ -153,7 +154,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     const secretDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('dbsafe-secret-'));
     const secretsBefore = new Set(secretDirs());
 
-    await archive.backup(targetFor(url), file);
+    await archive.backup(targetFor(url), fileOutput(file));
     await archive.restore(targetFor(url), file);
     expect(mariadb('SELECT COUNT(*) FROM customers', db.name)).toBe('2999');
     // Option files are removed once the client is done.
@@ -163,7 +164,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     }
 
     const wrong = targetFor(`mysql://${user}:not-the-password@127.0.0.1:3306/${db.name}`);
-    const error = await archive.backup(wrong, path.join(dir.dir, 'wrong.sql')).catch((e: unknown) => e);
+    const error = await archive.backup(wrong, fileOutput(path.join(dir.dir, 'wrong.sql'))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DbsafeError);
     expect((error as DbsafeError).code).toBe('mysql-access-denied');
     expect((error as DbsafeError).message).toContain('Check the user name and password in DATABASE_URL');
@@ -172,7 +173,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
 
   it('checkArchive refuses a truncated dump and a file that is no dump at all', async () => {
     const file = path.join(dir.dir, 'b.sql');
-    await archive.backup(targetFor(db.url), file);
+    await archive.backup(targetFor(db.url), fileOutput(file));
     truncateSync(file, Math.floor(statSync(file).size / 2));
     await expect(archive.checkArchive(file)).rejects.toThrow(/cut short.*dbsafe list/s);
     writeFileSync(file, 'PGDMP\u0001custom format');
@@ -183,7 +184,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
 
   it('a dump that fails part-way leaves the target exactly as it was', async () => {
     const file = path.join(dir.dir, 'b.sql');
-    await archive.backup(targetFor(db.url), file);
+    await archive.backup(targetFor(db.url), fileOutput(file));
     const text = readFileSync(file, 'utf8');
     const middle = text.indexOf('INSERT INTO `orders`');
     writeFileSync(file, `${text.slice(0, middle)}INSERT INTO no_such_table VALUES (1);\n${text.slice(middle)}`);
@@ -199,7 +200,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
 
   it('names the package to install when no dump tool is on the machine', () => {
     // A private mount namespace hides the real binaries from this one child process only.
-    const script = `import('${path.join(REPO_ROOT, 'dist/src/engines/mysql/archive.js')}').then(({ archive }) => archive.backup(${JSON.stringify(targetFor(db.url))}, '${path.join(dir.dir, 'x.sql')}')).then(() => console.log('no error'), (e) => console.log(e.code + ': ' + e.message))`;
+    const script = `import('${path.join(REPO_ROOT, 'dist/src/engines/mysql/archive.js')}').then(({ archive }) => archive.backup(${JSON.stringify(targetFor(db.url))}, { path: '${path.join(dir.dir, 'x.sql')}', stream: () => process.stdout })).then(() => console.log('no error'), (e) => console.log(e.code + ': ' + e.message))`;
     const run = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind /dev/null /usr/bin/mariadb-dump && exec "$0" --input-type=module -e "$1"', process.execPath, script], {
       encoding: 'utf8',
       env: { ...process.env, PATH: '/usr/bin:/bin' },

@@ -7,6 +7,7 @@ import { DbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
 import type { Target } from '../../src/target/types.js';
 import { REPO_ROOT, tempDir } from '../helpers/cli.js';
+import { fileOutput } from '../fixtures/backup-output.js';
 
 function targetFor(file: string): Target {
   return parseDatabaseUrl(`sqlite:${file}`, { kind: 'env', name: 'DATABASE_URL' }, '/');
@@ -107,11 +108,9 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
     expect(await other.query('SELECT COUNT(*) FROM customers;')).toBe('3000');
 
     const file = path.join(dir.dir, 'backup "1".sqlite.tmp');
-    const seen: number[] = [];
-    const facts = await archive.backup(targetFor(db), file, (bytes) => seen.push(bytes));
+    const facts = await archive.backup(targetFor(db), fileOutput(file));
     expect(facts).toEqual({ clientTool: expect.stringMatching(/^sqlite3 3\.\d+\.\d+$/), serverVersion: expect.stringMatching(/^SQLite 3\.\d+\.\d+$/) });
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(seen.at(-1)).toBe(statSync(file).size);
     await archive.checkArchive(file);
 
     await other.query(`DROP TABLE log; UPDATE customers SET name = 'changed' WHERE id < 50; CREATE TABLE after_backup (x); CREATE VIEW after_view AS SELECT 1;`);
@@ -137,7 +136,7 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
       await waitFor(() => Number(sql(db, "SELECT COUNT(*) FROM log WHERE message = 'during'")) > 50);
       const rowsBefore = Number(sql(db, 'SELECT COUNT(*) FROM log'));
       const file = path.join(dir.dir, 'live.sqlite');
-      await archive.backup(targetFor(db), file);
+      await archive.backup(targetFor(db), fileOutput(file));
       const rowsAfter = Number(sql(db, 'SELECT COUNT(*) FROM log'));
 
       expect(rowsAfter).toBeGreaterThan(rowsBefore);
@@ -159,7 +158,7 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
 
   it('waits for another process to finish its write transaction, then restores (the uncommitted-at-backup row is gone)', async () => {
     const file = path.join(dir.dir, 'b.sqlite');
-    await archive.backup(targetFor(db), file);
+    await archive.backup(targetFor(db), fileOutput(file));
     const holder = new OtherProcess(db);
     others.push(holder);
     await holder.query(`BEGIN IMMEDIATE; INSERT INTO customers (name, status) VALUES ('held', 'new');`);
@@ -173,7 +172,7 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
 
   it('scratchRestore counts tables and rows in a throw-away copy', async () => {
     const file = path.join(dir.dir, 'b.sqlite');
-    await archive.backup(targetFor(db), file);
+    await archive.backup(targetFor(db), fileOutput(file));
     expect(await archive.scratchRestore(targetFor(db), file)).toEqual({
       tables: [
         { name: 'customers', rows: 3000 },
@@ -185,7 +184,7 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
 
   it('checkArchive refuses a truncated backup, damaged pages and a file that is not SQLite', async () => {
     const file = path.join(dir.dir, 'b.sqlite');
-    await archive.backup(targetFor(db), file);
+    await archive.backup(targetFor(db), fileOutput(file));
     truncateSync(file, Math.floor(statSync(file).size / 2));
     await expect(archive.checkArchive(file)).rejects.toThrow(/quick_check found damage.*dbsafe list/s);
     await expect(archive.restore(targetFor(db), file)).rejects.toThrow(DbsafeError);
@@ -197,7 +196,7 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
 
   it('refuses to back up a database file that does not exist, and creates none', async () => {
     const missing = path.join(dir.dir, 'nope.db');
-    const error = await archive.backup(targetFor(missing), path.join(dir.dir, 'x.sqlite')).catch((e: unknown) => e);
+    const error = await archive.backup(targetFor(missing), fileOutput(path.join(dir.dir, 'x.sqlite'))).catch((e: unknown) => e);
     expect((error as DbsafeError).code).toBe('sqlite-no-file');
     expect((error as DbsafeError).message).toContain('correct the path in DATABASE_URL');
     expect(existsSync(missing)).toBe(false);
@@ -205,7 +204,7 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
   });
 
   it('names the package to install when sqlite3 is not on the machine', () => {
-    const script = `import('${path.join(REPO_ROOT, 'dist/src/engines/sqlite/archive.js')}').then(({ archive }) => archive.backup(${JSON.stringify(targetFor(db))}, '/tmp/never.sqlite')).then(() => console.log('no error'), (e) => console.log(e.code + ': ' + e.message))`;
+    const script = `import('${path.join(REPO_ROOT, 'dist/src/engines/sqlite/archive.js')}').then(({ archive }) => archive.backup(${JSON.stringify(targetFor(db))}, { path: '/tmp/never.sqlite', stream: () => process.stdout })).then(() => console.log('no error'), (e) => console.log(e.code + ': ' + e.message))`;
     const run = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind /dev/null /usr/bin/sqlite3 && exec "$0" --input-type=module -e "$1"', process.execPath, script], { encoding: 'utf8' });
     expect(run.stdout).toContain('tool-missing: sqlite3 was not found on PATH');
     expect(run.stdout).toContain('apt-get install sqlite3');

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { fileReaderWithProgress, fileWriterWithProgress, readHeadAndTail } from '../archive-streams.js';
+import { fileReaderWithProgress, readHeadAndTail } from '../archive-streams.js';
 import { missingToolError, runTool } from '../tools.js';
-import type { ArchiveOps, BackupFacts, ProgressSink, TableCounts, ToolInfo } from '../types.js';
+import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import type { Target } from '../../target/types.js';
 import {
   DUMP_TOOLS,
@@ -114,7 +114,7 @@ async function countRows(session: MysqlSession, database: string): Promise<Table
   return { tables: names.map((name) => ({ name, rows: byName.get(name) ?? 0 })) };
 }
 
-async function backup(target: Target, destination: string, progress?: ProgressSink): Promise<BackupFacts> {
+async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
   requireDatabase(target);
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
@@ -125,12 +125,12 @@ async function backup(target: Target, destination: string, progress?: ProgressSi
     const result = await runTool({
       program: dump.path,
       args: dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }),
-      stdout: fileWriterWithProgress(destination, progress),
+      stdout: output.stream(),
     });
     const errors = stderrErrors(result.stderr);
     if (result.code !== 0 || errors.length > 0) {
       const detail = errors.join(' ') || `exit code ${result.code ?? result.signal}`;
-      rmSync(destination, { force: true });
+      rmSync(output.path, { force: true });
       if (/Access denied|Unknown database|Can't connect/i.test(detail)) throw mysqlMessages.clientFailed(target, `running ${dump.name}`, detail);
       throw mysqlMessages.dumpFailed(dump.name, detail);
     }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Target } from '../../target/types.js';
 import { readHeadAndTail } from '../archive-streams.js';
 import { requireTool, runTool, toolVersion, findTool, type ToolResult } from '../tools.js';
-import type { ArchiveOps, BackupFacts, ProgressSink, TableCounts, ToolInfo } from '../types.js';
+import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import { sqliteMessages } from './messages.js';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
@@ -56,8 +56,10 @@ async function clientLabel(program: string): Promise<string> {
  * opened first: the copy is one snapshot of the database, and the API never
  * restarts it when another process commits. In WAL mode writers carry on
  * meanwhile; in rollback-journal mode they wait for the copy (busy timeout).
+ * The backup API writes the file itself, so `output.path` is used, not the stream.
  */
-async function backup(target: Target, destination: string, progress?: ProgressSink): Promise<BackupFacts> {
+async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
+  const destination = output.path;
   const program = sqlite3('back up a SQLite database');
   if (!existsSync(target.database)) throw sqliteMessages.noSuchFile(target);
   // Created 0600 before sqlite3 writes into it: the backup inherits the mode, and is never world-readable.
@@ -71,19 +73,12 @@ async function backup(target: Target, destination: string, progress?: ProgressSi
     'COMMIT;',
     '',
   ].join('\n');
-  const poll = setInterval(() => progress?.(statSync(destination, { throwIfNoEntry: false })?.size ?? 0), 250);
-  let result: ToolResult;
-  try {
-    result = await runScript(program, target.database, script);
-  } finally {
-    clearInterval(poll);
-  }
+  const result = await runScript(program, target.database, script);
   const failure = failureDetail(result);
   if (failure) {
     rmSync(destination, { force: true });
     throw sqliteMessages.backupFailed(target, failure);
   }
-  progress?.(statSync(destination).size);
   const serverVersion = result.stdout.trim().split('\n').pop() ?? '';
   return { clientTool: await clientLabel(program), serverVersion: `SQLite ${serverVersion}` };
 }
