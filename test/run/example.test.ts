@@ -26,6 +26,22 @@ describe('examples/sqlite-app walkthrough', () => {
     expect(check.stdout).toContain('SAFE');
   });
 
+  it('backs up before npm test wipes the data, and dbsafe restore latest brings it back', async () => {
+    expect(npm('seed')).toBe('seeded 3 customers');
+    const run = await project.run(['run', '--', 'npm', 'test']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^dbsafe: backed up app\.db → backups\/app_\d{8}_\d{6}\.\w+ \(\d+ KB, \d+\.\d s\)\n/);
+    expect(run.stdout).toContain('1 test passed');
+    expect(npm('count')).toBe('1 customers: Test User');
+
+    const restore = await project.run(['restore', 'latest', '--yes']);
+    expect(restore.code).toBe(0);
+    expect(npm('count')).toBe('3 customers: Ada, Grace, Linus');
+
+    const audit = await project.run(['audit']);
+    expect(audit.stdout).toMatch(/run\s+allowed\s+0\s+app_\d{8}_\d{6}/);
+  });
+
   it('is refused when DATABASE_URL names a production file', async () => {
     const check = await project.run(['check'], { DATABASE_URL: 'sqlite:./data/app_prod.db' });
     expect(check.code).toBe(3);

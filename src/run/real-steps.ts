@@ -1,0 +1,37 @@
+import path from 'node:path';
+import type { GuardSteps, SafetyVerdict } from './steps.js';
+
+/**
+ * The production check and the backup store, as guarded execution uses them.
+ * Loaded lazily: `dbsafe audit` and `dbsafe allow` never pay for them.
+ */
+export const realGuardSteps: GuardSteps = {
+  async judge(context): Promise<SafetyVerdict> {
+    const [{ assessProject }, { RULES }] = await Promise.all([import('../safety/assess.js'), import('../safety/rules.js')]);
+    const { verdict } = await assessProject(context);
+    return {
+      refused: verdict.verdict !== 'safe',
+      // A one-off consent answers a production indicator; never a configuration or a connection dbsafe could not judge.
+      overridable: verdict.verdict === 'refused' && verdict.reasons.every((reason) => reason.severity === 'refused'),
+      reasons: verdict.reasons.map((reason) => {
+        const where = reason.target ? ` [${reason.target}]` : '';
+        return `  ✗ ${RULES[reason.rule].title}: ${reason.message}${where}${reason.fix ? `\n      fix: ${reason.fix}` : ''}`;
+      }),
+      rule: verdict.reasons[0]?.rule ?? null,
+    };
+  },
+
+  async backup(context, target, options) {
+    const [{ backupStoreFor }, { takeBackup }] = await Promise.all([import('../store/store.js'), import('../store/take-backup.js')]);
+    const store = backupStoreFor(context);
+    const started = Date.now();
+    const manifest = await takeBackup(store, target, { trigger: options.trigger, label: options.label ?? null });
+    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started };
+  },
+
+  async restore(context, target, backup) {
+    const [{ backupStoreFor }, { findBackup, restoreBackup }] = await Promise.all([import('../store/store.js'), import('../store/restore-backup.js')]);
+    const store = backupStoreFor(context);
+    await restoreBackup(store, target, await findBackup(store, backup.id, target));
+  },
+};
