@@ -1,10 +1,7 @@
 import path from 'node:path';
+import { formatBytes } from '../cli/progress.js';
 import type { BackupTaken } from './steps.js';
 
-function megabytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
-}
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
@@ -14,7 +11,7 @@ export const runMessages = {
   noBackupToRestore: (): string =>
     '--restore-after needs the backup that --no-backup skips. Drop one of the two: dbsafe run --restore-after -- <command>',
   backedUp: (database: string, backup: BackupTaken, cwd: string): string =>
-    `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${megabytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
+    `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${formatBytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
   alreadyBackedUp: (database: string, pid: number): string => `${database} already backed up by the enclosing dbsafe run (pid ${pid}); checked only`,
   backupSkipped: (database: string): string => `--no-backup: ${database} checked, not backed up`,
   refusedHeader: (operation: 'run' | 'guard', command: string): string =>

@@ -22,10 +22,21 @@ export const realGuardSteps: GuardSteps = {
   },
 
   async backup(context, target, options) {
-    const [{ backupStoreFor }, { takeBackup }] = await Promise.all([import('../store/store.js'), import('../store/take-backup.js')]);
+    const [{ backupStoreFor }, { takeBackup }, { progressLine }] = await Promise.all([
+      import('../store/store.js'),
+      import('../store/take-backup.js'),
+      import('../cli/progress.js'),
+    ]);
     const store = backupStoreFor(context);
     const started = Date.now();
-    const manifest = await takeBackup(store, target, { trigger: options.trigger, label: options.label ?? null });
+    // A progress line only on a terminal and only for a backup taking more than a second: quick runs stay one line.
+    const progress = progressLine(`dbsafe: backing up ${target.database}`, { verbose: false });
+    let manifest;
+    try {
+      manifest = await takeBackup(store, target, { trigger: options.trigger, label: options.label ?? null, progress: progress.sink });
+    } finally {
+      progress.done();
+    }
     return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started };
   },
 

@@ -29,7 +29,7 @@ describe('dbsafe run on a development database', () => {
     expect(result.stdout).toBe('out\n');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^dbsafe: backed up ${database.name} → backups/${database.name}_\\d{8}_\\d{6}\\.dump \\(\\d+ KB, \\d+\\.\\d s\\)$`));
+    expect(lines[0]).toMatch(new RegExp(`^dbsafe: backed up ${database.name} → backups/${database.name}_\\d{8}_\\d{6}\\.dump \\([\\d.]+ [KM]?B, \\d+\\.\\d s\\)$`));
     expect(lines[1]).toBe('err');
     expect(project.backups()).toHaveLength(1);
     const [entry] = audit().entries;
