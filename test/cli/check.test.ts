@@ -59,7 +59,8 @@ describe('dbsafe check (offline)', () => {
 
   it('no variable and no flag turns a refusal into a pass', async () => {
     const dir = project({ '.env': 'DATABASE_URL=postgres://db.example.com/app_dev\n' });
-    for (const env of [{}, { DBSAFE: '0' }, { DBSAFE_ALLOW: '1', FORCE: '1', CI: 'true' }]) {
+    const attempts: Array<Record<string, string>> = [{}, { DBSAFE: '0' }, { DBSAFE_ALLOW: '1', FORCE: '1', CI: 'true' }];
+    for (const env of attempts) {
       expect((await check(dir, ['--offline'], env)).code).toBe(3);
     }
     expect((await check(dir, ['--offline', '--yes'])).code).toBe(2);
