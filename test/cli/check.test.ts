@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CheckReport } from '../../src/safety/report.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.js';
+import { createMariaDatabase, createPostgresDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -206,5 +206,29 @@ describe('dbsafe check (live, real PostgreSQL)', () => {
     const report = json(result.stdout);
     expect(report.targets[0]?.live).toBeNull();
     expect(report.reasons.map((r) => r.rule)).toEqual(['production-name']);
+  });
+});
+
+describe('dbsafe check (live, real MariaDB)', () => {
+  let db: TestDatabase | undefined;
+  afterEach(() => {
+    db?.drop();
+    db = undefined;
+  });
+
+  it('connects, and refuses once `dbsafe mark production --url` marked the database', async () => {
+    const created = createMariaDatabase();
+    db = created;
+    const dir = project({ '.env': `DB_CONNECTION=mariadb\nDB_HOST=127.0.0.1\nDB_PORT=3306\nDB_DATABASE=${created.name}\nDB_USERNAME=root\n` });
+    const safe = await check(dir);
+    expect(safe.code).toBe(0);
+    expect(safe.stdout).toMatch(/server\s+MariaDB 1\d\.\d+/);
+    expect(safe.stdout).toMatch(/database\s+dbsafe_test_\w+\s+DB_DATABASE in \.env/);
+    expect(safe.stdout).toMatch(/password\s+not set/);
+    const marked = await runCli(['mark', 'production', '--url', created.url], { cwd: dir });
+    expect(marked.code).toBe(0);
+    const refused = await check(dir, ['--json']);
+    expect(refused.code).toBe(3);
+    expect(json(refused.stdout).reasons).toEqual([expect.objectContaining({ rule: 'production-marker', value: 'production' })]);
   });
 });
