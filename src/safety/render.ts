@@ -5,7 +5,7 @@ import { DEFAULT_PORTS } from '../target/url.js';
 import type { Assessment } from './assess.js';
 import { buildCheckReport, maskedPassword, sourceOf } from './report.js';
 import { RULES } from './rules.js';
-import type { RuleOutcome } from './types.js';
+import type { RuleOutcome, Verdict } from './types.js';
 
 const VERDICT_LINES = {
   safe: 'SAFE: every database named is a development database.',
@@ -69,4 +69,18 @@ export function renderCheck(assessment: Assessment, c: ChalkInstance): string {
   lines.push('', colour(c.bold(`${VERDICT_LINES[report.verdict]}${report.exitCode === 0 ? '' : ` (exit ${report.exitCode})`}`)));
   const text = `${lines.join('\n')}\n`;
   return root ? text.split(`${root}/`).join('') : text;
+}
+
+/**
+ * The reasons of a verdict that is not safe, for commands that refuse
+ * (run, restore, guards): each failed rule with its value and fix, then the
+ * pointer to `dbsafe check` for the full picture.
+ */
+export function renderReasons(verdict: Verdict, c: ChalkInstance): string {
+  const lines = verdict.reasons.flatMap((reason) => [
+    `${c.red('✗')} ${RULES[reason.rule].title}${reason.target ? ` (${reason.target})` : ''}: ${reason.message}`,
+    ...(reason.fix ? [`    fix: ${reason.fix}`] : []),
+  ]);
+  lines.push(c.dim('Run `dbsafe check` to see every database and rule.'));
+  return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { liveErrors } from '../../safety/live-messages.js';
+import { redactSecretsInText } from '../../target/describe.js';
 import type { Target } from '../../target/types.js';
 import { requireTool, runTool } from '../tools.js';
 import type { EnvironmentMarker, LiveOps, ServerFacts } from '../types.js';
@@ -51,7 +52,7 @@ async function runScript(target: Target, script: string, extraEnv: Record<string
     args: ['--nodb', '--quiet', '--norc', '--eval', script],
     env: { [URI_VARIABLE]: connectionUri(target), [DATABASE_VARIABLE]: target.database, ...extraEnv },
   });
-  const output = `${result.stderr}\n${result.stdout}`;
+  const output = redactSecretsInText(`${result.stderr}\n${result.stdout}`);
   if (result.code !== 0) {
     if (/Authentication failed|AuthenticationFailed/i.test(output)) throw liveErrors.authentication(target, 'Authentication failed');
     if (/ECONNREFUSED|ENOTFOUND|Server selection timed out|MongoServerSelectionError|MongoNetworkError/i.test(output)) throw liveErrors.unreachable(target, 'no server answered');
