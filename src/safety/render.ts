@@ -46,7 +46,7 @@ export function renderCheck(assessment: Assessment, c: ChalkInstance): string {
 
   const rule = (outcome: RuleOutcome) => {
     const mark = outcome.passed ? c.green('✓') : c.red('✗');
-    lines.push(`  ${mark} ${RULES[outcome.rule].title}: ${outcome.message}`);
+    lines.push(`  ${mark} ${RULES[outcome.rule].title}: ${outcome.message.split('\n').join('\n    ')}`);
     if (!outcome.passed && outcome.fix) lines.push(`      fix: ${outcome.fix}`);
   };
   const labels = new Set(assessment.verdict.targets.map((target) => describeTarget(target)));
