@@ -92,7 +92,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     audit({ decision: 'refused', rule: 'check-failed', target: targetText, backupId: null, exitCode: ExitCode.refused });
     return { kind: 'stopped', exitCode: ExitCode.refused };
   }
-  const reasons = target || verdict.reasons.length > 0 ? verdict.reasons : [runMessages.noTarget()];
+  const explanation = target || verdict.explanation !== '' ? verdict.explanation : runMessages.noTarget();
   const refused = verdict.refused || !target;
   let overrideCode: string | null = null;
   if (refused) {
@@ -106,7 +106,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     } else if (enclosing?.override && overridable) {
       say(runMessages.withinOverride(enclosing.pid));
     } else {
-      printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${reasons.join('\n')}`);
+      printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${explanation}`);
       if (overridable) {
         const consent = issueConsentRequest(request.env, {
           binding,
@@ -114,7 +114,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
           target: targetText!,
           confirmWord: databaseName(target),
           cwd: request.cwd,
-          reason: reasons[0]?.trim() ?? rule,
+          reason: verdict.summary ?? rule,
           auditLog: auditFile,
         });
         process.stderr.write(`${consentInstructions(consent, agent)}\n`);

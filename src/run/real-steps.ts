@@ -7,17 +7,16 @@ import type { GuardSteps, SafetyVerdict } from './steps.js';
  */
 export const realGuardSteps: GuardSteps = {
   async judge(context): Promise<SafetyVerdict> {
-    const [{ assessProject }, { RULES }] = await Promise.all([import('../safety/assess.js'), import('../safety/rules.js')]);
+    const [{ assessProject }, { renderReasons }, { err }] = await Promise.all([import('../safety/assess.js'), import('../safety/render.js'), import('../cli/output.js')]);
     const { verdict } = await assessProject(context);
+    const first = verdict.reasons[0];
     return {
       refused: verdict.verdict !== 'safe',
       // A one-off consent answers a production indicator; never a configuration or a connection dbsafe could not judge.
       overridable: verdict.verdict === 'refused' && verdict.reasons.every((reason) => reason.severity === 'refused'),
-      reasons: verdict.reasons.map((reason) => {
-        const where = reason.target ? ` [${reason.target}]` : '';
-        return `  ✗ ${RULES[reason.rule].title}: ${reason.message}${where}${reason.fix ? `\n      fix: ${reason.fix}` : ''}`;
-      }),
-      rule: verdict.reasons[0]?.rule ?? null,
+      explanation: verdict.reasons.length > 0 ? renderReasons(verdict, err).trimEnd() : '',
+      summary: first ? first.message : null,
+      rule: first?.rule ?? null,
     };
   },
 

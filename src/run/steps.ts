@@ -6,8 +6,10 @@ export interface SafetyVerdict {
   refused: boolean;
   /** A one-off consent may let a refusal through; never for a configuration dbsafe cannot judge. */
   overridable: boolean;
-  /** Why it refused, one message per rule that fired, each with the fix; empty when safe. */
-  reasons: string[];
+  /** Why it refused: every rule that fired, each with its fix, ready to print; empty when safe. */
+  explanation: string;
+  /** The first reason in one line, for the consent prompt; null when safe. */
+  summary: string | null;
   /** Short name of the (first) rule that refused, for the audit log. */
   rule: string | null;
 }
