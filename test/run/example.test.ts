@@ -22,7 +22,7 @@ describe('examples/sqlite-app walkthrough', () => {
     expect(npm('seed')).toBe('seeded 3 customers');
     const check = await project.run(['check']);
     expect(check.code).toBe(0);
-    expect(check.stdout).toContain(`SQLite file ${project.dir}/data/app.db`);
+    expect(check.stdout).toMatch(/file\s+data\/app\.db\s+DATABASE_URL in \.env/);
     expect(check.stdout).toContain('SAFE');
   });
 
