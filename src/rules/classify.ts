@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
+import { matchToolRules, type RuleVerdict } from './match.js';
+import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
+import { quoteWord } from './quote.js';
+import { COMMAND_RULES } from './table/index.js';
+import { matchUserRules } from './user-rules.js';
+import type { Classification, CommandRule, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
+
+/** Deeper than this (scripts calling scripts, shells in shells) is treated as guarded: a loop or an obfuscation. */
+export const MAX_DEPTH = 8;
+
+export interface ClassifyInput {
+  /** A parsed shell line, or an argv (each element one word, exactly as exec receives it). */
+  command: ParsedLine | readonly string[];
+  /** Absolute directory the command runs in. */
+  cwd: string;
+  /** Nearest package.json scripts at or above a directory (I/O stays with the caller). */
+  readScripts: ReadPackageScripts;
+  /** Synchronous shell parser for nested sources (`bash -c`, script bodies, heredocs). */
+  parse: ShellParse;
+  userRules?: readonly UserCommandRule[];
+  /** Built-in table; tests may pass another. */
+  table?: readonly CommandRule[];
+}
+
+interface Context {
+  readScripts: ReadPackageScripts;
+  parse: ShellParse;
+  userRules: readonly UserCommandRule[];
+  table: readonly CommandRule[];
+}
+
+const PASS_NO_RULE = (name: string): RuleVerdict => ({ guarded: false, rule: 'no-rule', reason: `no rule says \`${name}\` touches a database` });
+
+function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
+  return { ...verdict, reason: `through ${via}: ${verdict.reason}` };
+}
+
+function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: SimpleCommand, words: readonly ShellWord[], cwd: string | null, depth: number, ctx: Context): RuleVerdict {
+  if (step.kind === 'unresolvable') return { guarded: true, rule: 'unresolvable', reason: step.reason };
+  if (step.kind === 'shell') {
+    if (step.source.length === 0) return PASS_NO_RULE(words.map(quoteWord).join(' '));
+    if (step.source.some((word) => !word.resolved)) {
+      return { guarded: true, rule: 'unresolvable', reason: `${step.via} runs shell code built at run time (${step.source.map((w) => w.text).join(' ')})` };
+    }
+    const verdicts = judgeSource(step.source.map((word) => word.text).join(' '), cwd, depth + 1, ctx);
+    const guarded = verdicts.find((v) => v.guarded);
+    return guarded ? viaReason(step.via, guarded) : (verdicts[0] ?? PASS_NO_RULE(step.via));
+  }
+  const inner = judgeWords(step.words, { ...command, stdin: command.stdin }, cwd, depth + 1, ctx);
+  if (step.trailingUnknown && !inner.guarded && inner.rule !== 'no-rule') {
+    return { guarded: true, rule: 'unresolvable', reason: `${step.via} appends arguments read at run time to \`${step.words.map(quoteWord).join(' ')}\`` };
+  }
+  return inner;
+}
+
+/** Judge one invocation, peeling launchers off until a rule, a script or nothing applies. */
+function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict {
+  const first = words[0];
+  if (!first) return PASS_NO_RULE('');
+  if (depth > MAX_DEPTH) return { guarded: true, rule: 'too-deep', reason: `commands nest more than ${MAX_DEPTH} levels deep (scripts calling scripts or shells), which dbsafe does not follow` };
+  const user = matchUserRules(words, ctx.userRules);
+  if (user) return user;
+  if (!first.resolved) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
+
+  const name = commandName(first.text);
+  const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
+  const step = steps.find((s) => s.kind !== 'none');
+  if (step) return judgeUnwrapped(step, command, words, cwd, depth, ctx);
+
+  if (PACKAGE_MANAGERS.has(name)) {
+    const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], cwd);
+    if (call.kind === 'bun-test') return { guarded: true, rule: 'js-test-runner', reason: 'runs the bun test suite, which usually writes to the configured database', kind: 'test' };
+    if (call.kind === 'script') {
+      return judgeScriptCall(call, {
+        readScripts: ctx.readScripts,
+        judgeSource: (source, dir) => judgeSource(source, dir, depth + 1, ctx),
+        judgeWords: (binWords) => judgeWords(binWords, command, cwd, depth + 1, ctx),
+      });
+    }
+  }
+  return matchToolRules(name, words.slice(1), command.stdin, ctx.table) ?? PASS_NO_RULE(words.map(quoteWord).join(' '));
+}
+
+/** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */
+function nextDirectory(command: SimpleCommand, cwd: string | null): string | null {
+  const name = command.words[0]?.text;
+  if (name !== 'cd' && name !== 'pushd') return cwd;
+  const target = command.words.slice(1).find((word) => !/^-[PLe@]*$/.test(word.text) || word.text === '-');
+  if (!target || !target.resolved || target.text === '-' || target.text.startsWith('~') || cwd === null) return null;
+  return path.resolve(cwd, target.text);
+}
+
+function judgeCommands(line: ParsedLine, cwd: string | null, depth: number, ctx: Context): { command: SimpleCommand; verdict: RuleVerdict }[] {
+  let directory = cwd;
+  const results = line.commands.map((command) => {
+    const verdict = judgeWords(command.words, command, directory, depth, ctx);
+    directory = nextDirectory(command, directory);
+    return { command, verdict };
+  });
+  if (line.syntaxError) {
+    results.push({
+      command: { text: '', words: [], stdin: 'terminal' },
+      verdict: { guarded: true, rule: 'parse-error', reason: 'the command line is not valid shell syntax, so dbsafe cannot tell what it runs' },
+    });
+  }
+  return results;
+}
+
+function judgeSource(source: string, cwd: string | null, depth: number, ctx: Context): RuleVerdict[] {
+  if (depth > MAX_DEPTH) return [{ guarded: true, rule: 'too-deep', reason: `commands nest more than ${MAX_DEPTH} levels deep, which dbsafe does not follow` }];
+  return judgeCommands(ctx.parse(source), cwd, depth, ctx).map((r) => r.verdict);
+}
+
+function argvLine(argv: readonly string[]): ParsedLine {
+  const words = argv.map((text) => ({ text, resolved: true }));
+  return { commands: words.length > 0 ? [{ text: words.map(quoteWord).join(' '), words, stdin: 'terminal' as StdinSource }] : [], syntaxError: false };
+}
+
+/**
+ * Would this command line touch a database? Pure: all I/O comes in through
+ * `readScripts` and `parse`. Guarded when any part is guarded.
+ */
+export function classifyCommand(input: ClassifyInput): Classification {
+  const ctx: Context = { readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES };
+  const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
+  const results = judgeCommands(line, input.cwd, 0, ctx);
+  const segments: Segment[] = results.map(({ command, verdict }) => ({
+    text: command.text,
+    argv: command.words.map((word) => word.text),
+    guarded: verdict.guarded,
+    rule: verdict.rule,
+    reason: verdict.reason,
+  }));
+  const deciding = segments.find((s) => s.guarded) ?? (segments.length === 1 ? segments[0] : undefined);
+  if (deciding) return { guarded: deciding.guarded, rule: deciding.rule, reason: deciding.reason, segments };
+  if (segments.length === 0) return { guarded: false, rule: 'no-command', reason: 'there is no command to run', segments };
+  return { guarded: false, rule: 'none-guarded', reason: 'no part of the command line touches a database', segments };
+}
