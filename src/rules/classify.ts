@@ -37,10 +37,10 @@ function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
   return { ...verdict, reason: `through ${via}: ${verdict.reason}` };
 }
 
-function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: SimpleCommand, words: readonly ShellWord[], cwd: string | null, depth: number, ctx: Context): RuleVerdict {
+function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: SimpleCommand, original: readonly ShellWord[], cwd: string | null, depth: number, ctx: Context): RuleVerdict {
   if (step.kind === 'unresolvable') return { guarded: true, rule: 'unresolvable', reason: step.reason };
   if (step.kind === 'shell') {
-    if (step.source.length === 0) return PASS_NO_RULE(words.map(quoteWord).join(' '));
+    if (step.source.length === 0) return PASS_NO_RULE(original.map(quoteWord).join(' '));
     if (step.source.some((word) => !word.resolved)) {
       return { guarded: true, rule: 'unresolvable', reason: `${step.via} runs shell code built at run time (${step.source.map((w) => w.text).join(' ')})` };
     }
@@ -48,11 +48,9 @@ function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: Sim
     const guarded = verdicts.find((v) => v.guarded);
     return guarded ? viaReason(step.via, guarded) : (verdicts[0] ?? PASS_NO_RULE(step.via));
   }
-  const inner = judgeWords(step.words, { ...command, stdin: command.stdin }, cwd, depth + 1, ctx);
-  if (step.trailingUnknown && !inner.guarded && inner.rule !== 'no-rule') {
-    return { guarded: true, rule: 'unresolvable', reason: `${step.via} appends arguments read at run time to \`${step.words.map(quoteWord).join(' ')}\`` };
-  }
-  return inner;
+  // xargs appends words read at run time: an unresolved word stands for them, so the rules decide whether they matter.
+  const words = step.trailingUnknown ? [...step.words, { text: `<arguments read by ${step.via}>`, resolved: false }] : step.words;
+  return judgeWords(words, command, cwd, depth + 1, ctx);
 }
 
 /** Judge one invocation, peeling launchers off until a rule, a script or nothing applies. */
@@ -100,8 +98,8 @@ function judgeCommands(line: ParsedLine, cwd: string | null, depth: number, ctx:
     return { command, verdict };
   });
   if (line.syntaxError) {
-    results.push({
-      command: { text: '', words: [], stdin: 'terminal' },
+    results.unshift({
+      command: { text: '(the whole command line)', words: [], stdin: 'terminal' },
       verdict: { guarded: true, rule: 'parse-error', reason: 'the command line is not valid shell syntax, so dbsafe cannot tell what it runs' },
     });
   }

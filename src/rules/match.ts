@@ -6,7 +6,7 @@ export interface RuleVerdict extends Verdict {
   kind?: RuleKind;
 }
 
-const HELP_OR_VERSION = new Set(['--help', '-h', '--version', '-V', 'help', 'version']);
+export const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V', 'help', 'version']);
 
 interface Candidate {
   rule: CommandRule;

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import type { Node } from 'web-tree-sitter';
 import type { ParsedLine, ShellParse, ShellWord, SimpleCommand, StdinSource } from './types.js';
 
@@ -104,10 +106,14 @@ function visitChildren(node: Node, walk: Walk, stdin: { stdin: StdinSource; stdi
  * The grammar is resolved from the installed package, wherever npm put it.
  */
 export async function loadTreeSitterParser(): Promise<ShellParse> {
+  // V8 otherwise recompiles the grammar with TurboFan in the background, and Node waits for that
+  // compilation before exiting: 2-5 s added to a CLI that parses one line. The baseline compiler parses fast enough.
+  v8.setFlagsFromString('--liftoff-only');
   const { Parser, Language } = await import('web-tree-sitter');
-  await Parser.init();
   const require = createRequire(import.meta.url);
-  const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+  // Buffers, not paths: loading by path leaves a FileHandle for the garbage collector to close.
+  await Parser.init({ wasmBinary: readFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm')) });
+  const language = await Language.load(readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm')));
   const parser = new Parser();
   parser.setLanguage(language);
   return (source: string): ParsedLine => {
