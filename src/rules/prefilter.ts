@@ -40,6 +40,7 @@ const LAUNCHER_REACH: Record<string, (tool: string) => boolean> = {
   ruby: (t) => ['rails', 'rake', 'rspec', 'cucumber', 'minitest'].includes(t),
   node: () => true,
   symfony: (t) => t === 'console',
+  cargo: (t) => t === 'sqlx',
 };
 LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
 
@@ -77,7 +78,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });
   }
   for (const [launcher, globs] of Object.entries(RUNNER_SUBCOMMANDS)) filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: false });
-  filters.set('npm', { word: 'npm', arms: [HELP_ARM, { globs: NPM_MAY_RUN_SCRIPTS, mayGuard: true }], otherwise: false });
+  filters.set('npm', { word: 'npm', arms: [HELP_ARM, { globs: ['-v'], mayGuard: false }, { globs: NPM_MAY_RUN_SCRIPTS, mayGuard: true }], otherwise: false });
   filters.set('yarn', { word: 'yarn', arms: [HELP_ARM, { globs: YARN_SAFE, mayGuard: false }], otherwise: true });
   filters.set('pnpm', { word: 'pnpm', arms: [HELP_ARM, { globs: PNPM_SAFE, mayGuard: false }], otherwise: true });
   filters.set('bun', { word: 'bun', arms: [HELP_ARM, { globs: BUN_SAFE, mayGuard: false }], otherwise: true });
