@@ -3,6 +3,8 @@ import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwra
 import { matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
+import { scriptNameRule } from './script-names.js';
+import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
 import { matchUserRules } from './user-rules.js';
 import type { Classification, CommandRule, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
@@ -67,6 +69,9 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   const step = steps.find((s) => s.kind !== 'none');
   if (step) return judgeUnwrapped(step, command, words, cwd, depth, ctx);
 
+  const task = taskRunOf(words);
+  if (task.kind !== 'none') return judgeTaskRun(task, command, cwd, depth, ctx);
+
   if (PACKAGE_MANAGERS.has(name)) {
     const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], cwd);
     if (call.kind === 'bun-test') return { guarded: true, rule: 'js-test-runner', reason: 'runs the bun test suite, which usually writes to the configured database', kind: 'test' };
@@ -79,6 +84,36 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
     }
   }
   return matchToolRules(name, words.slice(1), command.stdin, ctx.table) ?? PASS_NO_RULE(words.map(quoteWord).join(' '));
+}
+
+function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): RuleVerdict {
+  return verdicts.find((v) => v.guarded) ?? verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
+}
+
+/** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
+function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict {
+  const unresolved = (word: ShellWord): RuleVerdict => ({ guarded: true, rule: 'unresolvable', reason: `${word.text} is only known at run time` });
+  if (task.kind === 'sources') {
+    const verdicts = task.sources.map((source) => (source.resolved ? firstGuarded(judgeSource(source.text, cwd, depth + 1, ctx), PASS_NO_RULE(source.text)) : unresolved(source)));
+    return firstGuarded(verdicts, PASS_NO_RULE('concurrently'));
+  }
+  if (task.kind === 'scripts') {
+    const scripts = cwd === null ? {} : (ctx.readScripts(cwd)?.scripts ?? {});
+    // A glob like `test:*` is meant for the script runner; the shell leaves it alone unless files match it.
+    const patterns = task.patterns.map((p) => (!p.resolved && /^[\w:.*-]+$/.test(p.text) ? { ...p, resolved: true } : p));
+    const verdicts = patterns.flatMap((pattern) =>
+      pattern.resolved
+        ? scriptsMatching(pattern.text, scripts).map((name) => judgeWords([{ text: 'npm', resolved: true }, { text: 'run', resolved: true }, { text: name, resolved: true }], command, cwd, depth + 1, ctx))
+        : [unresolved(pattern)],
+    );
+    return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the scripts it runs touch no database' });
+  }
+  const verdicts = task.names.map((name): RuleVerdict => {
+    if (!name.resolved) return unresolved(name);
+    const rule = scriptNameRule(name.text);
+    return rule?.guard ? { guarded: true, rule: rule.id, reason: `${task.runner} task "${name.text}" ${rule.reason}`, kind: rule.kind } : PASS_NO_RULE(`${task.runner} ${name.text}`);
+  });
+  return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
 }
 
 /** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */

@@ -40,6 +40,8 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['nice'], valueOptions: ['-n', '--adjustment'] },
   { words: ['ionice'], valueOptions: ['-c', '--class', '-n', '--classdata'] },
   { words: ['nohup'] },
+  // watch hands its arguments to `sh -c`.
+  { words: ['watch'], valueOptions: ['-n', '--interval'], shellOptions: ['*'] },
   { words: ['stdbuf'], valueOptions: ['-i', '-o', '-e'] },
   { words: ['timeout'], valueOptions: ['-s', '--signal', '-k', '--kill-after'], positionalsBefore: 1 },
   { words: ['exec'], valueOptions: ['-a'] },

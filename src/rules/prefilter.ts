@@ -1,6 +1,8 @@
 import { commandName } from './launchers.js';
 import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
+import { SCRIPT_NAME_RULES } from './script-names.js';
+import { TASK_RUNNERS } from './task-runners.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
 /**
@@ -26,6 +28,8 @@ const HELP_ARM: PrefilterArm = { globs: [...HELP_OR_VERSION], mayGuard: false };
 
 /** Words a project runs only by path (`./artisan`, `bin/console`): a function or shim cannot catch them by name. */
 const PATH_ONLY_TOOLS = new Set(['artisan', 'console', 'manage.py', 'django']);
+
+const MAKE_LIKE = new Set(['make', 'gmake', 'just', 'task']);
 
 const NPM_MAY_RUN_SCRIPTS = ['run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', '-*'];
 const YARN_SAFE = ['', 'install', 'install *', 'add *', 'remove *', 'upgrade*', 'up *', 'info *', 'init*', 'why *', 'list*', 'config *', 'cache *', 'outdated*', 'audit*', 'login*', 'logout*', 'publish*', 'pack*', 'version*', 'link*', 'unlink*', 'licenses *', 'global *', 'dedupe*', 'npm *', 'plugin *', 'set *'];
@@ -69,7 +73,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   const filters = new Map<string, WordPrefilter>();
   const tools = [...new Set(table.flatMap((rule) => rule.tools))].filter((tool) => !PATH_ONLY_TOOLS.has(tool));
   for (const tool of tools) filters.set(tool, toolFilter(tool, table));
-  const reachableTools = [...new Set(table.flatMap((rule) => rule.tools)), ...userRules.map((rule) => commandName(rule.words[0]!))];
+  const reachableTools = [...new Set(table.flatMap((rule) => rule.tools)), ...TASK_RUNNERS.map((runner) => runner.words[0]!), ...userRules.map((rule) => commandName(rule.words[0]!))];
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
     if (launcher === 'node') globs.push('*--test*');
@@ -78,6 +82,13 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });
   }
   for (const [launcher, globs] of Object.entries(RUNNER_SUBCOMMANDS)) filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: false });
+  const guardedNames = SCRIPT_NAME_RULES.filter((rule) => rule.guard).flatMap((rule) => rule.names);
+  for (const runner of TASK_RUNNERS) {
+    const word = runner.words[0]!;
+    // make-like runners take target names as plain words; monorepo runners also write `app:task`, `pkg#task`, `-t a,b`.
+    const wordGlobs = MAKE_LIKE.has(word) ? guardedNames.flatMap((name) => [name, `${name} *`, `* ${name}`, `* ${name} *`]) : [];
+    filters.set(word, { word, arms: [HELP_ARM, { globs: wordGlobs, mayGuard: true }], otherwise: !MAKE_LIKE.has(word) });
+  }
   filters.set('npm', { word: 'npm', arms: [HELP_ARM, { globs: ['-v'], mayGuard: false }, { globs: NPM_MAY_RUN_SCRIPTS, mayGuard: true }], otherwise: false });
   filters.set('yarn', { word: 'yarn', arms: [HELP_ARM, { globs: YARN_SAFE, mayGuard: false }], otherwise: true });
   filters.set('pnpm', { word: 'pnpm', arms: [HELP_ARM, { globs: PNPM_SAFE, mayGuard: false }], otherwise: true });

@@ -26,6 +26,10 @@ export const ROOT_SCRIPTS: Record<string, string> = {
   fresh: 'dotenv -e .env.test -- npx sequelize-cli db:migrate:undo:all',
   docs: 'typedoc src',
   codegen: 'prisma generate && graphql-codegen',
+  verify: 'run-s lint format',
+  'all-tests': 'npm-run-all --parallel test:*',
+  'serve:db': 'concurrently "npm:dev" "knex migrate:latest"',
+  'serve:all': 'concurrently -n web,lint "npm:dev" "npm:lint"',
 };
 
 export function createFixtureProject(): { dir: string; cleanup: () => void } {

@@ -33,8 +33,8 @@ describe('the "commands" configuration', () => {
   });
 
   it('extends the table: a guard rule guards a command no built-in row knows', () => {
-    expect(classify(['make', 'test'], undefined)).toMatchObject({ guarded: false, rule: 'no-rule' });
-    expect(classify(['make', 'test'], { guard: ['make test'] })).toMatchObject({ guarded: true, rule: 'config-guard' });
+    expect(classify(['make', 'wipe'], undefined)).toMatchObject({ guarded: false, rule: 'no-rule' });
+    expect(classify(['make', 'wipe'], { guard: ['make wipe'] })).toMatchObject({ guarded: true, rule: 'config-guard' });
     expect(classify(['./scripts/reset-db.sh'], { guard: ['scripts/reset-db.sh'] })).toMatchObject({ guarded: true, rule: 'config-guard' });
     expect(classify(['sudo', 'make', 'db-reset'], { guard: [{ command: 'make db-*', id: 'makefile-db', reason: 'rebuilds the database' }] })).toMatchObject({ guarded: true, rule: 'makefile-db', reason: 'rebuilds the database' });
   });
@@ -45,7 +45,9 @@ describe('the "commands" configuration', () => {
     const both = { allow: ['rails'], guard: ['rails db:*'] };
     expect(classify(['rails', 'db:seed'], both)).toMatchObject({ guarded: true, rule: 'config-guard' });
     expect(classify(['rails', 'test'], both)).toMatchObject({ guarded: false, rule: 'config-allow' });
-    expect(classify(['make', 'test'], { allow: ['make test'], guard: ['make test'] })).toMatchObject({ guarded: true });
+    expect(classify(['make', 'test'], undefined)).toMatchObject({ guarded: true, rule: 'script-test' });
+    expect(classify(['make', 'test'], { allow: ['make test'] })).toMatchObject({ guarded: false, rule: 'config-allow' });
+    expect(classify(['make', 'wipe'], { allow: ['make wipe'], guard: ['make wipe'] })).toMatchObject({ guarded: true });
   });
 
   it('dbsafe explain exits 2 with the problem and the file to fix when the rules are invalid', async () => {
