@@ -210,6 +210,12 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['mongo app seed.js', true, 'sql-client-interactive'],
   ['cat schema.sql | psql app', true, 'sql-client-script'],
   ['redis-cli flushall', false, 'no-rule'],
+  ['pg_restore -d app --clean backup.dump', true, 'db-restore'],
+  ['pg_restore -l backup.dump', false, 'no-rule'],
+  ['pg_dump -Fc app > app.dump', false, 'no-rule'],
+  ['mongorestore --archive=x.archive', true, 'db-restore'],
+  ['dropdb app_dev', true, 'db-drop'],
+  ['mysqladmin -u root drop app', true, 'db-drop'],
   // shell structure: prefixes, lists, pipes, subshells, nested shells, substitutions
   ['DATABASE_URL=postgres://localhost/app npm test', true, 'script-test'],
   ['env -i PATH=/usr/bin npx prisma migrate reset', true, 'prisma-migrate'],
