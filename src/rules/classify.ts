@@ -26,7 +26,12 @@ export interface ClassifyInput {
   table?: readonly CommandRule[];
 }
 
+/** More invocations than this in one line (scripts fanning out to scripts) is guarded rather than followed. */
+export const MAX_INVOCATIONS = 2000;
+
 interface Context {
+  /** Invocations judged so far, shared by the whole line. */
+  judged: { count: number };
   readScripts: ReadPackageScripts;
   parse: ShellParse;
   userRules: readonly UserCommandRule[];
@@ -60,6 +65,8 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   const first = words[0];
   if (!first) return PASS_NO_RULE('');
   if (depth > MAX_DEPTH) return { guarded: true, rule: 'too-deep', reason: `commands nest more than ${MAX_DEPTH} levels deep (scripts calling scripts or shells), which dbsafe does not follow` };
+  ctx.judged.count += 1;
+  if (ctx.judged.count > MAX_INVOCATIONS) return { guarded: true, rule: 'too-deep', reason: `the line expands to more than ${MAX_INVOCATIONS} commands (scripts fanning out to scripts), which dbsafe does not follow` };
   const user = matchUserRules(words, ctx.userRules);
   if (user) return user;
   if (!first.resolved) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
@@ -156,7 +163,7 @@ function argvLine(argv: readonly string[]): ParsedLine {
  * `readScripts` and `parse`. Guarded when any part is guarded.
  */
 export function classifyCommand(input: ClassifyInput): Classification {
-  const ctx: Context = { readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES };
+  const ctx: Context = { judged: { count: 0 }, readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES };
   const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
   const results = judgeCommands(line, input.cwd, 0, ctx);
   const segments: Segment[] = results.map(({ command, verdict }) => ({
