@@ -34,7 +34,12 @@ export function register(program: Command): void {
       if (options.batch) {
         for (const line of (await readStdin()).split('\n')) {
           if (line.trim() === '') continue;
-          const command = JSON.parse(line) as string | string[];
+          let command: string | string[];
+          try {
+            command = JSON.parse(line) as string | string[];
+          } catch {
+            throw new DbsafeError('explain-batch-input', RULE_MESSAGES.batchLineNotJson(line), ExitCode.usage);
+          }
           const result = await classifyCommandLine({ command, cwd, userRules, readScripts });
           process.stdout.write(`${JSON.stringify({ command: display(command), ...result })}\n`);
         }

@@ -80,6 +80,8 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
   { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
   { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1 },
+  { words: ['kubectl', 'exec'], valueOptions: ['-c', '--container', '-n', '--namespace', '--context', '-f', '--filename'], positionalsBefore: 1 },
 ];
 
 /** Launchers whose command word is a tool name with a prefix kept for the table (`symfony console` → `console`). */

@@ -59,4 +59,13 @@ describe('dbsafe explain', () => {
       expect(run.stderr).toContain('no command given. Put the command after `--`, e.g. `dbsafe explain -- npm test`');
     }
   });
+
+  it('--batch answers one JSON line per command, and rejects a line that is not JSON', async () => {
+    const ok = await runCli(['explain', '--batch'], { cwd: project.dir, input: `${JSON.stringify('npm run build')}\n${JSON.stringify(['rails', 'db:drop'])}\n` });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { rule: string }).rule)).toEqual(['script-safe', 'rails-db']);
+    const bad = await runCli(['explain', '--batch'], { cwd: project.dir, input: 'npm test\n' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--batch reads one JSON value per line');
+  });
 });

@@ -255,6 +255,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['docker-compose exec -T db psql -U postgres -c "drop table x"', true, 'sql-client-statement'],
   ['docker exec -it pg psql -U postgres', true, 'sql-client-interactive'],
   ['docker compose up -d', false, 'no-rule'],
+  ['docker run --rm -v "$PWD:/app" -w /app node:20 npm test', true, 'script-test'],
+  ['kubectl exec -n dev api-0 -- php artisan migrate', true, 'artisan-migrate'],
   ['npm test &&', true, 'parse-error'],
   ['echo "unterminated', true, 'parse-error'],
   // plain commands that merely mention database words
