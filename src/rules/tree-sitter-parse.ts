@@ -4,7 +4,6 @@ import v8 from 'node:v8';
 import type { Node } from 'web-tree-sitter';
 import type { ParsedLine, ShellParse, ShellWord, SimpleCommand, StdinSource } from './types.js';
 
-
 function unescapeWord(text: string): string {
   return text.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1');
 }
