@@ -71,8 +71,19 @@ function columnsOf(db: string, table: string): string {
   return mariadb(`SELECT GROUP_CONCAT(CONCAT('HEX(\`', COLUMN_NAME, '\`)') ORDER BY ORDINAL_POSITION) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${db}' AND TABLE_NAME = '${table}'`);
 }
 
-function scratchDatabases(): string[] {
-  return mariadb(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbsafe\\_verify\\_%'`).split('\n').filter(Boolean);
+/**
+ * Scratch and trash databases left behind by THIS test: other suites on the
+ * shared server make dbsafe_verify_ databases of their own, so ours are
+ * recognised by the marker table named after the test database.
+ */
+function markerTable(db: string): string {
+  return `marker_${db.slice('dbsafe_test_'.length)}`;
+}
+
+function scratchDatabases(db: string): string[] {
+  return mariadb(
+    `SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE 'dbsafe\\_verify\\_%' AND TABLE_NAME = '${markerTable(db)}'`,
+  ).split('\n').filter(Boolean);
 }
 
 describe('MySQL/MariaDB archive (real MariaDB server)', () => {
@@ -84,6 +95,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
   beforeEach(() => {
     db = createMariaDatabase();
     mariadb(SCHEMA, db.name);
+    mariadb(`CREATE TABLE \`${markerTable(db.name)}\` (id INT PRIMARY KEY)`, db.name);
     dir = tempDir();
   });
 
@@ -130,8 +142,17 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect(autoIncrement()).toBe(nextIdBefore);
     expect(mariadb(`SELECT order_total(10)`, db.name)).toBe('12.50');
     expect(mariadb(`SELECT name FROM customers WHERE id = 7`, db.name)).toBe('顧客 7 🎉');
-    expect(scratchDatabases()).toEqual([]);
+    expect(scratchDatabases(db.name)).toEqual([]);
     console.log(`MariaDB round trip (${output.streamedBytes()} bytes, 3 tables, ~7000 rows): backup ${backupMs.toFixed(0)} ms, restore ${restoreMs.toFixed(0)} ms`);
+  });
+
+  it('restores a database that was dropped after the backup', async () => {
+    const before = snapshot(db.name);
+    const file = path.join(dir.dir, 'b.sql');
+    await archive.backup(targetFor(db.url), fileOutput(file));
+    mariadb(`DROP DATABASE \`${db.name}\``);
+    await archive.restore(targetFor(db.url), file);
+    expect(snapshot(db.name)).toEqual(before);
   });
 
   it('waits for another session that holds a table in an open transaction, then swaps', async () => {
@@ -158,7 +179,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect(mariadb('SELECT name FROM customers WHERE id = 1', db.name)).toBe('顧客 1 🎉');
     // The session's transaction ended normally: the restore waited for it instead of breaking it.
     expect(await holderExit).toBe(0);
-    expect(scratchDatabases()).toEqual([]);
+    expect(scratchDatabases(db.name)).toEqual([]);
   });
 
   it('scratchRestore counts every table and row in a throw-away database and drops it', async () => {
@@ -168,9 +189,10 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect(counts.tables).toEqual([
       { name: 'audit', rows: 2000 },
       { name: 'customers', rows: 2999 },
+      { name: markerTable(db.name), rows: 0 },
       { name: 'orders', rows: 2000 },
     ]);
-    expect(scratchDatabases()).toEqual([]);
+    expect(scratchDatabases(db.name)).toEqual([]);
   });
 
   it('takes the password from a 0600 option file only, even one full of quotes, backslashes and #', async () => {
@@ -226,7 +248,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect((error as DbsafeError).code).toBe('mysql-restore-refused');
     expect((error as DbsafeError).message).toMatch(/no_such_table.*was not touched/s);
     expect(snapshot(db.name)).toEqual(before);
-    expect(scratchDatabases()).toEqual([]);
+    expect(scratchDatabases(db.name)).toEqual([]);
   });
 
   it('names the package to install when no dump tool is on the machine', () => {

@@ -48,6 +48,11 @@ function loadDump(session: MysqlSession, file: string, database: string, progres
   return loadSql(session, fileReaderWithProgress(file, progress).pipe(withoutSandboxLine()), database);
 }
 
+async function databaseExists(session: MysqlSession, name: string): Promise<boolean> {
+  const rows = await session.query(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${textLiteral(name)};`);
+  return rows[0]?.[0] === '1';
+}
+
 async function createScratchDatabase(session: MysqlSession): Promise<string> {
   const name = scratchDatabaseName();
   await session.query(`CREATE DATABASE ${quoteIdentifier(name)} CHARACTER SET utf8mb4;`);
@@ -164,6 +169,10 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
       const nonTableObjects = await exportNonTableObjects({ session, dump, dumpHelp, server }, scratch, incoming).catch((error: Error) => {
         throw mysqlMessages.scratchLoadFailed(target, `exporting its triggers, routines and views failed: ${error.message}`);
       });
+      // A database dropped since the backup is created again: restoring means it exists afterwards.
+      if (!(await databaseExists(session, target.database))) {
+        await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
+      }
       await withScratchDatabase(session, async (trash) => {
         const outgoing = await schemaObjects(session, target.database);
         await session.query(swapStatements({ target: target.database, scratch, trash }, outgoing, incoming)).catch((error: Error) => {
