@@ -45,7 +45,11 @@ async function loadSql(session: MysqlSession, sql: Readable | string, database: 
 
 /** Load a dump file, streamed (memory does not grow with its size). */
 function loadDump(session: MysqlSession, file: string, database: string, progress?: ProgressSink): Promise<string | null> {
-  return loadSql(session, fileReaderWithProgress(file, progress).pipe(withoutSandboxLine()), database);
+  const reader = fileReaderWithProgress(file, progress);
+  const stripped = withoutSandboxLine();
+  // pipe() does not pass errors on: a failed read must end the client's input, not leave it waiting.
+  reader.on('error', (error) => stripped.destroy(error));
+  return loadSql(session, reader.pipe(stripped), database);
 }
 
 async function databaseExists(session: MysqlSession, name: string): Promise<boolean> {
