@@ -20,6 +20,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   sqlite3: 'sqlite3',
   mongodump: 'mongodb-database-tools',
   mongorestore: 'mongodb-database-tools',
+  mongosh: 'mongodb-mongosh',
 };
 
 function isExecutable(file: string): boolean {
