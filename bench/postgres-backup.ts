@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { medianOf, measure, ratioRow, runMeasured, type BenchRow } from './measure.js';
+import { measure, ratioRow, runMeasured, type BenchRow } from './measure.js';
 
 /**
  * dbsafe's PostgreSQL backup and restore against the plain tools on the same
@@ -56,7 +56,7 @@ export async function postgresBackupBench(scale: number, smallScale: number): Pr
   const database = createPgbenchDatabase(scale);
   const project = benchProject(database);
   const scratch = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-plain-'));
-  const fresh: string[] = [];
+  const freshDatabases: string[] = [];
   try {
     const size = psql(`SELECT pg_size_pretty(pg_database_size('${database}'))`);
     rows.push({ measurement: `database: pgbench -s ${scale}`, value: size, target: '', pass: null });
@@ -77,22 +77,28 @@ export async function postgresBackupBench(scale: number, smallScale: number): Pr
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     rows.push(ratioRow('backup: `dbsafe backup` ÷ `pg_dump -Fc`', { seconds: median(mine) }, { seconds: median(plain) }, 1.1));
 
-    const plainRestore = await medianOf(2, async () => {
-      const target = `dbsafe_test_bench_fresh_${randomBytes(4).toString('hex')}`;
-      fresh.push(target);
-      return measure(async () => {
-        psql(`CREATE DATABASE ${target}`);
-        await runMeasured(`${PG_BIN}/pg_restore`, [...pgArgs(target), plainDump]);
-      });
-    });
-    for (const name of fresh.splice(0)) dropDatabase(name);
-
     const { archive } = (await import('../src/engines/postgres/archive.js')) as typeof import('../src/engines/postgres/archive.js');
     const { parseDatabaseUrl } = (await import('../src/target/url.js')) as typeof import('../src/target/url.js');
     const target = parseDatabaseUrl(project.env.DATABASE_URL!, { kind: 'env', name: 'DATABASE_URL' }, project.dir);
     const backupFile = path.join(project.dir, 'backups', `${lastBackup}.dump`);
-    const restoreStep = await medianOf(2, () => measure(() => archive.restore(target, backupFile)));
-    rows.push(ratioRow('restore: dbsafe restore step (fresh db + swap + drop old) ÷ createdb + `pg_restore`', restoreStep, plainRestore, 1.1));
+    const plainRestores: number[] = [];
+    const restoreSteps: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const fresh = `dbsafe_test_bench_fresh_${randomBytes(4).toString('hex')}`;
+      freshDatabases.push(fresh);
+      plainRestores.push(
+        (
+          await measure(async () => {
+            psql(`CREATE DATABASE ${fresh}`);
+            await runMeasured(`${PG_BIN}/pg_restore`, [...pgArgs(fresh), plainDump]);
+          })
+        ).seconds,
+      );
+      dropDatabase(fresh);
+      restoreSteps.push((await measure(() => archive.restore(target, backupFile))).seconds);
+    }
+    const plainRestore = { seconds: median(plainRestores) };
+    rows.push(ratioRow('restore: dbsafe restore step (fresh db + swap + drop old) ÷ createdb + `pg_restore`', { seconds: median(restoreSteps) }, plainRestore, 1.1));
 
     const full = await dbsafe(project, ['restore', lastBackup, '--yes']);
     rows.push({
@@ -104,7 +110,7 @@ export async function postgresBackupBench(scale: number, smallScale: number): Pr
     rows.push({ measurement: `memory: dbsafe backup peak RSS, pgbench -s ${scale}`, value: `${Math.max(...peaks).toFixed(0)} MB`, target: '< 150 MB', pass: Math.max(...peaks) < 150 });
     rows.push({ measurement: `memory: dbsafe restore peak RSS, pgbench -s ${scale}`, value: `${full.peakMb.toFixed(0)} MB`, target: '< 150 MB', pass: full.peakMb < 150 });
   } finally {
-    for (const name of fresh) dropDatabase(name);
+    for (const name of freshDatabases) dropDatabase(name);
     dropDatabase(database);
     rmSync(project.dir, { recursive: true, force: true });
     rmSync(scratch, { recursive: true, force: true });
