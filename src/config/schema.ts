@@ -1,3 +1,5 @@
+import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
+
 /** dbsafe's configuration, after validation and defaults. */
 export interface DbsafeConfig {
   /** Variable (e.g. "DATABASE_URL", "PG_DATABASE_URL") whose database guarded commands use and back up. */
@@ -10,6 +12,8 @@ export interface DbsafeConfig {
   allowedHosts: string[];
   /** Extra production words matched against database names and hosts (case-insensitive words, or /regex/). */
   productionPatterns: string[];
+  /** Extra command rules: commands to guard and to allow, on top of the built-in table (src/rules/table). */
+  commands?: CommandRulesConfig;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -48,6 +52,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   retention: { validate: isPositiveInteger, describe: 'backups kept per database' },
   allowedHosts: { validate: isStringList, describe: 'hosts treated as local' },
   productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
+  commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
 };
 
 /** Validate raw configuration; returns the problems, one sentence each. Pure. */
