@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
+import { fileURLToPath } from 'node:url';
 import { CLI } from '../helpers/cli.js';
 import { start } from '../run/spawned.js';
 import { makeProject, type TestProject } from '../run/project.js';
@@ -20,6 +21,7 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
+const PTY_RUN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../consent/fixtures/pty-run.py');
 const audit = () => readAuditLog(path.join(project.dir, 'backups/audit.log'));
 
 describe('dbsafe run on a development database', () => {
@@ -35,6 +37,15 @@ describe('dbsafe run on a development database', () => {
     const [entry] = audit().entries;
     expect(entry).toMatchObject({ operation: 'run', decision: 'allowed', command: `sh -c 'echo out; echo err >&2; exit 7'`, exitCode: 7, agent: null });
     expect(entry?.backupId).toMatch(new RegExp(`^${database.name}_\\d{8}_\\d{6}$`));
+  });
+
+  it('gives the command the terminal itself, so its prompts work', async () => {
+    const script = '[ -t 0 ] && [ -t 1 ] && printf "name? "; read -r name; echo "hello $name"';
+    const run = start('python3', [PTY_RUN, 'name?', 'Ada', '--', process.execPath, CLI, 'run', '--', 'sh', '-c', script], { cwd: project.dir, env: { ...project.env, TERM: 'dumb' } });
+    const done = await run.finished;
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('name? ');
+    expect(done.stdout).toContain('hello Ada');
   });
 
   it('treats options after the command word as the command’s own', async () => {
