@@ -42,7 +42,13 @@ export async function allowOnce(typed: string, session: AllowSession): Promise<v
   const agent = detectAgent(session.env);
   const lookup = findConsentRequest(session.env, code);
   const refuse = (message: string, rule: string): never => {
-    if ('request' in lookup && lookup.request) audit(session, lookup.request, 'consent-refused', rule);
+    if ('request' in lookup && lookup.request) {
+      try {
+        audit(session, lookup.request, 'consent-refused', rule);
+      } catch {
+        // The refusal stands whether or not it could be recorded.
+      }
+    }
     throw new DbsafeError('consent-refused', message, ExitCode.refused);
   };
   if (agent) refuse(allowMessages.agent(agent), `agent detected: ${describeAgent(agent)}`);
@@ -61,7 +67,12 @@ export async function allowOnce(typed: string, session: AllowSession): Promise<v
     reader.close();
   }
   if (answer.trim() !== request.confirmWord) refuse(allowMessages.mismatch(request.confirmWord), 'confirmation mistyped');
+  // Audited first: an override that cannot be recorded is not granted.
+  try {
+    audit(session, request, 'consent-granted', `code ${code}: ${request.reason}`);
+  } catch (error) {
+    throw new DbsafeError('consent-unaudited', allowMessages.unaudited(request.auditLog, (error as Error).message), ExitCode.failure);
+  }
   grantConsent(session.env, request);
-  audit(session, request, 'consent-granted', `code ${code}: ${request.reason}`);
   session.output.write(`${allowMessages.granted(request)}\n`);
 }

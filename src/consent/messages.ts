@@ -44,6 +44,8 @@ export const allowMessages = {
     ].join('\n'),
   prompt: (word: string): string => `To allow it, type the database name (${word}): `,
   mismatch: (word: string): string => `That was not "${word}"; nothing was allowed. Run dbsafe allow again if you meant to allow it.`,
+  unaudited: (file: string, message: string): string =>
+    `Nothing was allowed: the override could not be recorded in the audit log ${file} (${message}). Fix its permissions and run dbsafe allow again.`,
   granted: (request: ConsentRequest): string =>
     `Allowed once: run the same command again within 5 minutes (${request.command}). This override is recorded in the audit log.`,
 };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateDirectory } from '../consent/store.js';
 
@@ -96,6 +96,11 @@ export function enterGuard(env: Record<string, string | undefined>, fingerprint:
   const entry = { pid: process.pid, fingerprint, nonce: randomBytes(8).toString('hex') };
   const file = recordFile(env, entry);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Records of guards that were killed (SIGKILL, a crash) never got removed: clear them here.
+  for (const name of readdirSync(path.dirname(file))) {
+    const pid = Number(/^(\d+)-/.exec(name)?.[1]);
+    if (pid > 0 && !isRunning(pid)) rmSync(path.join(path.dirname(file), name), { force: true });
+  }
   writeFileSync(file, JSON.stringify({ fingerprint, override } satisfies GuardRecord), { mode: 0o600 });
   const existing = env[GUARD_MARKER];
   const own = `${entry.pid}:${entry.fingerprint}:${entry.nonce}`;

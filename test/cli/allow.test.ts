@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
@@ -90,6 +90,16 @@ describe('dbsafe allow', () => {
     const unknown = await allowOnTerminal('AAAAAA', 'shop_prod');
     expect(unknown.code).toBe(3);
     expect(unknown.output).toContain('No pending refusal has the code AAAAAA');
+    expect(existsSync(path.join(consentDir(), 'allowed-deadbeef.json'))).toBe(false);
+  });
+
+  it('grants nothing when the override cannot be recorded in the audit log', async () => {
+    const blocker = path.join(state.dir, 'project');
+    writeFileSync(blocker, 'a file where the project directory should be');
+    const request = pending();
+    const result = await allowOnTerminal(request.code, 'shop_prod');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('Nothing was allowed: the override could not be recorded');
     expect(existsSync(path.join(consentDir(), 'allowed-deadbeef.json'))).toBe(false);
   });
 

@@ -1,3 +1,4 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
@@ -74,6 +75,16 @@ describe('nested guards', () => {
     expect(result.code).toBe(0);
     expect(backupsOf(database.name)).toHaveLength(1);
     expect(backupsOf(other.name)).toHaveLength(1);
+  });
+
+  it('clears the records of guards that were killed', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const deadPid = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+    const guards = path.join(project.state, 'dbsafe/guards');
+    mkdirSync(guards, { recursive: true });
+    writeFileSync(path.join(guards, `${deadPid}-0123456789abcdef.json`), '{"fingerprint":"x","override":false}');
+    expect((await project.run(['run', '--no-backup', '--', 'true'])).code).toBe(0);
+    expect(readdirSync(guards)).toEqual([]);
   });
 
   it('a copied or forged marker does not skip the backup', async () => {
