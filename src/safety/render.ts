@@ -1,4 +1,4 @@
-import type { ChalkInstance } from 'chalk';
+import type { Colors } from '../cli/output.js';
 import { ENGINE_LABELS, type Target, type TargetField } from '../target/types.js';
 import { describeTarget } from '../target/describe.js';
 import { DEFAULT_PORTS } from '../target/url.js';
@@ -33,7 +33,7 @@ function fieldRows(target: Target, projectRoot: string): Array<[string, string, 
 }
 
 /** The human `dbsafe check` output: the verification block, each rule ✓/✗, the verdict. */
-export function renderCheck(assessment: Assessment, c: ChalkInstance): string {
+export function renderCheck(assessment: Assessment, c: Colors): string {
   const report = buildCheckReport(assessment);
   const root = report.environment.projectRoot ?? '';
   const lines: string[] = [];
@@ -76,7 +76,7 @@ export function renderCheck(assessment: Assessment, c: ChalkInstance): string {
  * (run, restore, guards): each failed rule with its value and fix, then the
  * pointer to `dbsafe check` for the full picture.
  */
-export function renderReasons(verdict: Verdict, c: ChalkInstance): string {
+export function renderReasons(verdict: Verdict, c: Colors): string {
   const lines = verdict.reasons.flatMap((reason) => [
     `${c.red('✗')} ${RULES[reason.rule].title}${reason.target ? ` (${reason.target})` : ''}: ${reason.message}`,
     ...(reason.fix ? [`    fix: ${reason.fix}`] : []),
