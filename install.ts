@@ -5,7 +5,7 @@
  * JSON entries recognisable as dbsafe's, so uninstall removes exactly them.
  */
 import { AGENT_NAMES, installAgentHook, uninstallAgentHook, type AgentName } from './src/integrations/agents.js';
-import type { FileChange } from './src/integrations/files.js';
+import { removeEmptyDirs, type FileChange } from './src/integrations/files.js';
 import { installGitHooks, uninstallGitHooks } from './src/integrations/git-hooks.js';
 import { userLocations, type UserLocations } from './src/integrations/locations.js';
 import { installNpmLifecycle, uninstallNpmLifecycle } from './src/integrations/npm-lifecycle.js';
@@ -63,13 +63,13 @@ const PIECES: Record<string, Piece> = {
   },
   npm: {
     selected: (plan) => plan.npm,
-    install: (_plan, target) => installNpmLifecycle(target.projectDir),
-    uninstall: (_plan, target) => uninstallNpmLifecycle(target.projectDir),
+    install: (_plan, target, where) => installNpmLifecycle(target.projectDir, where.journalDir),
+    uninstall: (_plan, target, where) => uninstallNpmLifecycle(target.projectDir, where.journalDir),
   },
   agent: {
     selected: (plan) => plan.agents.length > 0,
-    install: (plan, target) => changesOnly(plan.agents.flatMap((agent) => installAgentHook(agent, target.projectDir))),
-    uninstall: (plan, target) => changesOnly(plan.agents.flatMap((agent) => uninstallAgentHook(agent, target.projectDir))),
+    install: (plan, target, where) => changesOnly(plan.agents.flatMap((agent) => installAgentHook(agent, target.projectDir, where.journalDir))),
+    uninstall: (plan, target, where) => changesOnly(plan.agents.flatMap((agent) => uninstallAgentHook(agent, target.projectDir, where.journalDir))),
   },
 };
 
@@ -85,6 +85,7 @@ async function runSteps(plan: InstallPlan, target: InstallTarget, step: 'install
     report.changes.push(...result.changes);
     report.notes.push(...result.notes);
   }
+  if (step === 'uninstall') removeEmptyDirs(where.journalDir, where.home);
   return report;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { removeEmptyDirs, type FileChange } from './files.js';
-import { editJsonFile, readJsonObject, type JsonObject } from './json-file.js';
+import { installJsonEdit, readJsonObject, uninstallJsonEdit, type JsonObject } from './json-file.js';
 
 export const AGENT_NAMES = ['claude', 'codex', 'cursor', 'gemini'] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
@@ -68,12 +68,14 @@ function dbsafeEntry(setup: AgentSetup, command: string): JsonObject {
   return { matcher: setup.matcher, hooks: [{ type: 'command', command }] };
 }
 
-export function installAgentHook(agent: AgentName, projectDir: string): FileChange[] {
+export function installAgentHook(agent: AgentName, projectDir: string, journalDir: string): FileChange[] {
   const setup = AGENTS[agent];
   const file = path.join(projectDir, setup.file);
   const entry = dbsafeEntry(setup, agentHookCommand(agent, projectDir));
   return [
-    editJsonFile(file, (settings) => {
+    installJsonEdit(
+      file,
+      (settings) => {
       for (const [key, value] of Object.entries(setup.preamble ?? {})) if (!(key in settings)) settings[key] = value;
       const hooks = (asObject(settings.hooks) ?? {}) as JsonObject;
       settings.hooks = hooks;
@@ -82,11 +84,13 @@ export function installAgentHook(agent: AgentName, projectDir: string): FileChan
       if (existing === -1) list.push(entry);
       else list[existing] = entry;
       hooks[setup.event] = list;
-    }),
+      },
+      journalDir,
+    ),
   ];
 }
 
-export function uninstallAgentHook(agent: AgentName, projectDir: string): FileChange[] {
+export function uninstallAgentHook(agent: AgentName, projectDir: string, journalDir: string): FileChange[] {
   const setup = AGENTS[agent];
   const file = path.join(projectDir, setup.file);
   const settings = readJsonObject(file);
@@ -94,17 +98,19 @@ export function uninstallAgentHook(agent: AgentName, projectDir: string): FileCh
   const hooks = asObject(settings.hooks);
   const list = hooks?.[setup.event];
   if (!hooks || !Array.isArray(list) || !list.some((item) => isDbsafeEntry(item, setup))) return [{ file, action: 'unchanged' }];
-  const change = editJsonFile(
+  const change = uninstallJsonEdit(
     file,
     (value) => {
-      const kept = list.filter((item) => !isDbsafeEntry(item, setup));
-      if (kept.length > 0) hooks[setup.event] = kept;
-      else delete hooks[setup.event];
-      if (Object.keys(hooks).length === 0) delete value.hooks;
+      const current = asObject(value.hooks) as JsonObject;
+      const kept = (current[setup.event] as HookList).filter((item) => !isDbsafeEntry(item, setup));
+      if (kept.length > 0) current[setup.event] = kept;
+      else delete current[setup.event];
+      if (Object.keys(current).length === 0) delete value.hooks;
       // Only the preamble dbsafe added is left: the file was dbsafe's alone.
       const rest = Object.entries(value);
       if (rest.length > 0 && rest.every(([key, v]) => setup.preamble?.[key] === v)) for (const [key] of rest) delete value[key];
     },
+    journalDir,
     { deleteWhenEmpty: true },
   );
   removeEmptyDirs(path.dirname(file), projectDir);

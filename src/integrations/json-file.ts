@@ -1,7 +1,9 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { DbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { readTextOrNull, writeIfChanged, type FileChange } from './files.js';
+import { readTextOrNull, removeOwnedFile, writeIfChanged, type FileChange } from './files.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -59,6 +61,51 @@ export function editJsonFile(file: string, edit: (value: JsonObject) => void, op
   return writeIfChanged(file, serialize(value, text === null ? { indent: 2, finalNewline: true } : layoutOf(text)));
 }
 
-export function jsonFileText(file: string): string {
-  return readFileSync(file, 'utf8');
+/**
+ * JSON.stringify cannot reproduce every hand-made layout (an inline array,
+ * aligned values). When a file dbsafe edits does not round-trip, its original
+ * text is kept in `journalDir`; uninstall puts it back as long as nobody
+ * changed the file since, and removes dbsafe's entries by value otherwise.
+ */
+interface JournalEntry {
+  original: string;
+  written: string;
+}
+
+function journalFile(journalDir: string, file: string): string {
+  return path.join(journalDir, `${createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 32)}.json`);
+}
+
+function readJournal(journalDir: string, file: string): JournalEntry | null {
+  const text = readTextOrNull(journalFile(journalDir, file));
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as JournalEntry;
+  } catch {
+    return null;
+  }
+}
+
+/** editJsonFile for install: remembers the original text when a rewrite would not reproduce its layout. */
+export function installJsonEdit(file: string, edit: (value: JsonObject) => void, journalDir: string): FileChange {
+  const before = readTextOrNull(file);
+  const change = editJsonFile(file, edit);
+  const after = readTextOrNull(file);
+  if (before === null || after === null || change.action === 'unchanged') return change;
+  const roundTrips = serialize(parseObject(file, before), layoutOf(before)) === before;
+  const previous = readJournal(journalDir, file);
+  const original = previous && previous.written === before ? previous.original : before;
+  if (!roundTrips || (previous && previous.written === before)) {
+    writeIfChanged(journalFile(journalDir, file), `${JSON.stringify({ original, written: after })}\n`, 0o600);
+  }
+  return change;
+}
+
+/** editJsonFile for uninstall: the exact original text when the file is still as dbsafe left it. */
+export function uninstallJsonEdit(file: string, edit: (value: JsonObject) => void, journalDir: string, options: { deleteWhenEmpty?: boolean } = {}): FileChange {
+  const journal = readJournal(journalDir, file);
+  removeOwnedFile(journalFile(journalDir, file));
+  const current = readTextOrNull(file);
+  if (journal && current === journal.written) return writeIfChanged(file, journal.original);
+  return editJsonFile(file, edit, options);
 }

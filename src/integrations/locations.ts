@@ -21,6 +21,8 @@ export interface UserLocations {
   dataDir: string;
   shimDir: string;
   fishConfD: string;
+  /** Original texts of JSON files whose layout a rewrite would not reproduce (see json-file.ts). */
+  journalDir: string;
 }
 
 export function userLocations(env: Record<string, string | undefined>): UserLocations {
@@ -29,5 +31,5 @@ export function userLocations(env: Record<string, string | undefined>): UserLoca
   const dataHome = env.XDG_DATA_HOME || path.join(home, '.local', 'share');
   const configHome = env.XDG_CONFIG_HOME || path.join(home, '.config');
   const dataDir = path.join(dataHome, 'dbsafe');
-  return { home, dataDir, shimDir: path.join(dataDir, 'shims'), fishConfD: path.join(configHome, 'fish', 'conf.d') };
+  return { home, dataDir, shimDir: path.join(dataDir, 'shims'), fishConfD: path.join(configHome, 'fish', 'conf.d'), journalDir: path.join(dataDir, 'originals') };
 }

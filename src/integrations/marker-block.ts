@@ -27,9 +27,8 @@ function renderBlock(body: string, notes: { created: boolean; newlineAdded: bool
 
 /** Where dbsafe's block sits in `text`, or null. A begin line without an end line counts as no block. */
 export function findBlock(text: string): BlockSpan | null {
-  const begin = text.startsWith(`${BEGIN_LINE}\n`) ? 0 : text.indexOf(`\n${BEGIN_LINE}\n`);
-  if (begin === -1) return null;
-  const start = begin === 0 ? 0 : begin + 1;
+  const start = text.startsWith(`${BEGIN_LINE}\n`) ? 0 : text.indexOf(`\n${BEGIN_LINE}\n`) + 1;
+  if (start === 0 && !text.startsWith(`${BEGIN_LINE}\n`)) return null;
   const endMarker = text.indexOf(`\n${END_LINE}`, start);
   if (endMarker === -1) return null;
   let end = endMarker + 1 + END_LINE.length;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { StepResult } from '../../install.js';
-import { editJsonFile, readJsonObject, type JsonObject } from './json-file.js';
+import { installJsonEdit, readJsonObject, uninstallJsonEdit, type JsonObject } from './json-file.js';
 
 export const GUARD_COMMAND = 'dbsafe guard';
 const GUARD_PREFIX = `${GUARD_COMMAND} && `;
@@ -40,28 +40,32 @@ function scriptsOf(pkg: JsonObject | null): Record<string, unknown> | null {
   return scripts !== null && typeof scripts === 'object' && !Array.isArray(scripts) ? (scripts as Record<string, unknown>) : null;
 }
 
-export function installNpmLifecycle(projectDir: string): StepResult {
+export function installNpmLifecycle(projectDir: string, journalDir: string): StepResult {
   const file = path.join(projectDir, 'package.json');
   const scripts = scriptsOf(readJsonObject(file));
   if (!scripts) return { changes: [], notes: [`npm lifecycle: ${file} has no scripts, so there is nothing to guard; add a "test" script, then run dbsafe install --npm again.`] };
   const edits = lifecycleEdits(scripts);
-  const change = editJsonFile(file, (pkg) => Object.assign(pkg.scripts as JsonObject, edits));
+  const change = installJsonEdit(file, (pkg) => Object.assign(pkg.scripts as JsonObject, edits), journalDir);
   return { changes: [change], notes: [] };
 }
 
-export function uninstallNpmLifecycle(projectDir: string): StepResult {
+export function uninstallNpmLifecycle(projectDir: string, journalDir: string): StepResult {
   const file = path.join(projectDir, 'package.json');
   const scripts = scriptsOf(readJsonObject(file));
   if (!scripts) return { changes: [], notes: [] };
   const removals = lifecycleRemovals(scripts);
   if (Object.keys(removals).length === 0) return { changes: [{ file, action: 'unchanged' }], notes: [] };
-  const change = editJsonFile(file, (pkg) => {
-    const target = pkg.scripts as JsonObject;
-    for (const [name, value] of Object.entries(removals)) {
-      if (value === null) delete target[name];
-      else target[name] = value;
-    }
-  });
+  const change = uninstallJsonEdit(
+    file,
+    (pkg) => {
+      const target = pkg.scripts as JsonObject;
+      for (const [name, value] of Object.entries(removals)) {
+        if (value === null) delete target[name];
+        else target[name] = value;
+      }
+    },
+    journalDir,
+  );
   return { changes: [change], notes: [] };
 }
 
