@@ -14,13 +14,18 @@ interface ShellSetup {
   flavour: 'sh' | 'fish';
   /** bash and zsh: the rc file that sources the generated file. fish: null (conf.d file instead). */
   rcFile: ((home: string) => string) | null;
+  /** Commands this shell must not wrap. */
+  unwrapped: readonly string[];
 }
 
 /** One row per shell: a new shell is a template file plus a row. */
 export const SHELLS: Record<ShellName, ShellSetup> = {
-  bash: { template: 'dbsafe.bash', flavour: 'sh', rcFile: (home) => path.join(home, '.bashrc') },
-  zsh: { template: 'dbsafe.zsh', flavour: 'sh', rcFile: (home) => path.join(home, '.zshrc') },
-  fish: { template: 'dbsafe.fish', flavour: 'fish', rcFile: null },
+  bash: { template: 'dbsafe.bash', flavour: 'sh', rcFile: (home) => path.join(home, '.bashrc'), unwrapped: [] },
+  zsh: { template: 'dbsafe.zsh', flavour: 'sh', rcFile: (home) => path.join(home, '.zshrc'), unwrapped: [] },
+  // fish runs its own jobs as `python3 … &`, and runs a backgrounded function in
+  // the foreground: a python wrapper froze fish's first start for many seconds.
+  // The PATH shims still cover python in fish.
+  fish: { template: 'dbsafe.fish', flavour: 'fish', rcFile: null, unwrapped: ['python', 'python3'] },
 };
 
 export function isShellName(name: string): name is ShellName {
@@ -31,8 +36,9 @@ export function isShellName(name: string): name is ShellName {
 export function renderShellInit(shell: ShellName, shimDir: string, prefilter: ShellPrefilter = SHELL_PREFILTER): string {
   const setup = SHELLS[shell];
   const template = readFileSync(shellTemplate(setup.template), 'utf8');
+  const wrapped = { ...prefilter, commands: prefilter.commands.filter((command) => !setup.unwrapped.includes(command)) };
   return fillTemplate(template, {
-    ...shellSubstitutions(prefilter, setup.flavour),
+    ...shellSubstitutions(wrapped, setup.flavour),
     DBSAFE_SHIM_DIR: quoteFor(setup.flavour, shimDir),
     DBSAFE_AGENT_VARIABLES: AGENT_VARIABLES.join(' '),
     DBSAFE_AGENT_PREFIXES: AGENT_VARIABLE_PREFIXES.join(' '),
