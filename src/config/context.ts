@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { readEnvFiles } from '../target/env-files.js';
-import { resolveTargets } from '../target/resolve.js';
+import { resolveTargets, type DotenvFile } from '../target/resolve.js';
 import type { ResolvedTargets } from '../target/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { findProject } from './project.js';
@@ -13,6 +13,8 @@ export interface ProjectContext {
   config: LoadedConfig;
   targets: ResolvedTargets;
   env: Record<string, string | undefined>;
+  /** The .env files read, lowest precedence first (the shell environment overrides them). */
+  dotenv: DotenvFile[];
 }
 
 function osUserName(): string | undefined {
@@ -37,5 +39,5 @@ export function loadProjectContext(options: { cwd: string; env: Record<string, s
     osUser: options.env.PGUSER ?? options.env.USER ?? osUserName(),
   });
   targets.problems.unshift(...envFiles.problems);
-  return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env: options.env };
+  return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env: options.env, dotenv: envFiles.files };
 }

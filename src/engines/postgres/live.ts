@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { isDbsafeError } from '../../errors.js';
+import { liveErrors } from '../../safety/live-messages.js';
+import type { Target } from '../../target/types.js';
+import type { EnvironmentMarker, LiveOps, ServerFacts } from '../types.js';
+
+/**
+ * The marker is a per-database setting: ALTER DATABASE … SET dbsafe.environment.
+ * pg_dump writes database-level settings only with --create (PostgreSQL 11+),
+ * so a plain dump restored into another database does not carry it, while
+ * anyone reaching this server (an SSH tunnel included) sees it.
+ * It is read from pg_db_role_setting rather than current_setting(), so a
+ * client's PGOPTIONS='-c dbsafe.environment=…' cannot mask it.
+ */
+const MARKER_SETTING = 'dbsafe.environment';
+
+const CONNECT_TIMEOUT_MS = 5000;
+
+function sslOption(target: Target): pg.ClientConfig['ssl'] {
+  const mode = target.tls.mode?.toLowerCase();
+  if (!mode || mode === 'disable' || mode === 'false') return undefined;
+  const verify = mode === 'verify-ca' || mode === 'verify-full';
+  return { rejectUnauthorized: verify, ca: target.tls.rootCert ? readFileSync(target.tls.rootCert, 'utf8') : undefined };
+}
+
+function clientFor(target: Target): pg.Client {
+  return new pg.Client({
+    host: target.socket ?? target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    ssl: sslOption(target),
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'dbsafe',
+  });
+}
+
+function translate(target: Target, error: unknown): Error {
+  if (isDbsafeError(error)) return error;
+  const { code, message } = error as { code?: string; message?: string };
+  const detail = code ? `${code}: ${message}` : (message ?? String(error));
+  if (code === '3D000') return liveErrors.missingDatabase(target);
+  if (code === '28P01' || code === '28000') return liveErrors.authentication(target, detail);
+  if (code === '42501') return liveErrors.markerPermission(target, detail);
+  if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENOENT|ECONNRESET)$/.test(code)) return liveErrors.unreachable(target, code);
+  if (/timeout|terminated unexpectedly/i.test(message ?? '')) return liveErrors.unreachable(target, message ?? 'timeout');
+  return liveErrors.other(target, detail);
+}
+
+async function withClient<T>(target: Target, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = clientFor(target);
+  // An error event after connect (server shut down) must not crash the process; the query rejects instead.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await work(client);
+  } catch (error) {
+    throw translate(target, error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function markerOf(settings: string[]): EnvironmentMarker | null {
+  const values = settings.map((s) => s.slice(MARKER_SETTING.length + 1));
+  if (values.includes('production')) return 'production';
+  if (values.includes('development')) return 'development';
+  return null;
+}
+
+export const live: LiveOps = {
+  probe: (target) =>
+    withClient(target, async (client): Promise<ServerFacts> => {
+      const facts = await client.query<{ version: string; standby: boolean; read_only: string }>(
+        "SELECT current_setting('server_version') AS version, pg_is_in_recovery() AS standby, current_setting('default_transaction_read_only') AS read_only",
+      );
+      const markers = await client.query<{ setting: string }>(
+        `SELECT s.setting FROM pg_db_role_setting r JOIN pg_database d ON d.oid = r.setdatabase, unnest(r.setconfig) AS s(setting)
+         WHERE d.datname = current_database() AND s.setting LIKE $1`,
+        [`${MARKER_SETTING}=%`],
+      );
+      const row = facts.rows[0]!;
+      return {
+        serverVersion: `PostgreSQL ${row.version.split(' ')[0]}`,
+        standby: row.standby,
+        readOnly: row.standby || row.read_only === 'on',
+        marker: markerOf(markers.rows.map((r) => r.setting)),
+      };
+    }),
+  writeMarker: (target, marker) =>
+    withClient(target, async (client) => {
+      await client.query(`ALTER DATABASE ${client.escapeIdentifier(target.database)} SET ${MARKER_SETTING} = ${client.escapeLiteral(marker)}`);
+    }),
+};

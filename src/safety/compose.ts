@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { COMPOSE_FILES } from './rules.js';
+
+export interface ComposeFacts {
+  files: string[];
+  /** Names a container of the project answers to: service keys, container_name, hostname, network aliases. */
+  services: string[];
+  problems: string[];
+}
+
+type Service = { container_name?: unknown; hostname?: unknown; networks?: unknown };
+
+function namesOf(key: string, service: Service | null): string[] {
+  const names = [key];
+  if (typeof service?.container_name === 'string') names.push(service.container_name);
+  if (typeof service?.hostname === 'string') names.push(service.hostname);
+  if (service?.networks && typeof service.networks === 'object' && !Array.isArray(service.networks)) {
+    for (const network of Object.values(service.networks as Record<string, unknown>)) {
+      const aliases = (network as { aliases?: unknown } | null)?.aliases;
+      if (Array.isArray(aliases)) names.push(...aliases.filter((a): a is string => typeof a === 'string'));
+    }
+  }
+  return names;
+}
+
+/**
+ * The services of the project's compose files (compose.yaml, docker-compose.yml…
+ * and their overrides). A host named like one of them (Laravel Sail's
+ * DB_HOST=mysql) is a container of this project, hence local.
+ */
+export async function readComposeServices(projectRoot: string): Promise<ComposeFacts> {
+  const facts: ComposeFacts = { files: [], services: [], problems: [] };
+  for (const name of COMPOSE_FILES) {
+    const file = path.join(projectRoot, name);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') facts.problems.push(`${name} cannot be read (${code})`);
+      continue;
+    }
+    let document: unknown;
+    try {
+      // Loaded only when the project has a compose file: most `check` runs never pay for the YAML parser.
+      const { parse } = await import('yaml');
+      document = parse(text);
+    } catch (error) {
+      facts.problems.push(`${name} is not valid YAML (${(error as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    facts.files.push(name);
+    const services = (document as { services?: unknown } | null)?.services;
+    if (services && typeof services === 'object' && !Array.isArray(services)) {
+      for (const [key, service] of Object.entries(services as Record<string, Service | null>)) {
+        for (const serviceName of namesOf(key, service)) if (!facts.services.includes(serviceName)) facts.services.push(serviceName);
+      }
+    }
+  }
+  return facts;
+}
