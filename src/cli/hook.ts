@@ -38,7 +38,7 @@ export function register(program: Command): void {
       const { judgeStagedEnvFile } = await import('../integrations/env-file-judge.js');
       const { printFailure } = await import('./output.js');
       const { hookMessages } = await import('../integrations/messages.js');
-      const outcome = checkStagedFiles(process.cwd(), files, judgeStagedEnvFile);
+      const outcome = await checkStagedFiles(process.cwd(), files, judgeStagedEnvFile);
       if (outcome.problems.length > 0) {
         printFailure(hookMessages.stagedRefused(outcome.problems));
         process.exitCode = ExitCode.failure;

@@ -1,23 +1,32 @@
 import path from 'node:path';
 import { parse } from 'dotenv';
-import { describeTarget } from '../target/describe.js';
+import { loadConfig } from '../config/load.js';
+import { findProject } from '../config/project.js';
+import { readComposeServices } from '../safety/compose.js';
+import { mergeEnvironment } from '../safety/environment.js';
+import { judgeTargets } from '../safety/judge.js';
 import { resolveTargets } from '../target/resolve.js';
-import type { Target } from '../target/types.js';
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
-const PRODUCTION_WORD = /(^|[^a-z0-9])(prod|production|live|prd)([^a-z0-9]|$)/i;
-
-function reasonsFor(target: Target): string[] {
-  const reasons: string[] = [];
-  if (target.engine !== 'sqlite' && !target.socket && target.host && !LOOPBACK.test(target.host)) {
-    reasons.push(`it names a database on a non-local host: ${describeTarget(target)}`);
-  }
-  if (PRODUCTION_WORD.test(target.database)) reasons.push(`it names a production-looking database: ${describeTarget(target)}`);
-  return reasons;
-}
-
-/** Why a staged .env file must not be committed: each database it names that is not local, or looks like production. */
-export function judgeStagedEnvFile(root: string, file: string, text: string): string[] {
-  const resolved = resolveTargets({ env: {}, dotenv: [{ file, values: parse(text) }], cwd: path.dirname(path.join(root, file)) });
-  return resolved.all.flatMap(reasonsFor);
+/**
+ * Why a staged .env file must not be committed: every database it names that
+ * the safety rules of `dbsafe check` refuse on their own (not local, a
+ * production name, certificates, replicas), judged offline from the file's
+ * staged text alone. One reason per refusal; secrets never appear (the
+ * rules' messages describe targets redacted).
+ */
+export async function judgeStagedEnvFile(root: string, file: string, text: string): Promise<string[]> {
+  const absolute = path.join(root, file);
+  const project = findProject(path.dirname(absolute));
+  const dotenv = [{ file: absolute, values: parse(text) }];
+  const targets = resolveTargets({ env: {}, dotenv, cwd: project.root });
+  if (targets.all.length === 0) return [];
+  const compose = await readComposeServices(project.root);
+  const verdict = judgeTargets({
+    targets: targets.all,
+    problems: [],
+    variables: mergeEnvironment({}, dotenv),
+    config: loadConfig(project.root).config,
+    project: { projectRoot: project.root, configFile: null, composeFiles: compose.files, composeServices: compose.services, composeProblems: compose.problems },
+  });
+  return verdict.reasons.filter((reason) => reason.target !== null && reason.severity === 'refused').map((reason) => `${reason.message}`);
 }

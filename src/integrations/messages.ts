@@ -19,10 +19,12 @@ export const integrationMessages = {
 };
 
 export const hookMessages = {
-  stagedRefused: (problems: readonly { file: string; reason: string }[]) =>
-    `commit refused: ${problems.length === 1 ? 'this staged file does' : 'these staged files do'} not belong in git:\n${problems
+  stagedRefused: (problems: readonly { file: string; reason: string }[]) => {
+    const one = new Set(problems.map((p) => p.file)).size === 1;
+    return `commit refused: ${one ? 'this staged file does' : 'these staged files do'} not belong in git:\n${problems
       .map((p) => `  ${p.file}: ${p.reason}`)
-      .join('\n')}\nUnstage ${problems.length === 1 ? 'it' : 'them'} (git restore --staged <file>) and add the pattern to .gitignore; move real secrets out of committed files.`,
+      .join('\n')}\nUnstage ${one ? 'it' : 'them'} (git restore --staged <file>) and add the pattern to .gitignore; move real secrets out of committed files.`;
+  },
   migrationCheckFailed:
     'commit refused: migrations are staged and `dbsafe check --offline` did not pass (reasons above). Point the project at a development database, or commit with DBSAFE=0 if you are sure.',
   gitMissing: 'git was not found on PATH, so dbsafe cannot set up git hooks. Install git, then run dbsafe install --hooks again.',

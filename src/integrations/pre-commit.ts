@@ -39,7 +39,11 @@ export interface StagedCheckOutcome {
  * says why a .env file's text must not be committed (non-local or production
  * databases), one reason each.
  */
-export function checkStagedFiles(cwd: string, files: readonly string[], judgeEnv: (root: string, file: string, text: string) => string[]): StagedCheckOutcome {
+export async function checkStagedFiles(
+  cwd: string,
+  files: readonly string[],
+  judgeEnv: (root: string, file: string, text: string) => Promise<string[]>,
+): Promise<StagedCheckOutcome> {
   const root = gitRoot(cwd);
   const relative = files.map((file) => path.relative(root, path.resolve(cwd, file)).split(path.sep).join('/'));
   const project = findProject(cwd);
@@ -47,7 +51,7 @@ export function checkStagedFiles(cwd: string, files: readonly string[], judgeEnv
   const problems = backupAndDumpProblems(relative, backupDir);
   for (const file of relative.filter(isEnvFile)) {
     if (problems.some((p) => p.file === file)) continue;
-    for (const reason of judgeEnv(root, file, stagedText(root, file))) problems.push({ file, reason });
+    for (const reason of await judgeEnv(root, file, stagedText(root, file))) problems.push({ file, reason });
   }
   return { problems, migrationsStaged: relative.some(isMigrationFile) };
 }

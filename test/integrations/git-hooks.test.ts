@@ -59,11 +59,23 @@ describe('git pre-commit hook (husky + lint-staged)', () => {
     const r = await repository();
     const refused = r.commit({ '.env': 'DATABASE_URL=postgres://app:s3cret@db.prod.example.com:5432/shop_production\n' });
     expect(refused.status).not.toBe(0);
-    expect(refused.stdout + refused.stderr).toContain('.env: it names a database on a non-local host');
+    expect(refused.stdout + refused.stderr).toContain('.env: The host "db.prod.example.com" is not local.');
+    expect(refused.stdout + refused.stderr).toContain('.env: The database name "shop_production" contains the production word "production".');
     expect(refused.stdout + refused.stderr).not.toContain('s3cret');
     git(r.repo, ['reset', '-q'], r.env);
     const local = r.commit({ '.env': 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/shop_dev\n', 'src/app.js': 'export {};\n' });
     expect(local.status, local.stderr).toBe(0);
+  });
+
+  it('runs `dbsafe check --offline` when a migration is staged: refused while .env points at production, fine once it points at a local database', async () => {
+    const r = await repository();
+    writeFileSync(path.join(r.repo, '.env'), 'DATABASE_URL=postgres://app@db.prod.example.com/shop\n');
+    const refused = r.commit({ 'prisma/migrations/20260101_init/migration.sql': 'CREATE TABLE t (id int);\n' });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain('migrations are staged and `dbsafe check --offline` did not pass');
+    writeFileSync(path.join(r.repo, '.env'), 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/shop_dev\n');
+    const allowed = git(r.repo, ['commit', '-m', 'migration'], r.env);
+    expect(allowed.status, allowed.stdout + allowed.stderr).toBe(0);
   });
 
   it('DBSAFE=0 and HUSKY=0 are the documented escape hatches', async () => {
