@@ -9,14 +9,11 @@
 __dbsafe_shim_dir=@DBSAFE_SHIM_DIR@
 
 __dbsafe_candidate() {
-  local command_word=$1 argument scanned=0
+  local command_word=$1 IFS=' '
   shift
-  case $command_word in @DBSAFE_ALWAYS_PATTERNS@) return 0 ;; esac
-  for argument in "$@"; do
-    scanned=$((scanned + 1))
-    [ "$scanned" -gt @DBSAFE_SCAN@ ] && return 1
-    case "$command_word:$argument" in @DBSAFE_ARGUMENT_PATTERNS@) return 0 ;; esac
-  done
+  case $command_word in
+@DBSAFE_CANDIDATE_CASES@
+  esac
   return 1
 }
 

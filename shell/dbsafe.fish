@@ -11,19 +11,10 @@ set -g __dbsafe_shim_dir @DBSAFE_SHIM_DIR@
 
 function __dbsafe_candidate
     set -l command_word $argv[1]
-    switch $command_word
-        case @DBSAFE_ALWAYS_PATTERNS@
-            return 0
-    end
     set -e argv[1]
-    set -l scanned 0
-    for argument in $argv
-        set scanned (math $scanned + 1)
-        test $scanned -gt @DBSAFE_SCAN@; and return 1
-        switch "$command_word:$argument"
-            case @DBSAFE_ARGUMENT_PATTERNS@
-                return 0
-        end
+    set -l joined (string join ' ' -- $argv)
+    switch $command_word
+@DBSAFE_CANDIDATE_CASES@
     end
     return 1
 end

@@ -32,13 +32,10 @@ if [ -z "$dbsafe_real" ]; then
 fi
 
 dbsafe_candidate() {
-  case $dbsafe_name in @DBSAFE_ALWAYS_PATTERNS@) return 0 ;; esac
-  dbsafe_scanned=0
-  for dbsafe_argument in "$@"; do
-    dbsafe_scanned=$((dbsafe_scanned + 1))
-    [ "$dbsafe_scanned" -gt @DBSAFE_SCAN@ ] && return 1
-    case "$dbsafe_name:$dbsafe_argument" in @DBSAFE_ARGUMENT_PATTERNS@) return 0 ;; esac
-  done
+  IFS=' '
+  case $dbsafe_name in
+@DBSAFE_CANDIDATE_CASES@
+  esac
   return 1
 }
 

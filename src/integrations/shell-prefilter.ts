@@ -1,65 +1,69 @@
 /**
- * The shell-side test that decides, without starting Node, whether a call
- * of a wrapped command may touch a database. It over-approximates: a
- * candidate goes to `dbsafe run`, whose classifier gives the real verdict;
- * anything else runs untouched. Pure: generates shell code from data.
+ * Turns the rules' shell pre-filter (per wrapped word: ordered case arms over
+ * the arguments joined by single spaces, first match decides, else
+ * `otherwise`) into the shell code the functions and shims run, so a call
+ * that cannot touch a database never starts Node. Pure.
  */
-export interface ShellPrefilter {
-  /** Command words the shell functions and PATH shims wrap. */
-  commands: readonly string[];
-  /** Commands every call of which is a candidate (test runners). */
-  always: readonly string[];
-  /** How many leading arguments are tested. */
-  scanArguments: number;
-  /**
-   * `command:argument` globs (only `*` is special): a call is a candidate
-   * when one of its first `scanArguments` arguments matches, e.g.
-   * `npm:test`, `php:migrate*`, `rails:db:*`.
-   */
-  argumentPatterns: readonly string[];
+export interface PrefilterArm {
+  globs: string[];
+  mayGuard: boolean;
+}
+export interface WordPrefilter {
+  word: string;
+  arms: PrefilterArm[];
+  otherwise: boolean;
 }
 
 /** Names safe to define as a function in bash, zsh and fish, and as a shim file name. */
 const COMMAND_WORD = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
 
-/** Never matches a real call: keeps an empty pattern list valid shell. */
-const NO_MATCH = '__dbsafe_no_match__';
-
-export function wrappableCommands(prefilter: ShellPrefilter): string[] {
-  return [...new Set(prefilter.commands)].filter((word) => COMMAND_WORD.test(word));
+export function wrappableFilters(filters: readonly WordPrefilter[], skip: readonly string[] = []): WordPrefilter[] {
+  return filters.filter((filter) => COMMAND_WORD.test(filter.word) && !skip.includes(filter.word));
 }
 
-/** One glob for a POSIX `case` arm: every character literal except `*`. */
-function shGlob(pattern: string): string {
-  return pattern.replace(/[^A-Za-z0-9_*./:@%+,=-]/g, (char) => `\\${char}`);
+/** A glob as a POSIX `case` pattern: literal parts double-quoted, `*` the only wildcard. */
+function shPattern(glob: string): string {
+  if (glob === '') return '""';
+  return glob
+    .split('*')
+    .map((part) => (part === '' ? '' : `"${part.replace(/["$`\\]/g, '\\$&')}"`))
+    .join('*');
 }
 
 /**
- * One glob for a fish `case`: fish matches case arguments as wildcards after
- * quote removal, and an unquoted `*` would first be expanded against file
- * names, so the whole pattern is single-quoted.
+ * A glob as a fish `case` pattern. fish matches case arguments as wildcards
+ * after quote removal (an unquoted `*` would first expand to file names), so
+ * literal parts are single-quoted with `*` inside; a literal `?` is escaped
+ * outside the quotes because fish still treats it as a wildcard.
  */
-function fishGlob(pattern: string): string {
-  return `'${pattern.replace(/[\\']/g, (char) => `\\${char}`)}'`;
+function fishPattern(glob: string): string {
+  if (glob === '') return "''";
+  return glob
+    .split('?')
+    .map((part) => (part === '' ? '' : `'${part.replace(/[\\']/g, '\\$&')}'`))
+    .join('\\?');
 }
 
-function armOrNoMatch(patterns: readonly string[], render: (pattern: string) => string, separator: string): string {
-  const rendered = patterns.filter((p) => p !== '').map(render);
-  return rendered.length > 0 ? rendered.join(separator) : NO_MATCH;
-}
+const result = (mayGuard: boolean, flavour: 'sh' | 'fish') => (flavour === 'sh' ? `return ${mayGuard ? 0 : 1}` : `return ${mayGuard ? 0 : 1}`);
 
-/** Values substituted into the shell templates under shell/ (`@NAME@`). */
-export function shellSubstitutions(prefilter: ShellPrefilter, flavour: 'sh' | 'fish'): Record<string, string> {
-  const commands = wrappableCommands(prefilter);
-  const always = prefilter.always.filter((word) => commands.includes(word));
-  const render = flavour === 'sh' ? shGlob : fishGlob;
-  const separator = flavour === 'sh' ? '|' : ' ';
-  return {
-    DBSAFE_COMMANDS: commands.join(' '),
-    DBSAFE_ALWAYS_PATTERNS: armOrNoMatch(always, render, separator),
-    DBSAFE_ARGUMENT_PATTERNS: armOrNoMatch(prefilter.argumentPatterns, render, separator),
-    DBSAFE_SCAN: String(prefilter.scanArguments),
-  };
+/** The body of the candidate test: one case per word, its arms over the joined arguments. */
+export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' | 'fish'): string {
+  if (flavour === 'sh') {
+    const words = filters.map((filter) => {
+      const arms = filter.arms
+        .filter((arm) => arm.globs.length > 0)
+        .map((arm) => `      ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard, 'sh')} ;;`);
+      return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        *) ${result(filter.otherwise, 'sh')} ;;`, '      esac', '      ;;'].join('\n');
+    });
+    return words.join('\n');
+  }
+  const words = filters.map((filter) => {
+    const arms = filter.arms
+      .filter((arm) => arm.globs.length > 0)
+      .map((arm) => `            case ${arm.globs.map(fishPattern).join(' ')}\n                ${result(arm.mayGuard, 'fish')}`);
+    return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise, 'fish')}`, '            end'].join('\n');
+  });
+  return words.join('\n');
 }
 
 /** Replace every `@NAME@` of a template; an unknown name is a bug in dbsafe, so it throws. */
@@ -71,7 +75,7 @@ export function fillTemplate(template: string, values: Record<string, string>): 
   });
 }
 
-/** A value quoted for POSIX sh (and fish: single quotes, with `'` spelled as `'\''` in sh, `\'` in fish). */
+/** A value quoted for POSIX sh or fish (single quotes). */
 export function quoteFor(flavour: 'sh' | 'fish', value: string): string {
   return flavour === 'sh' ? `'${value.replace(/'/g, `'\\''`)}'` : `'${value.replace(/[\\']/g, (char) => `\\${char}`)}'`;
 }

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { installBlock, removeEmptyDirs, removeOwnedFile, uninstallBlock, writeIfChanged, readTextOrNull, type FileChange } from './files.js';
 import { shellTemplate, type UserLocations } from './locations.js';
 import { findBlock } from './marker-block.js';
-import { fillTemplate, quoteFor, shellSubstitutions, type ShellPrefilter } from './shell-prefilter.js';
-import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, SHELL_PREFILTER } from './wrapped-commands.js';
+import { candidateCases, fillTemplate, quoteFor, wrappableFilters, type WordPrefilter } from './shell-prefilter.js';
+import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, shellFilters } from './wrapped-commands.js';
 
 export const SHELL_NAMES = ['bash', 'zsh', 'fish'] as const;
 export type ShellName = (typeof SHELL_NAMES)[number];
@@ -33,12 +33,13 @@ export function isShellName(name: string): name is ShellName {
 }
 
 /** The shell code `dbsafe shell-init <shell>` prints: the template with the wrapped commands filled in. */
-export function renderShellInit(shell: ShellName, shimDir: string, prefilter: ShellPrefilter = SHELL_PREFILTER): string {
+export function renderShellInit(shell: ShellName, shimDir: string, filters: readonly WordPrefilter[] = shellFilters()): string {
   const setup = SHELLS[shell];
   const template = readFileSync(shellTemplate(setup.template), 'utf8');
-  const wrapped = { ...prefilter, commands: prefilter.commands.filter((command) => !setup.unwrapped.includes(command)) };
+  const wrapped = wrappableFilters(filters, setup.unwrapped);
   return fillTemplate(template, {
-    ...shellSubstitutions(wrapped, setup.flavour),
+    DBSAFE_COMMANDS: wrapped.map((filter) => filter.word).join(' '),
+    DBSAFE_CANDIDATE_CASES: candidateCases(wrapped, setup.flavour),
     DBSAFE_SHIM_DIR: quoteFor(setup.flavour, shimDir),
     DBSAFE_AGENT_VARIABLES: AGENT_VARIABLES.join(' '),
     DBSAFE_AGENT_PREFIXES: AGENT_VARIABLE_PREFIXES.join(' '),

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { installBlock, readTextOrNull, removeEmptyDirs, removeOwnedFile, uninstallBlock, writeIfChanged, type FileChange } from './files.js';
 import { shellTemplate, type UserLocations } from './locations.js';
-import { fillTemplate, quoteFor, shellSubstitutions, wrappableCommands, type ShellPrefilter } from './shell-prefilter.js';
-import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, SHELL_PREFILTER } from './wrapped-commands.js';
+import { candidateCases, fillTemplate, quoteFor, wrappableFilters, type WordPrefilter } from './shell-prefilter.js';
+import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, shellFilters } from './wrapped-commands.js';
 
 /** Marks a file in the shim directory as dbsafe's, so uninstall deletes only its own files. */
 const SHIM_SIGNATURE = '# dbsafe PATH shim for ';
@@ -24,12 +24,12 @@ function activationBlock(shimDir: string): string {
   ].join('\n');
 }
 
-export function renderShim(command: string, shimDir: string, prefilter: ShellPrefilter = SHELL_PREFILTER): string {
+export function renderShim(filter: WordPrefilter, shimDir: string): string {
   const template = readFileSync(shellTemplate('shim.sh'), 'utf8');
   return fillTemplate(template, {
-    ...shellSubstitutions(prefilter, 'sh'),
-    DBSAFE_COMMAND: command,
-    DBSAFE_SELF: quoteFor('sh', path.join(shimDir, command)),
+    DBSAFE_CANDIDATE_CASES: candidateCases([filter], 'sh'),
+    DBSAFE_COMMAND: filter.word,
+    DBSAFE_SELF: quoteFor('sh', path.join(shimDir, filter.word)),
     DBSAFE_AGENT_VARIABLES: AGENT_VARIABLES.join(' '),
     DBSAFE_AGENT_PREFIXES: AGENT_VARIABLE_PREFIXES.join(' '),
   });
@@ -46,8 +46,9 @@ function ownedShims(shimDir: string): string[] {
 }
 
 export function installShims(where: UserLocations, options: { activate: boolean }): FileChange[] {
-  const commands = wrappableCommands(SHELL_PREFILTER);
-  const changes = commands.map((command) => writeIfChanged(path.join(where.shimDir, command), renderShim(command, where.shimDir), 0o755));
+  const filters = wrappableFilters(shellFilters());
+  const commands = filters.map((filter) => filter.word);
+  const changes = filters.map((filter) => writeIfChanged(path.join(where.shimDir, filter.word), renderShim(filter, where.shimDir), 0o755));
   // A command dropped from the table since the last install loses its shim.
   for (const stale of ownedShims(where.shimDir)) {
     if (!commands.includes(path.basename(stale))) changes.push(removeOwnedFile(stale));

@@ -1,4 +1,4 @@
-import type { ShellPrefilter } from './shell-prefilter.js';
+import type { WordPrefilter } from './shell-prefilter.js';
 
 /**
  * The commands the shell functions and shims wrap, and the cheap argument
@@ -6,7 +6,7 @@ import type { ShellPrefilter } from './shell-prefilter.js';
  * `dbsafe run` decides for real; this table only has to never miss a call
  * that can touch a database (over-matching costs one Node start).
  */
-export const SHELL_PREFILTER: ShellPrefilter = {
+const SHELL_PREFILTER = {
   commands: ['npm', 'npx', 'pnpm', 'yarn', 'bun', 'bunx', 'php', 'rails', 'rake', 'bundle', 'python', 'python3', 'pytest', 'alembic', 'go', 'mix', 'dotnet', 'rspec'],
   always: ['pytest', 'rspec'],
   scanArguments: 3,
@@ -78,3 +78,20 @@ export const SHELL_PREFILTER: ShellPrefilter = {
 export const AGENT_VARIABLES: readonly string[] = ['CLAUDECODE', 'CURSOR_AGENT', 'GEMINI_CLI', 'AI_AGENT', 'AGENT'];
 /** Agents that announce themselves with any variable of a prefix. */
 export const AGENT_VARIABLE_PREFIXES: readonly string[] = ['CODEX_', 'CLINE_'];
+
+const HELP_OR_VERSION = ['--help', '-h', '--version', '-V', 'help', 'version'];
+
+/** The table above as case arms over the joined arguments: help and version never, a listed word anywhere in the first arguments maybe. */
+export function shellFilters(): WordPrefilter[] {
+  return SHELL_PREFILTER.commands.map((word) => ({
+    word,
+    arms: [
+      { globs: HELP_OR_VERSION, mayGuard: false },
+      {
+        globs: SHELL_PREFILTER.argumentPatterns.filter((p) => p.startsWith(`${word}:`)).map((p) => `*${p.slice(word.length + 1)}*`.replace(/\*{2,}/g, '*')),
+        mayGuard: true,
+      },
+    ],
+    otherwise: SHELL_PREFILTER.always.includes(word),
+  }));
+}
