@@ -158,3 +158,28 @@ describe('dbsafe install / uninstall', () => {
     expect(existsSync(path.join(ws.project, '.husky', 'pre-push'))).toBe(true);
   });
 });
+
+describe('dbsafe install on a terminal', () => {
+  it('asks which pieces to install, with the defaults preselected; Enter installs them', async () => {
+    const { TmuxShell } = await import('../helpers/terminal.js');
+    const { CLI } = await import('../helpers/cli.js');
+    const ws = workspace();
+    const done = path.join(ws.root, 'done');
+    const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" install; echo $? > "${done}"; sleep 5`], {
+      cwd: ws.project,
+      env: { HOME: ws.home, PATH: process.env.PATH ?? '', TERM: 'xterm-256color', SHELL: '/bin/bash' },
+    });
+    cleanups.push(() => terminal.stop());
+    const deadline = Date.now() + 15_000;
+    while (!terminal.screen().includes('What should dbsafe install?') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const screen = terminal.screen();
+    expect(screen).toContain('git hooks');
+    expect(screen).toContain('bash shell functions');
+    terminal.type('');
+    expect((await terminal.waitForFile(done)).trim()).toBe('0');
+    expect(readFileSync(path.join(ws.home, '.bashrc'), 'utf8')).toContain('# >>> dbsafe >>>');
+    expect(existsSync(path.join(ws.project, '.husky', 'pre-commit'))).toBe(true);
+    expect(readFileSync(path.join(ws.project, '.claude', 'settings.json'), 'utf8')).toContain('dbsafe agent-hook --format claude');
+    expect(existsSync(path.join(ws.home, '.zshrc'))).toBe(false);
+  });
+});
