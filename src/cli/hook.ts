@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .action(async () => {
       if (await disabled('pre-commit')) return;
       const { runLintStaged } = await import('../integrations/pre-commit.js');
-      process.exitCode = runLintStaged(process.cwd());
+      process.exitCode = (await runLintStaged(process.cwd())) ? ExitCode.ok : ExitCode.failure;
     });
 
   hook

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { findProject } from '../config/project.js';
@@ -19,14 +18,11 @@ function stagedText(root: string, file: string): string {
   return result.status === 0 ? result.stdout : '';
 }
 
-/** Runs lint-staged (shipped with dbsafe) with dbsafe's configuration; its tasks call `dbsafe hook check-staged`. */
-export function runLintStaged(cwd: string): number {
-  const require = createRequire(import.meta.url);
-  const lintStaged = path.join(path.dirname(require.resolve('lint-staged/package.json')), 'bin', 'lint-staged.js');
-  const config = path.join(packageRoot(), 'hooks', 'lint-staged.config.js');
-  // --no-stash: the checks only read the index, so nothing needs hiding or restoring.
-  const result = spawnSync(process.execPath, [lintStaged, '--config', config, '--no-stash', '--quiet'], { cwd: gitRoot(cwd), stdio: 'inherit' });
-  return result.status ?? 1;
+/** Runs lint-staged (shipped with dbsafe, in this process) with dbsafe's configuration; its tasks call `dbsafe hook check-staged`. */
+export async function runLintStaged(cwd: string): Promise<boolean> {
+  const { default: lintStaged } = await import('lint-staged');
+  // stash off: the checks only read the index, so nothing needs hiding or restoring.
+  return lintStaged({ configPath: path.join(packageRoot(), 'hooks', 'lint-staged.config.js'), cwd: gitRoot(cwd), stash: false, quiet: true });
 }
 
 export interface StagedCheckOutcome {
