@@ -8,11 +8,11 @@ import type { ArchiveOps, LiveOps } from './types.js';
  * a new engine is a new folder plus its name in EngineName.
  */
 export async function liveOps(engine: EngineName): Promise<LiveOps> {
-  const module = (await import(`./${engine}/live.js`)) as { live: LiveOps };
+  const module = (await import(/* @vite-ignore */ `./${engine}/live.js`)) as { live: LiveOps };
   return module.live;
 }
 
 export async function archiveOps(engine: EngineName): Promise<ArchiveOps> {
-  const module = (await import(`./${engine}/archive.js`)) as { archive: ArchiveOps };
+  const module = (await import(/* @vite-ignore */ `./${engine}/archive.js`)) as { archive: ArchiveOps };
   return module.archive;
 }

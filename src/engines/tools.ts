@@ -20,6 +20,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   sqlite3: 'sqlite3',
   mongodump: 'mongodb-database-tools',
   mongorestore: 'mongodb-database-tools',
+  mongosh: 'mongodb-mongosh',
 };
 
 function isExecutable(file: string): boolean {
@@ -106,6 +107,8 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     });
     if (run.stdout && run.stdout !== 'capture') {
       stdoutDone = pipeline(child.stdout, run.stdout);
+      // Judged once the child closes; a failure before that (disk full) must not count as unhandled.
+      stdoutDone.catch(() => undefined);
     } else {
       child.stdout.setEncoding('utf8');
       child.stdout.on('data', (chunk: string) => {

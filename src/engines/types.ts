@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { EngineName, Target } from '../target/types.js';
 
 /** What a live connection learned about the server and the database. */
@@ -35,6 +36,20 @@ export interface ToolInfo {
 /** Called with bytes written so far while a backup or restore streams. */
 export type ProgressSink = (bytes: number) => void;
 
+/**
+ * Where a backup goes. The store owns the file: it hashes and counts the bytes
+ * that pass through `stream()`, so an engine whose tool writes to stdout pipes
+ * into it and the archive is never read twice. An engine whose tool can only
+ * write a file itself (SQLite's online backup) writes `path` directly; the
+ * store then hashes the file afterwards and shows progress from its size.
+ */
+export interface BackupOutput {
+  /** Temporary file the archive is written to; the store verifies, fsyncs and renames it. */
+  path: string;
+  /** A writable onto `path` (created 0600) that hashes, counts and reports progress. Call it at most once. */
+  stream(): Writable;
+}
+
 export interface BackupFacts {
   /** Client tool and version that wrote the archive ("pg_dump 15.20"). */
   clientTool: string;
@@ -55,8 +70,8 @@ export interface ArchiveOps {
   extension: string;
   /** Client tools this engine uses, for `doctor` and for error messages. */
   clientTools(target?: Target): Promise<ToolInfo[]>;
-  /** Write a backup of `target` to the file `destination` (a temporary name the store renames). */
-  backup(target: Target, destination: string, progress?: ProgressSink): Promise<BackupFacts>;
+  /** Write a backup of `target` into `output` (a temporary file the store renames once verified). */
+  backup(target: Target, output: BackupOutput): Promise<BackupFacts>;
   /** Prove the engine's own tool can read the archive; throws DbsafeError when it cannot. */
   checkArchive(file: string): Promise<void>;
   /** Restore `file` into `target` exactly and, where the engine allows, all-or-nothing. */

@@ -54,10 +54,11 @@ function describeOrigin(origin: ValueOrigin): string {
 }
 
 function urlProblem(origin: ValueOrigin, problem: UrlProblem): TargetProblem {
+  const orUseFlag = origin.kind === 'flag' ? '' : ', or point dbsafe at the database with --url';
   const fix =
     problem.code === 'unknown-scheme'
-      ? 'Use one of the schemes listed, or point dbsafe at the database with --url.'
-      : 'Correct the URL (percent-encode special characters in the password, e.g. "@" as %40), or pass --url.';
+      ? `Use one of the schemes listed${orUseFlag}.`
+      : `Correct the URL (percent-encode special characters in the password, e.g. "@" as %40)${orUseFlag}.`;
   return {
     origin,
     code: problem.code,

@@ -50,3 +50,17 @@ export function createMariaDatabase(name = uniqueName()): TestDatabase {
     drop: () => mariadb(`DROP DATABASE IF EXISTS \`${name}\``),
   };
 }
+
+/**
+ * Wait until no database matching `pattern` (a LIKE pattern) exists. Scratch
+ * databases of tests running in parallel come and go within seconds; one that
+ * outlives `timeoutMs` was leaked.
+ */
+export async function waitUntilNoDatabaseLike(pattern: string, timeoutMs = 15_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const count = Number(psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${pattern.replace(/'/g, "''")}'`));
+    if (count === 0 || Date.now() > deadline) return count;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

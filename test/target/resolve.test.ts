@@ -124,6 +124,12 @@ describe('resolveTargets', () => {
     expect(result.primary?.database).toBe('ok');
   });
 
+  it('does not suggest --url as the fix for a malformed --url', () => {
+    const result = resolveTargets(base({ flagUrl: 'postgres://x@h:zz/db' }));
+    expect(result.problems[0]?.message).toContain('--url cannot be read');
+    expect(result.problems[0]?.message).not.toContain('point dbsafe at the database with --url');
+  });
+
   it('refuses a non-numeric DB_PORT', () => {
     const result = resolveTargets(base({ env: { DB_CONNECTION: 'mysql', DB_DATABASE: 'x', DB_PORT: 'three' } }));
     expect(result.primary).toBeNull();

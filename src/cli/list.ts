@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { printJson } from './output.js';
+
+export function register(program: Command): void {
+  program
+    .command('list')
+    .description('the backups, newest first')
+    .option('--json', 'print the manifests as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const [{ backupCommandSetting }, { listBackups }, { formatAge, formatBytes }, { ENGINE_LABELS }] = await Promise.all([
+        import('./backup-target.js'),
+        import('../store/restore-backup.js'),
+        import('./progress.js'),
+        import('../target/types.js'),
+      ]);
+      const { store } = backupCommandSetting();
+      const backups = await listBackups(store);
+      if (flags.json) {
+        printJson(backups.map((b) => ({ ...b.manifest, path: b.file })));
+        return;
+      }
+      if (backups.length === 0) {
+        process.stdout.write(`No backups in ${store.dir} yet. Take one with \`dbsafe backup\`.\n`);
+        return;
+      }
+      const header = ['ID', 'DATABASE', 'ENGINE', 'SIZE', 'AGE', 'TRIGGER', 'VERIFIED'];
+      const rows = backups.map(({ manifest: m }) => [
+        m.id,
+        m.database,
+        ENGINE_LABELS[m.engine],
+        formatBytes(m.size),
+        formatAge(new Date(m.createdAt)),
+        m.label ? `${m.trigger} (${m.label})` : m.trigger,
+        m.verified ? 'yes' : 'no',
+      ]);
+      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+      const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+      process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);
+    });
+}

@@ -1,0 +1,228 @@
+import { Transform } from 'node:stream';
+import type { Target } from '../../target/types.js';
+import { findTool, missingToolError, runTool, toolVersion, writeSecretFile, type ToolResult } from '../tools.js';
+import type { ToolInfo } from '../types.js';
+import { mysqlMessages } from './messages.js';
+import { clientOptionFile } from './option-file.js';
+
+export type MysqlFlavour = 'mariadb' | 'mysql';
+
+export interface FlavouredVersion {
+  flavour: MysqlFlavour;
+  /** "10.11.19", "8.0.36". */
+  version: string;
+  major: number;
+  minor: number;
+}
+
+export interface ClientProgram extends FlavouredVersion {
+  name: string;
+  path: string;
+}
+
+/** Dump tools and SQL clients, in order of preference within each flavour. */
+export const DUMP_TOOLS = ['mariadb-dump', 'mysqldump'] as const;
+export const SQL_CLIENTS = ['mariadb', 'mysql'] as const;
+
+function splitVersion(version: string): { major: number; minor: number } {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return { major, minor };
+}
+
+/**
+ * The flavour and release of a client from its `--version` line:
+ * "mariadb-dump  Ver 10.19 Distrib 10.11.19-MariaDB, …", "mariadb from 11.4.2-MariaDB, client 15.2 …",
+ * "mysqldump  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)".
+ */
+export function parseClientVersion(line: string): FlavouredVersion | null {
+  const maria = /(?:Distrib|from) (\d+\.\d+\.\d+)-MariaDB/.exec(line);
+  if (maria) return { flavour: 'mariadb', version: maria[1]!, ...splitVersion(maria[1]!) };
+  const mysql = /Ver (\d+\.\d+\.\d+)/.exec(line);
+  if (mysql) return { flavour: 'mysql', version: mysql[1]!, ...splitVersion(mysql[1]!) };
+  return null;
+}
+
+/** `SELECT VERSION()` → "10.11.19-MariaDB-0+deb12u1" or "8.0.36". */
+export function parseServerVersion(text: string): FlavouredVersion {
+  const match = /^(\d+\.\d+\.\d+)/.exec(text.trim());
+  const version = match?.[1] ?? text.trim();
+  return { flavour: /mariadb/i.test(text) ? 'mariadb' : 'mysql', version, ...splitVersion(version) };
+}
+
+export function serverLabel(server: FlavouredVersion): string {
+  return `${server.flavour === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`;
+}
+
+export function programLabel(program: ClientProgram): string {
+  return `${program.name} ${program.version}`;
+}
+
+/**
+ * Which dump tool to use: mariadb-dump for a MariaDB server when installed,
+ * otherwise mysqldump (on MariaDB systems it is mariadb-dump under its old name).
+ */
+export function chooseDumpTool(server: FlavouredVersion, available: readonly ClientProgram[]): ClientProgram | null {
+  const byName = (name: string) => available.find((program) => program.name === name) ?? null;
+  if (server.flavour === 'mariadb') return byName('mariadb-dump') ?? byName('mysqldump');
+  return byName('mysqldump') ?? byName('mariadb-dump');
+}
+
+/**
+ * mysqldump/mariadb-dump arguments. The option file comes first: both tools
+ * only honour --defaults-extra-file in that position.
+ */
+export function dumpArguments(options: { optionFile: string; dump: ClientProgram; server: FlavouredVersion; dumpHelp: string; database: string }): string[] {
+  const args = [
+    `--defaults-extra-file=${options.optionFile}`,
+    '--single-transaction',
+    '--routines',
+    '--triggers',
+    '--events',
+    '--hex-blob',
+    '--default-character-set=utf8mb4',
+    '--no-tablespaces',
+  ];
+  const { dump, server } = options;
+  // MySQL 8's mysqldump queries information_schema.COLUMN_STATISTICS, which older servers and MariaDB lack.
+  const serverLacksColumnStatistics = server.flavour === 'mariadb' || server.major < 8;
+  if (dump.flavour === 'mysql' && dump.major >= 8 && serverLacksColumnStatistics && options.dumpHelp.includes('column-statistics')) {
+    args.push('--column-statistics=0');
+  }
+  // On a GTID-enabled MySQL server the dump would otherwise set GTID_PURGED, which a restore cannot do without SUPER.
+  if (dump.flavour === 'mysql' && options.dumpHelp.includes('set-gtid-purged')) args.push('--set-gtid-purged=OFF');
+  args.push(options.database);
+  return args;
+}
+
+async function programInfo(name: string): Promise<ClientProgram | null> {
+  const path = findTool([name]);
+  if (!path) return null;
+  const line = await toolVersion(path);
+  const parsed = line ? parseClientVersion(line) : null;
+  return parsed ? { name, path, ...parsed } : null;
+}
+
+export async function installedPrograms(names: readonly string[]): Promise<ClientProgram[]> {
+  const found = await Promise.all(names.map(programInfo));
+  return found.filter((program): program is ClientProgram => program !== null);
+}
+
+export async function toolInfos(names: readonly string[]): Promise<ToolInfo[]> {
+  return Promise.all(
+    names.map(async (name) => {
+      const path = findTool([name]);
+      return { name, path, version: path ? await toolVersion(path) : null };
+    }),
+  );
+}
+
+export async function requireSqlClient(purpose: string): Promise<ClientProgram> {
+  const [client] = await installedPrograms(SQL_CLIENTS);
+  if (!client) throw missingToolError(SQL_CLIENTS, purpose);
+  return client;
+}
+
+export function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+/** A string literal that means the same whatever the sql_mode (NO_BACKSLASH_ESCAPES changes quoted strings). */
+export function textLiteral(text: string): string {
+  if (text === '') return "''";
+  return `CONVERT(0x${Buffer.from(text, 'utf8').toString('hex')} USING utf8mb4)`;
+}
+
+/** Undo the escapes of the client's --batch output (tab, newline, backslash, NUL). */
+export function unescapeBatchField(field: string): string {
+  return field.replace(/\\([tn0\\])/g, (_match, code: string) => ({ t: '\t', n: '\n', '0': '\0', '\\': '\\' })[code] ?? code);
+}
+
+/** The SQL client's lines that mean a failure even when it exited 0. */
+export function stderrErrors(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^(mysql|mariadb|mysqldump|mariadb-dump): \[?Warning\]?/i.test(line) && !/^Warning\b/i.test(line));
+}
+
+/**
+ * A connection to one server: the credentials live in a 0600 option file for
+ * as long as the session is open, and the SQL client reads SQL from stdin.
+ */
+export class MysqlSession {
+  readonly optionFile: string;
+  private readonly removeOptionFile: () => void;
+
+  private constructor(
+    readonly target: Target,
+    readonly client: ClientProgram,
+  ) {
+    const secret = writeSecretFile('client.cnf', clientOptionFile(target));
+    this.optionFile = secret.file;
+    this.removeOptionFile = secret.remove;
+  }
+
+  static async open(target: Target, purpose: string): Promise<MysqlSession> {
+    return new MysqlSession(target, await requireSqlClient(purpose));
+  }
+
+  close(): void {
+    this.removeOptionFile();
+  }
+
+  clientArgs(extra: readonly string[]): string[] {
+    return [`--defaults-extra-file=${this.optionFile}`, '--default-character-set=utf8mb4', ...extra];
+  }
+
+  /** Run SQL (fed on stdin) and return the rows, fields unescaped. Throws a DbsafeError naming the cause. */
+  async query(sql: string): Promise<string[][]> {
+    const result = await runTool({ program: this.client.path, args: this.clientArgs(['--batch', '--skip-column-names']), stdin: sql });
+    this.assertSucceeded(result);
+    return result.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.split('\t').map(unescapeBatchField));
+  }
+
+  assertSucceeded(result: ToolResult, during = 'talking to the server'): void {
+    const errors = stderrErrors(result.stderr);
+    if (result.code === 0 && errors.length === 0) return;
+    throw mysqlMessages.clientFailed(this.target, during, errors.join(' ') || `exit code ${result.code ?? result.signal}`);
+  }
+
+  async serverVersion(): Promise<FlavouredVersion> {
+    const [row] = await this.query('SELECT VERSION();');
+    return parseServerVersion(row?.[0] ?? '');
+  }
+}
+
+const SANDBOX_LINE = /^\/\*M!999999\\- enable the sandbox mode \*\/\s*$/;
+
+/**
+ * Drops the first line of a dump when it is mariadb-dump's "sandbox mode"
+ * command, which MySQL's client and MariaDB clients before 10.5.25/10.6.18/
+ * 10.11.8 reject. Nothing is lost: the load runs with --binary-mode, which
+ * already turns off every client command (the sandbox's purpose) except
+ * `delimiter` and `charset`.
+ */
+export function withoutSandboxLine(): Transform {
+  let head: Buffer | null = Buffer.alloc(0);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (head === null) return done(null, chunk);
+      head = Buffer.concat([head, chunk]);
+      const newline = head.indexOf(0x0a);
+      if (newline < 0 && head.length < 4096) return done();
+      const firstLine = head.subarray(0, newline < 0 ? head.length : newline).toString('utf8');
+      const rest = SANDBOX_LINE.test(firstLine) ? head.subarray(newline + 1) : head;
+      head = null;
+      done(null, rest);
+    },
+    flush(done) {
+      // A dump shorter than one line: pass it on unchanged, the client reports what is wrong with it.
+      done(null, head && head.length > 0 ? head : undefined);
+    },
+  });
+}
+
+export { SANDBOX_LINE };

@@ -1,0 +1,78 @@
+import { DbsafeError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { describeLocation, describeOrigin } from '../../target/describe.js';
+import type { Target } from '../../target/types.js';
+
+/** Every message the MySQL/MariaDB engine shows: what happened, then how to fix it. */
+export const mysqlMessages = {
+  clientFailed(target: Target, during: string, detail: string): DbsafeError {
+    const where = describeLocation(target);
+    const origin = describeOrigin(target.origin);
+    if (/Access denied for user .*\(using password/i.test(detail)) {
+      return new DbsafeError(
+        'mysql-access-denied',
+        `The MySQL/MariaDB server at ${where} refused user "${target.user ?? '(default)'}" while ${during}: ${detail}. Check the user name and password in ${origin}, and that the user may use database "${target.database}".`,
+      );
+    }
+    if (/Access denied|command denied|insufficient privileges|you need \(at least one of\)/i.test(detail)) {
+      return new DbsafeError(
+        'mysql-privileges',
+        `User "${target.user ?? '(default)'}" lacks a privilege dbsafe needs while ${during} on ${where}: ${detail}. Grant it; verifying and restoring also create scratch databases, for example: GRANT ALL ON \`dbsafe\\_verify\\_%\`.* TO '${target.user ?? 'user'}'@'%'.`,
+      );
+    }
+    if (/Unknown database/i.test(detail)) {
+      return new DbsafeError(
+        'mysql-unknown-database',
+        `Database "${target.database}" does not exist on ${where} (${detail}). Create it, or point ${origin} at an existing database.`,
+      );
+    }
+    if (/Can't connect|Unknown (MySQL|MariaDB) server host|Lost connection|Connection refused/i.test(detail)) {
+      return new DbsafeError('mysql-unreachable', `The MySQL/MariaDB server at ${where} cannot be reached (${detail}). Start the server, or correct the host and port in ${origin}.`);
+    }
+    return new DbsafeError('mysql-client-failed', `The MySQL/MariaDB client failed while ${during} on ${where}: ${detail}. Fix the cause the server gave and run the command again.`);
+  },
+
+  noDatabaseName(target: Target): DbsafeError {
+    return new DbsafeError(
+      'mysql-no-database',
+      `The MySQL/MariaDB target from ${describeOrigin(target.origin)} names no database, so there is nothing to back up or restore. Add the database name to it (mysql://user@host:3306/app_dev).`,
+      ExitCode.usage,
+    );
+  },
+
+  dumpFailed(tool: string, detail: string): DbsafeError {
+    return new DbsafeError(
+      'mysql-dump-failed',
+      `${tool} did not finish the backup: ${detail}. The partial file was removed. Fix the cause above (privileges such as EVENT, SHOW VIEW and TRIGGER are needed for a full dump) and run the backup again.`,
+      ExitCode.backupFailed,
+    );
+  },
+
+  notADump(file: string, reason: string): DbsafeError {
+    return new DbsafeError(
+      'mysql-archive-invalid',
+      `${file} is not a complete MySQL/MariaDB dump: ${reason}. It cannot be restored; pick another backup (dbsafe list) — a dump cut short usually means the disk filled or the backup was interrupted.`,
+    );
+  },
+
+  scratchLoadFailed(target: Target, detail: string): DbsafeError {
+    return new DbsafeError(
+      'mysql-restore-refused',
+      `The backup did not load into a scratch database on ${describeLocation(target)} (${detail}), so "${target.database}" was not touched. This server cannot load that dump as it is: restore an older backup (dbsafe list), or use a server of the version that wrote it.`,
+    );
+  },
+
+  verifyLoadFailed(target: Target, detail: string): DbsafeError {
+    return new DbsafeError(
+      'mysql-verify-failed',
+      `The backup did not load into a scratch database on ${describeLocation(target)} (${detail}), so it cannot be trusted for a restore on this server. Take a new backup (dbsafe backup) and keep this one only as a last resort.`,
+    );
+  },
+
+  targetLoadFailed(target: Target, detail: string): DbsafeError {
+    return new DbsafeError(
+      'mysql-restore-incomplete',
+      `Loading the backup into "${target.database}" failed part-way (${detail}), after it had loaded completely into a scratch database: "${target.database}" is now only partly restored. Fix the cause (disk space, a lost connection) and restore again — the safety backup dbsafe took just before the restore is the newest one in dbsafe list.`,
+    );
+  },
+};

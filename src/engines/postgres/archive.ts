@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
+import { runTool } from '../tools.js';
+import type { Target } from '../../target/types.js';
+import { pgToolFor, type PgToolCandidate } from './binaries.js';
+import { libpqEnv, quoteIdent, withConnection } from './connection.js';
+import { postgresMessages } from './messages.js';
+import { createDatabaseLike, dropDatabase, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
+
+const MAGIC = 'PGDMP';
+
+/**
+ * gzip level 1: pg_dump's time is dominated by compression at the default
+ * level 6, and level 1 keeps archives within a few percent of its size
+ * (bench/run.ts measures both). lz4/zstd would need a PostgreSQL 16 client.
+ */
+const DUMP_ARGS = ['--format=custom', '--compress=1', '--no-password'];
+
+/**
+ * A development copy is restored without owners and privileges, the usual
+ * cure for `role "x" does not exist`; --exit-on-error makes the first error
+ * fatal rather than a warning at the end.
+ */
+const RESTORE_ARGS = ['--no-owner', '--no-acl', '--exit-on-error', '--no-password'];
+
+/** Session settings that make index builds of a restore faster; they change nothing restored. */
+const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_commit=off';
+
+function readerWithProgress(file: string, progress?: ProgressSink): Readable {
+  let read = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      read += chunk.length;
+      progress?.(read);
+      done(null, chunk);
+    },
+  });
+  const source = createReadStream(file);
+  source.on('error', (error) => counter.destroy(error));
+  return source.pipe(counter);
+}
+
+/** pg_restore of `file` into the existing, empty database `database`; throws with pg_restore's own words. */
+async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, database: string, file: string, progress?: ProgressSink): Promise<void> {
+  const result = await runTool({
+    program: pgRestore.file,
+    args: [...RESTORE_ARGS, `--dbname=${database}`],
+    env: { ...libpqEnv(target, database), PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined },
+    stdin: readerWithProgress(file, progress),
+  });
+  // pg_restore can exit 0 after printing errors it chose to ignore; either one fails the restore.
+  if (result.code !== 0 || /^pg_restore: error:/m.test(result.stderr)) throw postgresMessages.restoreFailed(target, result.stderr);
+}
+
+async function assertCustomArchive(file: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(MAGIC.length), 0, MAGIC.length, 0);
+    if (bytesRead < MAGIC.length || buffer.toString('latin1') !== MAGIC) throw postgresMessages.notCustomArchive(file);
+  } finally {
+    await handle.close();
+  }
+}
+
+function scratchName(prefix: string, base = ''): string {
+  const suffix = `${prefix}${randomBytes(4).toString('hex')}`;
+  // PostgreSQL truncates identifiers to 63 bytes; keep the suffix that makes the name unique.
+  return `${Buffer.from(base).subarray(0, 63 - suffix.length).toString('utf8').replace(/\uFFFD+$/, '')}${suffix}`;
+}
+
+async function countTables(target: Target, database: string): Promise<TableCounts> {
+  return withConnection(target, database, async (client) => {
+    const tables = await client.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+       ORDER BY 1, 2`,
+    );
+    const counts: TableCounts['tables'] = [];
+    for (const table of tables.rows) {
+      const result = await client.query<{ rows: string }>(`SELECT count(*) AS rows FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
+      counts.push({ name: table.schema === 'public' ? table.name : `${table.schema}.${table.name}`, rows: Number(result.rows[0]!.rows) });
+    }
+    return { tables: counts };
+  });
+}
+
+export const archive: ArchiveOps = {
+  extension: 'dump',
+
+  async clientTools(target?: Target): Promise<ToolInfo[]> {
+    const server = target ? await serverVersionOf(target).catch(() => null) : null;
+    const infos: ToolInfo[] = [];
+    for (const name of ['pg_dump', 'pg_restore'] as const) {
+      const found = await pgToolFor(name, server).catch(() => null);
+      infos.push({ name, path: found?.file ?? null, version: found?.version ?? null });
+    }
+    return infos;
+  },
+
+  async backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
+    const server = await serverVersionOf(target);
+    const pgDump = await pgToolFor('pg_dump', server);
+    const result = await runTool({ program: pgDump.file, args: DUMP_ARGS, env: libpqEnv(target), stdout: output.stream() });
+    if (result.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, result.code, result.stderr);
+    return { clientTool: `pg_dump ${pgDump.version}`, serverVersion: `PostgreSQL ${server.version}` };
+  },
+
+  async checkArchive(file: string): Promise<void> {
+    await assertCustomArchive(file);
+    const pgRestore = await pgToolFor('pg_restore', null);
+    const result = await runTool({ program: pgRestore.file, args: ['--list', file] });
+    if (result.code !== 0 || !/^;\s*Archive created at/m.test(result.stdout)) throw postgresMessages.archiveUnreadable(file, result.stderr);
+  },
+
+  /**
+   * All-or-nothing: the archive goes into a fresh database; only when that
+   * fully succeeded does it take the target's name (two renames in one
+   * transaction), and the old database is dropped after. A failure at any
+   * step leaves the target as it was.
+   */
+  async restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
+    await assertCustomArchive(file);
+    const server = await serverVersionOfServer(target);
+    const pgRestore = await pgToolFor('pg_restore', server);
+    const staging = scratchName('__dbsafe_restore_', target.database);
+    await createDatabaseLike(target, staging, target.database);
+    try {
+      await pgRestoreInto(pgRestore, target, staging, file, progress);
+    } catch (error) {
+      await dropDatabase(target, staging);
+      throw error;
+    }
+    const retired = await swapInRestoredDatabase(target, staging).catch(async (error: unknown) => {
+      await dropDatabase(target, staging);
+      throw error;
+    });
+    if (retired) await dropDatabase(target, retired);
+  },
+
+  async scratchRestore(target: Target, file: string): Promise<TableCounts> {
+    await assertCustomArchive(file);
+    const server = await serverVersionOfServer(target);
+    const pgRestore = await pgToolFor('pg_restore', server);
+    const scratch = scratchName('dbsafe_verify_');
+    await createDatabaseLike(target, scratch, null);
+    try {
+      await pgRestoreInto(pgRestore, target, scratch, file);
+      return await countTables(target, scratch);
+    } finally {
+      await dropDatabase(target, scratch);
+    }
+  },
+};

@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import type { Target } from '../../target/types.js';
+import { quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } from './connection.js';
+import { postgresMessages } from './messages.js';
+
+export interface ServerVersion {
+  major: number;
+  /** "15.20" */
+  version: string;
+}
+
+async function readServerVersion(client: pg.Client): Promise<ServerVersion> {
+  const result = await client.query<{ num: string; version: string }>(
+    "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS version",
+  );
+  const row = result.rows[0]!;
+  return { major: Math.floor(Number(row.num) / 10000), version: row.version.split(' ')[0]! };
+}
+
+/** Asked of the target database itself, so a wrong name or password fails here with a clear message. */
+export function serverVersionOf(target: Target): Promise<ServerVersion> {
+  return withConnection(target, target.database, readServerVersion);
+}
+
+/** Asked of the maintenance database: a restore may recreate a target that no longer exists. */
+export function serverVersionOfServer(target: Target): Promise<ServerVersion> {
+  return withMaintenanceConnection(target, readServerVersion);
+}
+
+/**
+ * CREATE DATABASE `name`, empty (template0), with the encoding and locale of
+ * `like` when it exists, so text sorts and compares as it did.
+ */
+export async function createDatabaseLike(target: Target, name: string, like: string | null): Promise<void> {
+  await withMaintenanceConnection(target, async (client) => {
+    const source = like
+      ? (await client.query<{ encoding: string; collate: string; ctype: string }>(
+          'SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = $1',
+          [like],
+        )).rows[0]
+      : undefined;
+    const options = source
+      ? ` ENCODING ${quoteLiteral(source.encoding)} LC_COLLATE ${quoteLiteral(source.collate)} LC_CTYPE ${quoteLiteral(source.ctype)}`
+      : '';
+    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0${options}`);
+  });
+}
+
+export async function dropDatabase(target: Target, name: string): Promise<void> {
+  await withMaintenanceConnection(target, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+}
+
+/**
+ * Database-level settings (ALTER DATABASE … SET, e.g. the dbsafe.environment
+ * marker) belong to the database, not to its dump: carry the current ones
+ * over to the restored copy so a restore never erases a marker.
+ */
+async function carryDatabaseSettings(client: pg.Client, from: string, to: string): Promise<void> {
+  const settings = await client.query<{ role: string | null; setconfig: string[] }>(
+    `SELECT r.rolname AS role, s.setconfig FROM pg_db_role_setting s
+     JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE d.datname = $1`,
+    [from],
+  );
+  for (const row of settings.rows) {
+    for (const entry of row.setconfig) {
+      const at = entry.indexOf('=');
+      const name = entry.slice(0, at).split('.').map(quoteIdent).join('.');
+      const subject = row.role ? `ROLE ${quoteIdent(row.role)} IN DATABASE ${quoteIdent(to)}` : `DATABASE ${quoteIdent(to)}`;
+      await client.query(`ALTER ${subject} SET ${name} = ${quoteLiteral(entry.slice(at + 1))}`);
+    }
+  }
+}
+
+/**
+ * Give the restored database `staging` the target's name. Sessions on the
+ * target are ended and new ones refused first; both renames happen in one
+ * transaction, so the name always points at a whole database. Returns the
+ * name the old database now has (to drop), or null when there was none.
+ */
+export async function swapInRestoredDatabase(target: Target, staging: string): Promise<string | null> {
+  const retired = `${staging.replace(/__dbsafe_restore_/, '__dbsafe_old_')}`;
+  return withMaintenanceConnection(target, async (client) => {
+    const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [target.database])).rowCount === 1;
+    if (!exists) {
+      await client.query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(target.database)}`);
+      return null;
+    }
+    await carryDatabaseSettings(client, target.database, staging);
+    await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS false`);
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [target.database]);
+      try {
+        await client.query('BEGIN');
+        await client.query(`ALTER DATABASE ${quoteIdent(target.database)} RENAME TO ${quoteIdent(retired)}`);
+        await client.query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(target.database)}`);
+        await client.query('COMMIT');
+        return retired;
+      } catch (error) {
+        lastError = error;
+        await client.query('ROLLBACK').catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+      }
+    }
+    await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS true`).catch(() => undefined);
+    throw postgresMessages.swapFailed(target, lastError instanceof Error ? lastError.message : String(lastError));
+  });
+}

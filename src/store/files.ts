@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BackupOutput, ProgressSink } from '../engines/types.js';
+import { manifestName, partialName, partialOwner } from './naming.js';
+import { parseManifest, type Manifest } from './manifest.js';
+
+export interface HashedOutput extends BackupOutput {
+  /** sha256 and size of what passed through `stream()`, or null when the engine wrote `path` itself. */
+  streamed(): { sha256: string; size: number } | null;
+  /** Did the engine write through `stream()` (progress then comes from the stream)? */
+  usedStream(): boolean;
+  /** The first error the file itself reported (ENOSPC…), whatever the engine made of it. */
+  fileError(): NodeJS.ErrnoException | null;
+}
+
+/** A temporary backup file whose bytes are hashed and counted as they are written. */
+export function hashedOutput(file: string, progress?: ProgressSink): HashedOutput {
+  let result: { sha256: string; size: number } | null = null;
+  let sinkError: NodeJS.ErrnoException | null = null;
+  let used = false;
+  return {
+    path: file,
+    usedStream: () => used,
+    streamed: () => result,
+    fileError: () => sinkError,
+    stream() {
+      used = true;
+      const hash = createHash('sha256');
+      const sink = createWriteStream(file, { mode: 0o600, flags: 'wx' });
+      let size = 0;
+      let waitingForDrain: ((error?: Error | null) => void) | null = null;
+      sink.on('error', (error: NodeJS.ErrnoException) => {
+        sinkError ??= error;
+        // A write waiting for 'drain' would otherwise wait forever once the file failed.
+        waitingForDrain?.(error);
+        waitingForDrain = null;
+      });
+      return new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          if (sinkError) return done(sinkError);
+          hash.update(chunk);
+          size += chunk.length;
+          progress?.(size);
+          if (sink.write(chunk)) return done();
+          waitingForDrain = done;
+          sink.once('drain', () => {
+            waitingForDrain = null;
+            done(sinkError);
+          });
+        },
+        final(done) {
+          if (sinkError) return done(sinkError);
+          sink.end(() => {
+            if (!sinkError) result = { sha256: hash.digest('hex'), size };
+            done(sinkError);
+          });
+        },
+        destroy(error, done) {
+          sink.destroy();
+          done(error);
+        },
+      });
+    },
+  };
+}
+
+export async function hashFile(file: string, progress?: ProgressSink): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  await pipeline(
+    createReadStream(file),
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        progress?.(size);
+        done();
+      },
+    }),
+  );
+  return { sha256: hash.digest('hex'), size };
+}
+
+async function fsyncPath(target: string, flags: string): Promise<void> {
+  const handle = await fs.open(target, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Make a finished temporary file permanent: fsync its data, rename it into
+ * place, fsync the directory so the rename itself survives a power cut.
+ */
+export async function commitFile(temporary: string, final: string): Promise<void> {
+  await fsyncPath(temporary, 'r+');
+  await fs.rename(temporary, final);
+  await fsyncPath(path.dirname(final), 'r');
+}
+
+/** Write a manifest last, atomically: a backup is real only once this returns. */
+export async function writeManifest(dir: string, manifest: Manifest): Promise<string> {
+  const final = path.join(dir, manifestName(manifest.id));
+  const temporary = path.join(dir, partialName(manifestName(manifest.id), process.pid));
+  try {
+    await fs.writeFile(temporary, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await commitFile(temporary, final);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+  return final;
+}
+
+/** Is a process with this pid alive? EPERM means alive but not ours. */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove temporary files left by dbsafe processes that died mid-write; a live writer's files are left alone. */
+export async function removeDeadPartials(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    const owner = partialOwner(name);
+    if (owner === null || owner === process.pid || processAlive(owner)) continue;
+    await fs.rm(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+export interface StoredBackup {
+  manifest: Manifest;
+  manifestFile: string;
+  /** Absolute path of the backup file. */
+  file: string;
+}
+
+/** Every backup in `dir` with a valid manifest and its file present; unsorted. */
+export async function readBackups(dir: string): Promise<StoredBackup[]> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const present = new Set(names);
+  const backups: StoredBackup[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.json') || name.startsWith('.')) continue;
+    const manifestFile = path.join(dir, name);
+    const manifest = parseManifest(await fs.readFile(manifestFile, 'utf8').catch(() => ''));
+    if (!manifest || manifestName(manifest.id) !== name || !present.has(manifest.file)) continue;
+    backups.push({ manifest, manifestFile, file: path.join(dir, manifest.file) });
+  }
+  return backups;
+}
+
+/** Read the manifest beside a backup file given by path (`x.dump` → `x.json`). */
+export async function readBackupAt(file: string): Promise<StoredBackup | null> {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const id = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  const manifestFile = path.join(dir, manifestName(id));
+  const manifest = parseManifest(await fs.readFile(manifestFile, 'utf8').catch(() => ''));
+  if (!manifest || manifest.file !== base) return null;
+  return { manifest, manifestFile, file };
+}
+
+/** Delete a rotated backup: manifest first, so a crash in between leaves a file that is no longer a backup. */
+export async function deleteBackup(backup: StoredBackup): Promise<void> {
+  await fs.rm(backup.manifestFile, { force: true });
+  await fs.rm(backup.file, { force: true });
+}

@@ -1,0 +1,102 @@
+import type { EngineName } from '../target/types.js';
+import { URL_SCHEMES } from '../target/url.js';
+
+/**
+ * The record written beside every backup file. A backup file without a valid
+ * manifest is not a backup: it is never listed, restored or rotated.
+ */
+export interface Manifest {
+  manifestVersion: 1;
+  /** `<database>_<YYYYMMDD_HHMMSS>[_n]`: the file name without extension. */
+  id: string;
+  /** Backup file name in the same directory (`<id>.<ext>`). */
+  file: string;
+  engine: EngineName;
+  /** The name backups of this database are filed under. */
+  database: string;
+  /** Host:port, socket or file path; never a password. */
+  location: string;
+  user: string | null;
+  size: number;
+  sha256: string;
+  /** Client tool and version that wrote the archive ("pg_dump 15.20"). */
+  clientTool: string;
+  serverVersion: string;
+  /** The command that caused the backup ("npm test", "pre-restore"), or "manual". */
+  trigger: string;
+  label: string | null;
+  git: { branch: string | null; commit: string | null } | null;
+  createdAt: string;
+  finishedAt: string;
+  /** Non-empty and read back by the engine's own tool before the manifest was written. */
+  verified: true;
+  dbsafeVersion: string;
+}
+
+const ENGINES = new Set<string>(Object.values(URL_SCHEMES));
+const SHA256 = /^[0-9a-f]{64}$/;
+const SAFE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+type FieldCheck = (value: unknown) => boolean;
+const text: FieldCheck = (v) => typeof v === 'string' && v !== '';
+const textOrNull: FieldCheck = (v) => v === null || typeof v === 'string';
+const isoDate: FieldCheck = (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/** Every field a manifest must have, with its check: a manifest that fails one is ignored. */
+const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
+  manifestVersion: (v) => v === 1,
+  id: (v) => typeof v === 'string' && SAFE_FILE.test(v),
+  file: (v) => typeof v === 'string' && SAFE_FILE.test(v),
+  engine: (v) => typeof v === 'string' && ENGINES.has(v),
+  database: text,
+  location: (v) => typeof v === 'string',
+  user: textOrNull,
+  size: (v) => typeof v === 'number' && Number.isInteger(v) && v > 0,
+  sha256: (v) => typeof v === 'string' && SHA256.test(v),
+  clientTool: (v) => typeof v === 'string',
+  serverVersion: (v) => typeof v === 'string',
+  trigger: text,
+  label: textOrNull,
+  git: (v) =>
+    v === null ||
+    (typeof v === 'object' && textOrNull((v as Record<string, unknown>).branch) && textOrNull((v as Record<string, unknown>).commit)),
+  createdAt: isoDate,
+  finishedAt: isoDate,
+  verified: (v) => v === true,
+  dbsafeVersion: (v) => typeof v === 'string',
+};
+
+/**
+ * Parse a manifest's JSON text; null when it is not a complete dbsafe
+ * manifest (a foreign JSON file, a half-written one), or when the backup file
+ * it names is not `<id>.<ext>`, so rotation can never be pointed at an
+ * unrelated file (a log, a file in another directory).
+ */
+export function parseManifest(textValue: string): Manifest | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(textValue);
+  } catch {
+    return null;
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const record = raw as Record<string, unknown>;
+  for (const [field, check] of Object.entries(MANIFEST_FIELDS)) {
+    if (!check(record[field])) return null;
+  }
+  const manifest = record as unknown as Manifest;
+  if (!manifest.file.startsWith(`${manifest.id}.`) || manifest.file.endsWith('.json') || manifest.file.endsWith('.log')) return null;
+  return manifest;
+}
+
+/** Newest first; the id breaks ties within one second (`_2` after the plain id). */
+export function newestFirst(a: Manifest, b: Manifest): number {
+  const byTime = Date.parse(b.createdAt) - Date.parse(a.createdAt);
+  if (byTime !== 0) return byTime;
+  return b.id.length - a.id.length || b.id.localeCompare(a.id);
+}
+
+/** Backups of the same database on the same server are rotated together. */
+export function databaseKey(manifest: Pick<Manifest, 'engine' | 'location' | 'database'>): string {
+  return `${manifest.engine}\u0000${manifest.location}\u0000${manifest.database}`;
+}

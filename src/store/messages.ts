@@ -1,0 +1,87 @@
+import { DbsafeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+
+/** Every message the backup store shows; each names the cause and the fix. */
+export const storeMessages = {
+  diskFull: (dir: string) =>
+    new DbsafeError(
+      'disk-full',
+      `The disk holding ${dir} is full (ENOSPC): the backup could not be written. The partial file was removed and older backups are intact. Free some space (or set "backupDir" in dbsafe.config.json to a larger disk) and run the backup again.`,
+      ExitCode.failure,
+    ),
+  writeFailed: (dir: string, cause: string) =>
+    new DbsafeError(
+      'backup-write-failed',
+      `The backup could not be written to ${dir}: ${cause}. The partial file was removed and older backups are intact. Check that the directory is writable, then run the backup again.`,
+      ExitCode.failure,
+    ),
+  emptyBackup: (tool: string) =>
+    new DbsafeError(
+      'backup-empty',
+      `${tool} produced an empty backup, so it was discarded. Run \`dbsafe backup --verbose\` to see the tool's output, and check that the database exists and the user may read it.`,
+      ExitCode.failure,
+    ),
+  dirUnusable: (dir: string, cause: string) =>
+    new DbsafeError(
+      'backup-dir-unusable',
+      `The backup directory ${dir} cannot be used: ${cause}. Fix its permissions, or set "backupDir" in dbsafe.config.json to a directory you own.`,
+      ExitCode.failure,
+    ),
+  lockTimeout: (database: string, holder: string, seconds: number) =>
+    new DbsafeError(
+      'backup-locked',
+      `Another dbsafe process (${holder}) is backing up or restoring ${database}, and it did not finish within ${seconds} s. Wait for it to finish (see \`ps -p <pid>\`) and run this again; if that process is gone, the lock is cleared automatically.`,
+      ExitCode.failure,
+    ),
+  noBackups: (database: string | null) =>
+    new DbsafeError(
+      'no-backups',
+      database
+        ? `There is no backup of ${database} yet. Take one with \`dbsafe backup\`, or pass a backup id from \`dbsafe list\`.`
+        : 'There are no backups yet. Take one with `dbsafe backup`.',
+      ExitCode.failure,
+    ),
+  unknownBackup: (selector: string) =>
+    new DbsafeError(
+      'unknown-backup',
+      `No backup matches "${selector}". Pass an id shown by \`dbsafe list\`, the path of a backup file that has its .json manifest beside it, or "latest".`,
+      ExitCode.usage,
+    ),
+  noManifest: (file: string) =>
+    new DbsafeError(
+      'backup-without-manifest',
+      `${file} has no valid dbsafe manifest beside it, so its checksum cannot be verified and dbsafe will not restore it. Restore a backup listed by \`dbsafe list\`, or copy the file together with its .json manifest.`,
+      ExitCode.usage,
+    ),
+  fileMissing: (file: string) =>
+    new DbsafeError(
+      'backup-file-missing',
+      `The backup file ${file} is missing although its manifest exists. Nothing was changed. Pick another backup from \`dbsafe list\`.`,
+      ExitCode.failure,
+    ),
+  checksumMismatch: (file: string, expected: string, actual: string, sizes: string) =>
+    new DbsafeError(
+      'backup-corrupt',
+      `The backup file ${file} is damaged: its sha256 is ${actual.slice(0, 12)}… but the manifest recorded ${expected.slice(0, 12)}… (${sizes}). Nothing was changed in the database. Pick another backup from \`dbsafe list\`.`,
+      ExitCode.failure,
+    ),
+  engineMismatch: (id: string, backupEngine: string, targetEngine: string) =>
+    new DbsafeError(
+      'backup-engine-mismatch',
+      `Backup ${id} is a ${backupEngine} backup, but the target database is ${targetEngine}. Nothing was changed. Restore a ${targetEngine} backup (see \`dbsafe list\`), or point dbsafe at the right database with --url.`,
+      ExitCode.usage,
+    ),
+  noTarget: (detail?: string) =>
+    new DbsafeError(
+      'no-database',
+      `${detail ? `${detail} ` : ''}No usable database is configured for this project. Set DATABASE_URL (or the DB_* variables) in the environment or .env, or pass --url.`,
+      ExitCode.usage,
+    ),
+  needsYes: (what: string) =>
+    new DbsafeError(
+      'confirmation-needed',
+      `${what} replaces the database's current contents and there is no terminal to confirm on. Pass --yes to confirm (a safety backup of the current state is taken first).`,
+      ExitCode.refused,
+    ),
+  declined: () => new DbsafeError('restore-declined', 'Restore cancelled; nothing was changed.', ExitCode.failure),
+} as const;

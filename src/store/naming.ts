@@ -1,0 +1,68 @@
+import path from 'node:path';
+import type { Target } from '../target/types.js';
+
+/**
+ * Backup file names: `<database>_<YYYYMMDD_HHMMSS>.<ext>`, in UTC so that a
+ * name sorts the same on every machine and never repeats across a DST change.
+ * Pure functions: the store checks the disk for collisions.
+ */
+
+/** A database name made safe for a file name: letters, digits, `-`, `_` and `.`, nothing else. */
+export function sanitizeName(name: string): string {
+  const cleaned = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '')
+    .replace(/_+$/, '');
+  return cleaned.slice(0, 80) || 'database';
+}
+
+/**
+ * The name a target's backups are filed under: the database name, or for a
+ * file database (SQLite, whose `database` is a path) the file's name without
+ * its extension.
+ */
+export function backupDatabaseName(target: Pick<Target, 'database'>): string {
+  const name = target.database.includes('/') ? path.basename(target.database, path.extname(target.database)) : target.database;
+  return sanitizeName(name);
+}
+
+export function timestampForName(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}_${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
+}
+
+/**
+ * The id of a new backup: the first candidate `taken` does not reject. Two
+ * backups in the same second get `_2`, `_3`… so neither overwrites the other.
+ */
+export function chooseBackupId(database: string, date: Date, taken: (id: string) => boolean): string {
+  const base = `${database}_${timestampForName(date)}`;
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) {
+    const candidate = `${base}_${n}`;
+    if (!taken(candidate)) return candidate;
+  }
+}
+
+/** Temporary names carry the writer's pid, so a later run can tell a live writer from a dead one. */
+export function partialName(finalName: string, pid: number): string {
+  return `.${finalName}.partial-${pid}`;
+}
+
+const PARTIAL = /^\.(.+)\.partial-(\d+)$/;
+
+/** The pid that wrote a temporary file, or null when `name` is not one. */
+export function partialOwner(name: string): number | null {
+  const match = PARTIAL.exec(name);
+  return match ? Number(match[2]) : null;
+}
+
+export function manifestName(id: string): string {
+  return `${id}.json`;
+}
+
+export function lockName(database: string): string {
+  return `.${database}.lock`;
+}

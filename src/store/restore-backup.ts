@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { archiveOps } from '../engines/registry.js';
+import type { ProgressSink, TableCounts } from '../engines/types.js';
+import { ENGINE_LABELS, type Target } from '../target/types.js';
+import { hashFile, readBackupAt, readBackups, type StoredBackup } from './files.js';
+import { acquireDatabaseLock } from './lock.js';
+import { newestFirst, type Manifest } from './manifest.js';
+import { storeMessages } from './messages.js';
+import { backupDatabaseName } from './naming.js';
+import { prepareBackupDir, type BackupStore } from './store.js';
+import { rotate, takeBackupHoldingLock } from './take-backup.js';
+
+/** Every backup in the store, newest first. */
+export async function listBackups(store: BackupStore): Promise<StoredBackup[]> {
+  return (await readBackups(store.dir)).sort((a, b) => newestFirst(a.manifest, b.manifest));
+}
+
+/**
+ * The backup a user means: "latest" (or nothing) is the newest backup of the
+ * target's database; an id from `dbsafe list`; or a path to a backup file
+ * with its manifest beside it.
+ */
+export async function findBackup(store: BackupStore, selector: string | undefined, target: Target | null): Promise<StoredBackup> {
+  const backups = await listBackups(store);
+  if (!selector || selector === 'latest') {
+    const database = target ? backupDatabaseName(target) : null;
+    const match = backups.find((b) => !target || (b.manifest.database === database && b.manifest.engine === target.engine));
+    if (!match) throw storeMessages.noBackups(database);
+    return match;
+  }
+  const byId = backups.find((b) => b.manifest.id === selector || b.manifest.file === selector);
+  if (byId) return byId;
+  if (selector.includes(path.sep) || selector.includes('.')) {
+    const file = path.resolve(selector);
+    const atPath = await readBackupAt(file);
+    if (atPath) return atPath;
+    const { existsSync } = await import('node:fs');
+    if (existsSync(file)) throw storeMessages.noManifest(file);
+  }
+  throw storeMessages.unknownBackup(selector);
+}
+
+/** The file still is what the manifest recorded (size and sha256): checked before anything is touched. */
+export async function verifyChecksum(backup: StoredBackup, progress?: ProgressSink): Promise<void> {
+  const actual = await hashFile(backup.file, progress).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw storeMessages.fileMissing(backup.file);
+    throw error;
+  });
+  if (actual.sha256 !== backup.manifest.sha256 || actual.size !== backup.manifest.size) {
+    throw storeMessages.checksumMismatch(
+      backup.file,
+      backup.manifest.sha256,
+      actual.sha256,
+      `${actual.size} bytes on disk, ${backup.manifest.size} recorded`,
+    );
+  }
+}
+
+export function assertSameEngine(backup: StoredBackup, target: Target): void {
+  if (backup.manifest.engine !== target.engine) {
+    throw storeMessages.engineMismatch(backup.manifest.id, ENGINE_LABELS[backup.manifest.engine], ENGINE_LABELS[target.engine]);
+  }
+}
+
+export interface RestoreResult {
+  restored: Manifest;
+  /** The backup of the state the restore replaced. */
+  safetyBackup: Manifest;
+}
+
+/**
+ * Restore `backup` into `target`: refuse another engine's backup, prove the
+ * checksum, back up the current state (trigger "pre-restore"), then let the
+ * engine restore exactly and, where it can, all-or-nothing. The database's
+ * lock is held throughout, so no scheduled backup or guarded run interleaves.
+ * The production gate is the caller's job and must run before this.
+ */
+export async function restoreBackup(
+  store: BackupStore,
+  target: Target,
+  backup: StoredBackup,
+  options: { progress?: ProgressSink; checksumVerified?: boolean } = {},
+): Promise<RestoreResult> {
+  assertSameEngine(backup, target);
+  await prepareBackupDir(store);
+  const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `restore of ${backup.manifest.id}` });
+  try {
+    if (!options.checksumVerified) await verifyChecksum(backup);
+    const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
+    const archive = await archiveOps(target.engine);
+    await archive.restore(target, backup.file, options.progress);
+    await rotate(store);
+    return { restored: backup.manifest, safetyBackup };
+  } finally {
+    await release();
+  }
+}
+
+/** Checksum, then a real restore into a throw-away database: table and row counts prove the backup is usable. */
+export async function verifyBackup(target: Target, backup: StoredBackup, progress?: ProgressSink): Promise<TableCounts> {
+  assertSameEngine(backup, target);
+  await verifyChecksum(backup, progress);
+  const archive = await archiveOps(target.engine);
+  await archive.checkArchive(backup.file);
+  return archive.scratchRestore(target, backup.file);
+}

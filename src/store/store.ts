@@ -1,0 +1,43 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ProjectContext } from '../config/context.js';
+import { storeMessages } from './messages.js';
+import { ensureBackupDirIgnored } from './gitignore.js';
+import { removeDeadPartials } from './files.js';
+
+/** Where a project's backups live and how many are kept. */
+export interface BackupStore {
+  projectRoot: string;
+  /** Absolute backup directory. */
+  dir: string;
+  retention: number;
+  /** How long to wait for another dbsafe process working on the same database. */
+  lockWaitMs: number;
+}
+
+export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'config'>, lockWaitMs = 10 * 60_000): BackupStore {
+  return {
+    projectRoot: context.projectRoot,
+    dir: path.resolve(context.projectRoot, context.config.config.backupDir),
+    retention: context.config.config.retention,
+    lockWaitMs,
+  };
+}
+
+/**
+ * Create the directory private (0700), keep it out of git, and clear
+ * temporary files of dbsafe processes that died mid-write.
+ */
+export async function prepareBackupDir(store: BackupStore): Promise<void> {
+  try {
+    const created = await fs.mkdir(store.dir, { recursive: true, mode: 0o700 });
+    const relative = path.relative(store.projectRoot, store.dir);
+    // Tighten a directory dbsafe owns; never chmod the project root or a shared directory outside it.
+    const ours = created !== undefined || (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative));
+    if (ours) await fs.chmod(store.dir, 0o700);
+  } catch (error) {
+    throw storeMessages.dirUnusable(store.dir, (error as Error).message);
+  }
+  await ensureBackupDirIgnored(store.projectRoot, store.dir);
+  await removeDeadPartials(store.dir);
+}

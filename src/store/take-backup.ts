@@ -1,0 +1,127 @@
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { isDbsafeError } from '../errors.js';
+import { archiveOps } from '../engines/registry.js';
+import type { ProgressSink } from '../engines/types.js';
+import { describeLocation } from '../target/describe.js';
+import type { Target } from '../target/types.js';
+import { commitFile, deleteBackup, hashedOutput, hashFile, readBackups, writeManifest } from './files.js';
+import { acquireDatabaseLock } from './lock.js';
+import type { Manifest } from './manifest.js';
+import { storeMessages } from './messages.js';
+import { backupDatabaseName, chooseBackupId, manifestName, partialName } from './naming.js';
+import { dbsafeVersion, gitProvenance } from './provenance.js';
+import { planRotation } from './rotation.js';
+import { prepareBackupDir, type BackupStore } from './store.js';
+
+export interface BackupRequest {
+  /** The command that caused this backup ("npm test"), "pre-restore", or "manual". */
+  trigger: string;
+  label?: string | null;
+  progress?: ProgressSink;
+  /** Run rotation after the backup (default). A restore rotates only once it no longer needs its source. */
+  rotate?: boolean;
+}
+
+/**
+ * Take a verified backup of `target` now: the database is locked against
+ * other dbsafe processes, the archive is written under a temporary name,
+ * checked by the engine's own tool, made durable, renamed, and only then
+ * described by its manifest. Rotation runs last. Returns the manifest.
+ */
+export async function takeBackup(store: BackupStore, target: Target, request: BackupRequest): Promise<Manifest> {
+  await prepareBackupDir(store);
+  const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), {
+    waitMs: store.lockWaitMs,
+    purpose: `backup (${request.trigger})`,
+  });
+  try {
+    return await takeBackupHoldingLock(store, target, request);
+  } finally {
+    await release();
+  }
+}
+
+/** takeBackup for a caller that already holds the database's lock (restore's safety backup). */
+export async function takeBackupHoldingLock(store: BackupStore, target: Target, request: BackupRequest): Promise<Manifest> {
+  const archive = await archiveOps(target.engine);
+  const database = backupDatabaseName(target);
+  const createdAt = new Date();
+  const id = chooseBackupId(database, createdAt, (candidate) =>
+    [manifestName(candidate), `${candidate}.${archive.extension}`].some((name) => existsSync(path.join(store.dir, name))),
+  );
+  const file = `${id}.${archive.extension}`;
+  const finalPath = path.join(store.dir, file);
+  const temporary = path.join(store.dir, partialName(file, process.pid));
+  const output = hashedOutput(temporary, request.progress);
+  const stopPolling = pollFileSize(temporary, output.usedStream, request.progress);
+  let written: { sha256: string; size: number };
+  let facts;
+  try {
+    facts = await archive.backup(target, output);
+    written = output.streamed() ?? (await hashFile(temporary));
+    if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);
+    await archive.checkArchive(temporary);
+    await commitFile(temporary, finalPath);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw explainWriteFailure(store.dir, error, output.fileError());
+  } finally {
+    stopPolling();
+  }
+  const manifest: Manifest = {
+    manifestVersion: 1,
+    id,
+    file,
+    engine: target.engine,
+    database,
+    location: describeLocation(target),
+    user: target.user ?? null,
+    size: written.size,
+    sha256: written.sha256,
+    clientTool: facts.clientTool,
+    serverVersion: facts.serverVersion,
+    trigger: request.trigger,
+    label: request.label ?? null,
+    git: await gitProvenance(store.projectRoot),
+    createdAt: createdAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    verified: true,
+    dbsafeVersion: dbsafeVersion(),
+  };
+  try {
+    await writeManifest(store.dir, manifest);
+  } catch (error) {
+    // Without its manifest the file is not a backup; do not leave it pretending to be one.
+    await fs.rm(finalPath, { force: true });
+    throw explainWriteFailure(store.dir, error, null);
+  }
+  if (request.rotate !== false) await rotate(store);
+  return manifest;
+}
+
+export async function rotate(store: BackupStore): Promise<Manifest[]> {
+  const backups = await readBackups(store.dir);
+  const doomed = new Set(planRotation(backups.map((b) => b.manifest), store.retention));
+  for (const backup of backups) if (doomed.has(backup.manifest)) await deleteBackup(backup);
+  return [...doomed];
+}
+
+function explainWriteFailure(dir: string, error: unknown, fileError: NodeJS.ErrnoException | null): unknown {
+  const code = fileError?.code ?? (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return storeMessages.diskFull(dir);
+  if (isDbsafeError(error)) return error;
+  if (fileError) return storeMessages.writeFailed(dir, fileError.message);
+  return error;
+}
+
+/** Progress for engines whose tool writes the file itself: watch the file grow. */
+function pollFileSize(file: string, streaming: () => boolean, progress?: ProgressSink): () => void {
+  if (!progress) return () => undefined;
+  const timer = setInterval(() => {
+    if (streaming()) return;
+    fs.stat(file).then((stat) => progress(stat.size), () => undefined);
+  }, 250);
+  timer.unref();
+  return () => clearInterval(timer);
+}

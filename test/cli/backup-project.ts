@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
+
+/** A throw-away project (git repository, dbsafe in package.json) whose DATABASE_URL is `url`. */
+export interface BackupProject {
+  dir: string;
+  backups: string;
+  cli(args: string[], env?: Record<string, string>): Promise<CliResult>;
+  /** Backup ids (manifests) in the backup directory, sorted. */
+  manifests(): Array<Record<string, unknown>>;
+  /** Every file name in the backup directory, dot files included. */
+  files(): string[];
+  cleanup(): void;
+}
+
+export function backupProject(url: string, config: Record<string, unknown> = {}): BackupProject {
+  const temp = tempDir('dbsafe-backup-test-');
+  execFileSync('git', ['init', '-q'], { cwd: temp.dir });
+  writeFileSync(path.join(temp.dir, 'package.json'), JSON.stringify({ name: 'fixture', private: true, dbsafe: config }));
+  const backups = path.resolve(temp.dir, typeof config.backupDir === 'string' ? config.backupDir : 'backups');
+  const files = () => {
+    try {
+      return readdirSync(backups).sort();
+    } catch {
+      return [];
+    }
+  };
+  return {
+    dir: temp.dir,
+    backups,
+    cli: (args, env = {}) => runCli(args, { cwd: temp.dir, env: { DATABASE_URL: url, ...env } }),
+    files,
+    manifests: () =>
+      files()
+        .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+        .map((f) => JSON.parse(readFileSync(path.join(backups, f), 'utf8')) as Record<string, unknown>)
+        .filter((m) => m.manifestVersion === 1),
+    cleanup: temp.cleanup,
+  };
+}

@@ -1,0 +1,85 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashedOutput, removeDeadPartials } from '../../src/store/files.js';
+import { ensureBackupDirIgnored, GITIGNORE_MARKER } from '../../src/store/gitignore.js';
+import { partialName } from '../../src/store/naming.js';
+import { tempDir } from '../helpers/cli.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function dir(): string {
+  const temp = tempDir();
+  cleanups.push(temp.cleanup);
+  return temp.dir;
+}
+
+describe('removeDeadPartials', () => {
+  it('removes temporary files of dead writers and keeps live writers and real backups', async () => {
+    const store = dir();
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => child.on('exit', resolve));
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      writeFileSync(path.join(store, partialName('app_1.dump', child.pid!)), 'half');
+      writeFileSync(path.join(store, partialName('app_2.dump', sleeper.pid!)), 'in progress');
+      writeFileSync(path.join(store, 'app_3.dump'), 'done');
+      const removed = await removeDeadPartials(store);
+      expect(removed).toEqual([partialName('app_1.dump', child.pid!)]);
+      expect(existsSync(path.join(store, partialName('app_2.dump', sleeper.pid!)))).toBe(true);
+      expect(existsSync(path.join(store, 'app_3.dump'))).toBe(true);
+    } finally {
+      sleeper.kill();
+    }
+  });
+});
+
+describe('hashedOutput', () => {
+  it('hashes and counts exactly the bytes written, and creates the file 0600', async () => {
+    const file = path.join(dir(), 'x.partial');
+    const seen: number[] = [];
+    const output = hashedOutput(file, (bytes) => seen.push(bytes));
+    const stream = output.stream();
+    await new Promise<void>((resolve, reject) => {
+      stream.write(Buffer.from('hello '));
+      stream.end(Buffer.from('world'), () => resolve());
+      stream.on('error', reject);
+    });
+    const expected = execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
+    expect(output.streamed()).toEqual({ sha256: expected, size: 11 });
+    expect(seen.at(-1)).toBe(11);
+    expect(readFileSync(file, 'utf8')).toBe('hello world');
+    expect(execFileSync('stat', ['-c', '%a', file], { encoding: 'utf8' }).trim()).toBe('600');
+  });
+});
+
+describe('ensureBackupDirIgnored', () => {
+  it('adds a marked entry once in a git repository', async () => {
+    const project = dir();
+    execFileSync('git', ['init', '-q'], { cwd: project });
+    writeFileSync(path.join(project, '.gitignore'), 'node_modules');
+    expect(await ensureBackupDirIgnored(project, path.join(project, 'backups'))).toBe('added');
+    expect(await ensureBackupDirIgnored(project, path.join(project, 'backups'))).toBe('already');
+    expect(readFileSync(path.join(project, '.gitignore'), 'utf8')).toBe(`node_modules\n${GITIGNORE_MARKER}\n/backups/\n`);
+    writeFileSync(path.join(project, 'backups-probe'), '');
+    execFileSync('git', ['check-ignore', '-q', 'backups/x.dump'], { cwd: project });
+  });
+
+  it('leaves an existing rule alone', async () => {
+    const project = dir();
+    execFileSync('git', ['init', '-q'], { cwd: project });
+    writeFileSync(path.join(project, '.gitignore'), '*.dump\nbackups\n');
+    expect(await ensureBackupDirIgnored(project, path.join(project, 'backups'))).toBe('already');
+    expect(readFileSync(path.join(project, '.gitignore'), 'utf8')).toBe('*.dump\nbackups\n');
+  });
+
+  it('writes nothing outside a git repository', async () => {
+    const project = dir();
+    expect(await ensureBackupDirIgnored(project, path.join(project, 'backups'))).toBe('not-a-repo');
+    expect(existsSync(path.join(project, '.gitignore'))).toBe(false);
+  });
+});
