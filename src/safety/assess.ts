@@ -1,4 +1,5 @@
 import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import { findProject } from '../config/project.js';
 import { liveOps } from '../engines/registry.js';
 import { isDbsafeError } from '../errors.js';
 import type { Target } from '../target/types.js';
@@ -17,7 +18,7 @@ export interface Assessment {
   verdict: Verdict;
   /** Null when the configuration itself could not be loaded. */
   context: ProjectContext | null;
-  project: ProjectFacts | null;
+  project: ProjectFacts;
 }
 
 /** Connect to one database and read its facts; a failure becomes a result, never a pass. */
@@ -90,7 +91,7 @@ export async function assessDirectory(options: { cwd: string; env: Record<string
     return {
       verdict: { verdict: 'error', exitCode: 2, outcomes: [outcome], reasons: [outcome], targets: [], offline: options.offline ?? false },
       context: null,
-      project: null,
+      project: { projectRoot: findProject(options.cwd).root, configFile: null, composeFiles: [], composeServices: [], composeProblems: [] },
     };
   }
   return assessProject(context, { offline: options.offline });

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { CLOUD_ENDPOINTS, LOCAL_HOST_NAMES, REPLICA_HOST_WORDS } from './rules.js';
 import { nameWords } from './words.js';
 
@@ -16,13 +15,10 @@ export interface HostFacts {
 export function isLoopback(host: string): boolean {
   const lower = host.toLowerCase().replace(/\.$/, '');
   if (LOCAL_HOST_NAMES.includes(lower) || lower.endsWith('.localhost')) return true;
-  if (isIP(lower) === 4) return lower.startsWith('127.');
-  if (isIP(lower) === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-    if (mapped) return mapped[1]!.startsWith('127.');
-    return lower === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(lower);
-  }
-  return false;
+  // Plain patterns rather than node:net's isIP: loading node:net costs `check` start-up time.
+  const ipv4 = /^(?:::ffff:)?127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(lower);
+  if (ipv4) return ipv4.slice(1).every((part) => Number(part) <= 255);
+  return lower === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(lower);
 }
 
 /** `db.internal` matches itself; `*.dev.internal` matches any name under dev.internal. */

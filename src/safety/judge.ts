@@ -144,7 +144,7 @@ function judgeLive(target: Target, input: JudgeInput, add: Collect): void {
 
 /** Messages from resolution and connection state the cause first, then the fix: split them for `--json`. */
 export function splitCauseAndFix(text: string, fallbackFix: string): { message: string; fix: string } {
-  const [message, ...fix] = text.split(/(?<=[.)])\s+(?=[A-Z])/);
+  const [message, ...fix] = text.split(/(?<=[.)])\s+(?=[A-Z])|\n(?=[A-Z])/);
   return { message: message ?? text, fix: fix.join(' ') || fallbackFix };
 }
 

@@ -64,7 +64,7 @@ export const safetyMessages = {
   }),
 
   noDatabase: {
-    message: 'No database is configured: no --url, DATABASE_URL, DB_* , PG*, MYSQL_*, MONGODB_URI or *_DATABASE_URL variable was found in the environment or the .env files.',
+    message: 'No database is configured: no --url, DATABASE_URL, DB_*, PG*, MYSQL_*, MONGODB_URI or *_DATABASE_URL variable was found in the environment or the .env files.',
     fix: 'Set DATABASE_URL (in .env or the shell), or pass --url, so dbsafe knows which database to protect.',
   },
 

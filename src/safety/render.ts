@@ -1,10 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import { ENGINE_LABELS, type Target, type TargetField } from '../target/types.js';
-import { describeLocation } from '../target/describe.js';
+import { describeTarget } from '../target/describe.js';
 import { DEFAULT_PORTS } from '../target/url.js';
 import type { Assessment } from './assess.js';
 import { buildCheckReport, maskedPassword, sourceOf } from './report.js';
 import { RULES } from './rules.js';
+import type { RuleOutcome, Verdict } from './types.js';
 
 const VERDICT_LINES = {
   safe: 'SAFE: every database named is a development database.',
@@ -36,28 +37,50 @@ export function renderCheck(assessment: Assessment, c: ChalkInstance): string {
   const report = buildCheckReport(assessment);
   const root = report.environment.projectRoot ?? '';
   const lines: string[] = [];
-  lines.push(c.bold('Environment'));
+  lines.push(c.bold('Project'));
   lines.push(`  project   ${root || '-'}`);
   lines.push(`  config    ${report.environment.configFile ? sourceOf({ kind: 'config', name: report.environment.configFile }, root) : 'none (defaults)'}`);
   if (report.environment.composeFiles.length > 0) lines.push(`  compose   ${report.environment.composeFiles.join(', ')}: ${report.environment.composeServices.join(', ')}`);
   for (const variable of report.environment.appEnvironment) lines.push(`  ${variable.name}=${variable.value}  ${c.dim(sourceOf({ kind: 'env', name: variable.source }, root))}`);
   if (report.environment.appEnvironment.length === 0) lines.push('  app environment: not set');
 
+  const rule = (outcome: RuleOutcome) => {
+    const mark = outcome.passed ? c.green('✓') : c.red('✗');
+    lines.push(`  ${mark} ${RULES[outcome.rule].title}: ${outcome.message.split('\n').join('\n    ')}`);
+    if (!outcome.passed && outcome.fix) lines.push(`      fix: ${outcome.fix}`);
+  };
+  const labels = new Set(assessment.verdict.targets.map((target) => describeTarget(target)));
+  assessment.verdict.outcomes.filter((o) => o.target === null).forEach(rule);
+  const problems = assessment.verdict.outcomes.filter((o) => o.target !== null && !labels.has(o.target));
+  if (problems.length > 0) lines.push('', c.bold('Settings dbsafe cannot read'));
+  problems.forEach(rule);
+
   assessment.verdict.targets.forEach((target, i) => {
     const live = report.targets[i]?.live;
-    lines.push('', c.bold(`Database ${i + 1}${report.targets[i]?.primary ? ' (used by guarded commands)' : ''}: ${describeLocation(target)}`));
+    lines.push('', c.bold(`Database ${i + 1}${report.targets[i]?.primary ? ' (used by guarded commands)' : ''}`));
     for (const [name, value, source] of fieldRows(target, root)) lines.push(`  ${name.padEnd(9)} ${value.padEnd(28)} ${c.dim(source)}`);
     if (live?.ok) lines.push(`  ${'server'.padEnd(9)} ${live.serverVersion}`);
+    else if (!live && !assessment.verdict.offline) lines.push(`  ${'server'.padEnd(9)} not contacted: already refused without connecting`);
+    lines.push(c.dim(assessment.verdict.offline ? '  rules (offline: no connection made)' : '  rules'));
+    assessment.verdict.outcomes.filter((o) => o.target === describeTarget(target)).forEach(rule);
   });
 
-  lines.push('', c.bold(assessment.verdict.offline ? 'Rules (offline: no connection made)' : 'Rules'));
-  for (const outcome of assessment.verdict.outcomes) {
-    const mark = outcome.passed ? c.green('✓') : c.red('✗');
-    const where = outcome.target ? c.dim(` [${outcome.target}]`) : '';
-    lines.push(`  ${mark} ${RULES[outcome.rule].title}: ${outcome.message}${where}`);
-    if (!outcome.passed && outcome.fix) lines.push(`      fix: ${outcome.fix}`);
-  }
   const colour = report.verdict === 'safe' ? c.green : c.red;
   lines.push('', colour(c.bold(`${VERDICT_LINES[report.verdict]}${report.exitCode === 0 ? '' : ` (exit ${report.exitCode})`}`)));
+  const text = `${lines.join('\n')}\n`;
+  return root ? text.split(`${root}/`).join('') : text;
+}
+
+/**
+ * The reasons of a verdict that is not safe, for commands that refuse
+ * (run, restore, guards): each failed rule with its value and fix, then the
+ * pointer to `dbsafe check` for the full picture.
+ */
+export function renderReasons(verdict: Verdict, c: ChalkInstance): string {
+  const lines = verdict.reasons.flatMap((reason) => [
+    `${c.red('✗')} ${RULES[reason.rule].title}${reason.target ? ` (${reason.target})` : ''}: ${reason.message}`,
+    ...(reason.fix ? [`    fix: ${reason.fix}`] : []),
+  ]);
+  lines.push(c.dim('Run `dbsafe check` to see every database and rule.'));
   return `${lines.join('\n')}\n`;
 }

@@ -49,10 +49,10 @@ export function buildCheckReport(assessment: Assessment): CheckReport {
       live: liveReport(assessment, target),
     })),
     environment: {
-      projectRoot: project?.projectRoot ?? null,
-      configFile: project?.configFile ?? null,
-      composeFiles: project?.composeFiles ?? [],
-      composeServices: project?.composeServices ?? [],
+      projectRoot: project.projectRoot,
+      configFile: project.configFile,
+      composeFiles: project.composeFiles,
+      composeServices: project.composeServices,
       offline: verdict.offline,
       appEnvironment: APP_ENVIRONMENT_VARIABLES.flatMap((name) => {
         const variable = variables.find((v) => v.name === name);

@@ -33,6 +33,7 @@ export type RuleId = keyof typeof RULES;
  * Variables through which frameworks name the app's environment. A value
  * whose words include a production token (production, prod, live, prd) makes
  * the environment production: `NODE_ENV=production`,
+ * (Plain `ENV` is left out on purpose: POSIX sh reads it as the path of a startup file.)
  * `DJANGO_SETTINGS_MODULE=shop.settings.production`, `SPRING_PROFILES_ACTIVE=db,prod`.
  */
 export const APP_ENVIRONMENT_VARIABLES: readonly string[] = [
@@ -48,7 +49,6 @@ export const APP_ENVIRONMENT_VARIABLES: readonly string[] = [
   'DJANGO_ENV',
   'ENVIRONMENT',
   'APP_ENVIRONMENT',
-  'ENV',
   'STAGE',
   'GO_ENV',
   'DENO_ENV',

@@ -87,3 +87,28 @@ describe('PostgreSQL live checks', () => {
     expect(error.message).toContain('Start the server');
   });
 });
+
+describe('PostgreSQL marker written by a database owner that is not a superuser', () => {
+  const role = `dbsafe_test_owner_${Math.random().toString(16).slice(2, 8)}`;
+  let db: TestDatabase | undefined;
+  afterEach(() => {
+    db?.drop();
+    db = undefined;
+    psql(`DROP ROLE IF EXISTS ${role}`);
+  });
+
+  it('falls back to the database comment, which pg_dump does not carry either', async () => {
+    psql(`CREATE ROLE ${role} LOGIN`);
+    db = createPostgresDatabase();
+    psql(`ALTER DATABASE "${db.name}" OWNER TO ${role}`);
+    psql(`COMMENT ON DATABASE "${db.name}" IS 'orders service'`);
+    const asOwner = targetOf(`postgres://${role}@${PG.host}:${PG.port}/${db.name}`);
+    await live.writeMarker(asOwner, 'production');
+    expect(psql(`SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '${db.name}'`)).toBe('orders service; dbsafe.environment=production');
+    expect((await live.probe(asOwner)).marker).toBe('production');
+    const plain = execFileSync('pg_dump', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, db.name], { encoding: 'utf8' });
+    expect(plain).not.toContain('dbsafe.environment');
+    await live.writeMarker(asOwner, 'development');
+    expect((await live.probe(asOwner)).marker).toBe('development');
+  });
+});

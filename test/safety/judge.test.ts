@@ -186,3 +186,16 @@ describe('judgeTargets', () => {
     expect(staticallyRefused(local!, verdict.outcomes)).toBe(false);
   });
 });
+
+describe('renderReasons', () => {
+  it('lists each failed rule with its fix and nothing that passed', async () => {
+    const { renderReasons } = await import('../../src/safety/render.js');
+    const { Chalk } = await import('chalk');
+    const verdict = judge({ env: { DATABASE_URL: 'postgres://localhost/orders_live', NODE_ENV: 'production' }, verdict: 'refused' });
+    const text = renderReasons(verdict, new Chalk({ level: 0 }));
+    expect(text).toContain('✗ app environment: NODE_ENV=production');
+    expect(text).toContain('✗ database name (PostgreSQL orders_live on localhost:5432 (DATABASE_URL)): The database name "orders_live"');
+    expect(text.match(/fix: /g)).toHaveLength(2);
+    expect(text).not.toContain('✓');
+  });
+});

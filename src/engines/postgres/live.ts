@@ -12,8 +12,21 @@ import type { EnvironmentMarker, LiveOps, ServerFacts } from '../types.js';
  * anyone reaching this server (an SSH tunnel included) sees it.
  * It is read from pg_db_role_setting rather than current_setting(), so a
  * client's PGOPTIONS='-c dbsafe.environment=…' cannot mask it.
+ *
+ * Since PostgreSQL 15 only a superuser (or a role granted SET on the
+ * parameter) may store a custom setting, so a database owner that is not a
+ * superuser (managed services) gets the same stamp in the database COMMENT,
+ * which pg_dump also writes only with --create. Both places are read.
  */
 const MARKER_SETTING = 'dbsafe.environment';
+const MARKER_IN_COMMENT = /dbsafe\.environment=(production|development)/;
+
+/** The comment with dbsafe's marker set, keeping whatever else it said. Pure. */
+export function commentWithMarker(comment: string, marker: EnvironmentMarker): string {
+  const stamp = `${MARKER_SETTING}=${marker}`;
+  if (MARKER_IN_COMMENT.test(comment)) return comment.replace(MARKER_IN_COMMENT, stamp);
+  return comment.trim() === '' ? stamp : `${comment.trim()}; ${stamp}`;
+}
 
 const CONNECT_TIMEOUT_MS = 5000;
 
@@ -63,11 +76,24 @@ async function withClient<T>(target: Target, work: (client: pg.Client) => Promis
   }
 }
 
-function markerOf(settings: string[]): EnvironmentMarker | null {
+function markerOf(settings: string[], comment: string): EnvironmentMarker | null {
   const values = settings.map((s) => s.slice(MARKER_SETTING.length + 1));
+  const inComment = MARKER_IN_COMMENT.exec(comment);
+  if (inComment) values.push(inComment[1]!);
   if (values.includes('production')) return 'production';
   if (values.includes('development')) return 'development';
   return null;
+}
+
+async function currentComment(client: pg.Client): Promise<string> {
+  const result = await client.query<{ comment: string | null }>(
+    "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = current_database()",
+  );
+  return result.rows[0]?.comment ?? '';
+}
+
+async function writeComment(client: pg.Client, database: string, comment: string): Promise<void> {
+  await client.query(`COMMENT ON DATABASE ${client.escapeIdentifier(database)} IS ${client.escapeLiteral(comment)}`);
 }
 
 export const live: LiveOps = {
@@ -81,16 +107,27 @@ export const live: LiveOps = {
          WHERE d.datname = current_database() AND s.setting LIKE $1`,
         [`${MARKER_SETTING}=%`],
       );
+      const comment = await currentComment(client);
       const row = facts.rows[0]!;
       return {
         serverVersion: `PostgreSQL ${row.version.split(' ')[0]}`,
         standby: row.standby,
         readOnly: row.standby || row.read_only === 'on',
-        marker: markerOf(markers.rows.map((r) => r.setting)),
+        marker: markerOf(markers.rows.map((r) => r.setting), comment),
       };
     }),
   writeMarker: (target, marker) =>
     withClient(target, async (client) => {
-      await client.query(`ALTER DATABASE ${client.escapeIdentifier(target.database)} SET ${MARKER_SETTING} = ${client.escapeLiteral(marker)}`);
+      const database = client.escapeIdentifier(target.database);
+      const comment = await currentComment(client);
+      try {
+        await client.query(`ALTER DATABASE ${database} SET ${MARKER_SETTING} = ${client.escapeLiteral(marker)}`);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42501') throw error;
+        await writeComment(client, target.database, commentWithMarker(comment, marker));
+        return;
+      }
+      // A stamp left in the comment by an earlier owner-level mark must not contradict the setting.
+      if (MARKER_IN_COMMENT.test(comment)) await writeComment(client, target.database, commentWithMarker(comment, marker));
     }),
 };
