@@ -5,6 +5,14 @@ import { shellTemplate, type UserLocations } from './locations.js';
 import { candidateCases, fillTemplate, quoteFor, wrappableFilters, type WordPrefilter } from './shell-prefilter.js';
 import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, shellFilters } from './wrapped-commands.js';
 
+/**
+ * Interpreters every `#!/usr/bin/env node` program runs through: a `node` shim
+ * would see each npm, npx and CLI script path as arguments (`…/node_modules/…`
+ * matches the filter), and start dbsafe for plain `npm --version`. The
+ * package-manager shims (npm, npx, pnpm, yarn, bun) cover Node projects.
+ */
+const SHIM_UNWRAPPED: readonly string[] = ['node'];
+
 /** Marks a file in the shim directory as dbsafe's, so uninstall deletes only its own files. */
 const SHIM_SIGNATURE = '# dbsafe PATH shim for ';
 
@@ -46,7 +54,7 @@ function ownedShims(shimDir: string): string[] {
 }
 
 export function installShims(where: UserLocations, options: { activate: boolean }): FileChange[] {
-  const filters = wrappableFilters(shellFilters());
+  const filters = wrappableFilters(shellFilters(), SHIM_UNWRAPPED);
   const commands = filters.map((filter) => filter.word);
   const changes = filters.map((filter) => writeIfChanged(path.join(where.shimDir, filter.word), renderShim(filter, where.shimDir), 0o755));
   // A command dropped from the table since the last install loses its shim.
