@@ -1,3 +1,5 @@
+import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
+
 /** dbsafe's configuration, after validation and defaults. */
 export interface DbsafeConfig {
   /** Variable (e.g. "DATABASE_URL", "PG_DATABASE_URL") whose database guarded commands use and back up. */
@@ -12,6 +14,8 @@ export interface DbsafeConfig {
   productionPatterns: string[];
   /** The command the git pre-push hook runs through `dbsafe run`; false: none. Default: the package.json test script. */
   prePush?: string | false;
+  /** Extra command rules: commands to guard and to allow, on top of the built-in table (src/rules/table). */
+  commands?: CommandRulesConfig;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -52,6 +56,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   allowedHosts: { validate: isStringList, describe: 'hosts treated as local' },
   productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
   prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },
+  commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
 };
 
 /** Validate raw configuration; returns the problems, one sentence each. Pure. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readArchiveStructure } from '../../src/engines/mongodb/archive-format.js';
-import { archive } from '../../src/engines/mongodb/archive.js';
+import { archive, namespacePattern } from '../../src/engines/mongodb/archive.js';
 import { toolConfigFile, toolConnectionString } from '../../src/engines/mongodb/connection.js';
 import { DbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
@@ -199,5 +199,10 @@ describe('MongoDB connection strings for the tools', () => {
     expect(toolConfigFile(target)).toBe('uri: mongodb://ann@db1:27018,db2:27018/?authSource=shop&replicaSet=rs0&tls=true&tlsCAFile=%2Fetc%2Fca.pem\npassword: p@ss\n');
     expect(toolConnectionString(targetFor('mongodb://ann@h/shop?authSource=admin'))).toBe('mongodb://ann@h/?authSource=admin');
     expect(toolConnectionString(targetFor('mongodb://localhost/shop'))).toBe('mongodb://localhost/');
+  });
+
+  it('escapes the wildcard and escape characters of namespace patterns', () => {
+    expect(namespacePattern('app')).toBe('app.*');
+    expect(namespacePattern('a*b\\c')).toBe('a\\*b\\\\c.*');
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { archive } from '../../src/engines/mysql/archive.js';
 import { dumpArguments, parseClientVersion, withoutSandboxLine, type ClientProgram } from '../../src/engines/mysql/clients.js';
 import { clientOptionFile } from '../../src/engines/mysql/option-file.js';
+import { swapStatements } from '../../src/engines/mysql/swap.js';
 import { DbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
 import type { Target } from '../../src/target/types.js';
@@ -70,22 +71,37 @@ function columnsOf(db: string, table: string): string {
   return mariadb(`SELECT GROUP_CONCAT(CONCAT('HEX(\`', COLUMN_NAME, '\`)') ORDER BY ORDINAL_POSITION) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '${db}' AND TABLE_NAME = '${table}'`);
 }
 
-function scratchDatabases(): string[] {
-  return mariadb(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbsafe\\_verify\\_%'`).split('\n').filter(Boolean);
+/**
+ * Scratch and trash databases left behind by THIS test: other suites on the
+ * shared server make dbsafe_verify_ databases of their own, so ours are
+ * recognised by the marker table named after the test database.
+ */
+function markerTable(db: string): string {
+  return `marker_${db.slice('dbsafe_test_'.length)}`;
+}
+
+function scratchDatabases(db: string): string[] {
+  return mariadb(
+    `SELECT TABLE_SCHEMA FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE 'dbsafe\\_verify\\_%' AND TABLE_NAME = '${markerTable(db)}'`,
+  ).split('\n').filter(Boolean);
 }
 
 describe('MySQL/MariaDB archive (real MariaDB server)', () => {
   let db: TestDatabase;
   let dir: { dir: string; cleanup: () => void };
   const users: string[] = [];
+  const children: ChildProcess[] = [];
 
   beforeEach(() => {
     db = createMariaDatabase();
     mariadb(SCHEMA, db.name);
+    mariadb(`CREATE TABLE \`${markerTable(db.name)}\` (id INT PRIMARY KEY)`, db.name);
     dir = tempDir();
   });
 
   afterEach(() => {
+    // A session still holding a lock would make the DROP DATABASE below wait for ever.
+    for (const child of children.splice(0)) child.kill();
     db.drop();
     dir.cleanup();
     for (const user of users.splice(0)) mariadb(`DROP USER IF EXISTS '${user}'@'%'`);
@@ -126,8 +142,44 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect(autoIncrement()).toBe(nextIdBefore);
     expect(mariadb(`SELECT order_total(10)`, db.name)).toBe('12.50');
     expect(mariadb(`SELECT name FROM customers WHERE id = 7`, db.name)).toBe('顧客 7 🎉');
-    expect(scratchDatabases()).toEqual([]);
+    expect(scratchDatabases(db.name)).toEqual([]);
     console.log(`MariaDB round trip (${output.streamedBytes()} bytes, 3 tables, ~7000 rows): backup ${backupMs.toFixed(0)} ms, restore ${restoreMs.toFixed(0)} ms`);
+  });
+
+  it('restores a database that was dropped after the backup', async () => {
+    const before = snapshot(db.name);
+    const file = path.join(dir.dir, 'b.sql');
+    await archive.backup(targetFor(db.url), fileOutput(file));
+    mariadb(`DROP DATABASE \`${db.name}\``);
+    await archive.restore(targetFor(db.url), file);
+    expect(snapshot(db.name)).toEqual(before);
+  });
+
+  it('waits for another session that holds a table in an open transaction, then swaps', async () => {
+    const file = path.join(dir.dir, 'b.sql');
+    await archive.backup(targetFor(db.url), fileOutput(file));
+    mariadb(`UPDATE customers SET name = 'changed' WHERE id = 1`, db.name);
+    // --unbuffered: the client answers each statement at once instead of at exit.
+    const holder = spawn('mariadb', ['-h', '127.0.0.1', '-u', 'root', '--batch', '--unbuffered', db.name], { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.push(holder);
+    const holderExit = new Promise((resolve) => holder.on('close', resolve));
+    const held = new Promise<void>((resolve, reject) => {
+      holder.stdout.once('data', () => resolve());
+      setTimeout(() => reject(new Error('the holding session never answered')), 5000);
+    });
+    holder.stdin.write('BEGIN; SELECT COUNT(*) FROM customers;\n');
+    await held;
+    const release = setTimeout(() => holder.stdin.end('COMMIT;\n'), 1500);
+    try {
+      await archive.restore(targetFor(db.url), file);
+    } finally {
+      clearTimeout(release);
+      holder.stdin.end();
+    }
+    expect(mariadb('SELECT name FROM customers WHERE id = 1', db.name)).toBe('顧客 1 🎉');
+    // The session's transaction ended normally: the restore waited for it instead of breaking it.
+    expect(await holderExit).toBe(0);
+    expect(scratchDatabases(db.name)).toEqual([]);
   });
 
   it('scratchRestore counts every table and row in a throw-away database and drops it', async () => {
@@ -137,9 +189,10 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect(counts.tables).toEqual([
       { name: 'audit', rows: 2000 },
       { name: 'customers', rows: 2999 },
+      { name: markerTable(db.name), rows: 0 },
       { name: 'orders', rows: 2000 },
     ]);
-    expect(scratchDatabases()).toEqual([]);
+    expect(scratchDatabases(db.name)).toEqual([]);
   });
 
   it('takes the password from a 0600 option file only, even one full of quotes, backslashes and #', async () => {
@@ -195,7 +248,7 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
     expect((error as DbsafeError).code).toBe('mysql-restore-refused');
     expect((error as DbsafeError).message).toMatch(/no_such_table.*was not touched/s);
     expect(snapshot(db.name)).toEqual(before);
-    expect(scratchDatabases()).toEqual([]);
+    expect(scratchDatabases(db.name)).toEqual([]);
   });
 
   it('names the package to install when no dump tool is on the machine', () => {
@@ -219,6 +272,34 @@ describe('MySQL/MariaDB archive (real MariaDB server)', () => {
 });
 
 describe('MySQL/MariaDB archive: decisions', () => {
+  it('swaps tables in one RENAME after dropping the triggers that block it, and the old routines after', () => {
+    const sql = swapStatements(
+      { target: 'app', scratch: 'dbsafe_verify_s', trash: 'dbsafe_verify_t' },
+      [
+        { kind: 'BASE TABLE', name: 'users' },
+        { kind: 'VIEW', name: 'orders' },
+        { kind: 'TRIGGER', name: 'users_audit' },
+        { kind: 'PROCEDURE', name: 'late`proc' },
+        { kind: 'SEQUENCE', name: 'ids' },
+      ],
+      [
+        { kind: 'BASE TABLE', name: 'users' },
+        { kind: 'BASE TABLE', name: 'orders' },
+        { kind: 'TRIGGER', name: 'orders_audit' },
+        { kind: 'VIEW', name: 'active' },
+      ],
+    );
+    expect(sql.split('\n')).toEqual([
+      'SET SESSION lock_wait_timeout = 60;',
+      'SET FOREIGN_KEY_CHECKS = 0;',
+      'DROP TRIGGER IF EXISTS `dbsafe_verify_s`.`orders_audit`;',
+      'DROP VIEW IF EXISTS `app`.`orders`;',
+      'DROP TRIGGER IF EXISTS `app`.`users_audit`;',
+      'RENAME TABLE `app`.`users` TO `dbsafe_verify_t`.`users`, `app`.`ids` TO `dbsafe_verify_t`.`ids`, `dbsafe_verify_s`.`users` TO `app`.`users`, `dbsafe_verify_s`.`orders` TO `app`.`orders`;',
+      'DROP PROCEDURE IF EXISTS `app`.`late``proc`;',
+    ]);
+  });
+
   it('the option file quotes values so the client reads them back exactly', () => {
     const text = clientOptionFile(targetFor('mysql://u%22x:a%5C%22b%23c@127.0.0.1:3307/app?ssl-mode=required'));
     expect(text).toBe(['[client]', 'user="u\\"x"', 'password="a\\\\\\"b#c"', 'host="127.0.0.1"', 'port=3307', 'loose-ssl', 'loose-ssl-mode=REQUIRED', ''].join('\n'));

@@ -46,7 +46,7 @@ async function withToolConfig<T>(target: Target, work: (configArg: string) => Pr
  * the command line names only that file.
  */
 async function runShell(target: Target, during: string, body: string): Promise<string> {
-  const shell = requireTool(['mongosh'], during);
+  const shell = requireTool(['mongosh'], 'restore or verify a MongoDB backup');
   const script = `const conn = new Mongo(${JSON.stringify(shellConnectionString(target))});\n${body}\n`;
   const secret = writeSecretFile('dbsafe.js', script);
   try {
@@ -83,7 +83,7 @@ async function loadArchive(target: Target, file: string, extraArgs: readonly str
     const result = await runTool({
       program,
       // --stopOnError: mongorestore otherwise skips documents that fail to insert and still exits 0.
-      args: [configArg, '--archive', `--nsInclude=${target.database}.*`, '--stopOnError', ...extraArgs],
+      args: [configArg, '--archive', `--nsInclude=${namespacePattern(target.database)}`, '--stopOnError', ...extraArgs],
       stdin: fileReaderWithProgress(file, progress),
     });
     return failureDetail(result);
@@ -106,8 +106,13 @@ async function withScratchDatabase<T>(target: Target, work: (scratch: string) =>
   }
 }
 
+/** A database name inside an --nsInclude/--nsFrom/--nsTo pattern, where `*` is a wildcard and `\\` escapes. */
+export function namespacePattern(database: string): string {
+  return `${database.replace(/[\\*]/g, '\\$&')}.*`;
+}
+
 function intoScratch(target: Target, scratch: string): string[] {
-  return [`--nsFrom=${target.database}.*`, `--nsTo=${scratch}.*`];
+  return [`--nsFrom=${namespacePattern(target.database)}`, `--nsTo=${namespacePattern(scratch)}`];
 }
 
 /** Keeps the first bytes that pass through: the archive header names the server's version. */

@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileReaderWithProgress, readHeadAndTail } from '../archive-streams.js';
-import { missingToolError, runTool } from '../tools.js';
+import { runTool } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
+import type { Readable } from 'node:stream';
 import type { Target } from '../../target/types.js';
 import {
   DUMP_TOOLS,
   MysqlSession,
   SANDBOX_LINE,
   SQL_CLIENTS,
-  chooseDumpTool,
   dumpArguments,
-  installedPrograms,
   programLabel,
   quoteIdentifier,
+  resolveDumpTool,
   serverLabel,
   stderrErrors,
   textLiteral,
@@ -21,16 +21,7 @@ import {
   withoutSandboxLine,
 } from './clients.js';
 import { mysqlMessages } from './messages.js';
-
-/** How each kind of schema object is dropped; tables of any other type (BASE TABLE, SEQUENCE, SYSTEM VERSIONED) with DROP TABLE. */
-const DROP_KEYWORD: Record<string, string> = {
-  VIEW: 'VIEW',
-  PROCEDURE: 'PROCEDURE',
-  FUNCTION: 'FUNCTION',
-  PACKAGE: 'PACKAGE',
-  'PACKAGE BODY': 'PACKAGE BODY',
-  EVENT: 'EVENT',
-};
+import { exportNonTableObjects, schemaObjects, swapStatements } from './swap.js';
 
 function requireDatabase(target: Target): void {
   if (target.database === '') throw mysqlMessages.noDatabaseName(target);
@@ -40,16 +31,30 @@ export function scratchDatabaseName(): string {
   return `dbsafe_verify_${randomBytes(6).toString('hex')}`;
 }
 
-/** Load a dump into `database` with the SQL client, streaming the file on stdin. */
-async function loadDump(session: MysqlSession, file: string, database: string, progress?: ProgressSink): Promise<string | null> {
+/** Feed SQL to the client on stdin, into `database`. Returns what went wrong, or null. */
+async function loadSql(session: MysqlSession, sql: Readable | string, database: string): Promise<string | null> {
   const result = await runTool({
     program: session.client.path,
     args: session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]),
-    stdin: fileReaderWithProgress(file, progress).pipe(withoutSandboxLine()),
+    stdin: sql,
   });
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
+}
+
+/** Load a dump file, streamed (memory does not grow with its size). */
+function loadDump(session: MysqlSession, file: string, database: string, progress?: ProgressSink): Promise<string | null> {
+  const reader = fileReaderWithProgress(file, progress);
+  const stripped = withoutSandboxLine();
+  // pipe() does not pass errors on: a failed read must end the client's input, not leave it waiting.
+  reader.on('error', (error) => stripped.destroy(error));
+  return loadSql(session, reader.pipe(stripped), database);
+}
+
+async function databaseExists(session: MysqlSession, name: string): Promise<boolean> {
+  const rows = await session.query(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${textLiteral(name)};`);
+  return rows[0]?.[0] === '1';
 }
 
 async function createScratchDatabase(session: MysqlSession): Promise<string> {
@@ -59,7 +64,8 @@ async function createScratchDatabase(session: MysqlSession): Promise<string> {
 }
 
 async function dropDatabase(session: MysqlSession, name: string): Promise<void> {
-  await session.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)};`);
+  // The trash database's tables may still be referenced by foreign keys from elsewhere.
+  await session.query(`SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE IF EXISTS ${quoteIdentifier(name)};`);
 }
 
 /** Run `work` with a fresh scratch database that is dropped afterwards, whatever happens; the first error wins. */
@@ -76,29 +82,6 @@ async function withScratchDatabase<T>(session: MysqlSession, work: (scratch: str
       if (!failed) throw error;
     });
   }
-}
-
-/** DROP statements for every table, view, routine and event of `database` (triggers go with their tables). */
-export function dropStatements(database: string, objects: ReadonlyArray<{ kind: string; name: string }>): string {
-  const qualified = (name: string) => `${quoteIdentifier(database)}.${quoteIdentifier(name)}`;
-  const views = objects.filter((object) => object.kind === 'VIEW');
-  const tables = objects.filter((object) => !(object.kind in DROP_KEYWORD));
-  const others = objects.filter((object) => object.kind in DROP_KEYWORD && object.kind !== 'VIEW');
-  const statements = ['SET FOREIGN_KEY_CHECKS = 0;'];
-  if (views.length > 0) statements.push(`DROP VIEW IF EXISTS ${views.map((view) => qualified(view.name)).join(', ')};`);
-  if (tables.length > 0) statements.push(`DROP TABLE IF EXISTS ${tables.map((table) => qualified(table.name)).join(', ')};`);
-  for (const object of others) statements.push(`DROP ${DROP_KEYWORD[object.kind]} IF EXISTS ${qualified(object.name)};`);
-  return statements.join('\n');
-}
-
-async function schemaObjects(session: MysqlSession, database: string): Promise<Array<{ kind: string; name: string }>> {
-  const schema = textLiteral(database);
-  const rows = await session.query(
-    `SELECT TABLE_TYPE, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${schema}
-     UNION ALL SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ${schema}
-     UNION ALL SELECT 'EVENT', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ${schema};`,
-  );
-  return rows.map(([kind = '', name = '']) => ({ kind, name }));
 }
 
 async function countRows(session: MysqlSession, database: string): Promise<TableCounts> {
@@ -119,9 +102,7 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const dump = chooseDumpTool(server, await installedPrograms(DUMP_TOOLS));
-    if (!dump) throw missingToolError(server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump'], 'back up a MySQL/MariaDB database');
-    const dumpHelp = dump.flavour === 'mysql' ? (await runTool({ program: dump.path, args: ['--help'] })).stdout : '';
+    const { dump, dumpHelp } = await resolveDumpTool(server, 'back up a MySQL/MariaDB database');
     const result = await runTool({
       program: dump.path,
       args: dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }),
@@ -165,26 +146,46 @@ async function checkArchive(file: string): Promise<void> {
 }
 
 /**
- * All-or-nothing as far as MySQL allows: DDL commits on its own, so the
- * target cannot be swapped in one transaction. The dump is first loaded into
- * a scratch database on the same server, proving that this server loads all
- * of it (version, sql_mode, charset, DEFINERs); only then is every object of
- * the target dropped and the dump loaded into it. A failure in that second
- * load (disk full, connection lost) is reported as a partial restore.
+ * All-or-nothing as far as MySQL allows (DDL commits on its own, so there is
+ * no transaction to wrap a restore in):
+ * 1. the dump is loaded into a scratch database on the same server — proof
+ *    that this server loads all of it (version, sql_mode, charsets,
+ *    DEFINERs). If it fails, the target has not been touched;
+ * 2. the scratch tables replace the target's in one atomic RENAME TABLE
+ *    (see swapStatements), a few milliseconds whatever the size, instead of
+ *    a second full load into the target;
+ * 3. triggers, routines, events and views, which RENAME cannot move, are
+ *    exported from the scratch database with the dump tool and created in
+ *    the target (DDL only, already proven to load in step 1).
+ * The old tables go to a trash database, dropped at the end with the scratch.
  */
 async function restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
   requireDatabase(target);
   await checkArchive(file);
   const session = await MysqlSession.open(target, 'restore a MySQL/MariaDB database');
   try {
-    await session.serverVersion();
+    const server = await session.serverVersion();
+    const { dump, dumpHelp } = await resolveDumpTool(server, 'restore a MySQL/MariaDB database');
     await withScratchDatabase(session, async (scratch) => {
       const failure = await loadDump(session, file, scratch, progress);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
+      const incoming = await schemaObjects(session, scratch);
+      const nonTableObjects = await exportNonTableObjects({ session, dump, dumpHelp, server }, scratch, incoming).catch((error: Error) => {
+        throw mysqlMessages.scratchLoadFailed(target, `exporting its triggers, routines and views failed: ${error.message}`);
+      });
+      // A database dropped since the backup is created again: restoring means it exists afterwards.
+      if (!(await databaseExists(session, target.database))) {
+        await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
+      }
+      await withScratchDatabase(session, async (trash) => {
+        const outgoing = await schemaObjects(session, target.database);
+        await session.query(swapStatements({ target: target.database, scratch, trash }, outgoing, incoming)).catch((error: Error) => {
+          throw mysqlMessages.swapFailed(target, error.message);
+        });
+        const programsFailure = await loadSql(session, nonTableObjects, target.database);
+        if (programsFailure) throw mysqlMessages.targetLoadFailed(target, programsFailure);
+      });
     });
-    await session.query(dropStatements(target.database, await schemaObjects(session, target.database)));
-    const failure = await loadDump(session, file, target.database, progress);
-    if (failure) throw mysqlMessages.targetLoadFailed(target, failure);
   } finally {
     session.close();
   }

@@ -68,20 +68,33 @@ export function chooseDumpTool(server: FlavouredVersion, available: readonly Cli
 }
 
 /**
+ * What each kind of dump contains. `full` is the backup; `programs` (triggers,
+ * routines, events) and `views` export the objects a RENAME TABLE swap
+ * cannot move between databases.
+ */
+export const DUMP_MODES = {
+  full: ['--single-transaction', '--routines', '--triggers', '--events', '--hex-blob'],
+  programs: ['--no-data', '--no-create-info', '--triggers', '--routines', '--events'],
+  views: ['--no-data', '--skip-triggers'],
+} as const;
+
+export type DumpMode = keyof typeof DUMP_MODES;
+
+/**
  * mysqldump/mariadb-dump arguments. The option file comes first: both tools
  * only honour --defaults-extra-file in that position.
  */
-export function dumpArguments(options: { optionFile: string; dump: ClientProgram; server: FlavouredVersion; dumpHelp: string; database: string }): string[] {
-  const args = [
-    `--defaults-extra-file=${options.optionFile}`,
-    '--single-transaction',
-    '--routines',
-    '--triggers',
-    '--events',
-    '--hex-blob',
-    '--default-character-set=utf8mb4',
-    '--no-tablespaces',
-  ];
+export function dumpArguments(options: {
+  optionFile: string;
+  dump: ClientProgram;
+  server: FlavouredVersion;
+  dumpHelp: string;
+  database: string;
+  mode?: DumpMode;
+  /** Only these tables or views (the `views` mode). */
+  objects?: readonly string[];
+}): string[] {
+  const args = [`--defaults-extra-file=${options.optionFile}`, ...DUMP_MODES[options.mode ?? 'full'], '--default-character-set=utf8mb4', '--no-tablespaces'];
   const { dump, server } = options;
   // MySQL 8's mysqldump queries information_schema.COLUMN_STATISTICS, which older servers and MariaDB lack.
   const serverLacksColumnStatistics = server.flavour === 'mariadb' || server.major < 8;
@@ -90,8 +103,16 @@ export function dumpArguments(options: { optionFile: string; dump: ClientProgram
   }
   // On a GTID-enabled MySQL server the dump would otherwise set GTID_PURGED, which a restore cannot do without SUPER.
   if (dump.flavour === 'mysql' && options.dumpHelp.includes('set-gtid-purged')) args.push('--set-gtid-purged=OFF');
-  args.push(options.database);
+  args.push(options.database, ...(options.objects ?? []));
   return args;
+}
+
+/** The dump tool for this server, with its --help text (flags differ between MySQL's and MariaDB's). */
+export async function resolveDumpTool(server: FlavouredVersion, purpose: string): Promise<{ dump: ClientProgram; dumpHelp: string }> {
+  const dump = chooseDumpTool(server, await installedPrograms(DUMP_TOOLS));
+  if (!dump) throw missingToolError(server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump'], purpose);
+  const dumpHelp = dump.flavour === 'mysql' ? (await runTool({ program: dump.path, args: ['--help'] })).stdout : '';
+  return { dump, dumpHelp };
 }
 
 async function programInfo(name: string): Promise<ClientProgram | null> {
@@ -223,6 +244,12 @@ export function withoutSandboxLine(): Transform {
       done(null, head && head.length > 0 ? head : undefined);
     },
   });
+}
+
+/** The same, for a dump already in memory. */
+export function withoutSandboxText(text: string): string {
+  const newline = text.indexOf('\n');
+  return newline >= 0 && SANDBOX_LINE.test(text.slice(0, newline)) ? text.slice(newline + 1) : text;
 }
 
 export { SANDBOX_LINE };

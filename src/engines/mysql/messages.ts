@@ -69,10 +69,17 @@ export const mysqlMessages = {
     );
   },
 
+  swapFailed(target: Target, detail: string): DbsafeError {
+    return new DbsafeError(
+      'mysql-restore-incomplete',
+      `Swapping the restored tables into "${target.database}" failed (${detail}). The tables were not exchanged (RENAME TABLE is all-or-nothing), but the triggers and views of "${target.database}" may already be dropped. If another session held a table locked, let it finish, then restore again — the safety backup dbsafe took just before the restore is the newest one in dbsafe list.`,
+    );
+  },
+
   targetLoadFailed(target: Target, detail: string): DbsafeError {
     return new DbsafeError(
       'mysql-restore-incomplete',
-      `Loading the backup into "${target.database}" failed part-way (${detail}), after it had loaded completely into a scratch database: "${target.database}" is now only partly restored. Fix the cause (disk space, a lost connection) and restore again — the safety backup dbsafe took just before the restore is the newest one in dbsafe list.`,
+      `The restored tables are in "${target.database}", but creating its triggers, routines, events or views failed (${detail}): "${target.database}" is only partly restored. Fix the cause and restore again — the safety backup dbsafe took just before the restore is the newest one in dbsafe list.`,
     );
   },
 };

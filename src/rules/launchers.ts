@@ -1,0 +1,216 @@
+import path from 'node:path';
+import type { ShellWord } from './types.js';
+
+/** What peeling a launcher off an invocation leaves to judge. */
+export type Unwrapped =
+  | { kind: 'command'; words: ShellWord[]; via: string; trailingUnknown?: boolean }
+  | { kind: 'shell'; source: ShellWord[]; via: string }
+  | { kind: 'unresolvable'; reason: string }
+  | { kind: 'none' };
+
+/**
+ * Commands that run another command given in their arguments. Each row
+ * says which options take a value (so the value is not mistaken for the
+ * command), whether `VAR=value` words may precede it, how many positionals
+ * come before it, and a word to put in front of it (`php artisan` → `artisan`).
+ */
+interface Launcher {
+  words: readonly string[];
+  valueOptions?: readonly string[];
+  assignments?: boolean;
+  positionalsBefore?: number;
+  /** Options that run a shell command line instead (`npx -c 'cmd'`). */
+  shellOptions?: readonly string[];
+  /** Options after which the rest is not a command to run (`command -v npm` only prints a path). */
+  noRunOptions?: readonly string[];
+  /** The launcher appends words dbsafe cannot see (xargs). */
+  appendsUnknown?: boolean;
+  /** Drop `@version` from the command word (a package spec: `prisma@5`). */
+  packageSpec?: boolean;
+}
+
+const NPX_OPTIONS = ['-p', '--package', '--registry', '--cache', '--userconfig', '-w', '--workspace'];
+const DOCKER_RUN_OPTIONS = ['-e', '--env', '-u', '--user', '-w', '--workdir', '--index', '--name', '--entrypoint', '-p', '--publish', '-v', '--volume', '-l', '--label', '--env-file', '--network', '--pull'];
+
+export const LAUNCHERS: readonly Launcher[] = [
+  { words: ['env'], valueOptions: ['-u', '--unset', '-C', '--chdir'], assignments: true },
+  { words: ['sudo'], valueOptions: ['-u', '--user', '-g', '--group', '-C', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-U', '--other-user'], assignments: true, noRunOptions: ['-l', '--list', '-v', '--validate', '-k', '-K'] },
+  { words: ['doas'], valueOptions: ['-u', '-C'] },
+  { words: ['time'], valueOptions: ['-f', '--format', '-o', '--output'] },
+  { words: ['nice'], valueOptions: ['-n', '--adjustment'] },
+  { words: ['ionice'], valueOptions: ['-c', '--class', '-n', '--classdata'] },
+  { words: ['nohup'] },
+  // watch hands its arguments to `sh -c`.
+  { words: ['watch'], valueOptions: ['-n', '--interval'], shellOptions: ['*'] },
+  { words: ['stdbuf'], valueOptions: ['-i', '-o', '-e'] },
+  { words: ['timeout'], valueOptions: ['-s', '--signal', '-k', '--kill-after'], positionalsBefore: 1 },
+  { words: ['exec'], valueOptions: ['-a'] },
+  { words: ['command'], noRunOptions: ['-v', '-V'] },
+  { words: ['builtin'] },
+  { words: ['xargs'], valueOptions: ['-I', '-n', '-L', '-P', '-s', '-d', '-E', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace', '--max-lines', '--max-chars', '--eof'], appendsUnknown: true },
+  { words: ['cross-env'], assignments: true },
+  { words: ['cross-env-shell'], assignments: true, shellOptions: ['*'] },
+  { words: ['dotenv'], valueOptions: ['-e', '-c', '-v', '-p'] },
+  { words: ['env-cmd'], valueOptions: ['-f', '--file', '-e', '--environments', '-r', '--rc-file'] },
+  { words: ['npx'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
+  { words: ['pnpx'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
+  { words: ['bunx'], valueOptions: ['-p', '--package'], packageSpec: true },
+  { words: ['bun', 'x'], valueOptions: ['-p', '--package'], packageSpec: true },
+  { words: ['npm', 'exec'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
+  { words: ['npm', 'x'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
+  { words: ['pnpm', 'exec'], valueOptions: ['-C', '--dir', '--filter', '-F'], shellOptions: ['-c', '--shell-mode'] },
+  { words: ['pnpm', 'dlx'], valueOptions: ['--package', '--allow-build'], shellOptions: ['-c', '--shell-mode'], packageSpec: true },
+  { words: ['yarn', 'dlx'], valueOptions: ['-p', '--package'], packageSpec: true },
+  { words: ['yarn', 'exec'] },
+  { words: ['bundle', 'exec'] },
+  { words: ['bundler', 'exec'] },
+  { words: ['uv', 'run'], valueOptions: ['--with', '--python', '-p', '--env-file', '--extra', '--group', '--package', '--directory', '--project', '--with-requirements', '--index'] },
+  { words: ['uvx'], valueOptions: ['--with', '--python', '-p', '--from'] },
+  { words: ['poetry', 'run'], valueOptions: ['-C', '--directory', '-P', '--project'] },
+  { words: ['pipenv', 'run'] },
+  { words: ['pdm', 'run'], valueOptions: ['-p', '--project'] },
+  { words: ['hatch', 'run'] },
+  { words: ['rye', 'run'] },
+  { words: ['conda', 'run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
+  { words: ['symfony', 'console'] },
+  { words: ['cargo', 'sqlx'] },
+  { words: ['docker', 'compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker', 'compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1 },
+  { words: ['kubectl', 'exec'], valueOptions: ['-c', '--container', '-n', '--namespace', '--context', '-f', '--filename'], positionalsBefore: 1 },
+];
+
+/** Launchers whose command word is a tool name with a prefix kept for the table (`symfony console` → `console`). */
+const KEPT_WORD: Record<string, string> = { 'symfony console': 'console', 'cargo sqlx': 'sqlx' };
+
+/** Options that may sit between `docker`/`docker compose` and their subcommand. */
+const DOCKER_GLOBAL_VALUE_OPTIONS = new Set(['-f', '--file', '-p', '--project-name', '--env-file', '--profile', '--project-directory', '-c', '--context', '-H', '--host', '--log-level', '--ansi', '--progress', '--config']);
+
+export const SHELLS: ReadonlySet<string> = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish']);
+
+export function commandName(word: string): string {
+  return path.posix.basename(word);
+}
+
+function isAssignment(text: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*=/.test(text);
+}
+
+/** Where the launcher's own words end: `docker compose -f x.yml exec` skips the global options between them. */
+function launcherEnd(launcher: Launcher, words: readonly ShellWord[]): number | null {
+  let index = 0;
+  for (const [n, expected] of launcher.words.entries()) {
+    if (n > 0 && launcher.words[0]!.startsWith('docker')) {
+      while (index < words.length && words[index]!.text.startsWith('-')) {
+        index += DOCKER_GLOBAL_VALUE_OPTIONS.has(words[index]!.text) ? 2 : 1;
+      }
+    }
+    const word = words[index];
+    if (!word || !word.resolved) return null;
+    if ((n === 0 ? commandName(word.text) : word.text) !== expected) return null;
+    index += 1;
+  }
+  return index;
+}
+
+function stripPackageSpec(text: string): string {
+  const at = text.indexOf('@', 1);
+  return at > 0 ? text.slice(0, at) : text;
+}
+
+function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: number): Unwrapped {
+  const via = launcher.words.join(' ');
+  let index = start;
+  let positionalsLeft = launcher.positionalsBefore ?? 0;
+  while (index < words.length) {
+    const word = words[index]!;
+    if (word.text === '--') {
+      index += 1;
+      break;
+    }
+    if (word.text.startsWith('-') && word.text.length > 1) {
+      if (launcher.noRunOptions?.includes(word.text)) return { kind: 'none' };
+      if (launcher.shellOptions?.includes(word.text)) return { kind: 'shell', source: words.slice(index + 1, index + 2), via };
+      const [name] = word.text.split('=', 1);
+      index += launcher.valueOptions?.includes(word.text) && name === word.text ? 2 : 1;
+      continue;
+    }
+    if (launcher.assignments && isAssignment(word.text)) {
+      index += 1;
+      continue;
+    }
+    if (positionalsLeft > 0) {
+      positionalsLeft -= 1;
+      index += 1;
+      continue;
+    }
+    break;
+  }
+  const rest = words.slice(index);
+  if (launcher.shellOptions?.includes('*')) return { kind: 'shell', source: rest, via };
+  if (rest.length === 0) return launcher.appendsUnknown ? { kind: 'unresolvable', reason: `${via} runs a command dbsafe cannot see` } : { kind: 'none' };
+  const kept = KEPT_WORD[via];
+  const [first, ...others] = rest;
+  const commandWord = launcher.packageSpec && first!.resolved ? { ...first!, text: stripPackageSpec(first!.text) } : first!;
+  const command = kept ? [{ text: kept, resolved: true }, ...rest] : [commandWord, ...others];
+  return { kind: 'command', words: command, via, trailingUnknown: launcher.appendsUnknown };
+}
+
+/** Peel a prefix launcher (`env`, `sudo`, `npx`, `docker compose exec svc`, …) off an invocation. Pure. */
+export function unwrapLauncher(words: readonly ShellWord[]): Unwrapped {
+  for (const launcher of LAUNCHERS) {
+    const end = launcherEnd(launcher, words);
+    if (end !== null) return applyLauncher(launcher, words, end);
+  }
+  return { kind: 'none' };
+}
+
+/** `bash -c '…'`, `sh -lc '…'`, `bash <<EOF` and `eval …`: the shell source they run, if any. */
+export function shellSource(words: readonly ShellWord[], stdinText: string | undefined, stdinFed: boolean): Unwrapped {
+  const name = commandName(words[0]!.text);
+  if (name === 'eval') return { kind: 'shell', source: words.slice(1), via: 'eval' };
+  if (!SHELLS.has(name)) return { kind: 'none' };
+  for (let index = 1; index < words.length; index += 1) {
+    const text = words[index]!.text;
+    if (text === '--') break;
+    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(text)) return { kind: 'shell', source: words.slice(index + 1, index + 2), via: `${name} -c` };
+    if (/^[-+][oO]$/.test(text)) index += 1;
+    else if (!text.startsWith('-') && !text.startsWith('+')) return { kind: 'command', words: words.slice(index), via: name };
+  }
+  if (stdinText !== undefined) return { kind: 'shell', source: [{ text: stdinText, resolved: true }], via: `${name} reading a heredoc` };
+  if (stdinFed) return { kind: 'unresolvable', reason: `${name} runs commands read from standard input, which dbsafe cannot see` };
+  return { kind: 'none' };
+}
+
+const PHP_VALUE_OPTIONS = new Set(['-d', '-c', '-z', '-t', '-S']);
+const PYTHON_VALUE_OPTIONS = new Set(['-X', '-W', '-Q']);
+const RUBY_VALUE_OPTIONS = new Set(['-I', '-r', '-E', '-C', '-x']);
+const NODE_VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--conditions', '-C']);
+
+/**
+ * Interpreters running a script or module (`php artisan`, `python manage.py`,
+ * `python -m pytest`, `ruby bin/rails`, `node node_modules/.bin/jest`): the
+ * script's file name becomes the command word.
+ */
+export function interpreterTarget(words: readonly ShellWord[]): Unwrapped {
+  const name = commandName(words[0]!.text);
+  const family = /^python(\d+(\.\d+)?)?$|^pypy3?$/.test(name) ? 'python' : name === 'php' ? 'php' : name === 'ruby' ? 'ruby' : name === 'node' ? 'node' : null;
+  if (!family) return { kind: 'none' };
+  const valueOptions = { python: PYTHON_VALUE_OPTIONS, php: PHP_VALUE_OPTIONS, ruby: RUBY_VALUE_OPTIONS, node: NODE_VALUE_OPTIONS }[family];
+  for (let index = 1; index < words.length; index += 1) {
+    const text = words[index]!.text;
+    if (family === 'python' && text === '-m') return index + 1 < words.length ? { kind: 'command', words: words.slice(index + 1), via: `${name} -m` } : { kind: 'none' };
+    if (family === 'node' && text === '--test') return { kind: 'none' };
+    if (['-c', '-e', '-r', '--eval', '-p', '--print'].includes(text) && !valueOptions.has(text)) return { kind: 'none' };
+    if (text.startsWith('-')) {
+      if (valueOptions.has(text)) index += 1;
+      continue;
+    }
+    return { kind: 'command', words: words.slice(index), via: name };
+  }
+  return { kind: 'none' };
+}

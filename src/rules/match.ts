@@ -1,0 +1,126 @@
+import { globMatches, globSpecificity } from './glob.js';
+import { DATABASE_TOOLS, MULTI_TASK_TOOLS } from './table/index.js';
+import type { CommandRule, RuleKind, ShellWord, StdinSource, Verdict } from './types.js';
+
+export interface RuleVerdict extends Verdict {
+  kind?: RuleKind;
+}
+
+export const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V', 'help', 'version']);
+
+interface Candidate {
+  rule: CommandRule;
+  position: number;
+  tokens: number;
+  span: number;
+  specificity: number;
+}
+
+function splitArguments(args: readonly ShellWord[]): { positionals: ShellWord[]; options: string[] } {
+  const positionals: ShellWord[] = [];
+  const options: string[] = [];
+  let optionsEnded = false;
+  for (const arg of args) {
+    if (!optionsEnded && arg.text === '--') optionsEnded = true;
+    else if (!optionsEnded && arg.text.startsWith('-') && arg.text !== '-') options.push(arg.text);
+    else positionals.push(arg);
+  }
+  return { positionals, options };
+}
+
+/** Pattern tokens in order, the first at `start`, later ones at later positionals (option values may sit between). */
+function matchAt(tokens: string[], positionals: readonly ShellWord[], start: number): number | null {
+  let index = start;
+  for (const [n, token] of tokens.entries()) {
+    if (n > 0) index += 1;
+    while (index < positionals.length && !(positionals[index]!.resolved && globMatches(token, positionals[index]!.text))) {
+      if (n === 0) return null;
+      index += 1;
+    }
+    if (index >= positionals.length) return null;
+  }
+  return index - start + 1;
+}
+
+function better(a: Candidate, b: Candidate): boolean {
+  if (a.position !== b.position) return a.position < b.position;
+  if (a.tokens !== b.tokens) return a.tokens > b.tokens;
+  if (a.span !== b.span) return a.span < b.span;
+  return a.specificity > b.specificity;
+}
+
+function candidatesAt(rules: readonly CommandRule[], positionals: readonly ShellWord[], position: number, singleToken: boolean): Candidate | null {
+  let best: Candidate | null = null;
+  for (const rule of rules) {
+    for (const pattern of rule.args ?? []) {
+      const tokens = pattern.split(' ');
+      if (singleToken && tokens.length > 1) continue;
+      const span = matchAt(tokens, positionals, position);
+      if (span === null) continue;
+      const candidate = { rule, position, tokens: tokens.length, span, specificity: tokens.reduce((sum, t) => sum + globSpecificity(t), 0) };
+      if (!best || better(candidate, best)) best = candidate;
+    }
+  }
+  return best;
+}
+
+function hasFlag(options: readonly string[], flag: string): boolean {
+  const short = /^-[A-Za-z]$/.test(flag);
+  return options.some((option) => option === flag || option.startsWith(`${flag}=`) || (short && !option.startsWith('--') && option.startsWith(flag)));
+}
+
+function verdictOf(rule: CommandRule): RuleVerdict {
+  return { guarded: rule.guard, rule: rule.id, reason: rule.reason, kind: rule.kind };
+}
+
+const UNRESOLVABLE_ARGUMENT = (tool: string, word: string): RuleVerdict => ({
+  guarded: true,
+  rule: 'unresolvable',
+  reason: `the argument ${word} of ${tool} is only known at run time, and it decides what ${tool} does`,
+});
+
+/**
+ * Judge one tool invocation against the rows for that tool. Pure.
+ * Rows compete in this order: positional patterns (earliest, then most
+ * specific), options, fed stdin, then the tool's catch-all row. Returns null
+ * when no row speaks about this tool.
+ */
+export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: StdinSource, table: readonly CommandRule[]): RuleVerdict | null {
+  const rules = table.filter((rule) => rule.tools.includes(tool));
+  if (rules.length === 0) return null;
+  if (args.length > 0 && args.every((arg) => arg.resolved && HELP_OR_VERSION.has(arg.text))) {
+    return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
+  }
+  const { positionals, options } = splitArguments(args);
+  const canGuard = rules.some((rule) => rule.guard) || DATABASE_TOOLS.has(tool);
+  const firstUnresolved = positionals.findIndex((word) => !word.resolved);
+
+  let decided: Candidate | null = null;
+  if (MULTI_TASK_TOOLS.has(tool)) {
+    const perTask = positionals.map((_, position) => candidatesAt(rules, positionals, position, true)).filter((c): c is Candidate => c !== null);
+    decided = perTask.find((c) => c.rule.guard) ?? perTask[0] ?? null;
+    if (firstUnresolved >= 0 && !decided?.rule.guard) return UNRESOLVABLE_ARGUMENT(tool, positionals[firstUnresolved]!.text);
+  } else {
+    for (let position = 0; position < positionals.length && !decided; position += 1) {
+      decided = candidatesAt(rules, positionals, position, false);
+    }
+    if (firstUnresolved >= 0 && canGuard && (!decided || (firstUnresolved <= decided.position && !decided.rule.guard))) {
+      const fallback = rules.find((rule) => rule.always && rule.guard);
+      if (!fallback) return UNRESOLVABLE_ARGUMENT(tool, positionals[firstUnresolved]!.text);
+    }
+  }
+  if (decided) return verdictOf(decided.rule);
+
+  const byFlag = rules.find((rule) => rule.flags?.some((flag) => hasFlag(options, flag)));
+  if (byFlag) return verdictOf(byFlag);
+  if (stdin !== 'terminal') {
+    const byStdin = rules.find((rule) => rule.stdin);
+    if (byStdin) return verdictOf(byStdin);
+  }
+  const always = rules.find((rule) => rule.always);
+  if (always) return verdictOf(always);
+  if (DATABASE_TOOLS.has(tool) && positionals.length > 0) {
+    return { guarded: true, rule: 'unknown-subcommand', reason: `${tool} exists to change databases and dbsafe does not know "${positionals[0]!.text}", so it is guarded`, kind: 'migration' };
+  }
+  return { guarded: false, rule: 'no-rule', reason: `no rule says this ${tool} call touches a database` };
+}

@@ -1,0 +1,132 @@
+import { commandName } from './launchers.js';
+import { HELP_OR_VERSION } from './match.js';
+import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
+import { SCRIPT_NAME_RULES } from './script-names.js';
+import { TASK_RUNNERS } from './task-runners.js';
+import type { CommandRule, UserCommandRule } from './types.js';
+
+/**
+ * The shell-side pre-filter: shell functions and PATH shims decide in plain
+ * shell whether a call may be guarded, and start Node only then. For each
+ * wrapped command word: ordered case arms over "$*" (the arguments joined by
+ * single spaces); the first arm with a matching glob decides, else
+ * `otherwise`. Globs use only `*`. The filter may say "maybe" for a safe call
+ * (Node then decides), never "no" for a guarded one (tested against the table).
+ */
+export interface PrefilterArm {
+  globs: string[];
+  mayGuard: boolean;
+}
+export interface WordPrefilter {
+  word: string;
+  arms: PrefilterArm[];
+  otherwise: boolean;
+}
+
+/** Exactly the classifier's help-or-version arguments, so the filter never says no where the classifier guards. */
+const HELP_ARM: PrefilterArm = { globs: [...HELP_OR_VERSION], mayGuard: false };
+
+/** Words a project runs only by path (`./artisan`, `bin/console`): a function or shim cannot catch them by name. */
+const PATH_ONLY_TOOLS = new Set(['artisan', 'console', 'manage.py', 'django']);
+
+const MAKE_LIKE = new Set(['make', 'gmake', 'just', 'task']);
+
+const NPM_MAY_RUN_SCRIPTS = ['run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', '-*'];
+const YARN_SAFE = ['', 'install', 'install *', 'add *', 'remove *', 'upgrade*', 'up *', 'info *', 'init*', 'why *', 'list*', 'config *', 'cache *', 'outdated*', 'audit*', 'login*', 'logout*', 'publish*', 'pack*', 'version*', 'link*', 'unlink*', 'licenses *', 'global *', 'dedupe*', 'npm *', 'plugin *', 'set *'];
+const PNPM_SAFE = ['', 'install', 'install *', 'i', 'i *', 'add *', 'remove *', 'rm *', 'update*', 'up', 'up *', 'list*', 'ls*', 'outdated*', 'why *', 'store *', 'config *', 'link*', 'unlink*', 'prune*', 'audit*', 'fetch*', 'publish*', 'pack*', 'init*', 'env *', 'setup', 'rebuild*', 'root*', 'bin*', 'licenses *', 'approve-builds*'];
+const BUN_SAFE = ['', 'install', 'install *', 'i', 'i *', 'add *', 'remove *', 'rm *', 'update*', 'upgrade*', 'pm *', 'build *', 'init*', 'create *', 'link*', 'unlink*', 'publish*', 'outdated*', 'audit*', 'repl'];
+
+/** Launchers reach these tool families; their pre-filter looks for a tool name anywhere in the arguments. */
+const LAUNCHER_REACH: Record<string, (tool: string) => boolean> = {
+  npx: () => true, pnpx: () => true, bunx: () => true, uvx: () => true,
+  php: (t) => ['artisan', 'console', 'phpunit', 'pest', 'paratest', 'codecept', 'behat', 'doctrine', 'doctrine-migrations'].includes(t),
+  python: (t) => ['manage.py', 'django-admin', 'django', 'alembic', 'flask', 'pytest', 'py.test', 'unittest', 'nose2', 'tox', 'nox'].includes(t),
+  ruby: (t) => ['rails', 'rake', 'rspec', 'cucumber', 'minitest'].includes(t),
+  node: () => true,
+  symfony: (t) => t === 'console',
+  cargo: (t) => t === 'sqlx',
+};
+LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
+
+/** Launchers whose subcommand runs an arbitrary command: any call with that subcommand may be guarded. */
+const RUNNER_SUBCOMMANDS: Record<string, string[]> = {
+  bundle: ['exec *'], bundler: ['exec *'], uv: ['run *'], poetry: ['run *'], pipenv: ['run *'], pdm: ['run *'], hatch: ['run *'], rye: ['run *'], conda: ['run *'],
+  docker: ['*compose*exec *', '*compose*run *', '*exec *'], 'docker-compose': ['*exec *', '*run *'],
+};
+
+function argumentGlob(pattern: string): string {
+  return `*${pattern.split(' ').join('*')}*`.replace(/\*{2,}/g, '*');
+}
+
+function toolFilter(tool: string, rules: readonly CommandRule[]): WordPrefilter {
+  const own = rules.filter((rule) => rule.tools.includes(tool));
+  const catchAll = DATABASE_TOOLS.has(tool) || own.some((rule) => rule.guard && (rule.always || rule.stdin || rule.flags));
+  const globs = own.filter((rule) => rule.guard).flatMap((rule) => (rule.args ?? []).map(argumentGlob));
+  return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: catchAll };
+}
+
+/**
+ * Pre-filter data for every command word the shell integration wraps,
+ * including the first words of the project's own `commands` rules.
+ */
+export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table: readonly CommandRule[] = COMMAND_RULES): WordPrefilter[] {
+  const filters = new Map<string, WordPrefilter>();
+  const tools = [...new Set(table.flatMap((rule) => rule.tools))].filter((tool) => !PATH_ONLY_TOOLS.has(tool));
+  for (const tool of tools) filters.set(tool, toolFilter(tool, table));
+  const reachableTools = [...new Set(table.flatMap((rule) => rule.tools)), ...TASK_RUNNERS.map((runner) => runner.words[0]!), ...userRules.map((rule) => commandName(rule.words[0]!))];
+  for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
+    const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
+    if (launcher === 'node') globs.push('*--test*');
+    if (['npx', 'pnpx'].includes(launcher)) globs.push('-c *', '*--call*', '* -c *');
+    const existing = filters.get(launcher);
+    filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });
+  }
+  for (const [launcher, globs] of Object.entries(RUNNER_SUBCOMMANDS)) filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: false });
+  const guardedNames = SCRIPT_NAME_RULES.filter((rule) => rule.guard).flatMap((rule) => rule.names);
+  for (const runner of TASK_RUNNERS) {
+    const word = runner.words[0]!;
+    // make-like runners take target names as plain words; monorepo runners also write `app:task`, `pkg#task`, `-t a,b`.
+    const wordGlobs = MAKE_LIKE.has(word) ? guardedNames.flatMap((name) => [name, `${name} *`, `* ${name}`, `* ${name} *`]) : [];
+    filters.set(word, { word, arms: [HELP_ARM, { globs: wordGlobs, mayGuard: true }], otherwise: !MAKE_LIKE.has(word) });
+  }
+  filters.set('npm', { word: 'npm', arms: [HELP_ARM, { globs: ['-v'], mayGuard: false }, { globs: NPM_MAY_RUN_SCRIPTS, mayGuard: true }], otherwise: false });
+  filters.set('yarn', { word: 'yarn', arms: [HELP_ARM, { globs: YARN_SAFE, mayGuard: false }], otherwise: true });
+  filters.set('pnpm', { word: 'pnpm', arms: [HELP_ARM, { globs: PNPM_SAFE, mayGuard: false }], otherwise: true });
+  filters.set('bun', { word: 'bun', arms: [HELP_ARM, { globs: BUN_SAFE, mayGuard: false }], otherwise: true });
+  for (const rule of userRules) {
+    const word = commandName(rule.words[0]!);
+    if (!rule.guard || word.includes('*')) continue;
+    const glob = rule.words.length > 1 ? argumentGlob(rule.words.slice(1).join(' ')) : '*';
+    const existing = filters.get(word) ?? { word, arms: [HELP_ARM], otherwise: false };
+    filters.set(word, { ...existing, arms: [existing.arms[0]!, { globs: [glob], mayGuard: true }, ...existing.arms.slice(1)] });
+  }
+  return [...filters.values()].sort((a, b) => a.word.localeCompare(b.word));
+}
+
+function caseGlobMatches(glob: string, text: string): boolean {
+  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's').test(text);
+}
+
+/** The reference meaning of a pre-filter, as the generated `case` statement computes it. */
+export function prefilterMayGuard(filter: WordPrefilter, args: readonly string[]): boolean {
+  const joined = args.join(' ');
+  for (const arm of filter.arms) if (arm.globs.some((glob) => caseGlobMatches(glob, joined))) return arm.mayGuard;
+  return filter.otherwise;
+}
+
+/** A glob as a POSIX `case` pattern: literal parts double-quoted, `*` left as the wildcard. */
+export function posixCasePattern(glob: string): string {
+  if (glob === '') return '""';
+  return glob
+    .split('*')
+    .map((part) => (part === '' ? '' : `"${part.replace(/["$`\\]/g, '\\$&')}"`))
+    .join('*');
+}
+
+/** A POSIX sh `case` statement over "$*" that runs `maybe` or `no` (shell commands) for one word. */
+export function prefilterCaseStatement(filter: WordPrefilter, maybe: string, no: string): string {
+  const arms = filter.arms
+    .filter((arm) => arm.globs.length > 0)
+    .map((arm) => `  ${arm.globs.map(posixCasePattern).join('|')}) ${arm.mayGuard ? maybe : no} ;;`);
+  return ['case "$*" in', ...arms, `  *) ${filter.otherwise ? maybe : no} ;;`, 'esac'].join('\n');
+}

@@ -1,0 +1,84 @@
+/** One word of a shell command. `resolved` is false when its value is only known at run time ($x, $(…), globs). */
+export interface ShellWord {
+  text: string;
+  resolved: boolean;
+}
+
+/** Where a command's standard input comes from: it decides whether a SQL client runs statements it was fed. */
+export type StdinSource = 'terminal' | 'pipe' | 'file' | 'heredoc';
+
+/** One simple command of a parsed line, in the order the shell runs them. */
+export interface SimpleCommand {
+  /** Source text, for display. */
+  text: string;
+  /** The words after any `VAR=x` prefixes; words[0] is the command word. */
+  words: ShellWord[];
+  stdin: StdinSource;
+  /** Text fed on stdin by a heredoc or here-string (a shell reading it runs it). */
+  stdinText?: string;
+}
+
+export interface ParsedLine {
+  commands: SimpleCommand[];
+  /** The shell would not accept this text (or dbsafe could not read it): classified as guarded. */
+  syntaxError: boolean;
+}
+
+/** Parses shell source synchronously; the classifier uses it for `bash -c`, `eval`, heredocs and script bodies. */
+export type ShellParse = (source: string) => ParsedLine;
+
+/** What a rule row says about an invocation. */
+export type RuleKind = 'test' | 'migration' | 'data' | 'client' | 'generator' | 'read-only' | 'script' | 'user';
+
+/**
+ * One row of the command table. Exactly one of `args`, `flags`, `stdin`,
+ * `always` says when it applies; see match.ts for how rows compete.
+ */
+export interface CommandRule {
+  id: string;
+  /** Command words this row applies to, after launchers are peeled off (`npx prisma` → `prisma`). */
+  tools: readonly string[];
+  /** Alternatives, each a space-separated list of globs over the positional arguments, in order. */
+  args?: readonly string[];
+  /** Applies when any of these options is present (`-c`, `--command=…`). */
+  flags?: readonly string[];
+  /** Applies when stdin is fed (pipe, file, heredoc). */
+  stdin?: boolean;
+  /** Applies to every invocation of the tool not decided by a more specific row. */
+  always?: boolean;
+  guard: boolean;
+  kind: RuleKind;
+  reason: string;
+}
+
+export interface Verdict {
+  guarded: boolean;
+  rule: string;
+  reason: string;
+}
+
+export interface Segment extends Verdict {
+  text: string;
+  /** The command's words as written (unresolved words keep their source text). */
+  argv: string[];
+}
+
+export interface Classification extends Verdict {
+  segments: Segment[];
+}
+
+/** The scripts of the nearest package.json at or above a directory, or null when there is none. */
+export interface PackageScripts {
+  dir: string;
+  scripts: Record<string, string>;
+}
+export type ReadPackageScripts = (dir: string) => PackageScripts | null;
+
+/** Rules from the project's configuration, already validated (user-rules.ts). */
+export interface UserCommandRule {
+  id: string;
+  /** Globs over the leading words of an invocation, e.g. ["make", "test"]. */
+  words: string[];
+  guard: boolean;
+  reason: string;
+}

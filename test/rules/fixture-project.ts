@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers/cli.js';
+
+/** The project the command table runs in: real package.json files (root, api/, web/) and a dbsafe config. */
+export const ROOT_SCRIPTS: Record<string, string> = {
+  test: 'vitest run',
+  'test:unit': 'vitest run --dir unit',
+  'test:unit-db': 'prisma migrate reset --force && vitest run',
+  'test:unit-fast': 'vitest run --bail 1',
+  'ci:unit': 'npx prisma db push && vitest run',
+  'test:e2e': 'playwright test',
+  build: 'prisma migrate deploy && next build',
+  lint: 'eslint .',
+  dev: 'next dev',
+  prestart: 'knex migrate:latest',
+  start: 'node server.js',
+  typeorm: 'typeorm-ts-node-commonjs',
+  ci: 'npm run lint && npm run build',
+  setup: 'npm run prepare:db',
+  'prepare:db': "bash -c 'psql -f schema.sql'",
+  loop: 'npm run loop',
+  format: 'prettier --write .',
+  postformat: 'echo formatted',
+  check: 'cross-env NODE_ENV=test jest --ci',
+  fresh: 'dotenv -e .env.test -- npx sequelize-cli db:migrate:undo:all',
+  docs: 'typedoc src',
+  codegen: 'prisma generate && graphql-codegen',
+  verify: 'run-s lint format',
+  'all-tests': 'npm-run-all --parallel test:*',
+  'serve:db': 'concurrently "npm:dev" "knex migrate:latest"',
+  'serve:all': 'concurrently -n web,lint "npm:dev" "npm:lint"',
+};
+
+export function createFixtureProject(): { dir: string; cleanup: () => void } {
+  const project = tempDir('dbsafe-rules-');
+  const write = (file: string, value: unknown) => {
+    mkdirSync(path.dirname(path.join(project.dir, file)), { recursive: true });
+    writeFileSync(path.join(project.dir, file), `${JSON.stringify(value, null, 2)}\n`);
+  };
+  write('package.json', { name: 'fixture', private: true, scripts: ROOT_SCRIPTS, devDependencies: { dbsafe: '*' } });
+  write('api/package.json', { name: 'api', scripts: { build: 'knex migrate:latest && tsc', lint: 'eslint .' } });
+  write('web/package.json', { name: 'web', scripts: { build: 'vite build', test: 'vitest run' } });
+  write('dbsafe.config.json', {
+    commands: {
+      guard: ['make test', './scripts/reset-db.sh', { command: 'make db-*', reason: 'the Makefile db targets rebuild the database', id: 'makefile-db' }],
+      allow: ['npm run test:unit-fast'],
+    },
+  });
+  return project;
+}

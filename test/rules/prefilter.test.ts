@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyCommand } from '../../src/rules/classify.js';
+import { loadUserCommandRules, packageScriptsReader } from '../../src/rules/classify-line.js';
+import { commandName, shellSource, unwrapLauncher } from '../../src/rules/launchers.js';
+import { prefilterCaseStatement, prefilterMayGuard, shellPrefilter, type WordPrefilter } from '../../src/rules/prefilter.js';
+import { COMMAND_RULES } from '../../src/rules/table/index.js';
+import { loadTreeSitterParser } from '../../src/rules/tree-sitter-parse.js';
+import type { ShellParse, ShellWord, UserCommandRule } from '../../src/rules/types.js';
+import { COMMAND_CASES } from './command-cases.js';
+import { createFixtureProject } from './fixture-project.js';
+
+/** Prefixes a shell function cannot see through but a PATH shim can: the call behind them reaches the shim. */
+const EXEC_PREFIXES = new Set(['env', 'sudo', 'doas', 'nice', 'nohup', 'time', 'timeout', 'exec', 'command', 'stdbuf', 'ionice']);
+
+let project: { dir: string; cleanup: () => void };
+let userRules: UserCommandRule[];
+let parse: ShellParse;
+let filters: Map<string, WordPrefilter>;
+
+beforeAll(async () => {
+  project = createFixtureProject();
+  userRules = loadUserCommandRules(project.dir);
+  parse = await loadTreeSitterParser();
+  filters = new Map(shellPrefilter(userRules).map((f) => [f.word, f]));
+});
+afterAll(() => project.cleanup());
+
+/** Every guarded simple command a case runs (nested shells and substitutions included), as the argv a shim would see. */
+function guardedCalls(source: string): string[][] {
+  const calls: string[][] = [];
+  const readScripts = packageScriptsReader();
+  for (const command of parse(source).commands) {
+    let words: readonly ShellWord[] = command.words;
+    const nested = shellSource(words, command.stdinText, command.stdin !== 'terminal');
+    if (nested.kind === 'shell' && nested.source.every((w) => w.resolved)) calls.push(...guardedCalls(nested.source.map((w) => w.text).join(' ')));
+    for (let step = unwrapLauncher(words); step.kind === 'command' && EXEC_PREFIXES.has(commandName(words[0]!.text)); step = unwrapLauncher(words)) words = step.words;
+    if (words.length === 0 || words.some((w) => !w.resolved)) continue;
+    const argv = words.map((w) => w.text);
+    const verdict = classifyCommand({ command: argv, cwd: project.dir, readScripts, parse, userRules });
+    if (verdict.guarded) calls.push(argv);
+  }
+  return calls;
+}
+
+describe('shellPrefilter', () => {
+  it('has a filter for every tool of the table a user can type by name', () => {
+    const pathOnly = new Set(['artisan', 'console', 'manage.py', 'django']);
+    const tools = [...new Set(COMMAND_RULES.flatMap((rule) => rule.tools))].filter((tool) => !pathOnly.has(tool));
+    expect(tools.filter((tool) => !filters.has(tool))).toEqual([]);
+    for (const word of ['npm', 'npx', 'yarn', 'pnpm', 'bun', 'bunx', 'php', 'python', 'python3', 'bundle', 'docker', 'make']) expect(filters.has(word), word).toBe(true);
+  });
+
+  it('never says no to a guarded call of the command table (no false negatives)', () => {
+    const checked: string[] = [];
+    const missed: string[] = [];
+    for (const [source, guarded] of COMMAND_CASES) {
+      if (!guarded) continue;
+      for (const argv of guardedCalls(source)) {
+        const filter = filters.get(commandName(argv[0]!));
+        if (!filter) continue;
+        checked.push(argv.join(' '));
+        if (!prefilterMayGuard(filter, argv.slice(1))) missed.push(argv.join(' '));
+      }
+    }
+    expect(missed).toEqual([]);
+    expect(checked.length).toBeGreaterThan(100);
+  });
+
+  it('says no to common safe calls, so they run without starting Node', () => {
+    const safe = ['npm install', 'npm i lodash', 'npm ci', 'npm --version', 'npm -v', 'yarn', 'yarn add react', 'yarn install', 'pnpm install', 'pnpm add -D vitest', 'bun install',
+      'go build ./...', 'go mod tidy', 'cargo build', 'python script.py', 'php -v', 'bundle install', 'mvn compile', 'docker compose up -d', 'docker ps', 'make build', 'prisma --version', 'psql --version'];
+    const wronglyMaybe = safe.filter((line) => {
+      const [word, ...args] = line.split(' ');
+      return prefilterMayGuard(filters.get(word!)!, args);
+    });
+    expect(wronglyMaybe).toEqual([]);
+  });
+
+  it('renders case statements that real bash evaluates exactly like the reference', () => {
+    const calls = COMMAND_CASES.filter(([, guarded]) => guarded).flatMap(([source]) => guardedCalls(source)).filter((argv) => filters.has(commandName(argv[0]!)));
+    const probes = [...calls, ['npm', 'install'], ['npm', '--version'], ['yarn'], ['go', 'build'], ['make', 'build'], ['docker', 'compose', 'up'], ['cargo', 'build', '--release']];
+    const functions = [...filters.values()].map((f) => `probe_${f.word.replace(/[^A-Za-z0-9]/g, '_')}() {\n${prefilterCaseStatement(f, 'echo maybe', 'echo no')}\n}`);
+    const calls_ = probes.map((argv) => `probe_${commandName(argv[0]!).replace(/[^A-Za-z0-9]/g, '_')} ${argv.slice(1).map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ')}`);
+    const result = spawnSync('bash', ['--norc', '--noprofile', '-c', [...functions, ...calls_].join('\n')], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const expected = probes.map((argv) => (prefilterMayGuard(filters.get(commandName(argv[0]!))!, argv.slice(1)) ? 'maybe' : 'no'));
+    expect(result.stdout.trim().split('\n')).toEqual(expected);
+    expect(expected.filter((answer) => answer === 'no').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("adds the project's guard rules, so `make test` reaches dbsafe", () => {
+    expect(prefilterMayGuard(filters.get('make')!, ['test'])).toBe(true);
+    expect(prefilterMayGuard(filters.get('make')!, ['db-reset'])).toBe(true);
+    expect(prefilterMayGuard(filters.get('reset-db.sh')!, ['--force'])).toBe(true);
+    expect(prefilterMayGuard(filters.get('make')!, ['lint'])).toBe(false);
+  });
+});
