@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 export function register(program: Command): void {
   program
     .command('check')
-    .description('Show which databases the project names and judge them: exit 0 safe, 3 refused, 2 unusable configuration')
+    .description('show which databases the project names and judge them: exit 0 safe, 3 refused, 2 unusable configuration')
     .option('--json', 'print the verdict as JSON (see README, "check --json")')
     .option('--offline', 'judge the configuration only, without connecting (no marker, standby or read-only check)')
     .option('--url <url>', 'judge this database URL first, before the environment')

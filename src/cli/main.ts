@@ -6,7 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { printFailure } from './output.js';
 
 /**
- * One file per command under src/cli, each exporting `register(program)`.
+ * One file per command under src/cli, named after the command, each exporting `register(program)`.
  * Command files keep heavy modules (drivers, parsers, prompts) behind dynamic
  * imports inside their actions, so start-up only pays for what runs.
  * Actions report their outcome through `process.exitCode` (never
@@ -25,7 +25,11 @@ async function main(argv: string[]): Promise<void> {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  const modules = await Promise.all(COMMAND_MODULES.map((name) => import(`./${name}.js`) as Promise<{ register(program: Command): void }>));
+  // Each module is named after the command it registers: a known command word
+  // loads only its own module; help, typos and bare `dbsafe` load them all.
+  const requested = argv[2];
+  const names = requested !== undefined && COMMAND_MODULES.includes(requested) ? [requested] : COMMAND_MODULES;
+  const modules = await Promise.all(names.map((name) => import(`./${name}.js`) as Promise<{ register(program: Command): void }>));
   for (const module of modules) module.register(program);
   try {
     await program.parseAsync(argv);

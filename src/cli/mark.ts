@@ -7,7 +7,7 @@ const MARKERS = ['production', 'development'] as const;
 export function register(program: Command): void {
   program
     .command('mark')
-    .description('Write the environment marker inside the database: production makes dbsafe refuse it from anywhere')
+    .description('write the environment marker inside the database: production makes dbsafe refuse it from anywhere')
     .argument('<environment>', MARKERS.join(' or '))
     .option('--url <url>', 'mark this database instead of the configured one')
     .action(async (environment: string, options: { url?: string }) => {

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'dotenv';
+import { createRequire } from 'node:module';
 import type { DotenvFile } from './resolve.js';
 import type { TargetProblem } from './types.js';
+
+// dotenv loads node:crypto (~10 ms): require it only when a .env file exists.
+const requireModule = createRequire(import.meta.url);
+function parseDotenv(text: string): Record<string, string> {
+  return (requireModule('dotenv') as typeof import('dotenv')).parse(text);
+}
 
 const APP_ENVIRONMENT_VARIABLES = ['APP_ENV', 'NODE_ENV', 'RAILS_ENV', 'RACK_ENV'] as const;
 
@@ -37,7 +43,7 @@ export function readEnvFiles(projectRoot: string, env: Record<string, string | u
       });
       continue;
     }
-    files.push({ file, values: parse(text) });
+    files.push({ file, values: parseDotenv(text) });
   }
   return { files, problems };
 }
