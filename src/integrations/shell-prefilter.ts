@@ -1,18 +1,13 @@
+import type { WordPrefilter } from '../rules/prefilter.js';
+
+export type { WordPrefilter };
+
 /**
  * Turns the rules' shell pre-filter (per wrapped word: ordered case arms over
  * the arguments joined by single spaces, first match decides, else
- * `otherwise`) into the shell code the functions and shims run, so a call
- * that cannot touch a database never starts Node. Pure.
+ * `otherwise`) into bash/zsh/sh and fish code for the functions and shims,
+ * so a call that cannot touch a database never starts Node. Pure.
  */
-export interface PrefilterArm {
-  globs: string[];
-  mayGuard: boolean;
-}
-export interface WordPrefilter {
-  word: string;
-  arms: PrefilterArm[];
-  otherwise: boolean;
-}
 
 /** Names safe to define as a function in bash, zsh and fish, and as a shim file name. */
 const COMMAND_WORD = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
@@ -44,7 +39,8 @@ function fishPattern(glob: string): string {
     .join('\\?');
 }
 
-const result = (mayGuard: boolean, flavour: 'sh' | 'fish') => (flavour === 'sh' ? `return ${mayGuard ? 0 : 1}` : `return ${mayGuard ? 0 : 1}`);
+/** Both shells answer the same way: status 0 means "may be guarded". */
+const result = (mayGuard: boolean) => `return ${mayGuard ? 0 : 1}`;
 
 /** The body of the candidate test: one case per word, its arms over the joined arguments. */
 export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' | 'fish'): string {
@@ -52,16 +48,16 @@ export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' 
     const words = filters.map((filter) => {
       const arms = filter.arms
         .filter((arm) => arm.globs.length > 0)
-        .map((arm) => `      ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard, 'sh')} ;;`);
-      return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        *) ${result(filter.otherwise, 'sh')} ;;`, '      esac', '      ;;'].join('\n');
+        .map((arm) => `      ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard)} ;;`);
+      return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        *) ${result(filter.otherwise)} ;;`, '      esac', '      ;;'].join('\n');
     });
     return words.join('\n');
   }
   const words = filters.map((filter) => {
     const arms = filter.arms
       .filter((arm) => arm.globs.length > 0)
-      .map((arm) => `            case ${arm.globs.map(fishPattern).join(' ')}\n                ${result(arm.mayGuard, 'fish')}`);
-    return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise, 'fish')}`, '            end'].join('\n');
+      .map((arm) => `            case ${arm.globs.map(fishPattern).join(' ')}\n                ${result(arm.mayGuard)}`);
+    return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise)}`, '            end'].join('\n');
   });
   return words.join('\n');
 }
