@@ -1,5 +1,5 @@
 import { DbsafeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 
 /** Every message the backup store shows; each names the cause and the fix. */
 export const storeMessages = {
@@ -82,6 +82,14 @@ export const storeMessages = {
       'confirmation-needed',
       `${what} replaces the database's current contents and there is no terminal to confirm on. Pass --yes to confirm (a safety backup of the current state is taken first).`,
       ExitCode.refused,
+    ),
+  restoreRefused: (database: string, reasons: ReadonlyArray<{ message: string; fix: string | null }>, exitCode: ExitCodeValue) =>
+    new DbsafeError(
+      'restore-refused',
+      `Restore into ${database} refused: it replaces the database's contents, and \`dbsafe check\` does not judge this project safe:\n${reasons
+        .map((r) => `  - ${r.message}${r.fix ? ` ${r.fix}` : ''}`)
+        .join('\n')}\nNothing was changed. --yes does not override this; fix the cause above (run \`dbsafe check\` for details).`,
+      exitCode,
     ),
   declined: () => new DbsafeError('restore-declined', 'Restore cancelled; nothing was changed.', ExitCode.failure),
 } as const;

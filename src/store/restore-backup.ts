@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { archiveOps } from '../engines/registry.js';
 import type { ProgressSink, TableCounts } from '../engines/types.js';
+import { describeLocation } from '../target/describe.js';
 import { ENGINE_LABELS, type Target } from '../target/types.js';
 import { hashFile, readBackupAt, readBackups, type StoredBackup } from './files.js';
 import { acquireDatabaseLock } from './lock.js';
@@ -24,7 +26,9 @@ export async function findBackup(store: BackupStore, selector: string | undefine
   const backups = await listBackups(store);
   if (!selector || selector === 'latest') {
     const database = target ? backupDatabaseName(target) : null;
-    const match = backups.find((b) => !target || (b.manifest.database === database && b.manifest.engine === target.engine));
+    const sameDatabase = backups.filter((b) => !target || (b.manifest.database === database && b.manifest.engine === target.engine));
+    // A backup of the same name from this very server wins over one copied from elsewhere.
+    const match = (target && sameDatabase.find((b) => b.manifest.location === describeLocation(target))) ?? sameDatabase[0];
     if (!match) throw storeMessages.noBackups(database);
     return match;
   }
@@ -34,7 +38,6 @@ export async function findBackup(store: BackupStore, selector: string | undefine
     const file = path.resolve(selector);
     const atPath = await readBackupAt(file);
     if (atPath) return atPath;
-    const { existsSync } = await import('node:fs');
     if (existsSync(file)) throw storeMessages.noManifest(file);
   }
   throw storeMessages.unknownBackup(selector);

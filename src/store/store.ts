@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProjectContext } from '../config/context.js';
 import { storeMessages } from './messages.js';
-import { ensureBackupDirIgnored } from './gitignore.js';
 import { removeDeadPartials } from './files.js';
 
 /** Where a project's backups live and how many are kept. */
@@ -25,8 +24,9 @@ export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'co
 }
 
 /**
- * Create the directory private (0700), keep it out of git, and clear
- * temporary files of dbsafe processes that died mid-write.
+ * Create the directory private (0700) and clear temporary files of dbsafe
+ * processes that died mid-write. (Keeping it out of git runs beside the
+ * dump: see takeBackupHoldingLock.)
  */
 export async function prepareBackupDir(store: BackupStore): Promise<void> {
   try {
@@ -38,6 +38,5 @@ export async function prepareBackupDir(store: BackupStore): Promise<void> {
   } catch (error) {
     throw storeMessages.dirUnusable(store.dir, (error as Error).message);
   }
-  await ensureBackupDirIgnored(store.projectRoot, store.dir);
   await removeDeadPartials(store.dir);
 }

@@ -10,6 +10,7 @@ import { acquireDatabaseLock } from './lock.js';
 import type { Manifest } from './manifest.js';
 import { storeMessages } from './messages.js';
 import { backupDatabaseName, chooseBackupId, manifestName, partialName } from './naming.js';
+import { ensureBackupDirIgnored } from './gitignore.js';
 import { dbsafeVersion, gitProvenance } from './provenance.js';
 import { planRotation } from './rotation.js';
 import { prepareBackupDir, type BackupStore } from './store.js';
@@ -53,6 +54,11 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   const file = `${id}.${archive.extension}`;
   const finalPath = path.join(store.dir, file);
   const temporary = path.join(store.dir, partialName(file, process.pid));
+  // Git bookkeeping costs a few process starts; it runs while the dump streams.
+  const chores = Promise.all([gitProvenance(store.projectRoot), ensureBackupDirIgnored(store.projectRoot, store.dir)]).then(
+    ([git]) => ({ git }),
+    (error: unknown) => ({ error }),
+  );
   const output = hashedOutput(temporary, request.progress);
   const stopPolling = pollFileSize(temporary, output.usedStream, request.progress);
   let written: { sha256: string; size: number };
@@ -69,6 +75,11 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   } finally {
     stopPolling();
   }
+  const settled = await chores;
+  if ('error' in settled) {
+    await fs.rm(finalPath, { force: true });
+    throw settled.error;
+  }
   const manifest: Manifest = {
     manifestVersion: 1,
     id,
@@ -83,7 +94,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     serverVersion: facts.serverVersion,
     trigger: request.trigger,
     label: request.label ?? null,
-    git: await gitProvenance(store.projectRoot),
+    git: settled.git,
     createdAt: createdAt.toISOString(),
     finishedAt: new Date().toISOString(),
     verified: true,

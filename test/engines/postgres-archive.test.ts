@@ -133,4 +133,20 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
     expect(psql("SELECT to_regclass('only_in_current_state') IS NOT NULL", db.name)).toBe('t');
     expect(psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${db.name}__dbsafe%'`)).toBe('0');
   });
+
+  it('drops the copies a killed restore left behind, and only those of this database', async () => {
+    const target = parseDatabaseUrl(db.url, { kind: 'env', name: 'DATABASE_URL' }, store.projectRoot);
+    const manifest = await takeBackup(store, target, { trigger: 'manual' });
+    const staging = `${db.name}__dbsafe_restore_deadbeef`;
+    const retired = `${db.name}__dbsafe_old_0badf00d`;
+    const other = `${db.name}x__dbsafe_restore_12345678`;
+    for (const name of [staging, retired, other]) psql(`CREATE DATABASE "${name}"`);
+    try {
+      await archive.restore(target, path.join(store.dir, manifest.file));
+      const left = psql(`SELECT datname FROM pg_database WHERE datname LIKE '${db.name}%'`).split('\n').sort();
+      expect(left).toEqual([db.name, other].sort());
+    } finally {
+      for (const name of [staging, retired, other]) psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
 });

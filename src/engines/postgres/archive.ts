@@ -7,7 +7,7 @@ import type { Target } from '../../target/types.js';
 import { pgToolFor, type PgToolCandidate } from './binaries.js';
 import { libpqEnv, quoteIdent, withConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
-import { createDatabaseLike, dropDatabase, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
+import { createDatabaseLike, dropAbandonedCopies, dropDatabase, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 
 const MAGIC = 'PGDMP';
 
@@ -64,10 +64,16 @@ async function assertCustomArchive(file: string): Promise<void> {
   }
 }
 
+const RESTORE_PREFIX = '__dbsafe_restore_';
+
+/** PostgreSQL truncates identifiers to 63 bytes: shorten the base so the unique suffix survives. */
+function fitName(base: string, suffixLength: number): string {
+  return Buffer.from(base).subarray(0, 63 - suffixLength).toString('utf8').replace(/\uFFFD+$/, '');
+}
+
 function scratchName(prefix: string, base = ''): string {
   const suffix = `${prefix}${randomBytes(4).toString('hex')}`;
-  // PostgreSQL truncates identifiers to 63 bytes; keep the suffix that makes the name unique.
-  return `${Buffer.from(base).subarray(0, 63 - suffix.length).toString('utf8').replace(/\uFFFD+$/, '')}${suffix}`;
+  return `${fitName(base, suffix.length)}${suffix}`;
 }
 
 async function countTables(target: Target, database: string): Promise<TableCounts> {
@@ -124,7 +130,8 @@ export const archive: ArchiveOps = {
     await assertCustomArchive(file);
     const server = await serverVersionOfServer(target);
     const pgRestore = await pgToolFor('pg_restore', server);
-    const staging = scratchName('__dbsafe_restore_', target.database);
+    await dropAbandonedCopies(target, fitName(target.database, RESTORE_PREFIX.length + 8));
+    const staging = scratchName(RESTORE_PREFIX, target.database);
     await createDatabaseLike(target, staging, target.database);
     try {
       await pgRestoreInto(pgRestore, target, staging, file, progress);

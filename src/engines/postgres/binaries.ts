@@ -82,9 +82,15 @@ export async function findPgToolCandidates(tool: PgTool, env: NodeJS.ProcessEnv 
 }
 
 export async function pgToolFor(tool: PgTool, server: { major: number; version: string } | null, env: NodeJS.ProcessEnv = process.env): Promise<PgToolCandidate> {
-  // The common case costs one `--version` run instead of one per installed copy.
-  const matching = server && !env.DBSAFE_PG_BIN ? path.join(DEBIAN_PG_ROOT, String(server.major), 'bin', tool) : null;
-  const exact = matching && existsSync(matching) ? await candidate(matching) : null;
-  if (exact?.major === server?.major && exact) return exact;
+  // The common cases cost one `--version` run instead of one per installed copy
+  // (Debian's PATH entry is a Perl wrapper, slow to start): the matching
+  // major's own directory, or for reading an archive the newest one.
+  if (!env.DBSAFE_PG_BIN) {
+    const majors = existsSync(DEBIAN_PG_ROOT) ? readdirSync(DEBIAN_PG_ROOT).filter((name) => /^\d+$/.test(name)).map(Number) : [];
+    const preferred = server ? server.major : Math.max(...majors);
+    const file = path.join(DEBIAN_PG_ROOT, String(preferred), 'bin', tool);
+    const found = majors.includes(preferred) && existsSync(file) ? await candidate(file) : null;
+    if (found && found.major === preferred) return found;
+  }
   return choosePgTool(tool, await findPgToolCandidates(tool, env, server?.major ?? null), server);
 }

@@ -106,3 +106,22 @@ export async function swapInRestoredDatabase(target: Target, staging: string): P
     throw postgresMessages.swapFailed(target, lastError instanceof Error ? lastError.message : String(lastError));
   });
 }
+
+/**
+ * Copies a killed restore left behind: a half-restored staging database, or
+ * the previous database renamed but not yet dropped (its state is in the
+ * pre-restore safety backup). Only those of this database, and only when no
+ * session uses them, so a restore running elsewhere is never disturbed.
+ */
+export async function dropAbandonedCopies(target: Target, base: string): Promise<string[]> {
+  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}__dbsafe_(restore|old)_[0-9a-f]{8}$`);
+  return withMaintenanceConnection(target, async (client) => {
+    const candidates = await client.query<{ name: string }>(
+      `SELECT datname AS name FROM pg_database d WHERE datname LIKE '%\\_\\_dbsafe\\_%'
+       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+    );
+    const abandoned = candidates.rows.map((row) => row.name).filter((name) => pattern.test(name));
+    for (const name of abandoned) await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+    return abandoned;
+  });
+}
