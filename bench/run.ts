@@ -1,5 +1,6 @@
 import { printTable, type BenchRow } from './measure.js';
 import { postgresBackupBench } from './postgres-backup.js';
+import { shellOverheadBench } from './shell-overhead.js';
 
 /**
  * `npm run bench`: every benchmark is a row in BENCHMARKS, measured in this
@@ -8,6 +9,7 @@ import { postgresBackupBench } from './postgres-backup.js';
  */
 const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> }> = [
   { title: 'PostgreSQL backup and restore (pgbench -s 30 ≈ 450 MB)', run: () => postgresBackupBench(30, 5) },
+  { title: 'Shell functions: cost of the wrapper around npm (bash)', run: () => shellOverheadBench(21) },
 ];
 
 async function main(): Promise<void> {
