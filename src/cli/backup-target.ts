@@ -20,3 +20,14 @@ export function requireTarget(setting: BackupCommandSetting): Target {
   if (!setting.target) throw storeMessages.noTarget(setting.context.targets.problems[0]?.message);
   return setting.target;
 }
+
+/**
+ * Backup and restore run only where `dbsafe check` would say safe (every
+ * database the project names, live checks included): a restore replaces a
+ * database, and a backup copies its data onto this machine.
+ */
+export async function refuseUnlessSafe(context: ProjectContext, operation: 'restore' | 'backup', database: string): Promise<void> {
+  const { assessProject } = await import('../safety/assess.js');
+  const { verdict } = await assessProject(context);
+  if (verdict.verdict !== 'safe') throw storeMessages.refusedByCheck(operation, database, verdict, verdict.exitCode === 0 ? 3 : verdict.exitCode);
+}

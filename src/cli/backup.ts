@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .option('--json', 'print the manifest as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
     .action(async (flags: BackupFlags) => {
-      const [{ backupCommandSetting, requireTarget }, { takeBackup }, { progressLine, formatBytes }, { describeTarget }, path] = await Promise.all([
+      const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, { takeBackup }, { progressLine, formatBytes }, { describeTarget }, path] = await Promise.all([
         import('./backup-target.js'),
         import('../store/take-backup.js'),
         import('./progress.js'),
@@ -26,6 +26,7 @@ export function register(program: Command): void {
       ]);
       const setting = backupCommandSetting(flags.url);
       const target = requireTarget(setting);
+      await refuseUnlessSafe(setting.context, 'backup', target.database);
       const progress = progressLine(`Backing up ${target.database}`, { verbose: Boolean(flags.verbose) });
       const started = Date.now();
       let manifest;

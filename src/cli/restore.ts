@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { ProjectContext } from '../config/context.js';
 import { printJson } from './output.js';
 
 interface RestoreFlags {
@@ -7,16 +6,6 @@ interface RestoreFlags {
   url?: string;
   json?: boolean;
   verbose?: boolean;
-}
-
-/**
- * A restore replaces a database: it runs only where `dbsafe check` would say
- * safe (every database the project names, live checks included).
- */
-async function refuseUnlessSafe(context: ProjectContext, database: string): Promise<void> {
-  const [{ assessProject }, { storeMessages }] = await Promise.all([import('../safety/assess.js'), import('../store/messages.js')]);
-  const { verdict } = await assessProject(context);
-  if (verdict.verdict !== 'safe') throw storeMessages.restoreRefused(database, verdict.reasons, verdict.exitCode === 0 ? 3 : verdict.exitCode);
 }
 
 export function register(program: Command): void {
@@ -29,7 +18,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
     .action(async (selector: string, flags: RestoreFlags) => {
-      const [{ backupCommandSetting, requireTarget }, store, { storeMessages }, { progressLine }, { describeTarget }] = await Promise.all([
+      const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, store, { storeMessages }, { progressLine }, { describeTarget }] = await Promise.all([
         import('./backup-target.js'),
         import('../store/restore-backup.js'),
         import('../store/messages.js'),
@@ -38,7 +27,7 @@ export function register(program: Command): void {
       ]);
       const setting = backupCommandSetting(flags.url);
       const target = requireTarget(setting);
-      await refuseUnlessSafe(setting.context, target.database);
+      await refuseUnlessSafe(setting.context, 'restore', target.database);
       const backup = await store.findBackup(setting.store, selector, target);
       store.assertSameEngine(backup, target);
       const checking = progressLine(`Checking ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });

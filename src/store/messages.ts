@@ -83,13 +83,23 @@ export const storeMessages = {
       `${what} replaces the database's current contents and there is no terminal to confirm on. Pass --yes to confirm (a safety backup of the current state is taken first).`,
       ExitCode.refused,
     ),
-  restoreRefused: (database: string, reasons: ReadonlyArray<{ message: string; fix: string | null }>, exitCode: ExitCodeValue) =>
-    new DbsafeError(
-      'restore-refused',
-      `Restore into ${database} refused: it replaces the database's contents, and \`dbsafe check\` does not judge this project safe:\n${reasons
-        .map((r) => `  - ${r.message}${r.fix ? ` ${r.fix}` : ''}`)
-        .join('\n')}\nNothing was changed. --yes does not override this; fix the cause above (run \`dbsafe check\` for details).`,
+  refusedByCheck: (
+    operation: 'restore' | 'backup',
+    database: string,
+    verdict: { verdict: 'safe' | 'refused' | 'error'; reasons: ReadonlyArray<{ message: string; fix: string | null }> },
+    exitCode: ExitCodeValue,
+  ) => {
+    const subject = `${operation === 'restore' ? 'Restore into' : 'Backup of'} ${database}`;
+    const why =
+      verdict.verdict === 'refused'
+        ? `refused: ${operation === 'restore' ? "it replaces the database's contents" : 'dbsafe backs up development databases only'}, and \`dbsafe check\` does not judge this project safe`
+        : 'did not start: dbsafe could not confirm the database is a development database';
+    const tail = verdict.verdict === 'refused' ? '--yes does not override this; fix the cause above' : 'Fix the cause above';
+    return new DbsafeError(
+      `${operation}-refused`,
+      `${subject} ${why}:\n${verdict.reasons.map((r) => `  - ${r.message}${r.fix ? ` ${r.fix}` : ''}`).join('\n')}\nNothing was changed. ${tail} (run \`dbsafe check\` for details).`,
       exitCode,
-    ),
+    );
+  },
   declined: () => new DbsafeError('restore-declined', 'Restore cancelled; nothing was changed.', ExitCode.failure),
 } as const;

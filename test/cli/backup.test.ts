@@ -114,7 +114,8 @@ describe('dbsafe backup', () => {
     project = backupProject(db.url.replace(db.name, `${db.name}_missing`));
     const result = await project.cli(['backup']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`The database ${db.name}_missing on 127.0.0.1:5432 does not exist`);
+    expect(result.stderr).toContain(`Backup of ${db.name}_missing did not start`);
+    expect(result.stderr).toContain(`The database "${db.name}_missing" does not exist on 127.0.0.1:5432`);
     expect(project.files()).toEqual([]);
   });
 

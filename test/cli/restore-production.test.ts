@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, psql, uniqueName, type TestDatabase } from '../helpers/databases.js';
 import { backupProject, type BackupProject } from './backup-project.js';
@@ -41,12 +42,36 @@ describe('dbsafe restore refuses production, even with --yes', () => {
   });
 
   it('a database whose name says production', async () => {
-    const { db, project } = setUp(`${uniqueName()}_prod`);
+    // Backed up under a development name (a production one could not be backed up), then renamed.
+    const { db, project } = setUp();
     expect((await project.cli(['backup'])).code).toBe(0);
-    psql('CREATE TABLE made_later (x int)', db.name);
-    const result = await project.cli(['restore', '--yes']);
+    const backupFile = path.join(project.backups, String(project.manifests()[0]?.file));
+    const prodName = `${db.name}_prod`;
+    psql(`ALTER DATABASE "${db.name}" RENAME TO "${prodName}"`);
+    cleanups.push(() => psql(`DROP DATABASE IF EXISTS "${prodName}" WITH (FORCE)`));
+    psql('CREATE TABLE made_later (x int)', prodName);
+    const result = await project.cli(['restore', backupFile, '--yes', '--url', `postgres://postgres@127.0.0.1:5432/${prodName}`]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain('prod');
-    expect(psql("SELECT to_regclass('made_later') IS NOT NULL", db.name)).toBe('t');
+    expect(result.stderr).toContain(`Restore into ${prodName} refused`);
+    expect(psql("SELECT to_regclass('made_later') IS NOT NULL", prodName)).toBe('t');
+  });
+});
+
+describe('dbsafe backup refuses production: nothing is copied', () => {
+  it('an environment that says production', async () => {
+    const { db, project } = setUp();
+    const result = await project.cli(['backup'], { APP_ENV: 'production' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`Backup of ${db.name} refused`);
+    expect(result.stderr).toContain('APP_ENV');
+    expect(project.files().filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+
+  it('a database marked production', async () => {
+    const { db, project } = setUp();
+    psql(`ALTER DATABASE "${db.name}" SET dbsafe.environment = 'production'`);
+    const result = await project.cli(['backup']);
+    expect(result.code).toBe(3);
+    expect(project.manifests()).toHaveLength(0);
   });
 });
