@@ -1,6 +1,7 @@
 import { printTable, type BenchRow } from './measure.js';
 import { postgresBackupBench } from './postgres-backup.js';
 import { shellOverheadBench } from './shell-overhead.js';
+import { startupBench } from './startup.js';
 
 /**
  * `npm run bench`: every benchmark is a row in BENCHMARKS, measured in this
@@ -8,6 +9,7 @@ import { shellOverheadBench } from './shell-overhead.js';
  * by adding a row; exit code 1 when a target was missed.
  */
 const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> }> = [
+  { title: 'CLI start-up (median of 11, interleaved with node -e \'\')', run: startupBench },
   { title: 'PostgreSQL backup and restore (pgbench -s 30 ≈ 450 MB)', run: () => postgresBackupBench(30, 5) },
   { title: 'Shell functions: cost of the wrapper around npm (bash)', run: () => shellOverheadBench(21) },
 ];

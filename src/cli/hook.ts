@@ -11,8 +11,8 @@ function runSelf(args: string[], cwd: string): number {
 }
 
 async function disabled(hook: string): Promise<boolean> {
-  const { integrationsDisabled } = await import('../integrations/escape-hatch.js');
-  if (!integrationsDisabled(process.env)) return false;
+  const { hookSwitchedOff } = await import('../integrations/escape-hatch.js');
+  if (!hookSwitchedOff(hook, process.cwd(), process.env)) return false;
   process.stderr.write(`dbsafe: ${hook} hook skipped because DBSAFE=0.\n`);
   return true;
 }

@@ -12,7 +12,7 @@ import { printFailure } from './output.js';
  * Actions report their outcome through `process.exitCode` (never
  * process.exit, which can cut off buffered output) or by throwing DbsafeError.
  */
-const COMMAND_MODULES: readonly string[] = ['check', 'mark', 'backup', 'list', 'restore', 'verify', 'install', 'uninstall', 'shell-init', 'hook', 'status', 'agent-hook', 'explain'];
+const COMMAND_MODULES: readonly string[] = ['check', 'mark', 'backup', 'list', 'restore', 'verify', 'install', 'uninstall', 'shell-init', 'hook', 'status', 'agent-hook', 'explain', 'run', 'guard', 'audit', 'allow'];
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

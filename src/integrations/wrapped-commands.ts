@@ -1,3 +1,4 @@
+import { AGENT_SIGNALS } from '../consent/agents.js';
 import { shellPrefilter } from '../rules/prefilter.js';
 import type { WordPrefilter } from './shell-prefilter.js';
 
@@ -11,7 +12,7 @@ export function shellFilters(): WordPrefilter[] {
   return shellPrefilter();
 }
 
-/** Variables AI coding agents set in the shells they run (PRODUCT.md, "Consent"), for the shell-side DBSAFE=0 test. */
-export const AGENT_VARIABLES: readonly string[] = ['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CURSOR_AGENT', 'GEMINI_CLI', 'QWEN_CODE', 'OPENCODE', 'AUGMENT_AGENT', 'AI_AGENT', 'AGENT'];
+/** Variables AI coding agents set in the shells they run (src/consent/agents.ts), for the shell-side DBSAFE=0 test. */
+export const AGENT_VARIABLES: readonly string[] = AGENT_SIGNALS.filter((signal) => !signal.prefix).map((signal) => signal.variable);
 /** Agents that announce themselves with any variable of a prefix (CODEX_*). */
-export const AGENT_VARIABLE_PREFIXES: readonly string[] = ['CODEX_', 'CLINE_'];
+export const AGENT_VARIABLE_PREFIXES: readonly string[] = AGENT_SIGNALS.filter((signal) => signal.prefix).map((signal) => signal.variable);

@@ -8,7 +8,7 @@ export const markMessages = {
   refusedDevelopment: (target: Target, reasons: string[]) =>
     `${describeTarget(target)} is judged production, so it cannot be marked development:\n${reasons.map((r) => `  - ${r}`).join('\n')}\nFix the configuration first (see \`dbsafe check\`).`,
   agentUnmark: (agent: string) =>
-    `This database is marked production, and an AI agent is running this command (${agent} is set). Only a person may remove a production marker. Ask your human to run \`dbsafe mark development\` in their own terminal if this really is a development copy.`,
+    `This database is marked production, and an AI agent is running this command: ${agent}. Only a person may remove a production marker. Ask your human to run \`dbsafe mark development\` in their own terminal if this really is a development copy.`,
   notTerminalUnmark:
     'This database is marked production. Removing that marker needs a person to confirm in a terminal (stdin is not a terminal here). Run `dbsafe mark development` in an interactive terminal.',
   confirmUnmark: (name: string) => `This database is marked PRODUCTION. Type its name (${name}) to mark it development:`,

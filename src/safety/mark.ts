@@ -3,7 +3,7 @@ import { liveOps } from '../engines/registry.js';
 import type { EnvironmentMarker } from '../engines/types.js';
 import { DbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { detectAgent } from './agents.js';
+import { describeAgent, detectAgent } from '../consent/agents.js';
 import { projectFacts } from './assess.js';
 import { mergeEnvironment } from './environment.js';
 import { judgeTargets } from './judge.js';
@@ -53,7 +53,7 @@ export async function markDatabase(request: MarkRequest): Promise<string> {
     const current = await ops.probe(target);
     if (current.marker === 'production') {
       const agent = detectAgent(request.env);
-      if (agent) throw new DbsafeError('mark-agent', say.agentUnmark(agent), ExitCode.refused);
+      if (agent) throw new DbsafeError('mark-agent', say.agentUnmark(describeAgent(agent)), ExitCode.refused);
       if (!request.interactive) throw new DbsafeError('mark-not-interactive', say.notTerminalUnmark, ExitCode.refused);
       const typed = await (request.confirm ?? promptForName)(say.confirmUnmark(target.database));
       if (typed.trim() !== target.database) throw new DbsafeError('mark-not-confirmed', say.confirmMismatch, ExitCode.refused);

@@ -81,6 +81,8 @@ describe('git pre-commit hook (husky + lint-staged)', () => {
   it('DBSAFE=0 and HUSKY=0 are the documented escape hatches', async () => {
     const r = await repository();
     expect(r.commit({ 'backups/a.dump': 'x' }, { DBSAFE: '0' }).status).toBe(0);
+    const audit = readFileSync(path.join(r.repo, 'backups', 'audit.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(audit.at(-1)).toMatchObject({ operation: 'hook pre-commit', decision: 'integrations-disabled', command: 'git commit' });
     expect(r.commit({ 'backups/b.dump': 'x' }, { HUSKY: '0' }).status).toBe(0);
     expect(r.commit({ 'backups/c.dump': 'x' }, { DBSAFE: '0', CLAUDECODE: '1' }).status).not.toBe(0);
   });

@@ -88,3 +88,24 @@ describe.each(Object.keys(SHELL_ARGV))('interactive %s with `dbsafe install --sh
     expect(t.recorded()).toBe('run -- npm test\nrun -- npx prisma migrate reset --force\n');
   });
 });
+
+describe.each(Object.keys(SHELL_ARGV))('interactive %s with the real dbsafe', (shell) => {
+  it('typing `npm test` in an opted-in project backs the database up, then runs the tests', async () => {
+    const { createPostgresDatabase } = await import('../helpers/databases.js');
+    const { CLI } = await import('../helpers/cli.js');
+    const { readdirSync } = await import('node:fs');
+    const db = createPostgresDatabase();
+    cleanups.push(() => db.drop());
+    const t = await interactiveShell(shell);
+    const project = path.join(t.dir, 'project');
+    mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(path.join(project, 'node_modules', '.bin', 'dbsafe'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(path.join(project, 'node_modules', '.bin', 'dbsafe'), 0o755);
+    writeFileSync(path.join(project, '.env'), `DATABASE_URL=${db.url}\n`);
+    await t.run(`npm test > ${t.dir}/real.txt 2>&1`);
+    expect(readFileSync(path.join(t.dir, 'real.txt'), 'utf8')).toContain('real-test-ran');
+    const backups = readdirSync(path.join(project, 'backups')).filter((name) => name.startsWith(`${db.name}_`) && !name.endsWith('.json'));
+    expect(backups).toHaveLength(1);
+    expect(t.recorded()).toBe('');
+  });
+});

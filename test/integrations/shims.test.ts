@@ -107,3 +107,30 @@ describe('PATH shims', () => {
     expect(m.recorded()).toMatch(/^run -- npm test \|/);
   });
 });
+
+describe('PATH shims with the real dbsafe', () => {
+  it('`bash -c "npm test"`: a production .env is refused (exit 3, tests never run); a local database is backed up, then tested', async () => {
+    const { createPostgresDatabase } = await import('../helpers/databases.js');
+    const { CLI } = await import('../helpers/cli.js');
+    const { readdirSync, rmSync } = await import('node:fs');
+    const m = await shimmedMachine();
+    rmSync(path.join(m.bin, 'dbsafe'));
+    writeFileSync(path.join(m.bin, 'dbsafe'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(path.join(m.bin, 'dbsafe'), 0o755);
+    const pathValue = `${m.shimDir}:${m.bin}:${process.env.PATH}`;
+
+    writeFileSync(path.join(m.project, '.env'), 'DATABASE_URL=postgres://app@db.prod.example.com:5432/shop\n');
+    const refused = m.bashC('npm test', { path: pathValue });
+    expect(refused.status).toBe(3);
+    expect(refused.stdout).not.toContain('real-test-ran');
+    expect(refused.stderr).toContain('db.prod.example.com');
+
+    const db = createPostgresDatabase();
+    cleanups.push(() => db.drop());
+    writeFileSync(path.join(m.project, '.env'), `DATABASE_URL=${db.url}\n`);
+    const allowed = m.bashC('npm test', { path: pathValue });
+    expect(allowed.status, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain('real-test-ran');
+    expect(readdirSync(path.join(m.project, 'backups')).filter((name) => name.startsWith(`${db.name}_`) && !name.endsWith('.json'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { DbsafeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+
+interface RunOptions {
+  backup: boolean;
+  restoreAfter?: boolean;
+  label?: string;
+  url?: string;
+}
+
+export function register(program: Command): void {
+  // Options after the command word belong to the command (`dbsafe run npm test --force`), never to dbsafe.
+  program.enablePositionalOptions();
+  program
+    .command('run')
+    .description('check the database is not production, back it up, then run CMD unchanged; exits with CMD’s code')
+    .usage('[options] -- CMD [ARGS...]')
+    .argument('[command...]', 'the command to run, exactly as you would type it')
+    .option('--no-backup', 'check only, do not back up')
+    .option('--restore-after', 'restore the pre-run backup when CMD ends, whatever its result')
+    .option('--label <label>', 'label for the backup')
+    .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
+    .passThroughOptions()
+    .action(async (command: string[], options: RunOptions) => {
+      const { runMessages } = await import('../run/messages.js');
+      if (command.length === 0 || command[0] === '') throw new DbsafeError('usage', runMessages.usage(), ExitCode.usage);
+      if (options.restoreAfter && !options.backup) throw new DbsafeError('usage', runMessages.noBackupToRestore(), ExitCode.usage);
+      const [{ guardedRun }, { realGuardSteps }] = await Promise.all([import('../run/guarded-run.js'), import('../run/real-steps.js')]);
+      process.exitCode = await guardedRun(
+        {
+          argv: command,
+          cwd: process.cwd(),
+          env: process.env,
+          flagUrl: options.url,
+          label: options.label,
+          backup: !options.backup ? 'never' : options.restoreAfter ? 'always' : 'unless-nested',
+          restoreAfter: options.restoreAfter === true,
+        },
+        realGuardSteps,
+      );
+    });
+}

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import type { GuardSteps, SafetyVerdict } from './steps.js';
+
+/**
+ * The production check and the backup store, as guarded execution uses them.
+ * Loaded lazily: `dbsafe audit` and `dbsafe allow` never pay for them.
+ */
+export const realGuardSteps: GuardSteps = {
+  async judge(context): Promise<SafetyVerdict> {
+    const [{ assessProject }, { renderReasons }, { err }] = await Promise.all([import('../safety/assess.js'), import('../safety/render.js'), import('../cli/output.js')]);
+    const { verdict } = await assessProject(context);
+    const first = verdict.reasons[0];
+    return {
+      refused: verdict.verdict !== 'safe',
+      // A one-off consent answers a production indicator; never a configuration or a connection dbsafe could not judge.
+      overridable: verdict.verdict === 'refused' && verdict.reasons.every((reason) => reason.severity === 'refused'),
+      explanation: verdict.reasons.length > 0 ? renderReasons(verdict, err).trimEnd() : '',
+      summary: first ? first.message : null,
+      rule: first?.rule ?? null,
+    };
+  },
+
+  async backup(context, target, options) {
+    const [{ backupStoreFor }, { takeBackup }, { progressLine }] = await Promise.all([
+      import('../store/store.js'),
+      import('../store/take-backup.js'),
+      import('../cli/progress.js'),
+    ]);
+    const store = backupStoreFor(context);
+    const started = Date.now();
+    // A progress line only on a terminal and only for a backup taking more than a second: quick runs stay one line.
+    const progress = progressLine(`dbsafe: backing up ${target.database}`, { verbose: false });
+    let manifest;
+    try {
+      manifest = await takeBackup(store, target, { trigger: options.trigger, label: options.label ?? null, progress: progress.sink });
+    } finally {
+      progress.done();
+    }
+    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started };
+  },
+
+  async restore(context, target, backup) {
+    const [{ backupStoreFor }, { findBackup, restoreBackup }] = await Promise.all([import('../store/store.js'), import('../store/restore-backup.js')]);
+    const store = backupStoreFor(context);
+    await restoreBackup(store, target, await findBackup(store, backup.id, target));
+  },
+};

@@ -1,0 +1,34 @@
+import type { ProjectContext } from '../config/context.js';
+import type { Target } from '../target/types.js';
+
+/** The production check's answer for a project, as `dbsafe check` gives it. */
+export interface SafetyVerdict {
+  refused: boolean;
+  /** A one-off consent may let a refusal through; never for a configuration dbsafe cannot judge. */
+  overridable: boolean;
+  /** Why it refused: every rule that fired, each with its fix, ready to print; empty when safe. */
+  explanation: string;
+  /** The first reason in one line, for the consent prompt; null when safe. */
+  summary: string | null;
+  /** Short name of the (first) rule that refused, for the audit log. */
+  rule: string | null;
+}
+
+/** A verified backup that now exists on disk. */
+export interface BackupTaken {
+  id: string;
+  file: string;
+  sizeBytes: number;
+  durationMs: number;
+}
+
+/**
+ * What guarded execution needs from the rest of dbsafe: the production check
+ * (src/safety) and the backup store (src/store). The CLI passes the real
+ * modules (src/run/real-steps.ts), the one place they meet.
+ */
+export interface GuardSteps {
+  judge(context: ProjectContext): Promise<SafetyVerdict>;
+  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string }): Promise<BackupTaken>;
+  restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
+}

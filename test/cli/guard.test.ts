@@ -1,0 +1,101 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readAuditLog } from '../../src/audit/log.js';
+import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.js';
+import { makeProject, type TestProject } from '../run/project.js';
+
+let database: TestDatabase;
+let other: TestDatabase;
+let project: TestProject;
+beforeAll(() => {
+  database = createPostgresDatabase();
+  other = createPostgresDatabase();
+});
+afterAll(() => {
+  database.drop();
+  other.drop();
+});
+beforeEach(() => {
+  project = makeProject({ scripts: { pretest: 'dbsafe guard', test: 'echo tests-ran' } });
+  project.env.DATABASE_URL = database.url;
+});
+afterEach(() => project.cleanup());
+
+const backupsOf = (name: string) => project.backups().filter((file) => file.startsWith(`${name}_`));
+
+describe('dbsafe guard', () => {
+  it('checks and backs up without running anything: exit 0, audited', async () => {
+    const result = await project.run(['guard', '--label', 'before-hook']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^dbsafe: backed up dbsafe_test_\w+ → backups\//);
+    expect(backupsOf(database.name)).toHaveLength(1);
+    expect(readAuditLog(path.join(project.dir, 'backups/audit.log')).entries[0]).toMatchObject({ operation: 'guard', decision: 'allowed', exitCode: 0 });
+  });
+
+  it('refuses a production database with exit 3 and backs nothing up', async () => {
+    const result = await project.run(['guard'], { DATABASE_URL: 'postgres://app@db.example.com/shop' });
+    expect(result.code).toBe(3);
+    expect(project.backups()).toEqual([]);
+  });
+
+  it('backs up once when npm test runs its pretest guard on its own', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const npm = spawnSync('npm', ['test'], { cwd: project.dir, env: project.env, encoding: 'utf8' });
+    expect(npm.status).toBe(0);
+    expect(npm.stdout).toContain('tests-ran');
+    expect(backupsOf(database.name)).toHaveLength(1);
+  });
+});
+
+describe('nested guards', () => {
+  it('dbsafe run -- npm test with a pretest guard backs up once', async () => {
+    const result = await project.run(['run', '--', 'npm', 'test']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('tests-ran');
+    expect(result.stderr).toContain('already backed up by the enclosing dbsafe run');
+    expect(backupsOf(database.name)).toHaveLength(1);
+    const entries = readAuditLog(path.join(project.dir, 'backups/audit.log')).entries;
+    expect(entries.map((e) => `${e.operation}:${e.decision}`)).toEqual(['guard:checked-only', 'run:allowed']);
+  });
+
+  it('a run inside a run of the same database checks again but does not back up again', async () => {
+    const result = await project.run(['run', '--', 'dbsafe', 'run', '--', 'true']);
+    expect(result.code).toBe(0);
+    expect(backupsOf(database.name)).toHaveLength(1);
+  });
+
+  it('the inner guard still refuses production', async () => {
+    const result = await project.run(['run', '--', 'sh', '-c', 'DATABASE_URL=postgres://app@db.example.com/shop dbsafe guard']);
+    expect(result.code).toBe(3);
+  });
+
+  it('a guard of a different database is not suppressed by the marker', async () => {
+    const result = await project.run(['run', '--', 'sh', '-c', `DATABASE_URL=${other.url} dbsafe guard`]);
+    expect(result.code).toBe(0);
+    expect(backupsOf(database.name)).toHaveLength(1);
+    expect(backupsOf(other.name)).toHaveLength(1);
+  });
+
+  it('clears the records of guards that were killed', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const deadPid = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' }).stdout.trim();
+    const guards = path.join(project.state, 'dbsafe/guards');
+    mkdirSync(guards, { recursive: true });
+    writeFileSync(path.join(guards, `${deadPid}-0123456789abcdef.json`), '{"fingerprint":"x","override":false}');
+    expect((await project.run(['run', '--no-backup', '--', 'true'])).code).toBe(0);
+    expect(readdirSync(guards)).toEqual([]);
+  });
+
+  it('a copied or forged marker does not skip the backup', async () => {
+    const printed = await project.run(['run', '--no-backup', '--', 'sh', '-c', 'echo "$DBSAFE_GUARD_ACTIVE"']);
+    const marker = printed.stdout.trim();
+    expect(marker).toMatch(/^\d+:[0-9a-f]{16}:[0-9a-f]{16}$/);
+    const copied = await project.run(['guard'], { DBSAFE_GUARD_ACTIVE: marker });
+    expect(copied.code).toBe(0);
+    const [, fingerprint] = marker.split(':');
+    const forged = await project.run(['guard'], { DBSAFE_GUARD_ACTIVE: `${process.pid}:${fingerprint}:0123456789abcdef` });
+    expect(forged.code).toBe(0);
+    expect(backupsOf(database.name)).toHaveLength(2);
+  });
+});
