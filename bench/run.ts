@@ -1,5 +1,6 @@
 import { printTable, type BenchRow } from './measure.js';
 import { postgresBackupBench } from './postgres-backup.js';
+import { shellOverheadBench } from './shell-overhead.js';
 import { startupBench } from './startup.js';
 
 /**
@@ -10,6 +11,7 @@ import { startupBench } from './startup.js';
 const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> }> = [
   { title: 'CLI start-up (median of 11, interleaved with node -e \'\')', run: startupBench },
   { title: 'PostgreSQL backup and restore (pgbench -s 30 ≈ 450 MB)', run: () => postgresBackupBench(30, 5) },
+  { title: 'Shell functions: cost of the wrapper around npm (bash)', run: () => shellOverheadBench(21) },
 ];
 
 async function main(): Promise<void> {

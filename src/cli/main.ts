@@ -13,7 +13,7 @@ import { printFailure } from './output.js';
  * Actions report their outcome through `process.exitCode` (never
  * process.exit, which can cut off buffered output) or by throwing DbsafeError.
  */
-const COMMAND_MODULES: readonly string[] = ['check', 'mark', 'backup', 'list', 'restore', 'verify', 'explain', 'run', 'guard', 'audit', 'allow'];
+const COMMAND_MODULES: readonly string[] = ['check', 'mark', 'backup', 'list', 'restore', 'verify', 'install', 'uninstall', 'shell-init', 'hook', 'status', 'agent-hook', 'explain', 'run', 'guard', 'audit', 'allow'];
 
 // Node 22.1+ caches compiled code on disk; command modules load after this line
 // (dynamic imports), so they benefit. Node 20 has no such cache: a no-op there.

@@ -12,6 +12,8 @@ export interface DbsafeConfig {
   allowedHosts: string[];
   /** Extra production words matched against database names and hosts (case-insensitive words, or /regex/). */
   productionPatterns: string[];
+  /** The command the git pre-push hook runs through `dbsafe run`; false: none. Default: the package.json test script. */
+  prePush?: string | false;
   /** Extra command rules: commands to guard and to allow, on top of the built-in table (src/rules/table). */
   commands?: CommandRulesConfig;
 }
@@ -30,6 +32,7 @@ const isStringList: Validator = (value) =>
   Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '') ? null : 'must be a list of non-empty strings';
 const isPositiveInteger: Validator = (value) =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 ? null : 'must be a whole number of 1 or more';
+const isCommandOrFalse: Validator = (value) => (value === false || (typeof value === 'string' && value.trim() !== '') ? null : 'must be a command line, or false to run nothing');
 const isPatternList: Validator = (value) => {
   const listError = isStringList(value);
   if (listError) return listError;
@@ -52,6 +55,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   retention: { validate: isPositiveInteger, describe: 'backups kept per database' },
   allowedHosts: { validate: isStringList, describe: 'hosts treated as local' },
   productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
+  prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
 };
 

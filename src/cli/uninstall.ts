@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { DbsafeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { pieceOptions, printReport } from './install.js';
+import type { PieceFlags } from '../integrations/install-plan.js';
+
+export function register(program: Command): void {
+  pieceOptions(program.command('uninstall').description('remove everything dbsafe install added (or only the pieces named)')).action(
+    async (options: PieceFlags & { json?: boolean }) => {
+      const { uninstall, FULL_PLAN } = await import('../../install.js');
+      const plan = await import('../integrations/install-plan.js');
+      let chosen;
+      try {
+        chosen = plan.anyPieceFlag(options) ? plan.uninstallPlanFromFlags(options, process.cwd(), process.env) : FULL_PLAN;
+      } catch (error) {
+        throw new DbsafeError('install-bad-flag', (error as Error).message, ExitCode.usage);
+      }
+      printReport(await uninstall(chosen, { projectDir: process.cwd(), env: process.env }), options.json, 'uninstall');
+    },
+  );
+}

@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { AgentHookSteps } from './agent-hook.js';
+import { agentHookMessages } from './messages.js';
+
+/** The built CLI, for the `dbsafe guard` child. */
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+
+/**
+ * Agents give a hook about 60 s and run the command when it times out, so the
+ * guard gets less: past this, dbsafe denies and says how to back up first.
+ */
+export const GUARD_TIMEOUT_SECONDS = 45;
+
+function runGuard(cwd: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'guard'], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      resolve({ ok: false, reason: agentHookMessages.timedOut(GUARD_TIMEOUT_SECONDS) });
+    }, GUARD_TIMEOUT_SECONDS * 1000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? { ok: true } : { ok: false, reason: output.trim() || `dbsafe guard exited with ${code}` });
+    });
+  });
+}
+
+/** Classification by the rules table (in process: fast for `ls`), the guard as `dbsafe guard` in the command's directory. */
+export const realAgentHookSteps: AgentHookSteps = {
+  async classify(command, cwd) {
+    const { classifyCommandLine, loadUserCommandRules } = await import('../rules/classify-line.js');
+    const verdict = await classifyCommandLine({ command, cwd, userRules: loadUserCommandRules(cwd) });
+    return { guarded: verdict.guarded, reason: verdict.reason };
+  },
+  guard: (_command, cwd) => runGuard(cwd),
+};

@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { StepResult } from '../../install.js';
+import { installBlock, readTextOrNull, removeEmptyDirs, uninstallBlock } from './files.js';
+import { findBlock } from './marker-block.js';
+import { hookMessages } from './messages.js';
+
+/** The git hooks dbsafe adds, and the line each runs (husky runs them with `sh -e`, node_modules/.bin on PATH). */
+export const DBSAFE_GIT_HOOKS: Record<string, string> = {
+  'pre-commit': '# dbsafe: refuse committing backups, dumps and .env files naming non-local or production databases.\ndbsafe hook pre-commit',
+  'pre-push': '# dbsafe: run the test suite through dbsafe (check, back up, then run).\ndbsafe hook pre-push',
+};
+
+/** A git config key recording that dbsafe set husky up, so uninstall also takes husky away again. */
+const HUSKY_SET_UP_BY_DBSAFE = 'dbsafe.huskySetUp';
+
+export type HookManager = 'husky' | 'lefthook' | 'simple-git-hooks' | 'pre-commit' | 'hooks-path' | 'none';
+
+interface RepoFacts {
+  root: string;
+  hooksPath: string | null;
+  files: Set<string>;
+  packageJson: Record<string, unknown> | null;
+}
+
+/** Other hook managers, detected by their files: dbsafe explains what to add to them rather than breaking them. */
+const MANAGER_SIGNS: { manager: HookManager; present(facts: RepoFacts): boolean }[] = [
+  { manager: 'husky', present: (f) => f.hooksPath === '.husky/_' || f.hooksPath === '.husky' || f.files.has('.husky') },
+  { manager: 'lefthook', present: (f) => ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml', '.lefthook.yaml', 'lefthook.json'].some((n) => f.files.has(n)) },
+  {
+    manager: 'simple-git-hooks',
+    present: (f) => f.packageJson?.['simple-git-hooks'] !== undefined || [...f.files].some((n) => /^\.?simple-git-hooks\.(c?js|json)$/.test(n)),
+  },
+  { manager: 'pre-commit', present: (f) => f.files.has('.pre-commit-config.yaml') },
+  { manager: 'hooks-path', present: (f) => f.hooksPath !== null },
+];
+
+/** Which hook manager a repository uses, pure over its facts; the first sign wins. */
+export function detectHookManager(facts: RepoFacts): HookManager {
+  return MANAGER_SIGNS.find((sign) => sign.present(facts))?.manager ?? 'none';
+}
+
+function git(cwd: string, args: string[]): { status: number; stdout: string } {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (result.error) throw new Error(hookMessages.gitMissing);
+  return { status: result.status ?? 1, stdout: result.stdout.trim() };
+}
+
+function repoFacts(projectDir: string): RepoFacts | null {
+  const top = git(projectDir, ['rev-parse', '--show-toplevel']);
+  if (top.status !== 0) return null;
+  const hooksPath = git(top.stdout, ['config', '--get', 'core.hooksPath']);
+  let packageJson: Record<string, unknown> | null = null;
+  try {
+    packageJson = JSON.parse(readFileSync(path.join(top.stdout, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    packageJson = null;
+  }
+  return { root: top.stdout, hooksPath: hooksPath.status === 0 ? hooksPath.stdout : null, files: new Set(readdirSync(top.stdout)), packageJson };
+}
+
+/** husky 9 ships with dbsafe; its own installer sets core.hooksPath and writes .husky/_ (never edited by dbsafe). */
+function setUpHusky(root: string, env: Record<string, string | undefined>): string | null {
+  const huskyBin = path.join(path.dirname(createRequire(import.meta.url).resolve('husky')), 'bin.js');
+  const result = spawnSync(process.execPath, [huskyBin], { cwd: root, encoding: 'utf8', env: { ...env, HUSKY: '1' } });
+  const message = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  return result.status === 0 && message === '' ? null : message || `husky exited with ${result.status}`;
+}
+
+export function installGitHooks(projectDir: string, env: Record<string, string | undefined>): StepResult {
+  const facts = repoFacts(projectDir);
+  if (!facts) return { changes: [], notes: [hookMessages.notARepository(projectDir)] };
+  const manager = detectHookManager(facts);
+  if (manager !== 'husky' && manager !== 'none') return { changes: [], notes: [hookMessages.otherManager(manager, facts.hooksPath, DBSAFE_GIT_HOOKS)] };
+  const notes: string[] = [];
+  if (manager === 'none' || facts.hooksPath === null) {
+    const failure = setUpHusky(facts.root, env);
+    if (failure) return { changes: [], notes: [hookMessages.huskyFailed(failure)] };
+    if (manager === 'none') git(facts.root, ['config', HUSKY_SET_UP_BY_DBSAFE, 'true']);
+  }
+  const changes = Object.entries(DBSAFE_GIT_HOOKS).map(([hook, body]) => installBlock(path.join(facts.root, '.husky', hook), body, { mode: 0o755 }));
+  return { changes, notes };
+}
+
+export function uninstallGitHooks(projectDir: string, _env: Record<string, string | undefined>): StepResult {
+  const facts = repoFacts(projectDir);
+  if (!facts) return { changes: [], notes: [] };
+  const huskyDir = path.join(facts.root, '.husky');
+  const changes = Object.keys(DBSAFE_GIT_HOOKS).map((hook) => uninstallBlock(path.join(huskyDir, hook)));
+  if (git(facts.root, ['config', '--get', HUSKY_SET_UP_BY_DBSAFE]).stdout === 'true') {
+    const userHooks = existsSync(huskyDir) ? readdirSync(huskyDir).filter((name) => name !== '_') : [];
+    // Someone added hooks of their own after dbsafe set husky up: keep husky for them.
+    if (userHooks.length === 0) {
+      rmSync(path.join(huskyDir, '_'), { recursive: true, force: true });
+      removeEmptyDirs(huskyDir, facts.root);
+      if (git(facts.root, ['config', '--get', 'core.hooksPath']).stdout === '.husky/_') git(facts.root, ['config', '--unset', 'core.hooksPath']);
+    }
+    git(facts.root, ['config', '--remove-section', 'dbsafe']);
+  }
+  return { changes, notes: [] };
+}
+
+export interface GitHookStatus {
+  repository: boolean;
+  manager: HookManager;
+  hooksPath: string | null;
+  /** Hooks holding dbsafe's block. */
+  installed: string[];
+}
+
+export function gitHookStatus(projectDir: string): GitHookStatus {
+  const facts = repoFacts(projectDir);
+  if (!facts) return { repository: false, manager: 'none', hooksPath: null, installed: [] };
+  const installed = Object.keys(DBSAFE_GIT_HOOKS).filter((hook) => {
+    const text = readTextOrNull(path.join(facts.root, '.husky', hook));
+    return text !== null && findBlock(text) !== null;
+  });
+  return { repository: true, manager: detectHookManager(facts), hooksPath: facts.hooksPath, installed };
+}

@@ -1,0 +1,51 @@
+import { redactSecretsInText } from '../target/describe.js';
+import { AGENT_NAMES } from './agents.js';
+import { SHELL_NAMES } from './shells.js';
+
+const MANAGER_LABELS: Record<string, string> = {
+  lefthook: 'lefthook (lefthook.yml)',
+  'simple-git-hooks': 'simple-git-hooks (package.json "simple-git-hooks")',
+  'pre-commit': 'pre-commit (.pre-commit-config.yaml)',
+  'hooks-path': 'a custom core.hooksPath',
+};
+
+/** Every message the installer and the integrations show; each says the cause and the fix. */
+export const integrationMessages = {
+  unknownShell: (shell: string) => `"${shell}" is not a shell dbsafe integrates with. Use one of: ${SHELL_NAMES.join(', ')} (e.g. dbsafe shell-init bash).`,
+  unknownAgent: (agent: string) => `"${agent}" is not an AI agent dbsafe has hooks for. Use one of: ${AGENT_NAMES.join(', ')} (e.g. --agent=claude,cursor).`,
+  noPiecesChosen: `dbsafe install needs to know what to install when it cannot ask (no terminal). Name the pieces, e.g.\n  dbsafe install --hooks --shell --agent=claude\nor accept the defaults with --yes. Pieces: --hooks --shell[=bash,zsh,fish] --shims --npm --agent[=claude,codex,cursor,gemini].`,
+  shimsNotOnPath: (dir: string) =>
+    `The shims in ${dir} act only where that directory comes first on PATH. New login shells get it from ~/.profile and ~/.zshenv; for \`bash -c\` set BASH_ENV=~/.profile, and with direnv add \`PATH_add ${dir}\` to .envrc. Open a new terminal to pick it up.`,
+  shellReload: (shells: string[]) => `Open a new terminal (or run: ${shells.map((s) => (s === 'fish' ? 'exec fish' : `source ~/.${s}rc`)).join('; ')}) so the shell functions take effect.`,
+};
+
+export const hookMessages = {
+  stagedRefused: (problems: readonly { file: string; reason: string }[]) => {
+    const one = new Set(problems.map((p) => p.file)).size === 1;
+    return `commit refused: ${one ? 'this staged file does' : 'these staged files do'} not belong in git:\n${problems
+      .map((p) => `  ${p.file}: ${p.reason}`)
+      .join('\n')}\nUnstage ${one ? 'it' : 'them'} (git restore --staged <file>) and add the pattern to .gitignore; move real secrets out of committed files.`;
+  },
+  migrationCheckFailed:
+    'commit refused: migrations are staged and `dbsafe check --offline` did not pass (reasons above). Point the project at a development database, or commit with DBSAFE=0 if you are sure.',
+  gitMissing: 'git was not found on PATH, so dbsafe cannot set up git hooks. Install git, then run dbsafe install --hooks again.',
+  notARepository: (dir: string) => `git hooks: ${dir} is not inside a git repository, so no hooks were installed. Run git init (or cd into your repository), then dbsafe install --hooks.`,
+  huskyFailed: (output: string) => `git hooks: husky could not set up the hooks (${output}). Fix that, then run dbsafe install --hooks again.`,
+  otherManager: (manager: string, hooksPath: string | null, hooks: Record<string, string>) =>
+    `git hooks: this repository uses ${MANAGER_LABELS[manager] ?? manager}${manager === 'hooks-path' && hooksPath ? ` (${hooksPath})` : ''}; dbsafe left it untouched. Add these lines to its hooks yourself:\n${Object.entries(
+      hooks,
+    )
+      .map(([hook, body]) => `  ${hook}: ${body.split('\n').pop() ?? ''}`)
+      .join('\n')}`,
+};
+
+export const agentHookMessages = {
+  unreadableInput: (problem: string) =>
+    `dbsafe blocked this command because ${problem}, so it cannot tell whether the command touches a database. Check that the hook is registered for the right agent (dbsafe agent-hook --format claude|codex|cursor|gemini).`,
+  internalError: (command: string, error: unknown) =>
+    `dbsafe blocked \`${redactSecretsInText(command)}\` because its safety check failed (${error instanceof Error ? error.message : String(error)}). Database commands are blocked whenever dbsafe cannot check them. Ask your human to run \`dbsafe check\` and fix the problem.`,
+  refused: (command: string, reason: string) =>
+    `dbsafe blocked \`${redactSecretsInText(command)}\`:\n${redactSecretsInText(reason.trim())}\nDo not retry with flags or variables that bypass the check; ask your human to review the database settings.`,
+  timedOut: (seconds: number) =>
+    `the check and backup did not finish within ${seconds} s, the most an agent hook may take. Ask your human to run \`dbsafe backup\` first, or to run the command as \`dbsafe run -- <command>\`.`,
+};

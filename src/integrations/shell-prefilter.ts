@@ -1,0 +1,77 @@
+import type { WordPrefilter } from '../rules/prefilter.js';
+
+export type { WordPrefilter };
+
+/**
+ * Turns the rules' shell pre-filter (per wrapped word: ordered case arms over
+ * the arguments joined by single spaces, first match decides, else
+ * `otherwise`) into bash/zsh/sh and fish code for the functions and shims,
+ * so a call that cannot touch a database never starts Node. Pure.
+ */
+
+/** Names safe to define as a function in bash, zsh and fish, and as a shim file name. */
+const COMMAND_WORD = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
+
+export function wrappableFilters(filters: readonly WordPrefilter[], skip: readonly string[] = []): WordPrefilter[] {
+  return filters.filter((filter) => COMMAND_WORD.test(filter.word) && !skip.includes(filter.word));
+}
+
+/** A glob as a POSIX `case` pattern: literal parts double-quoted, `*` the only wildcard. */
+function shPattern(glob: string): string {
+  if (glob === '') return '""';
+  return glob
+    .split('*')
+    .map((part) => (part === '' ? '' : `"${part.replace(/["$`\\]/g, '\\$&')}"`))
+    .join('*');
+}
+
+/**
+ * A glob as a fish `case` pattern. fish matches case arguments as wildcards
+ * after quote removal (an unquoted `*` would first expand to file names), so
+ * literal parts are single-quoted with `*` inside; a literal `?` is escaped
+ * outside the quotes because fish still treats it as a wildcard.
+ */
+function fishPattern(glob: string): string {
+  if (glob === '') return "''";
+  return glob
+    .split('?')
+    .map((part) => (part === '' ? '' : `'${part.replace(/[\\']/g, '\\$&')}'`))
+    .join('\\?');
+}
+
+/** Both shells answer the same way: status 0 means "may be guarded". */
+const result = (mayGuard: boolean) => `return ${mayGuard ? 0 : 1}`;
+
+/** The body of the candidate test: one case per word, its arms over the joined arguments. */
+export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' | 'fish'): string {
+  if (flavour === 'sh') {
+    const words = filters.map((filter) => {
+      const arms = filter.arms
+        .filter((arm) => arm.globs.length > 0)
+        .map((arm) => `      ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard)} ;;`);
+      return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        *) ${result(filter.otherwise)} ;;`, '      esac', '      ;;'].join('\n');
+    });
+    return words.join('\n');
+  }
+  const words = filters.map((filter) => {
+    const arms = filter.arms
+      .filter((arm) => arm.globs.length > 0)
+      .map((arm) => `            case ${arm.globs.map(fishPattern).join(' ')}\n                ${result(arm.mayGuard)}`);
+    return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise)}`, '            end'].join('\n');
+  });
+  return words.join('\n');
+}
+
+/** Replace every `@NAME@` of a template; an unknown name is a bug in dbsafe, so it throws. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/@([A-Z_]+)@/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`shell template placeholder ${whole} has no value`);
+    return value;
+  });
+}
+
+/** A value quoted for POSIX sh or fish (single quotes). */
+export function quoteFor(flavour: 'sh' | 'fish', value: string): string {
+  return flavour === 'sh' ? `'${value.replace(/'/g, `'\\''`)}'` : `'${value.replace(/[\\']/g, (char) => `\\${char}`)}'`;
+}

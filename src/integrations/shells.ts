@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { installBlock, removeEmptyDirs, removeOwnedFile, uninstallBlock, writeIfChanged, readTextOrNull, type FileChange } from './files.js';
+import { shellTemplate, type UserLocations } from './locations.js';
+import { findBlock } from './marker-block.js';
+import { candidateCases, fillTemplate, quoteFor, wrappableFilters, type WordPrefilter } from './shell-prefilter.js';
+import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, shellFilters } from './wrapped-commands.js';
+
+export const SHELL_NAMES = ['bash', 'zsh', 'fish'] as const;
+export type ShellName = (typeof SHELL_NAMES)[number];
+
+interface ShellSetup {
+  template: string;
+  flavour: 'sh' | 'fish';
+  /** bash and zsh: the rc file that sources the generated file. fish: null (conf.d file instead). */
+  rcFile: ((home: string) => string) | null;
+  /** Commands this shell must not wrap. */
+  unwrapped: readonly string[];
+}
+
+/** One row per shell: a new shell is a template file plus a row. */
+export const SHELLS: Record<ShellName, ShellSetup> = {
+  bash: { template: 'dbsafe.bash', flavour: 'sh', rcFile: (home) => path.join(home, '.bashrc'), unwrapped: [] },
+  zsh: { template: 'dbsafe.zsh', flavour: 'sh', rcFile: (home) => path.join(home, '.zshrc'), unwrapped: [] },
+  // fish runs its own jobs as `python3 … &`, and runs a backgrounded function in
+  // the foreground: a python wrapper froze fish's first start for many seconds.
+  // The PATH shims still cover python in fish.
+  fish: { template: 'dbsafe.fish', flavour: 'fish', rcFile: null, unwrapped: ['python', 'python3'] },
+};
+
+export function isShellName(name: string): name is ShellName {
+  return (SHELL_NAMES as readonly string[]).includes(name);
+}
+
+/** The shell code `dbsafe shell-init <shell>` prints: the template with the wrapped commands filled in. */
+export function renderShellInit(shell: ShellName, shimDir: string, filters: readonly WordPrefilter[] = shellFilters()): string {
+  const setup = SHELLS[shell];
+  const template = readFileSync(shellTemplate(setup.template), 'utf8');
+  const wrapped = wrappableFilters(filters, setup.unwrapped);
+  return fillTemplate(template, {
+    DBSAFE_COMMANDS: wrapped.map((filter) => filter.word).join(' '),
+    DBSAFE_CANDIDATE_CASES: candidateCases(wrapped, setup.flavour),
+    DBSAFE_SHIM_DIR: quoteFor(setup.flavour, shimDir),
+    DBSAFE_AGENT_VARIABLES: AGENT_VARIABLES.join(' '),
+    DBSAFE_AGENT_PREFIXES: AGENT_VARIABLE_PREFIXES.join(' '),
+  });
+}
+
+/** Where the generated integration lives: a file dbsafe owns, sourced from the user's rc file. */
+export function generatedShellFile(shell: ShellName, where: UserLocations): string {
+  return shell === 'fish' ? path.join(where.fishConfD, 'dbsafe.fish') : path.join(where.dataDir, 'shell', `dbsafe.${shell}`);
+}
+
+function rcBlock(file: string): string {
+  const quoted = quoteFor('sh', file);
+  return `# dbsafe shell integration (https://www.npmjs.com/package/dbsafe): routes database commands through dbsafe.\n[ -f ${quoted} ] && . ${quoted}`;
+}
+
+export function installShell(shell: ShellName, where: UserLocations): FileChange[] {
+  const generated = generatedShellFile(shell, where);
+  const changes = [writeIfChanged(generated, renderShellInit(shell, where.shimDir))];
+  const rcFile = SHELLS[shell].rcFile?.(where.home);
+  if (rcFile) changes.push(installBlock(rcFile, rcBlock(generated)));
+  return changes;
+}
+
+export function uninstallShell(shell: ShellName, where: UserLocations): FileChange[] {
+  const generated = generatedShellFile(shell, where);
+  const changes = [removeOwnedFile(generated)];
+  removeEmptyDirs(path.dirname(generated), where.home);
+  const rcFile = SHELLS[shell].rcFile?.(where.home);
+  if (rcFile) changes.push(uninstallBlock(rcFile));
+  return changes;
+}
+
+export interface ShellStatus {
+  shell: ShellName;
+  /** The rc file holds dbsafe's block (fish: the conf.d file exists). */
+  installed: boolean;
+  file: string;
+}
+
+export function shellStatus(shell: ShellName, where: UserLocations): ShellStatus {
+  const rcFile = SHELLS[shell].rcFile?.(where.home);
+  if (!rcFile) {
+    const file = generatedShellFile(shell, where);
+    return { shell, installed: readTextOrNull(file) !== null, file };
+  }
+  const text = readTextOrNull(rcFile);
+  return { shell, installed: text !== null && findBlock(text) !== null && readTextOrNull(generatedShellFile(shell, where)) !== null, file: rcFile };
+}

@@ -1,0 +1,91 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { createPostgresDatabase } from '../helpers/databases.js';
+
+let cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.reverse()) cleanup();
+  cleanups = [];
+});
+
+function project(databaseUrl: string): string {
+  const { dir, cleanup } = tempDir('dbsafe-agent-');
+  cleanups.push(cleanup);
+  mkdirSync(path.join(dir, 'prisma'));
+  writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'shop', dbsafe: {} })}\n`);
+  writeFileSync(path.join(dir, '.env'), `DATABASE_URL=${databaseUrl}\n`);
+  return dir;
+}
+
+const claudeCall = (command: string, cwd: string) =>
+  JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command, description: 'x' }, cwd });
+
+const PRODUCTION = 'postgres://app:s3cret@db.prod.example.com:5432/shop_production';
+const AGENT_ENV = { CLAUDECODE: '1' };
+
+describe('dbsafe agent-hook', () => {
+  it('Claude Code: `npx prisma migrate reset --force` against a production DATABASE_URL exits 2 with the reason on stderr', async () => {
+    const dir = project(PRODUCTION);
+    const result = await runCli(['agent-hook', '--format', 'claude'], { cwd: dir, env: AGENT_ENV, input: claudeCall('npx prisma migrate reset --force', dir) });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('dbsafe blocked `npx prisma migrate reset --force`');
+    expect(result.stderr).toContain('db.prod.example.com');
+    expect(result.stderr).not.toContain('s3cret');
+  });
+
+  it('`ls` is allowed at once: exit 0, no output', async () => {
+    const dir = project(PRODUCTION);
+    const started = Date.now();
+    const result = await runCli(['agent-hook', '--format', 'claude'], { cwd: dir, env: AGENT_ENV, input: claudeCall('ls -la', dir) });
+    const elapsed = Date.now() - started;
+    expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it.each([
+    ['codex', { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npx prisma migrate reset --force' } }, (r: { code: number | null; stdout: string; stderr: string }) => {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('dbsafe blocked');
+    }],
+    ['cursor', { hook_event_name: 'beforeShellExecution', command: 'npx prisma migrate reset --force' }, (r: { code: number | null; stdout: string }) => {
+      expect(r.code).toBe(0);
+      const answer = JSON.parse(r.stdout) as Record<string, string>;
+      expect(Object.keys(answer).sort()).toEqual(['agent_message', 'permission', 'user_message']);
+      expect(answer.permission).toBe('deny');
+    }],
+    ['gemini', { hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command: 'npx prisma migrate reset --force' } }, (r: { code: number | null; stdout: string }) => {
+      expect(r.code).toBe(0);
+      const answer = JSON.parse(r.stdout) as Record<string, string>;
+      expect(Object.keys(answer).sort()).toEqual(['decision', 'reason']);
+      expect(answer.decision).toBe('deny');
+    }],
+  ] as const)('%s: a refused database command is denied in the agent’s own format', async (agent, call, check) => {
+    const dir = project(PRODUCTION);
+    const result = await runCli(['agent-hook', '--format', agent], { cwd: dir, env: AGENT_ENV, input: JSON.stringify({ ...call, cwd: dir }) });
+    check(result);
+  });
+
+  it('fails closed: unreadable input or an unknown format blocks (exit 2), never lets the command run', async () => {
+    const dir = project(PRODUCTION);
+    const garbage = await runCli(['agent-hook', '--format', 'claude'], { cwd: dir, env: AGENT_ENV, input: '{"tool_name": "Bash", ' });
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toContain('the hook input is not JSON');
+    const unknown = await runCli(['agent-hook', '--format', 'copilot'], { cwd: dir, env: AGENT_ENV, input: claudeCall('npx prisma migrate reset --force', dir) });
+    expect(unknown.code).toBe(2);
+  });
+
+  it('a database command against a local development database is backed up, then allowed', async () => {
+    const db = createPostgresDatabase();
+    cleanups.push(() => db.drop());
+    const dir = project(db.url);
+    const result = await runCli(['agent-hook', '--format', 'claude'], { cwd: dir, env: AGENT_ENV, input: claudeCall('npx prisma migrate reset --force', dir) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const backups = readdirSync(path.join(dir, 'backups')).filter((name) => name.startsWith(`${db.name}_`) && !name.endsWith('.json'));
+    expect(backups).toHaveLength(1);
+  });
+});
