@@ -103,6 +103,6 @@ describe('SQLite live checks', () => {
     expect(unmark.stderr).toContain('needs a person to confirm in a terminal');
     const agent = await runCli(['mark', 'development'], { cwd: dir, env: { ...env, CLAUDECODE: '1' } });
     expect(agent.code).toBe(3);
-    expect(agent.stderr).toContain('an AI agent is running this command (CLAUDECODE is set)');
+    expect(agent.stderr).toContain('an AI agent is running this command: Claude Code (CLAUDECODE)');
   });
 });
