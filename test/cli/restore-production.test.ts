@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, psql, uniqueName, type TestDatabase } from '../helpers/databases.js';
+import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
 import { backupProject, type BackupProject } from './backup-project.js';
 
 const cleanups: Array<() => void> = [];

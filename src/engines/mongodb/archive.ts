@@ -9,6 +9,7 @@ import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, 
 import { ArchiveFormatError, readArchiveHeader, readArchiveStructure } from './archive-format.js';
 import { shellConnectionString, toolConfigFile } from './connection.js';
 import { mongoMessages } from './messages.js';
+import { withScratchDatabase } from '../scratch-database.js';
 
 const TOOLS = ['mongodump', 'mongorestore', 'mongosh'] as const;
 
@@ -90,21 +91,6 @@ async function loadArchive(target: Target, file: string, extraArgs: readonly str
   });
 }
 
-/** Run `work` against a fresh scratch database name, dropped afterwards whatever happens; the first error wins. */
-async function withScratchDatabase<T>(target: Target, work: (scratch: string) => Promise<T>): Promise<T> {
-  const scratch = scratchDatabaseName();
-  let failed = false;
-  try {
-    return await work(scratch);
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    await dropDatabase(target, scratch).catch((error: unknown) => {
-      if (!failed) throw error;
-    });
-  }
-}
 
 /** A database name inside an --nsInclude/--nsFrom/--nsTo pattern, where `*` is a wildcard and `\\` escapes. */
 export function namespacePattern(database: string): string {
@@ -190,7 +176,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
   requireDatabase(target);
   await checkArchive(file);
   requireTool(['mongosh'], 'restore a MongoDB database');
-  await withScratchDatabase(target, async (scratch) => {
+  await withScratchDatabase(async () => scratchDatabaseName(), (name) => dropDatabase(target, name), async (scratch) => {
     const failure = await loadArchive(target, file, intoScratch(target, scratch), progress);
     if (failure) throw mongoMessages.scratchLoadFailed(target, failure);
   });
@@ -203,7 +189,7 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   requireDatabase(target);
   await checkArchive(file);
   requireTool(['mongosh'], 'verify a MongoDB backup');
-  return withScratchDatabase(target, async (scratch) => {
+  return withScratchDatabase(async () => scratchDatabaseName(), (name) => dropDatabase(target, name), async (scratch) => {
     const failure = await loadArchive(target, file, intoScratch(target, scratch));
     if (failure) throw mongoMessages.verifyLoadFailed(target, failure);
     return countDocuments(target, scratch);

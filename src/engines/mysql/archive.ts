@@ -22,6 +22,7 @@ import {
 } from './clients.js';
 import { mysqlMessages } from './messages.js';
 import { exportNonTableObjects, schemaObjects, swapStatements } from './swap.js';
+import { withScratchDatabase } from '../scratch-database.js';
 
 function requireDatabase(target: Target): void {
   if (target.database === '') throw mysqlMessages.noDatabaseName(target);
@@ -68,21 +69,6 @@ async function dropDatabase(session: MysqlSession, name: string): Promise<void> 
   await session.query(`SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE IF EXISTS ${quoteIdentifier(name)};`);
 }
 
-/** Run `work` with a fresh scratch database that is dropped afterwards, whatever happens; the first error wins. */
-async function withScratchDatabase<T>(session: MysqlSession, work: (scratch: string) => Promise<T>): Promise<T> {
-  const scratch = await createScratchDatabase(session);
-  let failed = false;
-  try {
-    return await work(scratch);
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    await dropDatabase(session, scratch).catch((error: unknown) => {
-      if (!failed) throw error;
-    });
-  }
-}
 
 async function countRows(session: MysqlSession, database: string): Promise<TableCounts> {
   const rows = await session.query(
@@ -166,7 +152,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
   try {
     const server = await session.serverVersion();
     const { dump, dumpHelp } = await resolveDumpTool(server, 'restore a MySQL/MariaDB database');
-    await withScratchDatabase(session, async (scratch) => {
+    await withScratchDatabase(() => createScratchDatabase(session), (name) => dropDatabase(session, name), async (scratch) => {
       const failure = await loadDump(session, file, scratch, progress);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
       const incoming = await schemaObjects(session, scratch);
@@ -177,7 +163,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
       if (!(await databaseExists(session, target.database))) {
         await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
       }
-      await withScratchDatabase(session, async (trash) => {
+      await withScratchDatabase(() => createScratchDatabase(session), (name) => dropDatabase(session, name), async (trash) => {
         const outgoing = await schemaObjects(session, target.database);
         await session.query(swapStatements({ target: target.database, scratch, trash }, outgoing, incoming)).catch((error: Error) => {
           throw mysqlMessages.swapFailed(target, error.message);
@@ -196,7 +182,7 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   const session = await MysqlSession.open(target, 'verify a MySQL/MariaDB backup');
   try {
     await session.serverVersion();
-    return await withScratchDatabase(session, async (scratch) => {
+    return await withScratchDatabase(() => createScratchDatabase(session), (name) => dropDatabase(session, name), async (scratch) => {
       const failure = await loadDump(session, file, scratch);
       if (failure) throw mysqlMessages.verifyLoadFailed(target, failure);
       return countRows(session, scratch);

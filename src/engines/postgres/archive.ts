@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { promises as fs } from 'node:fs';
+import { fileReaderWithProgress } from '../archive-streams.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import { runTool } from '../tools.js';
 import type { Target } from '../../target/types.js';
@@ -28,19 +28,6 @@ const RESTORE_ARGS = ['--no-owner', '--no-acl', '--exit-on-error', '--no-passwor
 /** Session settings that make index builds of a restore faster; they change nothing restored. */
 const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_commit=off';
 
-function readerWithProgress(file: string, progress?: ProgressSink): Readable {
-  let read = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      read += chunk.length;
-      progress?.(read);
-      done(null, chunk);
-    },
-  });
-  const source = createReadStream(file);
-  source.on('error', (error) => counter.destroy(error));
-  return source.pipe(counter);
-}
 
 /** pg_restore of `file` into the existing, empty database `database`; throws with pg_restore's own words. */
 async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, database: string, file: string, progress?: ProgressSink): Promise<void> {
@@ -48,7 +35,7 @@ async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, databas
     program: pgRestore.file,
     args: [...RESTORE_ARGS, `--dbname=${database}`],
     env: { ...libpqEnv(target, database), PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined },
-    stdin: readerWithProgress(file, progress),
+    stdin: fileReaderWithProgress(file, progress),
   });
   // pg_restore can exit 0 after printing errors it chose to ignore; either one fails the restore.
   if (result.code !== 0 || /^pg_restore: error:/m.test(result.stderr)) throw postgresMessages.restoreFailed(target, result.stderr);
