@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { live } from '../../src/engines/postgres/live.js';
-import { isDbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
 import { createPostgresDatabase, PG, psql, type TestDatabase } from '../helpers/databases.js';
+import { dbsafeErrorOf } from '../helpers/errors.js';
 
 const created: TestDatabase[] = [];
 afterEach(() => {
@@ -17,15 +17,7 @@ function database(): TestDatabase {
 }
 const targetOf = (url: string) => parseDatabaseUrl(url, { kind: 'flag', name: '--url' }, '/tmp');
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isDbsafeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DbsafeError');
-}
+const failure = dbsafeErrorOf;
 
 describe('PostgreSQL live checks', () => {
   it('reads the version, primary state and no marker of a fresh database', async () => {

@@ -3,9 +3,9 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { live, MARKER_IDS } from '../../src/engines/sqlite/live.js';
-import { isDbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { dbsafeErrorOf } from '../helpers/errors.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -24,15 +24,7 @@ function sqliteFile(dir: string, name = 'dev.sqlite3'): string {
 }
 const targetOf = (file: string) => parseDatabaseUrl(`sqlite:${file}`, { kind: 'flag', name: '--url' }, '/tmp');
 
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isDbsafeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DbsafeError');
-}
+const failure = dbsafeErrorOf;
 
 describe('SQLite live checks', () => {
   it('reads the version and no marker of a fresh file', async () => {

@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MARKER_IDS } from '../../src/engines/sqlite/live.js';
-import { isDbsafeError } from '../../src/errors.js';
 import { markDatabase, type MarkRequest } from '../../src/safety/mark.js';
 import { tempDir } from '../helpers/cli.js';
+import { dbsafeErrorOf } from '../helpers/errors.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -24,15 +24,7 @@ function markedProject(): { dir: string; file: string } {
 
 const applicationId = (file: string) => Number(execFileSync('sqlite3', [file, 'PRAGMA application_id'], { encoding: 'utf8' }).trim());
 
-async function refusal(request: MarkRequest) {
-  try {
-    await markDatabase(request);
-  } catch (error) {
-    if (isDbsafeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = (request: MarkRequest) => dbsafeErrorOf(markDatabase(request));
 
 describe('markDatabase', () => {
   it('lets a person at a terminal replace a production marker after typing the database name', async () => {
