@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { readOptionalFile } from './optional-file.js';
 import { CONFIG_FILE } from './project.js';
 import { DEFAULT_CONFIG, validateConfig, type DbsafeConfig } from './schema.js';
 
@@ -12,16 +12,13 @@ export interface LoadedConfig {
 }
 
 function readJson(file: string): unknown | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new DbsafeError('config-unreadable', `${file} cannot be read (${code}). Fix its permissions so dbsafe can read its configuration.`, ExitCode.usage);
+  const read = readOptionalFile(file);
+  if (!read.found) {
+    if (read.unreadable === undefined) return undefined;
+    throw new DbsafeError('config-unreadable', `${file} cannot be read (${read.unreadable}). Fix its permissions so dbsafe can read its configuration.`, ExitCode.usage);
   }
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(read.text) as unknown;
   } catch (error) {
     throw new DbsafeError(
       'config-invalid-json',

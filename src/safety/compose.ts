@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readOptionalFile } from '../config/optional-file.js';
 import { COMPOSE_FILES } from './rules.js';
 
 export interface ComposeFacts {
@@ -33,14 +33,12 @@ export async function readComposeServices(projectRoot: string): Promise<ComposeF
   const facts: ComposeFacts = { files: [], services: [], problems: [] };
   for (const name of COMPOSE_FILES) {
     const file = path.join(projectRoot, name);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') facts.problems.push(`${name} cannot be read (${code})`);
+    const read = readOptionalFile(file);
+    if (!read.found) {
+      if (read.unreadable !== undefined) facts.problems.push(`${name} cannot be read (${read.unreadable})`);
       continue;
     }
+    const text = read.text;
     let document: unknown;
     try {
       // Loaded only when the project has a compose file: most `check` runs never pay for the YAML parser.

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { readOptionalFile } from '../config/optional-file.js';
 import type { DotenvFile } from './resolve.js';
 import type { TargetProblem } from './types.js';
 
@@ -30,20 +30,17 @@ export function readEnvFiles(projectRoot: string, env: Record<string, string | u
   const problems: TargetProblem[] = [];
   for (const name of envFileNames(env)) {
     const file = path.join(projectRoot, name);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') continue;
+    const read = readOptionalFile(file);
+    if (!read.found) {
+      if (read.unreadable === undefined) continue;
       problems.push({
         origin: { kind: 'dotenv', name, file },
         code: 'unreadable-env-file',
-        message: `${file} exists but cannot be read (${code ?? String(error)}), so dbsafe cannot tell which database it names. Fix its permissions (chmod u+r ${name}) or remove it.`,
+        message: `${file} exists but cannot be read (${read.unreadable}), so dbsafe cannot tell which database it names. Fix its permissions (chmod u+r ${name}) or remove it.`,
       });
       continue;
     }
-    files.push({ file, values: parseDotenv(text) });
+    files.push({ file, values: parseDotenv(read.text) });
   }
   return { files, problems };
 }

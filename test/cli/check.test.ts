@@ -141,6 +141,15 @@ describe('dbsafe check (offline)', () => {
     expect(json(result.stdout).reasons[0]).toMatchObject({ rule: 'target-problem', value: 'unreadable-env-file' });
   });
 
+  it('exits 2 when dbsafe.config.json cannot be read, naming the file and the fix', async () => {
+    const dir = project();
+    mkdirSync(path.join(dir, 'dbsafe.config.json'));
+    const result = await check(dir, ['--offline'], { DATABASE_URL: 'postgres://localhost/app_dev' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('dbsafe.config.json cannot be read (EISDIR)');
+    expect(result.stdout).toContain('Fix its permissions');
+  });
+
   it('prints the documented --json shape without secrets', async () => {
     const dir = project({ '.env': 'DATABASE_URL=postgres://app:hunter2-secret@localhost:5432/app_dev\nNODE_ENV=development\n' });
     const result = await check(dir, ['--offline', '--json']);
