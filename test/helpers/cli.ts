@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,4 +40,13 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
 export function tempDir(prefix = 'dbsafe-test-'): { dir: string; cleanup: () => void } {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Put the built CLI in `projectDir/node_modules/.bin/dbsafe`, as `npm install --save-dev dbsafe` would. */
+export function installBuiltDbsafe(projectDir: string): string {
+  const bin = path.join(projectDir, 'node_modules', '.bin');
+  mkdirSync(bin, { recursive: true });
+  const launcher = path.join(bin, 'dbsafe');
+  writeFileSync(launcher, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+  return launcher;
 }

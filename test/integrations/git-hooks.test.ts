@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempDir } from '../helpers/cli.js';
+import { installBuiltDbsafe, runCli, tempDir } from '../helpers/cli.js';
 import { git } from '../helpers/install.js';
 
 let cleanups: Array<() => void> = [];
@@ -17,9 +17,7 @@ async function repository(options: { existingHuskyHook?: string } = {}) {
   const home = path.join(dir, 'home');
   const repo = path.join(dir, 'repo');
   mkdirSync(home);
-  mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
-  writeFileSync(path.join(repo, 'node_modules', '.bin', 'dbsafe'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-  chmodSync(path.join(repo, 'node_modules', '.bin', 'dbsafe'), 0o755);
+  installBuiltDbsafe(repo);
   writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\n');
   writeFileSync(path.join(repo, 'package.json'), `${JSON.stringify({ name: 'shop', devDependencies: { dbsafe: '*' } }, null, 2)}\n`);
   expect(git(repo, ['init', '-q', '-b', 'main']).status).toBe(0);

@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempDir } from '../helpers/cli.js';
+import { installBuiltDbsafe, runCli, tempDir } from '../helpers/cli.js';
 import { createPostgresDatabase, type TestDatabase } from '../helpers/databases.js';
 import { git } from '../helpers/install.js';
 
@@ -21,9 +21,7 @@ describe('git pre-push hook', () => {
     const repo = path.join(dir, 'repo');
     const remote = path.join(dir, 'remote.git');
     mkdirSync(home);
-    mkdirSync(path.join(repo, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(path.join(repo, 'node_modules', '.bin', 'dbsafe'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-    chmodSync(path.join(repo, 'node_modules', '.bin', 'dbsafe'), 0o755);
+    installBuiltDbsafe(repo);
     writeFileSync(path.join(repo, '.gitignore'), 'node_modules/\nbackups/\n.env\ntest-ran\n');
     writeFileSync(
       path.join(repo, 'package.json'),

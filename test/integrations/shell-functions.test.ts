@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { installBuiltDbsafe, runCli, tempDir } from '../helpers/cli.js';
 import { TmuxShell } from '../helpers/terminal.js';
 
 /**
@@ -92,15 +92,12 @@ describe.each(Object.keys(SHELL_ARGV))('interactive %s with `dbsafe install --sh
 describe.each(Object.keys(SHELL_ARGV))('interactive %s with the real dbsafe', (shell) => {
   it('typing `npm test` in an opted-in project backs the database up, then runs the tests', async () => {
     const { createPostgresDatabase } = await import('../helpers/databases.js');
-    const { CLI } = await import('../helpers/cli.js');
     const { readdirSync } = await import('node:fs');
     const db = createPostgresDatabase();
     cleanups.push(() => db.drop());
     const t = await interactiveShell(shell);
     const project = path.join(t.dir, 'project');
-    mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
-    writeFileSync(path.join(project, 'node_modules', '.bin', 'dbsafe'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-    chmodSync(path.join(project, 'node_modules', '.bin', 'dbsafe'), 0o755);
+    installBuiltDbsafe(project);
     writeFileSync(path.join(project, '.env'), `DATABASE_URL=${db.url}\n`);
     await t.run(`npm test > ${t.dir}/real.txt 2>&1`);
     expect(readFileSync(path.join(t.dir, 'real.txt'), 'utf8')).toContain('real-test-ran');
