@@ -1,4 +1,4 @@
-import { ExitCode, type ExitCodeValue } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
 
 /**
  * An expected failure: a message for the user that states what happened and
@@ -6,11 +6,12 @@ import { ExitCode, type ExitCodeValue } from './exit-codes.js';
  * without a stack trace.
  */
 export class DbsafeError extends Error {
-  readonly exitCode: ExitCodeValue;
+  /** One of ExitCode, or 128+N when a signal N stopped the work. */
+  readonly exitCode: number;
   /** Stable identifier for scripts (`--json` output) and tests. */
   readonly code: string;
 
-  constructor(code: string, message: string, exitCode: ExitCodeValue = ExitCode.failure, options?: { cause?: unknown }) {
+  constructor(code: string, message: string, exitCode: number = ExitCode.failure, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DbsafeError';
     this.code = code;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { stopCleanlyOnSignal } from './interrupt.js';
 import { printJson } from './output.js';
 
 interface RestoreFlags {
@@ -17,45 +18,46 @@ export function register(program: Command): void {
     .option('--url <url>', 'the database to restore into, instead of the configured one')
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
-    .action(async (selector: string, flags: RestoreFlags) => {
-      const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, store, { storeMessages }, { progressLine }, { describeTarget }] = await Promise.all([
-        import('./backup-target.js'),
-        import('../store/restore-backup.js'),
-        import('../store/messages.js'),
-        import('./progress.js'),
-        import('../target/describe.js'),
-      ]);
-      const setting = backupCommandSetting(flags.url);
-      const target = requireTarget(setting);
-      await refuseUnlessSafe(setting.context, 'restore', target.database);
-      const backup = await store.findBackup(setting.store, selector, target);
-      store.assertSameEngine(backup, target);
-      const checking = progressLine(`Checking ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
-      try {
-        await store.verifyChecksum(backup, checking.sink);
-      } finally {
-        checking.done();
-      }
-      const question = `Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`;
-      if (!flags.yes) {
-        if (!process.stdin.isTTY || !process.stdout.isTTY) throw storeMessages.needsYes(`Restoring ${backup.manifest.id} into ${target.database}`);
-        const prompts = (await import('prompts')).default;
-        const answer = (await prompts({ type: 'confirm', name: 'ok', message: question, initial: false })) as { ok?: boolean };
-        if (answer.ok !== true) throw storeMessages.declined();
-      }
-      const progress = progressLine(`Restoring ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
-      let result;
-      try {
-        result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true });
-      } finally {
-        progress.done();
-      }
-      if (flags.json) {
-        printJson({ restored: result.restored, safetyBackup: result.safetyBackup, target: target.database });
-        return;
-      }
-      process.stdout.write(
-        `Restored ${result.restored.id} into ${describeTarget(target)}. Its previous state is backup ${result.safetyBackup.id} (dbsafe restore ${result.safetyBackup.id} brings it back).\n`,
-      );
-    });
+    .action((selector: string, flags: RestoreFlags) =>
+      stopCleanlyOnSignal(async () => {
+        const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, store, { storeMessages }, { progressLine }, { describeTarget }] = await Promise.all([
+          import('./backup-target.js'),
+          import('../store/restore-backup.js'),
+          import('../store/messages.js'),
+          import('./progress.js'),
+          import('../target/describe.js'),
+        ]);
+        const setting = backupCommandSetting(flags.url);
+        const target = requireTarget(setting);
+        await refuseUnlessSafe(setting.context, 'restore', target.database);
+        const backup = await store.findBackup(setting.store, selector, target);
+        store.assertSameEngine(backup, target);
+        const checking = progressLine(`Checking ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
+        try {
+          await store.verifyChecksum(backup, checking.sink);
+        } finally {
+          checking.done();
+        }
+        const question = `Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`;
+        if (!flags.yes) {
+          if (!process.stdin.isTTY || !process.stdout.isTTY) throw storeMessages.needsYes(`Restoring ${backup.manifest.id} into ${target.database}`);
+          const prompts = (await import('prompts')).default;
+          const answer = (await prompts({ type: 'confirm', name: 'ok', message: question, initial: false })) as { ok?: boolean };
+          if (answer.ok !== true) throw storeMessages.declined();
+        }
+        const progress = progressLine(`Restoring ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
+        let result;
+        try {
+          result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true });
+        } finally {
+          progress.done();
+        }
+        if (flags.json) {
+          printJson({ restored: result.restored, safetyBackup: result.safetyBackup, target: target.database });
+          return;
+        }
+        process.stdout.write(
+          `Restored ${result.restored.id} into ${describeTarget(target)}. Its previous state is backup ${result.safetyBackup.id} (dbsafe restore ${result.safetyBackup.id} brings it back).\n`,
+        );
+      }));
 }

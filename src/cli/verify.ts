@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { stopCleanlyOnSignal } from './interrupt.js';
 import { printJson } from './output.js';
 
 export function register(program: Command): void {
@@ -9,31 +10,32 @@ export function register(program: Command): void {
     .option('--url <url>', 'the server to test-restore on, instead of the configured database')
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
-    .action(async (selector: string, flags: { url?: string; json?: boolean; verbose?: boolean }) => {
-      const [{ backupCommandSetting, requireTarget }, store, { progressLine }] = await Promise.all([
-        import('./backup-target.js'),
-        import('../store/restore-backup.js'),
-        import('./progress.js'),
-      ]);
-      const setting = backupCommandSetting(flags.url);
-      const target = requireTarget(setting);
-      const backup = await store.findBackup(setting.store, selector, target);
-      const progress = progressLine(`Verifying ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
-      let counts;
-      try {
-        counts = await store.verifyBackup(target, backup, progress.sink);
-      } finally {
-        progress.done();
-      }
-      const rows = counts.tables.reduce((sum, table) => sum + table.rows, 0);
-      if (flags.json) {
-        printJson({ id: backup.manifest.id, checksum: 'ok', restore: 'ok', tables: counts.tables, totalRows: rows });
-        return;
-      }
-      const width = Math.max(5, ...counts.tables.map((t) => t.name.length));
-      const lines = counts.tables.map((t) => `  ${t.name.padEnd(width)}  ${t.rows}`);
-      process.stdout.write(
-        `Backup ${backup.manifest.id}: checksum ok; restored into a scratch database: ${counts.tables.length} tables, ${rows} rows.\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
-      );
-    });
+    .action((selector: string, flags: { url?: string; json?: boolean; verbose?: boolean }) =>
+      stopCleanlyOnSignal(async () => {
+        const [{ backupCommandSetting, requireTarget }, store, { progressLine }] = await Promise.all([
+          import('./backup-target.js'),
+          import('../store/restore-backup.js'),
+          import('./progress.js'),
+        ]);
+        const setting = backupCommandSetting(flags.url);
+        const target = requireTarget(setting);
+        const backup = await store.findBackup(setting.store, selector, target);
+        const progress = progressLine(`Verifying ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
+        let counts;
+        try {
+          counts = await store.verifyBackup(target, backup, progress.sink);
+        } finally {
+          progress.done();
+        }
+        const rows = counts.tables.reduce((sum, table) => sum + table.rows, 0);
+        if (flags.json) {
+          printJson({ id: backup.manifest.id, checksum: 'ok', restore: 'ok', tables: counts.tables, totalRows: rows });
+          return;
+        }
+        const width = Math.max(5, ...counts.tables.map((t) => t.name.length));
+        const lines = counts.tables.map((t) => `  ${t.name.padEnd(width)}  ${t.rows}`);
+        process.stdout.write(
+          `Backup ${backup.manifest.id}: checksum ok; restored into a scratch database: ${counts.tables.length} tables, ${rows} rows.\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
+        );
+      }));
 }

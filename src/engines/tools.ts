@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
-import { accessSync, constants, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants as fsConstants, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -25,7 +25,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
 
 function isExecutable(file: string): boolean {
   try {
-    accessSync(file, constants.X_OK);
+    accessSync(file, fsConstants.X_OK);
     return true;
   } catch {
     return false;
@@ -86,10 +86,30 @@ export interface ToolResult {
   stderr: string;
 }
 
+/**
+ * Client tools run by this process, so that an interrupted backup or restore
+ * can stop them: a pg_dump left running after dbsafe dies would keep writing
+ * a file nobody owns, or keep a restore half-applied.
+ */
+const runningTools = new Set<ChildProcess>();
+let stoppedBy: NodeJS.Signals | null = null;
+
+/** Stop every running client tool and start no new one (Ctrl-C, SIGTERM). */
+export function stopAllTools(signal: NodeJS.Signals): void {
+  stoppedBy ??= signal;
+  for (const child of runningTools) child.kill('SIGTERM');
+}
+
+/** The signal that stopped the tools, or null while work may go on. */
+export function toolsStoppedBy(): NodeJS.Signals | null {
+  return stoppedBy;
+}
+
 const STDERR_LIMIT = 64 * 1024;
 
 /** Run a client tool to completion. Never throws for a non-zero exit: callers judge `code` and `stderr`. */
 export function runTool(run: ToolRun): Promise<ToolResult> {
+  if (stoppedBy) return Promise.reject(interruptedError(stoppedBy));
   return new Promise((resolve, reject) => {
     const child = spawn(run.program, [...run.args], {
       cwd: run.cwd,
@@ -98,6 +118,7 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       signal: run.signal,
       killSignal: 'SIGTERM',
     });
+    runningTools.add(child);
     let stdout = '';
     let stderr = '';
     let stdoutDone: Promise<void> = Promise.resolve();
@@ -128,6 +149,13 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       spawnError = error;
     });
     child.on('close', (code, signal) => {
+      runningTools.delete(child);
+      if (stoppedBy) {
+        // Let the output streams settle first: a file stream failing after the rejection would go unhandled.
+        const signal = stoppedBy;
+        void Promise.allSettled([stdoutDone, stdinDone]).then(() => reject(interruptedError(signal)));
+        return;
+      }
       if (spawnError && (spawnError as NodeJS.ErrnoException).code === 'ENOENT') {
         reject(missingToolError([path.basename(run.program)], 'run'));
         return;
@@ -166,4 +194,12 @@ export function writeSecretFile(name: string, contents: string): { file: string;
   const file = path.join(dir, name);
   writeFileSync(file, contents, { mode: 0o600 });
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function interruptedError(signal: NodeJS.Signals): DbsafeError {
+  return new DbsafeError(
+    'interrupted',
+    `Interrupted (${signal}): the running step was stopped before it finished. Nothing half-written was kept: a partial backup file is removed, and a restore leaves the database as it was. Run the command again when you are ready.`,
+    128 + (constants.signals[signal] ?? 2),
+  );
 }

@@ -82,6 +82,68 @@ describe('backup faults', () => {
     expect(p.files()).toEqual([manifest.file, `${manifest.id}.json`].sort());
   });
 
+  it('Ctrl-C mid-backup: stops pg_dump, removes the partial file and the lock, exits 130, older backups intact', async () => {
+    const db = database(
+      "CREATE TABLE big (id int PRIMARY KEY, a text, b text); INSERT INTO big SELECT g, md5(g::text), md5(random()::text) FROM generate_series(1, 300000) g",
+    );
+    const p = project(db.url);
+    const first = await p.cli(['backup', '--json']);
+    expect(first.code).toBe(0);
+    const older = JSON.parse(first.stdout) as { id: string; file: string; sha256: string };
+
+    const child = spawn(process.execPath, [CLI, 'backup'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    let partial: string | undefined;
+    while (!partial && Date.now() < deadline) {
+      partial = p.files().find((f) => f.includes('.partial-') && statSync(path.join(p.backups, f)).size > 0);
+      if (!partial) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(partial, 'the backup never started writing').toBeDefined();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Interrupted (SIGINT)');
+    expect(stderr).toContain('a partial backup file is removed');
+    expect(p.files()).toEqual([older.file, `${older.id}.json`].sort());
+    expect(sha256(path.join(p.backups, older.file))).toBe(older.sha256);
+
+    let dumping = '1';
+    for (let i = 0; i < 50 && dumping !== '0'; i++) {
+      dumping = psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${db.name}' AND application_name = 'pg_dump'`);
+      if (dumping !== '0') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(dumping, 'pg_dump was left running').toBe('0');
+
+    const again = await p.cli(['backup', '--json']);
+    expect(again.code).toBe(0);
+  });
+
+  it('Ctrl-C mid-restore: the database keeps its current state and the half-made copy is dropped', async () => {
+    const db = database(
+      "CREATE TABLE big (id int PRIMARY KEY, a text, b text); INSERT INTO big SELECT g, md5(g::text), md5(random()::text) FROM generate_series(1, 300000) g",
+    );
+    const p = project(db.url);
+    expect((await p.cli(['backup'])).code).toBe(0);
+    psql('CREATE TABLE made_later (x int)', db.name);
+
+    const child = spawn(process.execPath, [CLI, 'restore', '--yes'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const copies = () => psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${db.name}\\_\\_dbsafe\\_restore\\_%'`);
+    const deadline = Date.now() + 30_000;
+    while (copies() === '0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(copies(), 'the restore never started its copy').not.toBe('0');
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Interrupted (SIGINT)');
+    expect(psql("SELECT to_regclass('made_later') IS NOT NULL", db.name)).toBe('t');
+    expect(psql('SELECT count(*) FROM big', db.name)).toBe('300000');
+    expect(copies()).toBe('0');
+  });
+
   it('wrong password: names the user and where to fix it (private server with password authentication)', async () => {
     const root = execFileSync('mktemp', ['-d', '/tmp/dbsafe-pgauth-XXXXXX'], { encoding: 'utf8' }).trim();
     cleanups.push(() => execFileSync('rm', ['-rf', root]));
