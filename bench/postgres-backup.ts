@@ -13,7 +13,7 @@ import { measure, ratioRow, runMeasured, type BenchRow } from './measure.js';
  */
 
 const SERVER = { host: '127.0.0.1', port: '5432', user: 'postgres' };
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dbsafe.cjs');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const RUNS = 3;
 

@@ -10,7 +10,7 @@ import { medianOf, ratioRow, runMeasured, type BenchRow } from './measure.js';
  * interleaved so machine noise hits both alike. Target: within 1.5×.
  */
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dbsafe.cjs');
 const RUNS = 11;
 const LIMIT = 1.5;
 

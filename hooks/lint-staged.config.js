@@ -4,7 +4,7 @@
 // databases, and checks the environment when migrations are staged.
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/dbsafe.cjs', import.meta.url));
 const quoted = (text) => `"${text.replace(/(["\\$`])/g, '\\$1')}"`;
 
 export default {

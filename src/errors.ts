@@ -19,6 +19,9 @@ export class DbsafeError extends Error {
   }
 }
 
+/** Structural, not instanceof: each command bundle in dist/ carries its own copy of this class. */
 export function isDbsafeError(error: unknown): error is DbsafeError {
-  return error instanceof DbsafeError;
+  if (!(error instanceof Error) || error.name !== 'DbsafeError') return false;
+  const { code, exitCode } = error as Partial<DbsafeError>;
+  return typeof code === 'string' && typeof exitCode === 'number';
 }

@@ -1,55 +1,68 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import nodeModule from 'node:module';
-import { Command, CommanderError } from 'commander';
+import nodeModule, { createRequire } from 'node:module';
+import type { Command } from 'commander';
 import { isDbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { dbsafeVersion } from '../package-root.js';
+import { parseQuickly, type CommandSpec } from './command-spec.js';
 import { printFailure } from './output.js';
 
 /**
- * One file per command under src/cli, named after the command, each exporting `register(program)`.
- * Command files keep heavy modules (drivers, parsers, prompts) behind dynamic
- * imports inside their actions, so start-up only pays for what runs.
- * Actions report their outcome through `process.exitCode` (never
- * process.exit, which can cut off buffered output) or by throwing DbsafeError.
+ * One file per command under src/cli/commands, each exporting `register(program)`
+ * and, for the commands integrations call on every command line, a `spec`
+ * that runs without commander. Actions report their outcome through
+ * `process.exitCode` (never process.exit, which can cut off buffered output)
+ * or by throwing DbsafeError.
  */
-const COMMAND_MODULES: readonly string[] = ['check', 'mark', 'backup', 'list', 'restore', 'verify', 'install', 'uninstall', 'shell-init', 'hook', 'status', 'agent-hook', 'explain', 'run', 'guard', 'audit', 'allow'];
-
-// Node 22.1+ caches compiled code on disk; command modules load after this line
-// (dynamic imports), so they benefit. Node 20 has no such cache: a no-op there.
-(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+interface CommandModule {
+  register(program: Command): void;
+  spec?: CommandSpec<unknown>;
 }
 
-async function main(argv: string[]): Promise<void> {
+const COMMAND_NAMES: readonly string[] = ['check', 'mark', 'backup', 'list', 'restore', 'verify', 'install', 'uninstall', 'shell-init', 'hook', 'status', 'agent-hook', 'explain', 'run', 'guard', 'audit', 'allow'];
+
+// The CLI ships as this dispatcher plus one CommonJS bundle per command
+// (package.json "bundle"): start-up is mostly V8 parsing code, so a command
+// parses only its own. This file therefore runs only as dist/dbsafe.cjs.
+const requireBeside = createRequire(import.meta.url);
+
+function loadCommand(name: string): CommandModule {
+  return requireBeside(`./commands/${name}.cjs`) as CommandModule;
+}
+
+async function runWithCommander(argv: string[], modules: CommandModule[]): Promise<void> {
+  const { Command, CommanderError } = requireBeside('commander') as typeof import('commander');
   const program = new Command('dbsafe')
     .description('A safety net for development databases: refuses production, backs up, then runs your command.')
-    .version(packageVersion(), '-V, --version')
+    .version(dbsafeVersion(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  // Each module is named after the command it registers: a known command word
-  // loads only its own module; help, typos and bare `dbsafe` load them all.
-  const requested = argv[2];
-  const names = requested !== undefined && COMMAND_MODULES.includes(requested) ? [requested] : COMMAND_MODULES;
-  const modules = await Promise.all(names.map((name) => import(`./${name}.js`) as Promise<{ register(program: Command): void }>));
   for (const module of modules) module.register(program);
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      const informational = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
-      process.exitCode = informational ? ExitCode.ok : ExitCode.usage;
-      return;
-    }
-    if (isDbsafeError(error)) {
-      printFailure(error.message);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    throw error;
+    if (!(error instanceof CommanderError)) throw error;
+    const informational = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    process.exitCode = informational ? ExitCode.ok : ExitCode.usage;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  // Node 22.1+ caches compiled code on disk, for the command bundles required
+  // after this line. Node 20 has no such cache: a no-op there.
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  const name = argv[2];
+  // A known command word loads only its own bundle; help, typos and bare `dbsafe` load them all.
+  const modules = name !== undefined && COMMAND_NAMES.includes(name) ? [loadCommand(name)] : COMMAND_NAMES.map(loadCommand);
+  const spec = modules.length === 1 ? modules[0]!.spec : undefined;
+  const parsed = spec ? parseQuickly(spec, argv.slice(3)) : null;
+  try {
+    if (spec && parsed) await spec.action(parsed.words, parsed.options);
+    else await runWithCommander(argv, modules);
+  } catch (error) {
+    if (!isDbsafeError(error)) throw error;
+    printFailure(error.message);
+    process.exitCode = error.exitCode;
   }
 }
 

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { AgentHookSteps } from './agent-hook.js';
 import { agentHookMessages } from './messages.js';
+import { cliEntry } from '../package-root.js';
 
-/** The built CLI, for the `dbsafe guard` child. */
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 /**
  * Agents give a hook about 60 s and run the command when it times out, so the
@@ -14,7 +12,7 @@ export const GUARD_TIMEOUT_SECONDS = 45;
 
 function runGuard(cwd: string): Promise<{ ok: true } | { ok: false; reason: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'guard'], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliEntry(), 'guard'], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -1,14 +1,5 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** dbsafe's own package directory (holds shell/ and hooks/), from source or from dist. */
-export function packageRoot(): string {
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'shell'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error('dbsafe cannot find its own package directory (shell/ is missing): reinstall dbsafe');
-  }
-}
+import { packageRoot } from '../package-root.js';
 
 export function shellTemplate(name: string): string {
   return path.join(packageRoot(), 'shell', name);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { findProject } from '../config/project.js';
-import { packageRoot } from './locations.js';
+import { packageRoot } from '../package-root.js';
 import { hookMessages } from './messages.js';
 import { backupAndDumpProblems, isEnvFile, isMigrationFile, type StagedProblem } from './staged-checks.js';
 

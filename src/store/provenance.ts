@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { findTool, runTool } from '../engines/tools.js';
 
 /** Branch and commit of the project at backup time; null outside git or without git installed. */
@@ -18,21 +15,5 @@ export async function gitProvenance(projectRoot: string): Promise<{ branch: stri
     };
   } catch {
     return null;
-  }
-}
-
-let cachedVersion: string | undefined;
-
-/** dbsafe's own version, from its package.json (found walking up: the layout differs between src/ and dist/). */
-export function dbsafeVersion(): string {
-  if (cachedVersion) return cachedVersion;
-  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'dbsafe' && pkg.version) return (cachedVersion = pkg.version);
-    } catch {
-      // Not this directory; keep walking up.
-    }
-    if (path.dirname(dir) === dir) return (cachedVersion = 'unknown');
   }
 }

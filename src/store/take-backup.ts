@@ -11,7 +11,8 @@ import type { Manifest } from './manifest.js';
 import { storeMessages } from './messages.js';
 import { backupDatabaseName, chooseBackupId, manifestName, partialName } from './naming.js';
 import { ensureBackupDirIgnored } from './gitignore.js';
-import { dbsafeVersion, gitProvenance } from './provenance.js';
+import { dbsafeVersion } from '../package-root.js';
+import { gitProvenance } from './provenance.js';
 import { planRotation } from './rotation.js';
 import { prepareBackupDir, type BackupStore } from './store.js';
 

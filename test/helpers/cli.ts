@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The built CLI: `npm test` builds before running the suite. */
-export const CLI = path.join(REPO_ROOT, 'dist/src/cli/main.js');
+export const CLI = path.join(REPO_ROOT, 'dist/dbsafe.cjs');
 
 export interface CliResult {
   code: number | null;

@@ -190,9 +190,9 @@ describe('judgeTargets', () => {
 describe('renderReasons', () => {
   it('lists each failed rule with its fix and nothing that passed', async () => {
     const { renderReasons } = await import('../../src/safety/render.js');
-    const { Chalk } = await import('chalk');
+    const { PLAIN } = await import('../../src/cli/output.js');
     const verdict = judge({ env: { DATABASE_URL: 'postgres://localhost/orders_live', NODE_ENV: 'production' }, verdict: 'refused' });
-    const text = renderReasons(verdict, new Chalk({ level: 0 }));
+    const text = renderReasons(verdict, PLAIN);
     expect(text).toContain('✗ app environment: NODE_ENV=production');
     expect(text).toContain('✗ database name (PostgreSQL orders_live on localhost:5432 (DATABASE_URL)): The database name "orders_live"');
     expect(text.match(/fix: /g)).toHaveLength(2);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DbsafeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { DbsafeError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
 
 const MARKERS = ['production', 'development'] as const;
 
@@ -14,8 +14,8 @@ export function register(program: Command): void {
       if (!(MARKERS as readonly string[]).includes(environment)) {
         throw new DbsafeError('mark-unknown', `"${environment}" is not an environment dbsafe marks. Use \`dbsafe mark production\` or \`dbsafe mark development\`.`, ExitCode.usage);
       }
-      const { markDatabase } = await import('../safety/mark.js');
-      const { out } = await import('./output.js');
+      const { markDatabase } = await import('../../safety/mark.js');
+      const { out } = await import('../output.js');
       const message = await markDatabase({
         cwd: process.cwd(),
         env: process.env,

@@ -7,7 +7,7 @@ export function register(program: Command): void {
     .option('--label <label>', 'label for the backup')
     .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
     .action(async (options: { label?: string; url?: string }) => {
-      const [{ guardOperation }, { realGuardSteps }] = await Promise.all([import('../run/guard.js'), import('../run/real-steps.js')]);
+      const [{ guardOperation }, { realGuardSteps }] = await Promise.all([import('../../run/guard.js'), import('../../run/real-steps.js')]);
       const argv = ['dbsafe', 'guard', ...(options.label ? ['--label', options.label] : [])];
       const result = await guardOperation(
         { operation: 'guard', argv, cwd: process.cwd(), env: process.env, flagUrl: options.url, label: options.label, backup: 'unless-nested' },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { stopCleanlyOnSignal } from './interrupt.js';
-import { printJson } from './output.js';
+import { stopCleanlyOnSignal } from '../interrupt.js';
+import { printJson } from '../output.js';
 
 interface BackupFlags {
   label?: string;
@@ -20,10 +20,10 @@ export function register(program: Command): void {
     .action((flags: BackupFlags) =>
       stopCleanlyOnSignal(async () => {
         const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, { takeBackup }, { progressLine, formatBytes }, { describeTarget }, path] = await Promise.all([
-          import('./backup-target.js'),
-          import('../store/take-backup.js'),
-          import('./progress.js'),
-          import('../target/describe.js'),
+          import('../backup-target.js'),
+          import('../../store/take-backup.js'),
+          import('../progress.js'),
+          import('../../target/describe.js'),
           import('node:path'),
         ]);
         const setting = backupCommandSetting(flags.url);

@@ -6,7 +6,7 @@ export function register(program: Command): void {
     .description('let one refused command run once: type the code printed with the refusal, at your own terminal')
     .argument('<code>', 'the code printed under the refusal')
     .action(async (code: string) => {
-      const { allowOnce } = await import('../consent/allow.js');
+      const { allowOnce } = await import('../../consent/allow.js');
       await allowOnce(code, { env: process.env, cwd: process.cwd(), input: process.stdin, output: process.stdout });
     });
 }

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { DbsafeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { DbsafeError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
 import { pieceOptions, printReport } from './install.js';
-import type { PieceFlags } from '../integrations/install-plan.js';
+import type { PieceFlags } from '../../integrations/install-plan.js';
 
 export function register(program: Command): void {
   pieceOptions(program.command('uninstall').description('remove everything dbsafe install added (or only the pieces named)')).action(
     async (options: PieceFlags & { json?: boolean }) => {
-      const { uninstall, FULL_PLAN } = await import('../../install.js');
-      const plan = await import('../integrations/install-plan.js');
+      const { uninstall, FULL_PLAN } = await import('../../../install.js');
+      const plan = await import('../../integrations/install-plan.js');
       let chosen;
       try {
         chosen = plan.anyPieceFlag(options) ? plan.uninstallPlanFromFlags(options, process.cwd(), process.env) : FULL_PLAN;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { DbsafeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
-import { printJson } from './output.js';
+import { DbsafeError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { printJson } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -10,12 +10,12 @@ export function register(program: Command): void {
     .option('-n, --lines <N>', 'show only the newest N entries', '20')
     .option('--json', 'print the entries as JSON')
     .action(async (options: { lines: string; json?: boolean }) => {
-      const { auditMessages } = await import('../audit/messages.js');
+      const { auditMessages } = await import('../../audit/messages.js');
       const count = Number(options.lines);
       if (!/^\d+$/.test(options.lines) || count < 1) throw new DbsafeError('usage', auditMessages.badCount(options.lines), ExitCode.usage);
-      const { findProject } = await import('../config/project.js');
-      const { loadConfig } = await import('../config/load.js');
-      const { auditLogPath, readAuditLog } = await import('../audit/log.js');
+      const { findProject } = await import('../../config/project.js');
+      const { loadConfig } = await import('../../config/load.js');
+      const { auditLogPath, readAuditLog } = await import('../../audit/log.js');
       const project = findProject(process.cwd());
       const file = auditLogPath(project.root, loadConfig(project.root).config.backupDir);
       const reading = readAuditLog(file);
@@ -29,7 +29,7 @@ export function register(program: Command): void {
         process.stdout.write(`${auditMessages.noLog(file)}\n`);
         return;
       }
-      const { formatAuditTable } = await import('../audit/format.js');
+      const { formatAuditTable } = await import('../../audit/format.js');
       process.stdout.write(formatAuditTable(entries));
     });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { DbsafeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
-import type { InstallPlan, InstallReport } from '../../install.js';
-import type { PieceFlags } from '../integrations/install-plan.js';
+import { DbsafeError, isDbsafeError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import type { InstallPlan, InstallReport } from '../../../install.js';
+import type { PieceFlags } from '../../integrations/install-plan.js';
 
 interface InstallOptions extends PieceFlags {
   yes?: boolean;
@@ -33,8 +33,8 @@ export function printReport(report: InstallReport, json: boolean | undefined, ve
 
 async function askForPlan(defaults: InstallPlan): Promise<InstallPlan | null> {
   const { default: prompts } = await import('prompts');
-  const { SHELL_NAMES } = await import('../integrations/shells.js');
-  const { AGENT_NAMES } = await import('../integrations/agents.js');
+  const { SHELL_NAMES } = await import('../../integrations/shells.js');
+  const { AGENT_NAMES } = await import('../../integrations/agents.js');
   const { pieces } = (await prompts({
     type: 'multiselect',
     name: 'pieces',
@@ -63,9 +63,9 @@ export function register(program: Command): void {
   pieceOptions(program.command('install').description('set up git hooks, shell functions, shims, npm lifecycle and agent hooks (idempotent)'))
     .option('-y, --yes', 'do not ask: install the defaults (or exactly the pieces named)')
     .action(async (options: InstallOptions) => {
-      const { install } = await import('../../install.js');
-      const plan = await import('../integrations/install-plan.js');
-      const { integrationMessages } = await import('../integrations/messages.js');
+      const { install } = await import('../../../install.js');
+      const plan = await import('../../integrations/install-plan.js');
+      const { integrationMessages } = await import('../../integrations/messages.js');
       const projectDir = process.cwd();
       let chosen: InstallPlan | null;
       try {
@@ -74,7 +74,7 @@ export function register(program: Command): void {
         else if (process.stdin.isTTY && process.stdout.isTTY) chosen = await askForPlan(plan.defaultPlan(projectDir, process.env));
         else throw new DbsafeError('install-nothing-chosen', integrationMessages.noPiecesChosen, ExitCode.usage);
       } catch (error) {
-        if (error instanceof DbsafeError) throw error;
+        if (isDbsafeError(error)) throw error;
         throw new DbsafeError('install-bad-flag', (error as Error).message, ExitCode.usage);
       }
       if (!chosen) {
@@ -82,7 +82,7 @@ export function register(program: Command): void {
         return;
       }
       const report = await install(chosen, { projectDir, env: process.env });
-      if (chosen.shims) report.notes.push(integrationMessages.shimsNotOnPath((await import('../integrations/locations.js')).userLocations(process.env).shimDir));
+      if (chosen.shims) report.notes.push(integrationMessages.shimsNotOnPath((await import('../../integrations/locations.js')).userLocations(process.env).shimDir));
       if (chosen.shells.length > 0 && report.changes.some((c) => c.action !== 'unchanged')) report.notes.push(integrationMessages.shellReload(chosen.shells));
       printReport(report, options.json, 'install');
     });

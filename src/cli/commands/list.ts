@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { printJson } from './output.js';
+import { printJson } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -8,10 +8,10 @@ export function register(program: Command): void {
     .option('--json', 'print the manifests as JSON')
     .action(async (flags: { json?: boolean }) => {
       const [{ backupCommandSetting }, { listBackups }, { formatAge, formatBytes }, { ENGINE_LABELS }] = await Promise.all([
-        import('./backup-target.js'),
-        import('../store/restore-backup.js'),
-        import('./progress.js'),
-        import('../target/types.js'),
+        import('../backup-target.js'),
+        import('../../store/restore-backup.js'),
+        import('../progress.js'),
+        import('../../target/types.js'),
       ]);
       const { store } = backupCommandSetting();
       const backups = await listBackups(store);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { stopCleanlyOnSignal } from './interrupt.js';
-import { printJson } from './output.js';
+import { stopCleanlyOnSignal } from '../interrupt.js';
+import { printJson } from '../output.js';
 
 interface RestoreFlags {
   yes?: boolean;
@@ -21,11 +21,11 @@ export function register(program: Command): void {
     .action((selector: string, flags: RestoreFlags) =>
       stopCleanlyOnSignal(async () => {
         const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, store, { storeMessages }, { progressLine }, { describeTarget }] = await Promise.all([
-          import('./backup-target.js'),
-          import('../store/restore-backup.js'),
-          import('../store/messages.js'),
-          import('./progress.js'),
-          import('../target/describe.js'),
+          import('../backup-target.js'),
+          import('../../store/restore-backup.js'),
+          import('../../store/messages.js'),
+          import('../progress.js'),
+          import('../../target/describe.js'),
         ]);
         const setting = backupCommandSetting(flags.url);
         const target = requireTarget(setting);

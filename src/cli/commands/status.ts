@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { IntegrationStatus } from '../integrations/status.js';
+import type { IntegrationStatus } from '../../integrations/status.js';
 
 function render(status: IntegrationStatus): string {
   const yes = (flag: boolean) => (flag ? 'yes' : 'no');
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .description('which integrations are installed and active: git hooks, shell functions, shims, npm lifecycle, agent hooks')
     .option('--json', 'print the status as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { integrationStatus } = await import('../integrations/status.js');
+      const { integrationStatus } = await import('../../integrations/status.js');
       const status = integrationStatus(process.cwd(), process.env);
       process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : render(status));
     });

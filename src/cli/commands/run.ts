@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DbsafeError } from '../errors.js';
-import { ExitCode } from '../exit-codes.js';
+import { DbsafeError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
 
 interface RunOptions {
   backup: boolean;
@@ -23,10 +23,10 @@ export function register(program: Command): void {
     .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
     .passThroughOptions()
     .action(async (command: string[], options: RunOptions) => {
-      const { runMessages } = await import('../run/messages.js');
+      const { runMessages } = await import('../../run/messages.js');
       if (command.length === 0 || command[0] === '') throw new DbsafeError('usage', runMessages.usage(), ExitCode.usage);
       if (options.restoreAfter && !options.backup) throw new DbsafeError('usage', runMessages.noBackupToRestore(), ExitCode.usage);
-      const [{ guardedRun }, { realGuardSteps }] = await Promise.all([import('../run/guarded-run.js'), import('../run/real-steps.js')]);
+      const [{ guardedRun }, { realGuardSteps }] = await Promise.all([import('../../run/guarded-run.js'), import('../../run/real-steps.js')]);
       process.exitCode = await guardedRun(
         {
           argv: command,

@@ -1,17 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '../../exit-codes.js';
+import { cliEntry } from '../../package-root.js';
 
-/** This CLI, for the child runs the hooks make (`dbsafe run`, `dbsafe check`). */
-const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
 
 function runSelf(args: string[], cwd: string): number {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'inherit', 'inherit'] }).status ?? ExitCode.failure;
+  return spawnSync(process.execPath, [cliEntry(), ...args], { cwd, stdio: ['ignore', 'inherit', 'inherit'] }).status ?? ExitCode.failure;
 }
 
 async function disabled(hook: string): Promise<boolean> {
-  const { hookSwitchedOff } = await import('../integrations/escape-hatch.js');
+  const { hookSwitchedOff } = await import('../../integrations/escape-hatch.js');
   if (!hookSwitchedOff(hook, process.cwd(), process.env)) return false;
   process.stderr.write(`dbsafe: ${hook} hook skipped because DBSAFE=0.\n`);
   return true;
@@ -25,7 +23,7 @@ export function register(program: Command): void {
     .description('check the staged files with lint-staged')
     .action(async () => {
       if (await disabled('pre-commit')) return;
-      const { runLintStaged } = await import('../integrations/pre-commit.js');
+      const { runLintStaged } = await import('../../integrations/pre-commit.js');
       process.exitCode = (await runLintStaged(process.cwd())) ? ExitCode.ok : ExitCode.failure;
     });
 
@@ -34,10 +32,10 @@ export function register(program: Command): void {
     .description('refuse backups, dumps and .env files naming non-local or production databases')
     .argument('[files...]')
     .action(async (files: string[]) => {
-      const { checkStagedFiles } = await import('../integrations/pre-commit.js');
-      const { judgeStagedEnvFile } = await import('../integrations/env-file-judge.js');
-      const { printFailure } = await import('./output.js');
-      const { hookMessages } = await import('../integrations/messages.js');
+      const { checkStagedFiles } = await import('../../integrations/pre-commit.js');
+      const { judgeStagedEnvFile } = await import('../../integrations/env-file-judge.js');
+      const { printFailure } = await import('../output.js');
+      const { hookMessages } = await import('../../integrations/messages.js');
       const outcome = await checkStagedFiles(process.cwd(), files, judgeStagedEnvFile);
       if (outcome.problems.length > 0) {
         printFailure(hookMessages.stagedRefused(outcome.problems));
@@ -58,10 +56,10 @@ export function register(program: Command): void {
     .description("run the project's test command through dbsafe run")
     .action(async () => {
       if (await disabled('pre-push')) return;
-      const { findProject } = await import('../config/project.js');
-      const { loadConfig } = await import('../config/load.js');
-      const { readJsonObject } = await import('../integrations/json-file.js');
-      const { prePushCommand } = await import('../integrations/pre-push.js');
+      const { findProject } = await import('../../config/project.js');
+      const { loadConfig } = await import('../../config/load.js');
+      const { readJsonObject } = await import('../../integrations/json-file.js');
+      const { prePushCommand } = await import('../../integrations/pre-push.js');
       const path = await import('node:path');
       const project = findProject(process.cwd());
       const config = loadConfig(project.root).config;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { stopCleanlyOnSignal } from './interrupt.js';
-import { printJson } from './output.js';
+import { stopCleanlyOnSignal } from '../interrupt.js';
+import { printJson } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -13,9 +13,9 @@ export function register(program: Command): void {
     .action((selector: string, flags: { url?: string; json?: boolean; verbose?: boolean }) =>
       stopCleanlyOnSignal(async () => {
         const [{ backupCommandSetting, requireTarget }, store, { progressLine }] = await Promise.all([
-          import('./backup-target.js'),
-          import('../store/restore-backup.js'),
-          import('./progress.js'),
+          import('../backup-target.js'),
+          import('../../store/restore-backup.js'),
+          import('../progress.js'),
         ]);
         const setting = backupCommandSetting(flags.url);
         const target = requireTarget(setting);

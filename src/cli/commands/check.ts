@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { registerSpec, type CommandSpec } from '../command-spec.js';
+
+export const spec: CommandSpec<{ json?: boolean; offline?: boolean; url?: string }> = {
+  name: 'check',
+  description: 'show which databases the project names and judge them: exit 0 safe, 3 refused, 2 unusable configuration',
+  options: [
+    { name: 'json', description: 'print the verdict as JSON (see README, "check --json")' },
+    { name: 'offline', description: 'judge the configuration only, without connecting (no marker, standby or read-only check)' },
+    { name: 'url', value: 'url', description: 'judge this database URL first, before the environment' },
+  ],
+  async action(_words, options) {
+    const { assessDirectory } = await import('../../safety/assess.js');
+    const assessment = await assessDirectory({ cwd: process.cwd(), env: process.env, flagUrl: options.url, offline: options.offline });
+    if (options.json) {
+      const { buildCheckReport } = await import('../../safety/report.js');
+      const { printJson } = await import('../output.js');
+      printJson(buildCheckReport(assessment));
+    } else {
+      const { renderCheck } = await import('../../safety/render.js');
+      const { out, writeStdout } = await import('../output.js');
+      writeStdout(renderCheck(assessment, out));
+    }
+    process.exitCode = assessment.verdict.exitCode;
+  },
+};
+
+export function register(program: Command): void {
+  registerSpec(program, spec);
+}
