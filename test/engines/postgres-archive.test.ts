@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archive } from '../../src/engines/postgres/archive.js';
+import { dropDatabaseInBackground, serverVersionOfServer } from '../../src/engines/postgres/databases.js';
 import { isDbsafeError } from '../../src/errors.js';
 import { restoreBackup, findBackup, listBackups } from '../../src/store/restore-backup.js';
 import { takeBackup } from '../../src/store/take-backup.js';
@@ -80,8 +81,8 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
     expect(psql("SELECT enum_range(NULL::mood)::text", db.name)).toBe('{sad,ok,happy}');
     // The database-level marker is a property of the database, and survives the swap.
     expect(psql("SELECT setconfig::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database()", db.name)).toContain('dbsafe.environment=development');
-    // No staging or retired copy is left behind.
-    expect(psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${db.name}__dbsafe%'`)).toBe('0');
+    // No staging or retired copy is left behind (the retired one is dropped in the background).
+    expect(await waitUntilNoDatabaseLike(`${db.name}\\_\\_dbsafe%`)).toBe(0);
     // The safety backup holds the damaged state: it has the table created after the backup.
     const counts = await archive.scratchRestore(target, path.join(store.dir, result.safetyBackup.file));
     expect(counts.tables.map((t) => t.name)).toContain('created_after_backup');
@@ -134,6 +135,28 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
     expect(psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${db.name}__dbsafe%'`)).toBe('0');
   });
 
+  it('drops a replaced database in the background with dropdb, and at once when dropdb cannot be found', async () => {
+    const target = parseDatabaseUrl(db.url, { kind: 'env', name: 'DATABASE_URL' }, store.projectRoot);
+    const server = await serverVersionOfServer(target);
+    const [inBackground, inForeground] = [`${db.name}__dbsafe_old_0000aaaa`, `${db.name}__dbsafe_old_0000bbbb`];
+    for (const name of [inBackground, inForeground]) psql(`CREATE DATABASE "${name}"`);
+    const noDropdb = tempDir();
+    const pinned = process.env.DBSAFE_PG_BIN;
+    try {
+      await dropDatabaseInBackground(target, inBackground, server);
+      expect(await waitUntilNoDatabaseLike(inBackground.replace(/_/g, '\\_'))).toBe(0);
+
+      process.env.DBSAFE_PG_BIN = noDropdb.dir;
+      await dropDatabaseInBackground(target, inForeground, server);
+      expect(psql(`SELECT count(*) FROM pg_database WHERE datname = '${inForeground}'`)).toBe('0');
+    } finally {
+      if (pinned === undefined) delete process.env.DBSAFE_PG_BIN;
+      else process.env.DBSAFE_PG_BIN = pinned;
+      noDropdb.cleanup();
+      for (const name of [inBackground, inForeground]) psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+
   it('drops the copies a killed restore left behind, and only those of this database', async () => {
     const target = parseDatabaseUrl(db.url, { kind: 'env', name: 'DATABASE_URL' }, store.projectRoot);
     const manifest = await takeBackup(store, target, { trigger: 'manual' });
@@ -143,6 +166,9 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
     for (const name of [staging, retired, other]) psql(`CREATE DATABASE "${name}"`);
     try {
       await archive.restore(target, path.join(store.dir, manifest.file));
+      // This restore's own retired copy goes in the background; the abandoned ones went before it started.
+      expect(psql(`SELECT count(*) FROM pg_database WHERE datname IN ('${staging}', '${retired}')`)).toBe('0');
+      expect(await waitUntilNoDatabaseLike(`${db.name}\\_\\_dbsafe\\_old\\_%`)).toBe(0);
       const left = psql(`SELECT datname FROM pg_database WHERE datname LIKE '${db.name}%'`).split('\n').sort();
       expect(left).toEqual([db.name, other].sort());
     } finally {

@@ -7,7 +7,7 @@ import type { Target } from '../../target/types.js';
 import { pgToolFor, type PgToolCandidate } from './binaries.js';
 import { libpqEnv, quoteIdent, withConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
-import { createDatabaseLike, dropAbandonedCopies, dropDatabase, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
+import { createDatabaseLike, dropAbandonedCopies, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 
 const MAGIC = 'PGDMP';
 
@@ -110,8 +110,9 @@ export const archive: ArchiveOps = {
   /**
    * All-or-nothing: the archive goes into a fresh database; only when that
    * fully succeeded does it take the target's name (two renames in one
-   * transaction), and the old database is dropped after. A failure at any
-   * step leaves the target as it was.
+   * transaction), and the old database is dropped after, in the background
+   * (see dropDatabaseInBackground). A failure at any step leaves the target
+   * as it was.
    */
   async restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
     await assertCustomArchive(file);
@@ -130,7 +131,7 @@ export const archive: ArchiveOps = {
       await dropDatabase(target, staging);
       throw error;
     });
-    if (retired) await dropDatabase(target, retired);
+    if (retired) await dropDatabaseInBackground(target, retired, server);
   },
 
   async scratchRestore(target: Target, file: string): Promise<TableCounts> {
