@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { AgentHookSteps } from './agent-hook.js';
 import { agentHookMessages } from './messages.js';
 import { cliEntry } from '../package-root.js';
@@ -10,7 +9,9 @@ import { cliEntry } from '../package-root.js';
  */
 export const GUARD_TIMEOUT_SECONDS = 45;
 
-function runGuard(cwd: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+async function runGuard(cwd: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  // Loaded here: most tool calls are not database commands and never need a child process.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliEntry(), 'guard'], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

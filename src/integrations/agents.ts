@@ -3,8 +3,9 @@ import path from 'node:path';
 import { removeEmptyDirs, type FileChange } from './files.js';
 import { installJsonEdit, readJsonObject, uninstallJsonEdit, type JsonObject } from './json-file.js';
 
-export const AGENT_NAMES = ['claude', 'codex', 'cursor', 'gemini'] as const;
-export type AgentName = (typeof AGENT_NAMES)[number];
+import type { AgentName } from './names.js';
+
+export { AGENT_NAMES, isAgentName, type AgentName } from './names.js';
 
 /**
  * Where each agent reads project hooks and how the entry is shaped
@@ -26,10 +27,6 @@ export const AGENTS: Record<AgentName, AgentSetup> = {
   cursor: { file: '.cursor/hooks.json', event: 'beforeShellExecution', matcher: null, preamble: { version: 1 } },
   gemini: { file: '.gemini/settings.json', event: 'BeforeTool', matcher: 'run_shell_command' },
 };
-
-export function isAgentName(name: string): name is AgentName {
-  return (AGENT_NAMES as readonly string[]).includes(name);
-}
 
 /** Recognises dbsafe's entry in an agent's file by its command, whatever launcher precedes it. */
 const DBSAFE_HOOK_COMMAND = /(^|[\s/])dbsafe agent-hook\b/;

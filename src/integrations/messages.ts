@@ -1,6 +1,5 @@
 import { redactSecretsInText } from '../target/describe.js';
-import { AGENT_NAMES } from './agents.js';
-import { SHELL_NAMES } from './shells.js';
+import { AGENT_NAMES, SHELL_NAMES } from './names.js';
 
 const MANAGER_LABELS: Record<string, string> = {
   lefthook: 'lefthook (lefthook.yml)',

@@ -6,8 +6,9 @@ import { findBlock } from './marker-block.js';
 import { candidateCases, fillTemplate, quoteFor, wrappableFilters, type WordPrefilter } from './shell-prefilter.js';
 import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, shellFilters } from './wrapped-commands.js';
 
-export const SHELL_NAMES = ['bash', 'zsh', 'fish'] as const;
-export type ShellName = (typeof SHELL_NAMES)[number];
+import type { ShellName } from './names.js';
+
+export { SHELL_NAMES, isShellName, type ShellName } from './names.js';
 
 interface ShellSetup {
   template: string;
@@ -27,10 +28,6 @@ export const SHELLS: Record<ShellName, ShellSetup> = {
   // The PATH shims still cover python in fish.
   fish: { template: 'dbsafe.fish', flavour: 'fish', rcFile: null, unwrapped: ['python', 'python3'] },
 };
-
-export function isShellName(name: string): name is ShellName {
-  return (SHELL_NAMES as readonly string[]).includes(name);
-}
 
 /** The shell code `dbsafe shell-init <shell>` prints: the template with the wrapped commands filled in. */
 export function renderShellInit(shell: ShellName, shimDir: string, filters: readonly WordPrefilter[] = shellFilters()): string {

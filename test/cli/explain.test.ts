@@ -60,6 +60,17 @@ describe('dbsafe explain', () => {
     }
   });
 
+  it('--batch reads all of a large stdin, whose multi-byte characters straddle read boundaries', async () => {
+    const commands = Array.from({ length: 8000 }, (_, i) => (i % 2 === 0 ? `echo 'Zoë 北京 🚀 ${i}'` : `psql -c 'select ${i}' -d ünïcödé`));
+    const input = `${commands.map((command) => JSON.stringify(command)).join('\n')}\n`;
+    expect(Buffer.byteLength(input)).toBeGreaterThan(3 * 64 * 1024);
+    const run = await runCli(['explain', '--batch'], { cwd: project.dir, input });
+    expect(run.code).toBe(0);
+    const answers = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { command: string; guarded: boolean });
+    expect(answers.map((answer) => answer.command)).toEqual(commands);
+    expect(answers.map((answer) => answer.guarded)).toEqual(commands.map((_, i) => i % 2 === 1));
+  });
+
   it('--batch answers one JSON line per command, and rejects a line that is not JSON', async () => {
     const ok = await runCli(['explain', '--batch'], { cwd: project.dir, input: `${JSON.stringify('npm run build')}\n${JSON.stringify(['rails', 'db:drop'])}\n` });
     expect(ok.code).toBe(0);

@@ -1,23 +1,13 @@
 import type { Command } from 'commander';
 import { registerSpec, type CommandSpec } from '../command-spec.js';
-import type { AgentName } from '../../integrations/agents.js';
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (chunk: string) => (text += chunk));
-    process.stdin.on('end', () => resolve(text));
-    process.stdin.on('error', reject);
-  });
-}
+import type { AgentName } from '../../integrations/names.js';
 
 export const spec: CommandSpec<{ format: string }> = {
   name: 'agent-hook',
   description: 'answer an AI agent’s pre-tool hook: block database commands dbsafe refuses, back up before the others',
   options: [{ name: 'format', value: 'agent', description: 'the agent’s hook protocol: claude, codex, cursor or gemini', default: 'claude' }],
   async action(_words, options) {
-    const { isAgentName } = await import('../../integrations/agents.js');
+    const { isAgentName } = await import('../../integrations/names.js');
     const { denyAnswer } = await import('../../integrations/agent-protocol.js');
     const { agentHookMessages, integrationMessages } = await import('../../integrations/messages.js');
     // An unknown format still blocks in Claude Code and Codex (exit 2), never runs the command silently.
@@ -27,7 +17,7 @@ export const spec: CommandSpec<{ format: string }> = {
       if (!isAgentName(options.format)) answer = denyAnswer(agent, integrationMessages.unknownAgent(options.format));
       else {
         const [{ answerToolCall }, { realAgentHookSteps }] = await Promise.all([import('../../integrations/agent-hook.js'), import('../../integrations/agent-hook-steps.js')]);
-        answer = await answerToolCall(agent, await readStdin(), process.cwd(), realAgentHookSteps);
+        answer = await answerToolCall(agent, await (await import('../stdin.js')).readAllStdin(), process.cwd(), realAgentHookSteps);
       }
     } catch (error) {
       answer = denyAnswer(agent, agentHookMessages.internalError('this command', error));

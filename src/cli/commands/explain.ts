@@ -3,12 +3,6 @@ import { registerSpec, type CommandSpec } from '../command-spec.js';
 import { DbsafeError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
-}
-
 /** `dbsafe explain [--json] -- CMD…`: would CMD be guarded, by which rule, and why. Exit 0 either way. */
 export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
   name: 'explain',
@@ -34,7 +28,8 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
     const display = (command: string | string[]) => (typeof command === 'string' ? command.trim() : command.map(quoteText).join(' '));
 
     if (options.batch) {
-      for (const line of (await readStdin()).split('\n')) {
+      const { readAllStdin } = await import('../stdin.js');
+      for (const line of (await readAllStdin()).split('\n')) {
         if (line.trim() === '') continue;
         let command: string | string[];
         try {
