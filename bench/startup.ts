@@ -14,9 +14,15 @@ const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dbsaf
 const RUNS = 11;
 const LIMIT = 1.5;
 
-const COMMANDS: ReadonlyArray<{ measurement: string; args: string[] }> = [
+const COMMANDS: ReadonlyArray<{ measurement: string; args: string[]; input?: string }> = [
   { measurement: 'dbsafe check --offline ÷ node -e \'\'', args: ['check', '--offline'] },
   { measurement: 'dbsafe explain -- npm test ÷ node -e \'\'', args: ['explain', '--', 'npm', 'test'] },
+  // What an AI agent pays on every shell command it runs, most of which touch no database.
+  {
+    measurement: 'dbsafe agent-hook for `ls -la` (Claude Code) ÷ node -e \'\'',
+    args: ['agent-hook'],
+    input: JSON.stringify({ tool_name: 'Bash', tool_input: { command: 'ls -la' } }),
+  },
 ];
 
 export async function startupBench(): Promise<BenchRow[]> {
@@ -29,7 +35,7 @@ export async function startupBench(): Promise<BenchRow[]> {
       const baseline: number[] = [];
       const mine = await medianOf(RUNS, async () => {
         baseline.push((await runMeasured(process.execPath, ['-e', ''], { env, cwd: project })).seconds);
-        return runMeasured(process.execPath, [CLI, ...command.args], { env, cwd: project });
+        return runMeasured(process.execPath, [CLI, ...command.args], { env, cwd: project, input: command.input });
       });
       const sorted = baseline.sort((a, b) => a - b);
       rows.push(ratioRow(command.measurement, mine, { seconds: sorted[Math.floor(sorted.length / 2)]! }, LIMIT));
