@@ -11,6 +11,7 @@ import { userLocations, type UserLocations } from './src/integrations/locations.
 import { installNpmLifecycle, uninstallNpmLifecycle } from './src/integrations/npm-lifecycle.js';
 import { SHELL_NAMES, installShell, uninstallShell, type ShellName } from './src/integrations/shells.js';
 import { installShims, uninstallShims } from './src/integrations/shims.js';
+import { uninstallSchedules } from './src/schedule/uninstall.js';
 
 export interface InstallPlan {
   hooks: boolean;
@@ -18,6 +19,8 @@ export interface InstallPlan {
   shims: boolean;
   npm: boolean;
   agents: AgentName[];
+  /** Scheduled backups in the user's crontab: removed by uninstall only (`dbsafe schedule` creates them). */
+  cron?: boolean;
 }
 
 export interface InstallTarget {
@@ -71,10 +74,15 @@ const PIECES: Record<string, Piece> = {
     install: (plan, target, where) => changesOnly(plan.agents.flatMap((agent) => installAgentHook(agent, target.projectDir, where.journalDir))),
     uninstall: (plan, target, where) => changesOnly(plan.agents.flatMap((agent) => uninstallAgentHook(agent, target.projectDir, where.journalDir))),
   },
+  cron: {
+    selected: (plan) => plan.cron === true,
+    install: () => changesOnly([]),
+    uninstall: () => uninstallSchedules(),
+  },
 };
 
 /** Everything, for `dbsafe uninstall` without flags. */
-export const FULL_PLAN: InstallPlan = { hooks: true, shells: [...SHELL_NAMES], shims: true, npm: true, agents: [...AGENT_NAMES] };
+export const FULL_PLAN: InstallPlan = { hooks: true, shells: [...SHELL_NAMES], shims: true, npm: true, agents: [...AGENT_NAMES], cron: true };
 
 async function runSteps(plan: InstallPlan, target: InstallTarget, step: 'install' | 'uninstall'): Promise<InstallReport> {
   const where = userLocations(target.env);

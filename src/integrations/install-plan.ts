@@ -12,10 +12,12 @@ export interface PieceFlags {
   shims?: boolean;
   npm?: boolean;
   agent?: boolean | string;
+  /** uninstall only: scheduled backups in the crontab. */
+  cron?: boolean;
 }
 
 export function anyPieceFlag(flags: PieceFlags): boolean {
-  return [flags.hooks, flags.shell, flags.shims, flags.npm, flags.agent].some((flag) => flag !== undefined && flag !== false);
+  return [flags.hooks, flags.shell, flags.shims, flags.npm, flags.agent, flags.cron].some((flag) => flag !== undefined && flag !== false);
 }
 
 function parseList<T extends string>(value: string, valid: (name: string) => name is T, unknown: (name: string) => string): T[] {
@@ -60,7 +62,7 @@ export function planFromFlags(flags: PieceFlags, projectDir: string, env: Record
           ? detectedAgents(projectDir)
           : ['claude' as const]
         : parseList(flags.agent, isAgentName, integrationMessages.unknownAgent);
-  return { hooks: flags.hooks === true, shells, shims: flags.shims === true, npm: flags.npm === true, agents };
+  return { hooks: flags.hooks === true, shells, shims: flags.shims === true, npm: flags.npm === true, agents, cron: flags.cron === true };
 }
 
 /** For uninstall: the named pieces, every shell and agent when a flag names none. */

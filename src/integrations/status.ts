@@ -1,3 +1,5 @@
+import { findProject } from '../config/project.js';
+import { scheduleStatus, type ScheduleStatus } from '../schedule/schedule.js';
 import { AGENT_NAMES, agentHookInstalled, type AgentName } from './agents.js';
 import { integrationsDisabled } from './escape-hatch.js';
 import { gitHookStatus, type GitHookStatus } from './git-hooks.js';
@@ -14,6 +16,8 @@ export interface IntegrationStatus {
   shims: ShimStatus;
   npmLifecycle: string[];
   agents: { agent: AgentName; installed: boolean }[];
+  /** This project's scheduled backups (`dbsafe schedule`). */
+  schedule: ScheduleStatus;
 }
 
 /** What is installed, and whether it can act, for `dbsafe status`. */
@@ -27,5 +31,6 @@ export function integrationStatus(projectDir: string, env: Record<string, string
     shims: shimStatus(where, env.PATH ?? ''),
     npmLifecycle: npmLifecycleInstalled(projectDir),
     agents: AGENT_NAMES.map((agent) => ({ agent, installed: agentHookInstalled(agent, projectDir) })),
+    schedule: scheduleStatus(findProject(projectDir).root),
   };
 }

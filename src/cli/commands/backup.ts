@@ -7,6 +7,7 @@ interface BackupFlags {
   url?: string;
   json?: boolean;
   verbose?: boolean;
+  scheduled?: boolean;
 }
 
 export function register(program: Command): void {
@@ -17,6 +18,7 @@ export function register(program: Command): void {
     .option('--url <url>', 'the database to back up, instead of the configured one')
     .option('--json', 'print the manifest as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
+    .option('--scheduled', 'as run by the crontab entry of `dbsafe schedule`: trigger "scheduled", each run starting with its time')
     .action((flags: BackupFlags) =>
       stopCleanlyOnSignal(async () => {
         const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, { takeBackup }, { progressLine, formatBytes }, { describeTarget }, path] = await Promise.all([
@@ -26,6 +28,8 @@ export function register(program: Command): void {
           import('../../target/describe.js'),
           import('node:path'),
         ]);
+        // The log of scheduled runs is one file appended to by every run: each starts with its time.
+        if (flags.scheduled) process.stdout.write(`${new Date().toISOString()} dbsafe scheduled backup in ${process.cwd()}\n`);
         const setting = backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         await refuseUnlessSafe(setting.context, 'backup', target.database);
@@ -33,7 +37,7 @@ export function register(program: Command): void {
         const started = Date.now();
         let manifest;
         try {
-          manifest = await takeBackup(setting.store, target, { trigger: 'manual', label: flags.label ?? null, progress: progress.sink });
+          manifest = await takeBackup(setting.store, target, { trigger: flags.scheduled ? 'scheduled' : 'manual', label: flags.label ?? null, progress: progress.sink });
         } finally {
           progress.done();
         }

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import type { IntegrationStatus } from '../../integrations/status.js';
 
+function renderSchedule(schedule: IntegrationStatus['schedule']): string {
+  if (!schedule.available) return `unknown: ${schedule.reason}`;
+  if (!schedule.scheduled) return 'no (dbsafe schedule --every 6h sets it up)';
+  const daemon = schedule.cronDaemonRunning === false ? '; NO cron daemon running' : '';
+  return `every ${schedule.every} (${schedule.cron ?? 'unreadable'})${schedule.nextRun ? `, next ${schedule.nextRun}` : ''}${daemon}`;
+}
+
 function render(status: IntegrationStatus): string {
   const yes = (flag: boolean) => (flag ? 'yes' : 'no');
   const hooks = status.gitHooks;
@@ -20,6 +27,7 @@ function render(status: IntegrationStatus): string {
     }`,
     `npm lifecycle: ${status.npmLifecycle.length === 0 ? 'not installed' : status.npmLifecycle.join(', ')}`,
     ...status.agents.map((a) => `${`${a.agent} hook:`.padEnd(15)}${a.installed ? 'installed' : 'not installed'}`),
+    `scheduled:     ${renderSchedule(status.schedule)}`,
   ];
   if (status.disabledByEnvironment) lines.push('', 'DBSAFE=0 is set: the shell functions, shims and git hooks stand aside in this environment.');
   return `${lines.join('\n')}\n`;
@@ -28,7 +36,7 @@ function render(status: IntegrationStatus): string {
 export function register(program: Command): void {
   program
     .command('status')
-    .description('which integrations are installed and active: git hooks, shell functions, shims, npm lifecycle, agent hooks')
+    .description('which integrations are installed and active: git hooks, shell functions, shims, npm lifecycle, agent hooks, scheduled backups')
     .option('--json', 'print the status as JSON')
     .action(async (options: { json?: boolean }) => {
       const { integrationStatus } = await import('../../integrations/status.js');

@@ -5,7 +5,9 @@ import { pieceOptions, printReport } from './install.js';
 import type { PieceFlags } from '../../integrations/install-plan.js';
 
 export function register(program: Command): void {
-  pieceOptions(program.command('uninstall').description('remove everything dbsafe install added (or only the pieces named)')).action(
+  pieceOptions(program.command('uninstall').description('remove everything dbsafe install added, and every scheduled backup (or only the pieces named)'))
+    .option('--cron', 'scheduled backups (`dbsafe schedule`) of every project, from your crontab')
+    .action(
     async (options: PieceFlags & { json?: boolean }) => {
       const { uninstall, FULL_PLAN } = await import('../../../install.js');
       const plan = await import('../../integrations/install-plan.js');
