@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { openSync, readFileSync, readSync, truncateSync, writeFileSync, writeSync, closeSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
@@ -124,9 +124,10 @@ describe('dbsafe health (SQLite)', () => {
   });
 
   it('fails size, and only size, when the database was emptied before the newest backup', async () => {
-    project = sqliteProject();
+    const sqlite = sqliteProject();
+    project = sqlite;
     const previous = await backUp(project);
-    project.sql('DELETE FROM t; VACUUM;');
+    sqlite.sql('DELETE FROM t; VACUUM;');
     await backUp(project);
     const { code, json } = await health(project);
     expect(code).toBe(1);
@@ -182,7 +183,7 @@ describe('dbsafe health (PostgreSQL)', () => {
   it('judges pg_dump archives with pg_restore, and never prints the password of the URL', async () => {
     db = createPostgresDatabase();
     psql('CREATE TABLE t AS SELECT g, md5(g::text) AS h FROM generate_series(1, 2000) g', db.name);
-    const url = db.url.replace(`${'postgres'}@`, 'postgres:Hunter2-secret@');
+    const url = db.url.replace('postgres@', 'postgres:Hunter2-secret@');
     project = backupProject(url);
     await backUp(project);
     const newest = await backUp(project);
