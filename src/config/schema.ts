@@ -1,4 +1,5 @@
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
+import { DURATION_FORMS, parseDuration } from './duration.js';
 
 /** dbsafe's configuration, after validation and defaults. */
 export interface DbsafeConfig {
@@ -16,6 +17,8 @@ export interface DbsafeConfig {
   prePush?: string | false;
   /** Extra command rules: commands to guard and to allow, on top of the built-in table (src/rules/table). */
   commands?: CommandRulesConfig;
+  /** How old the newest backup may be before `dbsafe health` says unhealthy ("12h"); default 24h. */
+  healthMaxAge?: string;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -33,6 +36,7 @@ const isStringList: Validator = (value) =>
 const isPositiveInteger: Validator = (value) =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 ? null : 'must be a whole number of 1 or more';
 const isCommandOrFalse: Validator = (value) => (value === false || (typeof value === 'string' && value.trim() !== '') ? null : 'must be a command line, or false to run nothing');
+const isDuration: Validator = (value) => (typeof value === 'string' && parseDuration(value) !== null ? null : `must be ${DURATION_FORMS}`);
 const isPatternList: Validator = (value) => {
   const listError = isStringList(value);
   if (listError) return listError;
@@ -57,6 +61,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
   prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
+  healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
 };
 
 /** Validate raw configuration; returns the problems, one sentence each. Pure. */

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { DbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { redactSecretsInText } from '../target/describe.js';
+import type { ToolInfo } from './types.js';
 
 /** Debian/Ubuntu package that provides each client tool, for "install it with …" messages. */
 export const TOOL_PACKAGES: Record<string, string> = {
@@ -61,6 +62,34 @@ export function requireTool(names: readonly string[], purpose: string, extraDirs
   const found = findTool(names, extraDirs);
   if (!found) throw missingToolError(names, purpose);
   return found;
+}
+
+/** Client tools that do one job; any one of `names` installed is enough. */
+export interface ToolGroup {
+  names: readonly string[];
+  /** What dbsafe needs them for, completing "dbsafe needs it to …". */
+  purpose: string;
+}
+
+/**
+ * Path and version of every tool of `groups`, for `doctor`. When no tool of a
+ * group is installed, each carries the same message a backup would fail with.
+ */
+export async function toolInfos(groups: readonly ToolGroup[], env: NodeJS.ProcessEnv = process.env): Promise<ToolInfo[]> {
+  const perGroup = await Promise.all(
+    groups.map(async (group) => {
+      const infos: ToolInfo[] = await Promise.all(
+        group.names.map(async (name) => {
+          const found = findTool([name], [], env);
+          return { name, path: found, version: found ? await toolVersion(found) : null };
+        }),
+      );
+      if (infos.some((info) => info.path !== null)) return infos;
+      const problem = missingToolError(group.names, group.purpose).message;
+      return infos.map((info) => ({ ...info, problem }));
+    }),
+  );
+  return perGroup.flat();
 }
 
 export interface ToolRun {

@@ -31,6 +31,8 @@ export interface ToolInfo {
   /** Absolute path of the binary that will be used, or null when missing. */
   path: string | null;
   version: string | null;
+  /** Why dbsafe cannot use it (missing, too old), in the engine's own words with the fix; absent when usable or an alternative is installed. */
+  problem?: string;
 }
 
 /** Called with bytes written so far while a backup or restore streams. */

@@ -1,5 +1,6 @@
 import { redactSecretsInText } from '../target/describe.js';
 import { AGENT_NAMES, SHELL_NAMES } from './names.js';
+import type { IntegrationStatus } from './status.js';
 
 const MANAGER_LABELS: Record<string, string> = {
   lefthook: 'lefthook (lefthook.yml)',
@@ -48,3 +49,38 @@ export const agentHookMessages = {
   timedOut: (seconds: number) =>
     `the check and backup did not finish within ${seconds} s, the most an agent hook may take. Ask your human to run \`dbsafe backup\` first, or to run the command as \`dbsafe run -- <command>\`.`,
 };
+
+export const statusMessages = {
+  disabledByEnvironment: 'DBSAFE=0 is set: the shell functions, shims and git hooks stand aside in this environment.',
+};
+
+/** One line per integration, as `dbsafe status` and `dbsafe doctor` print them. */
+export function integrationStatusLines(status: IntegrationStatus): string[] {
+  const yes = (flag: boolean) => (flag ? 'yes' : 'no');
+  const hooks = status.gitHooks;
+  return [
+    `git hooks:     ${
+      !hooks.repository
+        ? 'not a git repository'
+        : hooks.installed.length === 0
+          ? `not installed${hooks.manager !== 'none' && hooks.manager !== 'husky' ? ` (hook manager: ${hooks.manager})` : ''}`
+          : `${hooks.installed.join(', ')} in .husky; ${hooks.active ? 'active' : `INACTIVE: core.hooksPath is ${hooks.hooksPath ?? 'unset'} (run dbsafe install --hooks)`}`
+    }`,
+    ...status.shells.map((s) => `${`${s.shell} shell:`.padEnd(15)}${s.installed ? `installed (${s.file})` : 'not installed'}`),
+    `shims:         ${
+      status.shims.installed === 0
+        ? 'not installed'
+        : `${status.shims.installed} in ${status.shims.dir}; on this PATH: ${yes(status.shims.onPath)}; in ~/.profile / ~/.zshenv: ${yes(status.shims.activated)}`
+    }`,
+    `npm lifecycle: ${status.npmLifecycle.length === 0 ? 'not installed' : status.npmLifecycle.join(', ')}`,
+    ...status.agents.map((a) => `${`${a.agent} hook:`.padEnd(15)}${a.installed ? 'installed' : 'not installed'}`),
+    `scheduled:     ${scheduleLine(status.schedule)}`,
+  ];
+}
+
+function scheduleLine(schedule: IntegrationStatus['schedule']): string {
+  if (!schedule.available) return `unknown: ${schedule.reason}`;
+  if (!schedule.scheduled) return 'no (dbsafe schedule --every 6h sets it up)';
+  const daemon = schedule.cronDaemonRunning === false ? '; NO cron daemon running' : '';
+  return `every ${schedule.every} (${schedule.cron ?? 'unreadable'})${schedule.nextRun ? `, next ${schedule.nextRun}` : ''}${daemon}`;
+}

@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Target } from '../../target/types.js';
 import { fileReaderWithProgress } from '../archive-streams.js';
-import { findTool, requireTool, runTool, toolVersion, writeSecretFile, type ToolResult } from '../tools.js';
+import { requireTool, runTool, toolInfos, toolVersion, writeSecretFile, type ToolResult } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import { ArchiveFormatError, readArchiveHeader, readArchiveStructure } from './archive-format.js';
 import { shellConnectionString, toolConfigFile } from './connection.js';
@@ -12,6 +12,11 @@ import { mongoMessages } from './messages.js';
 import { withScratchDatabase } from '../scratch-database.js';
 
 const TOOLS = ['mongodump', 'mongorestore', 'mongosh'] as const;
+const TOOL_PURPOSES: Record<(typeof TOOLS)[number], string> = {
+  mongodump: 'back up a MongoDB database',
+  mongorestore: 'restore a MongoDB archive',
+  mongosh: 'restore or verify a MongoDB backup',
+};
 
 function requireDatabase(target: Target): void {
   if (target.database === '') throw mongoMessages.noDatabaseName(target);
@@ -196,13 +201,8 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   });
 }
 
-async function clientTools(): Promise<ToolInfo[]> {
-  return Promise.all(
-    TOOLS.map(async (name) => {
-      const path = findTool([name]);
-      return { name, path, version: path ? await toolVersion(path) : null };
-    }),
-  );
+function clientTools(): Promise<ToolInfo[]> {
+  return toolInfos(TOOLS.map((name) => ({ names: [name], purpose: TOOL_PURPOSES[name] })));
 }
 
 export const archive: ArchiveOps = {

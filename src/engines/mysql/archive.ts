@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileReaderWithProgress, readHeadAndTail } from '../archive-streams.js';
-import { runTool } from '../tools.js';
+import { runTool, toolInfos } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../target/types.js';
@@ -17,7 +17,6 @@ import {
   serverLabel,
   stderrErrors,
   textLiteral,
-  toolInfos,
   withoutSandboxLine,
 } from './clients.js';
 import { mysqlMessages } from './messages.js';
@@ -192,8 +191,11 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   }
 }
 
-async function clientTools(): Promise<ToolInfo[]> {
-  return toolInfos([...DUMP_TOOLS, ...SQL_CLIENTS]);
+function clientTools(): Promise<ToolInfo[]> {
+  return toolInfos([
+    { names: DUMP_TOOLS, purpose: 'back up MySQL/MariaDB databases' },
+    { names: SQL_CLIENTS, purpose: 'restore and verify MySQL/MariaDB backups' },
+  ]);
 }
 
 export const archive: ArchiveOps = {

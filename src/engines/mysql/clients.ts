@@ -1,7 +1,6 @@
 import { Transform } from 'node:stream';
 import type { Target } from '../../target/types.js';
 import { findTool, missingToolError, runTool, toolVersion, writeSecretFile, type ToolResult } from '../tools.js';
-import type { ToolInfo } from '../types.js';
 import { mysqlMessages } from './messages.js';
 import { clientOptionFile } from './option-file.js';
 
@@ -126,15 +125,6 @@ async function programInfo(name: string): Promise<ClientProgram | null> {
 export async function installedPrograms(names: readonly string[]): Promise<ClientProgram[]> {
   const found = await Promise.all(names.map(programInfo));
   return found.filter((program): program is ClientProgram => program !== null);
-}
-
-export async function toolInfos(names: readonly string[]): Promise<ToolInfo[]> {
-  return Promise.all(
-    names.map(async (name) => {
-      const path = findTool([name]);
-      return { name, path, version: path ? await toolVersion(path) : null };
-    }),
-  );
 }
 
 export async function requireSqlClient(purpose: string): Promise<ClientProgram> {

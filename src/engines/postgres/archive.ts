@@ -86,8 +86,13 @@ export const archive: ArchiveOps = {
     const server = target ? await serverVersionOf(target).catch(() => null) : null;
     const infos: ToolInfo[] = [];
     for (const name of ['pg_dump', 'pg_restore'] as const) {
-      const found = await pgToolFor(name, server).catch(() => null);
-      infos.push({ name, path: found?.file ?? null, version: found?.version ?? null });
+      try {
+        const found = await pgToolFor(name, server);
+        infos.push({ name, path: found.file, version: found.version });
+      } catch (error) {
+        // Missing, or older than the server: the message a backup would fail with, fix included.
+        infos.push({ name, path: null, version: null, problem: (error as Error).message });
+      }
     }
     return infos;
   },

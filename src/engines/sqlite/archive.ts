@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Target } from '../../target/types.js';
 import { readHeadAndTail } from '../archive-streams.js';
-import { requireTool, runTool, toolVersion, findTool, type ToolResult } from '../tools.js';
+import { requireTool, runTool, toolInfos, toolVersion, type ToolResult } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import { sqliteMessages } from './messages.js';
 
@@ -182,9 +182,8 @@ async function scratchRestore(_target: Target, file: string): Promise<TableCount
   }
 }
 
-async function clientTools(): Promise<ToolInfo[]> {
-  const found = findTool(['sqlite3']);
-  return [{ name: 'sqlite3', path: found, version: found ? await toolVersion(found) : null }];
+function clientTools(): Promise<ToolInfo[]> {
+  return toolInfos([{ names: ['sqlite3'], purpose: 'back up, check and restore SQLite databases' }]);
 }
 
 export const archive: ArchiveOps = {

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { HealthCheck } from '../../health/judge.js';
+import { out, printJson } from '../output.js';
+
+interface HealthFlags {
+  maxAge?: string;
+  json?: boolean;
+}
+
+const DEFAULT_MAX_AGE = '24h';
+
+function renderCheck(check: HealthCheck, width: number): string {
+  const mark = check.ok ? out.green('✓') : out.red('✗');
+  const line = `  ${mark} ${check.name.padEnd(width)}  ${check.detail}`;
+  return check.fix ? `${line}\n      fix: ${check.fix}` : line;
+}
+
+export function register(program: Command): void {
+  program
+    .command('health')
+    .description('is the newest backup recent, large enough and intact (exit 0 healthy, 1 not)')
+    .option('--max-age <duration>', `how old the newest backup may be: 30m, 12h, 2d (default: "healthMaxAge" in the config, else ${DEFAULT_MAX_AGE})`)
+    .option('--json', 'print the verdict as JSON')
+    .action(async (flags: HealthFlags) => {
+      const [{ backupCommandSetting, requireTarget }, { parseDuration }, { gatherHealthFacts }, { judgeHealth, ageSeconds }, { healthMessages }, { describeTarget }] =
+        await Promise.all([
+          import('../backup-target.js'),
+          import('../../config/duration.js'),
+          import('../../health/facts.js'),
+          import('../../health/judge.js'),
+          import('../../health/messages.js'),
+          import('../../target/describe.js'),
+        ]);
+      // A malformed flag is a usage error before anything is read.
+      const flagSeconds = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge);
+      if (flagSeconds === null) throw healthMessages.badMaxAge(flags.maxAge!);
+      const setting = backupCommandSetting();
+      const target = requireTarget(setting);
+      const maxAgeText = flags.maxAge ?? setting.context.config.config.healthMaxAge ?? DEFAULT_MAX_AGE;
+      const maxAgeSeconds = flagSeconds ?? parseDuration(maxAgeText)!;
+      const { facts, newest } = await gatherHealthFacts(setting.store, target, { seconds: maxAgeSeconds, text: maxAgeText });
+      const verdict = judgeHealth(facts);
+      process.exitCode = verdict.healthy ? 0 : 1;
+      if (flags.json) {
+        printJson({
+          healthy: verdict.healthy,
+          database: facts.database,
+          engine: facts.engine,
+          backupDir: setting.store.dir,
+          maxAgeSeconds,
+          newest: newest && {
+            id: newest.manifest.id,
+            path: newest.file,
+            createdAt: newest.manifest.createdAt,
+            ageSeconds: ageSeconds(newest.manifest, facts.now),
+            size: facts.newest!.sizeOnDisk,
+            recordedSize: newest.manifest.size,
+            sha256: newest.manifest.sha256,
+            trigger: newest.manifest.trigger,
+          },
+          checks: verdict.checks,
+        });
+        return;
+      }
+      const width = Math.max(...verdict.checks.map((check) => check.name.length));
+      const heading = healthMessages.heading(describeTarget(target), verdict.healthy);
+      process.stdout.write(`${verdict.healthy ? heading : out.bold(heading)}\n${verdict.checks.map((check) => renderCheck(check, width)).join('\n')}\n`);
+    });
+}

@@ -1,0 +1,84 @@
+import { promises as fs } from 'node:fs';
+import type { ProjectContext } from '../config/context.js';
+import { detectAgent } from '../consent/agents.js';
+import { integrationsDisabled } from '../consent/integrations.js';
+import { archiveOps } from '../engines/registry.js';
+import type { ToolInfo } from '../engines/types.js';
+import { integrationStatus } from '../integrations/status.js';
+import { dbsafeVersion } from '../package-root.js';
+import { assessDirectory, probeTarget } from '../safety/assess.js';
+import { staticallyRefused } from '../safety/judge.js';
+import type { LiveResult, Verdict } from '../safety/types.js';
+import { backupDirIgnoreState } from '../store/gitignore.js';
+import { listBackups } from '../store/restore-backup.js';
+import { backupStoreFor } from '../store/store.js';
+import { describeTarget, redactTarget } from '../target/describe.js';
+import type { Target } from '../target/types.js';
+import type { BackupDirFacts, DoctorFacts, ServerState } from './judge.js';
+import { doctorMessages as say } from './messages.js';
+
+/** How long doctor waits for the database server: it reports, it does not wait for a slow network. */
+const PROBE_TIMEOUT_SECONDS = 3;
+
+async function probeWithTimeout(target: Target): Promise<ServerState> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<LiveResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, code: 'timeout', message: say.serverTimeout(PROBE_TIMEOUT_SECONDS) }), PROBE_TIMEOUT_SECONDS * 1000);
+    timer.unref();
+  });
+  const result = await Promise.race([probeTarget(target), timeout]);
+  clearTimeout(timer);
+  return result.ok ? { state: 'answered', version: result.facts.serverVersion } : { state: 'unreachable', detail: result.message };
+}
+
+async function backupDirFacts(context: ProjectContext): Promise<BackupDirFacts> {
+  const store = backupStoreFor(context);
+  const stat = await fs.stat(store.dir).catch(() => null);
+  const backups = stat ? await listBackups(store) : [];
+  return {
+    dir: store.dir,
+    exists: stat?.isDirectory() ?? false,
+    mode: stat ? stat.mode & 0o777 : null,
+    git: await backupDirIgnoreState(store.projectRoot, store.dir),
+    count: backups.length,
+    totalSize: backups.reduce((sum, b) => sum + b.manifest.size, 0),
+  };
+}
+
+/** The server of the backed-up database, and its engine's client tools (matched to the server's version when it answered). */
+async function engineFacts(target: Target | null, verdict: Verdict): Promise<{ server: ServerState | null; tools: ToolInfo[] }> {
+  if (!target) return { server: null, tools: [] };
+  const server: ServerState = staticallyRefused(target, verdict.outcomes) ? { state: 'skipped', detail: say.serverSkipped } : await probeWithTimeout(target);
+  const tools = await (await archiveOps(target.engine)).clientTools(server.state === 'answered' ? target : undefined);
+  return { server, tools };
+}
+
+/**
+ * Gather what `dbsafe doctor` reports for the project in `cwd`: versions,
+ * project and config, the databases and the offline check verdict, the
+ * backed-up database's client tools and server, the backup directory, the
+ * integrations and the environment switches. A configuration that cannot be
+ * loaded is reported through the check verdict, not thrown.
+ */
+export async function gatherDoctorFacts(cwd: string, env: Record<string, string | undefined>): Promise<DoctorFacts> {
+  const assessment = await assessDirectory({ cwd, env, offline: true });
+  const { verdict, context } = assessment;
+  const primary = context?.targets.primary ?? null;
+  const [engine, backups] = await Promise.all([engineFacts(primary, verdict), context ? backupDirFacts(context) : null]);
+  return {
+    dbsafe: { version: dbsafeVersion(), node: process.version },
+    project: { root: assessment.project.projectRoot, optedIn: context?.optedIn ?? null, configFile: assessment.project.configFile },
+    check: {
+      verdict: verdict.verdict,
+      exitCode: verdict.exitCode,
+      reasons: verdict.reasons.map((reason) => ({ rule: reason.rule, message: reason.message, fix: reason.fix })),
+    },
+    databases: (context?.targets.all ?? []).map((target) => ({ description: describeTarget(target), primary: target === primary, target: redactTarget(target) })),
+    engine: primary?.engine ?? null,
+    tools: engine.tools,
+    server: engine.server,
+    backups,
+    integrations: integrationStatus(cwd, env),
+    environment: { dbsafeZero: env.DBSAFE === '0', integrationsDisabled: integrationsDisabled(env).disabled, agent: detectAgent(env) },
+  };
+}

@@ -1,0 +1,101 @@
+import type { DetectedAgent } from '../consent/agents.js';
+import type { ToolInfo } from '../engines/types.js';
+import type { IntegrationStatus } from '../integrations/status.js';
+import type { VerdictName } from '../safety/types.js';
+import type { IgnoreState } from '../store/gitignore.js';
+import type { RedactedTarget } from '../target/describe.js';
+import type { EngineName } from '../target/types.js';
+import { doctorMessages as say } from './messages.js';
+
+/** Whether the database server answered a short probe. */
+export type ServerState =
+  | { state: 'answered'; version: string }
+  | { state: 'unreachable'; detail: string }
+  /** Not contacted: the database is judged production without connecting, so dbsafe does not connect. */
+  | { state: 'skipped'; detail: string };
+
+export interface BackupDirFacts {
+  dir: string;
+  exists: boolean;
+  /** Permission bits (mode & 0o777), or null when the directory does not exist. */
+  mode: number | null;
+  git: IgnoreState;
+  /** Backups with a valid manifest, of every database. */
+  count: number;
+  totalSize: number;
+}
+
+/** Everything `dbsafe doctor` reports, gathered beforehand; never a password. */
+export interface DoctorFacts {
+  dbsafe: { version: string; node: string };
+  project: { root: string; optedIn: boolean | null; configFile: string | null };
+  /** `dbsafe check --offline`'s verdict and its failed rules. */
+  check: { verdict: VerdictName; exitCode: number; reasons: Array<{ rule: string; message: string; fix: string | null }> };
+  databases: Array<{ description: string; primary: boolean; target: RedactedTarget }>;
+  /** Engine of the database guarded commands back up, or null when there is none. */
+  engine: EngineName | null;
+  tools: ToolInfo[];
+  server: ServerState | null;
+  backups: BackupDirFacts | null;
+  integrations: IntegrationStatus;
+  environment: { dbsafeZero: boolean; integrationsDisabled: boolean; agent: DetectedAgent | null };
+}
+
+export interface DoctorFinding {
+  area: string;
+  message: string;
+  fix?: string;
+}
+
+export interface DoctorVerdict {
+  /** Nothing needs fixing. */
+  ok: boolean;
+  /** What needs fixing, each with its fix: these make the exit code 1. */
+  problems: DoctorFinding[];
+  /** Worth knowing, nothing to fix for dbsafe to work. */
+  notes: DoctorFinding[];
+}
+
+/** Only the owner may enter a backup directory: group and other bits must be clear. */
+export function isPrivateMode(mode: number): boolean {
+  return (mode & 0o077) === 0;
+}
+
+function toolProblems(tools: readonly ToolInfo[]): DoctorFinding[] {
+  const texts = [...new Set(tools.flatMap((tool) => (tool.problem ? [tool.problem] : [])))];
+  return texts.map((text) => ({ area: 'client tools', ...say.splitFix(text) }));
+}
+
+function backupProblems(backups: BackupDirFacts): DoctorFinding[] {
+  if (!backups.exists) return [];
+  const problems: DoctorFinding[] = [];
+  if (backups.mode !== null && !isPrivateMode(backups.mode)) problems.push({ area: 'backups', ...say.notPrivate(backups.dir, backups.mode) });
+  if (backups.git === 'not-ignored') problems.push({ area: 'backups', ...say.notIgnored(backups.dir) });
+  return problems;
+}
+
+function notesOf(facts: DoctorFacts): DoctorFinding[] {
+  const notes: DoctorFinding[] = [];
+  if (facts.project.optedIn === false) notes.push({ area: 'project', ...say.notOptedIn });
+  if (facts.server?.state === 'unreachable') notes.push({ area: 'server', ...say.serverUnreachable(facts.server.detail) });
+  if (facts.environment.agent) notes.push({ area: 'environment', ...say.agentDetected(facts.environment.agent, facts.environment.dbsafeZero) });
+  else if (facts.environment.integrationsDisabled) notes.push({ area: 'environment', ...say.dbsafeZero });
+  return notes;
+}
+
+/**
+ * What needs fixing in a dbsafe setup. Pure: the facts were gathered
+ * beforehand. A missing client tool, a check that does not pass, a backup
+ * directory others can read or git would commit are problems; an unreachable
+ * server, DBSAFE=0 or an agent in the environment are notes.
+ */
+export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
+  const problems: DoctorFinding[] = [
+    ...(facts.check.verdict === 'safe'
+      ? []
+      : facts.check.reasons.map((reason) => ({ area: 'check', message: reason.message, fix: reason.fix ?? say.checkFallbackFix }))),
+    ...toolProblems(facts.tools),
+    ...(facts.backups ? backupProblems(facts.backups) : []),
+  ];
+  return { ok: problems.length === 0, problems, notes: notesOf(facts) };
+}

@@ -1,0 +1,37 @@
+import { describeAgent, type DetectedAgent } from '../consent/agents.js';
+import { statusMessages } from '../integrations/messages.js';
+import { splitCauseAndFix } from '../safety/judge.js';
+
+const octal = (mode: number) => `0${mode.toString(8).padStart(3, '0')}`;
+
+/** Every message `dbsafe doctor` shows; each problem says its fix. */
+export const doctorMessages = {
+  /** An engine's message ("X was not found … Install it …") as cause and fix. */
+  splitFix: (text: string) => splitCauseAndFix(text, 'Install the client tool, then run `dbsafe doctor` again.'),
+  checkFallbackFix: 'Run `dbsafe check` for details.',
+  notPrivate: (dir: string, mode: number) => ({
+    message: `The backup directory ${dir} has mode ${octal(mode)}: other users on this machine can read your database copies.`,
+    fix: `Run \`chmod 700 ${dir}\` (dbsafe creates it 0700).`,
+  }),
+  notIgnored: (dir: string) => ({
+    message: `The backup directory ${dir} is not ignored by git: a \`git add .\` would commit your database copies.`,
+    fix: 'Add it to .gitignore (`dbsafe backup` adds it by itself when it writes into the directory).',
+  }),
+  notOptedIn: {
+    message: 'This directory is not in a project that uses dbsafe (no dbsafe.config.json, no dbsafe in package.json): the shell functions and shims stand aside here.',
+    fix: 'Run `npm install --save-dev dbsafe`, or create a dbsafe.config.json, in the project root.',
+  },
+  serverUnreachable: (detail: string) => ({ message: `The database server did not answer: ${detail}` }),
+  serverTimeout: (seconds: number) => `no answer within ${seconds} s. Start the server, or check the host and port with \`dbsafe check\`.`,
+  serverSkipped: 'not contacted: `dbsafe check` refuses this database without connecting, and dbsafe never connects to it.',
+  dbsafeZero: { message: statusMessages.disabledByEnvironment, fix: 'Unset DBSAFE (or set it to 1) when you want the guards back.' },
+  agentDetected: (agent: DetectedAgent, dbsafeZero: boolean) => ({
+    message: `An AI agent is running this session (${describeAgent(agent)}): dbsafe accepts no interactive confirmation from it${
+      dbsafeZero ? ', and DBSAFE=0 is ignored' : ''
+    }.`,
+  }),
+  summaryOk: 'Nothing needs fixing.',
+  summaryProblems: (count: number) => `${count} problem${count === 1 ? '' : 's'} to fix:`,
+  noTarget: 'none configured',
+  toolMissing: 'missing',
+} as const;

@@ -1,0 +1,64 @@
+import type { Colors } from '../cli/output.js';
+import { formatBytes } from '../cli/progress.js';
+import { integrationStatusLines, statusMessages } from '../integrations/messages.js';
+import { ENGINE_LABELS } from '../target/types.js';
+import type { DoctorFacts, DoctorFinding, DoctorVerdict } from './judge.js';
+import { isPrivateMode } from './judge.js';
+import { doctorMessages as say } from './messages.js';
+
+const VERDICT_WORDS = { safe: 'SAFE', refused: 'REFUSED', error: 'ERROR' } as const;
+
+function finding(mark: string, item: DoctorFinding): string[] {
+  const lines = [`  ${mark} ${item.area}: ${item.message}`];
+  if (item.fix) lines.push(`      fix: ${item.fix}`);
+  return lines;
+}
+
+/** The human `dbsafe doctor` report: one section per concern, then what needs fixing. */
+export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colors): string {
+  const ok = c.green('✓');
+  const bad = c.red('✗');
+  const lines: string[] = [`dbsafe ${facts.dbsafe.version}, Node ${facts.dbsafe.node}`, ''];
+
+  lines.push(c.bold('Project'), `  root    ${facts.project.root}`, `  config  ${facts.project.configFile ?? 'none (defaults)'}`);
+
+  lines.push('', c.bold(`Databases (dbsafe check, offline: ${VERDICT_WORDS[facts.check.verdict]})`));
+  if (facts.databases.length === 0) lines.push(`  ${say.noTarget}`);
+  for (const db of facts.databases) lines.push(`  ${db.description}${db.primary ? '  (used and backed up by guarded commands)' : ''}`);
+
+  if (facts.engine) {
+    lines.push('', c.bold(`Client tools for ${ENGINE_LABELS[facts.engine]}`));
+    const width = Math.max(...facts.tools.map((tool) => tool.name.length));
+    for (const tool of facts.tools) {
+      const usable = tool.path !== null && !tool.problem;
+      lines.push(`  ${usable ? ok : tool.problem ? bad : c.dim('-')} ${tool.name.padEnd(width)}  ${usable ? `${tool.version ?? 'version unknown'}  ${c.dim(tool.path!)}` : say.toolMissing}`);
+    }
+    if (facts.server) {
+      const server = facts.server;
+      lines.push('', c.bold('Server'));
+      lines.push(server.state === 'answered' ? `  ${ok} answers: ${server.version}` : `  ${c.yellow('!')} ${server.detail}`);
+    }
+  }
+
+  if (facts.backups) {
+    const b = facts.backups;
+    lines.push('', c.bold('Backups'), `  directory  ${b.dir}${b.exists ? '' : ' (not created yet: the first backup creates it)'}`);
+    if (b.exists) {
+      lines.push(`  backups    ${b.count}, ${formatBytes(b.totalSize)}`);
+      lines.push(`  ${b.mode !== null && isPrivateMode(b.mode) ? ok : bad} private    mode 0${(b.mode ?? 0).toString(8)}`);
+      const git = { ignored: `${ok} ignored by git`, 'not-ignored': `${bad} NOT ignored by git`, 'not-a-repo': '- not in a git repository', 'outside-project': '- outside the project' }[b.git];
+      lines.push(`  ${git}`);
+    }
+  }
+
+  lines.push('', c.bold('Integrations'), ...integrationStatusLines(facts.integrations).map((line) => `  ${line}`));
+  lines.push('', c.bold('Environment'));
+  lines.push(`  DBSAFE=0      ${facts.environment.dbsafeZero ? (facts.environment.integrationsDisabled ? statusMessages.disabledByEnvironment : 'set, but ignored: an AI agent is detected') : 'not set'}`);
+  lines.push(`  AI agent      ${facts.environment.agent ? `${facts.environment.agent.name} (${facts.environment.agent.variable})` : 'none detected'}`);
+
+  if (verdict.notes.length > 0) lines.push('', c.bold('Notes'), ...verdict.notes.flatMap((note) => finding(c.yellow('!'), note)));
+  lines.push('');
+  if (verdict.ok) lines.push(c.green(say.summaryOk));
+  else lines.push(c.bold(say.summaryProblems(verdict.problems.length)), ...verdict.problems.flatMap((problem) => finding(bad, problem)));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,58 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { archiveOps } from '../engines/registry.js';
+import { isDbsafeError } from '../errors.js';
+import { hashFile, type StoredBackup } from '../store/files.js';
+import { backupDatabaseName } from '../store/naming.js';
+import { listBackups } from '../store/restore-backup.js';
+import type { BackupStore } from '../store/store.js';
+import type { Target } from '../target/types.js';
+import type { HealthFacts, IntegrityFact } from './judge.js';
+
+/** Errors that mean the engine's tool could not run, not that the archive is bad. */
+const TOOL_PROBLEMS = new Set(['tool-missing', 'postgres-client-too-old']);
+
+async function integrityOf(backup: StoredBackup): Promise<IntegrityFact> {
+  let actual: string;
+  try {
+    actual = (await hashFile(backup.file)).sha256;
+  } catch (error) {
+    return { checksum: 'unreadable', reason: (error as Error).message };
+  }
+  if (actual !== backup.manifest.sha256) return { checksum: 'mismatch', actual, recorded: backup.manifest.sha256 };
+  try {
+    await (await archiveOps(backup.manifest.engine)).checkArchive(backup.file);
+    return { checksum: 'match', archive: { ok: true } };
+  } catch (error) {
+    if (!isDbsafeError(error)) throw error;
+    return { checksum: 'match', archive: { ok: false, reason: error.message, cannotCheck: TOOL_PROBLEMS.has(error.code) } };
+  }
+}
+
+/**
+ * Read what `dbsafe health` judges: the backups of `target`'s database in the
+ * store (the name and engine backups are filed under), and for the newest
+ * its size on disk, checksum and whether the engine's tool reads it.
+ * Reads files only; never connects to the database.
+ */
+export async function gatherHealthFacts(store: BackupStore, target: Target, maxAge: { seconds: number; text: string }, now = Date.now()): Promise<{ facts: HealthFacts; newest: StoredBackup | null }> {
+  const database = backupDatabaseName(target);
+  const backups = (await listBackups(store)).filter((b) => b.manifest.database === database && b.manifest.engine === target.engine);
+  const newest = backups[0] ?? null;
+  const facts: HealthFacts = {
+    database,
+    engine: target.engine,
+    backupDir: path.relative(process.cwd(), store.dir) || store.dir,
+    now,
+    maxAgeSeconds: maxAge.seconds,
+    maxAgeText: maxAge.text,
+    backups: backups.map(({ manifest: m }) => ({ id: m.id, createdAt: m.createdAt, size: m.size, trigger: m.trigger })),
+    newest: newest
+      ? {
+          sizeOnDisk: await fs.stat(newest.file).then((stat) => stat.size, () => 0),
+          integrity: await integrityOf(newest),
+        }
+      : null,
+  };
+  return { facts, newest };
+}

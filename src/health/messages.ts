@@ -1,0 +1,48 @@
+import { formatBytes } from '../cli/progress.js';
+import { DURATION_FORMS } from '../config/duration.js';
+import { DbsafeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+
+/** A rough age for people: "45s", "3h", "2d" (rounded down). */
+function roughAge(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}
+
+const earlier = (count: number) => (count === 1 ? 'the previous backup' : `the median of the previous ${count} backups`);
+
+/** Every message `dbsafe health` shows: what each check found and, when it failed, the fix. */
+export const healthMessages = {
+  none: (database: string, dir: string) => `there is no backup of ${database} in ${dir}.`,
+  takeBackupFix: 'Take one now with `dbsafe backup`, and keep them coming with `dbsafe schedule --every 6h`.',
+  exists: (id: string, count: number) => `newest backup ${id} (${count} backup${count === 1 ? '' : 's'} of this database).`,
+
+  recent: (age: number, limit: string) => `taken ${roughAge(age)} ago; the limit is ${limit}.`,
+  tooOld: (age: number, limit: string) => `the newest backup is ${roughAge(age)} old, older than the limit of ${limit}.`,
+
+  empty: 'the newest backup file is empty (0 bytes).',
+  emptyFix: 'Take a new backup with `dbsafe backup --verbose` and check that the database still exists and holds its data.',
+  firstBackup: (size: number) => `${formatBytes(size)}; the first backup of this database, so there is nothing to compare it with.`,
+  sizeInLine: (size: number, count: number, baseline: number) => `${formatBytes(size)}; ${earlier(count)} is ${formatBytes(baseline)}.`,
+  tooSmall: (size: number, count: number, baseline: number) =>
+    `${formatBytes(size)}, under half of ${earlier(count)} (${formatBytes(baseline)}): the database may have been emptied, or the dump was cut short.`,
+  tooSmallFix: (newest: string, previous: string) =>
+    `Check that the database still holds its data (\`dbsafe verify ${newest}\` shows its tables and rows). If it was emptied by mistake, restore an earlier backup: \`dbsafe restore ${previous}\`. If the data was removed on purpose, this settles once the recent backups are of the new size.`,
+
+  intact: "its sha256 matches the manifest, and the engine's own tool reads it.",
+  checksumMismatch: (actual: string, recorded: string) =>
+    `the file's sha256 is ${actual.slice(0, 12)}… but the manifest recorded ${recorded.slice(0, 12)}…: the file changed or was damaged after it was written.`,
+  unreadable: (reason: string) => `the backup file cannot be read: ${reason}.`,
+  archiveUnreadable: (reason: string) => `the engine's own tool cannot read it: ${reason}`,
+  damagedFix: (id: string) =>
+    `Do not rely on ${id}: take a fresh backup now with \`dbsafe backup\`, and check the older ones with \`dbsafe verify <id>\` (ids from \`dbsafe list\`).`,
+  cannotCheck: (reason: string) => `the engine's tool could not check it: ${reason}`,
+  cannotCheckFix: 'Install the client tool named above, then run `dbsafe health` again.',
+
+  badMaxAge: (value: string) =>
+    new DbsafeError('health-bad-max-age', `--max-age "${value}" is not a duration. Use ${DURATION_FORMS}, e.g. --max-age 12h.`, ExitCode.usage),
+
+  heading: (subject: string, healthy: boolean) => `Backups of ${subject}: ${healthy ? 'healthy' : 'NOT healthy'}`,
+} as const;
