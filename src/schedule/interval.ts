@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseDuration } from '../config/duration.js';
 
 /**
  * The intervals a schedule accepts, each a row: cron can only repeat evenly
@@ -26,16 +27,13 @@ export const INTERVALS: readonly Interval[] = [
 
 export const DEFAULT_INTERVAL = '6h';
 
-const UNIT_MINUTES: Record<string, number> = { m: 1, min: 1, h: 60, d: 24 * 60, w: 7 * 24 * 60 };
-
 export type IntervalParse = { ok: true; interval: Interval } | { ok: false; problem: 'malformed' } | { ok: false; problem: 'uneven'; nearest: string[] };
 
 /** "6h", "30m", "1d", "1w", "60m", "24h" → the accepted interval of that length; pure. */
 export function parseInterval(text: string): IntervalParse {
-  const match = /^\s*(\d{1,6})\s*(m|min|h|d|w)\s*$/i.exec(text);
-  if (!match) return { ok: false, problem: 'malformed' };
-  const minutes = Number(match[1]) * UNIT_MINUTES[match[2]!.toLowerCase()]!;
-  if (minutes === 0) return { ok: false, problem: 'malformed' };
+  const seconds = parseDuration(text);
+  if (seconds === null || seconds % 60 !== 0) return { ok: false, problem: 'malformed' };
+  const minutes = seconds / 60;
   const exact = INTERVALS.find((interval) => interval.minutes === minutes);
   if (exact) return { ok: true, interval: exact };
   return { ok: false, problem: 'uneven', nearest: nearestIntervals(minutes) };

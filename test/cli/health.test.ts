@@ -159,7 +159,7 @@ describe('dbsafe health (SQLite)', () => {
       const result = await project.cli(['health', '--max-age', value]);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toContain(`--max-age "${value}" is not a duration. Use a whole number followed by s, m, h or d (30m, 12h, 2d)`);
+      expect(result.stderr).toContain(`--max-age "${value}" is not a duration. Use a whole number followed by s, m, h, d or w (30m, 12h, 2d)`);
     }
   });
 
@@ -167,7 +167,7 @@ describe('dbsafe health (SQLite)', () => {
     project = sqliteProject({ healthMaxAge: 'daily' });
     const result = await project.cli(['health']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"healthMaxAge" must be a whole number followed by s, m, h or d');
+    expect(result.stderr).toContain('"healthMaxAge" must be a whole number followed by s, m, h, d or w');
   });
 
   it('reads backups only, so a production-looking environment does not stop it', async () => {

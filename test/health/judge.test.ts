@@ -102,13 +102,17 @@ describe('durations (--max-age, "healthMaxAge")', () => {
     ['2d', 172_800],
     ['1s', 1],
     [' 6h ', 21_600],
+    ['12 h', 43_200],
+    ['12H', 43_200],
+    ['90min', 5_400],
+    ['1w', 604_800],
   ])('%s is %i seconds', (text, seconds) => expect(parseDuration(text)).toBe(seconds));
 
-  it.each(['', '12', 'h', '1.5h', '-1h', '0h', '12 h', '12H', '1w', 'soon', '1h30m'])('"%s" is not a duration', (text) => expect(parseDuration(text)).toBeNull());
+  it.each(['', '12', 'h', '1.5h', '-1h', '0h', '1y', '12hours', 'soon', '1h30m'])('"%s" is not a duration', (text) => expect(parseDuration(text)).toBeNull());
 
   it('the config accepts a duration and names the accepted forms for anything else', () => {
     expect(validateConfig({ healthMaxAge: '12h' })).toEqual([]);
-    expect(validateConfig({ healthMaxAge: 'tomorrow' })).toEqual(['"healthMaxAge" must be a whole number followed by s, m, h or d (30m, 12h, 2d)']);
+    expect(validateConfig({ healthMaxAge: 'tomorrow' })).toEqual(['"healthMaxAge" must be a whole number followed by s, m, h, d or w (30m, 12h, 2d)']);
     expect(validateConfig({ healthMaxAge: 12 })).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
-import { CLI, type CliResult } from './cli.js';
+import { CLI, runCollecting, type CliResult } from './cli.js';
 
 /**
  * A throw-away Unix account (`dbsafe_test_<random>`) for tests that need a
@@ -35,20 +35,10 @@ export function createSystemUser(): SystemUser {
   return {
     name,
     home,
-    cli: (args, options) =>
-      new Promise((resolve, reject) => {
-        const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ...options.env };
-        const child = spawn('runuser', asUser(['/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, CLI, ...args]), {
-          cwd: options.cwd,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-        child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-        child.on('error', reject);
-        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-      }),
+    cli: (args, options) => {
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NO_COLOR: '1', ...options.env };
+      return runCollecting('runuser', asUser(['/usr/bin/env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), process.execPath, CLI, ...args]), { cwd: options.cwd });
+    },
     shEmptyEnv: (command) => {
       const result = spawnSync('runuser', asUser(['/usr/bin/env', '-i', '/bin/sh', '-c', command]), { encoding: 'utf8', cwd: '/' });
       return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
