@@ -42,9 +42,11 @@ export function detectHookManager(facts: RepoFacts): HookManager {
   return MANAGER_SIGNS.find((sign) => sign.present(facts))?.manager ?? 'none';
 }
 
+class GitMissingError extends Error {}
+
 function git(cwd: string, args: string[]): { status: number; stdout: string } {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  if (result.error) throw new Error(hookMessages.gitMissing);
+  if (result.error) throw new GitMissingError(hookMessages.gitMissing);
   return { status: result.status ?? 1, stdout: result.stdout.trim() };
 }
 
@@ -103,6 +105,8 @@ export function uninstallGitHooks(projectDir: string, _env: Record<string, strin
 }
 
 export interface GitHookStatus {
+  /** False when no git program was found: nothing else could be looked at. */
+  gitInstalled: boolean;
   repository: boolean;
   manager: HookManager;
   hooksPath: string | null;
@@ -111,11 +115,17 @@ export interface GitHookStatus {
 }
 
 export function gitHookStatus(projectDir: string): GitHookStatus {
-  const facts = repoFacts(projectDir);
-  if (!facts) return { repository: false, manager: 'none', hooksPath: null, installed: [] };
+  let facts: RepoFacts | null;
+  try {
+    facts = repoFacts(projectDir);
+  } catch (error) {
+    if (!(error instanceof GitMissingError)) throw error;
+    return { gitInstalled: false, repository: false, manager: 'none', hooksPath: null, installed: [] };
+  }
+  if (!facts) return { gitInstalled: true, repository: false, manager: 'none', hooksPath: null, installed: [] };
   const installed = Object.keys(DBSAFE_GIT_HOOKS).filter((hook) => {
     const text = readTextOrNull(path.join(facts.root, '.husky', hook));
     return text !== null && findBlock(text) !== null;
   });
-  return { repository: true, manager: detectHookManager(facts), hooksPath: facts.hooksPath, installed };
+  return { gitInstalled: true, repository: true, manager: detectHookManager(facts), hooksPath: facts.hooksPath, installed };
 }

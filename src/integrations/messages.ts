@@ -57,15 +57,8 @@ export const statusMessages = {
 /** One line per integration, as `dbsafe status` and `dbsafe doctor` print them. */
 export function integrationStatusLines(status: IntegrationStatus): string[] {
   const yes = (flag: boolean) => (flag ? 'yes' : 'no');
-  const hooks = status.gitHooks;
   return [
-    `git hooks:     ${
-      !hooks.repository
-        ? 'not a git repository'
-        : hooks.installed.length === 0
-          ? `not installed${hooks.manager !== 'none' && hooks.manager !== 'husky' ? ` (hook manager: ${hooks.manager})` : ''}`
-          : `${hooks.installed.join(', ')} in .husky; ${hooks.active ? 'active' : `INACTIVE: core.hooksPath is ${hooks.hooksPath ?? 'unset'} (run dbsafe install --hooks)`}`
-    }`,
+    `git hooks:     ${gitHooksLine(status.gitHooks)}`,
     ...status.shells.map((s) => `${`${s.shell} shell:`.padEnd(15)}${s.installed ? `installed (${s.file})` : 'not installed'}`),
     `shims:         ${
       status.shims.installed === 0
@@ -76,6 +69,13 @@ export function integrationStatusLines(status: IntegrationStatus): string[] {
     ...status.agents.map((a) => `${`${a.agent} hook:`.padEnd(15)}${a.installed ? 'installed' : 'not installed'}`),
     `scheduled:     ${scheduleLine(status.schedule)}`,
   ];
+}
+
+function gitHooksLine(hooks: IntegrationStatus['gitHooks']): string {
+  if (!hooks.gitInstalled) return 'unknown: git is not installed (install git to use the git hooks)';
+  if (!hooks.repository) return 'not a git repository';
+  if (hooks.installed.length === 0) return `not installed${hooks.manager !== 'none' && hooks.manager !== 'husky' ? ` (hook manager: ${hooks.manager})` : ''}`;
+  return `${hooks.installed.join(', ')} in .husky; ${hooks.active ? 'active' : `INACTIVE: core.hooksPath is ${hooks.hooksPath ?? 'unset'} (run dbsafe install --hooks)`}`;
 }
 
 function scheduleLine(schedule: IntegrationStatus['schedule']): string {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -48,5 +48,19 @@ describe('dbsafe status', () => {
     expect((await status()).gitHooks.active).toBe(false);
     const text = await runCli(['status'], { cwd: project, env });
     expect(text.stdout).toContain('INACTIVE: core.hooksPath is unset (run dbsafe install --hooks)');
+  });
+
+  it('still reports without git installed, and says the git hooks cannot be looked at', async () => {
+    const { dir, cleanup } = tempDir('dbsafe-status-nogit-');
+    cleanups.push(cleanup);
+    writeFileSync(path.join(dir, 'dbsafe.config.json'), '{}\n');
+    const emptyBin = path.join(dir, 'bin');
+    mkdirSync(emptyBin);
+    const json = await runCli(['status', '--json'], { cwd: dir, env: { PATH: emptyBin } });
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as IntegrationStatus).gitHooks).toEqual({ gitInstalled: false, repository: false, manager: 'none', hooksPath: null, installed: [], active: false });
+    const text = await runCli(['status'], { cwd: dir, env: { PATH: emptyBin } });
+    expect(text.stdout).toContain('git hooks:     unknown: git is not installed (install git to use the git hooks)');
   });
 });

@@ -4,7 +4,7 @@ import type { IntegrationStatus } from '../../src/integrations/status.js';
 
 const INTEGRATIONS: IntegrationStatus = {
   disabledByEnvironment: false,
-  gitHooks: { repository: true, installed: [], manager: 'none', hooksPath: null, active: false },
+  gitHooks: { gitInstalled: true, repository: true, installed: [], manager: 'none', hooksPath: null, active: false },
   shells: [],
   shims: { dir: '/home/dev/.local/share/dbsafe/shims', installed: 0, onPath: false, activated: false },
   npmLifecycle: [],
