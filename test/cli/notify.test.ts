@@ -245,6 +245,11 @@ describe('notifications: configuration and doctor', () => {
     expect(JSON.parse(json.stdout).notifications).toEqual({ webhook: { set: true, host: 'hooks.example.com' }, command: true, events: ['unhealthy'] });
     expect(plain.stdout + plain.stderr + json.stdout + json.stderr).not.toContain(TOKEN);
 
+    const unconfigured = failingSqliteProject();
+    const nothing = await unconfigured.cli(['doctor']);
+    unconfigured.cleanup();
+    expect(nothing.stdout).toContain('Notifications\n  not configured: nobody is told when a scheduled backup fails');
+
     const none = await project.cli(['doctor', '--json']);
     expect(JSON.parse(none.stdout).notifications).toEqual({ webhook: { set: false }, command: true, events: ['unhealthy'] });
     const bad = await project.cli(['doctor'], { DBSAFE_NOTIFY_URL: `hooks.example.com/${TOKEN}` });
