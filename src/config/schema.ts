@@ -1,4 +1,5 @@
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
+import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 
 /** dbsafe's configuration, after validation and defaults. */
@@ -19,6 +20,8 @@ export interface DbsafeConfig {
   commands?: CommandRulesConfig;
   /** How old the newest backup may be before `dbsafe health` says unhealthy ("12h"); default 24h. */
   healthMaxAge?: string;
+  /** Who is told when a scheduled backup fails or health finds a problem; the webhook address is DBSAFE_NOTIFY_URL, never here. */
+  notify?: NotifyConfig;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -62,6 +65,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
+  notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
 };
 
 /** Validate raw configuration; returns the problems, one sentence each. Pure. */

@@ -5,6 +5,7 @@ import { integrationsDisabled } from '../consent/integrations.js';
 import { archiveOps } from '../engines/registry.js';
 import type { ToolInfo } from '../engines/types.js';
 import { integrationStatus } from '../integrations/status.js';
+import { findWebhookUrl, notifyStatus } from '../notify/plan.js';
 import { dbsafeVersion } from '../package-root.js';
 import { assessDirectory, probeTarget } from '../safety/assess.js';
 import { staticallyRefused } from '../safety/judge.js';
@@ -78,6 +79,7 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     tools: engine.tools,
     server: engine.server,
     backups,
+    notifications: context ? notifyStatus({ config: context.config.config.notify, webhookUrl: findWebhookUrl(context.env, context.dotenv) }) : null,
     integrations: integrationStatus(cwd, env),
     environment: { dbsafeZero: env.DBSAFE === '0', integrationsDisabled: integrationsDisabled(env).disabled, agent: detectAgent(env) },
   };

@@ -1,6 +1,7 @@
 import type { DetectedAgent } from '../consent/agents.js';
 import type { ToolInfo } from '../engines/types.js';
 import type { IntegrationStatus } from '../integrations/status.js';
+import type { NotifyStatus } from '../notify/plan.js';
 import type { VerdictName } from '../safety/types.js';
 import type { IgnoreState } from '../store/gitignore.js';
 import type { RedactedTarget } from '../target/describe.js';
@@ -37,6 +38,8 @@ export interface DoctorFacts {
   tools: ToolInfo[];
   server: ServerState | null;
   backups: BackupDirFacts | null;
+  /** Where notifications go (null when the configuration could not be read); never the webhook address. */
+  notifications: NotifyStatus | null;
   integrations: IntegrationStatus;
   environment: { dbsafeZero: boolean; integrationsDisabled: boolean; agent: DetectedAgent | null };
 }
@@ -86,7 +89,8 @@ function notesOf(facts: DoctorFacts): DoctorFinding[] {
 /**
  * What needs fixing in a dbsafe setup. Pure: the facts were gathered
  * beforehand. A missing client tool, a check that does not pass, a backup
- * directory others can read or git would commit are problems; an unreachable
+ * directory others can read or git would commit, a DBSAFE_NOTIFY_URL that is
+ * not an http(s) URL are problems; an unreachable
  * server, DBSAFE=0 or an agent in the environment are notes.
  */
 export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
@@ -96,6 +100,7 @@ export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
       : facts.check.reasons.map((reason) => ({ area: 'check', message: reason.message, fix: reason.fix ?? say.checkFallbackFix }))),
     ...toolProblems(facts.tools),
     ...(facts.backups ? backupProblems(facts.backups) : []),
+    ...(facts.notifications?.webhook.set && 'problem' in facts.notifications.webhook ? [{ area: 'notifications', ...say.webhookInvalid(facts.notifications.webhook.problem) }] : []),
   ];
   return { ok: problems.length === 0, problems, notes: notesOf(facts) };
 }

@@ -30,6 +30,11 @@ export const doctorMessages = {
       dbsafeZero ? ', and DBSAFE=0 is ignored' : ''
     }.`,
   }),
+  webhookInvalid: (problem: string) => ({
+    message: `${problem}: notifications cannot reach the webhook.`,
+    fix: 'Set DBSAFE_NOTIFY_URL (in .env or the environment) to the https:// address your chat tool gave for its incoming webhook.',
+  }),
+  notifyNone: 'not configured: nobody is told when a scheduled backup fails (see "Notifications" in the README)',
   summaryOk: 'Nothing needs fixing.',
   summaryProblems: (count: number) => `${count} problem${count === 1 ? '' : 's'} to fix:`,
   noTarget: 'none configured',

@@ -51,6 +51,14 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
     }
   }
 
+  if (facts.notifications) {
+    const n = facts.notifications;
+    const webhook = !n.webhook.set ? 'not set (DBSAFE_NOTIFY_URL)' : 'host' in n.webhook ? `${ok} set (host ${n.webhook.host})` : `${bad} ${n.webhook.problem}`;
+    lines.push('', c.bold('Notifications'));
+    if (!n.webhook.set && !n.command) lines.push(`  ${say.notifyNone}`);
+    else lines.push(`  webhook  ${webhook}`, `  command  ${n.command ? 'set' : 'not set'}`, `  events   ${n.events.join(', ')}`);
+  }
+
   lines.push('', c.bold('Integrations'), ...integrationStatusLines(facts.integrations).map((line) => `  ${line}`));
   lines.push('', c.bold('Environment'));
   lines.push(`  DBSAFE=0      ${facts.environment.dbsafeZero ? (facts.environment.integrationsDisabled ? statusMessages.disabledByEnvironment : 'set, but ignored: an AI agent is detected') : 'not set'}`);

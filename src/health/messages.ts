@@ -44,5 +44,12 @@ export const healthMessages = {
   badMaxAge: (value: string) =>
     new DbsafeError('health-bad-max-age', `--max-age "${value}" is not a duration. Use ${DURATION_FORMS}, e.g. --max-age 12h.`, ExitCode.usage),
 
+  /** The message of the "unhealthy" notification: every failed check, on one line. */
+  notification: (dir: string, checks: ReadonlyArray<{ name: string; ok: boolean; detail: string }>) =>
+    `backups in ${dir}: ${checks
+      .filter((check) => !check.ok)
+      .map((check) => `${check.name}: ${check.detail}`)
+      .join(' ')}`,
+
   heading: (subject: string, healthy: boolean) => `Backups of ${subject}: ${healthy ? 'healthy' : 'NOT healthy'}`,
 } as const;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { stopCleanlyOnSignal } from '../interrupt.js';
+import type { Manifest } from '../../store/manifest.js';
+import type { Target } from '../../target/types.js';
 import { printJson } from '../output.js';
 
 interface BackupFlags {
@@ -31,15 +33,29 @@ export function register(program: Command): void {
         // The log of scheduled runs is one file appended to by every run: each starts with its time.
         if (flags.scheduled) process.stdout.write(`${new Date().toISOString()} dbsafe scheduled backup in ${process.cwd()}\n`);
         const setting = backupCommandSetting(flags.url);
-        const target = requireTarget(setting);
-        await refuseUnlessSafe(setting.context, 'backup', target.database);
-        const progress = progressLine(`Backing up ${target.database}`, { verbose: Boolean(flags.verbose) });
-        const started = Date.now();
-        let manifest;
+        let started = Date.now();
+        let manifest: Manifest;
+        let target: Target;
         try {
-          manifest = await takeBackup(setting.store, target, { trigger: flags.scheduled ? 'scheduled' : 'manual', label: flags.label ?? null, progress: progress.sink });
-        } finally {
-          progress.done();
+          target = requireTarget(setting);
+          await refuseUnlessSafe(setting.context, 'backup', target.database);
+          const progress = progressLine(`Backing up ${target.database}`, { verbose: Boolean(flags.verbose) });
+          started = Date.now();
+          try {
+            manifest = await takeBackup(setting.store, target, { trigger: flags.scheduled ? 'scheduled' : 'manual', label: flags.label ?? null, progress: progress.sink });
+          } finally {
+            progress.done();
+          }
+        } catch (error) {
+          // Nobody reads cron's log: a scheduled run that fails tells whoever the project configured, then fails as before.
+          if (flags.scheduled) {
+            const { sendNotification } = await import('../../notify/send.js');
+            await sendNotification(setting.context, 'backup-failed', {
+              database: setting.target ? describeTarget(setting.target) : null,
+              message: error instanceof Error ? error.message : String(error),
+            });
+          }
+          throw error;
         }
         if (flags.json) {
           printJson({ ...manifest, path: path.join(setting.store.dir, manifest.file) });

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { HealthCheck } from '../../health/judge.js';
+import type { Target } from '../../target/types.js';
 import { out, printJson } from '../output.js';
 
 interface HealthFlags {
   maxAge?: string;
   json?: boolean;
+  notify?: boolean;
 }
 
 const DEFAULT_MAX_AGE = '24h';
@@ -21,6 +23,7 @@ export function register(program: Command): void {
     .description('is the newest backup recent, large enough and intact (exit 0 healthy, 1 not)')
     .option('--max-age <duration>', `how old the newest backup may be: 30m, 12h, 2d (default: "healthMaxAge" in the config, else ${DEFAULT_MAX_AGE})`)
     .option('--json', 'print the verdict as JSON')
+    .option('--notify', 'when not healthy, send the "unhealthy" notification (config "notify", DBSAFE_NOTIFY_URL): for cron and monitoring')
     .action(async (flags: HealthFlags) => {
       const [{ backupCommandSetting, requireTarget }, { parseDuration }, { gatherHealthFacts }, { judgeHealth, ageSeconds }, { healthMessages }, { describeTarget }] =
         await Promise.all([
@@ -35,10 +38,25 @@ export function register(program: Command): void {
       const flagSeconds = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge);
       if (flagSeconds === null) throw healthMessages.badMaxAge(flags.maxAge!);
       const setting = backupCommandSetting();
-      const target = requireTarget(setting);
-      const maxAgeText = flags.maxAge ?? setting.context.config.config.healthMaxAge ?? DEFAULT_MAX_AGE;
-      const maxAgeSeconds = flagSeconds ?? parseDuration(maxAgeText)!;
-      const { facts, newest } = await gatherHealthFacts(setting.store, target, { seconds: maxAgeSeconds, text: maxAgeText });
+      const notify = async (message: string) => {
+        if (!flags.notify) return;
+        const { sendNotification } = await import('../../notify/send.js');
+        await sendNotification(setting.context, 'unhealthy', { database: setting.target ? describeTarget(setting.target) : null, message });
+      };
+      let target: Target;
+      let gathered: Awaited<ReturnType<typeof gatherHealthFacts>>;
+      let maxAgeSeconds: number;
+      try {
+        target = requireTarget(setting);
+        const maxAgeText = flags.maxAge ?? setting.context.config.config.healthMaxAge ?? DEFAULT_MAX_AGE;
+        maxAgeSeconds = flagSeconds ?? parseDuration(maxAgeText)!;
+        gathered = await gatherHealthFacts(setting.store, target, { seconds: maxAgeSeconds, text: maxAgeText });
+      } catch (error) {
+        // A monitor running `health --notify` wants to hear that health could not even judge.
+        await notify(error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+      const { facts, newest } = gathered;
       const verdict = judgeHealth(facts);
       process.exitCode = verdict.healthy ? 0 : 1;
       if (flags.json) {
@@ -60,10 +78,11 @@ export function register(program: Command): void {
           },
           checks: verdict.checks,
         });
-        return;
+      } else {
+        const width = Math.max(...verdict.checks.map((check) => check.name.length));
+        const heading = healthMessages.heading(describeTarget(target), verdict.healthy);
+        process.stdout.write(`${verdict.healthy ? heading : out.bold(heading)}\n${verdict.checks.map((check) => renderCheck(check, width)).join('\n')}\n`);
       }
-      const width = Math.max(...verdict.checks.map((check) => check.name.length));
-      const heading = healthMessages.heading(describeTarget(target), verdict.healthy);
-      process.stdout.write(`${verdict.healthy ? heading : out.bold(heading)}\n${verdict.checks.map((check) => renderCheck(check, width)).join('\n')}\n`);
+      if (!verdict.healthy) await notify(healthMessages.notification(setting.store.dir, verdict.checks));
     });
 }
