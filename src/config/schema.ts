@@ -1,3 +1,4 @@
+import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 
@@ -19,6 +20,8 @@ export interface DbsafeConfig {
   commands?: CommandRulesConfig;
   /** How old the newest backup may be before `dbsafe health` says unhealthy ("12h"); default 24h. */
   healthMaxAge?: string;
+  /** Encrypt new backups with the key in this file (DBSAFE_BACKUP_KEY wins over it). */
+  encryption?: EncryptionConfig;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -62,6 +65,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
+  encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 
 /** Validate raw configuration; returns the problems, one sentence each. Pure. */
