@@ -1,3 +1,4 @@
+import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
@@ -22,6 +23,8 @@ export interface DbsafeConfig {
   healthMaxAge?: string;
   /** Who is told when a scheduled backup fails or health finds a problem; the webhook address is DBSAFE_NOTIFY_URL, never here. */
   notify?: NotifyConfig;
+  /** Encrypt new backups with the key in this file (DBSAFE_BACKUP_KEY wins over it). */
+  encryption?: EncryptionConfig;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -66,6 +69,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
+  encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 
 /** Validate raw configuration; returns the problems, one sentence each. Pure. */

@@ -7,12 +7,13 @@ import { backupDatabaseName } from '../store/naming.js';
 import { listBackups } from '../store/restore-backup.js';
 import type { BackupStore } from '../store/store.js';
 import type { Target } from '../target/types.js';
+import { withPlainArchive } from '../store/encrypted.js';
 import type { HealthFacts, IntegrityFact } from './judge.js';
 
 /** Errors that mean the engine's tool could not run, not that the archive is bad. */
 const TOOL_PROBLEMS = new Set(['tool-missing', 'postgres-client-too-old']);
 
-async function integrityOf(backup: StoredBackup): Promise<IntegrityFact> {
+async function integrityOf(store: BackupStore, backup: StoredBackup): Promise<IntegrityFact> {
   let actual: string;
   try {
     actual = (await hashFile(backup.file)).sha256;
@@ -21,11 +22,18 @@ async function integrityOf(backup: StoredBackup): Promise<IntegrityFact> {
   }
   if (actual !== backup.manifest.sha256) return { checksum: 'mismatch', actual, recorded: backup.manifest.sha256 };
   try {
-    await (await archiveOps(backup.manifest.engine)).checkArchive(backup.file);
+    const archive = await archiveOps(backup.manifest.engine);
+    // An encrypted backup is decrypted into a private temporary file, checked, and the plaintext removed.
+    await withPlainArchive(store, backup, (file) => archive.checkArchive(file));
     return { checksum: 'match', archive: { ok: true } };
   } catch (error) {
     if (!isDbsafeError(error)) throw error;
-    return { checksum: 'match', archive: { ok: false, reason: error.message, cannotCheck: TOOL_PROBLEMS.has(error.code) } };
+    // No key, the wrong key, a key file refused: the backup cannot be checked here, which is not damage.
+    const keyProblem = error.code.startsWith('encryption-') && error.code !== 'encryption-round-trip-failed';
+    return {
+      checksum: 'match',
+      archive: keyProblem ? { ok: false, reason: error.message, cannotCheck: true, keyProblem: true } : { ok: false, reason: error.message, cannotCheck: TOOL_PROBLEMS.has(error.code) },
+    };
   }
 }
 
@@ -50,7 +58,7 @@ export async function gatherHealthFacts(store: BackupStore, target: Target, maxA
     newest: newest
       ? {
           sizeOnDisk: await fs.stat(newest.file).then((stat) => stat.size, () => 0),
-          integrity: await integrityOf(newest),
+          integrity: await integrityOf(store, newest),
         }
       : null,
   };

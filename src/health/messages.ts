@@ -40,6 +40,8 @@ export const healthMessages = {
     `Do not rely on ${id}: take a fresh backup now with \`dbsafe backup\`, and check the older ones with \`dbsafe verify <id>\` (ids from \`dbsafe list\`).`,
   cannotCheck: (reason: string) => `the engine's tool could not check it: ${reason}`,
   cannotCheckFix: 'Install the client tool named above, then run `dbsafe health` again.',
+  cannotDecrypt: (reason: string) => `the backup is encrypted and could not be decrypted to check it (this is not damage): ${reason}`,
+  keyFix: 'Make the key it was encrypted with available ("encryption.keyFile" or DBSAFE_BACKUP_KEY), then run `dbsafe health` again.',
 
   badMaxAge: (value: string) =>
     new DbsafeError('health-bad-max-age', `--max-age "${value}" is not a duration. Use ${DURATION_FORMS}, e.g. --max-age 12h.`, ExitCode.usage),

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BackupOutput, ProgressSink } from '../engines/types.js';
-import { manifestName, partialName, partialOwner } from './naming.js';
+import { backupIdOfFile, manifestName, partialName, partialOwner } from './naming.js';
 import { parseManifest, type Manifest } from './manifest.js';
 
 export interface HashedOutput extends BackupOutput {
@@ -117,6 +117,27 @@ export async function writeManifest(dir: string, manifest: Manifest): Promise<st
   return final;
 }
 
+const removedOnExit = new Set<string>();
+
+/**
+ * Remove `file` when the process exits, even through process.exit (a second
+ * Ctrl-C): for temporary plaintext of an encrypted backup, which must not
+ * wait for the next run's clean-up. Returns the function that forgets it.
+ */
+export function removeOnExit(file: string): () => void {
+  if (removedOnExit.size === 0) process.once('exit', removeAllOnExit);
+  removedOnExit.add(file);
+  return () => {
+    removedOnExit.delete(file);
+    if (removedOnExit.size === 0) process.off('exit', removeAllOnExit);
+  };
+}
+
+function removeAllOnExit(): void {
+  for (const file of removedOnExit) rmSync(file, { force: true });
+  removedOnExit.clear();
+}
+
 /** Is a process with this pid alive? EPERM means alive but not ours. */
 export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -166,7 +187,7 @@ export async function readBackups(dir: string): Promise<StoredBackup[]> {
 export async function readBackupAt(file: string): Promise<StoredBackup | null> {
   const dir = path.dirname(file);
   const base = path.basename(file);
-  const id = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  const id = backupIdOfFile(base);
   const manifestFile = path.join(dir, manifestName(id));
   const manifest = parseManifest(await fs.readFile(manifestFile, 'utf8').catch(() => ''));
   if (!manifest || manifest.file !== base) return null;

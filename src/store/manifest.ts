@@ -31,6 +31,8 @@ export interface Manifest {
   /** Non-empty and read back by the engine's own tool before the manifest was written. */
   verified: true;
   dbsafeVersion: string;
+  /** Present when the file is encrypted (src/encryption/format.ts): how, and a short hash of the key. Never key material. */
+  encryption?: { algorithm: string; keyId: string };
 }
 
 const ENGINES = new Set<string>(Object.values(URL_SCHEMES));
@@ -64,6 +66,9 @@ const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
   finishedAt: isoDate,
   verified: (v) => v === true,
   dbsafeVersion: (v) => typeof v === 'string',
+  encryption: (v) =>
+    v === undefined ||
+    (typeof v === 'object' && v !== null && text((v as Record<string, unknown>).algorithm) && typeof (v as Record<string, unknown>).keyId === 'string' && /^[0-9a-f]{16}$/.test((v as Record<string, unknown>).keyId as string)),
 };
 
 /**

@@ -59,6 +59,20 @@ export function partialOwner(name: string): number | null {
   return match ? Number(match[2]) : null;
 }
 
+/** Appended to the engine's extension of an encrypted backup: `app_dev_20261124_101500.dump.enc`. */
+export const ENCRYPTED_EXTENSION = 'enc';
+
+/** The file name of backup `id`: `<id>.<ext>`, plus `.enc` when encrypted. */
+export function backupFileName(id: string, extension: string, encrypted: boolean): string {
+  return encrypted ? `${id}.${extension}.${ENCRYPTED_EXTENSION}` : `${id}.${extension}`;
+}
+
+/** The id a backup file name belongs to: its name without the engine's extension (and `.enc`). */
+export function backupIdOfFile(name: string): string {
+  const base = name.endsWith(`.${ENCRYPTED_EXTENSION}`) ? name.slice(0, -ENCRYPTED_EXTENSION.length - 1) : name;
+  return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+}
+
 export function manifestName(id: string): string {
   return `${id}.json`;
 }

@@ -11,6 +11,7 @@ import { storeMessages } from './messages.js';
 import { backupDatabaseName } from './naming.js';
 import { prepareBackupDir, type BackupStore } from './store.js';
 import { rotate, takeBackupHoldingLock } from './take-backup.js';
+import { withPlainArchive } from './encrypted.js';
 
 /** Every backup in the store, newest first. */
 export async function listBackups(store: BackupStore): Promise<StoredBackup[]> {
@@ -89,21 +90,26 @@ export async function restoreBackup(
   const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `restore of ${backup.manifest.id}` });
   try {
     if (!options.checksumVerified) await verifyChecksum(backup);
-    const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
-    const archive = await archiveOps(target.engine);
-    await archive.restore(target, backup.file, options.progress);
-    await rotate(store);
-    return { restored: backup.manifest, safetyBackup };
+    // An encrypted backup is decrypted (and fully authenticated) before the safety backup and before the database is touched.
+    return await withPlainArchive(store, backup, async (file) => {
+      const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
+      const archive = await archiveOps(target.engine);
+      await archive.restore(target, file, options.progress);
+      await rotate(store);
+      return { restored: backup.manifest, safetyBackup };
+    });
   } finally {
     await release();
   }
 }
 
-/** Checksum, then a real restore into a throw-away database: table and row counts prove the backup is usable. */
-export async function verifyBackup(target: Target, backup: StoredBackup, progress?: ProgressSink): Promise<TableCounts> {
+/** Checksum, then (decrypted when encrypted) a real restore into a throw-away database: table and row counts prove the backup is usable. */
+export async function verifyBackup(store: BackupStore, target: Target, backup: StoredBackup, progress?: ProgressSink): Promise<TableCounts> {
   assertSameEngine(backup, target);
   await verifyChecksum(backup, progress);
   const archive = await archiveOps(target.engine);
-  await archive.checkArchive(backup.file);
-  return archive.scratchRestore(target, backup.file);
+  return withPlainArchive(store, backup, async (file) => {
+    await archive.checkArchive(file);
+    return archive.scratchRestore(target, file);
+  });
 }

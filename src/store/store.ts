@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProjectContext } from '../config/context.js';
+import { keySourceFor, type KeySource } from '../encryption/key.js';
 import { storeMessages } from './messages.js';
 import { removeDeadPartials } from './files.js';
 
@@ -12,14 +13,18 @@ export interface BackupStore {
   retention: number;
   /** How long to wait for another dbsafe process working on the same database. */
   lockWaitMs: number;
+  /** Where the backup encryption key comes from; absent: no encryption, and encrypted backups cannot be read. */
+  keys?: KeySource;
 }
 
-export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'config'>, lockWaitMs = 10 * 60_000): BackupStore {
+export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'config'> & { env?: ProjectContext['env'] }, lockWaitMs = 10 * 60_000): BackupStore {
+  const dir = path.resolve(context.projectRoot, context.config.config.backupDir);
   return {
     projectRoot: context.projectRoot,
-    dir: path.resolve(context.projectRoot, context.config.config.backupDir),
+    dir,
     retention: context.config.config.retention,
     lockWaitMs,
+    keys: keySourceFor({ keyFileSetting: context.config.config.encryption?.keyFile, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
   };
 }
 

@@ -5,11 +5,12 @@ import { archiveOps } from '../engines/registry.js';
 import type { ProgressSink } from '../engines/types.js';
 import { describeLocation } from '../target/describe.js';
 import type { Target } from '../target/types.js';
-import { commitFile, deleteBackup, hashedOutput, hashFile, readBackups, writeManifest } from './files.js';
+import { commitFile, deleteBackup, hashedOutput, hashFile, readBackups, removeOnExit, writeManifest } from './files.js';
 import { acquireDatabaseLock } from './lock.js';
 import type { Manifest } from './manifest.js';
 import { storeMessages } from './messages.js';
-import { backupDatabaseName, chooseBackupId, manifestName, partialName } from './naming.js';
+import { backupDatabaseName, backupFileName, chooseBackupId, manifestName, partialName } from './naming.js';
+import { keyForNewBackups, sealArchive } from './encrypted.js';
 import { ensureBackupDirIgnored } from './gitignore.js';
 import { dbsafeVersion } from '../package-root.js';
 import { gitProvenance } from './provenance.js';
@@ -47,14 +48,20 @@ export async function takeBackup(store: BackupStore, target: Target, request: Ba
 /** takeBackup for a caller that already holds the database's lock (restore's safety backup). */
 export async function takeBackupHoldingLock(store: BackupStore, target: Target, request: BackupRequest): Promise<Manifest> {
   const archive = await archiveOps(target.engine);
+  // A missing or malformed key is a configuration error: found before anything is dumped.
+  const key = await keyForNewBackups(store);
   const database = backupDatabaseName(target);
   const createdAt = new Date();
   const id = chooseBackupId(database, createdAt, (candidate) =>
-    [manifestName(candidate), `${candidate}.${archive.extension}`].some((name) => existsSync(path.join(store.dir, name))),
+    [manifestName(candidate), backupFileName(candidate, archive.extension, false), backupFileName(candidate, archive.extension, true)].some((name) =>
+      existsSync(path.join(store.dir, name)),
+    ),
   );
-  const file = `${id}.${archive.extension}`;
+  const file = backupFileName(id, archive.extension, key !== null);
   const finalPath = path.join(store.dir, file);
-  const temporary = path.join(store.dir, partialName(file, process.pid));
+  // The engine writes (and checks) the plaintext archive here; when encrypting, it is sealed into `sealed` and removed.
+  const temporary = path.join(store.dir, partialName(backupFileName(id, archive.extension, false), process.pid));
+  const sealed = path.join(store.dir, partialName(file, process.pid));
   // Git bookkeeping costs a few process starts; it runs while the dump streams.
   const chores = Promise.all([gitProvenance(store.projectRoot), ensureBackupDirIgnored(store.projectRoot, store.dir)]).then(
     ([git]) => ({ git }),
@@ -62,19 +69,29 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   );
   const output = hashedOutput(temporary, request.progress);
   const stopPolling = pollFileSize(temporary, output.usedStream, request.progress);
+  const forgetTemporary = key ? removeOnExit(temporary) : () => undefined;
   let written: { sha256: string; size: number };
+  let encryption: Manifest['encryption'];
   let facts;
   try {
     facts = await archive.backup(target, output);
     written = output.streamed() ?? (await hashFile(temporary));
     if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);
     await archive.checkArchive(temporary);
-    await commitFile(temporary, finalPath);
+    if (key) {
+      ({ encryption, ...written } = await sealArchive(temporary, sealed, key, written));
+      await fs.rm(temporary, { force: true });
+      await commitFile(sealed, finalPath);
+    } else {
+      await commitFile(temporary, finalPath);
+    }
   } catch (error) {
     await fs.rm(temporary, { force: true });
+    await fs.rm(sealed, { force: true });
     throw explainWriteFailure(store.dir, error, output.fileError());
   } finally {
     stopPolling();
+    forgetTemporary();
   }
   const settled = await chores;
   if ('error' in settled) {
@@ -100,6 +117,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     finishedAt: new Date().toISOString(),
     verified: true,
     dbsafeVersion: dbsafeVersion(),
+    ...(encryption ? { encryption } : {}),
   };
   try {
     await writeManifest(store.dir, manifest);

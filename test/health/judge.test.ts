@@ -70,6 +70,16 @@ const CASES: Array<{ name: string; facts: HealthFacts; healthy: boolean; checks:
     detail: /could not check it: sqlite3 was not found/,
     fix: /Install the client tool/,
   },
+  {
+    name: 'an encrypted backup without its key is not called damaged',
+    facts: facts([backup(1, 1000)], {
+      integrity: { checksum: 'match', archive: { ok: false, reason: 'The backup x.dump.enc is encrypted, and no key is configured to read it.', cannotCheck: true, keyProblem: true } },
+    }),
+    healthy: false,
+    checks: { intact: false },
+    detail: /the backup is encrypted and could not be decrypted to check it \(this is not damage\): The backup x\.dump\.enc is encrypted/,
+    fix: /"encryption\.keyFile" or DBSAFE_BACKUP_KEY/,
+  },
 ];
 
 describe('judgeHealth', () => {

@@ -16,14 +16,14 @@ export function register(program: Command): void {
       const { store } = backupCommandSetting();
       const backups = await listBackups(store);
       if (flags.json) {
-        printJson(backups.map((b) => ({ ...b.manifest, path: b.file })));
+        printJson(backups.map((b) => ({ ...b.manifest, encrypted: b.manifest.encryption !== undefined, path: b.file })));
         return;
       }
       if (backups.length === 0) {
         process.stdout.write(`No backups in ${store.dir} yet. Take one with \`dbsafe backup\`.\n`);
         return;
       }
-      const header = ['ID', 'DATABASE', 'ENGINE', 'SIZE', 'AGE', 'TRIGGER', 'VERIFIED'];
+      const header = ['ID', 'DATABASE', 'ENGINE', 'SIZE', 'AGE', 'TRIGGER', 'VERIFIED', 'ENCRYPTED'];
       const rows = backups.map(({ manifest: m }) => [
         m.id,
         m.database,
@@ -32,6 +32,7 @@ export function register(program: Command): void {
         formatAge(new Date(m.createdAt)),
         m.label ? `${m.trigger} (${m.label})` : m.trigger,
         m.verified ? 'yes' : 'no',
+        m.encryption ? 'yes' : 'no',
       ]);
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');

@@ -38,6 +38,8 @@ export function register(program: Command): void {
         } finally {
           checking.done();
         }
+        // No key or the wrong key for an encrypted backup: say so before asking anything.
+        if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).keyToRead(setting.store, backup);
         const question = `Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`;
         if (!flags.yes) {
           if (!process.stdin.isTTY || !process.stdout.isTTY) throw storeMessages.needsYes(`Restoring ${backup.manifest.id} into ${target.database}`);

@@ -23,7 +23,7 @@ export function register(program: Command): void {
         const progress = progressLine(`Verifying ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
         let counts;
         try {
-          counts = await store.verifyBackup(target, backup, progress.sink);
+          counts = await store.verifyBackup(setting.store, target, backup, progress.sink);
         } finally {
           progress.done();
         }
