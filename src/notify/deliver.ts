@@ -27,23 +27,12 @@ function networkReason(error: NodeJS.ErrnoException): string {
  * so nothing holds the process open after the answer.
  */
 export function postWebhook(url: URL, body: string, timeoutMs: number): Promise<DeliveryOutcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (outcome: DeliveryOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(outcome);
-    };
-    const request = (url.protocol === 'https:' ? https : http).request(url, {
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'dbsafe' },
-    });
-    const timer = setTimeout(() => {
-      settle({ ok: false, reason: `no answer within ${timeoutMs / 1000} s` });
-      request.destroy();
-    }, timeoutMs);
+  const request = (url.protocol === 'https:' ? https : http).request(url, {
+    method: 'POST',
+    agent: false,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'dbsafe' },
+  });
+  return firstOutcome(timeoutMs, `no answer within ${timeoutMs / 1000} s`, () => request.destroy(), (settle) => {
     request.on('response', (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
@@ -56,12 +45,15 @@ export function postWebhook(url: URL, body: string, timeoutMs: number): Promise<
 }
 
 /**
- * Run the user's notify command with /bin/sh. The details travel only in
- * environment variables, never in the command text, so a message holding
- * `$(...)` or quotes is data, not code. Its output goes to stderr (stdout may
- * be JSON for a script); it is stopped, with anything it started, after `timeoutMs`.
+ * The first outcome `work` reports, or a failure saying `timeoutReason` once
+ * `timeoutMs` has passed (then `onTimeout` stops the work). Later reports are ignored.
  */
-export function runNotifyCommand(line: string, vars: Record<string, string>, cwd: string, timeoutMs: number): Promise<DeliveryOutcome> {
+function firstOutcome(
+  timeoutMs: number,
+  timeoutReason: string,
+  onTimeout: () => void,
+  work: (settle: (outcome: DeliveryOutcome) => void) => void,
+): Promise<DeliveryOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: DeliveryOutcome) => {
@@ -70,18 +62,33 @@ export function runNotifyCommand(line: string, vars: Record<string, string>, cwd
       clearTimeout(timer);
       resolve(outcome);
     };
-    // The command does not need the webhook's secret address, so a command that logs its environment cannot leak it.
-    const env: NodeJS.ProcessEnv = { ...process.env, ...vars };
-    delete env[NOTIFY_URL_VARIABLE];
-    const child = spawn('/bin/sh', ['-c', line], { cwd, env, stdio: ['ignore', 2, 2], detached: true });
     const timer = setTimeout(() => {
-      settle({ ok: false, reason: `it did not finish within ${timeoutMs / 1000} s and was stopped` });
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+      settle({ ok: false, reason: timeoutReason });
+      onTimeout();
     }, timeoutMs);
+    work(settle);
+  });
+}
+
+/**
+ * Run the user's notify command with /bin/sh. The details travel only in
+ * environment variables, never in the command text, so a message holding
+ * `$(...)` or quotes is data, not code. Its output goes to stderr (stdout may
+ * be JSON for a script); it is stopped, with anything it started, after `timeoutMs`.
+ */
+export function runNotifyCommand(line: string, vars: Record<string, string>, cwd: string, timeoutMs: number): Promise<DeliveryOutcome> {
+  // The command does not need the webhook's secret address, so a command that logs its environment cannot leak it.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...vars };
+  delete env[NOTIFY_URL_VARIABLE];
+  const child = spawn('/bin/sh', ['-c', line], { cwd, env, stdio: ['ignore', 2, 2], detached: true });
+  const stopAll = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  return firstOutcome(timeoutMs, `it did not finish within ${timeoutMs / 1000} s and was stopped`, stopAll, (settle) => {
     child.on('error', (error) => settle({ ok: false, reason: `/bin/sh could not start it (${error.message})` }));
     child.on('exit', (code, signal) => {
       if (code === 0) settle({ ok: true });

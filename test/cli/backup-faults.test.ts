@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
-import { backupProject, type BackupProject } from './backup-project.js';
+import { backupProject, restoreUntilItsCopyExists, type BackupProject } from './backup-project.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -128,17 +128,10 @@ describe('backup faults', () => {
     expect((await p.cli(['backup'])).code).toBe(0);
     psql('CREATE TABLE made_later (x int)', db.name);
 
-    const child = spawn(process.execPath, [CLI, 'restore', '--yes'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const copies = () => psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${db.name}\\_\\_dbsafe\\_restore\\_%'`);
-    const deadline = Date.now() + 30_000;
-    while (copies() === '0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(copies(), 'the restore never started its copy').not.toBe('0');
+    const { child, exited, copies, stderr } = await restoreUntilItsCopyExists(p.dir, db.url, db.name);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toContain('Interrupted (SIGINT)');
+    expect(stderr()).toContain('Interrupted (SIGINT)');
     expect(psql("SELECT to_regclass('made_later') IS NOT NULL", db.name)).toBe('t');
     expect(psql('SELECT count(*) FROM big', db.name)).toBe('300000');
     expect(copies()).toBe('0');

@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { CLI, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { psql } from '../helpers/databases.js';
 
 /** A throw-away project (git repository, dbsafe in package.json) whose DATABASE_URL is `url`. */
 export interface BackupProject {
@@ -39,4 +40,21 @@ export function backupProject(url: string, config: Record<string, unknown> = {})
         .filter((m) => m.manifestVersion === 1),
     cleanup: temp.cleanup,
   };
+}
+
+/**
+ * `dbsafe restore --yes` of the PostgreSQL database `database` (at `url`),
+ * started in `cwd` and handed back once its staging copy exists, so that a
+ * signal sent now lands in the middle of the restore.
+ */
+export async function restoreUntilItsCopyExists(cwd: string, url: string, database: string) {
+  const child = spawn(process.execPath, [CLI, 'restore', '--yes'], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const copies = () => psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${database}\\_\\_dbsafe\\_restore\\_%'`);
+  const deadline = Date.now() + 30_000;
+  while (copies() === '0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (copies() === '0') throw new Error('the restore never started its copy');
+  return { child, exited, copies, stderr: () => stderr };
 }

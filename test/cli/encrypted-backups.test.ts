@@ -1,11 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, tempDir } from '../helpers/cli.js';
+import { tempDir } from '../helpers/cli.js';
 import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
-import { backupProject, type BackupProject } from './backup-project.js';
+import { backupProject, restoreUntilItsCopyExists, type BackupProject } from './backup-project.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -309,18 +309,11 @@ describe('encrypted backups: PostgreSQL', () => {
     const p = project(db.url, { encryption: { keyFile: key } });
     await backup(p);
     psql('CREATE TABLE made_later (x int)', db.name);
-    const child = spawn(process.execPath, [CLI, 'restore', '--yes'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const copies = () => psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${db.name}\\_\\_dbsafe\\_restore\\_%'`);
-    const deadline = Date.now() + 30_000;
-    while (copies() === '0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(copies(), 'the restore never started its copy').not.toBe('0');
+    const { child, exited, stderr } = await restoreUntilItsCopyExists(p.dir, db.url, db.name);
     expect(p.files().some((f) => f.includes('.decrypted.partial-')), 'the plaintext is in a temporary file while pg_restore reads it').toBe(true);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toContain('Interrupted (SIGINT)');
+    expect(stderr()).toContain('Interrupted (SIGINT)');
     expect(psql("SELECT to_regclass('made_later') IS NOT NULL", db.name)).toBe('t');
     expect(leftovers(p)).toEqual([]);
   });
