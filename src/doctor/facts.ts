@@ -5,6 +5,8 @@ import { integrationsDisabled } from '../consent/integrations.js';
 import { archiveOps } from '../engines/registry.js';
 import type { ToolInfo } from '../engines/types.js';
 import { integrationStatus } from '../integrations/status.js';
+import { isDbsafeError } from '../errors.js';
+import { loadBackupKey, type KeySource } from '../encryption/key.js';
 import { findWebhookUrl, notifyStatus } from '../notify/plan.js';
 import { dbsafeVersion } from '../package-root.js';
 import { assessDirectory, probeTarget } from '../safety/assess.js';
@@ -15,7 +17,7 @@ import { listBackups } from '../store/restore-backup.js';
 import { backupStoreFor } from '../store/store.js';
 import { describeTarget, redactTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
-import type { BackupDirFacts, DoctorFacts, ServerState } from './judge.js';
+import type { BackupDirFacts, DoctorFacts, EncryptionFacts, ServerState } from './judge.js';
 import { doctorMessages as say } from './messages.js';
 
 /** How long doctor waits for the database server: it reports, it does not wait for a slow network. */
@@ -44,6 +46,19 @@ async function backupDirFacts(context: ProjectContext): Promise<BackupDirFacts> 
     count: backups.length,
     totalSize: backups.reduce((sum, b) => sum + b.manifest.size, 0),
   };
+}
+
+/** Whether backups are encrypted and the key loads; the key itself stays here. */
+async function encryptionFacts(source: KeySource | undefined): Promise<EncryptionFacts> {
+  const encryptNewBackups = source?.encryptNewBackups ?? false;
+  if (!source) return { encryptNewBackups, key: null, problem: null };
+  try {
+    const key = await loadBackupKey(source);
+    return { encryptNewBackups, key: key && { source: key.source, keyId: key.keyId }, problem: null };
+  } catch (error) {
+    if (!isDbsafeError(error)) throw error;
+    return { encryptNewBackups, key: null, problem: error.message };
+  }
 }
 
 /** The server of the backed-up database, and its engine's client tools (matched to the server's version when it answered). */
@@ -79,6 +94,7 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     tools: engine.tools,
     server: engine.server,
     backups,
+    encryption: context ? await encryptionFacts(backupStoreFor(context).keys) : null,
     notifications: context ? notifyStatus({ config: context.config.config.notify, webhookUrl: findWebhookUrl(context.env, context.dotenv) }) : null,
     integrations: integrationStatus(cwd, env),
     environment: { dbsafeZero: env.DBSAFE === '0', integrationsDisabled: integrationsDisabled(env).disabled, agent: detectAgent(env) },

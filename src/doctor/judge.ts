@@ -40,8 +40,19 @@ export interface DoctorFacts {
   backups: BackupDirFacts | null;
   /** Where notifications go (null when the configuration could not be read); never the webhook address. */
   notifications: NotifyStatus | null;
+  /** Backup encryption (null when the configuration could not be read); never the key. */
+  encryption: EncryptionFacts | null;
   integrations: IntegrationStatus;
   environment: { dbsafeZero: boolean; integrationsDisabled: boolean; agent: DetectedAgent | null };
+}
+
+export interface EncryptionFacts {
+  /** The "encryption" row is configured: new backups are encrypted. */
+  encryptNewBackups: boolean;
+  /** The key in use: where it came from and its id; null when there is none or it cannot be loaded. */
+  key: { source: string; keyId: string } | null;
+  /** Why the key cannot be loaded (the message names the fix). */
+  problem: string | null;
 }
 
 export interface DoctorFinding {
@@ -90,7 +101,7 @@ function notesOf(facts: DoctorFacts): DoctorFinding[] {
  * What needs fixing in a dbsafe setup. Pure: the facts were gathered
  * beforehand. A missing client tool, a check that does not pass, a backup
  * directory others can read or git would commit, a DBSAFE_NOTIFY_URL that is
- * not an http(s) URL are problems; an unreachable
+ * not an http(s) URL, a backup key that cannot be loaded are problems; an unreachable
  * server, DBSAFE=0 or an agent in the environment are notes.
  */
 export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
@@ -101,6 +112,7 @@ export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
     ...toolProblems(facts.tools),
     ...(facts.backups ? backupProblems(facts.backups) : []),
     ...(facts.notifications?.webhook.set && 'problem' in facts.notifications.webhook ? [{ area: 'notifications', ...say.webhookInvalid(facts.notifications.webhook.problem) }] : []),
+    ...(facts.encryption?.problem ? [{ area: 'encryption', ...say.encryptionKeyProblem(facts.encryption.problem) }] : []),
   ];
   return { ok: problems.length === 0, problems, notes: notesOf(facts) };
 }

@@ -34,6 +34,8 @@ export const doctorMessages = {
     message: `${problem}: notifications cannot reach the webhook.`,
     fix: 'Set DBSAFE_NOTIFY_URL (in .env or the environment) to the https:// address your chat tool gave for its incoming webhook.',
   }),
+  encryptionKeyProblem: (text: string) => splitCauseAndFix(text, 'See "Encrypted backups" in the README.'),
+  encryptionOff: 'off: backups are stored unencrypted (see "Encrypted backups" in the README)',
   notifyNone: 'not configured: nobody is told when a scheduled backup fails (see "Notifications" in the README)',
   summaryOk: 'Nothing needs fixing.',
   summaryProblems: (count: number) => `${count} problem${count === 1 ? '' : 's'} to fix:`,

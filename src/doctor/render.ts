@@ -59,6 +59,14 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
     else lines.push(`  webhook  ${webhook}`, `  command  ${n.command ? 'set' : 'not set'}`, `  events   ${n.events.join(', ')}`);
   }
 
+  if (facts.encryption) {
+    const e = facts.encryption;
+    lines.push('', c.bold('Encryption'));
+    if (e.problem) lines.push(`  ${bad} key cannot be loaded (see the problems below)`);
+    else if (e.key) lines.push(`  ${e.encryptNewBackups ? `${ok} new backups are encrypted` : '- new backups are not encrypted (no "encryption" setting); the key reads encrypted ones'}`, `  key      ${e.key.source} (key id ${e.key.keyId})`);
+    else lines.push(`  ${say.encryptionOff}`);
+  }
+
   lines.push('', c.bold('Integrations'), ...integrationStatusLines(facts.integrations).map((line) => `  ${line}`));
   lines.push('', c.bold('Environment'));
   lines.push(`  DBSAFE=0      ${facts.environment.dbsafeZero ? (facts.environment.integrationsDisabled ? statusMessages.disabledByEnvironment : 'set, but ignored: an AI agent is detected') : 'not set'}`);

@@ -219,4 +219,30 @@ describe('dbsafe doctor', () => {
     expect(agent.text).toContain('AI agent      Claude Code (CLAUDECODE)');
     expect(agent.text).toContain('DBSAFE=0 is ignored');
   });
+
+  it('reports backup encryption: the key in use by its id (never the key), and a key file others can read as a problem', async () => {
+    const keyDir = tempDir('dbsafe-doctor-key-');
+    cleanups.push(keyDir.cleanup);
+    const keyFile = path.join(keyDir.dir, 'backup.key');
+    const key = Buffer.alloc(32, 7).toString('base64');
+    writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+    const p = doctorProject(null, { encryption: { keyFile } });
+    const url = `sqlite:${sqliteFile(p.dir)}`;
+    const good = await p.doctor({ DATABASE_URL: url });
+    expect(good.code).toBe(0);
+    expect(good.json.encryption).toEqual({ encryptNewBackups: true, key: { source: keyFile, keyId: expect.stringMatching(/^[0-9a-f]{16}$/) as unknown }, problem: null });
+    expect(good.text).toContain('new backups are encrypted');
+    expect(good.text).not.toContain(key);
+
+    chmodSync(keyFile, 0o644);
+    const open = await p.doctor({ DATABASE_URL: url });
+    expect(open.code).toBe(1);
+    expect(open.json.problems).toEqual([expect.objectContaining({ area: 'encryption', message: expect.stringContaining('can be read by other users') as unknown, fix: expect.stringContaining(`chmod 600 ${keyFile}`) as unknown })]);
+    expect(open.text).toContain('key cannot be loaded');
+
+    const plain = doctorProject(null);
+    const off = await plain.doctor({ DATABASE_URL: `sqlite:${sqliteFile(plain.dir)}` });
+    expect(off.json.encryption).toEqual({ encryptNewBackups: false, key: null, problem: null });
+    expect(off.text).toContain('off: backups are stored unencrypted');
+  });
 });

@@ -26,6 +26,7 @@ function facts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
     server: { state: 'answered', version: 'PostgreSQL 15.20' },
     backups: { dir: '/work/app/backups', exists: true, mode: 0o700, git: 'ignored', count: 2, totalSize: 2048 },
     notifications: { webhook: { set: true, host: 'hooks.slack.com' }, command: false, events: ['backup-failed', 'unhealthy'] },
+    encryption: { encryptNewBackups: false, key: null, problem: null },
     integrations: INTEGRATIONS,
     environment: { dbsafeZero: false, integrationsDisabled: false, agent: null },
     ...overrides,
@@ -75,6 +76,18 @@ const CASES: Array<{ name: string; facts: DoctorFacts; problems: Array<[string, 
     facts: facts({ environment: { dbsafeZero: true, integrationsDisabled: false, agent: { name: 'Claude Code', variable: 'CLAUDECODE' } } }),
     problems: [],
     notes: [['environment', /Claude Code \(CLAUDECODE\).*DBSAFE=0 is ignored/]],
+  },
+  { name: 'encryption with a key that loads is fine', facts: facts({ encryption: { encryptNewBackups: true, key: { source: '/home/dev/.config/dbsafe/backup.key', keyId: '1a2b3c4d5e6f7a8b' }, problem: null } }), problems: [] },
+  {
+    name: 'a backup key that cannot be loaded, with its fix',
+    facts: facts({
+      encryption: {
+        encryptNewBackups: true,
+        key: null,
+        problem: 'The backup encryption key file /k can be read by other users (mode 0644), so dbsafe will not use it. Make it private with `chmod 600 /k` and run the command again.',
+      },
+    }),
+    problems: [['encryption', /can be read by other users.*chmod 600 \/k/]],
   },
   { name: 'outside a dbsafe project is a note', facts: facts({ project: { root: '/tmp', optedIn: false, configFile: null } }), problems: [], notes: [['project', /not in a project that uses dbsafe.*npm install --save-dev dbsafe/]] },
 ];
