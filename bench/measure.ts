@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Small measuring kit for `npm run bench`: time a piece of work, time a child
  * process while sampling its peak memory, and print rows as one table. Other
  * benchmarks add rows with these; they do not print on their own.
  */
+
+/** The built CLI the benchmarks run (dist/dbsafe.cjs, beside dist/bench). */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dbsafe.cjs');
 
 export interface Timing {
   seconds: number;

@@ -3,8 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { measure, ratioRow, runMeasured, type BenchRow } from './measure.js';
+import { CLI, measure, ratioRow, runMeasured, type BenchRow } from './measure.js';
 
 /**
  * dbsafe's PostgreSQL backup and restore against the plain tools on the same
@@ -13,7 +12,6 @@ import { measure, ratioRow, runMeasured, type BenchRow } from './measure.js';
  */
 
 const SERVER = { host: '127.0.0.1', port: '5432', user: 'postgres' };
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dbsafe.cjs');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const RUNS = 3;
 /** pg_restore's own time varies by ±20 % from run to run on a small machine: more runs for a steadier median. */

@@ -2,10 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { BenchRow } from './measure.js';
+import { CLI, type BenchRow } from './measure.js';
 
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 /** The fastest run: machine noise only ever adds time, so minima compare the programs themselves. */
 function fastest(values: number[]): number {

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { medianOf, ratioRow, runMeasured, type BenchRow } from './measure.js';
+import { CLI, medianOf, ratioRow, runMeasured, type BenchRow } from './measure.js';
 
 /**
  * Start-up cost of the commands the integrations call on every guarded
@@ -10,7 +9,6 @@ import { medianOf, ratioRow, runMeasured, type BenchRow } from './measure.js';
  * interleaved so machine noise hits both alike. Target: within 1.5×.
  */
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dbsafe.cjs');
 const RUNS = 11;
 const LIMIT = 1.5;
 
