@@ -1,10 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI } from '../helpers/cli.js';
 import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
-import { backupProject, restoreUntilItsCopyExists, type BackupProject } from './backup-project.js';
+import { backupProject, backupUntilItWrites, restoreUntilItsCopyExists, type BackupProject } from './backup-project.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -55,15 +54,7 @@ describe('backup faults', () => {
       "CREATE TABLE big (id int PRIMARY KEY, a text, b text); INSERT INTO big SELECT g, md5(g::text), md5(random()::text) FROM generate_series(1, 300000) g",
     );
     const p = project(db.url);
-    const child = spawn(process.execPath, [CLI, 'backup'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url }, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    const deadline = Date.now() + 20_000;
-    let partial: string | undefined;
-    while (!partial && Date.now() < deadline) {
-      partial = p.files().find((f) => f.includes('.partial-') && statSync(path.join(p.backups, f)).size > 0);
-      if (!partial) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(partial, 'the backup never started writing').toBeDefined();
+    const { child, exited, found: partial } = await backupUntilItWrites(p, db.url);
     child.kill('SIGKILL');
     await exited;
     expect(p.files()).toContain(partial);
@@ -91,21 +82,11 @@ describe('backup faults', () => {
     expect(first.code).toBe(0);
     const older = JSON.parse(first.stdout) as { id: string; file: string; sha256: string };
 
-    const child = spawn(process.execPath, [CLI, 'backup'], { cwd: p.dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 20_000;
-    let partial: string | undefined;
-    while (!partial && Date.now() < deadline) {
-      partial = p.files().find((f) => f.includes('.partial-') && statSync(path.join(p.backups, f)).size > 0);
-      if (!partial) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(partial, 'the backup never started writing').toBeDefined();
+    const { child, exited, stderr } = await backupUntilItWrites(p, db.url);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    expect(stderr).toContain('Interrupted (SIGINT)');
-    expect(stderr).toContain('a partial backup file is removed');
+    expect(stderr()).toContain('Interrupted (SIGINT)');
+    expect(stderr()).toContain('a partial backup file is removed');
     expect(p.files()).toEqual([older.file, `${older.id}.json`].sort());
     expect(sha256(path.join(p.backups, older.file))).toBe(older.sha256);
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLI, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { psql } from '../helpers/databases.js';
@@ -43,18 +43,36 @@ export function backupProject(url: string, config: Record<string, unknown> = {})
 }
 
 /**
- * `dbsafe restore --yes` of the PostgreSQL database `database` (at `url`),
- * started in `cwd` and handed back once its staging copy exists, so that a
- * signal sent now lands in the middle of the restore.
+ * `dbsafe ARGS` started in `cwd` with DATABASE_URL=`url`, handed back once
+ * `ready()` finds what it waits for, so that a signal sent now lands in the
+ * middle of the work. Throws, naming `what`, when that never comes.
  */
-export async function restoreUntilItsCopyExists(cwd: string, url: string, database: string) {
-  const child = spawn(process.execPath, [CLI, 'restore', '--yes'], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startUntil<T>(cwd: string, url: string, args: string[], what: string, ready: () => T | undefined) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const copies = () => psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${database}\\_\\_dbsafe\\_restore\\_%'`);
   const deadline = Date.now() + 30_000;
-  while (copies() === '0' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  if (copies() === '0') throw new Error('the restore never started its copy');
-  return { child, exited, copies, stderr: () => stderr };
+  let found = ready();
+  while (found === undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    found = ready();
+  }
+  if (found === undefined) throw new Error(`${what} never happened`);
+  return { child, exited, found, stderr: () => stderr };
+}
+
+/** A backup of `project`'s database, handed back once its partial file has data in it. */
+export function backupUntilItWrites(project: BackupProject, url: string) {
+  return startUntil(project.dir, url, ['backup'], 'the backup writing its partial file', () =>
+    project.files().find((f) => f.includes('.partial-') && statSync(path.join(project.backups, f)).size > 0),
+  );
+}
+
+/** `dbsafe restore --yes` of the PostgreSQL database `database` (at `url`), handed back once its staging copy exists. */
+export async function restoreUntilItsCopyExists(cwd: string, url: string, database: string) {
+  const copies = () => psql(`SELECT count(*) FROM pg_database WHERE datname LIKE '${database}\\_\\_dbsafe\\_restore\\_%'`);
+  const started = await startUntil(cwd, url, ['restore', '--yes'], 'the restore making its copy', () => (copies() === '0' ? undefined : true));
+  return { ...started, copies };
 }
