@@ -5,6 +5,7 @@
 export const NOTIFY_EVENTS = {
   'backup-failed': { describe: 'a scheduled backup (`dbsafe backup --scheduled`, the cron job) failed or was refused', summary: 'scheduled backup FAILED' },
   unhealthy: { describe: '`dbsafe health --notify` found the newest backup unhealthy', summary: 'backups NOT healthy' },
+  refused: { describe: '`dbsafe run` or `dbsafe guard` (a hook, a shell function, an agent) refused a command because its database looks like production', summary: 'command REFUSED' },
 } as const;
 
 export type NotifyEvent = keyof typeof NOTIFY_EVENTS;

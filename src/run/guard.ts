@@ -120,6 +120,8 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
         process.stderr.write(`${consentInstructions(consent, agent)}\n`);
       }
       audit({ decision: 'refused', rule, target: targetText, backupId: null, exitCode: ExitCode.refused });
+      // Someone, or an agent, aimed a guarded command at what looks like production: worth telling the team.
+      if (overridable) await steps.notifyRefusal(context, { database: targetText, message: `${runMessages.refusedHeader(request.operation, command)} ${verdict.summary ?? rule}` });
       return { kind: 'stopped', exitCode: ExitCode.refused };
     }
   }

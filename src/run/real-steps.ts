@@ -39,6 +39,11 @@ export const realGuardSteps: GuardSteps = {
     return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started };
   },
 
+  async notifyRefusal(context, details) {
+    const { sendNotification } = await import('../notify/send.js');
+    await sendNotification(context, 'refused', details);
+  },
+
   async restore(context, target, backup) {
     const [{ backupStoreFor }, { findBackup, restoreBackup }] = await Promise.all([import('../store/store.js'), import('../store/restore-backup.js')]);
     const store = backupStoreFor(context);

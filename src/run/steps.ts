@@ -31,4 +31,6 @@ export interface GuardSteps {
   judge(context: ProjectContext): Promise<SafetyVerdict>;
   backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string }): Promise<BackupTaken>;
   restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
+  /** Tell whoever the project configured (notify settings) that a command was refused; never throws. */
+  notifyRefusal(context: ProjectContext, details: { database: string | null; message: string }): Promise<void>;
 }

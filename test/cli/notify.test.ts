@@ -220,12 +220,41 @@ describe('notifications: unhealthy', () => {
   });
 });
 
+describe('notifications: refused', () => {
+  const production = 'postgres://postgres:pw-not-for-logs@127.0.0.1:5432/shop_production';
+
+  it('a command aimed at production is refused (exit 3, never run) and the webhook hears of it', async () => {
+    receiver = await startReceiver();
+    project = backupProject(production);
+    const result = await project.cli(['run', '--', process.execPath, '-e', 'require("fs").writeFileSync("ran", "")'], { DBSAFE_NOTIFY_URL: receiver.url });
+    expect(result.code).toBe(3);
+    expect(existsSync(path.join(project.dir, 'ran'))).toBe(false);
+    expect(receiver.requests).toHaveLength(1);
+    const body = receiver.requests[0]!.body;
+    expect(body).toMatchObject({ event: 'refused', database: 'PostgreSQL shop_production on 127.0.0.1:5432 (DATABASE_URL)' });
+    expect(body.message).toMatch(/^refused: .* was not run\. .*production/);
+    expect(String(body.text)).toContain('command REFUSED');
+    expect(JSON.stringify(body) + result.stdout + result.stderr + auditLog(project)).not.toContain('pw-not-for-logs');
+    expect(auditEntries(project)).toContainEqual(expect.objectContaining({ decision: 'notified', rule: `refused → webhook 127.0.0.1:${receiver.port}` }));
+  });
+
+  it('is not sent when the events leave it out, nor for a configuration dbsafe cannot judge', async () => {
+    receiver = await startReceiver();
+    project = backupProject(production, { notify: { events: ['backup-failed'] } });
+    expect((await project.cli(['guard'], { DBSAFE_NOTIFY_URL: receiver.url })).code).toBe(3);
+    project.cleanup();
+    project = backupProject('postgres://postgres@127.0.0.1:5432/app_dev');
+    expect((await project.cli(['guard'], { DATABASE_URL: 'not a url', DBSAFE_NOTIFY_URL: receiver.url })).code).toBe(3);
+    expect(receiver.requests).toEqual([]);
+  });
+});
+
 describe('notifications: configuration and doctor', () => {
   it('an unknown event in the config is a configuration error (exit 2) listing the known events', async () => {
     project = failingSqliteProject({ notify: { events: ['backup-failed', 'disk-full'] } });
     const result = await project.cli(['health']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"notify" .events has unknown event "disk-full" (known events: backup-failed, unhealthy)');
+    expect(result.stderr).toContain('"notify" .events has unknown event "disk-full" (known events: backup-failed, unhealthy, refused)');
   });
 
   it('a webhook address in the config is refused, pointing to DBSAFE_NOTIFY_URL, without repeating it', async () => {
