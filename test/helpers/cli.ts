@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,6 +40,13 @@ export function runCollecting(program: string, args: string[], options: { cwd: s
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** A fresh temporary directory for the running test, removed when that test finishes. */
+export function testDir(prefix?: string): string {
+  const temp = tempDir(prefix);
+  onTestFinished(temp.cleanup);
+  return temp.dir;
 }
 
 /** A fresh temporary directory, removed by the returned cleanup. Real path (macOS /private, symlinked tmp). */

@@ -1,26 +1,16 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashedOutput, removeDeadPartials } from '../../src/store/files.js';
 import { ensureBackupDirIgnored, GITIGNORE_MARKER } from '../../src/store/gitignore.js';
 import { partialName } from '../../src/store/naming.js';
-import { tempDir } from '../helpers/cli.js';
+import { testDir } from '../helpers/cli.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function dir(): string {
-  const temp = tempDir();
-  cleanups.push(temp.cleanup);
-  return temp.dir;
-}
 
 describe('removeDeadPartials', () => {
   it('removes temporary files of dead writers and keeps live writers and real backups', async () => {
-    const store = dir();
+    const store = testDir();
     const child = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => child.on('exit', resolve));
     const sleeper = spawn('sleep', ['30']);
@@ -40,7 +30,7 @@ describe('removeDeadPartials', () => {
 
 describe('hashedOutput', () => {
   it('hashes and counts exactly the bytes written, and creates the file 0600', async () => {
-    const file = path.join(dir(), 'x.partial');
+    const file = path.join(testDir(), 'x.partial');
     const seen: number[] = [];
     const output = hashedOutput(file, (bytes) => seen.push(bytes));
     const stream = output.stream();
@@ -59,7 +49,7 @@ describe('hashedOutput', () => {
 
 describe('ensureBackupDirIgnored', () => {
   it('adds a marked entry once in a git repository', async () => {
-    const project = dir();
+    const project = testDir();
     execFileSync('git', ['init', '-q'], { cwd: project });
     writeFileSync(path.join(project, '.gitignore'), 'node_modules');
     expect(await ensureBackupDirIgnored(project, path.join(project, 'backups'))).toBe('added');
@@ -70,7 +60,7 @@ describe('ensureBackupDirIgnored', () => {
   });
 
   it('leaves an existing rule alone', async () => {
-    const project = dir();
+    const project = testDir();
     execFileSync('git', ['init', '-q'], { cwd: project });
     writeFileSync(path.join(project, '.gitignore'), '*.dump\nbackups\n');
     expect(await ensureBackupDirIgnored(project, path.join(project, 'backups'))).toBe('already');
@@ -78,7 +68,7 @@ describe('ensureBackupDirIgnored', () => {
   });
 
   it('writes nothing outside a git repository', async () => {
-    const project = dir();
+    const project = testDir();
     expect(await ensureBackupDirIgnored(project, path.join(project, 'backups'))).toBe('not-a-repo');
     expect(existsSync(path.join(project, '.gitignore'))).toBe(false);
   });

@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isDbsafeError } from '../../src/errors.js';
 import { acquireDatabaseLock } from '../../src/store/lock.js';
-import { tempDir } from '../helpers/cli.js';
+import { testDir } from '../helpers/cli.js';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-
-function dir(): string {
-  const temp = tempDir();
-  cleanups.push(temp.cleanup);
-  return temp.dir;
-}
 
 /** A real process that exits at once: its pid is then known to be dead. */
 async function deadPid(): Promise<number> {
@@ -26,7 +16,7 @@ async function deadPid(): Promise<number> {
 
 describe('acquireDatabaseLock', () => {
   it('is exclusive: a second taker waits, then fails naming the holder and the way out', async () => {
-    const store = dir();
+    const store = testDir();
     const release = await acquireDatabaseLock(store, 'app', { waitMs: 1000, purpose: 'backup (manual)' });
     const started = Date.now();
     const error = await acquireDatabaseLock(store, 'app', { waitMs: 400, pollMs: 50, purpose: 'restore' }).catch((e: unknown) => e);
@@ -40,7 +30,7 @@ describe('acquireDatabaseLock', () => {
   });
 
   it('lets the waiter in as soon as the holder releases', async () => {
-    const store = dir();
+    const store = testDir();
     const release = await acquireDatabaseLock(store, 'app', { waitMs: 1000, purpose: 'first' });
     setTimeout(() => void release(), 150);
     const second = await acquireDatabaseLock(store, 'app', { waitMs: 5000, pollMs: 20, purpose: 'second' });
@@ -50,7 +40,7 @@ describe('acquireDatabaseLock', () => {
   });
 
   it('takes over a lock whose process is dead', async () => {
-    const store = dir();
+    const store = testDir();
     writeFileSync(path.join(store, '.app.lock'), JSON.stringify({ pid: await deadPid(), purpose: 'backup', since: 'then' }));
     const release = await acquireDatabaseLock(store, 'app', { waitMs: 100, purpose: 'backup' });
     expect(JSON.parse(readFileSync(path.join(store, '.app.lock'), 'utf8')).pid).toBe(process.pid);
@@ -58,7 +48,7 @@ describe('acquireDatabaseLock', () => {
   });
 
   it('locks each database separately', async () => {
-    const store = dir();
+    const store = testDir();
     const first = await acquireDatabaseLock(store, 'app', { waitMs: 100, purpose: 'a' });
     const second = await acquireDatabaseLock(store, 'blog', { waitMs: 100, purpose: 'b' });
     await first();
