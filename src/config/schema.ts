@@ -11,6 +11,12 @@ export interface DbsafeConfig {
   backupDir: string;
   /** Backups kept per database by rotation. */
   retention: number;
+  /** Labelled backups kept per database by rotation, newest first; absent: every labelled backup, until `dbsafe forget`. */
+  keepLabelled?: number;
+  /** Also keep the newest backup of each of the last N days (UTC) that have backups. */
+  keepDaily?: number;
+  /** Also keep the newest backup of each of the last N ISO weeks that have backups. */
+  keepWeekly?: number;
   /** Hosts treated as local besides loopback, sockets and compose services. */
   allowedHosts: string[];
   /** Extra production words matched against database names and hosts (case-insensitive words, or /regex/). */
@@ -41,6 +47,7 @@ const isStringList: Validator = (value) =>
   Array.isArray(value) && value.every((item) => typeof item === 'string' && item.trim() !== '') ? null : 'must be a list of non-empty strings';
 const isPositiveInteger: Validator = (value) =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1 ? null : 'must be a whole number of 1 or more';
+const isCount: Validator = (value) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? null : 'must be a whole number of 0 or more');
 const isCommandOrFalse: Validator = (value) => (value === false || (typeof value === 'string' && value.trim() !== '') ? null : 'must be a command line, or false to run nothing');
 const isDuration: Validator = (value) => (typeof value === 'string' && parseDuration(value) !== null ? null : `must be ${DURATION_FORMS}`);
 const isPatternList: Validator = (value) => {
@@ -63,6 +70,9 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   target: { validate: isString, describe: 'variable naming the database guarded commands use' },
   backupDir: { validate: isString, describe: 'backup directory, relative to the project' },
   retention: { validate: isPositiveInteger, describe: 'backups kept per database' },
+  keepLabelled: { validate: isCount, describe: 'labelled backups kept per database (default: all, until dbsafe forget)' },
+  keepDaily: { validate: isCount, describe: 'also keep the newest backup of each of the last N days' },
+  keepWeekly: { validate: isCount, describe: 'also keep the newest backup of each of the last N weeks' },
   allowedHosts: { validate: isStringList, describe: 'hosts treated as local' },
   productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
   prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },

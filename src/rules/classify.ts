@@ -172,9 +172,10 @@ export function classifyCommand(input: ClassifyInput): Classification {
     guarded: verdict.guarded,
     rule: verdict.rule,
     reason: verdict.reason,
+    ...(verdict.kind ? { kind: verdict.kind } : {}),
   }));
   const deciding = segments.find((s) => s.guarded) ?? (segments.length === 1 ? segments[0] : undefined);
-  if (deciding) return { guarded: deciding.guarded, rule: deciding.rule, reason: deciding.reason, segments };
+  if (deciding) return { guarded: deciding.guarded, rule: deciding.rule, reason: deciding.reason, ...(deciding.kind ? { kind: deciding.kind } : {}), segments };
   if (segments.length === 0) return { guarded: false, rule: 'no-command', reason: 'there is no command to run', segments };
   return { guarded: false, rule: 'none-guarded', reason: 'no part of the command line touches a database', segments };
 }

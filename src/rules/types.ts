@@ -55,6 +55,8 @@ export interface Verdict {
   guarded: boolean;
   rule: string;
   reason: string;
+  /** The deciding rule's kind, when a rule row decided. */
+  kind?: RuleKind;
 }
 
 export interface Segment extends Verdict {

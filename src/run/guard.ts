@@ -137,7 +137,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
   else {
     try {
-      backup = await steps.backup(context, safeTarget, { label: request.label, trigger: `dbsafe ${request.operation}: ${command}` });
+      backup = await steps.backup(context, safeTarget, { label: request.label, trigger: `dbsafe ${request.operation}: ${command}`, command: request.argv, cwd: request.cwd });
     } catch (error) {
       // Whatever went wrong, no verified backup exists, so the command must not start.
       printFailure(runMessages.backupFailed(error instanceof Error ? error.message : String(error)));

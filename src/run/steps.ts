@@ -29,7 +29,8 @@ export interface BackupTaken {
  */
 export interface GuardSteps {
   judge(context: ProjectContext): Promise<SafetyVerdict>;
-  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string }): Promise<BackupTaken>;
+  /** `command` (an argv, run in `cwd`) is the guarded command: its rule's kind goes into the manifest for rotation. */
+  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string; command?: readonly string[]; cwd?: string }): Promise<BackupTaken>;
   restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
   /** Tell whoever the project configured (notify settings) that a command was refused; never throws. */
   notifyRefusal(context: ProjectContext, details: { database: string | null; message: string }): Promise<void>;

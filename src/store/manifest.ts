@@ -1,3 +1,4 @@
+import type { RuleKind } from '../rules/types.js';
 import type { EngineName } from '../target/types.js';
 import { URL_SCHEMES } from '../target/url.js';
 
@@ -25,6 +26,8 @@ export interface Manifest {
   /** The command that caused the backup ("npm test", "pre-restore"), or "manual". */
   trigger: string;
   label: string | null;
+  /** The command rule's kind ('migration', 'data', 'test'…) of the guarded command this backup was taken before; absent for manual and scheduled backups. */
+  commandKind?: RuleKind;
   git: { branch: string | null; commit: string | null } | null;
   createdAt: string;
   finishedAt: string;
@@ -59,6 +62,7 @@ const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
   serverVersion: (v) => typeof v === 'string',
   trigger: text,
   label: textOrNull,
+  commandKind: (v) => v === undefined || text(v),
   git: (v) =>
     v === null ||
     (typeof v === 'object' && textOrNull((v as Record<string, unknown>).branch) && textOrNull((v as Record<string, unknown>).commit)),

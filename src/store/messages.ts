@@ -1,5 +1,6 @@
 import { DbsafeError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
+import type { KeepReason } from './rotation.js';
 
 /** Every message the backup store shows; each names the cause and the fix. */
 export const storeMessages = {
@@ -101,5 +102,44 @@ export const storeMessages = {
       exitCode,
     );
   },
+  forgetNewestGood: (id: string, database: string) =>
+    new DbsafeError(
+      'forget-newest-backup',
+      `${id} is the newest good backup of ${database}, and dbsafe never deletes that one. Nothing was deleted. Take a newer backup first (\`dbsafe backup\`), then forget this one.`,
+      ExitCode.refused,
+    ),
   declined: () => new DbsafeError('restore-declined', 'Restore cancelled; nothing was changed.', ExitCode.failure),
+} as const;
+
+/** Why `dbsafe list` keeps a backup, in a few words. */
+export function keepReasonText(reason: KeepReason): string {
+  switch (reason.why) {
+    case 'newest':
+      return `newest ${reason.count}`;
+    case 'newest-good':
+      return 'newest good backup';
+    case 'before':
+      return reason.kind === 'migration' ? 'newest before a migration, seed or reset' : `newest before a ${reason.kind} command`;
+    case 'labelled':
+      return `labelled "${reason.label}" (dbsafe forget ID removes it)`;
+    case 'daily':
+      return `newest of ${reason.day}`;
+    case 'weekly':
+      return `newest of week ${reason.week}`;
+  }
+}
+
+/** The reasons to show for one backup: the newest-N reason only when nothing more specific applies. */
+export function keptBecause(reasons: readonly KeepReason[]): string {
+  if (reasons.length === 0) return 'deleted at the next rotation';
+  const specific = reasons.filter((r) => r.why !== 'newest' && r.why !== 'newest-good');
+  const shown = specific.length > 0 ? specific : [reasons.find((r) => r.why === 'newest') ?? reasons[0]!];
+  return shown.map(keepReasonText).join('; ');
+}
+
+export const pruneMessages = {
+  deleted: (id: string) => `deleted ${id}`,
+  wouldDelete: (id: string) => `would delete ${id}`,
+  nothing: (dir: string) => `Nothing to prune in ${dir}: every backup is kept (see \`dbsafe list\` for why).`,
+  forgotten: (id: string) => `Deleted backup ${id}.`,
 } as const;

@@ -4,6 +4,7 @@ import type { ProjectContext } from '../config/context.js';
 import { keySourceFor, type KeySource } from '../encryption/key.js';
 import { storeMessages } from './messages.js';
 import { removeDeadPartials } from './files.js';
+import { countPolicy, type RetentionPolicy } from './rotation.js';
 
 /** Where a project's backups live and how many are kept. */
 export interface BackupStore {
@@ -11,6 +12,8 @@ export interface BackupStore {
   /** Absolute backup directory. */
   dir: string;
   retention: number;
+  /** Kept besides the newest `retention`: labelled (null: all), daily and weekly backups (config keepLabelled, keepDaily, keepWeekly). */
+  keep?: Omit<RetentionPolicy, 'keepLast'>;
   /** How long to wait for another dbsafe process working on the same database. */
   lockWaitMs: number;
   /** Where the backup encryption key comes from; absent: no encryption, and encrypted backups cannot be read. */
@@ -23,6 +26,7 @@ export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'co
     projectRoot: context.projectRoot,
     dir,
     retention: context.config.config.retention,
+    keep: { keepLabelled: context.config.config.keepLabelled ?? null, keepDaily: context.config.config.keepDaily ?? 0, keepWeekly: context.config.config.keepWeekly ?? 0 },
     lockWaitMs,
     keys: keySourceFor({ keyFileSetting: context.config.config.encryption?.keyFile, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
   };
@@ -44,4 +48,9 @@ export async function prepareBackupDir(store: BackupStore): Promise<void> {
     throw storeMessages.dirUnusable(store.dir, (error as Error).message);
   }
   await removeDeadPartials(store.dir);
+}
+
+/** The store's retention policy: the newest `retention` plus what the configuration keeps. */
+export function retentionPolicy(store: BackupStore): RetentionPolicy {
+  return { ...countPolicy(store.retention), ...store.keep };
 }

@@ -15,13 +15,16 @@ import { ensureBackupDirIgnored } from './gitignore.js';
 import { dbsafeVersion } from '../package-root.js';
 import { gitProvenance } from './provenance.js';
 import { planRotation } from './rotation.js';
-import { prepareBackupDir, type BackupStore } from './store.js';
+import { prepareBackupDir, retentionPolicy, type BackupStore } from './store.js';
+import type { RuleKind } from '../rules/types.js';
 
 export interface BackupRequest {
   /** The command that caused this backup ("npm test"), "pre-restore", or "manual". */
   trigger: string;
   label?: string | null;
   progress?: ProgressSink;
+  /** The command rule's kind of the guarded command this backup is taken before (rotation keeps the newest before a migration). */
+  commandKind?: RuleKind | null;
   /** Run rotation after the backup (default). A restore rotates only once it no longer needs its source. */
   rotate?: boolean;
 }
@@ -112,6 +115,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     serverVersion: facts.serverVersion,
     trigger: request.trigger,
     label: request.label ?? null,
+    ...(request.commandKind ? { commandKind: request.commandKind } : {}),
     git: settled.git,
     createdAt: createdAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -132,7 +136,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
 
 export async function rotate(store: BackupStore): Promise<Manifest[]> {
   const backups = await readBackups(store.dir);
-  const doomed = new Set(planRotation(backups.map((b) => b.manifest), store.retention));
+  const doomed = new Set(planRotation(backups.map((b) => b.manifest), retentionPolicy(store)));
   for (const backup of backups) if (doomed.has(backup.manifest)) await deleteBackup(backup);
   return [...doomed];
 }

@@ -90,8 +90,8 @@ describe('encrypted backups: SQLite', () => {
     expect(leftovers(p)).toEqual([]);
 
     const table = await p.cli(['list']);
-    expect(table.stdout.split('\n')[0]).toMatch(/VERIFIED\s+ENCRYPTED$/);
-    expect(table.stdout.split('\n')[1]).toMatch(/yes\s+yes$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/VERIFIED\s+ENCRYPTED\s+KEPT$/);
+    expect(table.stdout.split('\n')[1]).toMatch(/yes\s+yes\s+newest 10$/);
     const json = JSON.parse((await p.cli(['list', '--json'])).stdout) as Array<{ encrypted: boolean; path: string }>;
     expect(json).toEqual([expect.objectContaining({ encrypted: true, path: taken.path })]);
 

@@ -38,7 +38,7 @@ describe('dbsafe explain', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ command: "bash -c 'cd /tmp && rails db:drop'", guarded: true, rule: 'rails-db' });
-    expect(json.segments).toEqual([{ text: "bash -c 'cd /tmp && rails db:drop'", argv: ['bash', '-c', 'cd /tmp && rails db:drop'], guarded: true, rule: 'rails-db', reason: json.reason }]);
+    expect(json.segments).toEqual([{ text: "bash -c 'cd /tmp && rails db:drop'", argv: ['bash', '-c', 'cd /tmp && rails db:drop'], guarded: true, rule: 'rails-db', reason: json.reason, kind: 'migration' }]);
   });
 
   it('prints {guarded, rule, reason, segments} for scripts', async () => {

@@ -7,24 +7,25 @@ export function register(program: Command): void {
     .description('the backups, newest first')
     .option('--json', 'print the manifests as JSON')
     .action(async (flags: { json?: boolean }) => {
-      const [{ backupCommandSetting }, { listBackups }, { formatAge, formatBytes }, { ENGINE_LABELS }] = await Promise.all([
+      const [{ backupCommandSetting }, { backupsWithReasons }, { keptBecause, keepReasonText }, { formatAge, formatBytes }, { ENGINE_LABELS }] = await Promise.all([
         import('../backup-target.js'),
-        import('../../store/restore-backup.js'),
+        import('../../store/prune.js'),
+        import('../../store/messages.js'),
         import('../progress.js'),
         import('../../target/types.js'),
       ]);
       const { store } = backupCommandSetting();
-      const backups = await listBackups(store);
+      const backups = await backupsWithReasons(store);
       if (flags.json) {
-        printJson(backups.map((b) => ({ ...b.manifest, encrypted: b.manifest.encryption !== undefined, path: b.file })));
+        printJson(backups.map((b) => ({ ...b.manifest, encrypted: b.manifest.encryption !== undefined, path: b.file, keptBecause: b.kept.map(keepReasonText) })));
         return;
       }
       if (backups.length === 0) {
         process.stdout.write(`No backups in ${store.dir} yet. Take one with \`dbsafe backup\`.\n`);
         return;
       }
-      const header = ['ID', 'DATABASE', 'ENGINE', 'SIZE', 'AGE', 'TRIGGER', 'VERIFIED', 'ENCRYPTED'];
-      const rows = backups.map(({ manifest: m }) => [
+      const header = ['ID', 'DATABASE', 'ENGINE', 'SIZE', 'AGE', 'TRIGGER', 'VERIFIED', 'ENCRYPTED', 'KEPT'];
+      const rows = backups.map(({ manifest: m, kept }) => [
         m.id,
         m.database,
         ENGINE_LABELS[m.engine],
@@ -33,6 +34,7 @@ export function register(program: Command): void {
         m.label ? `${m.trigger} (${m.label})` : m.trigger,
         m.verified ? 'yes' : 'no',
         m.encryption ? 'yes' : 'no',
+        keptBecause(kept),
       ]);
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
