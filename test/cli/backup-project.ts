@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { CLI, privateHome, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { psql } from '../helpers/databases.js';
 
 /** A throw-away project (git repository, dbsafe in package.json) whose DATABASE_URL is `url`. */
@@ -48,7 +48,7 @@ export function backupProject(url: string, config: Record<string, unknown> = {})
  * middle of the work. Throws, naming `what`, when that never comes.
  */
 export async function startUntil<T>(cwd: string, url: string, args: string[], what: string, ready: () => T | undefined) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, ...privateHome(), DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout.resume();

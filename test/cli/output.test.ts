@@ -27,10 +27,10 @@ describe('colorsFor', () => {
 describe('writing to a reader that went away', () => {
   it('ends quietly with the command’s own exit code, without a stack trace', async () => {
     const { spawn } = await import('node:child_process');
-    const { CLI, tempDir } = await import('../helpers/cli.js');
+    const { CLI, privateHome, tempDir } = await import('../helpers/cli.js');
     const project = tempDir();
     try {
-      const child = spawn(process.execPath, [CLI, 'explain', '--json', '--', 'npm', 'test'], { cwd: project.dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [CLI, 'explain', '--json', '--', 'npm', 'test'], { cwd: project.dir, env: { PATH: process.env.PATH, ...privateHome() }, stdio: ['ignore', 'pipe', 'pipe'] });
       // Close our end before dbsafe has started, so its one write meets a closed pipe (EPIPE).
       child.stdout.destroy();
       let stderr = '';
