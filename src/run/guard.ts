@@ -134,6 +134,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   let backup: BackupTaken | null = null;
   const nested = enclosing !== null && request.backup === 'unless-nested';
   if (request.backup === 'never') say(runMessages.backupSkipped(name));
+  else if (verdict.nothingToBackUp) say(runMessages.nothingToBackUp(name));
   else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
   else {
     try {
@@ -148,7 +149,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   }
 
   const guard = enterGuard(request.env, fingerprint, override);
-  const decision = override ? 'override' : backup ? 'allowed' : 'checked-only';
+  const decision = override ? 'override' : backup ? 'allowed' : verdict.nothingToBackUp ? 'nothing-to-back-up' : 'checked-only';
   return {
     kind: 'ready',
     context,
@@ -157,7 +158,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     childEnv: { ...request.env, [GUARD_MARKER]: guard.marker },
     finish: ({ exitCode }) => {
       guard.leave();
-      audit({ decision, rule, target: targetText, backupId: backup?.id ?? null, exitCode });
+      audit({ decision, rule: rule ?? (verdict.nothingToBackUp ? 'database-missing' : null), target: targetText, backupId: backup?.id ?? null, exitCode });
     },
   };
 }

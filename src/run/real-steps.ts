@@ -8,8 +8,15 @@ import type { GuardSteps, SafetyVerdict } from './steps.js';
  */
 export const realGuardSteps: GuardSteps = {
   async judge(context): Promise<SafetyVerdict> {
-    const [{ assessProject }, { renderReasons }, { err }] = await Promise.all([import('../safety/assess.js'), import('../safety/render.js'), import('../cli/output.js')]);
-    const { verdict } = await assessProject(context);
+    const [{ assessProject }, { renderReasons }, { err }, { judgeMissingDatabases }] = await Promise.all([
+      import('../safety/assess.js'),
+      import('../safety/render.js'),
+      import('../cli/output.js'),
+      import('../safety/missing-database.js'),
+    ]);
+    const { verdict, project } = await assessProject(context);
+    const missing = judgeMissingDatabases(verdict, context.targets.primary, project);
+    if (missing.kind === 'may-create') return { refused: false, overridable: false, explanation: '', summary: null, rule: null, nothingToBackUp: missing.primaryMissing };
     const first = verdict.reasons[0];
     return {
       refused: verdict.verdict !== 'safe',

@@ -12,6 +12,8 @@ export interface SafetyVerdict {
   summary: string | null;
   /** Short name of the (first) rule that refused, for the audit log. */
   rule: string | null;
+  /** Safe, but the database does not exist yet (a command about to create it): run without a backup. */
+  nothingToBackUp?: boolean;
 }
 
 /** A verified backup that now exists on disk. */
