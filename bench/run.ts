@@ -1,3 +1,4 @@
+import { agentHookBench } from './agent-hook.js';
 import { printTable, type BenchRow } from './measure.js';
 import { postgresBackupBench } from './postgres-backup.js';
 import { shellOverheadBench } from './shell-overhead.js';
@@ -10,6 +11,7 @@ import { startupBench } from './startup.js';
  */
 const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> }> = [
   { title: 'CLI start-up (median of 11, interleaved with node -e \'\')', run: startupBench },
+  { title: 'Agent hook as registered by install --agent (median of 11, interleaved with node -e \'\')', run: agentHookBench },
   { title: 'PostgreSQL backup and restore (pgbench -s 30 ≈ 450 MB)', run: () => postgresBackupBench(30, 5) },
   { title: 'Shell functions: cost of the wrapper around npm (bash)', run: () => shellOverheadBench(21) },
 ];

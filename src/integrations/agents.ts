@@ -3,6 +3,8 @@ import path from 'node:path';
 import { removeEmptyDirs, type FileChange } from './files.js';
 import { installJsonEdit, readJsonObject, uninstallJsonEdit, type JsonObject } from './json-file.js';
 
+import { cliEntry } from '../package-root.js';
+import { integrationMessages } from './messages.js';
 import type { AgentName } from './names.js';
 
 export { AGENT_NAMES, isAgentName, type AgentName } from './names.js';
@@ -31,15 +33,40 @@ export const AGENTS: Record<AgentName, AgentSetup> = {
 /** Recognises dbsafe's entry in an agent's file by its command, whatever launcher precedes it. */
 const DBSAFE_HOOK_COMMAND = /(^|[\s/])dbsafe agent-hook\b/;
 
+/** Where the registered hook finds dbsafe: the project's own install, else the dbsafe that ran `install`. */
+export type HookLauncher = { kind: 'project-bin'; file: string } | { kind: 'node-script'; file: string };
+
+/** The project's `node_modules/.bin/dbsafe` when dbsafe is installed in it, else the running CLI bundle. */
+export function hookLauncher(projectDir: string): HookLauncher {
+  const projectBin = path.join(projectDir, 'node_modules', '.bin', 'dbsafe');
+  return existsSync(projectBin) ? { kind: 'project-bin', file: projectBin } : { kind: 'node-script', file: cliEntry() };
+}
+
+const shQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
 /**
- * The command the agent runs. A project-local dbsafe is reached through npx
- * (works from any subdirectory the agent cd's into); otherwise the dbsafe on
- * PATH. A hook that cannot start exits 127, which agents treat as "allow":
- * `dbsafe status` reports a hook whose command cannot be found.
+ * The shell command the agent runs before each tool call. Fast: an absolute
+ * path, no npx (npx alone costs about 0.4 s, on every command an agent runs).
+ * The project's `node_modules/.bin/dbsafe` survives reinstalls and upgrades
+ * (npm recreates the same link) and works from any subdirectory the agent
+ * cd's into. If that file is gone (node_modules removed, the settings file
+ * used from another clone), npx looks for dbsafe from the agent's directory;
+ * if nothing answers, the hook blocks with exit 2 and the fix: every agent
+ * runs the command when a hook fails any other way. Pure.
  */
-export function agentHookCommand(agent: AgentName, projectDir: string): string {
-  const local = existsSync(path.join(projectDir, 'node_modules', '.bin', 'dbsafe'));
-  return `${local ? 'npx --no-install ' : ''}dbsafe agent-hook --format ${agent}`;
+export function agentHookCommand(agent: AgentName, launcher: HookLauncher, projectDir: string): string {
+  const args = `agent-hook --format ${agent}`;
+  const fast = launcher.kind === 'project-bin' ? `if [ -x "$f" ]; then exec "$f" ${args}; fi` : `if [ -f "$f" ]; then exec node "$f" ${args}; fi`;
+  const missing = integrationMessages.agentHookMissing(launcher.file, projectDir);
+  return [
+    `f=${shQuote(launcher.file)}`,
+    fast,
+    `npx --no-install dbsafe ${args}`,
+    's=$?',
+    'if [ $s -eq 0 ] || [ $s -eq 2 ]; then exit $s; fi',
+    `echo ${shQuote(missing)} >&2`,
+    'exit 2',
+  ].join('; ');
 }
 
 type HookList = JsonObject[];
@@ -68,7 +95,7 @@ function dbsafeEntry(setup: AgentSetup, command: string): JsonObject {
 export function installAgentHook(agent: AgentName, projectDir: string, journalDir: string): FileChange[] {
   const setup = AGENTS[agent];
   const file = path.join(projectDir, setup.file);
-  const entry = dbsafeEntry(setup, agentHookCommand(agent, projectDir));
+  const entry = dbsafeEntry(setup, agentHookCommand(agent, hookLauncher(projectDir), projectDir));
   return [
     installJsonEdit(
       file,

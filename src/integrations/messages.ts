@@ -11,6 +11,8 @@ const MANAGER_LABELS: Record<string, string> = {
 
 /** Every message the installer and the integrations show; each says the cause and the fix. */
 export const integrationMessages = {
+  agentHookMissing: (file: string, projectDir: string) =>
+    `dbsafe blocked this command: its agent hook cannot start (${file} is missing, and npx finds no dbsafe here), so it cannot tell whether the command touches a database. Ask your human to run \`npm install\` in ${projectDir} (or \`dbsafe install --agent\` again), or to remove the hook with \`dbsafe uninstall --agent\`.`,
   unknownShell: (shell: string) => `"${shell}" is not a shell dbsafe integrates with. Use one of: ${SHELL_NAMES.join(', ')} (e.g. dbsafe shell-init bash).`,
   unknownAgent: (agent: string) => `"${agent}" is not an AI agent dbsafe has hooks for. Use one of: ${AGENT_NAMES.join(', ')} (e.g. --agent=claude,cursor).`,
   noPiecesChosen: `dbsafe install needs to know what to install when it cannot ask (no terminal). Name the pieces, e.g.\n  dbsafe install --hooks --shell --agent=claude\nor accept the defaults with --yes. Pieces: --hooks --shell[=bash,zsh,fish] --shims --npm --agent[=claude,codex,cursor,gemini].`,

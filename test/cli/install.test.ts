@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { agentHookCommand } from '../../src/integrations/agents.js';
+import { CLI, runCli, tempDir } from '../helpers/cli.js';
 import { git, snapshotTree } from '../helpers/install.js';
 
 const ALL_PIECES = ['--hooks', '--shell=bash,zsh,fish', '--shims', '--npm', '--agent=claude,codex,cursor,gemini'];
@@ -70,7 +71,10 @@ describe('dbsafe install / uninstall', () => {
     const original = readFileSync(settings, 'utf8');
     expect((await runCli(['install', '--agent=claude'], { cwd: ws.project, env: ws.env })).code).toBe(0);
     const merged = JSON.parse(readFileSync(settings, 'utf8')) as { hooks: { PreToolUse: unknown[] } };
-    expect(merged.hooks.PreToolUse).toEqual([theirs, { matcher: 'Bash', hooks: [{ type: 'command', command: 'dbsafe agent-hook --format claude' }] }]);
+    // No dbsafe in the project's node_modules: the hook runs the dbsafe that installed it, by absolute path.
+    const command = agentHookCommand('claude', { kind: 'node-script', file: CLI }, ws.project);
+    expect(command.startsWith(`f='${CLI}'; if [ -f "$f" ]; then exec node "$f" agent-hook --format claude; fi;`)).toBe(true);
+    expect(merged.hooks.PreToolUse).toEqual([theirs, { matcher: 'Bash', hooks: [{ type: 'command', command }] }]);
     expect((await runCli(['uninstall', '--agent'], { cwd: ws.project, env: ws.env })).code).toBe(0);
     expect(readFileSync(settings, 'utf8')).toBe(original);
   });
@@ -162,7 +166,6 @@ describe('dbsafe install / uninstall', () => {
 describe('dbsafe install on a terminal', () => {
   it('asks which pieces to install, with the defaults preselected; Enter installs them', async () => {
     const { TmuxShell } = await import('../helpers/terminal.js');
-    const { CLI } = await import('../helpers/cli.js');
     const ws = workspace();
     const done = path.join(ws.root, 'done');
     const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" install; echo $? > "${done}"; sleep 5`], {
