@@ -12,6 +12,7 @@ import { installNpmLifecycle, uninstallNpmLifecycle } from './src/integrations/n
 import { SHELL_NAMES, installShell, uninstallShell, type ShellName } from './src/integrations/shells.js';
 import { installShims, uninstallShims } from './src/integrations/shims.js';
 import { uninstallSchedules } from './src/schedule/uninstall.js';
+import { removeStateDirectory } from './src/integrations/state-directory.js';
 
 export interface InstallPlan {
   hooks: boolean;
@@ -21,6 +22,8 @@ export interface InstallPlan {
   agents: AgentName[];
   /** Scheduled backups in the user's crontab: removed by uninstall only (`dbsafe schedule` creates them). */
   cron?: boolean;
+  /** dbsafe's per-user state directory (consent codes, guard records): removed by a full uninstall only. */
+  state?: boolean;
 }
 
 export interface InstallTarget {
@@ -79,10 +82,15 @@ const PIECES: Record<string, Piece> = {
     install: () => changesOnly([]),
     uninstall: () => uninstallSchedules(),
   },
+  state: {
+    selected: (plan) => plan.state === true,
+    install: () => changesOnly([]),
+    uninstall: (_plan, target) => changesOnly(removeStateDirectory(target.env)),
+  },
 };
 
 /** Everything, for `dbsafe uninstall` without flags. */
-export const FULL_PLAN: InstallPlan = { hooks: true, shells: [...SHELL_NAMES], shims: true, npm: true, agents: [...AGENT_NAMES], cron: true };
+export const FULL_PLAN: InstallPlan = { hooks: true, shells: [...SHELL_NAMES], shims: true, npm: true, agents: [...AGENT_NAMES], cron: true, state: true };
 
 async function runSteps(plan: InstallPlan, target: InstallTarget, step: 'install' | 'uninstall'): Promise<InstallReport> {
   const where = userLocations(target.env);

@@ -1,9 +1,18 @@
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAuditLine, type AuditEntry } from './entry.js';
 
 export const AUDIT_FILE = 'audit.log';
+
+/**
+ * Is `dir` a project at all (a dbsafe config, a package.json or a git
+ * repository)? Outside one, dbsafe creates no audit log and no backup
+ * directory: a refusal in ~/Downloads must not leave backups/ behind.
+ */
+export function isProjectDirectory(dir: string): boolean {
+  return ['dbsafe.config.json', 'package.json', '.git'].some((name) => existsSync(path.join(dir, name)));
+}
 
 /** The audit log of a project: beside its backups. */
 export function auditLogPath(projectRoot: string, backupDir: string): string {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { InstallPlan } from '../../install.js';
 import { AGENT_NAMES, AGENTS, isAgentName, type AgentName } from './agents.js';
@@ -71,4 +71,18 @@ export function uninstallPlanFromFlags(flags: PieceFlags, projectDir: string, en
   if (flags.shell === true) plan.shells = [...SHELL_NAMES];
   if (flags.agent === true) plan.agents = [...AGENT_NAMES];
   return plan;
+}
+
+/** The first executable `name` in the directories of `pathVariable`, or null: "is this shell installed?" */
+export function findOnPath(name: string, pathVariable: string | undefined): string | null {
+  for (const dir of (pathVariable ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not here; try the next directory.
+    }
+  }
+  return null;
 }

@@ -11,6 +11,10 @@ const MANAGER_LABELS: Record<string, string> = {
 
 /** Every message the installer and the integrations show; each says the cause and the fix. */
 export const integrationMessages = {
+  shellNotInstalled: (shell: string) =>
+    `${shell} is not installed (not found on PATH): its start-up file was set up anyway and takes effect once ${shell} is installed. If you meant another shell, run dbsafe uninstall --shell=${shell} and install --shell=<your shell>.`,
+  afterUninstall:
+    'Open a new terminal: shells that are already open still hold dbsafe\'s shell functions and remember the removed shims\' paths ("No such file or directory"). In a shell you keep open, run `hash -r` to forget the shim paths.',
   agentHookMissing: (file: string, projectDir: string) =>
     `dbsafe blocked this command: its agent hook cannot start (${file} is missing, and npx finds no dbsafe here), so it cannot tell whether the command touches a database. Ask your human to run \`npm install\` in ${projectDir} (or \`dbsafe install --agent\` again), or to remove the hook with \`dbsafe uninstall --agent\`.`,
   unknownShell: (shell: string) => `"${shell}" is not a shell dbsafe integrates with. Use one of: ${SHELL_NAMES.join(', ')} (e.g. dbsafe shell-init bash).`,

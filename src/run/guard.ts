@@ -1,4 +1,4 @@
-import { appendAuditEntry, auditContext, auditLogPath } from '../audit/log.js';
+import { appendAuditEntry, auditContext, auditLogPath, isProjectDirectory } from '../audit/log.js';
 import type { AuditEntry } from '../audit/entry.js';
 import { printFailure } from '../cli/output.js';
 import { loadProjectContext, type ProjectContext } from '../config/context.js';
@@ -78,7 +78,9 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     printFailure(runMessages.configUnusable(error.message));
     return { kind: 'stopped', exitCode: ExitCode.refused };
   }
-  auditFile = auditLogPath(context.projectRoot, context.config.config.backupDir);
+  const projectAuditLog = auditLogPath(context.projectRoot, context.config.config.backupDir);
+  const outsideProject = !context.optedIn && !isProjectDirectory(context.projectRoot);
+  auditFile = outsideProject ? null : projectAuditLog;
   const target = context.targets.primary;
   const targetText = target ? describeTarget(target) : null;
   const fingerprint = targetFingerprint(target);
@@ -115,7 +117,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
           confirmWord: databaseName(target),
           cwd: request.cwd,
           reason: verdict.summary ?? rule,
-          auditLog: auditFile,
+          auditLog: projectAuditLog,
         });
         process.stderr.write(`${consentInstructions(consent, agent)}\n`);
       }
@@ -136,7 +138,10 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   if (request.backup === 'never') say(runMessages.backupSkipped(name));
   else if (verdict.nothingToBackUp) say(runMessages.nothingToBackUp(name));
   else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
-  else {
+  else if (outsideProject) {
+    printFailure(runMessages.outsideProject(request.cwd));
+    return { kind: 'stopped', exitCode: ExitCode.refused };
+  } else {
     try {
       backup = await steps.backup(context, safeTarget, { label: request.label, trigger: `dbsafe ${request.operation}: ${command}`, command: request.argv, cwd: request.cwd });
     } catch (error) {

@@ -13,6 +13,8 @@ export const runMessages = {
   backedUp: (database: string, backup: BackupTaken, cwd: string): string =>
     `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${formatBytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
   alreadyBackedUp: (database: string, pid: number): string => `${database} already backed up by the enclosing dbsafe run (pid ${pid}); checked only`,
+  outsideProject: (cwd: string): string =>
+    `${cwd} is not inside a project (no dbsafe.config.json, package.json or git repository in it or above it), so dbsafe has nowhere to keep the backup and did not run the command. Run it from your project's directory, or create dbsafe.config.json (it may hold just {}) where the backups should live.`,
   nothingToBackUp: (database: string): string => `nothing to back up: database ${database} does not exist yet`,
   backupSkipped: (database: string): string => `--no-backup: ${database} checked, not backed up`,
   refusedHeader: (operation: 'run' | 'guard', command: string): string =>

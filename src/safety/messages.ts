@@ -7,6 +7,8 @@ import type { EnvironmentVariable } from './types.js';
 
 const where = (origin: ValueOrigin) => describeOrigin(origin);
 const targetVariable = (target: Target) => where(target.origin);
+/** Where a variable is set, without its name (the sentence already names it): the file, or the environment. */
+const placeOf = (origin: ValueOrigin) => origin.file ?? (origin.kind === 'env' ? 'your environment' : where(origin));
 
 const allowHostFix = (host: string, target: Target) =>
   `If ${host} really is a development database, add "${host}" to "allowedHosts" in ${CONFIG_FILE} (a reviewed change, visible in git); otherwise point ${targetVariable(target)} at your local database.`;
@@ -14,7 +16,7 @@ const allowHostFix = (host: string, target: Target) =>
 export const safetyMessages = {
   appEnvironment: (variable: EnvironmentVariable, token: string) => ({
     message: `${variable.name}=${variable.value} (${where(variable.origin)}) says the app environment is ${token === 'production' ? 'production' : `production ("${token}")`}.`,
-    fix: `If this is a development machine, change ${variable.name} in ${where(variable.origin)} to development (or unset it). dbsafe never guards production: run production tasks through your deployment process.`,
+    fix: `If this is a development machine, change ${variable.name} in ${placeOf(variable.origin)} to development (or unset it). dbsafe never guards production: run production tasks through your deployment process.`,
   }),
   appEnvironmentClear: (checked: readonly EnvironmentVariable[]) =>
     checked.length === 0

@@ -18,7 +18,8 @@ function fieldRows(target: Target, projectRoot: string): Array<[string, string, 
   if (target.engine === 'sqlite') {
     return [
       ['engine', ENGINE_LABELS.sqlite, source('engine')],
-      ['file', target.database, source('database')],
+      // Relative to the project before padding: the output is shortened afterwards, which would misalign this row.
+      ['file', projectRoot && target.database.startsWith(`${projectRoot}/`) ? target.database.slice(projectRoot.length + 1) : target.database, source('database')],
     ];
   }
   const port = target.port ?? DEFAULT_PORTS[target.engine];
@@ -58,7 +59,9 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
   assessment.verdict.targets.forEach((target, i) => {
     const live = report.targets[i]?.live;
     lines.push('', c.bold(`Database ${i + 1}${report.targets[i]?.primary ? ' (used by guarded commands)' : ''}`));
-    for (const [name, value, source] of fieldRows(target, root)) lines.push(`  ${name.padEnd(9)} ${value.padEnd(28)} ${c.dim(source)}`);
+    const rows = fieldRows(target, root);
+    const width = Math.max(28, ...rows.map(([, value]) => value.length));
+    for (const [name, value, source] of rows) lines.push(`  ${name.padEnd(9)} ${value.padEnd(width)} ${c.dim(source)}`);
     if (live?.ok) lines.push(`  ${'server'.padEnd(9)} ${live.serverVersion}`);
     else if (!live && !assessment.verdict.offline) lines.push(`  ${'server'.padEnd(9)} not contacted: already refused without connecting`);
     lines.push(c.dim(assessment.verdict.offline ? '  rules (offline: no connection made)' : '  rules'));

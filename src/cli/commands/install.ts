@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { DbsafeError, isDbsafeError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -27,8 +28,36 @@ export function printReport(report: InstallReport, json: boolean | undefined, ve
   }
   const changed = report.changes.filter((change) => change.action !== 'unchanged');
   if (changed.length === 0) process.stdout.write(`dbsafe ${verb}: nothing to change.\n`);
-  for (const change of changed) process.stdout.write(`  ${change.action.padEnd(8)} ${change.file}\n`);
+  for (const line of summariseChanges(changed)) process.stdout.write(`  ${line.action.padEnd(8)} ${line.what}\n`);
   for (const note of report.notes) process.stdout.write(`\n${note}\n`);
+}
+
+/** More changes than this in one directory with one action are one line ("created  113 files in …/shims"). */
+const SUMMARY_THRESHOLD = 5;
+
+/**
+ * The lines install and uninstall print: one per file, but one per
+ * directory for many files alike (the shims), so the notes after them stay
+ * on screen. Pure.
+ */
+export function summariseChanges(changes: ReadonlyArray<{ file: string; action: string }>): Array<{ action: string; what: string }> {
+  const groups = new Map<string, string[]>();
+  for (const change of changes) {
+    const key = `${change.action}\u0000${path.dirname(change.file)}`;
+    groups.set(key, [...(groups.get(key) ?? []), change.file]);
+  }
+  const lines: Array<{ action: string; what: string }> = [];
+  const printed = new Set<string>();
+  for (const change of changes) {
+    const key = `${change.action}\u0000${path.dirname(change.file)}`;
+    const files = groups.get(key)!;
+    if (files.length <= SUMMARY_THRESHOLD) lines.push({ action: change.action, what: change.file });
+    else if (!printed.has(key)) {
+      printed.add(key);
+      lines.push({ action: change.action, what: `${files.length} files in ${path.dirname(change.file)}` });
+    }
+  }
+  return lines;
 }
 
 async function askForPlan(defaults: InstallPlan): Promise<InstallPlan | null> {
@@ -84,6 +113,8 @@ export function register(program: Command): void {
       const report = await install(chosen, { projectDir, env: process.env });
       if (chosen.shims) report.notes.push(integrationMessages.shimsNotOnPath((await import('../../integrations/locations.js')).userLocations(process.env).shimDir));
       if (chosen.shells.length > 0 && report.changes.some((c) => c.action !== 'unchanged')) report.notes.push(integrationMessages.shellReload(chosen.shells));
+      const { findOnPath } = await import('../../integrations/install-plan.js');
+      for (const shell of chosen.shells) if (!findOnPath(shell, process.env.PATH)) report.notes.push(integrationMessages.shellNotInstalled(shell));
       printReport(report, options.json, 'install');
     });
 }

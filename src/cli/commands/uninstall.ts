@@ -17,7 +17,11 @@ export function register(program: Command): void {
       } catch (error) {
         throw new DbsafeError('install-bad-flag', (error as Error).message, ExitCode.usage);
       }
-      printReport(await uninstall(chosen, { projectDir: process.cwd(), env: process.env }), options.json, 'uninstall');
+      const report = await uninstall(chosen, { projectDir: process.cwd(), env: process.env });
+      const { integrationMessages } = await import('../../integrations/messages.js');
+      const removedShellPieces = (chosen.shells.length > 0 || chosen.shims) && report.changes.some((change) => change.action !== 'unchanged');
+      if (removedShellPieces) report.notes.push(integrationMessages.afterUninstall);
+      printReport(report, options.json, 'uninstall');
     },
   );
 }
