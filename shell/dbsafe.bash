@@ -57,7 +57,7 @@ __dbsafe_guarded_run() {
   dbsafe_bin=$__dbsafe_project/node_modules/.bin/dbsafe
   [ -x "$dbsafe_bin" ] || dbsafe_bin=$(type -P dbsafe)
   if [ -z "$dbsafe_bin" ]; then
-    printf '%s\n' "dbsafe: this project uses dbsafe, but the dbsafe command is not installed, so '$1' was not run. Install it (npm install --save-dev dbsafe), or bypass the guard once with: command $*" >&2
+    printf '%s\n' "dbsafe: this project uses dbsafe, but the dbsafe command is not installed, so '$1' was not run. Install it (npm install --save-dev <path to a dbsafe-x.y.z.tgz or a dbsafe clone>; see Install in dbsafe's README), or bypass the guard once with: command $*" >&2
     return 127
   fi
   # The guarded command must reach the real program, never a dbsafe shim again.

@@ -52,7 +52,7 @@ function __dbsafe_guarded_run
     set -l dbsafe_bin $__dbsafe_project/node_modules/.bin/dbsafe
     test -x $dbsafe_bin; or set dbsafe_bin (command -s dbsafe)
     if test -z "$dbsafe_bin"
-        printf '%s\n' "dbsafe: this project uses dbsafe, but the dbsafe command is not installed, so '$argv[1]' was not run. Install it (npm install --save-dev dbsafe), or bypass the guard once with: command $argv" >&2
+        printf '%s\n' "dbsafe: this project uses dbsafe, but the dbsafe command is not installed, so '$argv[1]' was not run. Install it (npm install --save-dev <path to a dbsafe-x.y.z.tgz or a dbsafe clone>; see Install in dbsafe's README), or bypass the guard once with: command $argv" >&2
         return 127
     end
     # The guarded command must reach the real program, never a dbsafe shim again.

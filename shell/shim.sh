@@ -68,7 +68,7 @@ if dbsafe_candidate "$@" && { [ "${DBSAFE-}" != 0 ] || dbsafe_agent_detected; } 
     dbsafe_bin=$(PATH=$dbsafe_path command -v dbsafe) || dbsafe_bin=
   fi
   if [ -z "$dbsafe_bin" ]; then
-    echo "dbsafe shim: this project uses dbsafe, but the dbsafe command is not installed, so '$dbsafe_name' was not run. Install it (npm install --save-dev dbsafe), or bypass the guard once with: DBSAFE=0 $dbsafe_name ..." >&2
+    echo "dbsafe shim: this project uses dbsafe, but the dbsafe command is not installed, so '$dbsafe_name' was not run. Install it (npm install --save-dev <path to a dbsafe-x.y.z.tgz or a dbsafe clone>; see Install in dbsafe's README), or bypass the guard once with: DBSAFE=0 $dbsafe_name ..." >&2
     exit 127
   fi
   PATH=$dbsafe_path

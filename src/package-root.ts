@@ -21,7 +21,7 @@ function ownPackage(): { root: string; version: string } {
     } catch {
       // No readable package.json here; keep walking up.
     }
-    if (path.dirname(dir) === dir) throw new Error('dbsafe cannot find its own package.json: reinstall dbsafe (npm install dbsafe)');
+    if (path.dirname(dir) === dir) throw new Error('dbsafe cannot find its own package.json: reinstall dbsafe (see "Install" in its README)');
   }
 }
 

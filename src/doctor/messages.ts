@@ -19,7 +19,7 @@ export const doctorMessages = {
   }),
   notOptedIn: {
     message: 'This directory is not in a project that uses dbsafe (no dbsafe.config.json, no dbsafe in package.json): the shell functions and shims stand aside here.',
-    fix: 'Run `npm install --save-dev dbsafe`, or create a dbsafe.config.json, in the project root.',
+    fix: 'Add dbsafe to the project (`npm install --save-dev <path to a dbsafe-x.y.z.tgz or a dbsafe clone>`: see "Install" in dbsafe\'s README), or create a dbsafe.config.json (it may hold just {}), in the project root.',
   },
   serverUnreachable: (detail: string) => ({ message: `The database server did not answer: ${detail}` }),
   serverTimeout: (seconds: number) => `no answer within ${seconds} s. Start the server, or check the host and port with \`dbsafe check\`.`,

@@ -66,7 +66,7 @@ export const encryptionMessages = {
   newerFormat: (file: string) =>
     new DbsafeError(
       'encryption-unknown-format',
-      `The backup ${file} is encrypted in a format this dbsafe does not know (written by a newer version). Nothing was changed. Upgrade dbsafe (\`npm install --save-dev dbsafe@latest\`) and run the command again.`,
+      `The backup ${file} is encrypted in a format this dbsafe does not know (written by a newer version). Nothing was changed. Upgrade dbsafe (install a newer tarball or clone: see "Install" in dbsafe's README) and run the command again.`,
       ExitCode.failure,
     ),
   roundTripFailed: (file: string) =>

@@ -50,7 +50,7 @@ export function generatedShellFile(shell: ShellName, where: UserLocations): stri
 
 function rcBlock(file: string): string {
   const quoted = quoteFor('sh', file);
-  return `# dbsafe shell integration (https://www.npmjs.com/package/dbsafe): routes database commands through dbsafe.\n[ -f ${quoted} ] && . ${quoted}`;
+  return `# dbsafe shell integration: routes database commands through dbsafe (remove it with: dbsafe uninstall --shell).\n[ -f ${quoted} ] && . ${quoted}`;
 }
 
 export function installShell(shell: ShellName, where: UserLocations): FileChange[] {

@@ -30,7 +30,7 @@ export const scheduleMessages = {
   temporaryInstall: (cli: string) =>
     new DbsafeError(
       'schedule-temporary-install',
-      `This dbsafe runs from npx's temporary cache (${cli}), which npm may delete at any time, and the scheduled backups with it. Install dbsafe in the project (npm install --save-dev dbsafe) or globally, then run \`npx dbsafe schedule\` again.`,
+      `This dbsafe runs from npx's temporary cache (${cli}), which npm may delete at any time, and the scheduled backups with it. Install dbsafe in the project (npm install --save-dev <path to a dbsafe-x.y.z.tgz or a dbsafe clone>: see "Install" in dbsafe's README) or globally, then run \`npx dbsafe schedule\` again.`,
       ExitCode.usage,
     ),
   shellOnlyDatabase: (variables: string[], projectRoot: string) =>

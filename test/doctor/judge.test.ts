@@ -89,7 +89,7 @@ const CASES: Array<{ name: string; facts: DoctorFacts; problems: Array<[string, 
     }),
     problems: [['encryption', /can be read by other users.*chmod 600 \/k/]],
   },
-  { name: 'outside a dbsafe project is a note', facts: facts({ project: { root: '/tmp', optedIn: false, configFile: null } }), problems: [], notes: [['project', /not in a project that uses dbsafe.*npm install --save-dev dbsafe/]] },
+  { name: 'outside a dbsafe project is a note', facts: facts({ project: { root: '/tmp', optedIn: false, configFile: null } }), problems: [], notes: [['project', /not in a project that uses dbsafe.*npm install --save-dev <path to a dbsafe-x\.y\.z\.tgz or a dbsafe clone>/]] },
 ];
 
 describe('judgeDoctor', () => {

@@ -100,7 +100,7 @@ export function tempDir(prefix = 'dbsafe-test-'): { dir: string; cleanup: () => 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Put the built CLI in `projectDir/node_modules/.bin/dbsafe`, as `npm install --save-dev dbsafe` would. */
+/** Put the built CLI in `projectDir/node_modules/.bin/dbsafe`, as `npm install --save-dev ./dbsafe-x.y.z.tgz` would. */
 export function installBuiltDbsafe(projectDir: string): string {
   const bin = path.join(projectDir, 'node_modules', '.bin');
   mkdirSync(bin, { recursive: true });

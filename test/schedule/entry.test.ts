@@ -43,7 +43,7 @@ describe('the entry dbsafe writes', () => {
   });
 
   it('refuses to schedule a dbsafe that runs from npx\'s temporary cache', () => {
-    expectDbsafeError(() => refuseTemporaryInstall('/home/ann/.npm/_npx/1a2b/node_modules/dbsafe/dist/dbsafe.cjs'), { code: 'schedule-temporary-install', exitCode: 2, message: /npm install --save-dev dbsafe/ });
+    expectDbsafeError(() => refuseTemporaryInstall('/home/ann/.npm/_npx/1a2b/node_modules/dbsafe/dist/dbsafe.cjs'), { code: 'schedule-temporary-install', exitCode: 2, message: /npm install --save-dev <path to a dbsafe-x\.y\.z\.tgz or a dbsafe clone>/ });
     expect(() => refuseTemporaryInstall('/srv/app/node_modules/dbsafe/dist/dbsafe.cjs')).not.toThrow();
   });
 });
