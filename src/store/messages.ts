@@ -102,6 +102,12 @@ export const storeMessages = {
       exitCode,
     );
   },
+  outsideProject: (cwd: string) =>
+    new DbsafeError(
+      'outside-project',
+      `${cwd} is not inside a project (no dbsafe.config.json, package.json or git repository in it or above it), so dbsafe has nowhere to keep the backup. Nothing was backed up. Run it from your project's directory, or create dbsafe.config.json (it may hold just {}) where the backups should live.`,
+      ExitCode.usage,
+    ),
   forgetNewestGood: (id: string, database: string) =>
     new DbsafeError(
       'forget-newest-backup',

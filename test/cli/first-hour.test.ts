@@ -41,6 +41,18 @@ describe('outside any project', () => {
   });
 });
 
+describe('outside any project, dbsafe backup', () => {
+  it('refuses with the fix and creates no backup directory', async () => {
+    const dir = outsideAnyProject();
+    execFileSync('sqlite3', [path.join(dir, 'dev.db'), 'CREATE TABLE t (id int);']);
+    const result = await runCli(['backup'], { cwd: dir, env: { DATABASE_URL: 'sqlite:./dev.db' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is not inside a project');
+    expect(result.stderr).toContain('Nothing was backed up');
+    expect(readdirSync(dir)).toEqual(['dev.db']);
+  });
+});
+
 describe('install and uninstall say what matters, briefly', () => {
   it('install --shims prints one line for the shim directory, so the notes stay on screen', async () => {
     const home = testDir('dbsafe-home-');

@@ -3,6 +3,7 @@ import { stopCleanlyOnSignal } from '../interrupt.js';
 import type { Manifest } from '../../store/manifest.js';
 import type { Target } from '../../target/types.js';
 import { printJson } from '../output.js';
+import { storeMessages } from '../../store/messages.js';
 
 interface BackupFlags {
   label?: string;
@@ -38,6 +39,8 @@ export function register(program: Command): void {
         let target: Target;
         try {
           target = requireTarget(setting);
+          const { isProjectDirectory } = await import('../../audit/log.js');
+          if (!setting.context.optedIn && !isProjectDirectory(setting.context.projectRoot)) throw storeMessages.outsideProject(process.cwd());
           await refuseUnlessSafe(setting.context, 'backup', target.database);
           const progress = progressLine(`Backing up ${target.database}`, { verbose: Boolean(flags.verbose) });
           started = Date.now();
