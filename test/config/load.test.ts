@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
@@ -52,5 +52,17 @@ describe('reserved keys in the configuration', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('the key "constructor" is not allowed');
     expect(result.stderr).not.toContain('internal error');
+  });
+});
+
+describe('"target" naming a variable that is not set', () => {
+  it('dbsafe backup exits 2 naming the variable and the fix, and backs up nothing (not DATABASE_URL instead)', async () => {
+    const dir = testDir();
+    writeFileSync(path.join(dir, 'dbsafe.config.json'), '{"target": "NOPE_URL"}');
+    const result = await runCli(['backup'], { cwd: dir, env: { DATABASE_URL: `sqlite:${path.join(dir, 'app.sqlite')}` } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"target" names NOPE_URL, which is not set');
+    expect(result.stderr).toContain('Set NOPE_URL');
+    expect(existsSync(path.join(dir, 'backups'))).toBe(false);
   });
 });
