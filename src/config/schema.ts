@@ -1,6 +1,7 @@
 import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
+import { validateAllowedHosts } from './allowed-hosts.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 
 /** dbsafe's configuration, after validation and defaults. */
@@ -63,7 +64,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   target: { validate: isString, describe: 'variable naming the database guarded commands use' },
   backupDir: { validate: isString, describe: 'backup directory, relative to the project' },
   retention: { validate: isPositiveInteger, describe: 'backups kept per database' },
-  allowedHosts: { validate: isStringList, describe: 'hosts treated as local' },
+  allowedHosts: { validate: validateAllowedHosts, describe: 'hosts treated as local (exact names, or *.domain under a domain of your own)' },
   productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
   prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
