@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { stopCleanlyOnSignal } from '../interrupt.js';
+import { printable } from '../../printable.js';
 import { printJson } from '../output.js';
 
 interface RestoreFlags {
@@ -32,7 +33,8 @@ export function register(program: Command): void {
         await refuseUnlessSafe(setting.context, 'restore', target.database);
         const backup = await store.findBackup(setting.store, selector, target);
         store.assertSameEngine(backup, target);
-        const checking = progressLine(`Checking ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
+        const shownId = printable(backup.manifest.id);
+        const checking = progressLine(`Checking ${shownId}`, { verbose: Boolean(flags.verbose) });
         try {
           await store.verifyChecksum(backup, checking.sink);
         } finally {
@@ -40,14 +42,14 @@ export function register(program: Command): void {
         }
         // No key or the wrong key for an encrypted backup: say so before asking anything.
         if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).keyToRead(setting.store, backup);
-        const question = `Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`;
+        const question = printable(`Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`);
         if (!flags.yes) {
           if (!process.stdin.isTTY || !process.stdout.isTTY) throw storeMessages.needsYes(`Restoring ${backup.manifest.id} into ${target.database}`);
           const prompts = (await import('prompts')).default;
           const answer = (await prompts({ type: 'confirm', name: 'ok', message: question, initial: false })) as { ok?: boolean };
           if (answer.ok !== true) throw storeMessages.declined();
         }
-        const progress = progressLine(`Restoring ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
+        const progress = progressLine(`Restoring ${shownId}`, { verbose: Boolean(flags.verbose) });
         let result;
         try {
           result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true });
@@ -59,7 +61,7 @@ export function register(program: Command): void {
           return;
         }
         process.stdout.write(
-          `Restored ${result.restored.id} into ${describeTarget(target)}. Its previous state is backup ${result.safetyBackup.id} (dbsafe restore ${result.safetyBackup.id} brings it back).\n`,
+          `${printable(`Restored ${result.restored.id} into ${describeTarget(target)}. Its previous state is backup ${result.safetyBackup.id} (dbsafe restore ${result.safetyBackup.id} brings it back).`)}\n`,
         );
       }));
 }
