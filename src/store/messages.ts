@@ -34,6 +34,7 @@ export const storeMessages = {
       `Another dbsafe process (${holder}) is backing up or restoring ${database}, and it did not finish within ${seconds} s. Wait for it to finish (see \`ps -p <pid>\`) and run this again; if that process is gone, the lock is cleared automatically.`,
       ExitCode.failure,
     ),
+  waitingForLock: (database: string, holder: string) => `Waiting for another dbsafe process (${printable(holder)}) to finish with ${printable(database)}…\n`,
   noBackups: (database: string | null) =>
     new DbsafeError(
       'no-backups',
