@@ -97,3 +97,14 @@ describe('dbsafe check shows values from the environment escaped', () => {
     expect(result.stdout).not.toMatch(RAW_CONTROLS);
   });
 });
+
+describe('dbsafe explain shows the command escaped', () => {
+  it('a command line carrying escapes is echoed escaped', async () => {
+    const { runCli } = await import('./helpers/cli.js');
+    const dir = testDir('dbsafe-printable-explain-');
+    const result = await runCli(['explain', '--', `echo ${ESC}]0;title${'\x07'}${ESC}[2J`], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('echo \\x1b]0;title\\x07\\x1b[2J');
+    expect(result.stdout).not.toMatch(RAW_CONTROLS);
+  });
+});
