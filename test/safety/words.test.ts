@@ -27,6 +27,7 @@ describe('production words written with look-alike letters', () => {
     ['app_pro\u200bd', 'prod'],
     ['app_pro\u00add', 'prod'],
     ['app_ᴘʀᴏᴅ', 'prod'],
+    ['APP_\u13e2\u13d2\u13a0', 'prd'],
     [`shop.settings.pr${CYRILLIC_O}duction`, 'production'],
   ])('%j is read as the production word %s', (name, token) => {
     expect(productionToken(name)).toBe(token);
