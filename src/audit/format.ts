@@ -1,3 +1,4 @@
+import { printable } from '../printable.js';
 import type { AuditEntry } from './entry.js';
 
 function localTime(iso: string): string {
@@ -20,7 +21,7 @@ const COLUMNS: ReadonlyArray<{ title: string; value: (entry: AuditEntry) => stri
 
 /** The entries as an aligned text table, oldest first, with the refusal rules under refused lines. Pure. */
 export function formatAuditTable(entries: readonly AuditEntry[]): string {
-  const rows = entries.map((entry) => COLUMNS.map((column) => column.value(entry).replace(/\s+/g, ' ')));
+  const rows = entries.map((entry) => COLUMNS.map((column) => printable(column.value(entry).replace(/\s+/g, ' '))));
   const widths = COLUMNS.map((column, i) => Math.max(column.title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string =>
     cells
@@ -30,7 +31,7 @@ export function formatAuditTable(entries: readonly AuditEntry[]): string {
   const lines = [line(COLUMNS.map((c) => c.title))];
   entries.forEach((entry, i) => {
     lines.push(line(rows[i]!));
-    if (entry.rule && entry.decision !== 'allowed') lines.push(`  ↳ ${entry.rule}`);
+    if (entry.rule && entry.decision !== 'allowed') lines.push(`  ↳ ${printable(entry.rule)}`);
   });
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
+import { printable } from '../printable.js';
 
 /** The styles dbsafe's output uses. */
 export interface Colors {
@@ -79,5 +80,6 @@ export function printJson(value: unknown): void {
 
 /** An expected failure: "dbsafe: <message>" on stderr, no stack trace. */
 export function printFailure(message: string): void {
-  writeStderr(`${err.red('dbsafe:')} ${message}\n`);
+  // Whatever a message echoes, it cannot drive the terminal.
+  writeStderr(`${err.red('dbsafe:')} ${printable(message, { lineBreaks: true })}\n`);
 }

@@ -1,6 +1,7 @@
 import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
+import { validateAllowedHosts } from './allowed-hosts.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 
 /** dbsafe's configuration, after validation and defaults. */
@@ -73,7 +74,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   keepLabelled: { validate: isCount, describe: 'labelled backups kept per database (default: all, until dbsafe forget)' },
   keepDaily: { validate: isCount, describe: 'also keep the newest backup of each of the last N days' },
   keepWeekly: { validate: isCount, describe: 'also keep the newest backup of each of the last N weeks' },
-  allowedHosts: { validate: isStringList, describe: 'hosts treated as local' },
+  allowedHosts: { validate: validateAllowedHosts, describe: 'hosts treated as local (exact names, or *.domain under a domain of your own)' },
   productionPatterns: { validate: isPatternList, describe: 'extra production words or /regex/' },
   prePush: { validate: isCommandOrFalse, describe: 'command the git pre-push hook runs through dbsafe run (false: none)' },
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
@@ -82,13 +83,34 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 
+/**
+ * Keys that name JavaScript's object machinery rather than a setting. JSON
+ * makes them ordinary keys, but a lookup or a merge would reach a prototype
+ * through them, so they are refused wherever they appear.
+ */
+const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** Where reserved keys appear in `value`: `__proto__`, `commands.constructor`, `commands.guard[0].prototype`. Pure. */
+export function reservedKeyPaths(value: unknown, at = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => reservedKeyPaths(item, `${at}[${index}]`));
+  return Object.entries(value).flatMap(([key, item]) => {
+    const where = at === '' ? key : `${at}.${key}`;
+    return RESERVED_KEYS.includes(key) ? [where] : reservedKeyPaths(item, where);
+  });
+}
+
 /** Validate raw configuration; returns the problems, one sentence each. Pure. */
 export function validateConfig(raw: unknown): string[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return ['the configuration must be a JSON object'];
+  const reserved = reservedKeyPaths(raw);
+  if (reserved.length > 0) {
+    return reserved.map((where) => `the key "${where}" is not allowed: ${RESERVED_KEYS.join(', ')} are reserved names, not settings; remove it`);
+  }
   const problems: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     if (key === '$schema') continue;
-    const rule = CONFIG_KEYS[key];
+    const rule = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key] : undefined;
     if (!rule) {
       problems.push(`unknown key "${key}" (known keys: ${Object.keys(CONFIG_KEYS).join(', ')})`);
       continue;

@@ -8,6 +8,7 @@ import { consentInstructions } from '../consent/messages.js';
 import { consumeConsent, issueConsentRequest } from '../consent/store.js';
 import { isDbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { printable } from '../printable.js';
 import { describeTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
 import { commandForDisplay } from './command-text.js';
@@ -42,7 +43,7 @@ export type GuardResult =
     };
 
 function say(line: string): void {
-  process.stderr.write(`dbsafe: ${line}\n`);
+  process.stderr.write(`dbsafe: ${printable(line, { lineBreaks: true })}\n`);
 }
 
 /** The short name the backup line and the confirmation prompt use: the database, or the SQLite file's name. */

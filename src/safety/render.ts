@@ -1,4 +1,5 @@
 import type { Colors } from '../cli/output.js';
+import { printable } from '../printable.js';
 import { ENGINE_LABELS, type Target, type TargetField } from '../target/types.js';
 import { describeTarget } from '../target/describe.js';
 import { DEFAULT_PORTS } from '../target/url.js';
@@ -42,13 +43,13 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
   lines.push(`  project   ${root || '-'}`);
   lines.push(`  config    ${report.environment.configFile ? sourceOf({ kind: 'config', name: report.environment.configFile }, root) : 'none (defaults)'}`);
   if (report.environment.composeFiles.length > 0) lines.push(`  compose   ${report.environment.composeFiles.join(', ')}: ${report.environment.composeServices.join(', ')}`);
-  for (const variable of report.environment.appEnvironment) lines.push(`  ${variable.name}=${variable.value}  ${c.dim(sourceOf({ kind: 'env', name: variable.source }, root))}`);
+  for (const variable of report.environment.appEnvironment) lines.push(`  ${printable(`${variable.name}=${variable.value}`)}  ${c.dim(sourceOf({ kind: 'env', name: variable.source }, root))}`);
   if (report.environment.appEnvironment.length === 0) lines.push('  app environment: not set');
 
   const rule = (outcome: RuleOutcome) => {
     const mark = outcome.passed ? c.green('✓') : c.red('✗');
-    lines.push(`  ${mark} ${RULES[outcome.rule].title}: ${outcome.message.split('\n').join('\n    ')}`);
-    if (!outcome.passed && outcome.fix) lines.push(`      fix: ${outcome.fix}`);
+    lines.push(`  ${mark} ${RULES[outcome.rule].title}: ${printable(outcome.message, { lineBreaks: true }).split('\n').join('\n    ')}`);
+    if (!outcome.passed && outcome.fix) lines.push(`      fix: ${printable(outcome.fix, { lineBreaks: true })}`);
   };
   const labels = new Set(assessment.verdict.targets.map((target) => describeTarget(target)));
   assessment.verdict.outcomes.filter((o) => o.target === null).forEach(rule);
@@ -59,7 +60,7 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
   assessment.verdict.targets.forEach((target, i) => {
     const live = report.targets[i]?.live;
     lines.push('', c.bold(`Database ${i + 1}${report.targets[i]?.primary ? ' (used by guarded commands)' : ''}`));
-    const rows = fieldRows(target, root);
+    const rows = fieldRows(target, root).map(([name, value, source]) => [name, printable(value), printable(source)] as const);
     const width = Math.max(28, ...rows.map(([, value]) => value.length));
     for (const [name, value, source] of rows) lines.push(`  ${name.padEnd(9)} ${value.padEnd(width)} ${c.dim(source)}`);
     if (live?.ok) lines.push(`  ${'server'.padEnd(9)} ${live.serverVersion}`);
@@ -81,8 +82,8 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
  */
 export function renderReasons(verdict: Verdict, c: Colors): string {
   const lines = verdict.reasons.flatMap((reason) => [
-    `${c.red('✗')} ${RULES[reason.rule].title}${reason.target ? ` (${reason.target})` : ''}: ${reason.message}`,
-    ...(reason.fix ? [`    fix: ${reason.fix}`] : []),
+    `${c.red('✗')} ${RULES[reason.rule].title}${reason.target ? ` (${printable(reason.target)})` : ''}: ${printable(reason.message, { lineBreaks: true })}`,
+    ...(reason.fix ? [`    fix: ${printable(reason.fix, { lineBreaks: true })}`] : []),
   ]);
   lines.push(c.dim('Run `dbsafe check` to see every database and rule.'));
   return `${lines.join('\n')}\n`;

@@ -1,13 +1,32 @@
+import { LATIN_LOOKALIKES } from './confusables.js';
 import { PRODUCTION_TOKENS } from './rules.js';
+
+const LOOKALIKE = new RegExp(`[${Object.keys(LATIN_LOOKALIKES).join('')}]`, 'gu');
+
+/**
+ * The Latin letters a name shows on screen: full-width and other
+ * compatibility forms by NFKC, accents and invisible characters removed,
+ * Cyrillic, Greek and other look-alikes replaced (confusables.ts). So
+ * `app_prоd` with a Cyrillic о, `ｐｒｏｄ` and `pröd` are matched as `prod`. Pure.
+ */
+export function foldLookalikes(text: string): string {
+  return text
+    .normalize('NFKC')
+    .normalize('NFD')
+    .replace(/[\p{M}\p{Default_Ignorable_Code_Point}]/gu, '')
+    .replace(LOOKALIKE, (letter) => LATIN_LOOKALIKES[letter]!)
+    .normalize('NFC');
+}
 
 /**
  * The words of a name: split on anything that is not a letter or digit, at
  * camelCase humps, and between letters and digits. `ordersLive` → orders, live;
  * `shop.settings.production` → shop, settings, production; `app_prod2` → app, prod, 2.
  * Matching whole words keeps `liveliness` and `productivity` out of the net.
+ * Look-alike letters are folded first (foldLookalikes).
  */
 export function nameWords(name: string): string[] {
-  return name
+  return foldLookalikes(name)
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/([A-Za-z])([0-9])/g, '$1 $2')
@@ -33,7 +52,8 @@ export function isProductionName(name: string): boolean {
  */
 export function matchesPattern(name: string, pattern: string): boolean {
   if (pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/')) {
-    return new RegExp(pattern.slice(1, -1), 'i').test(name);
+    const regex = new RegExp(pattern.slice(1, -1), 'i');
+    return regex.test(name) || regex.test(foldLookalikes(name));
   }
   const wanted = nameWords(pattern);
   if (wanted.length === 0) return false;

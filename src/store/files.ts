@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, promises as fs, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -149,13 +149,44 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** When process `pid` started (ms since the epoch), read from Linux's /proc; null where that cannot be told. */
+export function processStartedAt(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, starttime field 22, in USER_HZ (100) ticks since boot.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && bootSeconds > 0 ? bootSeconds * 1000 + ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Boot time and the wall clock drift apart by a second or so: a pid counts as reused only well past that. */
+const PID_REUSE_MARGIN_MS = 60_000;
+
+/**
+ * Is the writer of a temporary file last written at `writtenMs` gone? Its
+ * pid is dead, or it now belongs to a process that started after the file
+ * was written: pids are reused, and a killed writer's plaintext must not
+ * survive because some later process happens to get the same number.
+ */
+export function writerGone(pid: number, writtenMs: number): boolean {
+  if (!processAlive(pid)) return true;
+  const started = processStartedAt(pid);
+  return started !== null && started > writtenMs + PID_REUSE_MARGIN_MS;
+}
+
 /** Remove temporary files left by dbsafe processes that died mid-write; a live writer's files are left alone. */
 export async function removeDeadPartials(dir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
     const owner = partialOwner(name);
-    if (owner === null || owner === process.pid || processAlive(owner)) continue;
-    await fs.rm(path.join(dir, name), { force: true });
+    if (owner === null || owner === process.pid) continue;
+    const file = path.join(dir, name);
+    const written = (await fs.stat(file).catch(() => null))?.mtimeMs;
+    if (written === undefined || !writerGone(owner, written)) continue;
+    await fs.rm(file, { force: true });
     removed.push(name);
   }
   return removed;

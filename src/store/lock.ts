@@ -10,6 +10,8 @@ export interface LockOptions {
   pollMs?: number;
   /** What this process is doing, shown to a process that waits for it. */
   purpose: string;
+  /** Told once, with the holder, when another live process holds the lock and this one starts waiting. */
+  onWait?: (holder: string) => void;
 }
 
 interface LockContents {
@@ -47,6 +49,7 @@ export async function acquireDatabaseLock(dir: string, database: string, options
   const file = path.join(dir, lockName(database));
   const deadline = Date.now() + options.waitMs;
   const contents: LockContents = { pid: process.pid, purpose: options.purpose, since: new Date().toISOString() };
+  let told = false;
   for (;;) {
     try {
       await fs.writeFile(file, JSON.stringify(contents), { flag: 'wx', mode: 0o600 });
@@ -71,9 +74,10 @@ export async function acquireDatabaseLock(dir: string, database: string, options
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
       continue;
     }
-    if (Date.now() >= deadline) {
-      throw storeMessages.lockTimeout(database, `pid ${holder.pid}, ${holder.purpose}, since ${holder.since}`, Math.round(options.waitMs / 1000));
-    }
+    const described = `pid ${holder.pid}, ${holder.purpose}, since ${holder.since}`;
+    if (Date.now() >= deadline) throw storeMessages.lockTimeout(database, described, Math.round(options.waitMs / 1000));
+    if (!told) options.onWait?.(described);
+    told = true;
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
   }
 }

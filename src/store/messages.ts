@@ -1,6 +1,7 @@
 import { DbsafeError } from '../errors.js';
 import { ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import type { KeepReason } from './rotation.js';
+import { printable } from '../printable.js';
 
 /** Every message the backup store shows; each names the cause and the fix. */
 export const storeMessages = {
@@ -34,6 +35,7 @@ export const storeMessages = {
       `Another dbsafe process (${holder}) is backing up or restoring ${database}, and it did not finish within ${seconds} s. Wait for it to finish (see \`ps -p <pid>\`) and run this again; if that process is gone, the lock is cleared automatically.`,
       ExitCode.failure,
     ),
+  waitingForLock: (database: string, holder: string) => `Waiting for another dbsafe process (${printable(holder)}) to finish with ${printable(database)}…\n`,
   noBackups: (database: string | null) =>
     new DbsafeError(
       'no-backups',
@@ -45,31 +47,31 @@ export const storeMessages = {
   unknownBackup: (selector: string) =>
     new DbsafeError(
       'unknown-backup',
-      `No backup matches "${selector}". Pass an id shown by \`dbsafe list\`, the path of a backup file that has its .json manifest beside it, or "latest".`,
+      `No backup matches "${printable(selector)}". Pass an id shown by \`dbsafe list\`, the path of a backup file that has its .json manifest beside it, or "latest".`,
       ExitCode.usage,
     ),
   noManifest: (file: string) =>
     new DbsafeError(
       'backup-without-manifest',
-      `${file} has no valid dbsafe manifest beside it, so its checksum cannot be verified and dbsafe will not restore it. Restore a backup listed by \`dbsafe list\`, or copy the file together with its .json manifest.`,
+      `${printable(file)} has no valid dbsafe manifest beside it, so its checksum cannot be verified and dbsafe will not restore it. Restore a backup listed by \`dbsafe list\`, or copy the file together with its .json manifest.`,
       ExitCode.usage,
     ),
   fileMissing: (file: string) =>
     new DbsafeError(
       'backup-file-missing',
-      `The backup file ${file} is missing although its manifest exists. Nothing was changed. Pick another backup from \`dbsafe list\`.`,
+      `The backup file ${printable(file)} is missing although its manifest exists. Nothing was changed. Pick another backup from \`dbsafe list\`.`,
       ExitCode.failure,
     ),
   checksumMismatch: (file: string, expected: string, actual: string, sizes: string) =>
     new DbsafeError(
       'backup-corrupt',
-      `The backup file ${file} is damaged: its sha256 is ${actual.slice(0, 12)}… but the manifest recorded ${expected.slice(0, 12)}… (${sizes}). Nothing was changed in the database. Pick another backup from \`dbsafe list\`.`,
+      `The backup file ${printable(file)} is damaged: its sha256 is ${actual.slice(0, 12)}… but the manifest recorded ${expected.slice(0, 12)}… (${sizes}). Nothing was changed in the database. Pick another backup from \`dbsafe list\`.`,
       ExitCode.failure,
     ),
   engineMismatch: (id: string, backupEngine: string, targetEngine: string) =>
     new DbsafeError(
       'backup-engine-mismatch',
-      `Backup ${id} is a ${backupEngine} backup, but the target database is ${targetEngine}. Nothing was changed. Restore a ${targetEngine} backup (see \`dbsafe list\`), or point dbsafe at the right database with --url.`,
+      `Backup ${printable(id)} is a ${backupEngine} backup, but the target database is ${targetEngine}. Nothing was changed. Restore a ${targetEngine} backup (see \`dbsafe list\`), or point dbsafe at the right database with --url.`,
       ExitCode.usage,
     ),
   noTarget: (detail?: string) =>
@@ -81,7 +83,7 @@ export const storeMessages = {
   needsYes: (what: string) =>
     new DbsafeError(
       'confirmation-needed',
-      `${what} replaces the database's current contents and there is no terminal to confirm on. Pass --yes to confirm (a safety backup of the current state is taken first).`,
+      `${printable(what)} replaces the database's current contents and there is no terminal to confirm on. Pass --yes to confirm (a safety backup of the current state is taken first).`,
       ExitCode.refused,
     ),
   refusedByCheck: (

@@ -4,7 +4,7 @@ import { archiveOps } from '../engines/registry.js';
 import type { ProgressSink, TableCounts } from '../engines/types.js';
 import { describeLocation } from '../target/describe.js';
 import { ENGINE_LABELS, type Target } from '../target/types.js';
-import { hashFile, readBackupAt, readBackups, type StoredBackup } from './files.js';
+import { hashFile, readBackupAt, readBackups, removeDeadPartials, type StoredBackup } from './files.js';
 import { acquireDatabaseLock } from './lock.js';
 import { newestFirst, type Manifest } from './manifest.js';
 import { storeMessages } from './messages.js';
@@ -13,8 +13,13 @@ import { prepareBackupDir, type BackupStore } from './store.js';
 import { rotate, takeBackupHoldingLock } from './take-backup.js';
 import { withPlainArchive } from './encrypted.js';
 
-/** Every backup in the store, newest first. */
+/**
+ * Every backup in the store, newest first. Temporary files of dbsafe
+ * processes that died are removed first: a killed encrypted `verify` or
+ * `restore` leaves its decrypted plaintext, which must not outlive it.
+ */
 export async function listBackups(store: BackupStore): Promise<StoredBackup[]> {
+  await removeDeadPartials(store.dir);
   return (await readBackups(store.dir)).sort((a, b) => newestFirst(a.manifest, b.manifest));
 }
 
@@ -66,6 +71,17 @@ export function assertSameEngine(backup: StoredBackup, target: Target): void {
   }
 }
 
+/**
+ * Take `target`'s lock for a restore, waiting for another dbsafe process
+ * (a backup being written, a guarded run) to finish: a restore picks its
+ * backup only once it holds the lock, so "latest" is the newest backup then.
+ * `onWait` is told once if it has to wait. Returns the release function.
+ */
+export async function lockForRestore(store: BackupStore, target: Target, onWait?: (holder: string) => void): Promise<() => Promise<void>> {
+  await prepareBackupDir(store);
+  return acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: 'restore', onWait });
+}
+
 export interface RestoreResult {
   restored: Manifest;
   /** The backup of the state the restore replaced. */
@@ -76,18 +92,21 @@ export interface RestoreResult {
  * Restore `backup` into `target`: refuse another engine's backup, prove the
  * checksum, back up the current state (trigger "pre-restore"), then let the
  * engine restore exactly and, where it can, all-or-nothing. The database's
- * lock is held throughout, so no scheduled backup or guarded run interleaves.
+ * lock is held throughout (taken here, or by the caller with lockForRestore
+ * and `lockHeld`), so no scheduled backup or guarded run interleaves.
  * The production gate is the caller's job and must run before this.
  */
 export async function restoreBackup(
   store: BackupStore,
   target: Target,
   backup: StoredBackup,
-  options: { progress?: ProgressSink; checksumVerified?: boolean } = {},
+  options: { progress?: ProgressSink; checksumVerified?: boolean; lockHeld?: boolean } = {},
 ): Promise<RestoreResult> {
   assertSameEngine(backup, target);
   await prepareBackupDir(store);
-  const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `restore of ${backup.manifest.id}` });
+  const release = options.lockHeld
+    ? async () => undefined
+    : await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `restore of ${backup.manifest.id}` });
   try {
     if (!options.checksumVerified) await verifyChecksum(backup);
     // An encrypted backup is decrypted (and fully authenticated) before the safety backup and before the database is touched.

@@ -66,6 +66,20 @@ function urlProblem(origin: ValueOrigin, problem: UrlProblem): TargetProblem {
   };
 }
 
+/** The family's id (`DB_*`) and every variable it reads. */
+function familyNames(family: FieldFamily): string[] {
+  const { id, engineVariable, presentWhen, host, port, database, user, password, socket, sslMode, sslCert, sslKey, sslRootCert } = family;
+  return [id, ...(engineVariable ? [engineVariable.name] : []), ...presentWhen, ...host, ...port, ...database, ...user, ...password, ...socket, ...sslMode, ...sslCert, ...sslKey, ...sslRootCert];
+}
+
+function unsetTargetVariable(name: string): TargetProblem {
+  return {
+    origin: { kind: 'config', name },
+    code: 'target-variable-unset',
+    message: `The dbsafe configuration's "target" names ${name}, which is not set (or is empty) in the environment or the project's .env files, so dbsafe does not know which database guarded commands use (it never falls back to another one). Set ${name} to the database's URL (in .env or the environment), or change "target" to the variable that holds it (e.g. "DATABASE_URL").`,
+  };
+}
+
 function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input: ResolveInput): Target | TargetProblem | null {
   const present = firstSet(variables, family.presentWhen);
   if (!present) return null;
@@ -239,17 +253,23 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
     .filter((name) => URL_VARIABLE_SUFFIX.test(name) && !seenUrlVariables.has(name))
     .sort()
     .forEach(readUrlVariable);
+  // The config may name a variable no rule above reads (`"target": "MAIN_DB"`): it holds a URL.
+  const named = input.preferredVariable;
+  if (named && !seenUrlVariables.has(named) && !FIELD_FAMILIES.some((family) => familyNames(family).includes(named))) readUrlVariable(named);
 
   const all: Target[] = [];
   let preferred: Target | undefined;
   for (const { target, variable } of candidates) {
     const duplicate = all.find((existing) => sameDatabase(existing, target));
-    if (input.preferredVariable && (variable === input.preferredVariable || target.origin.name === input.preferredVariable)) {
+    if (named && (variable === named || target.origin.name === named || Object.values(target.fields).some((origin) => origin?.name === named))) {
       preferred = duplicate ?? target;
     }
     if (!duplicate) all.push(target);
   }
-  const primary = preferred ?? all[0] ?? null;
+  // --url wins over the config; without it, the database the config names or none: never a silent fall-back to another one.
+  const flagTarget = input.flagUrl === undefined ? undefined : candidates.find((c) => c.variable === '--url')?.target;
+  if (named && !preferred && !flagTarget && !problems.some((problem) => problem.origin.name === named)) problems.push(unsetTargetVariable(named));
+  const primary = flagTarget ?? (named ? preferred : all[0]) ?? null;
   const ordered = primary ? [primary, ...all.filter((t) => t !== primary)] : all;
   return { primary, all: ordered, problems };
 }

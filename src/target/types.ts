@@ -58,7 +58,7 @@ export interface Target {
 /** A variable that looked like a database setting but could not be understood. */
 export interface TargetProblem {
   origin: ValueOrigin;
-  code: 'malformed-url' | 'unknown-scheme' | 'incomplete' | 'unreadable-env-file';
+  code: 'malformed-url' | 'unknown-scheme' | 'incomplete' | 'unreadable-env-file' | 'target-variable-unset';
   message: string;
 }
 

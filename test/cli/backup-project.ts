@@ -47,8 +47,8 @@ export function backupProject(url: string, config: Record<string, unknown> = {})
  * `ready()` finds what it waits for, so that a signal sent now lands in the
  * middle of the work. Throws, naming `what`, when that never comes.
  */
-export async function startUntil<T>(cwd: string, url: string, args: string[], what: string, ready: () => T | undefined) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, ...privateHome(), DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startUntil<T>(cwd: string, url: string, args: string[], what: string, ready: () => T | undefined, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH, ...privateHome(), DATABASE_URL: url, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout.resume();

@@ -115,6 +115,9 @@ describe('dbsafe check (offline)', () => {
   it.each([
     ['invalid JSON in dbsafe.config.json', { 'dbsafe.config.json': '{ "allowedHosts": [ }', '.env': 'DATABASE_URL=postgres://localhost/app_dev\n' }, {}, 'config-invalid', 'not valid JSON'],
     ['an unknown config key', { 'dbsafe.config.json': '{ "allowedHost": ["x"] }', '.env': 'DATABASE_URL=postgres://localhost/app_dev\n' }, {}, 'config-invalid', 'unknown key "allowedHost"'],
+    ['a reserved config key', { 'dbsafe.config.json': '{ "__proto__": { "allowedHosts": ["*"] } }', '.env': 'DATABASE_URL=postgres://localhost/app_dev\n' }, {}, 'config-invalid', 'the key "__proto__" is not allowed'],
+    ['a reserved key nested in the package.json "dbsafe" key', { 'package.json': '{ "dbsafe": { "commands": { "guard": [{ "command": "make x", "constructor": 1 }] } } }', '.env': 'DATABASE_URL=postgres://localhost/app_dev\n' }, {}, 'config-invalid', 'the key "commands.guard[0].constructor" is not allowed'],
+    ['a "target" variable that is not set', { 'dbsafe.config.json': '{ "target": "NOPE_URL" }', '.env': 'DATABASE_URL=postgres://localhost/app_dev\n' }, {}, 'target-problem', '"target" names NOPE_URL, which is not set'],
     ['a malformed URL', {}, { DATABASE_URL: 'postgres://app:topsecret@localhost:99999/app_dev' }, 'target-problem', 'not a number between 1 and 65535'],
     ['an unknown scheme', {}, { DATABASE_URL: 'oracle://localhost/app_dev' }, 'target-problem', 'scheme "oracle:"'],
     ['no database configured', {}, {}, 'no-database', 'No database is configured'],

@@ -126,6 +126,12 @@ const cases: Array<[string, Case]> = [
   ['no database at all', { env: {}, verdict: 'error', rule: 'no-database' }],
   ['a malformed URL', { env: { DATABASE_URL: 'postgres://u:p@host:99999/db' }, verdict: 'error', rule: 'target-problem' }],
   ['an unknown scheme', { env: { DATABASE_URL: 'oracle://localhost/db' }, verdict: 'error', rule: 'target-problem' }],
+  // Look-alike letters (a Cyrillic о, full-width letters) are read as the Latin letters they show.
+  ['a database name with a Cyrillic о', { env: { DATABASE_URL: 'postgres://localhost/app_pr\u043ed' }, verdict: 'refused', rule: 'production-name' }],
+  ['a full-width database name', { env: { DB_CONNECTION: 'pgsql', DB_DATABASE: 'ｓｈｏｐ＿ｐｒｏｄ' }, verdict: 'refused', rule: 'production-name' }],
+  ['NODE_ENV with a Cyrillic о', { env: { DATABASE_URL: PG, NODE_ENV: 'pr\u043eduction' }, verdict: 'refused', rule: 'app-environment' }],
+  ['APP_ENV=PRОD with a Cyrillic О', { env: { DATABASE_URL: PG }, dotenv: { APP_ENV: 'PR\u041eD' }, verdict: 'refused', rule: 'app-environment' }],
+  ['a host matching a pattern through a look-alike', { env: { DB_CONNECTION: 'pgsql', DB_HOST: 'm\u0430in.db.internal', DB_DATABASE: 'app_dev' }, config: { allowedHosts: ['*.db.internal'], productionPatterns: ['main'] }, verdict: 'refused', rule: 'production-pattern' }],
   ['a malformed URL beside a production one: refused wins', { env: { DATABASE_URL: 'postgres://localhost/app_prod', OTHER_DB_URL: 'nope' }, verdict: 'refused', rule: 'production-name' }],
   // Live facts.
   ['live: no marker, primary', { env: { DATABASE_URL: PG }, live: {}, verdict: 'safe' }],

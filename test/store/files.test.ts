@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashedOutput, removeDeadPartials } from '../../src/store/files.js';
+import { hashedOutput, processStartedAt, removeDeadPartials } from '../../src/store/files.js';
 import { ensureBackupDirIgnored, GITIGNORE_MARKER } from '../../src/store/gitignore.js';
 import { partialName } from '../../src/store/naming.js';
 import { testDir } from '../helpers/cli.js';
@@ -25,6 +25,33 @@ describe('removeDeadPartials', () => {
     } finally {
       sleeper.kill();
     }
+  });
+});
+
+describe('removeDeadPartials and reused pids', () => {
+  it('removes a file whose pid now belongs to a process started after it was written, and keeps a live writer\'s', async () => {
+    const store = testDir();
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      await new Promise((resolve) => sleeper.on('spawn', resolve));
+      const reused = path.join(store, partialName('app_1.sql.decrypted', sleeper.pid!));
+      const live = path.join(store, partialName('app_2.dump', sleeper.pid!));
+      writeFileSync(reused, 'plaintext of a writer killed an hour ago');
+      writeFileSync(live, 'in progress');
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(reused, anHourAgo, anHourAgo);
+      expect(processStartedAt(sleeper.pid!)).not.toBeNull();
+      expect(await removeDeadPartials(store)).toEqual([path.basename(reused)]);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it('reads a process\'s start time close to the clock', () => {
+    const started = processStartedAt(process.pid);
+    expect(started).not.toBeNull();
+    expect(Math.abs(started! - (Date.now() - process.uptime() * 1000))).toBeLessThan(30_000);
   });
 });
 

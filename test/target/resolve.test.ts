@@ -116,6 +116,41 @@ describe('resolveTargets', () => {
     expect(result.all.map((t) => t.database)).toEqual(['other_db', 'main_db']);
   });
 
+  it.each([
+    ['unset everywhere', {}, []],
+    ['empty', { NOPE_URL: '' }, []],
+    ['set only in another .env variable', {}, [{ file: '.env', values: { OTHER_URL: 'postgres://localhost/x' } }]],
+  ])('a configured "target" variable that is %s is a problem, never a fall-back to DATABASE_URL', (_case, extra: Record<string, string>, dotenv) => {
+    const result = resolveTargets(base({ env: { DATABASE_URL: 'postgres://localhost/main_db', ...extra }, dotenv, preferredVariable: 'NOPE_URL' }));
+    expect(result.primary).toBeNull();
+    expect(result.problems).toEqual([expect.objectContaining({ code: 'target-variable-unset', origin: { kind: 'config', name: 'NOPE_URL' } })]);
+    expect(result.problems[0]?.message).toContain('"target" names NOPE_URL, which is not set');
+    expect(result.problems[0]?.message).toContain('Set NOPE_URL to the database\'s URL');
+    expect(result.all.map((t) => t.database)).toEqual(['main_db']);
+  });
+
+  it('a configured "target" variable set only in .env is the primary target, whatever its name', () => {
+    const result = resolveTargets(
+      base({ env: { DATABASE_URL: 'postgres://localhost/main_db' }, dotenv: [{ file: '/project/.env', values: { MAIN_DB: 'postgres://localhost/chosen_db' } }], preferredVariable: 'MAIN_DB' }),
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.primary?.database).toBe('chosen_db');
+  });
+
+  it('a configured "target" naming a field variable picks its family; --url still wins over the config', () => {
+    const env = { DATABASE_URL: 'postgres://localhost/main_db', PGHOST: 'localhost', PGDATABASE: 'pg_db' };
+    expect(resolveTargets(base({ env, preferredVariable: 'PGDATABASE' })).primary?.database).toBe('pg_db');
+    const flagged = resolveTargets(base({ env, flagUrl: 'postgres://localhost/flagged', preferredVariable: 'NOPE_URL' }));
+    expect(flagged.primary?.database).toBe('flagged');
+    expect(flagged.problems).toEqual([]);
+  });
+
+  it('a configured "target" holding a malformed URL reports that URL, and no other database stands in', () => {
+    const result = resolveTargets(base({ env: { DATABASE_URL: 'postgres://localhost/main_db', NOPE_URL: 'postgres://h:notaport/x' }, preferredVariable: 'NOPE_URL' }));
+    expect(result.primary).toBeNull();
+    expect(result.problems.map((p) => [p.code, p.origin.name])).toEqual([['malformed-url', 'NOPE_URL']]);
+  });
+
   it('keeps a malformed URL as a problem and still reads the others', () => {
     const result = resolveTargets(base({ env: { DATABASE_URL: 'postgres://u:p@host:notaport/db', MONGO_URI: 'mongodb://localhost/ok' } }));
     expect(result.problems).toHaveLength(1);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { stopCleanlyOnSignal } from '../interrupt.js';
 import type { Manifest } from '../../store/manifest.js';
 import type { Target } from '../../target/types.js';
+import { printable } from '../../printable.js';
 import { printJson } from '../output.js';
 import { storeMessages } from '../../store/messages.js';
 
@@ -42,7 +43,7 @@ export function register(program: Command): void {
           const { isProjectDirectory } = await import('../../audit/log.js');
           if (!setting.context.optedIn && !isProjectDirectory(setting.context.projectRoot)) throw storeMessages.outsideProject(process.cwd());
           await refuseUnlessSafe(setting.context, 'backup', target.database);
-          const progress = progressLine(`Backing up ${target.database}`, { verbose: Boolean(flags.verbose) });
+          const progress = progressLine(`Backing up ${printable(target.database)}`, { verbose: Boolean(flags.verbose) });
           started = Date.now();
           try {
             manifest = await takeBackup(setting.store, target, { trigger: flags.scheduled ? 'scheduled' : 'manual', label: flags.label ?? null, progress: progress.sink });
@@ -66,7 +67,7 @@ export function register(program: Command): void {
         }
         const where = path.relative(process.cwd(), path.join(setting.store.dir, manifest.file)) || manifest.file;
         process.stdout.write(
-          `Backed up ${describeTarget(target)} to ${where} (${formatBytes(manifest.size)}, verified, ${((Date.now() - started) / 1000).toFixed(1)} s).\n`,
+          `${printable(`Backed up ${describeTarget(target)} to ${where} (${formatBytes(manifest.size)}, verified, ${((Date.now() - started) / 1000).toFixed(1)} s).`)}\n`,
         );
       }));
 }

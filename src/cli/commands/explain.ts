@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerSpec, type CommandSpec } from '../command-spec.js';
 import { DbsafeError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
+import { printable } from '../../printable.js';
 
 /** `dbsafe explain [--json] -- CMD…`: would CMD be guarded, by which rule, and why. Exit 0 either way. */
 export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
@@ -51,7 +52,7 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
     } else {
       const lines = [RULE_MESSAGES.summary(display(command), result)];
       if (result.segments.length > 1) lines.push(...result.segments.map((s) => RULE_MESSAGES.segmentLine(s.text, s.guarded, s.rule)));
-      output.writeStdout(`${lines.join('\n')}\n`);
+      output.writeStdout(`${printable(lines.join('\n'), { lineBreaks: true })}\n`);
     }
     process.exitCode = ExitCode.ok;
   },

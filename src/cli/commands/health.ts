@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { HealthCheck } from '../../health/judge.js';
 import type { Target } from '../../target/types.js';
+import { printable } from '../../printable.js';
 import { out, printJson } from '../output.js';
 
 interface HealthFlags {
@@ -13,8 +14,8 @@ const DEFAULT_MAX_AGE = '24h';
 
 function renderCheck(check: HealthCheck, width: number): string {
   const mark = check.ok ? out.green('✓') : out.red('✗');
-  const line = `  ${mark} ${check.name.padEnd(width)}  ${check.detail}`;
-  return check.fix ? `${line}\n      fix: ${check.fix}` : line;
+  const line = `  ${mark} ${check.name.padEnd(width)}  ${printable(check.detail)}`;
+  return check.fix ? `${line}\n      fix: ${printable(check.fix)}` : line;
 }
 
 export function register(program: Command): void {
@@ -80,7 +81,7 @@ export function register(program: Command): void {
         });
       } else {
         const width = Math.max(...verdict.checks.map((check) => check.name.length));
-        const heading = healthMessages.heading(describeTarget(target), verdict.healthy);
+        const heading = printable(healthMessages.heading(describeTarget(target), verdict.healthy));
         process.stdout.write(`${verdict.healthy ? heading : out.bold(heading)}\n${verdict.checks.map((check) => renderCheck(check, width)).join('\n')}\n`);
       }
       if (!verdict.healthy) await notify(healthMessages.notification(setting.store.dir, verdict.checks));

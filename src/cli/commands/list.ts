@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { printable } from '../../printable.js';
 import { printJson } from '../output.js';
 
 export function register(program: Command): void {
@@ -21,7 +22,7 @@ export function register(program: Command): void {
         return;
       }
       if (backups.length === 0) {
-        process.stdout.write(`No backups in ${store.dir} yet. Take one with \`dbsafe backup\`.\n`);
+        process.stdout.write(`No backups in ${printable(store.dir)} yet. Take one with \`dbsafe backup\`.\n`);
         return;
       }
       const header = ['ID', 'DATABASE', 'ENGINE', 'SIZE', 'AGE', 'TRIGGER', 'VERIFIED', 'ENCRYPTED', 'KEPT'];
@@ -35,7 +36,7 @@ export function register(program: Command): void {
         m.verified ? 'yes' : 'no',
         m.encryption ? 'yes' : 'no',
         keptBecause(kept),
-      ]);
+      ].map((cell) => printable(cell)));
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
       process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);

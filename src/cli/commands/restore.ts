@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { stopCleanlyOnSignal } from '../interrupt.js';
+import { printable } from '../../printable.js';
 import { printJson } from '../output.js';
 
 interface RestoreFlags {
@@ -30,36 +31,45 @@ export function register(program: Command): void {
         const setting = backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         await refuseUnlessSafe(setting.context, 'restore', target.database);
-        const backup = await store.findBackup(setting.store, selector, target);
-        store.assertSameEngine(backup, target);
-        const checking = progressLine(`Checking ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
-        try {
-          await store.verifyChecksum(backup, checking.sink);
-        } finally {
-          checking.done();
+        if (!flags.yes && (!process.stdin.isTTY || !process.stdout.isTTY)) {
+          throw storeMessages.needsYes(`Restoring ${selector === 'latest' ? 'the latest backup' : selector} into ${target.database}`);
         }
-        // No key or the wrong key for an encrypted backup: say so before asking anything.
-        if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).keyToRead(setting.store, backup);
-        const question = `Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`;
-        if (!flags.yes) {
-          if (!process.stdin.isTTY || !process.stdout.isTTY) throw storeMessages.needsYes(`Restoring ${backup.manifest.id} into ${target.database}`);
-          const prompts = (await import('prompts')).default;
-          const answer = (await prompts({ type: 'confirm', name: 'ok', message: question, initial: false })) as { ok?: boolean };
-          if (answer.ok !== true) throw storeMessages.declined();
-        }
-        const progress = progressLine(`Restoring ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
+        // The backup is picked once the lock is held: "latest" is then the newest, a backup finished while this waited included.
+        const release = await store.lockForRestore(setting.store, target, (holder) => process.stderr.write(storeMessages.waitingForLock(target.database, holder)));
         let result;
         try {
-          result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true });
+          const backup = await store.findBackup(setting.store, selector, target);
+          store.assertSameEngine(backup, target);
+          const shownId = printable(backup.manifest.id);
+          const checking = progressLine(`Checking ${shownId}`, { verbose: Boolean(flags.verbose) });
+          try {
+            await store.verifyChecksum(backup, checking.sink);
+          } finally {
+            checking.done();
+          }
+          // No key or the wrong key for an encrypted backup: say so before asking anything.
+          if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).keyToRead(setting.store, backup);
+          if (!flags.yes) {
+            const question = printable(`Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`);
+            const prompts = (await import('prompts')).default;
+            const answer = (await prompts({ type: 'confirm', name: 'ok', message: question, initial: false })) as { ok?: boolean };
+            if (answer.ok !== true) throw storeMessages.declined();
+          }
+          const progress = progressLine(`Restoring ${shownId}`, { verbose: Boolean(flags.verbose) });
+          try {
+            result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true, lockHeld: true });
+          } finally {
+            progress.done();
+          }
         } finally {
-          progress.done();
+          await release();
         }
         if (flags.json) {
           printJson({ restored: result.restored, safetyBackup: result.safetyBackup, target: target.database });
           return;
         }
         process.stdout.write(
-          `Restored ${result.restored.id} into ${describeTarget(target)}. Its previous state is backup ${result.safetyBackup.id} (dbsafe restore ${result.safetyBackup.id} brings it back).\n`,
+          `${printable(`Restored ${result.restored.id} into ${describeTarget(target)}. Its previous state is backup ${result.safetyBackup.id} (dbsafe restore ${result.safetyBackup.id} brings it back).`)}\n`,
         );
       }));
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { stopCleanlyOnSignal } from '../interrupt.js';
+import { printable } from '../../printable.js';
 import { printJson } from '../output.js';
 
 export function register(program: Command): void {
@@ -20,7 +21,7 @@ export function register(program: Command): void {
         const setting = backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         const backup = await store.findBackup(setting.store, selector, target);
-        const progress = progressLine(`Verifying ${backup.manifest.id}`, { verbose: Boolean(flags.verbose) });
+        const progress = progressLine(`Verifying ${printable(backup.manifest.id)}`, { verbose: Boolean(flags.verbose) });
         let counts;
         try {
           counts = await store.verifyBackup(setting.store, target, backup, progress.sink);
@@ -32,10 +33,11 @@ export function register(program: Command): void {
           printJson({ id: backup.manifest.id, checksum: 'ok', restore: 'ok', tables: counts.tables, totalRows: rows });
           return;
         }
-        const width = Math.max(5, ...counts.tables.map((t) => t.name.length));
-        const lines = counts.tables.map((t) => `  ${t.name.padEnd(width)}  ${t.rows}`);
+        const names = counts.tables.map((t) => printable(t.name));
+        const width = Math.max(5, ...names.map((name) => name.length));
+        const lines = counts.tables.map((t, i) => `  ${names[i]!.padEnd(width)}  ${t.rows}`);
         process.stdout.write(
-          `Backup ${backup.manifest.id}: checksum ok; restored into a scratch database: ${counts.tables.length} tables, ${rows} rows.\n${lines.join('\n')}${lines.length ? '\n' : ''}`,
+          printable(`Backup ${backup.manifest.id}: checksum ok; restored into a scratch database: ${counts.tables.length} tables, ${rows} rows.\n${lines.join('\n')}${lines.length ? '\n' : ''}`, { lineBreaks: true }),
         );
       }));
 }

@@ -3,6 +3,48 @@ import { ExitCode } from '../../exit-codes.js';
 import { describeLocation, describeOrigin } from '../../target/describe.js';
 import type { Target } from '../../target/types.js';
 
+/** Privileges that let a user create objects for another DEFINER: MariaDB's SET USER, MySQL's SET_USER_ID and SET_ANY_DEFINER (SUPER in both, older). */
+const DEFINER_PRIVILEGES = /SET USER|SET_USER_ID|SET_ANY_DEFINER/i;
+
+/**
+ * A dump whose views, routines, triggers or events belong to another user
+ * (`DEFINER=root@…`) loads only for a user allowed to create objects for
+ * others. The server names the privileges it wants (error 1227), or the
+ * definer that does not exist on this server (error 1449). Pure.
+ */
+export function definerProblem(detail: string): { kind: 'privilege'; privileges: string[]; definer: string | null } | { kind: 'missing-user'; definer: string } | null {
+  const missing = /The user specified as a definer \(([^)]*)\) does not exist/i.exec(detail);
+  if (missing) return { kind: 'missing-user', definer: missing[1]! };
+  const wanted = /you need \(at least one of\) the (.+?) privilege\(s\)/i.exec(detail);
+  if (!wanted) return null;
+  const definer = /DEFINER\s*=\s*(`[^`]*`@`[^`]*`|'[^']*'@'[^']*'|\S+@\S+)/i.exec(detail)?.[1] ?? null;
+  if (!DEFINER_PRIVILEGES.test(wanted[1]!) && definer === null) return null;
+  return { kind: 'privilege', privileges: wanted[1]!.split(/\s*,\s*|\s+or\s+/i), definer };
+}
+
+function serverError(detail: string): string {
+  return /ERROR \d+ \([0-9A-Z]+\)[^\n]*/.exec(detail)?.[0].trim().replace(/\s+-+\s*$/, '') ?? detail;
+}
+
+/** The message for a DEFINER the loading user cannot recreate, or null when `detail` is another failure. */
+function definerRefused(target: Target, detail: string, afterwards: string): DbsafeError | null {
+  const problem = definerProblem(detail);
+  if (!problem) return null;
+  const user = target.user ?? '(default)';
+  const where = describeLocation(target);
+  if (problem.kind === 'missing-user') {
+    return new DbsafeError(
+      'mysql-definer-missing',
+      `The backup has views, routines, triggers or events owned by ${problem.definer}, a user that does not exist on ${where} (${serverError(detail)}). ${afterwards} Create that user on this server (CREATE USER ${problem.definer} …), or restore on the server the backup came from.`,
+    );
+  }
+  const grantable = problem.privileges.find((p) => DEFINER_PRIVILEGES.test(p)) ?? problem.privileges[0] ?? 'SET USER';
+  return new DbsafeError(
+    'mysql-definer-privilege',
+    `The backup has views, routines, triggers or events owned by another user (DEFINER=${problem.definer ?? 'another user'}), and user "${user}" may not create objects for another user on ${where}: that needs the ${problem.privileges.join(' or ')} privilege (${serverError(detail)}). It is a privilege of the restoring user, not a problem of the server version or of the backup. ${afterwards} Run it as a user that has the privilege (the one that took the backup, or root), or grant it: GRANT ${grantable} ON *.* TO '${target.user ?? 'user'}'@'%'; (MariaDB calls it SET USER, SUPER before 10.5.2; MySQL SET_USER_ID, SET_ANY_DEFINER from 8.2).`,
+  );
+}
+
 /** Every message the MySQL/MariaDB engine shows: what happened, then how to fix it. */
 export const mysqlMessages = {
   clientFailed(target: Target, during: string, detail: string): DbsafeError {
@@ -56,6 +98,8 @@ export const mysqlMessages = {
   },
 
   scratchLoadFailed(target: Target, detail: string): DbsafeError {
+    const definer = definerRefused(target, detail, `The restore stopped in a scratch database, so "${target.database}" was not touched.`);
+    if (definer) return definer;
     return new DbsafeError(
       'mysql-restore-refused',
       `The backup did not load into a scratch database on ${describeLocation(target)} (${detail}), so "${target.database}" was not touched. This server cannot load that dump as it is: restore an older backup (dbsafe list), or use a server of the version that wrote it.`,
@@ -63,6 +107,8 @@ export const mysqlMessages = {
   },
 
   verifyLoadFailed(target: Target, detail: string): DbsafeError {
+    const definer = definerRefused(target, detail, 'The test restore could not run, so the backup is neither proven good nor bad.');
+    if (definer) return definer;
     return new DbsafeError(
       'mysql-verify-failed',
       `The backup did not load into a scratch database on ${describeLocation(target)} (${detail}), so it cannot be trusted for a restore on this server. Take a new backup (dbsafe backup) and keep this one only as a last resort.`,
@@ -77,6 +123,8 @@ export const mysqlMessages = {
   },
 
   targetLoadFailed(target: Target, detail: string): DbsafeError {
+    const definer = definerRefused(target, detail, `The restored tables are in "${target.database}", but its triggers, routines, events or views are not: restore again once this is fixed (the safety backup taken just before is the newest in dbsafe list).`);
+    if (definer) return definer;
     return new DbsafeError(
       'mysql-restore-incomplete',
       `The restored tables are in "${target.database}", but creating its triggers, routines, events or views failed (${detail}): "${target.database}" is only partly restored. Fix the cause and restore again — the safety backup dbsafe took just before the restore is the newest one in dbsafe list.`,
