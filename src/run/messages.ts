@@ -13,6 +13,8 @@ export const runMessages = {
   backedUp: (database: string, backup: BackupTaken, cwd: string): string =>
     `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${formatBytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
   alreadyBackedUp: (database: string, pid: number): string => `${database} already backed up by the enclosing dbsafe run (pid ${pid}); checked only`,
+  backedUpByAgentHook: (database: string, hook: { backupId: string }): string =>
+    `${database} already backed up by the agent hook for this command (${hook.backupId}); checked only`,
   backupSkipped: (database: string): string => `--no-backup: ${database} checked, not backed up`,
   refusedHeader: (operation: 'run' | 'guard', command: string): string =>
     operation === 'run' ? `refused: ${command} was not run.` : 'refused: nothing was backed up, and the command this guard protects must not run.',
@@ -23,6 +25,11 @@ export const runMessages = {
   configUnusable: (message: string): string => `${message}\nNothing was run: dbsafe refuses to guess when its configuration cannot be read (fail closed).`,
   checkFailed: (message: string): string =>
     `the production check could not complete (${message}), so nothing was run (fail closed). Run dbsafe check to see the problem.`,
+  commandNotFound: (command: string): string =>
+    command.includes('/')
+      ? `${command}: No such file or directory. Nothing was checked, backed up or run; check the path.`
+      : `${command}: command not found. Nothing was checked, backed up or run: install ${command}, or check the spelling (dbsafe looked on PATH, as your shell does).`,
+  unknownAgent: (agent: string, known: readonly string[]): string => `dbsafe guard --agent ${agent}: unknown agent; use one of ${known.join(', ')}.`,
   backupFailed: (message: string): string => `backup failed, so the command was not run: ${message}`,
   restored: (database: string, backup: BackupTaken, ms: number): string => `--restore-after: restored ${database} from ${backup.id} (${seconds(ms)})`,
   restoreFailed: (database: string, backup: BackupTaken, message: string): string =>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateDirectory } from '../consent/store.js';
 
@@ -32,22 +32,39 @@ export function parseGuardMarker(value: string | undefined): MarkerEntry[] {
   });
 }
 
-/** The parent chain of this process, read from /proc; null where there is no /proc (macOS). */
-function ancestorPids(): Set<number> | null {
-  const ancestors = new Set<number>();
+/** A process, told apart from a later one that reuses its pid by its start time (/proc/<pid>/stat field 22). */
+interface ProcessIdentity {
+  pid: number;
+  start: string;
+}
+
+/** Fields of /proc/<pid>/stat after the command name, or null when the process is gone (or there is no /proc). */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may contain spaces and ")": the fields after the last ")" are fixed.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** The parent chain of this process, nearest first, read from /proc; null where there is no /proc (macOS). */
+function ancestorChain(): ProcessIdentity[] | null {
+  const chain: ProcessIdentity[] = [];
   let pid = process.ppid;
   for (let depth = 0; pid > 1 && depth < 64; depth++) {
-    ancestors.add(pid);
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return depth === 0 ? null : ancestors;
-    }
-    // The command name in parentheses may contain spaces and ")": the fields after the last ")" are fixed.
-    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const fields = statFields(pid);
+    if (!fields) return depth === 0 ? null : chain;
+    chain.push({ pid, start: fields[19]! });
+    pid = Number(fields[1]);
   }
-  return ancestors;
+  return chain;
+}
+
+function ancestorPids(): Set<number> | null {
+  const chain = ancestorChain();
+  return chain ? new Set(chain.map((entry) => entry.pid)) : null;
 }
 
 function isRunning(pid: number): boolean {
@@ -105,4 +122,99 @@ export function enterGuard(env: Record<string, string | undefined>, fingerprint:
   const existing = env[GUARD_MARKER];
   const own = `${entry.pid}:${entry.fingerprint}:${entry.nonce}`;
   return { marker: existing ? `${existing},${own}` : own, leave: () => rmSync(file, { force: true }) };
+}
+
+/**
+ * The agent hook backs up before the agent runs a command; the same command
+ * then meets dbsafe again in a shim, a shell function or an npm pre-script
+ * (a sibling of the hook, not its child, so the marker above cannot reach
+ * it). The hook's guard leaves a record naming the agent process; the first
+ * guard of the same database that runs inside that agent within a few
+ * minutes takes it instead of a second backup. Records are per user (0700
+ * state directory), used once, and bound to the agent's pid and start time.
+ */
+const AGENT_RECORD_PREFIX = 'agent-';
+/** Long enough for a permission prompt the agent shows before running the command. */
+export const AGENT_RECORD_TTL_MS = 10 * 60 * 1000;
+/** Processes between the agent and its hook: the hook runs through a shell in most agents. */
+const SHELLS = new Set(['sh', 'dash', 'bash', 'zsh', 'fish', 'ksh', 'mksh', 'busybox']);
+
+interface AgentHookRecord {
+  fingerprint: string;
+  backupId: string;
+  agent: ProcessIdentity;
+  expires: number;
+}
+
+function guardsDirectory(env: Record<string, string | undefined>): string {
+  return path.join(stateDirectory(env), 'guards');
+}
+
+function commandName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function readAgentRecords(dir: string): Array<{ file: string; record: AgentHookRecord | null }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.startsWith(AGENT_RECORD_PREFIX));
+  } catch {
+    return [];
+  }
+  return names.map((name) => {
+    const file = path.join(dir, name);
+    try {
+      return { file, record: JSON.parse(readFileSync(file, 'utf8')) as AgentHookRecord };
+    } catch {
+      return { file, record: null };
+    }
+  });
+}
+
+/**
+ * Called by the agent hook's guard (a child of the hook) after its backup:
+ * the agent is the first ancestor past the hook that is not a shell. No
+ * record where there is no /proc: the shim then backs up once more.
+ */
+export function recordAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, backupId: string, now = Date.now()): void {
+  const chain = ancestorChain();
+  const agent = chain?.slice(1).find((entry) => !SHELLS.has(commandName(entry.pid)));
+  if (!agent) return;
+  const dir = guardsDirectory(env);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const { file, record } of readAgentRecords(dir)) {
+    // An earlier command of the same agent and database that never reached another guard: this record replaces it.
+    const replaced = record && record.fingerprint === fingerprint && record.agent.pid === agent.pid && record.agent.start === agent.start;
+    if (!record || record.expires <= now || replaced) rmSync(file, { force: true });
+  }
+  const record: AgentHookRecord = { fingerprint, backupId, agent, expires: now + AGENT_RECORD_TTL_MS };
+  writeFileSync(path.join(dir, `${AGENT_RECORD_PREFIX}${randomBytes(8).toString('hex')}.json`), JSON.stringify(record), { mode: 0o600 });
+}
+
+/**
+ * Take the agent hook's record for this database, when this process runs
+ * inside the agent that hook answered (same pid, same start time). Returns
+ * the hook's backup id; null when there is none to take.
+ */
+export function claimAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, now = Date.now()): { backupId: string } | null {
+  const records = readAgentRecords(guardsDirectory(env));
+  if (records.length === 0) return null;
+  const chain = ancestorChain();
+  if (!chain) return null;
+  for (const { file, record } of records) {
+    if (!record || record.expires <= now || record.fingerprint !== fingerprint) continue;
+    if (!chain.some((entry) => entry.pid === record.agent.pid && entry.start === record.agent.start)) continue;
+    try {
+      // Removing it is taking it: of two guards racing for one record, only one succeeds.
+      unlinkSync(file);
+    } catch {
+      continue;
+    }
+    return { backupId: record.backupId };
+  }
+  return null;
 }
