@@ -128,16 +128,18 @@ export function enterGuard(env: Record<string, string | undefined>, fingerprint:
  * The agent hook backs up before the agent runs a command; the same command
  * then meets dbsafe again in a shim, a shell function or an npm pre-script
  * (a sibling of the hook, not its child, so the marker above cannot reach
- * it). The hook's guard leaves a record naming the agent process; the first
- * guard of the same database that runs inside that agent within a few
- * minutes takes it instead of a second backup. Records are per user (0700
- * state directory), used once, and bound to the agent's pid and start time.
+ * it). The hook's guard records the agent: its nearest ancestor past the
+ * hook that is not a shell or a launcher. The first guard of the same
+ * database within a few minutes that runs inside that same agent process
+ * takes the record instead of a second backup. Records are per user (0700
+ * state directory), used once, bound to the agent's pid and start time, and
+ * dead with the agent.
  */
 const AGENT_RECORD_PREFIX = 'agent-';
 /** Long enough for a permission prompt the agent shows before running the command. */
 export const AGENT_RECORD_TTL_MS = 10 * 60 * 1000;
-/** Processes between the agent and its hook: the hook runs through a shell in most agents. */
-const SHELLS = new Set(['sh', 'dash', 'bash', 'zsh', 'fish', 'ksh', 'mksh', 'busybox']);
+/** Processes that run a hook on the agent's behalf and end with it (/proc/<pid>/comm). */
+const LAUNCHER = /^(sh|dash|bash|zsh|fish|ksh|mksh|busybox|env|timeout|npx|npm( .*)?)$/;
 
 interface AgentHookRecord {
   fingerprint: string;
@@ -146,16 +148,22 @@ interface AgentHookRecord {
   expires: number;
 }
 
-function guardsDirectory(env: Record<string, string | undefined>): string {
-  return path.join(stateDirectory(env), 'guards');
-}
-
 function commandName(pid: number): string {
   try {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
     return '';
   }
+}
+
+function guardsDirectory(env: Record<string, string | undefined>): string {
+  return path.join(stateDirectory(env), 'guards');
+}
+
+/** Still running (a zombie has ended), and the same process, not a later one with its pid. */
+function isSameLiveProcess(entry: ProcessIdentity): boolean {
+  const fields = statFields(entry.pid);
+  return fields !== null && fields[0] !== 'Z' && fields[19] === entry.start;
 }
 
 function readAgentRecords(dir: string): Array<{ file: string; record: AgentHookRecord | null }> {
@@ -176,19 +184,17 @@ function readAgentRecords(dir: string): Array<{ file: string; record: AgentHookR
 }
 
 /**
- * Called by the agent hook's guard (a child of the hook) after its backup:
- * the agent is the first ancestor past the hook that is not a shell. No
- * record where there is no /proc: the shim then backs up once more.
+ * Called by the agent hook's guard (a child of the hook) after its backup.
+ * No record where there is no /proc: a shim then backs up once more.
  */
 export function recordAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, backupId: string, now = Date.now()): void {
-  const chain = ancestorChain();
-  const agent = chain?.slice(1).find((entry) => !SHELLS.has(commandName(entry.pid)));
+  const agent = ancestorChain()?.slice(1).find((entry) => !LAUNCHER.test(commandName(entry.pid)));
   if (!agent) return;
   const dir = guardsDirectory(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const { file, record } of readAgentRecords(dir)) {
-    // An earlier command of the same agent and database that never reached another guard: this record replaces it.
-    const replaced = record && record.fingerprint === fingerprint && record.agent.pid === agent.pid && record.agent.start === agent.start;
+    // An earlier command of this agent that never met another guard: its record must not cover a later command.
+    const replaced = record?.fingerprint === fingerprint && record.agent?.pid === agent.pid && record.agent.start === agent.start;
     if (!record || record.expires <= now || replaced) rmSync(file, { force: true });
   }
   const record: AgentHookRecord = { fingerprint, backupId, agent, expires: now + AGENT_RECORD_TTL_MS };
@@ -197,17 +203,18 @@ export function recordAgentHookGuard(env: Record<string, string | undefined>, fi
 
 /**
  * Take the agent hook's record for this database, when this process runs
- * inside the agent that hook answered (same pid, same start time). Returns
- * the hook's backup id; null when there is none to take.
+ * inside the agent that hook answered. Returns the hook's backup id; null
+ * when there is none to take.
  */
 export function claimAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, now = Date.now()): { backupId: string } | null {
   const records = readAgentRecords(guardsDirectory(env));
   if (records.length === 0) return null;
-  const chain = ancestorChain();
-  if (!chain) return null;
+  const own = ancestorChain();
+  if (!own) return null;
   for (const { file, record } of records) {
-    if (!record || record.expires <= now || record.fingerprint !== fingerprint) continue;
-    if (!chain.some((entry) => entry.pid === record.agent.pid && entry.start === record.agent.start)) continue;
+    if (!record || record.expires <= now || record.fingerprint !== fingerprint || !record.agent) continue;
+    const agent = record.agent;
+    if (!isSameLiveProcess(agent) || !own.some((entry) => entry.pid === agent.pid && entry.start === agent.start)) continue;
     try {
       // Removing it is taking it: of two guards racing for one record, only one succeeds.
       unlinkSync(file);

@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readAuditLog } from '../../src/audit/log.js';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { createPostgresDatabase } from '../helpers/databases.js';
 
@@ -23,7 +24,13 @@ const claudeCall = (command: string, cwd: string) =>
   JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command, description: 'x' }, cwd });
 
 const PRODUCTION = 'postgres://app:s3cret@db.prod.example.com:5432/shop_production';
-const AGENT_ENV = { CLAUDECODE: '1' };
+let AGENT_ENV: Record<string, string>;
+beforeEach(() => {
+  // The hook's guard keeps records in the per-user state directory: a private one per test, never the real one.
+  const { dir, cleanup } = tempDir('dbsafe-agent-state-');
+  cleanups.push(cleanup);
+  AGENT_ENV = { CLAUDECODE: '1', HOME: dir, XDG_STATE_HOME: path.join(dir, 'state') };
+});
 
 describe('dbsafe agent-hook', () => {
   it('Claude Code: `npx prisma migrate reset --force` against a production DATABASE_URL exits 2 with the reason on stderr', async () => {
@@ -87,5 +94,32 @@ describe('dbsafe agent-hook', () => {
     expect(result.code).toBe(0);
     const backups = readdirSync(path.join(dir, 'backups')).filter((name) => name.startsWith(`${db.name}_`) && !name.endsWith('.json'));
     expect(backups).toHaveLength(1);
+  });
+
+  it('the audit line and the backup’s trigger name the agent and its command, never `dbsafe guard`; passwords in the line are masked', async () => {
+    const db = createPostgresDatabase();
+    cleanups.push(() => db.drop());
+    const dir = project(db.url);
+    const line = 'npx prisma migrate reset --force --password hunter2';
+    const result = await runCli(['agent-hook', '--format', 'claude'], { cwd: dir, env: AGENT_ENV, input: claudeCall(line, dir) });
+    expect(result.code, result.stderr).toBe(0);
+    const [entry] = readAuditLog(path.join(dir, 'backups/audit.log')).entries;
+    expect(entry).toMatchObject({ operation: 'agent Claude Code', command: 'npx prisma migrate reset --force --password ********', decision: 'allowed' });
+    const manifest = readdirSync(path.join(dir, 'backups')).find((name) => name.endsWith('.json'))!;
+    const text = readFileSync(path.join(dir, 'backups', manifest), 'utf8');
+    expect(JSON.parse(text).trigger).toBe('agent Claude Code: npx prisma migrate reset --force --password ********');
+    expect(text + readFileSync(path.join(dir, 'backups/audit.log'), 'utf8')).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['codex', 'Codex', { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'npm test' } }],
+    ['cursor', 'Cursor', { hook_event_name: 'beforeShellExecution', command: 'npm test' }],
+    ['gemini', 'Gemini CLI', { hook_event_name: 'BeforeTool', tool_name: 'run_shell_command', tool_input: { command: 'npm test' } }],
+  ] as const)('%s: the audit line names the agent (%s) and its command', async (agent, label, call) => {
+    const dir = project('sqlite:./app.db');
+    writeFileSync(path.join(dir, 'app.db'), '');
+    const result = await runCli(['agent-hook', '--format', agent], { cwd: dir, env: AGENT_ENV, input: JSON.stringify({ ...call, cwd: dir }) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(readAuditLog(path.join(dir, 'backups/audit.log')).entries[0]).toMatchObject({ operation: `agent ${label}`, command: 'npm test', decision: 'allowed' });
   });
 });
