@@ -13,7 +13,7 @@ import type { Target } from '../target/types.js';
 import { commandForDisplay } from './command-text.js';
 import { targetFingerprint } from './fingerprint.js';
 import { runMessages } from './messages.js';
-import { claimAgentHookGuard, enterGuard, findEnclosingGuard, GUARD_MARKER } from './nesting.js';
+import { claimAgentHookGuard, enterGuard, findEnclosingGuard, GUARD_MARKER, guardedWords } from './nesting.js';
 import type { BackupTaken, GuardSteps, SafetyVerdict } from './steps.js';
 
 export interface GuardRequest {
@@ -143,7 +143,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   let backup: BackupTaken | null = null;
   const nested = enclosing !== null && request.backup === 'unless-nested';
   // The agent hook already backed this database up for the agent's command this run belongs to.
-  const byAgentHook = !nested && request.backup === 'unless-nested' ? claimAgentHookGuard(request.env, fingerprint) : null;
+  const byAgentHook = !nested && request.backup === 'unless-nested' ? claimAgentHookGuard(request.env, fingerprint, guardedWords(request.commandLine)) : null;
   if (request.backup === 'never') say(runMessages.backupSkipped(name));
   else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
   else if (byAgentHook) say(runMessages.backedUpByAgentHook(name, byAgentHook));

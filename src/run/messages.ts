@@ -29,6 +29,7 @@ export const runMessages = {
     command.includes('/')
       ? `${command}: No such file or directory. Nothing was checked, backed up or run; check the path.`
       : `${command}: command not found. Nothing was checked, backed up or run: install ${command}, or check the spelling (dbsafe looked on PATH, as your shell does).`,
+  agentLineOnStdin: (): string => 'dbsafe guard --agent reads the agent’s command line from stdin (the agent hook pipes it in); it is not meant to be typed. Use dbsafe guard or dbsafe run -- CMD instead.',
   unknownAgent: (agent: string, known: readonly string[]): string => `dbsafe guard --agent ${agent}: unknown agent; use one of ${known.join(', ')}.`,
   backupFailed: (message: string): string => `backup failed, so the command was not run: ${message}`,
   restored: (database: string, backup: BackupTaken, ms: number): string => `--restore-after: restored ${database} from ${backup.id} (${seconds(ms)})`,

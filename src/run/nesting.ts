@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateDirectory } from '../consent/store.js';
@@ -146,6 +146,39 @@ interface AgentHookRecord {
   backupId: string;
   agent: ProcessIdentity;
   expires: number;
+  /** Salted hashes of the words of the agent's command line (it may hold a password: never stored as text). */
+  salt: string;
+  words: string[];
+}
+
+const WORD_SEPARATORS = /[\s;&|()<>'"`$=]+/;
+
+/** The words of a shell line, each also by its last path part (`./node_modules/.bin/prisma` → `prisma`). Pure. */
+export function lineWords(line: string): Set<string> {
+  const words = new Set<string>();
+  for (const token of line.split(WORD_SEPARATORS)) {
+    if (token === '') continue;
+    words.add(token);
+    words.add(token.slice(token.lastIndexOf('/') + 1));
+  }
+  return words;
+}
+
+const hashWord = (salt: string, word: string): string => createHash('sha256').update(`${salt}\0${word}`).digest('hex');
+
+/** Words a package manager's own spelling adds: `npm run test` (a pre-script guard) is the agent's `npm test`. */
+const RUNNER_WORDS = new Set(['run', 'run-script', 'exec']);
+
+/**
+ * The words of the command a guard protects that the agent's line must hold
+ * for the hook's record to count, or null when it has none (a bare `dbsafe
+ * guard`, which always backs up). Pure.
+ */
+export function guardedWords(commandLine: string | readonly string[] | undefined): string[] | null {
+  if (!Array.isArray(commandLine) || commandLine.length === 0) return null;
+  // Each word by its last path part only: the agent's line holds both forms (see lineWords).
+  const words = (commandLine as readonly string[]).join(' ').split(WORD_SEPARATORS).map((token) => token.slice(token.lastIndexOf('/') + 1));
+  return [...new Set(words)].filter((word) => word !== '' && !RUNNER_WORDS.has(word));
 }
 
 function commandName(pid: number): string {
@@ -187,7 +220,7 @@ function readAgentRecords(dir: string): Array<{ file: string; record: AgentHookR
  * Called by the agent hook's guard (a child of the hook) after its backup.
  * No record where there is no /proc: a shim then backs up once more.
  */
-export function recordAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, backupId: string, now = Date.now()): void {
+export function recordAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, backupId: string, commandLine: string, now = Date.now()): void {
   const agent = ancestorChain()?.slice(1).find((entry) => !LAUNCHER.test(commandName(entry.pid)));
   if (!agent) return;
   const dir = guardsDirectory(env);
@@ -197,22 +230,28 @@ export function recordAgentHookGuard(env: Record<string, string | undefined>, fi
     const replaced = record?.fingerprint === fingerprint && record.agent?.pid === agent.pid && record.agent.start === agent.start;
     if (!record || record.expires <= now || replaced) rmSync(file, { force: true });
   }
-  const record: AgentHookRecord = { fingerprint, backupId, agent, expires: now + AGENT_RECORD_TTL_MS };
+  const salt = randomBytes(16).toString('hex');
+  const words = [...lineWords(commandLine)].map((word) => hashWord(salt, word));
+  const record: AgentHookRecord = { fingerprint, backupId, agent, expires: now + AGENT_RECORD_TTL_MS, salt, words };
   writeFileSync(path.join(dir, `${AGENT_RECORD_PREFIX}${randomBytes(8).toString('hex')}.json`), JSON.stringify(record), { mode: 0o600 });
 }
 
 /**
  * Take the agent hook's record for this database, when this process runs
- * inside the agent that hook answered. Returns the hook's backup id; null
- * when there is none to take.
+ * inside the agent that hook answered and its command is one the agent's
+ * line spells out (a record a declined `npm test` left is no pass for the
+ * `npm run db:seed` inside a later script). Returns the hook's backup id;
+ * null when there is none to take.
  */
-export function claimAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, now = Date.now()): { backupId: string } | null {
+export function claimAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, words: readonly string[] | null, now = Date.now()): { backupId: string } | null {
+  if (!words || words.length === 0) return null;
   const records = readAgentRecords(guardsDirectory(env));
   if (records.length === 0) return null;
   const own = ancestorChain();
   if (!own) return null;
   for (const { file, record } of records) {
-    if (!record || record.expires <= now || record.fingerprint !== fingerprint || !record.agent) continue;
+    if (!record || record.expires <= now || record.fingerprint !== fingerprint || !record.agent || !Array.isArray(record.words)) continue;
+    if (!words.every((word) => record.words.includes(hashWord(record.salt, word)))) continue;
     const agent = record.agent;
     if (!isSameLiveProcess(agent) || !own.some((entry) => entry.pid === agent.pid && entry.start === agent.start)) continue;
     try {

@@ -109,6 +109,11 @@ describe('dbsafe agent-hook', () => {
     const text = readFileSync(path.join(dir, 'backups', manifest), 'utf8');
     expect(JSON.parse(text).trigger).toBe('agent Claude Code: npx prisma migrate reset --force --password ********');
     expect(text + readFileSync(path.join(dir, 'backups/audit.log'), 'utf8')).not.toContain('hunter2');
+    // The record that joins this backup to the command keeps no text of the line either.
+    const guards = path.join(AGENT_ENV.XDG_STATE_HOME!, 'dbsafe/guards');
+    const records = readdirSync(guards).map((name) => readFileSync(path.join(guards, name), 'utf8'));
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.join('')).not.toMatch(/hunter2|prisma/);
   });
 
   it.each([

@@ -18,7 +18,9 @@ async function agentProject(pieces: string[]) {
   const home = path.join(root, 'home');
   const project = path.join(root, 'app');
   spawnSync('mkdir', ['-p', home, project]);
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, dbsafe: {}, scripts: { test: 'echo tests-ran' } }, null, 2));
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, dbsafe: {}, scripts: { test: 'echo tests-ran', 'db:seed': 'echo seed-ran' } }, null, 2));
+  // A script the rules cannot see into (the hook allows it without a backup) that runs a guarded npm script.
+  writeFileSync(path.join(project, 'seed.sh'), 'npm run db:seed\n');
   writeFileSync(path.join(project, '.env'), 'DATABASE_URL=sqlite:./app.db\n');
   spawnSync('sqlite3', [path.join(project, 'app.db'), 'CREATE TABLE t (x); INSERT INTO t VALUES (1);']);
   installBuiltDbsafe(project);
@@ -30,7 +32,7 @@ async function agentProject(pieces: string[]) {
   const shimDir = path.join(home, '.local/share/dbsafe/shims');
   const env = { HOME: home, XDG_STATE_HOME: state, PATH: `${shimDir}:${process.env.PATH}`, CLAUDECODE: '1', NO_COLOR: '1' };
   const backups = () => readAuditLog(path.join(project, 'backups/audit.log')).entries.filter((entry) => entry.backupId !== null).map((entry) => entry.backupId);
-  const agent = (line: string, mode: string[] = []) => spawnSync(process.execPath, [AGENT_STAND_IN, hookCommand, line, ...mode], { cwd: project, env, encoding: 'utf8' });
+  const agent = (...lines: string[]) => spawnSync(process.execPath, [AGENT_STAND_IN, hookCommand, ...lines], { cwd: project, env, encoding: 'utf8' });
   return { project, env, hookCommand, backups, agent };
 }
 
@@ -60,10 +62,20 @@ describe('one backup per command, whichever integrations see it', () => {
   it('the hook’s record is no pass for anything outside the agent: the same command typed elsewhere is backed up', async () => {
     const t = await agentProject(['--shims']);
     // The human declines the agent's command, then runs it in their own shell (not a child of the agent).
-    expect(t.agent('npm test', ['--hook-only']).status).toBe(0);
+    expect(t.agent('declined:npm test').status).toBe(0);
     expect(t.backups()).toHaveLength(1);
     const own = spawnSync('bash', ['-c', 'npm test'], { cwd: t.project, env: { ...t.env, CLAUDECODE: '' }, encoding: 'utf8' });
     expect(own.status, own.stderr).toBe(0);
+    expect(t.backups()).toHaveLength(2);
+  });
+
+  it('a record the agent’s declined `npm test` left is no pass for another command of that agent: the `npm run db:seed` inside `sh ./seed.sh` is backed up', async () => {
+    const t = await agentProject(['--shims']);
+    const ran = t.agent('declined:npm test', 'sh ./seed.sh');
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('seed-ran');
+    const audit = readAuditLog(path.join(t.project, 'backups/audit.log')).entries;
+    expect(audit.map((e) => `${e.operation} | ${e.command} | ${e.decision}`)).toEqual(['agent Claude Code | npm test | allowed', 'run | npm run db:seed | allowed']);
     expect(t.backups()).toHaveLength(2);
   });
 });

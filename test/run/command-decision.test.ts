@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lifecycleCommand } from '../../src/run/command-decision.js';
+import { guardedWords, lineWords } from '../../src/run/nesting.js';
 import { commandForDisplay } from '../../src/run/command-text.js';
 
 const SCRIPTS = { test: 'vitest run', pretest: 'dbsafe guard', prepare: 'dbsafe guard && husky', 'db:reset': 'dbsafe guard && knex migrate:rollback --all' };
@@ -26,5 +27,26 @@ describe('commandForDisplay of a shell line (the agent’s command)', () => {
     expect(commandForDisplay('  npm test  ')).toBe('npm test');
     expect(commandForDisplay("psql postgres://app:hunter2@localhost/app -c 'select 1'")).toBe("psql postgres://app:********@localhost/app -c 'select 1'");
     expect(commandForDisplay('mysql --password hunter2 app && DB_PASSWORD=hunter3 npm test')).not.toMatch(/hunter[23]/);
+  });
+});
+
+describe('guardedWords: what the agent’s line must spell out for the hook’s record to stand in for a guard', () => {
+  it.each([
+    [['npm', 'test'], 'npm test', true],
+    // A pre-script guard says `npm run test` for the agent's `npm test`.
+    [['npm', 'run', 'test'], 'npm test', true],
+    [['npm', 'run', 'test'], 'cd app && DATABASE_URL=sqlite:./dev.db npm test -- --watch', true],
+    [['npx', 'prisma', 'migrate', 'reset', '--force'], 'npx prisma migrate reset --force', true],
+    [['/usr/bin/npm', 'test'], 'npm test', true],
+    [['npm', 'run', 'db:seed'], 'npm test', false],
+    [['npm', 'test'], 'sh ./seed.sh', false],
+  ])('%j inside the agent’s `%s`: %s', (argv, line, expected) => {
+    const words = lineWords(line);
+    expect(guardedWords(argv)!.every((word) => words.has(word))).toBe(expected);
+  });
+
+  it('a bare dbsafe guard (no command) or a shell line never takes a record', () => {
+    expect(guardedWords(undefined)).toBeNull();
+    expect(guardedWords('npm test')).toBeNull();
   });
 });

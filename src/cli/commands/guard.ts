@@ -25,6 +25,8 @@ export function register(program: Command): void {
       if (options.agent !== undefined) {
         const { AGENT_LABELS, AGENT_NAMES, isAgentName } = await import('../../integrations/names.js');
         if (!isAgentName(options.agent)) throw new DbsafeError('usage', runMessages.unknownAgent(options.agent, AGENT_NAMES), ExitCode.usage);
+        const { isatty } = await import('node:tty');
+        if (isatty(0)) throw new DbsafeError('usage', runMessages.agentLineOnStdin(), ExitCode.usage);
         commandLine = (await (await import('../stdin.js')).readAllStdin()).trim();
         caller = `agent ${AGENT_LABELS[options.agent]}`;
       } else {
@@ -59,7 +61,7 @@ export function register(program: Command): void {
       }
       if (options.agent !== undefined && result.backup) {
         const [{ recordAgentHookGuard }, { targetFingerprint }] = await Promise.all([import('../../run/nesting.js'), import('../../run/fingerprint.js')]);
-        recordAgentHookGuard(env, targetFingerprint(result.target), result.backup.id);
+        recordAgentHookGuard(env, targetFingerprint(result.target), result.backup.id, commandLine as string);
       }
       result.finish({ exitCode: 0 });
     });
