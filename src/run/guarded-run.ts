@@ -3,7 +3,7 @@ import { isDbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { classifyForGuard } from './command-decision.js';
 import { commandExists } from './command-lookup.js';
-import { databaseName, guardOperation, type GuardRequest } from './guard.js';
+import type { GuardRequest } from './guard.js';
 import { runCommand } from './child.js';
 import { SHELL_EXIT } from './exit-status.js';
 import { runMessages } from './messages.js';
@@ -51,6 +51,8 @@ export async function runAsRulesDecide(request: RunRequest, loadSteps: () => Pro
 
 /** Guard, run the command, optionally restore. Returns the exit code to leave with. */
 export async function guardedRun(request: RunRequest, steps: GuardSteps): Promise<number> {
+  // Loaded here: a command the rules call safe never needs the guard's modules.
+  const { databaseName, guardOperation } = await import('./guard.js');
   const prepared = await guardOperation({ ...request, operation: 'run' }, steps);
   if (prepared.kind === 'stopped') return prepared.exitCode;
   const outcome = await runCommand(request.argv, { cwd: request.cwd, env: prepared.childEnv });
