@@ -127,4 +127,42 @@ describe('dbsafe agent-hook', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(readAuditLog(path.join(dir, 'backups/audit.log')).entries[0]).toMatchObject({ operation: `agent ${label}`, command: 'npm test', decision: 'allowed' });
   });
+
+  it('hands the agent’s command to its guard on stdin: the guard’s own command line (what ps shows) never holds it', async () => {
+    const { createServer } = await import('node:net');
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli.js');
+    // A "PostgreSQL" that accepts and never answers keeps the guard's live check, and so the guard, running while we look.
+    const held: import('node:net').Socket[] = [];
+    const server = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => {
+      for (const socket of held) socket.destroy();
+      server.close();
+    });
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    const dir = project(`postgres://app@127.0.0.1:${port}/shop_dev`);
+    const line = 'npm test -- --secret-token=hunter2-in-the-line';
+    const hook = spawn(process.execPath, [CLI, 'agent-hook', '--format', 'claude'], { cwd: dir, env: { PATH: process.env.PATH, ...AGENT_ENV }, stdio: ['pipe', 'ignore', 'ignore'] });
+    hook.stdin.end(claudeCall(line, dir));
+    const finished = new Promise((resolve) => hook.on('close', resolve));
+    let guardCommandLine: string | null = null;
+    for (let i = 0; i < 400 && guardCommandLine === null; i++) {
+      for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        let cmdline = '';
+        try {
+          cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          continue;
+        }
+        if (cmdline.includes(`${CLI}\0guard\0--agent`)) guardCommandLine = cmdline;
+      }
+      if (guardCommandLine === null) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    for (const socket of held) socket.destroy();
+    await finished;
+    expect(guardCommandLine).not.toBeNull();
+    expect(guardCommandLine!.split('\0').filter(Boolean).slice(1)).toEqual([CLI, 'guard', '--agent', 'claude']);
+    expect(guardCommandLine).not.toContain('hunter2');
+  });
 });
