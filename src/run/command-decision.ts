@@ -42,3 +42,14 @@ export function lifecycleScripts(env: Record<string, string | undefined>, cwd: s
     return {};
   }
 }
+
+/**
+ * What a `dbsafe guard` run from a package.json script protects: nothing to
+ * decide outside a script (null: guard as always), the script when the rules
+ * guard it, or 'safe' when they do not (the guard then stands aside).
+ */
+export async function lifecycleDecision(env: Record<string, string | undefined>, cwd: string): Promise<string[] | 'safe' | null> {
+  const script = lifecycleCommand(env, lifecycleScripts(env, cwd));
+  if (!script) return null;
+  return (await classifyForGuard(script, cwd)).guarded ? script : 'safe';
+}

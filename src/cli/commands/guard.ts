@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DbsafeError } from '../../errors.js';
+import { DbsafeError, isDbsafeError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 
 interface GuardOptions {
@@ -31,22 +31,18 @@ export function register(program: Command): void {
         caller = `agent ${AGENT_LABELS[options.agent]}`;
       } else {
         // From a package.json script (`"pretest": "dbsafe guard"`): the script it protects decides, as `dbsafe explain` would.
-        const { classifyForGuard, lifecycleCommand, lifecycleScripts } = await import('../../run/command-decision.js');
-        const script = lifecycleCommand(env, lifecycleScripts(env, cwd));
-        if (script) {
-          let guarded: boolean;
-          try {
-            guarded = (await classifyForGuard(script, cwd)).guarded;
-          } catch (error) {
-            const { isDbsafeError } = await import('../../errors.js');
-            if (!isDbsafeError(error)) throw error;
-            printFailure(runMessages.configUnusable(error.message));
-            process.exitCode = ExitCode.refused;
-            return;
-          }
-          if (!guarded) return;
-          commandLine = script;
+        const { lifecycleDecision } = await import('../../run/command-decision.js');
+        let decision: string[] | 'safe' | null;
+        try {
+          decision = await lifecycleDecision(env, cwd);
+        } catch (error) {
+          if (!isDbsafeError(error)) throw error;
+          printFailure(runMessages.configUnusable(error.message));
+          process.exitCode = ExitCode.refused;
+          return;
         }
+        if (decision === 'safe') return;
+        commandLine = decision ?? undefined;
       }
       const { realGuardSteps } = await import('../../run/real-steps.js');
       const argv = ['dbsafe', 'guard', ...(options.label ? ['--label', options.label] : [])];
