@@ -21,13 +21,15 @@ export function register(program: Command): void {
       const cwd = process.cwd();
       const env = process.env;
       let commandLine: string | string[] | undefined;
+      let agentLine: string | undefined;
       let caller: string | undefined;
       if (options.agent !== undefined) {
         const { AGENT_LABELS, AGENT_NAMES, isAgentName } = await import('../../integrations/names.js');
         if (!isAgentName(options.agent)) throw new DbsafeError('usage', runMessages.unknownAgent(options.agent, AGENT_NAMES), ExitCode.usage);
         const { isatty } = await import('node:tty');
         if (isatty(0)) throw new DbsafeError('usage', runMessages.agentLineOnStdin(), ExitCode.usage);
-        commandLine = (await (await import('../stdin.js')).readAllStdin()).trim();
+        agentLine = (await (await import('../stdin.js')).readAllStdin()).trim();
+        commandLine = agentLine;
         caller = `agent ${AGENT_LABELS[options.agent]}`;
       } else {
         // From a package.json script (`"pretest": "dbsafe guard"`): the script it protects decides, as `dbsafe explain` would.
@@ -55,9 +57,9 @@ export function register(program: Command): void {
         process.exitCode = result.exitCode;
         return;
       }
-      if (options.agent !== undefined && result.backup) {
+      if (agentLine !== undefined && result.backup) {
         const [{ recordAgentHookGuard }, { targetFingerprint }] = await Promise.all([import('../../run/nesting.js'), import('../../run/fingerprint.js')]);
-        recordAgentHookGuard(env, targetFingerprint(result.target), result.backup.id, commandLine as string);
+        recordAgentHookGuard(env, targetFingerprint(result.target), result.backup.id, agentLine);
       }
       result.finish({ exitCode: 0 });
     });
