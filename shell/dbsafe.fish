@@ -4,8 +4,10 @@
 #
 # Wrapped commands decide here, in plain fish, whether a call may touch a
 # database; only such a call inside a project that uses dbsafe starts Node
-# (`dbsafe run -- <command>`). Everything else runs exactly as typed.
-# Bypass: `command npm ...`, or DBSAFE=0 (ignored when an AI agent runs the shell).
+# (`dbsafe run -- <command>`), and dbsafe guards it only when its command
+# rules do (as `dbsafe explain` says). Everything else runs exactly as typed.
+# Bypass once: `DBSAFE=0 npm test` (the PATH shims honour it too, where
+# `command npm` would still reach a shim); ignored when an AI agent runs the shell.
 
 set -g __dbsafe_shim_dir @DBSAFE_SHIM_DIR@
 
@@ -52,7 +54,7 @@ function __dbsafe_guarded_run
     set -l dbsafe_bin $__dbsafe_project/node_modules/.bin/dbsafe
     test -x $dbsafe_bin; or set dbsafe_bin (command -s dbsafe)
     if test -z "$dbsafe_bin"
-        printf '%s\n' "dbsafe: this project uses dbsafe, but the dbsafe command is not installed, so '$argv[1]' was not run. Install it (npm install --save-dev <path to a dbsafe-x.y.z.tgz or a dbsafe clone>; see Install in dbsafe's README), or bypass the guard once with: command $argv" >&2
+        printf '%s\n' "dbsafe: this project uses dbsafe, but the dbsafe command is not installed, so '$argv[1]' was not run. Install it (npm install --save-dev <path to a dbsafe-x.y.z.tgz or a dbsafe clone>; see Install in dbsafe's README), or bypass the guard once with: DBSAFE=0 $argv" >&2
         return 127
     end
     # The guarded command must reach the real program, never a dbsafe shim again.

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, createWriteStream, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -33,8 +33,30 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/** First line after the shebang of every shim `dbsafe install --shims` writes (shell/shim.sh). */
+const SHIM_SIGNATURE = '# dbsafe PATH shim for ';
+
 /**
- * The first of `names` found in `extraDirs` (searched first) or on PATH.
+ * A dbsafe PATH shim stands in for sqlite3, psql, mysql…: dbsafe's own
+ * backups and restores must reach the real tool, or the shim would guard
+ * dbsafe's own work (and wait on the backup that started it).
+ */
+function isDbsafeShim(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(128);
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('latin1').includes(SHIM_SIGNATURE);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The first of `names` found in `extraDirs` (searched first) or on PATH
+ * (never a dbsafe shim).
  * Explicit search rather than relying on the shell, so that a cron job with a
  * bare PATH gets the same answer and a clear error when nothing is found.
  */
@@ -43,7 +65,7 @@ export function findTool(names: readonly string[], extraDirs: readonly string[] 
   for (const name of names) {
     for (const dir of dirs) {
       const candidate = path.join(dir, name);
-      if (isExecutable(candidate)) return candidate;
+      if (isExecutable(candidate) && !isDbsafeShim(candidate)) return candidate;
     }
   }
   return null;

@@ -6,8 +6,8 @@ import { agentHookMessages } from './messages.js';
 export interface AgentHookSteps {
   /** Would this shell command line, run in `cwd`, touch a database? */
   classify(command: string, cwd: string): Promise<{ guarded: boolean; reason: string }>;
-  /** Check the environment and back up, as `dbsafe guard` does: ok, or the reason it refused or failed. */
-  guard(command: string, cwd: string): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Check the environment and back up, as `dbsafe guard` does, for the agent's command: ok, or the reason it refused or failed. */
+  guard(agent: AgentName, command: string, cwd: string): Promise<{ ok: true } | { ok: false; reason: string }>;
 }
 
 /**
@@ -34,7 +34,7 @@ export async function answerToolCall(agent: AgentName, stdin: string, fallbackCw
   }
   if (!verdict.guarded) return allowAnswer(agent);
   try {
-    const guarded = await steps.guard(call.command, cwd);
+    const guarded = await steps.guard(agent, call.command, cwd);
     return guarded.ok ? allowAnswer(agent) : denyAnswer(agent, agentHookMessages.refused(call.command, guarded.reason));
   } catch (error) {
     return denyAnswer(agent, agentHookMessages.internalError(call.command, error));

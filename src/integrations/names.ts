@@ -10,6 +10,14 @@ export function isAgentName(name: string): name is AgentName {
   return (AGENT_NAMES as readonly string[]).includes(name);
 }
 
+/** How the audit log and a backup's trigger name each agent ("agent Claude Code: npm test"). */
+export const AGENT_LABELS: Record<AgentName, string> = {
+  claude: 'Claude Code',
+  codex: 'Codex',
+  cursor: 'Cursor',
+  gemini: 'Gemini CLI',
+};
+
 export const SHELL_NAMES = ['bash', 'zsh', 'fish'] as const;
 export type ShellName = (typeof SHELL_NAMES)[number];
 

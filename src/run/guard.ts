@@ -14,13 +14,22 @@ import type { Target } from '../target/types.js';
 import { commandForDisplay } from './command-text.js';
 import { targetFingerprint } from './fingerprint.js';
 import { runMessages } from './messages.js';
-import { enterGuard, findEnclosingGuard, GUARD_MARKER } from './nesting.js';
+import { claimAgentHookGuard, enterGuard, findEnclosingGuard, GUARD_MARKER, guardedWords } from './nesting.js';
 import type { BackupTaken, GuardSteps, SafetyVerdict } from './steps.js';
 
 export interface GuardRequest {
   operation: 'run' | 'guard';
-  /** What consent is bound to and the audit log shows: CMD for run, the dbsafe invocation for guard. */
+  /** What consent is bound to: CMD for run, the dbsafe invocation for guard. */
   argv: readonly string[];
+  /**
+   * The command being guarded, as written: a shell line (the agent hook: the
+   * agent's command) or an argv (`dbsafe run`: CMD; a lifecycle `dbsafe
+   * guard`: `npm run test`). The audit log and the backup's trigger show it;
+   * the targets it names are judged too. Absent for a bare `dbsafe guard`.
+   */
+  commandLine?: string | readonly string[];
+  /** Who asks, when not the person at the terminal: "agent Claude Code". Shown as the audit operation and in the backup's trigger. */
+  caller?: string;
   cwd: string;
   env: Record<string, string | undefined>;
   flagUrl?: string;
@@ -59,8 +68,8 @@ export function databaseName(target: Target): string {
 export async function guardOperation(request: GuardRequest, steps: GuardSteps): Promise<GuardResult> {
   const started = Date.now();
   const agent = detectAgent(request.env);
-  const command = commandForDisplay(request.argv);
-  const base = { time: new Date(started).toISOString(), operation: request.operation, command, agent: agent ? describeAgent(agent) : null, ...auditContext(request.cwd, request.env) };
+  const command = commandForDisplay(request.commandLine ?? request.argv);
+  const base = { time: new Date(started).toISOString(), operation: request.caller ?? request.operation, command, agent: agent ? describeAgent(agent) : null, ...auditContext(request.cwd, request.env) };
   let auditFile: string | null = null;
   const audit = (fields: Pick<AuditEntry, 'decision' | 'rule' | 'target' | 'backupId' | 'exitCode'>): void => {
     if (!auditFile) return;
@@ -136,15 +145,18 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
 
   let backup: BackupTaken | null = null;
   const nested = enclosing !== null && request.backup === 'unless-nested';
+  // The agent hook already backed this database up for the agent's command this run belongs to.
+  const byAgentHook = !nested && request.backup === 'unless-nested' ? claimAgentHookGuard(request.env, fingerprint, guardedWords(request.commandLine)) : null;
   if (request.backup === 'never') say(runMessages.backupSkipped(name));
   else if (verdict.nothingToBackUp) say(runMessages.nothingToBackUp(name));
   else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
+  else if (byAgentHook) say(runMessages.backedUpByAgentHook(name, byAgentHook));
   else if (outsideProject) {
     printFailure(runMessages.outsideProject(request.cwd));
     return { kind: 'stopped', exitCode: ExitCode.refused };
   } else {
     try {
-      backup = await steps.backup(context, safeTarget, { label: request.label, trigger: `dbsafe ${request.operation}: ${command}`, command: request.argv, cwd: request.cwd });
+      backup = await steps.backup(context, safeTarget, { label: request.label, trigger: `${request.caller ?? `dbsafe ${request.operation}`}: ${command}`, command: request.commandLine ?? request.argv, cwd: request.cwd });
     } catch (error) {
       // Whatever went wrong, no verified backup exists, so the command must not start.
       printFailure(runMessages.backupFailed(error instanceof Error ? error.message : String(error)));

@@ -16,6 +16,8 @@ export const runMessages = {
   outsideProject: (cwd: string): string =>
     `${cwd} is not inside a project (no dbsafe.config.json, package.json or git repository in it or above it), so dbsafe has nowhere to keep the backup and did not run the command. Run it from your project's directory, or create dbsafe.config.json (it may hold just {}) where the backups should live.`,
   nothingToBackUp: (database: string): string => `nothing to back up: database ${database} does not exist yet`,
+  backedUpByAgentHook: (database: string, hook: { backupId: string }): string =>
+    `${database} already backed up by the agent hook for this command (${hook.backupId}); checked only`,
   backupSkipped: (database: string): string => `--no-backup: ${database} checked, not backed up`,
   refusedHeader: (operation: 'run' | 'guard', command: string): string =>
     operation === 'run' ? `refused: ${command} was not run.` : 'refused: nothing was backed up, and the command this guard protects must not run.',
@@ -26,6 +28,12 @@ export const runMessages = {
   configUnusable: (message: string): string => `${message}\nNothing was run: dbsafe refuses to guess when its configuration cannot be read (fail closed).`,
   checkFailed: (message: string): string =>
     `the production check could not complete (${message}), so nothing was run (fail closed). Run dbsafe check to see the problem.`,
+  commandNotFound: (command: string): string =>
+    command.includes('/')
+      ? `${command}: No such file or directory. Nothing was checked, backed up or run; check the path.`
+      : `${command}: command not found. Nothing was checked, backed up or run: install ${command}, or check the spelling (dbsafe looked on PATH, as your shell does).`,
+  agentLineOnStdin: (): string => 'dbsafe guard --agent reads the agent’s command line from stdin (the agent hook pipes it in); it is not meant to be typed. Use dbsafe guard or dbsafe run -- CMD instead.',
+  unknownAgent: (agent: string, known: readonly string[]): string => `dbsafe guard --agent ${agent}: unknown agent; use one of ${known.join(', ')}.`,
   backupFailed: (message: string): string => `backup failed, so the command was not run: ${message}`,
   restored: (database: string, backup: BackupTaken, ms: number): string => `--restore-after: restored ${database} from ${backup.id} (${seconds(ms)})`,
   restoreFailed: (database: string, backup: BackupTaken, message: string): string =>

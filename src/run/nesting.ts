@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stateDirectory } from '../consent/store.js';
 
@@ -32,22 +32,39 @@ export function parseGuardMarker(value: string | undefined): MarkerEntry[] {
   });
 }
 
-/** The parent chain of this process, read from /proc; null where there is no /proc (macOS). */
-function ancestorPids(): Set<number> | null {
-  const ancestors = new Set<number>();
+/** A process, told apart from a later one that reuses its pid by its start time (/proc/<pid>/stat field 22). */
+interface ProcessIdentity {
+  pid: number;
+  start: string;
+}
+
+/** Fields of /proc/<pid>/stat after the command name, or null when the process is gone (or there is no /proc). */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name in parentheses may contain spaces and ")": the fields after the last ")" are fixed.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** The parent chain of this process, nearest first, read from /proc; null where there is no /proc (macOS). */
+function ancestorChain(): ProcessIdentity[] | null {
+  const chain: ProcessIdentity[] = [];
   let pid = process.ppid;
   for (let depth = 0; pid > 1 && depth < 64; depth++) {
-    ancestors.add(pid);
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      return depth === 0 ? null : ancestors;
-    }
-    // The command name in parentheses may contain spaces and ")": the fields after the last ")" are fixed.
-    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const fields = statFields(pid);
+    if (!fields) return depth === 0 ? null : chain;
+    chain.push({ pid, start: fields[19]! });
+    pid = Number(fields[1]);
   }
-  return ancestors;
+  return chain;
+}
+
+function ancestorPids(): Set<number> | null {
+  const chain = ancestorChain();
+  return chain ? new Set(chain.map((entry) => entry.pid)) : null;
 }
 
 function isRunning(pid: number): boolean {
@@ -105,4 +122,145 @@ export function enterGuard(env: Record<string, string | undefined>, fingerprint:
   const existing = env[GUARD_MARKER];
   const own = `${entry.pid}:${entry.fingerprint}:${entry.nonce}`;
   return { marker: existing ? `${existing},${own}` : own, leave: () => rmSync(file, { force: true }) };
+}
+
+/**
+ * The agent hook backs up before the agent runs a command; the same command
+ * then meets dbsafe again in a shim, a shell function or an npm pre-script
+ * (a sibling of the hook, not its child, so the marker above cannot reach
+ * it). The hook's guard records the agent: its nearest ancestor past the
+ * hook that is not a shell or a launcher. The first guard of the same
+ * database within a few minutes that runs inside that same agent process
+ * takes the record instead of a second backup. Records are per user (0700
+ * state directory), used once, bound to the agent's pid and start time, and
+ * dead with the agent.
+ */
+const AGENT_RECORD_PREFIX = 'agent-';
+/** Long enough for a permission prompt the agent shows before running the command. */
+export const AGENT_RECORD_TTL_MS = 10 * 60 * 1000;
+/** Processes that run a hook on the agent's behalf and end with it (/proc/<pid>/comm). */
+const LAUNCHER = /^(sh|dash|bash|zsh|fish|ksh|mksh|busybox|env|timeout|npx|npm( .*)?)$/;
+
+interface AgentHookRecord {
+  fingerprint: string;
+  backupId: string;
+  agent: ProcessIdentity;
+  expires: number;
+  /** Salted hashes of the words of the agent's command line (it may hold a password: never stored as text). */
+  salt: string;
+  words: string[];
+}
+
+const WORD_SEPARATORS = /[\s;&|()<>'"`$=]+/;
+
+/** The words of a shell line, each also by its last path part (`./node_modules/.bin/prisma` → `prisma`). Pure. */
+export function lineWords(line: string): Set<string> {
+  const words = new Set<string>();
+  for (const token of line.split(WORD_SEPARATORS)) {
+    if (token === '') continue;
+    words.add(token);
+    words.add(token.slice(token.lastIndexOf('/') + 1));
+  }
+  return words;
+}
+
+const hashWord = (salt: string, word: string): string => createHash('sha256').update(`${salt}\0${word}`).digest('hex');
+
+/** Words a package manager's own spelling adds: `npm run test` (a pre-script guard) is the agent's `npm test`. */
+const RUNNER_WORDS = new Set(['run', 'run-script', 'exec']);
+
+/**
+ * The words of the command a guard protects that the agent's line must hold
+ * for the hook's record to count, or null when it has none (a bare `dbsafe
+ * guard`, which always backs up). Pure.
+ */
+export function guardedWords(commandLine: string | readonly string[] | undefined): string[] | null {
+  if (!Array.isArray(commandLine) || commandLine.length === 0) return null;
+  // Each word by its last path part only: the agent's line holds both forms (see lineWords).
+  const words = (commandLine as readonly string[]).join(' ').split(WORD_SEPARATORS).map((token) => token.slice(token.lastIndexOf('/') + 1));
+  return [...new Set(words)].filter((word) => word !== '' && !RUNNER_WORDS.has(word));
+}
+
+function commandName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function guardsDirectory(env: Record<string, string | undefined>): string {
+  return path.join(stateDirectory(env), 'guards');
+}
+
+/** Still running (a zombie has ended), and the same process, not a later one with its pid. */
+function isSameLiveProcess(entry: ProcessIdentity): boolean {
+  const fields = statFields(entry.pid);
+  return fields !== null && fields[0] !== 'Z' && fields[19] === entry.start;
+}
+
+function readAgentRecords(dir: string): Array<{ file: string; record: AgentHookRecord | null }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.startsWith(AGENT_RECORD_PREFIX));
+  } catch {
+    return [];
+  }
+  return names.map((name) => {
+    const file = path.join(dir, name);
+    try {
+      return { file, record: JSON.parse(readFileSync(file, 'utf8')) as AgentHookRecord };
+    } catch {
+      return { file, record: null };
+    }
+  });
+}
+
+/**
+ * Called by the agent hook's guard (a child of the hook) after its backup.
+ * No record where there is no /proc: a shim then backs up once more.
+ */
+export function recordAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, backupId: string, commandLine: string, now = Date.now()): void {
+  const agent = ancestorChain()?.slice(1).find((entry) => !LAUNCHER.test(commandName(entry.pid)));
+  if (!agent) return;
+  const dir = guardsDirectory(env);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const { file, record } of readAgentRecords(dir)) {
+    // An earlier command of this agent that never met another guard: its record must not cover a later command.
+    const replaced = record?.fingerprint === fingerprint && record.agent?.pid === agent.pid && record.agent.start === agent.start;
+    if (!record || record.expires <= now || replaced) rmSync(file, { force: true });
+  }
+  const salt = randomBytes(16).toString('hex');
+  const words = [...lineWords(commandLine)].map((word) => hashWord(salt, word));
+  const record: AgentHookRecord = { fingerprint, backupId, agent, expires: now + AGENT_RECORD_TTL_MS, salt, words };
+  writeFileSync(path.join(dir, `${AGENT_RECORD_PREFIX}${randomBytes(8).toString('hex')}.json`), JSON.stringify(record), { mode: 0o600 });
+}
+
+/**
+ * Take the agent hook's record for this database, when this process runs
+ * inside the agent that hook answered and its command is one the agent's
+ * line spells out (a record a declined `npm test` left is no pass for the
+ * `npm run db:seed` inside a later script). Returns the hook's backup id;
+ * null when there is none to take.
+ */
+export function claimAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, words: readonly string[] | null, now = Date.now()): { backupId: string } | null {
+  if (!words || words.length === 0) return null;
+  const records = readAgentRecords(guardsDirectory(env));
+  if (records.length === 0) return null;
+  const own = ancestorChain();
+  if (!own) return null;
+  for (const { file, record } of records) {
+    if (!record || record.expires <= now || record.fingerprint !== fingerprint || !record.agent || !Array.isArray(record.words)) continue;
+    if (!words.every((word) => record.words.includes(hashWord(record.salt, word)))) continue;
+    const agent = record.agent;
+    if (!isSameLiveProcess(agent) || !own.some((entry) => entry.pid === agent.pid && entry.start === agent.start)) continue;
+    try {
+      // Removing it is taking it: of two guards racing for one record, only one succeeds.
+      unlinkSync(file);
+    } catch {
+      continue;
+    }
+    return { backupId: record.backupId };
+  }
+  return null;
 }

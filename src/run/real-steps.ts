@@ -61,10 +61,10 @@ export const realGuardSteps: GuardSteps = {
 };
 
 /** The kind of the command a backup is taken before ('migration', 'test'…); null when no rule decides or it cannot be read. */
-async function guardedCommandKind(argv: readonly string[], cwd: string): Promise<RuleKind | null> {
+async function guardedCommandKind(command: string | readonly string[], cwd: string): Promise<RuleKind | null> {
   const [{ classifyCommandLine, loadUserCommandRules }, { backupKindOf }] = await Promise.all([import('../rules/classify-line.js'), import('../store/rotation.js')]);
   try {
-    const classification = await classifyCommandLine({ command: argv, cwd, userRules: loadUserCommandRules(cwd) });
+    const classification = await classifyCommandLine({ command, cwd, userRules: loadUserCommandRules(cwd) });
     return backupKindOf(classification.segments.filter((s) => s.guarded).map((s) => s.kind));
   } catch {
     // Only retention uses the kind: a command dbsafe cannot classify is still backed up, as an ordinary one.

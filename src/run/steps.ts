@@ -31,8 +31,8 @@ export interface BackupTaken {
  */
 export interface GuardSteps {
   judge(context: ProjectContext): Promise<SafetyVerdict>;
-  /** `command` (an argv, run in `cwd`) is the guarded command: its rule's kind goes into the manifest for rotation. */
-  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string; command?: readonly string[]; cwd?: string }): Promise<BackupTaken>;
+  /** `command` (a shell line or an argv, run in `cwd`) is the guarded command: its rule's kind goes into the manifest for rotation. */
+  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string; command?: string | readonly string[]; cwd?: string }): Promise<BackupTaken>;
   restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
   /** Tell whoever the project configured (notify settings) that a command was refused; never throws. */
   notifyRefusal(context: ProjectContext, details: { database: string | null; message: string }): Promise<void>;

@@ -48,6 +48,45 @@ describe('dbsafe guard', () => {
   });
 });
 
+describe('dbsafe guard from an npm pre-script', () => {
+  it('decides as dbsafe explain does for the script it protects: prelint of `npm run lint` backs nothing up and says nothing; pretest of `npm test` backs up, audited as npm run test', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const app = makeProject({ scripts: { prelint: 'dbsafe guard', lint: 'echo lint-ran', pretest: 'dbsafe guard', test: 'echo tests-ran' } });
+    try {
+      const env = { ...app.env, DATABASE_URL: database.url };
+      const explain = async (line: string) => JSON.parse((await app.run(['explain', '--json', '--', line])).stdout) as { guarded: boolean };
+      expect(await explain('npm run lint')).toMatchObject({ guarded: false });
+      expect(await explain('npm test')).toMatchObject({ guarded: true });
+
+      const lint = spawnSync('npm', ['run', 'lint'], { cwd: app.dir, env, encoding: 'utf8' });
+      expect(lint.status).toBe(0);
+      expect(lint.stdout).toContain('lint-ran');
+      expect(lint.stderr).not.toContain('dbsafe');
+      expect(app.backups()).toEqual([]);
+
+      const test = spawnSync('npm', ['test'], { cwd: app.dir, env, encoding: 'utf8' });
+      expect(test.status).toBe(0);
+      expect(app.backups()).toHaveLength(1);
+      const entries = readAuditLog(path.join(app.dir, 'backups/audit.log')).entries;
+      expect(entries.map((e) => `${e.operation}: ${e.command}`)).toEqual(['guard: npm run test']);
+    } finally {
+      app.cleanup();
+    }
+  });
+
+  it('a pre-script still refuses production, and a configuration it cannot read fails closed (exit 3)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const refused = spawnSync('npm', ['test'], { cwd: project.dir, env: { ...project.env, DATABASE_URL: 'postgres://app@db.example.com/shop' }, encoding: 'utf8' });
+    expect(refused.status).toBe(3);
+    expect(refused.stdout).not.toContain('tests-ran');
+    writeFileSync(path.join(project.dir, 'dbsafe.config.json'), '{ "backupDir": "backups", }');
+    const unreadable = spawnSync('npm', ['test'], { cwd: project.dir, env: project.env, encoding: 'utf8' });
+    expect(unreadable.status).toBe(3);
+    expect(unreadable.stderr).toContain('fail closed');
+    expect(project.backups()).toEqual([]);
+  });
+});
+
 describe('nested guards', () => {
   it('dbsafe run -- npm test with a pretest guard backs up once', async () => {
     const result = await project.run(['run', '--', 'npm', 'test']);

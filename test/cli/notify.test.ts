@@ -225,7 +225,8 @@ describe('notifications: refused', () => {
 
   it('a command aimed at production is refused (exit 3, never run) and the webhook hears of it', async () => {
     receiver = await startReceiver();
-    project = backupProject(production);
+    // `node -e` stands in for a database command: the project's rules guard it.
+    project = backupProject(production, { commands: { guard: ['node -e'] } });
     const result = await project.cli(['run', '--', process.execPath, '-e', 'require("fs").writeFileSync("ran", "")'], { DBSAFE_NOTIFY_URL: receiver.url });
     expect(result.code).toBe(3);
     expect(existsSync(path.join(project.dir, 'ran'))).toBe(false);

@@ -69,11 +69,20 @@ describe('dbsafe run on a development database', () => {
     expect(psql('SELECT count(*) FROM customers', database.name)).toBe('2');
   });
 
-  it('exits 127 with a shell’s message for a command that does not exist, after the backup', async () => {
-    const result = await project.run(['run', '--', 'npmx-not-a-command', 'test']);
+  it('a guarded command that does not exist exits 127 with a clear message before anything is checked or backed up', async () => {
+    // php is guarded (`php artisan migrate`) but cannot be found on this PATH, as on a machine without PHP.
+    const result = await project.run(['run', '--', 'php', 'artisan', 'migrate'], { PATH: path.join(project.dir, 'no-such-dir') });
     expect(result.code).toBe(127);
-    expect(result.stderr).toContain('dbsafe: npmx-not-a-command: command not found');
-    expect(audit().entries[0]?.exitCode).toBe(127);
+    expect(result.stderr).toBe('dbsafe: php: command not found. Nothing was checked, backed up or run: install php, or check the spelling (dbsafe looked on PATH, as your shell does).\n');
+    expect(project.backups()).toEqual([]);
+    expect(existsSync(path.join(project.dir, 'backups/audit.log'))).toBe(false);
+  });
+
+  it('a guarded command given by a path that does not exist exits 127 before any backup', async () => {
+    const result = await project.run(['run', '--', './bin/touch', 'x']);
+    expect(result.code).toBe(127);
+    expect(result.stderr).toContain('./bin/touch: No such file or directory');
+    expect(project.backups()).toEqual([]);
   });
 
   it('forwards SIGINT to the command and exits 130', async () => {
@@ -94,7 +103,7 @@ describe('dbsafe run on a development database', () => {
   it('stops with exit 4 and never starts the command when the backup fails', async () => {
     writeFileSync(path.join(project.dir, 'blocked'), 'a file where the backup directory should be');
     const config = JSON.parse(readFileSync(path.join(project.dir, 'package.json'), 'utf8'));
-    config.dbsafe = { backupDir: 'blocked/backups' };
+    config.dbsafe = { ...config.dbsafe, backupDir: 'blocked/backups' };
     writeFileSync(path.join(project.dir, 'package.json'), JSON.stringify(config));
     const marker = path.join(project.dir, 'ran');
     const result = await project.run(['run', '--', 'touch', marker]);
@@ -164,5 +173,44 @@ describe('dbsafe run on a production database', () => {
     const after = await project.run(['run', '--', 'sh', '-c', `touch ${marker}`, flag], { DATABASE_URL: PROD_URL });
     expect(after.code).toBe(3);
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('dbsafe run of a command the rules call safe (as dbsafe explain says)', () => {
+  const PROD_URL = 'postgres://app@db.example.com:5432/shop';
+
+  it('runs it at once, even with a production DATABASE_URL: no check, no backup, no output of its own, no audit line', async () => {
+    writeFileSync(path.join(project.dir, 'server.js'), 'console.log("out"); console.error("err"); process.exit(7);\n');
+    const explained = await project.run(['explain', '--json', '--', 'node', 'server.js']);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ guarded: false });
+    const result = await project.run(['run', '--', 'node', 'server.js'], { DATABASE_URL: PROD_URL });
+    expect(result).toMatchObject({ code: 7, stdout: 'out\n', stderr: 'err\n' });
+    expect(project.backups()).toEqual([]);
+    expect(existsSync(path.join(project.dir, 'backups'))).toBe(false);
+  });
+
+  it('passes signals on to it and leaves with 128+N', async () => {
+    writeFileSync(path.join(project.dir, 'server.js'), 'console.log("ready"); setTimeout(() => {}, 30000);\n');
+    const run = start(process.execPath, [CLI, 'run', '--', 'node', 'server.js'], { cwd: project.dir, env: project.env });
+    await run.waitFor('ready');
+    run.child.kill('SIGINT');
+    expect((await run.finished).code).toBe(130);
+    expect(project.backups()).toEqual([]);
+  });
+
+  it('a command that does not exist gets the shell’s 127, nothing else', async () => {
+    const result = await project.run(['run', '--', 'npmx-not-a-command', 'test']);
+    expect(result).toMatchObject({ code: 127, stdout: '', stderr: 'dbsafe: npmx-not-a-command: command not found\n' });
+    expect(project.backups()).toEqual([]);
+  });
+
+  it('--label and --restore-after ask for a backup by name: the command is guarded whatever the rules say', async () => {
+    writeFileSync(path.join(project.dir, 'server.js'), 'process.exit(0);\n');
+    const labelled = await project.run(['run', '--label', 'before-experiment', '--', 'node', 'server.js']);
+    expect(labelled.code).toBe(0);
+    expect(labelled.stderr).toMatch(/^dbsafe: backed up /);
+    expect(project.backups()).toHaveLength(1);
+    const refused = await project.run(['run', '--restore-after', '--', 'node', 'server.js'], { DATABASE_URL: PROD_URL });
+    expect(refused.code).toBe(3);
   });
 });

@@ -106,3 +106,50 @@ describe.each(Object.keys(SHELL_ARGV))('interactive %s with the real dbsafe', (s
     expect(t.recorded()).toBe('');
   });
 });
+
+describe.each(['bash', 'zsh'])('interactive %s with the shell functions and the PATH shims both installed', (shell) => {
+  it('the one-off bypass the functions print, `DBSAFE=0 npm test`, gets past both; `command npm test` still meets a shim', async () => {
+    const { dir, cleanup } = tempDir('dbsafe-bypass-');
+    cleanups.push(cleanup);
+    const home = path.join(dir, 'home');
+    const project = path.join(dir, 'project');
+    for (const d of [home, project]) mkdirSync(d, { recursive: true });
+    // No dbsafe anywhere: every guarded call stops and says how to bypass the guard once.
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', dbsafe: {}, scripts: { test: 'echo real-test-ran' } }));
+    const installed = await runCli(['install', `--shell=${shell}`, '--shims'], { cwd: project, env: { HOME: home } });
+    expect(installed.code, installed.stderr).toBe(0);
+    const shimDir = path.join(home, '.local/share/dbsafe/shims');
+    const terminal = TmuxShell.start(SHELL_ARGV[shell]!, {
+      cwd: project,
+      env: { HOME: home, PATH: `${shimDir}:${process.env.PATH}`, TERM: 'xterm-256color', NO_COLOR: '1', HISTFILE: '' },
+    });
+    cleanups.push(() => terminal.stop());
+    await terminal.waitForPrompt();
+    let step = 0;
+    const run = async (line: string) => {
+      const done = path.join(dir, `done-${++step}`);
+      terminal.type(`${line}; echo $? > ${done}`);
+      return (await terminal.waitForFile(done)).trim();
+    };
+
+    expect(await run(`npm test > ${dir}/guarded.out 2> ${dir}/guarded.err`)).toBe('127');
+    const advice = /bypass the guard once with: (.*)$/m.exec(readFileSync(path.join(dir, 'guarded.err'), 'utf8'))?.[1];
+    expect(advice).toBe('DBSAFE=0 npm test');
+
+    expect(await run(`${advice} > ${dir}/bypass.out`)).toBe('0');
+    expect(readFileSync(path.join(dir, 'bypass.out'), 'utf8')).toContain('real-test-ran');
+
+    expect(await run(`command npm test > ${dir}/command.out 2> ${dir}/command.err`)).toBe('127');
+    expect(readFileSync(path.join(dir, 'command.out'), 'utf8')).not.toContain('real-test-ran');
+    expect(readFileSync(path.join(dir, 'command.err'), 'utf8')).toContain('dbsafe shim:');
+  });
+});
+
+it('the shell templates and the README no longer offer `command npm` as the bypass', async () => {
+  const { REPO_ROOT } = await import('../helpers/cli.js');
+  for (const file of ['shell/dbsafe.bash', 'shell/dbsafe.zsh', 'shell/dbsafe.fish', 'README.md']) {
+    const text = readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    expect(text, file).not.toMatch(/[Bb]ypass[^.\n]*with:? `?command /);
+    expect(text, file).toContain('DBSAFE=0 npm test');
+  }
+});

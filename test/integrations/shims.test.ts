@@ -134,3 +134,22 @@ describe('PATH shims with the real dbsafe', () => {
     expect(readdirSync(path.join(m.project, 'backups')).filter((name) => name.startsWith(`${db.name}_`) && !name.endsWith('.json'))).toHaveLength(1);
   });
 });
+
+describe('dbsafe’s own work with the shims on PATH', () => {
+  it('a backup of a SQLite project reaches the real sqlite3, never the sqlite3 shim (which would guard dbsafe’s own backup)', async () => {
+    const { CLI } = await import('../helpers/cli.js');
+    const m = await shimmedMachine();
+    writeFileSync(path.join(m.project, '.env'), 'DATABASE_URL=sqlite:./app.db\n');
+    spawnSync('sqlite3', [path.join(m.project, 'app.db'), 'CREATE TABLE t (x); INSERT INTO t VALUES (1);']);
+    expect(existsSync(path.join(m.shimDir, 'sqlite3'))).toBe(true);
+    const result = spawnSync(process.execPath, [CLI, 'backup'], {
+      cwd: m.project,
+      encoding: 'utf8',
+      env: { HOME: m.home, XDG_STATE_HOME: path.join(m.dir, 'state'), PATH: `${m.shimDir}:${m.bin}:${process.env.PATH}`, DBSAFE_STANDIN_RECORD: path.join(m.dir, 'record'), NO_COLOR: '1' },
+      timeout: 60_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    // The stand-in dbsafe on PATH records any call a shim hands over: there must be none.
+    expect(m.recorded()).toBe('');
+  });
+});

@@ -15,6 +15,13 @@ export interface TestProject {
 }
 
 /**
+ * Harmless stand-ins for database commands: the test project's configuration
+ * guards them (as a project guards its own scripts), so `dbsafe run -- touch
+ * ran` is checked and backed up like `npm test` would be.
+ */
+export const STAND_IN_GUARDED = ['touch', 'true', 'sh -c', 'node -e'];
+
+/**
  * A temporary project that opted in to dbsafe, with `dbsafe` on PATH (so
  * nested guards, npm scripts and shells find the built CLI) and its own
  * per-user state directory.
@@ -26,7 +33,7 @@ export function makeProject(options: { config?: Record<string, unknown>; scripts
   const state = path.join(temp.dir, 'state');
   mkdirSync(dir);
   mkdirSync(bin);
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, scripts: options.scripts ?? {}, dbsafe: options.config ?? {} }, null, 2));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, scripts: options.scripts ?? {}, dbsafe: { commands: { guard: STAND_IN_GUARDED }, ...options.config } }, null, 2));
   writeFileSync(path.join(bin, 'dbsafe'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
   chmodSync(path.join(bin, 'dbsafe'), 0o755);
   const env = { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: temp.dir, XDG_STATE_HOME: state, NO_COLOR: '1', ...options.env };

@@ -14,30 +14,33 @@ export function register(program: Command): void {
   program.enablePositionalOptions();
   program
     .command('run')
-    .description('check the database is not production, back it up, then run CMD unchanged; exits with CMD’s code')
+    .description('run CMD; when the command rules guard it (see dbsafe explain), first check the database is not production and back it up; exits with CMD’s code')
     .usage('[options] -- CMD [ARGS...]')
     .argument('[command...]', 'the command to run, exactly as you would type it')
     .option('--no-backup', 'check only, do not back up')
-    .option('--restore-after', 'restore the pre-run backup when CMD ends, whatever its result')
-    .option('--label <label>', 'label for the backup')
+    .option('--restore-after', 'restore the pre-run backup when CMD ends, whatever its result (backs up even when the rules call CMD safe)')
+    .option('--label <label>', 'label for the backup (backs up even when the rules call CMD safe)')
     .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
     .passThroughOptions()
     .action(async (command: string[], options: RunOptions) => {
       const { runMessages } = await import('../../run/messages.js');
       if (command.length === 0 || command[0] === '') throw new DbsafeError('usage', runMessages.usage(), ExitCode.usage);
       if (options.restoreAfter && !options.backup) throw new DbsafeError('usage', runMessages.noBackupToRestore(), ExitCode.usage);
-      const [{ guardedRun }, { realGuardSteps }] = await Promise.all([import('../../run/guarded-run.js'), import('../../run/real-steps.js')]);
-      process.exitCode = await guardedRun(
+      const { runAsRulesDecide } = await import('../../run/guarded-run.js');
+      process.exitCode = await runAsRulesDecide(
         {
           argv: command,
+          commandLine: command,
           cwd: process.cwd(),
           env: process.env,
           flagUrl: options.url,
           label: options.label,
           backup: !options.backup ? 'never' : options.restoreAfter ? 'always' : 'unless-nested',
           restoreAfter: options.restoreAfter === true,
+          explicitBackup: options.restoreAfter === true || options.label !== undefined,
         },
-        realGuardSteps,
+        // Loaded only for a guarded command: a command the rules call safe starts at once.
+        async () => (await import('../../run/real-steps.js')).realGuardSteps,
       );
     });
 }
