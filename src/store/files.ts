@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BackupOutput, ProgressSink } from '../engines/types.js';
 import { backupIdOfFile, manifestName, partialName, partialOwner } from './naming.js';
-import { parseManifest, type Manifest } from './manifest.js';
+import { newestFirst, parseManifest, type Manifest } from './manifest.js';
 
 export interface HashedOutput extends BackupOutput {
   /** sha256 and size of what passed through `stream()`, or null when the engine wrote `path` itself. */
@@ -229,4 +229,14 @@ export async function readBackupAt(file: string): Promise<StoredBackup | null> {
 export async function deleteBackup(backup: StoredBackup): Promise<void> {
   await fs.rm(backup.manifestFile, { force: true });
   await fs.rm(backup.file, { force: true });
+}
+
+/**
+ * Every backup in the store, newest first. Temporary files of dbsafe
+ * processes that died are removed first: a killed encrypted `verify` or
+ * `restore` leaves its decrypted plaintext, which must not outlive it.
+ */
+export async function listBackups(store: { dir: string }): Promise<StoredBackup[]> {
+  await removeDeadPartials(store.dir);
+  return (await readBackups(store.dir)).sort((a, b) => newestFirst(a.manifest, b.manifest));
 }

@@ -1,4 +1,4 @@
-import { deleteBackup, readBackups, type StoredBackup } from './files.js';
+import { deleteBackup, listBackups, type StoredBackup } from './files.js';
 import { acquireDatabaseLock } from './lock.js';
 import { newestFirst } from './manifest.js';
 import { storeMessages } from './messages.js';
@@ -7,7 +7,7 @@ import { retentionPolicy, type BackupStore } from './store.js';
 
 /** Every backup, newest first, with why rotation keeps it (empty: the next rotation deletes it). */
 export async function backupsWithReasons(store: BackupStore): Promise<Array<StoredBackup & { kept: KeepReason[] }>> {
-  const backups = (await readBackups(store.dir)).sort((a, b) => newestFirst(a.manifest, b.manifest));
+  const backups = await listBackups(store);
   const plan = planRetention(
     backups.map((b) => b.manifest),
     retentionPolicy(store),
@@ -17,7 +17,7 @@ export async function backupsWithReasons(store: BackupStore): Promise<Array<Stor
 
 /** `dbsafe prune`: apply the retention policy now (after changing it); returns what was (or would be) deleted. */
 export async function pruneBackups(store: BackupStore, options: { dryRun: boolean }): Promise<{ plan: RetentionPlan; deleted: StoredBackup[] }> {
-  const backups = await readBackups(store.dir);
+  const backups = await listBackups(store);
   const plan = planRetention(
     backups.map((b) => b.manifest),
     retentionPolicy(store),
@@ -33,7 +33,7 @@ export async function pruneBackups(store: BackupStore, options: { dryRun: boolea
  * never the newest good backup of its database (take another one first).
  */
 export async function forgetBackup(store: BackupStore, id: string): Promise<StoredBackup> {
-  const backups = await readBackups(store.dir);
+  const backups = await listBackups(store);
   const backup = backups.find((b) => b.manifest.id === id || b.manifest.file === id);
   if (!backup) throw storeMessages.unknownBackup(id);
   const { database, engine, location } = backup.manifest;

@@ -4,24 +4,16 @@ import { archiveOps } from '../engines/registry.js';
 import type { ProgressSink, TableCounts } from '../engines/types.js';
 import { describeLocation } from '../target/describe.js';
 import { ENGINE_LABELS, type Target } from '../target/types.js';
-import { hashFile, readBackupAt, readBackups, removeDeadPartials, type StoredBackup } from './files.js';
+import { hashFile, listBackups, readBackupAt, type StoredBackup } from './files.js';
 import { acquireDatabaseLock } from './lock.js';
-import { newestFirst, type Manifest } from './manifest.js';
+import type { Manifest } from './manifest.js';
 import { storeMessages } from './messages.js';
 import { backupDatabaseName } from './naming.js';
 import { prepareBackupDir, type BackupStore } from './store.js';
 import { rotate, takeBackupHoldingLock } from './take-backup.js';
 import { withPlainArchive } from './encrypted.js';
 
-/**
- * Every backup in the store, newest first. Temporary files of dbsafe
- * processes that died are removed first: a killed encrypted `verify` or
- * `restore` leaves its decrypted plaintext, which must not outlive it.
- */
-export async function listBackups(store: BackupStore): Promise<StoredBackup[]> {
-  await removeDeadPartials(store.dir);
-  return (await readBackups(store.dir)).sort((a, b) => newestFirst(a.manifest, b.manifest));
-}
+export { listBackups } from './files.js';
 
 /**
  * The backup a user means: "latest" (or nothing) is the newest backup of the
