@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { stateDirectory } from '../consent/store.js';
+import { detectAgentAnywhere } from '../consent/agents.js';
+import { consentKey, readSealed, writeSealed } from '../consent/seal.js';
+import { isAccountStore, stateDirectory } from '../consent/store.js';
 
 /**
  * Set by `dbsafe run` in its command's environment, so that a dbsafe inside
@@ -82,10 +84,15 @@ export function findEnclosingGuard(env: Record<string, string | undefined>, fing
     const live = ancestors ? ancestors.has(entry.pid) : isRunning(entry.pid);
     if (!live) continue;
     try {
-      const record = JSON.parse(readFileSync(recordFile(env, entry), 'utf8')) as GuardRecord;
-      if (record.fingerprint === fingerprint) return { pid: entry.pid, override: record.override === true };
+      // Sealed like a consent record: a hand-written one cannot skip a backup or lend an override.
+      const read = readSealed<GuardRecord>(consentKey(stateDirectory(env)), recordFile(env, entry), 'guard');
+      const record = read && 'value' in read ? read.value : null;
+      if (record?.fingerprint === fingerprint) {
+        const override = record.override === true && (isAccountStore(env) || detectAgentAnywhere(env) === null);
+        return { pid: entry.pid, override };
+      }
     } catch {
-      // No record: not a guard this user's dbsafe started.
+      // No record, or an unsafe store: not a guard this user's dbsafe started.
     }
   }
   return null;
@@ -101,7 +108,7 @@ export function enterGuard(env: Record<string, string | undefined>, fingerprint:
     const pid = Number(/^(\d+)-/.exec(name)?.[1]);
     if (pid > 0 && !isRunning(pid)) rmSync(path.join(path.dirname(file), name), { force: true });
   }
-  writeFileSync(file, JSON.stringify({ fingerprint, override } satisfies GuardRecord), { mode: 0o600 });
+  writeSealed(consentKey(stateDirectory(env)), file, 'guard', { fingerprint, override } satisfies GuardRecord);
   const existing = env[GUARD_MARKER];
   const own = `${entry.pid}:${entry.fingerprint}:${entry.nonce}`;
   return { marker: existing ? `${existing},${own}` : own, leave: () => rmSync(file, { force: true }) };
