@@ -54,7 +54,7 @@ function fromProc(start: number): AncestorProcess[] | null {
 }
 
 /** Where there is no /proc (macOS, the BSDs): one `ps` for the whole table, then walk it. */
-function fromPs(start: number): AncestorProcess[] {
+export function ancestryFromPs(start: number): AncestorProcess[] {
   const table = (columns: string): Map<number, { ppid: number; rest: string }> => {
     const rows = new Map<number, { ppid: number; rest: string }>();
     const text = execFileSync('ps', ['-A', '-o', `pid=,ppid=,${columns}=`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 });
@@ -90,5 +90,5 @@ function fromPs(start: number): AncestorProcess[] {
  * reads on Linux, one `ps` elsewhere.
  */
 export function readAncestry(start = process.ppid): AncestorProcess[] {
-  return fromProc(start) ?? fromPs(start);
+  return fromProc(start) ?? ancestryFromPs(start);
 }

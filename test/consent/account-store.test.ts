@@ -81,7 +81,7 @@ describe('an agent asks, its human allows, the agent runs once (the account stor
     const code = /allow ([A-Z0-9]{6})/.exec(refused.stderr)![1]!;
     const planted = await asUser(['python3', PTY_RUN, 'type the database name', 'shop_prod.db', '--', process.execPath, CLI, 'allow', code], { HOME: forged });
     expect(planted.code).toBe(0);
-    for (const env of [{ HOME: forged }, { XDG_STATE_HOME: path.join(forged, '.local/state') }]) {
+    for (const env of [{ HOME: forged }, { XDG_STATE_HOME: path.join(forged, '.local/state') }] as Record<string, string>[]) {
       const byAgent = await asUser([claude, process.execPath, CLI, 'run', '--', 'touch', marker], env);
       expect(byAgent.code).toBe(3);
     }

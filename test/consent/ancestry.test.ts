@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import type { AncestorProcess } from '../../src/consent/ancestry.js';
-import { readAncestry } from '../../src/consent/ancestry.js';
+import { ancestryFromPs, readAncestry } from '../../src/consent/ancestry.js';
 import { AGENT_PROGRAMS, detectAgentAnywhere, detectAgentInAncestry } from '../../src/consent/agents.js';
 import { integrationsDisabled } from '../../src/consent/integrations.js';
 import { MARKER_IDS } from '../../src/engines/sqlite/live.js';
@@ -78,6 +78,13 @@ describe('readAncestry', () => {
     const ancestry = readAncestry();
     expect(ancestry[0]?.pid).toBe(process.ppid);
     expect(ancestry.length).toBeGreaterThan(0);
+  });
+
+  it('reads the same chain with ps where there is no /proc', () => {
+    const fromProc = readAncestry();
+    const fromPs = ancestryFromPs(process.ppid);
+    expect(fromPs.map((p) => p.pid)).toEqual(fromProc.map((p) => p.pid));
+    expect(fromPs[0]?.argv.length).toBeGreaterThan(0);
   });
 });
 
