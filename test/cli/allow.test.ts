@@ -3,8 +3,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import { issueConsentRequest } from '../../src/consent/store.js';
-import { runCli, tempDir } from '../helpers/cli.js';
-import { allowOnTerminal as terminalAllow } from '../consent/terminal.js';
+import { CLI, runCollecting, tempDir } from '../helpers/cli.js';
+import { allowOnTerminal as terminalAllow, DETACHED } from '../consent/terminal.js';
+
+/** `dbsafe ARGS` outside the test runner's process tree (an agent running the suite is not an ancestor), stdin piped. */
+const runCli = (args: string[], options: { cwd: string; env: Record<string, string>; input?: string }) =>
+  runCollecting('python3', [DETACHED, process.execPath, CLI, ...args], options);
 
 let state: ReturnType<typeof tempDir>;
 let env: Record<string, string>;

@@ -149,7 +149,7 @@ describe('one-off consent, end to end', () => {
       expect((await dbsafe(app, ['run', '--', 'true'])).code).toBe(0);
       const lines = readFileSync(sent, 'utf8').trim().split('\n');
       expect(lines[0]).toMatch(/^refused\|/);
-      expect(lines[1]).toMatch(/^override\|override: true ran once under a consent given with dbsafe allow/);
+      expect(lines[1]).toMatch(/^override\|override: true ran once under a consent given with dbsafe allow. It was refused for:/);
       expect(readAuditLog(path.join(app.dir, 'backups/audit.log')).entries.map((e) => e.decision)).toContain('override');
     } finally {
       app.cleanup();
