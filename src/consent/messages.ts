@@ -74,6 +74,7 @@ export const allowMessages = {
 };
 
 export const storeMessages = {
+  noConsentPossible: (problem: string): string => `dbsafe: no one-off consent is possible for this refusal: ${problem}`,
   unsafeDirectory: (dir: string, problem: 'symlink' | 'not-directory' | 'owner' | 'mode', mode: number): string =>
     ({
       symlink: `dbsafe's state directory ${dir} is a symbolic link, so consent records could be planted from elsewhere; dbsafe ignores it. Remove the link (dbsafe recreates the directory, 0700).`,

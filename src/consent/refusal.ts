@@ -1,7 +1,7 @@
 import { isDbsafeError } from '../errors.js';
 import { describeAgent, detectAgentAnywhere } from './agents.js';
 import { dbsafeInvocation, isExecutableFile } from './invocation.js';
-import { consentInstructions } from './messages.js';
+import { consentInstructions, storeMessages } from './messages.js';
 import { issueConsentRequest, type ConsentRequest } from './store.js';
 
 /**
@@ -17,6 +17,6 @@ export function consentForRefusal(env: Record<string, string | undefined>, reque
     return consentInstructions(issued, agent, dbsafeInvocation(env.PATH, isExecutableFile));
   } catch (error) {
     if (!isDbsafeError(error)) throw error;
-    return `dbsafe: no one-off consent is possible: ${error.message}`;
+    return storeMessages.noConsentPossible(error.message);
   }
 }
