@@ -110,7 +110,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     } else {
       printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${explanation}`);
       if (overridable) {
-        const instructions = consentForRefusal(request.env, {
+        const consent = consentForRefusal(request.env, {
           binding,
           command,
           target: targetText!,
@@ -119,7 +119,9 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
           reason: verdict.summary ?? rule,
           auditLog: auditFile,
         });
-        process.stderr.write(`${instructions}\n`);
+        process.stderr.write(`${consent.instructions}\n`);
+        // The audit line names an agent found only among the ancestors too.
+        base.agent = consent.agent;
       }
       audit({ decision: 'refused', rule, target: targetText, backupId: null, exitCode: ExitCode.refused });
       // Someone, or an agent, aimed a guarded command at what looks like production: worth telling the team.

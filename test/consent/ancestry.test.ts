@@ -142,7 +142,7 @@ describe('an agent that unset its variable is still an agent (its process is an 
     }
     expect(readdirSync(path.join(agent.home, '.local/state/dbsafe/consent')).filter((name) => name.startsWith('allowed-'))).toEqual([]);
     const audit = readAuditLog(path.join(dir, 'backups/audit.log')).entries.map((e) => `${e.operation}:${e.decision}:${e.agent}`);
-    expect(audit[0]).toMatch(/^run:refused:null$|^run:refused:/);
+    expect(audit[0]).toMatch(/^run:refused:Claude Code \(process claude/);
     expect(audit.slice(1)).toEqual([expect.stringMatching(/^allow:consent-refused:Claude Code \(process claude/), expect.stringMatching(/^allow:consent-refused:Claude Code \(process claude/)]);
   });
 
