@@ -53,7 +53,7 @@ function fromProc(start: number): AncestorProcess[] | null {
   return chain;
 }
 
-/** Where there is no /proc (macOS, the BSDs): one `ps` for the whole table, then walk it. */
+/** Where there is no /proc (macOS, the BSDs): `ps -A` for the whole table (names, then arguments), then walk it. */
 export function ancestryFromPs(start: number): AncestorProcess[] {
   const table = (columns: string): Map<number, { ppid: number; rest: string }> => {
     const rows = new Map<number, { ppid: number; rest: string }>();
@@ -87,7 +87,7 @@ export function ancestryFromPs(start: number): AncestorProcess[] {
 /**
  * The processes above this one, parent first, up to init. Read only where a
  * decision needs it (allow, mark, DBSAFE=0, a consent): a few small /proc
- * reads on Linux, one `ps` elsewhere.
+ * reads on Linux, `ps -A` elsewhere.
  */
 export function readAncestry(start = process.ppid): AncestorProcess[] {
   return fromProc(start) ?? ancestryFromPs(start);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { detectAgentAnywhere } from './agents.js';
@@ -37,7 +37,17 @@ export function stateDirectory(env: Env): string {
  * it filled itself.
  */
 export function isAccountStore(env: Env): boolean {
-  return path.resolve(stateDirectory(env)) === path.resolve(accountHome(), '.local', 'state', 'dbsafe');
+  const home = env.HOME && path.isAbsolute(env.HOME) ? env.HOME : accountHome();
+  return canonical(home) === canonical(accountHome());
+}
+
+/** The same directory spelled two ways (a trailing slash, a symlinked /home) is the same home. */
+function canonical(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
 }
 
 /** A refusal that a human may turn into a one-off pass. */

@@ -58,6 +58,10 @@ describe('consent store location', () => {
     expect(stateDirectory({})).toBe(path.join(os.userInfo().homedir, '.local/state/dbsafe'));
     expect(isAccountStore({})).toBe(true);
     expect(isAccountStore({ HOME: state.dir })).toBe(false);
+    expect(isAccountStore({ HOME: `${os.userInfo().homedir}/` })).toBe(true);
+    const link = path.join(state.dir, 'home-link');
+    symlinkSync(os.userInfo().homedir, link);
+    expect(isAccountStore({ HOME: link })).toBe(true);
   });
   it('is private: key 0600, directories 0700, records 0600', () => {
     const issued = issueConsentRequest(env, request());
