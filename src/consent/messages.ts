@@ -74,6 +74,8 @@ export const allowMessages = {
 };
 
 export const storeMessages = {
+  rejected: (file: string, problem: string): string =>
+    `dbsafe: ignored ${file}: it is not consent (${problem}). Only dbsafe allow, typed by a person, writes consent; the refusal stands.`,
   noConsentPossible: (problem: string): string => `dbsafe: no one-off consent is possible for this refusal: ${problem}`,
   unsafeDirectory: (dir: string, problem: 'symlink' | 'not-directory' | 'owner' | 'mode', mode: number): string =>
     ({

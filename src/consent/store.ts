@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { detectAgentAnywhere } from './agents.js';
 import { CONSENT_TTL_MS, generateCode } from './code.js';
+import { storeMessages } from './messages.js';
 import { consentKey, ensurePrivateDirectory, readSealed, writeSealed } from './seal.js';
 
 type Env = Record<string, string | undefined>;
@@ -174,6 +175,8 @@ export interface ConsumeOptions {
   now?: number;
   /** Is an AI agent running this? Asked only for a store outside the account's home. */
   isAgent?: () => boolean;
+  /** Told about an allowance file that is not consent (forged, edited, a link); prints a warning unless given. */
+  onRejected?: (file: string, problem: string) => void;
 }
 
 /**
@@ -202,8 +205,14 @@ export function consumeConsent(env: Env, binding: string, options: ConsumeOption
   const read = readSealed<ConsentGrant>(store.key, claimed, 'allowed');
   rmSync(claimed, { force: true });
   sweepExpired(store, now);
-  if (!read || !('value' in read)) return null;
+  const rejected = options.onRejected ?? ((file, problem) => process.stderr.write(`${storeMessages.rejected(file, problem)}\n`));
+  if (!read) return null;
+  if (!('value' in read)) {
+    rejected(allowedFile(store, binding), read.problem);
+    return null;
+  }
   const grant = read.value;
+  if (grant.binding !== binding) rejected(allowedFile(store, binding), 'it was sealed for another command');
   if (grant.binding !== binding || Date.parse(grant.usableUntil) < now) return null;
   return grant;
 }

@@ -96,6 +96,20 @@ describe('one-off consent, end to end', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('a pending request copied to an allowance is not consent, and the guard says so', async () => {
+    const marker = path.join(project.dir, 'ran');
+    const refused = await dbsafe(project, ['run', '--', 'touch', marker]);
+    const consentDir = path.join(project.state, 'dbsafe/consent');
+    const [request] = readdirSync(consentDir).filter((name) => name.startsWith('pending-'));
+    const binding = (JSON.parse(JSON.parse(readFileSync(path.join(consentDir, request!), 'utf8')).payload) as { binding: string }).binding;
+    writeFileSync(path.join(consentDir, `allowed-${binding}.json`), readFileSync(path.join(consentDir, request!)), { mode: 0o600 });
+    const forged = await dbsafe(project, ['run', '--', 'touch', marker]);
+    expect(refused.code).toBe(3);
+    expect(forged.code).toBe(3);
+    expect(forged.stderr).toContain(`ignored ${path.join(consentDir, `allowed-${binding}.json`)}: it is not consent`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('an agent sees no code; its human runs dbsafe allow without one, sees the request, and allows it', async () => {
     const marker = path.join(project.dir, 'ran');
     const refused = await dbsafe(project, ['run', '--', 'touch', marker], { CLAUDECODE: '1' });

@@ -22,7 +22,11 @@ beforeEach(() => {
 });
 afterEach(() => state.cleanup());
 
-const human = { isAgent: () => false };
+let rejections: string[] = [];
+beforeEach(() => {
+  rejections = [];
+});
+const human = { isAgent: () => false, onRejected: (_file: string, problem: string) => rejections.push(problem) };
 const consentDir = () => path.join(state.dir, '.local/state/dbsafe/consent');
 const request = (binding = 'b1') => ({
   binding,
@@ -116,6 +120,7 @@ describe('consent cannot be forged by writing a file', () => {
     const issued = issueConsentRequest(env, request('b1'));
     writeFileSync(path.join(consentDir(), 'allowed-b1.json'), readFileSync(path.join(consentDir(), `pending-${issued.code}.json`)), { mode: 0o600 });
     expect(consumeConsent(env, 'b1', human)).toBeNull();
+    expect(rejections).toEqual(['it is not a sealed dbsafe record']);
   });
 
   it('a hand-written allowance is not consent', () => {
@@ -142,6 +147,7 @@ describe('consent cannot be forged by writing a file', () => {
     const file = allowed('b3');
     writeFileSync(path.join(consentDir(), 'allowed-b4.json'), readFileSync(file), { mode: 0o600 });
     expect(consumeConsent(env, 'b4', human)).toBeNull();
+    expect(rejections).toEqual(['it was sealed for another command']);
   });
 
   it('a symlinked allowance is not consent, even to a genuine one', () => {
@@ -150,6 +156,7 @@ describe('consent cannot be forged by writing a file', () => {
     renameSync(file, elsewhere);
     symlinkSync(elsewhere, file);
     expect(consumeConsent(env, 'b5', human)).toBeNull();
+    expect(rejections).toEqual(['it is a symbolic link']);
   });
 
   it('an allowance others can read or write is not consent', () => {
