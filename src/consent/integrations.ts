@@ -1,4 +1,5 @@
-import { describeAgent, detectAgent } from './agents.js';
+import type { AncestorProcess } from './ancestry.js';
+import { describeAgent, detectAgentAnywhere } from './agents.js';
 
 export interface IntegrationsSwitch {
   /** True: shell functions, shims and hooks should step aside and run the command directly. */
@@ -10,12 +11,14 @@ export interface IntegrationsSwitch {
 /**
  * `DBSAFE=0` lets a person get the integrations out of the way. It never
  * touches `dbsafe run`/`check` verdicts, and it is ignored when an agent is
- * detected: an agent that learned the variable must not switch the guard off.
- * The caller logs `reason` to the audit log. Pure.
+ * detected, by its variables or as an ancestor process: an agent that learned
+ * the variable (and unset its own) must not switch the guard off. The
+ * ancestry is read only when DBSAFE=0 is set. The caller logs `reason` to the
+ * audit log. Pure when `ancestry` is given.
  */
-export function integrationsDisabled(env: Record<string, string | undefined>): IntegrationsSwitch {
+export function integrationsDisabled(env: Record<string, string | undefined>, ancestry?: () => readonly AncestorProcess[]): IntegrationsSwitch {
   if (env.DBSAFE !== '0') return { disabled: false, reason: null };
-  const agent = detectAgent(env);
+  const agent = detectAgentAnywhere(env, ancestry);
   if (agent) return { disabled: false, reason: `DBSAFE=0 ignored: an AI agent is running this command (${describeAgent(agent)})` };
   return { disabled: true, reason: 'DBSAFE=0: integrations switched off by the user' };
 }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import type { ProjectContext } from '../config/context.js';
-import { detectAgent } from '../consent/agents.js';
+import { detectAgentAnywhere } from '../consent/agents.js';
 import { integrationsDisabled } from '../consent/integrations.js';
 import { archiveOps } from '../engines/registry.js';
 import type { ToolInfo } from '../engines/types.js';
@@ -97,6 +97,6 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     encryption: context ? await encryptionFacts(backupStoreFor(context).keys) : null,
     notifications: context ? notifyStatus({ config: context.config.config.notify, webhookUrl: findWebhookUrl(context.env, context.dotenv) }) : null,
     integrations: integrationStatus(cwd, env),
-    environment: { dbsafeZero: env.DBSAFE === '0', integrationsDisabled: integrationsDisabled(env).disabled, agent: detectAgent(env) },
+    environment: { dbsafeZero: env.DBSAFE === '0', integrationsDisabled: integrationsDisabled(env).disabled, agent: detectAgentAnywhere(env) },
   };
 }

@@ -6,6 +6,8 @@ export const NOTIFY_EVENTS = {
   'backup-failed': { describe: 'a scheduled backup (`dbsafe backup --scheduled`, the cron job) failed or was refused', summary: 'scheduled backup FAILED' },
   unhealthy: { describe: '`dbsafe health --notify` found the newest backup unhealthy', summary: 'backups NOT healthy' },
   refused: { describe: '`dbsafe run` or `dbsafe guard` (a hook, a shell function, an agent) refused a command because its database looks like production', summary: 'command REFUSED' },
+  override: { describe: 'a command refused as production ran once anyway, under a consent given with `dbsafe allow`', summary: 'production refusal OVERRIDDEN' },
+  unmarked: { describe: '`dbsafe mark development` removed the production marker from a database', summary: 'production marker REMOVED' },
 } as const;
 
 export type NotifyEvent = keyof typeof NOTIFY_EVENTS;

@@ -4,8 +4,8 @@ import { printFailure } from '../cli/output.js';
 import { loadProjectContext, type ProjectContext } from '../config/context.js';
 import { describeAgent, detectAgent } from '../consent/agents.js';
 import { consentBinding } from '../consent/code.js';
-import { consentInstructions } from '../consent/messages.js';
-import { consumeConsent, issueConsentRequest } from '../consent/store.js';
+import { consentForRefusal } from '../consent/refusal.js';
+import { consumeConsent } from '../consent/store.js';
 import { isDbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { printable } from '../printable.js';
@@ -115,12 +115,14 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     if (grant) {
       overrideCode = grant.code;
       say(runMessages.overrideUsed(grant.code));
+      // Every override is loud: the team hears of it, a forged one included.
+      await steps.notifyOverride(context, { database: targetText, message: `${runMessages.overrideHeader(request.operation, command)} ${verdict.summary ?? rule}` });
     } else if (enclosing?.override && overridable) {
       say(runMessages.withinOverride(enclosing.pid));
     } else {
       printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${explanation}`);
       if (overridable) {
-        const consent = issueConsentRequest(request.env, {
+        const consent = consentForRefusal(request.env, {
           binding,
           command,
           target: targetText!,
@@ -129,7 +131,9 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
           reason: verdict.summary ?? rule,
           auditLog: projectAuditLog,
         });
-        process.stderr.write(`${consentInstructions(consent, agent)}\n`);
+        process.stderr.write(`${consent.instructions}\n`);
+        // The audit line names an agent found only among the ancestors too.
+        base.agent = consent.agent;
       }
       audit({ decision: 'refused', rule, target: targetText, backupId: null, exitCode: ExitCode.refused });
       // Someone, or an agent, aimed a guarded command at what looks like production: worth telling the team.

@@ -21,6 +21,8 @@ export const runMessages = {
   backupSkipped: (database: string): string => `--no-backup: ${database} checked, not backed up`,
   refusedHeader: (operation: 'run' | 'guard', command: string): string =>
     operation === 'run' ? `refused: ${command} was not run.` : 'refused: nothing was backed up, and the command this guard protects must not run.',
+  overrideHeader: (operation: 'run' | 'guard', command: string): string =>
+    `override: ${operation === 'run' ? command : 'a guarded command'} ran once under a consent given with dbsafe allow. It was refused for:`,
   withinOverride: (pid: number): string => `checked within the enclosing dbsafe run (pid ${pid}), which runs under a one-off consent`,
   overrideUsed: (code: string): string => `running once under the consent given with dbsafe allow ${code} (recorded in the audit log)`,
   noTarget: (): string =>

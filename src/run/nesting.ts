@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { stateDirectory } from '../consent/store.js';
+import { detectAgentAnywhere } from '../consent/agents.js';
+import { consentKey, readSealed, writeSealed } from '../consent/seal.js';
+import { isAccountStore, stateDirectory } from '../consent/store.js';
 
 /**
  * Set by `dbsafe run` in its command's environment, so that a dbsafe inside
@@ -99,10 +101,15 @@ export function findEnclosingGuard(env: Record<string, string | undefined>, fing
     const live = ancestors ? ancestors.has(entry.pid) : isRunning(entry.pid);
     if (!live) continue;
     try {
-      const record = JSON.parse(readFileSync(recordFile(env, entry), 'utf8')) as GuardRecord;
-      if (record.fingerprint === fingerprint) return { pid: entry.pid, override: record.override === true };
+      // Sealed like a consent record: a hand-written one cannot skip a backup or lend an override.
+      const read = readSealed<GuardRecord>(consentKey(stateDirectory(env)), recordFile(env, entry), 'guard');
+      const record = read && 'value' in read ? read.value : null;
+      if (record?.fingerprint === fingerprint) {
+        const override = record.override === true && (isAccountStore(env) || detectAgentAnywhere(env) === null);
+        return { pid: entry.pid, override };
+      }
     } catch {
-      // No record: not a guard this user's dbsafe started.
+      // No record, or an unsafe store: not a guard this user's dbsafe started.
     }
   }
   return null;
@@ -118,7 +125,7 @@ export function enterGuard(env: Record<string, string | undefined>, fingerprint:
     const pid = Number(/^(\d+)-/.exec(name)?.[1]);
     if (pid > 0 && !isRunning(pid)) rmSync(path.join(path.dirname(file), name), { force: true });
   }
-  writeFileSync(file, JSON.stringify({ fingerprint, override } satisfies GuardRecord), { mode: 0o600 });
+  writeSealed(consentKey(stateDirectory(env)), file, 'guard', { fingerprint, override } satisfies GuardRecord);
   const existing = env[GUARD_MARKER];
   const own = `${entry.pid}:${entry.fingerprint}:${entry.nonce}`;
   return { marker: existing ? `${existing},${own}` : own, leave: () => rmSync(file, { force: true }) };
@@ -199,20 +206,20 @@ function isSameLiveProcess(entry: ProcessIdentity): boolean {
   return fields !== null && fields[0] !== 'Z' && fields[19] === entry.start;
 }
 
-function readAgentRecords(dir: string): Array<{ file: string; record: AgentHookRecord | null }> {
+function readAgentRecords(env: Record<string, string | undefined>, dir: string): Array<{ file: string; record: AgentHookRecord | null }> {
   let names: string[];
   try {
     names = readdirSync(dir).filter((name) => name.startsWith(AGENT_RECORD_PREFIX));
   } catch {
     return [];
   }
+  if (names.length === 0) return [];
+  // Sealed like consent records: a hand-written record would otherwise stand in for a backup.
+  const key = consentKey(stateDirectory(env));
   return names.map((name) => {
     const file = path.join(dir, name);
-    try {
-      return { file, record: JSON.parse(readFileSync(file, 'utf8')) as AgentHookRecord };
-    } catch {
-      return { file, record: null };
-    }
+    const read = readSealed<AgentHookRecord>(key, file, 'agent-hook');
+    return { file, record: read && 'value' in read ? read.value : null };
   });
 }
 
@@ -225,7 +232,7 @@ export function recordAgentHookGuard(env: Record<string, string | undefined>, fi
   if (!agent) return;
   const dir = guardsDirectory(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const { file, record } of readAgentRecords(dir)) {
+  for (const { file, record } of readAgentRecords(env, dir)) {
     // An earlier command of this agent that never met another guard: its record must not cover a later command.
     const replaced = record?.fingerprint === fingerprint && record.agent?.pid === agent.pid && record.agent.start === agent.start;
     if (!record || record.expires <= now || replaced) rmSync(file, { force: true });
@@ -233,7 +240,7 @@ export function recordAgentHookGuard(env: Record<string, string | undefined>, fi
   const salt = randomBytes(16).toString('hex');
   const words = [...lineWords(commandLine)].map((word) => hashWord(salt, word));
   const record: AgentHookRecord = { fingerprint, backupId, agent, expires: now + AGENT_RECORD_TTL_MS, salt, words };
-  writeFileSync(path.join(dir, `${AGENT_RECORD_PREFIX}${randomBytes(8).toString('hex')}.json`), JSON.stringify(record), { mode: 0o600 });
+  writeSealed(consentKey(stateDirectory(env)), path.join(dir, `${AGENT_RECORD_PREFIX}${randomBytes(8).toString('hex')}.json`), 'agent-hook', record);
 }
 
 /**
@@ -245,7 +252,7 @@ export function recordAgentHookGuard(env: Record<string, string | undefined>, fi
  */
 export function claimAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, words: readonly string[] | null, now = Date.now()): { backupId: string } | null {
   if (!words || words.length === 0) return null;
-  const records = readAgentRecords(guardsDirectory(env));
+  const records = readAgentRecords(env, guardsDirectory(env));
   if (records.length === 0) return null;
   const own = ancestorChain();
   if (!own) return null;

@@ -53,6 +53,11 @@ export const realGuardSteps: GuardSteps = {
     await sendNotification(context, 'refused', details);
   },
 
+  async notifyOverride(context, details) {
+    const { sendNotification } = await import('../notify/send.js');
+    await sendNotification(context, 'override', details);
+  },
+
   async restore(context, target, backup) {
     const [{ backupStoreFor }, { findBackup, restoreBackup }] = await Promise.all([import('../store/store.js'), import('../store/restore-backup.js')]);
     const store = backupStoreFor(context);

@@ -36,4 +36,6 @@ export interface GuardSteps {
   restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
   /** Tell whoever the project configured (notify settings) that a command was refused; never throws. */
   notifyRefusal(context: ProjectContext, details: { database: string | null; message: string }): Promise<void>;
+  /** Tell them a refusal was overridden by a one-off consent; never throws. */
+  notifyOverride(context: ProjectContext, details: { database: string | null; message: string }): Promise<void>;
 }

@@ -13,6 +13,9 @@ export const markMessages = {
     'This database is marked production. Removing that marker needs a person to confirm in a terminal (stdin is not a terminal here). Run `dbsafe mark development` in an interactive terminal.',
   confirmUnmark: (name: string) => `This database is marked PRODUCTION. Type its name (${name}) to mark it development:`,
   confirmMismatch: 'The name typed does not match; nothing was changed.',
+  unaudited: (file: string, message: string) =>
+    `Nothing was changed: removing a production marker must be recorded in the audit log ${file}, and writing it failed (${message}). Fix its permissions and run the command again.`,
+  unmarkedNotice: (target: Target) => `the production marker of ${describeTarget(target)} was replaced by development (dbsafe mark development).`,
   marked: (target: Target, marker: string) =>
     marker === 'production'
       ? `Marked ${describeTarget(target)} as production. dbsafe now refuses it wherever it is reached from, a tunnel included.`

@@ -1,9 +1,12 @@
-import { loadProjectContext } from '../config/context.js';
+import { loadProjectContext, type ProjectContext } from '../config/context.js';
 import { liveOps } from '../engines/registry.js';
 import type { EnvironmentMarker } from '../engines/types.js';
 import { DbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { describeAgent, detectAgent } from '../consent/agents.js';
+import { appendAuditEntry, auditContext, auditLogPath } from '../audit/log.js';
+import type { AncestorProcess } from '../consent/ancestry.js';
+import { describeAgent, detectAgentAnywhere, type DetectedAgent } from '../consent/agents.js';
+import { describeTarget } from '../target/describe.js';
 import { projectFacts } from './assess.js';
 import { mergeEnvironment } from './environment.js';
 import { judgeTargets } from './judge.js';
@@ -18,6 +21,15 @@ export interface MarkRequest {
   interactive: boolean;
   /** Asks the person to type the database name; defaults to a prompt on the terminal. */
   confirm?: (question: string) => Promise<string>;
+  /** The processes above this one, for the agent check; read from the system unless given. */
+  ancestry?: () => readonly AncestorProcess[];
+  /** Tells the configured notification that a production marker was removed; the real one unless given. */
+  notifyUnmarked?: (context: ProjectContext, details: { database: string; message: string }) => Promise<void>;
+}
+
+async function sendUnmarked(context: ProjectContext, details: { database: string; message: string }): Promise<void> {
+  const { sendNotification } = await import('../notify/send.js');
+  await sendNotification(context, 'unmarked', details);
 }
 
 async function promptForName(question: string): Promise<string> {
@@ -40,6 +52,22 @@ export async function markDatabase(request: MarkRequest): Promise<string> {
     throw new DbsafeError('mark-no-database', problem ? say.unusable(problem.message) : say.noDatabase, ExitCode.usage);
   }
   const ops = await liveOps(target.engine);
+  const auditFile = auditLogPath(context.projectRoot, context.config.config.backupDir);
+  const audit = (decision: 'marked' | 'unmarked' | 'refused', rule: string, agent: DetectedAgent | null): void =>
+    appendAuditEntry(auditFile, {
+      time: new Date().toISOString(),
+      operation: `mark ${request.marker}`,
+      decision,
+      rule,
+      target: describeTarget(target),
+      command: `dbsafe mark ${request.marker}`,
+      backupId: null,
+      exitCode: decision === 'refused' ? ExitCode.refused : ExitCode.ok,
+      durationMs: 0,
+      ...auditContext(request.cwd, request.env),
+      agent: agent ? describeAgent(agent) : null,
+    });
+  let unmarking = false;
   if (request.marker === 'development') {
     const verdict = judgeTargets({
       targets: [target],
@@ -51,16 +79,39 @@ export async function markDatabase(request: MarkRequest): Promise<string> {
     const refusals = verdict.reasons.filter((r) => r.severity === 'refused');
     if (refusals.length > 0) throw new DbsafeError('mark-refused', say.refusedDevelopment(target, refusals.map((r) => r.message)), ExitCode.refused);
     const current = await ops.probe(target);
-    if (current.marker === 'production') {
-      const agent = detectAgent(request.env);
-      if (agent) throw new DbsafeError('mark-agent', say.agentUnmark(describeAgent(agent)), ExitCode.refused);
-      if (!request.interactive) throw new DbsafeError('mark-not-interactive', say.notTerminalUnmark, ExitCode.refused);
+    unmarking = current.marker === 'production';
+    if (unmarking) {
+      const agent = detectAgentAnywhere(request.env, request.ancestry);
+      const refuse = (code: string, message: string, rule: string): never => {
+        try {
+          audit('refused', rule, agent);
+        } catch {
+          // The refusal stands whether or not it could be recorded.
+        }
+        throw new DbsafeError(code, message, ExitCode.refused);
+      };
+      if (agent) refuse('mark-agent', say.agentUnmark(describeAgent(agent)), `agent detected: ${describeAgent(agent)}`);
+      if (!request.interactive) refuse('mark-not-interactive', say.notTerminalUnmark, 'not a terminal');
       const typed = await (request.confirm ?? promptForName)(say.confirmUnmark(target.database));
-      if (typed.trim() !== target.database) throw new DbsafeError('mark-not-confirmed', say.confirmMismatch, ExitCode.refused);
+      if (typed.trim() !== target.database) refuse('mark-not-confirmed', say.confirmMismatch, 'confirmation mistyped');
+      // Audited first: an un-marking that cannot be recorded is not done.
+      try {
+        audit('unmarked', 'production marker replaced by development', null);
+      } catch (error) {
+        throw new DbsafeError('mark-unaudited', say.unaudited(auditFile, (error as Error).message), ExitCode.failure);
+      }
     }
   }
   await ops.writeMarker(target, request.marker);
   const after = await ops.probe(target);
   if (after.marker !== request.marker) throw new DbsafeError('mark-not-confirmed', say.notConfirmed(target, after.marker ?? 'none'), ExitCode.failure);
+  if (unmarking) await (request.notifyUnmarked ?? sendUnmarked)(context, { database: describeTarget(target), message: say.unmarkedNotice(target) });
+  else {
+    try {
+      audit('marked', `marked ${request.marker}`, null);
+    } catch {
+      // Marking production only makes dbsafe stricter: it stands even when it could not be recorded.
+    }
+  }
   return say.marked(target, request.marker);
 }

@@ -3,8 +3,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import { issueConsentRequest } from '../../src/consent/store.js';
-import { runCli, tempDir } from '../helpers/cli.js';
-import { allowOnTerminal as terminalAllow } from '../consent/terminal.js';
+import { CLI, runCollecting, tempDir } from '../helpers/cli.js';
+import { allowOnTerminal as terminalAllow, DETACHED } from '../consent/terminal.js';
+
+/** `dbsafe ARGS` outside the test runner's process tree (an agent running the suite is not an ancestor), stdin piped. */
+const runCli = (args: string[], options: { cwd: string; env: Record<string, string>; input?: string }) =>
+  runCollecting('python3', [DETACHED, process.execPath, CLI, ...args], options);
 
 let state: ReturnType<typeof tempDir>;
 let env: Record<string, string>;
@@ -15,16 +19,16 @@ beforeEach(() => {
 afterEach(() => state.cleanup());
 
 const auditFile = () => path.join(state.dir, 'project/backups/audit.log');
-const consentDir = () => path.join(state.dir, 'dbsafe/consent');
+const consentDir = () => path.join(state.dir, '.local/state/dbsafe/consent');
 
-function pending(issuedAt = Date.now()) {
+function pending(issuedAt = Date.now(), binding = 'deadbeef', database = 'shop_prod') {
   return issueConsentRequest(
     env,
     {
-      binding: 'deadbeef',
+      binding,
       command: 'npm test',
-      target: 'PostgreSQL shop_prod on db.example.com:5432 (DATABASE_URL)',
-      confirmWord: 'shop_prod',
+      target: `PostgreSQL ${database} on db.example.com:5432 (DATABASE_URL)`,
+      confirmWord: database,
       cwd: '/project',
       reason: 'the database name shop_prod contains the production word "prod"',
       auditLog: auditFile(),
@@ -33,8 +37,8 @@ function pending(issuedAt = Date.now()) {
   );
 }
 
-const allowOnTerminal = (code: string, answer: string, extraEnv: Record<string, string> = {}) =>
-  terminalAllow(code, answer, { cwd: state.dir, env: { ...env, ...extraEnv } });
+const allowOnTerminal = (code: string | null, answer: string, extraEnv: Record<string, string> = {}, choice?: string) =>
+  terminalAllow(code, answer, { cwd: state.dir, env: { ...env, ...extraEnv }, choice });
 
 describe('dbsafe allow', () => {
   it('lets a human at a terminal allow a refused command once, after typing the database name', async () => {
@@ -48,6 +52,35 @@ describe('dbsafe allow', () => {
     const [entry] = readAuditLog(auditFile()).entries;
     expect(entry).toMatchObject({ operation: 'allow', decision: 'consent-granted', command: 'npm test', agent: null });
     expect(entry?.rule).toContain(request.code);
+  });
+
+  it('without a code, shows the one pending request (command, database, reason, age) and allows it after the database name', async () => {
+    const request = pending(Date.now() - 90_000);
+    const result = await allowOnTerminal(null, 'shop_prod');
+    expect(result.output).toContain('command:   npm test');
+    expect(result.output).toContain('refused:   the database name shop_prod');
+    expect(result.output).toMatch(/refused 2 min ago|refused 1 min ago/);
+    expect(result.output).toContain('Allowed once');
+    expect(result.code).toBe(0);
+    expect(existsSync(path.join(consentDir(), 'allowed-deadbeef.json'))).toBe(true);
+    expect(readAuditLog(auditFile()).entries[0]?.rule).toContain(request.code);
+  });
+
+  it('without a code and several requests pending, lists them and allows the one chosen, after its database name', async () => {
+    pending(Date.now() - 60_000, 'first', 'orders_prod');
+    pending(Date.now(), 'second', 'shop_prod');
+    const result = await allowOnTerminal(null, 'orders_prod', {}, '2');
+    expect(result.output).toContain('2 refused commands are waiting');
+    expect(result.output).toContain('orders_prod on db.example.com');
+    expect(result.code).toBe(0);
+    expect(existsSync(path.join(consentDir(), 'allowed-first.json'))).toBe(true);
+    expect(existsSync(path.join(consentDir(), 'allowed-second.json'))).toBe(false);
+  });
+
+  it('without a code and nothing pending, says so and allows nothing', async () => {
+    const result = await allowOnTerminal(null, 'shop_prod');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('No refused command is waiting for consent');
   });
 
   it('allows nothing when the confirmation is mistyped', async () => {

@@ -255,7 +255,7 @@ describe('notifications: configuration and doctor', () => {
     project = failingSqliteProject({ notify: { events: ['backup-failed', 'disk-full'] } });
     const result = await project.cli(['health']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"notify" .events has unknown event "disk-full" (known events: backup-failed, unhealthy, refused)');
+    expect(result.stderr).toContain('"notify" .events has unknown event "disk-full" (known events: backup-failed, unhealthy, refused, override, unmarked)');
   });
 
   it('a webhook address in the config is refused, pointing to DBSAFE_NOTIFY_URL, without repeating it', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectAgent } from '../../src/consent/agents.js';
 import { consentBinding, generateCode, normalizeCode, CODE_ALPHABET } from '../../src/consent/code.js';
 import { integrationsDisabled } from '../../src/consent/integrations.js';
+import { dbsafeInvocation } from '../../src/consent/invocation.js';
 
 describe('detectAgent', () => {
   it.each([
@@ -58,5 +59,18 @@ describe('consent codes', () => {
     expect(consentBinding({ ...subject, argv: ['npm test'] })).not.toBe(binding);
     expect(consentBinding({ ...subject, target: 'abd' })).not.toBe(binding);
     expect(consentBinding({ ...subject, cwd: '/q' })).not.toBe(binding);
+  });
+});
+
+describe('dbsafeInvocation (what a refusal tells a person to type)', () => {
+  const onPath = (...files: string[]) => (file: string) => files.includes(file);
+  it.each<[string, string, (file: string) => boolean, string]>([
+    ['a global install on PATH', '/usr/local/bin:/usr/bin', onPath('/usr/local/bin/dbsafe'), 'dbsafe'],
+    ['only the project’s node_modules/.bin (npm run put it there)', '/app/node_modules/.bin:/usr/bin', onPath('/app/node_modules/.bin/dbsafe'), 'npx dbsafe'],
+    ['a parent project’s node_modules/.bin', '/app/pkg/node_modules/.bin:/app/node_modules/.bin/:/usr/bin', onPath('/app/node_modules/.bin/dbsafe'), 'npx dbsafe'],
+    ['no dbsafe anywhere', '/usr/bin:/bin', onPath(), 'npx dbsafe'],
+    ['no PATH', '', onPath(), 'npx dbsafe'],
+  ])('%s → %s', (_case, pathVariable, isExecutable, expected) => {
+    expect(dbsafeInvocation(pathVariable, isExecutable)).toBe(expected);
   });
 });

@@ -24,7 +24,7 @@ describe('validateNotifyConfig', () => {
     [{ command: '' }, /\.command must be a non-empty shell command/],
     [{ events: [] }, /\.events must be a non-empty list.*known events: backup-failed, unhealthy/],
     [{ events: 'unhealthy' }, /\.events must be a non-empty list/],
-    [{ events: ['backup-failed', 'backup-failure'] }, /unknown event "backup-failure" \(known events: backup-failed, unhealthy, refused\)/],
+    [{ events: ['backup-failed', 'backup-failure'] }, /unknown event "backup-failure" \(known events: backup-failed, unhealthy, refused, override, unmarked\)/],
     [{ url: SECRET_URL }, /has "url": the webhook address carries a token.*DBSAFE_NOTIFY_URL/],
     [{ webhook: SECRET_URL }, /has "webhook".*DBSAFE_NOTIFY_URL/],
     [{ channel: '#ops' }, /unknown key "channel" \(known: command, events/],
@@ -35,7 +35,7 @@ describe('validateNotifyConfig', () => {
   });
 
   it('is the "notify" row of the configuration, and a problem never repeats the address', () => {
-    expect(validateConfig({ notify: { events: ['oops'] } })).toEqual(['"notify" .events has unknown event "oops" (known events: backup-failed, unhealthy, refused)']);
+    expect(validateConfig({ notify: { events: ['oops'] } })).toEqual(['"notify" .events has unknown event "oops" (known events: backup-failed, unhealthy, refused, override, unmarked)']);
     expect(validateConfig({ notify: { url: SECRET_URL } }).join(' ')).not.toContain('s3cr3t');
   });
 });
@@ -120,7 +120,7 @@ describe('notifyStatus', () => {
     expect(notifyStatus({ config: { command: 'true' }, webhookUrl: 'nope' })).toEqual({
       webhook: { set: true, problem: 'DBSAFE_NOTIFY_URL is not a URL' },
       command: true,
-      events: ['backup-failed', 'unhealthy', 'refused'],
+      events: ['backup-failed', 'unhealthy', 'refused', 'override', 'unmarked'],
     });
   });
 });

@@ -4,7 +4,7 @@ import { CLI, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
 export interface TestProject {
   dir: string;
-  /** A per-test state directory (consent codes, guard records): XDG_STATE_HOME. */
+  /** The per-test state directory's parent (consent records, guard records live in `<state>/dbsafe`): HOME/.local/state, as HOME is the test's own. */
   state: string;
   /** The environment every dbsafe of this project runs with: dbsafe on PATH, private state. */
   env: Record<string, string>;
@@ -30,13 +30,13 @@ export function makeProject(options: { config?: Record<string, unknown>; scripts
   const temp = tempDir('dbsafe-run-project-');
   const dir = path.join(temp.dir, 'app');
   const bin = path.join(temp.dir, 'bin');
-  const state = path.join(temp.dir, 'state');
+  const state = path.join(temp.dir, '.local', 'state');
   mkdirSync(dir);
   mkdirSync(bin);
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, scripts: options.scripts ?? {}, dbsafe: { commands: { guard: STAND_IN_GUARDED }, ...options.config } }, null, 2));
   writeFileSync(path.join(bin, 'dbsafe'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
   chmodSync(path.join(bin, 'dbsafe'), 0o755);
-  const env = { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: temp.dir, XDG_STATE_HOME: state, NO_COLOR: '1', ...options.env };
+  const env = { PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: temp.dir, NO_COLOR: '1', ...options.env };
   const backupDir = path.join(dir, String(options.config?.backupDir ?? 'backups'));
   return {
     dir,
