@@ -29,7 +29,7 @@ beforeEach(() => {
   // The hook's guard keeps records in the per-user state directory: a private one per test, never the real one.
   const { dir, cleanup } = tempDir('dbsafe-agent-state-');
   cleanups.push(cleanup);
-  AGENT_ENV = { CLAUDECODE: '1', HOME: dir, XDG_STATE_HOME: path.join(dir, 'state') };
+  AGENT_ENV = { CLAUDECODE: '1', HOME: dir };
 });
 
 describe('dbsafe agent-hook', () => {
@@ -110,7 +110,7 @@ describe('dbsafe agent-hook', () => {
     expect(JSON.parse(text).trigger).toBe('agent Claude Code: npx prisma migrate reset --force --password ********');
     expect(text + readFileSync(path.join(dir, 'backups/audit.log'), 'utf8')).not.toContain('hunter2');
     // The record that joins this backup to the command keeps no text of the line either.
-    const guards = path.join(AGENT_ENV.XDG_STATE_HOME!, 'dbsafe/guards');
+    const guards = path.join(AGENT_ENV.HOME!, '.local/state/dbsafe/guards');
     const records = readdirSync(guards).map((name) => readFileSync(path.join(guards, name), 'utf8'));
     expect(records.length).toBeGreaterThan(0);
     expect(records.join('')).not.toMatch(/hunter2|prisma/);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import { CLI, runCollecting } from '../helpers/cli.js';
 import { createSystemUser, type SystemUser } from '../helpers/system-user.js';
+import { STAND_IN_GUARDED } from '../run/project.js';
 import { DETACHED } from './terminal.js';
 
 const PTY_RUN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/pty-run.py');
@@ -24,7 +25,7 @@ describe('an agent asks, its human allows, the agent runs once (the account stor
     user = createSystemUser();
     app = path.join(user.home, 'app');
     mkdirSync(app);
-    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', dbsafe: { notify: { command: `printf '%s\\n' "$DBSAFE_EVENT" >> ${path.join(app, 'notified')}` } } }));
+    writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', dbsafe: { commands: { guard: STAND_IN_GUARDED }, notify: { command: `printf '%s\\n' "$DBSAFE_EVENT" >> ${path.join(app, 'notified')}` } } }));
     execFileSync('sqlite3', [path.join(app, 'shop_prod.db'), 'CREATE TABLE t (id INTEGER);']);
     writeFileSync(path.join(app, '.env'), 'DATABASE_URL=sqlite:shop_prod.db\n');
     mkdirSync(path.join(user.home, 'bin'));

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { STAND_IN_GUARDED } from '../run/project.js';
 import { describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import type { AncestorProcess } from '../../src/consent/ancestry.js';
@@ -118,7 +119,7 @@ const hidden = (args: string[]) => ['env', '-u', 'CLAUDECODE', 'script', '-qec',
 function sqliteProject(home: string, name: string, marker?: keyof typeof MARKER_IDS): string {
   const dir = path.join(home, 'app');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dbsafe: {} }));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', dbsafe: { commands: { guard: STAND_IN_GUARDED } } }));
   execFileSync('sqlite3', [path.join(dir, name), `CREATE TABLE t (id INTEGER);${marker ? ` PRAGMA application_id = ${MARKER_IDS[marker]};` : ''}`]);
   writeFileSync(path.join(dir, '.env'), `DATABASE_URL=sqlite:${name}\n`);
   return dir;
