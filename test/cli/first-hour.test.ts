@@ -25,7 +25,8 @@ function sqliteProject(files: Record<string, string> = {}): string {
 describe('outside any project', () => {
   it('a refusal creates no backups/audit.log in the current directory', async () => {
     const dir = outsideAnyProject();
-    const result = await runCli(['run', '--', 'true'], { cwd: dir, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
+    // Guarded by the built-in rules; had it run, sqlite3 would have created x.db here.
+    const result = await runCli(['run', '--', 'sqlite3', 'x.db', 'select 1'], { cwd: dir, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
     expect(result.code).toBe(3);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -33,7 +34,7 @@ describe('outside any project', () => {
   it('a guarded command is not backed up into the current directory: refused with the fix, not run', async () => {
     const dir = outsideAnyProject();
     execFileSync('sqlite3', [path.join(dir, 'dev.db'), 'CREATE TABLE t (id int);']);
-    const result = await runCli(['run', '--', 'sh', '-c', 'touch ran'], { cwd: dir, env: { DATABASE_URL: 'sqlite:./dev.db' } });
+    const result = await runCli(['run', '--', 'sh', '-c', 'touch ran; sqlite3 dev.db "delete from t"'], { cwd: dir, env: { DATABASE_URL: 'sqlite:./dev.db' } });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`${dir} is not inside a project (no dbsafe.config.json, package.json or git repository in it or above it)`);
     expect(result.stderr).toContain('create dbsafe.config.json');
@@ -71,7 +72,7 @@ describe('install and uninstall say what matters, briefly', () => {
     const home = testDir('dbsafe-home-');
     const project = sqliteProject();
     // A refusal leaves a pending consent request in the state directory.
-    const refused = await runCli(['run', '--', 'true'], { cwd: project, env: { HOME: home, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
+    const refused = await runCli(['run', '--', 'sqlite3', 'x.db', 'select 1'], { cwd: project, env: { HOME: home, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
     expect(refused.code).toBe(3);
     const state = path.join(home, '.local', 'state', 'dbsafe');
     expect(readdirSync(path.join(state, 'consent')).length).toBeGreaterThan(0);

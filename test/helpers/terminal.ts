@@ -47,11 +47,13 @@ export class TmuxShell {
     throw new Error('the shell showed no prompt');
   }
 
-  /** Waits until `file` exists (the typed line's last command writes it). */
+  /** Waits until `file` holds a whole line (the typed line's last command writes it). */
   async waitForFile(file: string, timeoutMs = 20_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (existsSync(file)) return readFileSync(file, 'utf8');
+      // The shell creates the file before it writes the line: wait for the whole line.
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (text.endsWith('\n')) return text;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`timed out waiting for ${file}; the terminal shows:\n${this.screen()}`);
