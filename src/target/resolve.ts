@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_VARIABLE_SUFFIX, URL_VARIABLES, type FieldFamily } from './sources.js';
+import { buildTarget, type ConnectionContext } from './connection-target.js';
+import type { ReadTextFile } from './pg-service.js';
 import type { ResolvedTargets, Target, TargetProblem, ValueOrigin } from './types.js';
-import { DEFAULT_PORTS, parseDatabaseUrl, UrlProblem } from './url.js';
+import { DEFAULT_PORTS, parseConnectionString, UrlProblem } from './url.js';
 
 export interface DotenvFile {
   file: string;
@@ -21,6 +23,9 @@ export interface ResolveInput {
   preferredVariable?: string;
   /** libpq's default database and user name: the operating-system user. */
   osUser?: string;
+  /** Home directory (~/.pg_service.conf) and a reader for PostgreSQL service files; without them a named service is refused. */
+  home?: string;
+  readFile?: ReadTextFile;
 }
 
 interface Variable {
@@ -56,9 +61,10 @@ function describeOrigin(origin: ValueOrigin): string {
 function urlProblem(origin: ValueOrigin, problem: UrlProblem): TargetProblem {
   const orUseFlag = origin.kind === 'flag' ? '' : ', or point dbsafe at the database with --url';
   const fix =
-    problem.code === 'unknown-scheme'
+    problem.fix ??
+    (problem.code === 'unknown-scheme'
       ? `Use one of the schemes listed${orUseFlag}.`
-      : `Correct the URL (percent-encode special characters in the password, e.g. "@" as %40)${orUseFlag}.`;
+      : `Correct the URL (percent-encode special characters in the password, e.g. "@" as %40)${orUseFlag}.`);
   return {
     origin,
     code: problem.code,
@@ -66,9 +72,18 @@ function urlProblem(origin: ValueOrigin, problem: UrlProblem): TargetProblem {
   };
 }
 
-function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input: ResolveInput): Target | TargetProblem | null {
+function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input: ResolveInput, context: ConnectionContext): Target | TargetProblem | null {
   const present = firstSet(variables, family.presentWhen);
   if (!present) return null;
+  if (family.libpq) {
+    // libpq's own rules: the service (PGSERVICE), then the PG* variables, then its defaults.
+    try {
+      return buildTarget([], { engine: 'postgres', origin: present.origin, context });
+    } catch (error) {
+      if (error instanceof UrlProblem) return urlProblem(present.origin, error);
+      throw error;
+    }
+  }
 
   let engine = family.engine;
   let engineOrigin: ValueOrigin = present.origin;
@@ -204,13 +219,14 @@ function sameDatabase(a: Target, b: Target): boolean {
  */
 export function resolveTargets(input: ResolveInput): ResolvedTargets {
   const variables = mergeVariables(input);
+  const context: ConnectionContext = { cwd: input.cwd, variable: (name) => variables.get(name), home: input.home, readFile: input.readFile, osUser: input.osUser };
   const candidates: Array<{ target: Target; variable: string }> = [];
   const problems: TargetProblem[] = [];
 
   const addUrl = (value: string, origin: ValueOrigin) => {
     if (value.trim() === '') return;
     try {
-      candidates.push({ target: parseDatabaseUrl(value, origin, input.cwd), variable: origin.name });
+      for (const target of parseConnectionString(value, origin, context)) candidates.push({ target, variable: origin.name });
     } catch (error) {
       if (error instanceof UrlProblem) problems.push(urlProblem(origin, error));
       else throw error;
@@ -228,7 +244,7 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
   URL_VARIABLES.forEach(readUrlVariable);
 
   for (const family of FIELD_FAMILIES) {
-    const result = fromFamily(family, variables, input);
+    const result = fromFamily(family, variables, input, context);
     if (result === null) continue;
     if ('code' in result) problems.push(result);
     else candidates.push({ target: result, variable: family.id });
