@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Target } from '../../target/types.js';
 import { writeSecretFile } from '../tools.js';
 import { postgresMessages } from './messages.js';
+import { passwordFromUserPassfile } from './pgpass.js';
 
 /**
  * The environment libpq tools (pg_dump, pg_restore, dropdb) read. The
@@ -87,13 +88,22 @@ function sslOption(target: Target): pg.ClientConfig['ssl'] {
   };
 }
 
+/**
+ * The driver's password: the target's, else what the user's ~/.pgpass holds
+ * for this connection (as pg_dump would find it). A function returning
+ * undefined means "no password" to pg (its types say string only).
+ */
+export function driverPassword(target: Target, database: string): pg.ClientConfig['password'] {
+  return target.password ?? ((async () => passwordFromUserPassfile(target, database)) as () => Promise<string>);
+}
+
 /** An open driver connection to `database` on the target's server; the caller ends it. */
 export async function connect(target: Target, database = target.database): Promise<pg.Client> {
   const client = new pg.Client({
     host: target.host ?? target.socket,
     port: target.port,
     user: target.user,
-    password: target.password,
+    password: driverPassword(target, database),
     database,
     ssl: sslOption(target),
     application_name: 'dbsafe',

@@ -209,3 +209,52 @@ describe('PostgreSQL passwords travel in a private password file, never in the e
     expect(secretDirs(p.tmp)).toEqual([]);
   }, 60_000);
 });
+
+/** libpq's password file escapes ":" and "\\" inside a field. */
+const pgpassField = (text: string) => text.replace(/[\\:]/g, (c) => `\\${c}`);
+
+describe('a PostgreSQL service file names the database (live)', () => {
+  function serviceProject(serviceLines: string[], withPgpass: boolean) {
+    const p = project();
+    const home = p.env().HOME!;
+    writeFileSync(path.join(home, '.pg_service.conf'), ['# the team\'s services', '[shop]', ...serviceLines, '[other]', 'host=prod.db.example.com', ''].join('\n'));
+    if (withPgpass) writeFileSync(path.join(home, '.pgpass'), `127.0.0.1:${port}:dbsafe_test_shop:${ROLE}:${pgpassField(PASSWORD)}\n`, { mode: 0o600 });
+    writeFileSync(path.join(p.dir, '.env'), 'PGSERVICE=shop\n');
+    return p;
+  }
+
+  it('check (live) and backup reach the database the service names; the password comes from ~/.pgpass and is never in the environment', async () => {
+    const p = serviceProject(['host=127.0.0.1', `port=${port}`, 'dbname=dbsafe_test_shop', `user=${ROLE}`], true);
+    const bin = standIns(p.dir, p.log);
+    const env = p.env({ DBSAFE_PG_BIN: bin });
+    const check = await runCli(['check', '--json'], { cwd: p.dir, env });
+    expect(check.stderr).toBe('');
+    const report = JSON.parse(check.stdout) as { verdict: string; targets: Array<{ database: string; host: string; port: number; user: string; live: { ok: boolean } | null }> };
+    expect(report.targets[0]).toMatchObject({ database: 'dbsafe_test_shop', host: '127.0.0.1', port, user: ROLE });
+    expect(report.verdict).toBe('safe');
+    expect(check.code).toBe(0);
+
+    const backup = await runCli(['backup', '--json'], { cwd: p.dir, env });
+    expect(backup.stderr).toBe('');
+    expect(backup.code).toBe(0);
+    expect((JSON.parse(backup.stdout) as { database: string }).database).toBe('dbsafe_test_shop');
+    const dump = recorded(p.log).find((run) => run.tool === 'pg_dump')!;
+    expect(dump.environ).toMatchObject({ PGHOST: '127.0.0.1', PGPORT: String(port), PGDATABASE: 'dbsafe_test_shop', PGUSER: ROLE });
+    expect(dump.environ.PGSERVICE).toBeUndefined();
+    expect(dump.environ.PGPASSWORD).toBeUndefined();
+    // No password of dbsafe's own: libpq reads the user's ~/.pgpass as it would for psql.
+    expect(dump.environ.PGPASSFILE).toBeUndefined();
+  }, 60_000);
+
+  it('a password written in the service file travels in dbsafe\'s private password file', async () => {
+    const p = serviceProject(['host=127.0.0.1', `port=${port}`, 'dbname=dbsafe_test_shop', `user=${ROLE}`, `password=${PASSWORD}`], false);
+    const bin = standIns(p.dir, p.log);
+    const backup = await runCli(['backup', '--json'], { cwd: p.dir, env: p.env({ DBSAFE_PG_BIN: bin }) });
+    expect(backup.stderr).toBe('');
+    expect(backup.code).toBe(0);
+    const dump = recorded(p.log).find((run) => run.tool === 'pg_dump')!;
+    expect(dump.environ.PGPASSWORD).toBeUndefined();
+    expect(dump.passfileMode).toBe('600');
+    expect(secretDirs(p.tmp)).toEqual([]);
+  }, 60_000);
+});
