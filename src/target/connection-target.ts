@@ -129,9 +129,9 @@ export function buildTarget(settings: readonly Setting[], options: BuildOptions)
   if (target.socket) field('socket', host);
   const hostaddr = chosen.get('hostaddr');
   // libpq connects to hostaddr and uses host only to check certificates and find passwords: judge both.
-  for (const address of (hostaddr?.value ?? '').split(',').map((h) => h.trim()).filter(Boolean)) {
-    if (!target.hosts.includes(address)) target.hosts.push(address);
-  }
+  const addresses = (hostaddr?.value ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  if (addresses.length > 0) target.hostaddrs = addresses;
+  for (const address of addresses) if (!target.hosts.includes(address)) target.hosts.push(address);
   target.host = target.hosts[0];
   const namedHosts = (host?.value ?? '').split(',').some((h) => h.trim() !== '' && !h.trim().startsWith('/'));
   if (target.hosts.length > 0) field('host', namedHosts ? host : hostaddr);

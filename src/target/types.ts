@@ -44,8 +44,10 @@ export interface Target {
   engine: EngineName;
   /** Host name or IP address of the server (first host when several are listed). */
   host?: string;
-  /** Every host of a multi-host URL (MongoDB replica sets, libpq host lists). */
+  /** Every host of a multi-host URL (MongoDB replica sets, libpq host lists), and libpq's hostaddr addresses: each is judged. */
   hosts: string[];
+  /** libpq's hostaddr: the addresses connected to, while the host names serve TLS and ~/.pgpass. */
+  hostaddrs?: string[];
   /** Unix socket directory (PostgreSQL) or socket file (MySQL). */
   socket?: string;
   port?: number;

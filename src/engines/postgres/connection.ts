@@ -13,10 +13,11 @@ import { passwordFromUserPassfile } from './pgpass.js';
  * the user's shell) are cleared: dbsafe has already resolved them into `target`.
  */
 function libpqVariables(target: Target, database: string): Record<string, string | undefined> {
-  const host = target.hosts.length > 1 ? target.hosts.join(',') : (target.host ?? target.socket);
+  const names = target.hosts.filter((h) => !target.hostaddrs?.includes(h));
+  const host = names.length > 0 ? names.join(',') : target.socket;
   return {
     PGHOST: host,
-    PGHOSTADDR: undefined,
+    PGHOSTADDR: target.hostaddrs?.join(','),
     PGPORT: target.port !== undefined ? String(target.port) : undefined,
     PGUSER: target.user,
     PGPASSWORD: undefined,
