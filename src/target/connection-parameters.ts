@@ -83,8 +83,11 @@ const POSTGRES_URL_EXTRAS: Readonly<Record<string, ParameterRule>> = {
     // Prisma
     'schema', 'connection_limit', 'pool_timeout', 'socket_timeout', 'pgbouncer', 'statement_cache_size', 'sslaccept',
     'max_connection_lifetime', 'max_idle_connection_lifetime',
-    // node-postgres
-    'uselibpqcompat',
+    // node-postgres (pg-connection-string hands every parameter to the pool's config)
+    'uselibpqcompat', 'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'query_timeout', 'connectionTimeoutMillis',
+    'idleTimeoutMillis', 'max', 'min', 'binary', 'keepAlive', 'keepAliveInitialDelayMillis', 'allowExitOnIdle', 'maxUses', 'maxLifetimeSeconds',
+    // server settings pgx sends for any other parameter
+    'search_path', 'timezone', 'TimeZone', 'DateStyle', 'default_transaction_isolation', 'work_mem',
     // pgx
     'pool_max_conns', 'pool_min_conns', 'pool_min_idle_conns', 'pool_max_conn_lifetime', 'pool_max_conn_lifetime_jitter',
     'pool_max_conn_idle_time', 'pool_health_check_period', 'default_query_exec_mode', 'statement_cache_capacity', 'description_cache_capacity',
@@ -130,7 +133,11 @@ const MYSQL_URL_PARAMETERS: Readonly<Record<string, ParameterRule>> = {
     'ssl-capath', 'ssl-cipher', 'tls-version', 'auth-method', 'get-server-public-key', 'server-public-key-path', 'connect-timeout', 'compression',
     // ActiveRecord, SQLAlchemy
     'pool', 'encoding', 'reconnect', 'variables', 'collation', 'sslverify', 'ssl_verify_cert', 'ssl_verify_identity',
+    'local_infile', 'binary_prefix', 'autocommit', 'read_timeout', 'write_timeout', 'client_flag',
   ),
+  ssl_ca: rule('sslrootcert'),
+  ssl_cert: rule('sslcert'),
+  ssl_key: rule('sslkey'),
 };
 
 /**
