@@ -83,10 +83,10 @@ function fillFromLibpq(chosen: Map<ParameterRole, Chosen>, params: Record<string
   }
   for (const [name, keyword] of Object.entries(LIBPQ_ENVIRONMENT)) {
     const role = LIBPQ_KEYWORDS[keyword]!.role;
-    if (role === 'judged' || chosen.has(role)) continue;
-    if (!withService && role === 'hostaddr') continue;
     const found = variable(name);
-    if (found) chosen.set(role, found);
+    if (!found || (!withService && role === 'hostaddr')) continue;
+    if (role === 'judged') params[keyword] ??= found.value;
+    else if (!chosen.has(role)) chosen.set(role, found);
   }
 }
 

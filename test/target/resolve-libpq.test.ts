@@ -41,3 +41,10 @@ describe('resolveTargets applies libpq\'s rules to PostgreSQL connection strings
     expect(result.primary?.database).toBe('shop');
   });
 });
+
+describe('libpq variables that are judged rather than connected to', () => {
+  it('PGTARGETSESSIONATTRS=read-only asks for a replica: kept for the replica rule', () => {
+    const result = resolveTargets(input({ env: { DATABASE_URL: 'postgres://localhost/app_dev', PGTARGETSESSIONATTRS: 'read-only' } }));
+    expect(result.primary?.params).toMatchObject({ target_session_attrs: 'read-only' });
+  });
+});
