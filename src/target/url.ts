@@ -100,6 +100,10 @@ function parameterSetting(engine: Exclude<EngineName, 'sqlite'>, name: string, v
 /** The settings a server URL names: its own parts first, then its query, which libpq lets override them. */
 function urlSettings(engine: Exclude<EngineName, 'sqlite'>, scheme: string, afterScheme: string, origin: ValueOrigin): Setting[] {
   if (!afterScheme.startsWith('//')) throw new UrlProblem('malformed-url', `it should read ${scheme}://user:password@host:port/database`);
+  // node-postgres, mysql2 and the MongoDB driver end a URL at "#"; libpq reads on: `?host=localhost#&host=prod`.
+  if (afterScheme.includes('#')) {
+    throw new UrlProblem('malformed-url', 'it contains "#", where some clients stop reading and libpq reads on, so they would connect to different databases', 'Percent-encode "#" as %23 (in a password too), or remove it and what follows.');
+  }
   let rest = afterScheme.slice(2);
   let query = '';
   const queryAt = rest.indexOf('?');
@@ -107,8 +111,6 @@ function urlSettings(engine: Exclude<EngineName, 'sqlite'>, scheme: string, afte
     query = rest.slice(queryAt + 1);
     rest = rest.slice(0, queryAt);
   }
-  const hashAt = query.indexOf('#');
-  if (hashAt >= 0) query = query.slice(0, hashAt);
 
   // Passwords with an unencoded "@" are common in hand-written .env files: the last "@" ends the user info.
   const at = rest.lastIndexOf('@');

@@ -102,6 +102,9 @@ describe('PostgreSQL URIs: every parameter that changes the target is honoured, 
     ['postgres://127.0.0.1/app_dev?host=prod.db.example.com&host=localhost', 'contradictory-parameters', /host more than once/],
     ['postgres://127.0.0.1/app_dev?dbname=a&database=b', 'contradictory-parameters', /dbname\/database more than once/],
     ['postgres://127.0.0.1/app_dev?service=nosuch', 'service-not-found', /service "nosuch"/],
+    // A fragment: node-postgres stops at "#" (host prod) while libpq reads on, or the reverse.
+    ['postgres://127.0.0.1/app_dev?host=localhost#&host=prod.db.example.com', 'malformed-url', /contains "#"/],
+    ['postgres://prod.db.example.com#@localhost/app_dev', 'malformed-url', /contains "#"/],
   ])('refuses %s (%s), naming the parameter', (url, code, message) => {
     const problem = problemOf(url);
     expect(problem.code).toBe(code);
