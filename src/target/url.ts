@@ -112,13 +112,15 @@ function urlSettings(engine: Exclude<EngineName, 'sqlite'>, scheme: string, afte
     rest = rest.slice(0, queryAt);
   }
 
-  // Passwords with an unencoded "@" are common in hand-written .env files: the last "@" ends the user info.
-  const at = rest.lastIndexOf('@');
-  const userInfo = at >= 0 ? rest.slice(0, at) : '';
-  const hostAndPath = at >= 0 ? rest.slice(at + 1) : rest;
-  const slash = hostAndPath.indexOf('/');
-  const hostList = slash >= 0 ? hostAndPath.slice(0, slash) : hostAndPath;
-  const pathPart = slash >= 0 ? hostAndPath.slice(slash + 1) : '';
+  // The authority ends at the first "/", as libpq and WHATWG parsers (node-postgres, mysql2) read it:
+  // in postgres://prod/x@localhost/db the host is prod. Inside it, passwords with an unencoded "@"
+  // are common in hand-written .env files, so the last "@" ends the user info.
+  const slash = rest.indexOf('/');
+  const authority = slash >= 0 ? rest.slice(0, slash) : rest;
+  const pathPart = slash >= 0 ? rest.slice(slash + 1) : '';
+  const at = authority.lastIndexOf('@');
+  const userInfo = at >= 0 ? authority.slice(0, at) : '';
+  const hostList = at >= 0 ? authority.slice(at + 1) : authority;
 
   const settings: Setting[] = [];
   const part = (role: Setting['role'], value: string) => settings.push({ role, name: role, value, origin, named: false });

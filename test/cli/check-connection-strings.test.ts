@@ -66,6 +66,7 @@ describe('a local-looking connection string that reaches production is refused (
     ['a key/value string', "DATABASE_URL=\"host=prod.db.example.com dbname='app dev'\"", 'prod.db.example.com'],
     ['MySQL ?host=', 'DATABASE_URL=mysql://root@127.0.0.1/shop_dev?host=prod.db.example.com', 'prod.db.example.com'],
     ['MySQL ?database=', 'DATABASE_URL=mysql://root@127.0.0.1/shop_dev?database=shop_production', 'shop_production'],
+    ['an "@" after the path (the host is the part before the first "/")', 'DATABASE_URL=postgres://prod.db.example.com/app_dev@localhost', 'prod.db.example.com'],
   ])('%s', async (_, envLine, shown) => {
     const result = await checkOffline(`${envLine}\n`, { '.pg_service.conf': PROD_SERVICE });
     expect(result.stdout).toContain(shown);
@@ -89,6 +90,7 @@ describe('parameters dbsafe cannot judge are refused with the parameter and the 
     ['an upper-case HOST', 'DATABASE_URL=postgres://127.0.0.1/app_dev?HOST=prod.db.example.com', 'parameter "HOST" is not "host"', 'fix: Write it as host'],
     ['a repeated host', 'DATABASE_URL=postgres://127.0.0.1/app_dev?host=localhost&host=prod.db.example.com', 'sets host more than once', 'fix: Keep one host'],
     ['a service no file defines', 'DATABASE_URL=postgres://127.0.0.1/app_dev?service=nosuch', 'service "nosuch"', 'fix: Add a [nosuch] section'],
+    ['a "#" (node-postgres stops there, libpq reads on)', 'DATABASE_URL="postgres://prod.db.example.com#@localhost/app_dev"', 'contains "#"', 'fix: Percent-encode "#" as %23'],
     ['a MongoDB proxy', 'DATABASE_URL=mongodb://localhost/app?proxyHost=bastion.example.com', 'parameter "proxyHost" is refused', 'fix: Remove it'],
   ])('%s', async (_, envLine, message, fix) => {
     const result = await checkOffline(`${envLine}\n`, { '.pg_service.conf': PROD_SERVICE });

@@ -66,6 +66,9 @@ describe('PostgreSQL URIs: every parameter that changes the target is honoured, 
     ['postgres://localhost/app?options=-c%20search_path%3Dx&application_name=web&sslmode=require', { params: { options: '-c search_path=x', application_name: 'web' }, tls: { mode: 'require' } }],
     ['postgres://localhost/app?schema=public&connection_limit=5', { database: 'app' }],
     ['postgres://localhost/app?host=localhost&host=localhost', { hosts: ['localhost'] }],
+    // The authority ends at the first "/": libpq and node-postgres both connect to prod here.
+    ['postgres://prod.db.example.com/app_dev@localhost', { hosts: ['prod.db.example.com'], database: 'app_dev@localhost' }],
+    ['postgres://app:p@ss@localhost/app_dev', { hosts: ['localhost'], user: 'app', password: 'p@ss' }],
   ])('%s', (url, expected) => {
     expect(first(url)).toMatchObject(expected);
   });
