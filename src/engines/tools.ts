@@ -139,10 +139,10 @@ const STDERR_LIMIT = 64 * 1024;
 /**
  * Password variables of the user's shell that client tools would read from
  * their environment, where any process of the user can read them
- * (/proc/PID/environ). dbsafe resolves them into the target and hands each
- * tool its password in a private file instead.
+ * (/proc/PID/environ). dbsafe resolves PGPASSWORD into the target (libpq's
+ * precedence) and hands each tool its password in a private file instead.
  */
-const INHERITED_PASSWORD_VARIABLES = ['PGPASSWORD', 'MYSQL_PWD'] as const;
+const INHERITED_PASSWORD_VARIABLES = ['PGPASSWORD'] as const;
 
 function childEnvironment(extra: ToolRun['env']): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
