@@ -212,6 +212,16 @@ function sameDatabase(a: Target, b: Target): boolean {
 }
 
 /**
+ * What parseConnectionString needs to read a connection string as libpq would
+ * in this project: the variables of the shell and .env files (PG*, PGSERVICE),
+ * the home directory and the service file reader. For connection strings found
+ * elsewhere (a command line) too.
+ */
+export function connectionContext(input: ResolveInput, variables: Map<string, Variable> = mergeVariables(input)): ConnectionContext {
+  return { cwd: input.cwd, variable: (name) => variables.get(name), home: input.home, readFile: input.readFile, osUser: input.osUser };
+}
+
+/**
  * Every database the project names, in the order of PRODUCT.md "Which database":
  * --url, DATABASE_URL, the DB_* family, libpq's PG*, MySQL's MYSQL_*, MongoDB
  * URIs, then any *DATABASE_URL / *DB_URL variable. Values from the shell
@@ -219,7 +229,7 @@ function sameDatabase(a: Target, b: Target): boolean {
  */
 export function resolveTargets(input: ResolveInput): ResolvedTargets {
   const variables = mergeVariables(input);
-  const context: ConnectionContext = { cwd: input.cwd, variable: (name) => variables.get(name), home: input.home, readFile: input.readFile, osUser: input.osUser };
+  const context = connectionContext(input, variables);
   const candidates: Array<{ target: Target; variable: string }> = [];
   const problems: TargetProblem[] = [];
 
