@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { readEnvFiles } from '../target/env-files.js';
+import { readOptionalFile } from './optional-file.js';
 import { resolveTargets, type DotenvFile } from '../target/resolve.js';
 import type { ResolvedTargets } from '../target/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
@@ -37,6 +38,11 @@ export function loadProjectContext(options: { cwd: string; env: Record<string, s
     cwd: project.root,
     preferredVariable: config.config.target,
     osUser: options.env.PGUSER ?? options.env.USER ?? osUserName(),
+    home: options.env.HOME ?? os.homedir(),
+    readFile: (file) => {
+      const read = readOptionalFile(file);
+      return read.found ? read.text : undefined;
+    },
   });
   targets.problems.unshift(...envFiles.problems);
   return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env: options.env, dotenv: envFiles.files };

@@ -158,13 +158,27 @@ export function toolsStoppedBy(): NodeJS.Signals | null {
 
 const STDERR_LIMIT = 64 * 1024;
 
+/**
+ * Password variables of the user's shell that client tools would read from
+ * their environment, where any process of the user can read them
+ * (/proc/PID/environ). dbsafe resolves PGPASSWORD into the target (libpq's
+ * precedence) and hands each tool its password in a private file instead.
+ */
+const INHERITED_PASSWORD_VARIABLES = ['PGPASSWORD'] as const;
+
+function childEnvironment(extra: ToolRun['env']): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of INHERITED_PASSWORD_VARIABLES) delete env[name];
+  return { ...env, ...extra };
+}
+
 /** Run a client tool to completion. Never throws for a non-zero exit: callers judge `code` and `stderr`. */
 export function runTool(run: ToolRun): Promise<ToolResult> {
   if (stoppedBy) return Promise.reject(interruptedError(stoppedBy));
   return new Promise((resolve, reject) => {
     const child = spawn(run.program, [...run.args], {
       cwd: run.cwd,
-      env: { ...process.env, ...run.env },
+      env: childEnvironment(run.env),
       stdio: ['pipe', 'pipe', 'pipe'],
       signal: run.signal,
       killSignal: 'SIGTERM',
@@ -235,16 +249,40 @@ export async function toolVersion(program: string): Promise<string | null> {
   }
 }
 
+/** Secret directories of this process, removed at exit too: a second Ctrl-C ends dbsafe without running `finally` blocks. */
+const secretDirs = new Set<string>();
+let removeSecretsAtExit = false;
+
+export interface SecretFile {
+  file: string;
+  /** Remove the file and its directory (idempotent). */
+  remove: () => void;
+  /** A detached child removes it when done: dbsafe's exit must not remove it first. */
+  handOver: () => void;
+}
+
 /**
  * A private 0600 file in a private 0700 directory, for credentials a client
- * tool reads from a file (MySQL option files, mongodump --config). Remove it
- * with the returned function, also on failure.
+ * tool reads from a file (PostgreSQL password files, MySQL option files,
+ * mongodump --config). Remove it with `remove`, also on failure.
  */
-export function writeSecretFile(name: string, contents: string): { file: string; remove: () => void } {
+export function writeSecretFile(name: string, contents: string): SecretFile {
   const dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-secret-'));
   const file = path.join(dir, name);
+  secretDirs.add(dir);
+  if (!removeSecretsAtExit) {
+    removeSecretsAtExit = true;
+    process.once('exit', () => secretDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  }
   writeFileSync(file, contents, { mode: 0o600 });
-  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    file,
+    remove: () => {
+      secretDirs.delete(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    handOver: () => secretDirs.delete(dir),
+  };
 }
 
 export function interruptedError(signal: NodeJS.Signals): DbsafeError {

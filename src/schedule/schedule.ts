@@ -95,7 +95,11 @@ function cronEnvironment(): Record<string, string> {
 export function refuseShellOnlyDatabase(context: ProjectContext, target: Target): void {
   const underCron = loadProjectContext({ cwd: context.projectRoot, env: cronEnvironment() }).targets.primary;
   if (underCron && sameConnection(underCron, target)) return;
-  const fromShell = [target.origin, ...Object.values(target.fields)].filter((origin) => origin?.kind === 'env').map((origin) => origin!.name);
+  // A service line counts as coming from where its service was named (PGSERVICE in the shell).
+  const fromShell = [target.origin, ...Object.values(target.fields)]
+    .map((origin) => origin?.via ?? origin)
+    .filter((origin) => origin?.kind === 'env')
+    .map((origin) => origin!.name);
   throw scheduleMessages.shellOnlyDatabase([...new Set(fromShell)], context.projectRoot);
 }
 

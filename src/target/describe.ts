@@ -19,14 +19,15 @@ export function describeTarget(target: Target): string {
 }
 
 export function describeOrigin(origin: ValueOrigin): string {
-  switch (origin.kind) {
-    case 'dotenv':
-      return `${origin.name} in ${origin.file}`;
-    case 'config':
-      return origin.file ? `${origin.name} in ${origin.file}` : origin.name;
-    default:
-      return origin.name;
+  if (origin.kind === 'service') {
+    const what = origin.parameter ? `${origin.parameter} of ` : '';
+    const via = origin.via ? ` (named by ${describeOrigin(origin.via)})` : '';
+    return `${what}service "${origin.name}" in ${origin.file ?? 'the service file'}${via}`;
   }
+  let text = origin.kind === 'dotenv' || (origin.kind === 'config' && origin.file) ? `${origin.name} in ${origin.file}` : origin.name;
+  if (origin.parameter) text = `${origin.parameter} parameter of ${text}`;
+  if (origin.reading) text = `${text}, as ${origin.reading} reads it`;
+  return text;
 }
 
 /** The JSON shape of a target for `--json` output and logs: the password never appears. */

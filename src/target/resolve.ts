@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_VARIABLE_SUFFIX, URL_VARIABLES, type FieldFamily } from './sources.js';
+import { buildTarget, type ConnectionContext } from './connection-target.js';
+import type { ReadTextFile } from './pg-service.js';
 import type { ResolvedTargets, Target, TargetProblem, ValueOrigin } from './types.js';
-import { DEFAULT_PORTS, parseDatabaseUrl, UrlProblem } from './url.js';
+import { DEFAULT_PORTS, parseConnectionString, UrlProblem } from './url.js';
 
 export interface DotenvFile {
   file: string;
@@ -21,6 +23,9 @@ export interface ResolveInput {
   preferredVariable?: string;
   /** libpq's default database and user name: the operating-system user. */
   osUser?: string;
+  /** Home directory (~/.pg_service.conf) and a reader for PostgreSQL service files; without them a named service is refused. */
+  home?: string;
+  readFile?: ReadTextFile;
 }
 
 interface Variable {
@@ -56,9 +61,10 @@ function describeOrigin(origin: ValueOrigin): string {
 function urlProblem(origin: ValueOrigin, problem: UrlProblem): TargetProblem {
   const orUseFlag = origin.kind === 'flag' ? '' : ', or point dbsafe at the database with --url';
   const fix =
-    problem.code === 'unknown-scheme'
+    problem.fix ??
+    (problem.code === 'unknown-scheme'
       ? `Use one of the schemes listed${orUseFlag}.`
-      : `Correct the URL (percent-encode special characters in the password, e.g. "@" as %40)${orUseFlag}.`;
+      : `Correct the URL (percent-encode special characters in the password, e.g. "@" as %40)${orUseFlag}.`);
   return {
     origin,
     code: problem.code,
@@ -80,9 +86,18 @@ function unsetTargetVariable(name: string): TargetProblem {
   };
 }
 
-function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input: ResolveInput): Target | TargetProblem | null {
+function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input: ResolveInput, context: ConnectionContext): Target | TargetProblem | null {
   const present = firstSet(variables, family.presentWhen);
   if (!present) return null;
+  if (family.libpq) {
+    // libpq's own rules: the service (PGSERVICE), then the PG* variables, then its defaults.
+    try {
+      return buildTarget([], { engine: 'postgres', origin: present.origin, context });
+    } catch (error) {
+      if (error instanceof UrlProblem) return urlProblem(present.origin, error);
+      throw error;
+    }
+  }
 
   let engine = family.engine;
   let engineOrigin: ValueOrigin = present.origin;
@@ -211,6 +226,16 @@ function sameDatabase(a: Target, b: Target): boolean {
 }
 
 /**
+ * What parseConnectionString needs to read a connection string as libpq would
+ * in this project: the variables of the shell and .env files (PG*, PGSERVICE),
+ * the home directory and the service file reader. For connection strings found
+ * elsewhere (a command line) too.
+ */
+export function connectionContext(input: ResolveInput, variables: Map<string, Variable> = mergeVariables(input)): ConnectionContext {
+  return { cwd: input.cwd, variable: (name) => variables.get(name), home: input.home, readFile: input.readFile, osUser: input.osUser };
+}
+
+/**
  * Every database the project names, in the order of PRODUCT.md "Which database":
  * --url, DATABASE_URL, the DB_* family, libpq's PG*, MySQL's MYSQL_*, MongoDB
  * URIs, then any *DATABASE_URL / *DB_URL variable. Values from the shell
@@ -218,13 +243,14 @@ function sameDatabase(a: Target, b: Target): boolean {
  */
 export function resolveTargets(input: ResolveInput): ResolvedTargets {
   const variables = mergeVariables(input);
+  const context = connectionContext(input, variables);
   const candidates: Array<{ target: Target; variable: string }> = [];
   const problems: TargetProblem[] = [];
 
   const addUrl = (value: string, origin: ValueOrigin) => {
     if (value.trim() === '') return;
     try {
-      candidates.push({ target: parseDatabaseUrl(value, origin, input.cwd), variable: origin.name });
+      for (const target of parseConnectionString(value, origin, context)) candidates.push({ target, variable: origin.name });
     } catch (error) {
       if (error instanceof UrlProblem) problems.push(urlProblem(origin, error));
       else throw error;
@@ -242,7 +268,7 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
   URL_VARIABLES.forEach(readUrlVariable);
 
   for (const family of FIELD_FAMILIES) {
-    const result = fromFamily(family, variables, input);
+    const result = fromFamily(family, variables, input, context);
     if (result === null) continue;
     if ('code' in result) problems.push(result);
     else candidates.push({ target: result, variable: family.id });

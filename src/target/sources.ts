@@ -30,6 +30,8 @@ export interface FieldFamily {
   sslRootCert: readonly string[];
   /** Defaults the framework or client library applies when a field is unset. */
   defaults: { host?: string; sqliteFile?: string };
+  /** Resolved by libpq's own rules (service file, PG* variables) rather than field by field. */
+  libpq?: boolean;
 }
 
 export const FIELD_FAMILIES: readonly FieldFamily[] = [
@@ -65,7 +67,8 @@ export const FIELD_FAMILIES: readonly FieldFamily[] = [
   {
     id: 'PG*',
     engine: 'postgres',
-    presentWhen: ['PGHOST', 'PGHOSTADDR', 'PGDATABASE'],
+    libpq: true,
+    presentWhen: ['PGHOST', 'PGHOSTADDR', 'PGDATABASE', 'PGSERVICE'],
     host: ['PGHOST', 'PGHOSTADDR'],
     port: ['PGPORT'],
     database: ['PGDATABASE'],
@@ -96,9 +99,13 @@ export const FIELD_FAMILIES: readonly FieldFamily[] = [
   },
 ];
 
+/** Variables through which libpq finds a service definition. */
+export const LIBPQ_SERVICE_VARIABLES: readonly string[] = ['PGSERVICE', 'PGSERVICEFILE', 'PGSYSCONFDIR'];
+
 /** Every variable name dbsafe reads to find a database (used to explain and to redact). */
 export function isDatabaseVariable(name: string): boolean {
   return (
+    LIBPQ_SERVICE_VARIABLES.includes(name) ||
     URL_VARIABLES.includes(name) ||
     LATE_URL_VARIABLES.includes(name) ||
     URL_VARIABLE_SUFFIX.test(name) ||

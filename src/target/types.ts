@@ -1,3 +1,5 @@
+import type { UrlProblemCode } from './url-problem.js';
+
 export type EngineName = 'postgres' | 'mysql' | 'sqlite' | 'mongodb';
 
 export const ENGINE_LABELS: Record<EngineName, string> = {
@@ -9,11 +11,18 @@ export const ENGINE_LABELS: Record<EngineName, string> = {
 
 /** Where one value of a target came from, so `check` can show it. */
 export interface ValueOrigin {
-  kind: 'flag' | 'env' | 'dotenv' | 'config' | 'default';
-  /** The flag or variable name (`--url`, `DATABASE_URL`, `DB_HOST`), or a short description for defaults. */
+  /** `service`: a line of a PostgreSQL service file (`file`), in the section `name`. */
+  kind: 'flag' | 'env' | 'dotenv' | 'config' | 'default' | 'service';
+  /** The flag or variable name (`--url`, `DATABASE_URL`, `DB_HOST`), the service name, or a short description for defaults. */
   name: string;
-  /** The file the value was read from, for `dotenv` and `config` values. */
+  /** The file the value was read from, for `dotenv`, `config` and `service` values. */
   file?: string;
+  /** The connection parameter inside that value that set the field (`dbname` of `?dbname=shop`, `host` of a service line). */
+  parameter?: string;
+  /** For a service: where its name came from (`PGSERVICE in .env`, `service` of DATABASE_URL). */
+  via?: ValueOrigin;
+  /** A client whose reading of the same connection string names another database ("node-postgres"). */
+  reading?: string;
 }
 
 export type TargetField = 'engine' | 'host' | 'port' | 'database' | 'user' | 'password' | 'socket' | 'tls';
@@ -35,8 +44,10 @@ export interface Target {
   engine: EngineName;
   /** Host name or IP address of the server (first host when several are listed). */
   host?: string;
-  /** Every host of a multi-host URL (MongoDB replica sets, libpq host lists). */
+  /** Every host of a multi-host URL (MongoDB replica sets, libpq host lists), and libpq's hostaddr addresses: each is judged. */
   hosts: string[];
+  /** libpq's hostaddr: the addresses connected to, while the host names serve TLS and ~/.pgpass. */
+  hostaddrs?: string[];
   /** Unix socket directory (PostgreSQL) or socket file (MySQL). */
   socket?: string;
   port?: number;
@@ -58,7 +69,7 @@ export interface Target {
 /** A variable that looked like a database setting but could not be understood. */
 export interface TargetProblem {
   origin: ValueOrigin;
-  code: 'malformed-url' | 'unknown-scheme' | 'incomplete' | 'unreadable-env-file' | 'target-variable-unset';
+  code: UrlProblemCode | 'incomplete' | 'unreadable-env-file' | 'target-variable-unset';
   message: string;
 }
 

@@ -1,5 +1,13 @@
 import path from 'node:path';
-import type { EngineName, Target, TlsSettings, ValueOrigin } from './types.js';
+import { lookupParameter, lookupLibpqKeyword, URL_PARAMETERS } from './connection-parameters.js';
+import { assertNoContradictions, buildTarget, differentTargets, type ConnectionContext, type Setting } from './connection-target.js';
+import { parameterMessages } from './messages.js';
+import { looksLikeConninfo, parseConninfo } from './postgres-conninfo.js';
+import { ENGINE_LABELS, type EngineName, type Target, type ValueOrigin } from './types.js';
+import { UrlProblem } from './url-problem.js';
+
+export { UrlProblem } from './url-problem.js';
+export type { ConnectionContext } from './connection-target.js';
 
 /** URL schemes dbsafe understands, and the engine each one means. */
 export const URL_SCHEMES: Record<string, EngineName> = {
@@ -21,72 +29,6 @@ export const DEFAULT_PORTS: Record<EngineName, number | undefined> = {
   mongodb: 27017,
 };
 
-/** Query parameters that carry TLS settings, per spelling used by libpq, MySQL clients and MongoDB drivers. */
-const TLS_PARAMS: Record<string, keyof TlsSettings> = {
-  sslmode: 'mode',
-  'ssl-mode': 'mode',
-  ssl: 'mode',
-  tls: 'mode',
-  sslcert: 'cert',
-  'ssl-cert': 'cert',
-  tlscertificatekeyfile: 'cert',
-  sslkey: 'key',
-  'ssl-key': 'key',
-  sslrootcert: 'rootCert',
-  'ssl-ca': 'rootCert',
-  tlscafile: 'rootCert',
-};
-
-export class UrlProblem extends Error {
-  constructor(
-    readonly code: 'malformed-url' | 'unknown-scheme',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function decode(part: string, what: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    throw new UrlProblem('malformed-url', `its ${what} has a broken percent-encoding ("${part.replace(/:.*/, ':…')}")`);
-  }
-}
-
-function parsePort(text: string): number {
-  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
-    throw new UrlProblem('malformed-url', `its port "${text}" is not a number between 1 and 65535`);
-  }
-  return Number(text);
-}
-
-function splitHostPort(entry: string): { host: string; port?: number } {
-  if (entry.startsWith('[')) {
-    const close = entry.indexOf(']');
-    if (close < 0) throw new UrlProblem('malformed-url', `the IPv6 address "${entry}" has no closing "]"`);
-    const host = entry.slice(1, close);
-    const rest = entry.slice(close + 1);
-    if (rest === '') return { host };
-    if (!rest.startsWith(':')) throw new UrlProblem('malformed-url', `unexpected text after the IPv6 address "${entry}"`);
-    return { host, port: parsePort(rest.slice(1)) };
-  }
-  const colon = entry.lastIndexOf(':');
-  if (colon < 0) return { host: entry };
-  return { host: entry.slice(0, colon), port: parsePort(entry.slice(colon + 1)) };
-}
-
-function parseQuery(query: string): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const pair of query.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const key = decode(eq < 0 ? pair : pair.slice(0, eq), 'query');
-    params[key] = decode(eq < 0 ? '' : pair.slice(eq + 1).replace(/\+/g, ' '), 'query');
-  }
-  return params;
-}
-
 function sqliteFile(rest: string, cwd: string): string {
   // sqlite:///abs/path, sqlite://./rel, sqlite:rel, file:./dev.db (Prisma), file:/abs
   let file = rest.startsWith('//') ? rest.slice(2) : rest;
@@ -99,36 +41,69 @@ function sqliteFile(rest: string, cwd: string): string {
   return path.resolve(cwd, file);
 }
 
-/**
- * Parse a database URL into a Target. Pure: `cwd` resolves relative SQLite paths.
- * Throws UrlProblem with a short description of what is wrong (without the password).
- */
-export function parseDatabaseUrl(url: string, origin: ValueOrigin, cwd: string): Target {
-  const trimmed = url.trim();
-  const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed);
-  if (!schemeMatch) throw new UrlProblem('malformed-url', 'it does not start with a scheme such as postgres://, mysql://, sqlite: or mongodb://');
-  const scheme = schemeMatch[1]!.toLowerCase();
-  const engine = URL_SCHEMES[scheme];
-  if (!engine) {
-    throw new UrlProblem('unknown-scheme', `its scheme "${scheme}:" is not one dbsafe knows (${Object.keys(URL_SCHEMES).map((s) => `${s}:`).join(', ')})`);
+function decode(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new UrlProblem('malformed-url', `its ${what} has a broken percent-encoding ("${part.replace(/:.*/, ':…')}")`);
   }
-  const afterScheme = trimmed.slice(schemeMatch[0].length);
-  const base: Omit<Target, 'database'> = {
-    engine,
-    hosts: [],
-    tls: {},
-    srv: scheme === 'mongodb+srv',
-    params: {},
-    origin,
-    fields: { engine: origin },
-  };
+}
 
-  if (engine === 'sqlite') {
-    const database = sqliteFile(afterScheme, cwd);
-    return { ...base, database, fields: { ...base.fields, database: origin } };
+function checkPort(text: string): string {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+    throw new UrlProblem('malformed-url', `its port "${text}" is not a number between 1 and 65535`);
   }
+  return text;
+}
 
+function splitHostPort(entry: string): { host: string; port?: string } {
+  if (entry.startsWith('[')) {
+    const close = entry.indexOf(']');
+    if (close < 0) throw new UrlProblem('malformed-url', `the IPv6 address "${entry}" has no closing "]"`);
+    const host = entry.slice(1, close);
+    const rest = entry.slice(close + 1);
+    if (rest === '') return { host };
+    if (!rest.startsWith(':')) throw new UrlProblem('malformed-url', `unexpected text after the IPv6 address "${entry}"`);
+    return { host, port: checkPort(rest.slice(1)) };
+  }
+  const colon = entry.lastIndexOf(':');
+  if (colon < 0) return { host: entry };
+  return { host: entry.slice(0, colon), port: checkPort(entry.slice(colon + 1)) };
+}
+
+/** The query's parameters in order (a repeated name appears each time). */
+function parseQuery(query: string): Array<{ name: string; value: string }> {
+  const params: Array<{ name: string; value: string }> = [];
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    params.push({ name: decode(eq < 0 ? pair : pair.slice(0, eq), 'query'), value: decode(eq < 0 ? '' : pair.slice(eq + 1).replace(/\+/g, ' '), 'query') });
+  }
+  return params;
+}
+
+/** A named parameter of `engine`'s connection strings as a Setting; throws for one dbsafe cannot judge. */
+function parameterSetting(engine: Exclude<EngineName, 'sqlite'>, name: string, value: string, origin: ValueOrigin, keywordsOnly: boolean): Setting {
+  const lookup = keywordsOnly ? lookupLibpqKeyword(name) : lookupParameter(engine, name);
+  switch (lookup.kind) {
+    case 'known':
+      return { role: lookup.rule.role, name, value, origin: { ...origin, parameter: name }, ignoredBy: lookup.rule.ignoredBy, named: true };
+    case 'refused':
+      throw parameterMessages.refused(name, lookup.reason);
+    case 'wrong-case':
+      throw parameterMessages.wrongCase(name, lookup.spelling);
+    default:
+      throw parameterMessages.unknown(name, keywordsOnly ? 'libpq key/value connection strings' : `${ENGINE_LABELS[engine]} URLs`);
+  }
+}
+
+/** The settings a server URL names: its own parts first, then its query, which libpq lets override them. */
+function urlSettings(engine: Exclude<EngineName, 'sqlite'>, scheme: string, afterScheme: string, origin: ValueOrigin): Setting[] {
   if (!afterScheme.startsWith('//')) throw new UrlProblem('malformed-url', `it should read ${scheme}://user:password@host:port/database`);
+  // node-postgres, mysql2 and the MongoDB driver end a URL at "#"; libpq reads on: `?host=localhost#&host=prod`.
+  if (afterScheme.includes('#')) {
+    throw new UrlProblem('malformed-url', 'it contains "#", where some clients stop reading and libpq reads on, so they would connect to different databases', 'Percent-encode "#" as %23 (in a password too), or remove it and what follows.');
+  }
   let rest = afterScheme.slice(2);
   let query = '';
   const queryAt = rest.indexOf('?');
@@ -136,77 +111,100 @@ export function parseDatabaseUrl(url: string, origin: ValueOrigin, cwd: string):
     query = rest.slice(queryAt + 1);
     rest = rest.slice(0, queryAt);
   }
-  const hashAt = query.indexOf('#');
-  if (hashAt >= 0) query = query.slice(0, hashAt);
 
-  // Passwords with an unencoded "@" are common in hand-written .env files: the last "@" ends the user info.
-  const at = rest.lastIndexOf('@');
-  const userInfo = at >= 0 ? rest.slice(0, at) : '';
-  const hostAndPath = at >= 0 ? rest.slice(at + 1) : rest;
-  const slash = hostAndPath.indexOf('/');
-  const hostList = slash >= 0 ? hostAndPath.slice(0, slash) : hostAndPath;
-  const pathPart = slash >= 0 ? hostAndPath.slice(slash + 1) : '';
+  // The authority ends at the first "/", as libpq and WHATWG parsers (node-postgres, mysql2) read it:
+  // in postgres://prod/x@localhost/db the host is prod. Inside it, passwords with an unencoded "@"
+  // are common in hand-written .env files, so the last "@" ends the user info.
+  const slash = rest.indexOf('/');
+  const authority = slash >= 0 ? rest.slice(0, slash) : rest;
+  const pathPart = slash >= 0 ? rest.slice(slash + 1) : '';
+  const at = authority.lastIndexOf('@');
+  const userInfo = at >= 0 ? authority.slice(0, at) : '';
+  const hostList = at >= 0 ? authority.slice(at + 1) : authority;
 
-  const target: Target = { ...base, database: '' };
+  const settings: Setting[] = [];
+  const part = (role: Setting['role'], value: string) => settings.push({ role, name: role, value, origin, named: false });
   if (userInfo !== '') {
     const colon = userInfo.indexOf(':');
-    target.user = decode(colon >= 0 ? userInfo.slice(0, colon) : userInfo, 'user name') || undefined;
-    if (colon >= 0) target.password = decode(userInfo.slice(colon + 1), 'password');
-    if (target.user) target.fields.user = origin;
-    if (target.password !== undefined) target.fields.password = origin;
+    const user = decode(colon >= 0 ? userInfo.slice(0, colon) : userInfo, 'user name');
+    if (user) part('user', user);
+    if (colon >= 0) part('password', decode(userInfo.slice(colon + 1), 'password'));
   }
-
-  if (hostList !== '') {
-    for (const entry of hostList.split(',')) {
-      const decoded = decode(entry, 'host');
-      if (decoded.startsWith('/')) {
-        target.socket = decoded;
-        continue;
-      }
-      const { host, port } = splitHostPort(decoded);
-      if (host === '') throw new UrlProblem('malformed-url', 'it has an empty host name');
-      if (!/^[A-Za-z0-9._:%-]+$/.test(host)) throw new UrlProblem('malformed-url', `its host "${host}" is not a valid host name`);
-      target.hosts.push(host);
-      if (target.port === undefined && port !== undefined) target.port = port;
+  const hosts: string[] = [];
+  let port: string | undefined;
+  for (const entry of hostList === '' ? [] : hostList.split(',')) {
+    const decoded = decode(entry, 'host');
+    if (decoded.startsWith('/')) {
+      // A percent-encoded socket directory (libpq) or socket file (MySQL, MongoDB).
+      if (engine === 'postgres') hosts.push(decoded);
+      else part('socket', decoded);
+      continue;
     }
-    target.host = target.hosts[0];
-    if (target.host) target.fields.host = origin;
-    if (target.port !== undefined) target.fields.port = origin;
+    const parsed = splitHostPort(decoded);
+    if (parsed.host === '') throw new UrlProblem('malformed-url', 'it has an empty host name');
+    if (!/^[A-Za-z0-9._:%-]+$/.test(parsed.host)) throw new UrlProblem('malformed-url', `its host "${parsed.host}" is not a valid host name`);
+    hosts.push(parsed.host);
+    port ??= parsed.port;
+  }
+  if (hosts.length > 0) part('host', hosts.join(','));
+  if (port !== undefined) part('port', port);
+  const database = decode(pathPart.replace(/\/+$/, ''), 'database name');
+  if (database.includes('/')) throw new UrlProblem('malformed-url', `its database name "${database}" contains "/"`);
+  if (database !== '') part('database', database);
+
+  for (const { name, value } of parseQuery(query)) settings.push(parameterSetting(engine, name, value, origin, false));
+  return settings;
+}
+
+/**
+ * Every database a connection string names, parsed the way the engine's own
+ * client does: a URL (postgres://, mysql://, mongodb://, sqlite:…) or a libpq
+ * key/value string (`host=… dbname='my db'`). The first target is what libpq
+ * (or the engine's CLI) connects to, with PostgreSQL services and PG*
+ * variables applied; another client whose reading differs (node-postgres
+ * ignores ?dbname=, mysql2 ignores ?host=) adds its own target, so both are
+ * judged. Throws UrlProblem (never repeating the password) for anything dbsafe
+ * cannot judge, including parameters it does not know.
+ */
+export function parseConnectionString(text: string, origin: ValueOrigin, context: ConnectionContext): Target[] {
+  const trimmed = text.trim();
+  if (looksLikeConninfo(trimmed)) {
+    const settings = parseConninfo(trimmed).map(({ keyword, value }) => parameterSetting('postgres', keyword, value, origin, true));
+    assertNoContradictions(settings);
+    return [buildTarget(settings, { engine: 'postgres', origin, context })];
+  }
+  const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed);
+  if (!schemeMatch) throw new UrlProblem('malformed-url', "it does not start with a scheme such as postgres://, mysql://, sqlite: or mongodb://, nor is it a libpq key/value string (host=… dbname=…)");
+  const scheme = schemeMatch[1]!.toLowerCase();
+  const engine = URL_SCHEMES[scheme];
+  if (!engine) {
+    throw new UrlProblem('unknown-scheme', `its scheme "${scheme}:" is not one dbsafe knows (${Object.keys(URL_SCHEMES).map((s) => `${s}:`).join(', ')})`);
+  }
+  const afterScheme = trimmed.slice(schemeMatch[0].length);
+  if (engine === 'sqlite') {
+    const database = sqliteFile(afterScheme, context.cwd);
+    return [{ engine, hosts: [], tls: {}, srv: false, params: {}, origin, database, fields: { engine: origin, database: origin } }];
   }
 
-  target.database = decode(pathPart.replace(/\/+$/, ''), 'database name');
-  if (target.database.includes('/')) throw new UrlProblem('malformed-url', `its database name "${target.database}" contains "/"`);
-  if (target.database !== '') target.fields.database = origin;
+  const srv = scheme === 'mongodb+srv';
+  const settings = urlSettings(engine, scheme, afterScheme, origin);
+  assertNoContradictions(settings);
+  const primary = buildTarget(settings, { engine, origin, srv, context });
+  if (srv && primary.hosts.length === 0) throw new UrlProblem('malformed-url', 'a mongodb+srv:// URL needs a host name');
+  const targets = [primary];
+  for (const reading of URL_PARAMETERS[engine].readings) {
+    if (!settings.some((s) => s.ignoredBy?.includes(reading))) continue;
+    const other = buildTarget(settings, { engine, origin, srv, reading, context });
+    if (differentTargets(primary, other)) targets.push(other);
+  }
+  return targets;
+}
 
-  for (const [key, value] of Object.entries(parseQuery(query))) {
-    const lower = key.toLowerCase();
-    const tlsField = TLS_PARAMS[lower];
-    if (tlsField) {
-      target.tls[tlsField] = value;
-      target.fields.tls = origin;
-    } else if (lower === 'host' && value.startsWith('/')) {
-      target.socket = value;
-    } else if ((lower === 'socket' || lower === 'socketpath') && value !== '') {
-      target.socket = value;
-    } else if (lower === 'user' && !target.user) {
-      target.user = value;
-      target.fields.user = origin;
-    } else if (lower === 'password' && target.password === undefined) {
-      target.password = value;
-      target.fields.password = origin;
-    } else if ((lower === 'dbname' || lower === 'database') && target.database === '') {
-      target.database = value;
-      target.fields.database = origin;
-    } else if (lower === 'port' && target.port === undefined) {
-      target.port = parsePort(value);
-      target.fields.port = origin;
-    } else {
-      target.params[key] = value;
-    }
-  }
-  if (target.socket) target.fields.socket = origin;
-  if (target.hosts.length === 0 && !target.socket) {
-    if (target.srv) throw new UrlProblem('malformed-url', 'a mongodb+srv:// URL needs a host name');
-  }
-  return target;
+/**
+ * Parse a database URL into a Target: the database libpq (or the engine's
+ * CLI) would reach, without the environment or service files. Pure: `cwd`
+ * resolves relative SQLite paths. Throws UrlProblem.
+ */
+export function parseDatabaseUrl(url: string, origin: ValueOrigin, cwd: string): Target {
+  return parseConnectionString(url, origin, { cwd })[0]!;
 }

@@ -138,7 +138,7 @@ describe('backup faults', () => {
     expect(refused.stderr).not.toContain('wrong-password');
     expect(wrong.files().filter((f) => !f.startsWith('.'))).toEqual([]);
 
-    // The same server with the right password: it travels in PGPASSWORD, not on a command line.
+    // The same server with the right password: it travels in a private password file (PGPASSFILE), not on a command line.
     const right = project(`postgres://postgres:right-horse-battery@127.0.0.1:${port}/postgres`);
     const ok = await right.cli(['backup', '--json']);
     expect(ok.stderr).toBe('');

@@ -5,7 +5,7 @@ import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, 
 import { runTool } from '../tools.js';
 import type { Target } from '../../target/types.js';
 import { pgToolFor, type PgToolCandidate } from './binaries.js';
-import { libpqEnv, quoteIdent, withConnection } from './connection.js';
+import { quoteIdent, withConnection, withLibpqEnv } from './connection.js';
 import { postgresMessages } from './messages.js';
 import { createDatabaseLike, dropAbandonedCopies, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 
@@ -31,12 +31,14 @@ const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_co
 
 /** pg_restore of `file` into the existing, empty database `database`; throws with pg_restore's own words. */
 async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, database: string, file: string, progress?: ProgressSink): Promise<void> {
-  const result = await runTool({
-    program: pgRestore.file,
-    args: [...RESTORE_ARGS, `--dbname=${database}`],
-    env: { ...libpqEnv(target, database), PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined },
-    stdin: fileReaderWithProgress(file, progress),
-  });
+  const result = await withLibpqEnv(target, database, (env) =>
+    runTool({
+      program: pgRestore.file,
+      args: [...RESTORE_ARGS, `--dbname=${database}`],
+      env: { ...env, PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined },
+      stdin: fileReaderWithProgress(file, progress),
+    }),
+  );
   // pg_restore can exit 0 after printing errors it chose to ignore; either one fails the restore.
   if (result.code !== 0 || /^pg_restore: error:/m.test(result.stderr)) throw postgresMessages.restoreFailed(target, result.stderr);
 }
@@ -100,7 +102,7 @@ export const archive: ArchiveOps = {
   async backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
     const server = await serverVersionOf(target);
     const pgDump = await pgToolFor('pg_dump', server);
-    const result = await runTool({ program: pgDump.file, args: DUMP_ARGS, env: libpqEnv(target), stdout: output.stream() });
+    const result = await withLibpqEnv(target, target.database, (env) => runTool({ program: pgDump.file, args: DUMP_ARGS, env, stdout: output.stream() }));
     if (result.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, result.code, result.stderr);
     return { clientTool: `pg_dump ${pgDump.version}`, serverVersion: `PostgreSQL ${server.version}` };
   },

@@ -1,21 +1,26 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import type { Target } from '../../target/types.js';
+import { writeSecretFile } from '../tools.js';
 import { postgresMessages } from './messages.js';
+import { passwordFromUserPassfile } from './pgpass.js';
 
 /**
- * The environment libpq tools (pg_dump, pg_restore) read: the password goes
- * here and never on a command line. Variables that could silently redirect
- * the tool to another server (a service file entry) are cleared.
+ * The environment libpq tools (pg_dump, pg_restore, dropdb) read. The
+ * password is not in it: see withLibpqEnv. Variables that could silently
+ * redirect the tool to another server (a service file entry, a password from
+ * the user's shell) are cleared: dbsafe has already resolved them into `target`.
  */
-export function libpqEnv(target: Target, database = target.database): Record<string, string | undefined> {
-  const host = target.hosts.length > 1 ? target.hosts.join(',') : (target.host ?? target.socket);
+function libpqVariables(target: Target, database: string): Record<string, string | undefined> {
+  const names = target.hosts.filter((h) => !target.hostaddrs?.includes(h));
+  const host = names.length > 0 ? names.join(',') : target.socket;
   return {
     PGHOST: host,
-    PGHOSTADDR: undefined,
+    PGHOSTADDR: target.hostaddrs?.join(','),
     PGPORT: target.port !== undefined ? String(target.port) : undefined,
     PGUSER: target.user,
-    PGPASSWORD: target.password,
+    PGPASSWORD: undefined,
     PGDATABASE: database,
     PGSERVICE: undefined,
     PGSERVICEFILE: undefined,
@@ -27,6 +32,49 @@ export function libpqEnv(target: Target, database = target.database): Record<str
     PGAPPNAME: 'dbsafe',
     PGCONNECT_TIMEOUT: '10',
   };
+}
+
+/**
+ * One line of libpq's password file matching any server, with ":" and "\\"
+ * escaped as libpq expects. A line break cannot be written into that format.
+ */
+export function passfileEntry(password: string): string {
+  if (/[\r\n]/.test(password)) throw postgresMessages.passwordWithLineBreak();
+  return `*:*:*:*:${password.replace(/[\\:]/g, (c) => `\\${c}`)}\n`;
+}
+
+export interface LibpqEnvironment {
+  env: Record<string, string | undefined>;
+  /** The private directory holding the password file, when there is one. */
+  passfileDir?: string;
+  /** Remove the password file and its directory (idempotent). */
+  remove: () => void;
+  /** A detached tool removes the password file itself, after dbsafe has exited. */
+  handOver: () => void;
+}
+
+/**
+ * The environment for one libpq tool run. A password goes into a 0600
+ * PGPASSFILE in a private 0700 directory, never into PGPASSWORD: a child's
+ * environment is readable in /proc/PID/environ by every process of the user,
+ * for as long as the tool runs. Without a password the user's own ~/.pgpass
+ * (or PGPASSFILE) stays in effect.
+ */
+export function libpqEnvironment(target: Target, database = target.database): LibpqEnvironment {
+  const env = libpqVariables(target, database);
+  if (!target.password) return { env, remove: () => undefined, handOver: () => undefined };
+  const secret = writeSecretFile('pgpass', passfileEntry(target.password));
+  return { env: { ...env, PGPASSFILE: secret.file }, passfileDir: path.dirname(secret.file), remove: secret.remove, handOver: secret.handOver };
+}
+
+/** Run `work` with the libpq environment of `target`; the password file is removed afterwards, also on failure. */
+export async function withLibpqEnv<T>(target: Target, database: string, work: (env: Record<string, string | undefined>) => Promise<T>): Promise<T> {
+  const prepared = libpqEnvironment(target, database);
+  try {
+    return await work(prepared.env);
+  } finally {
+    prepared.remove();
+  }
 }
 
 function sslOption(target: Target): pg.ClientConfig['ssl'] {
@@ -41,13 +89,22 @@ function sslOption(target: Target): pg.ClientConfig['ssl'] {
   };
 }
 
+/**
+ * The driver's password: the target's, else what the user's ~/.pgpass holds
+ * for this connection (as pg_dump would find it). A function returning
+ * undefined means "no password" to pg (its types say string only).
+ */
+export function driverPassword(target: Target, database: string): pg.ClientConfig['password'] {
+  return target.password ?? ((async () => passwordFromUserPassfile(target, database)) as () => Promise<string>);
+}
+
 /** An open driver connection to `database` on the target's server; the caller ends it. */
 export async function connect(target: Target, database = target.database): Promise<pg.Client> {
   const client = new pg.Client({
     host: target.host ?? target.socket,
     port: target.port,
     user: target.user,
-    password: target.password,
+    password: driverPassword(target, database),
     database,
     ssl: sslOption(target),
     application_name: 'dbsafe',

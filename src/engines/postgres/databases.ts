@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type pg from 'pg';
 import type { Target } from '../../target/types.js';
 import { pgToolFor } from './binaries.js';
-import { libpqEnv, quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } from './connection.js';
+import { libpqEnvironment, quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
 
 export interface ServerVersion {
@@ -64,9 +64,15 @@ export async function dropDatabase(target: Target, name: string): Promise<void> 
 export async function dropDatabaseInBackground(target: Target, name: string, server: ServerVersion): Promise<void> {
   const dropdb = await pgToolFor('dropdb', server).catch(() => null);
   if (dropdb) {
-    // The password travels in the environment (libpqEnv), never in the arguments.
-    const child = spawn(dropdb.file, ['--if-exists', '--force', '--no-password', name], {
-      env: { ...process.env, ...libpqEnv(target, 'postgres') },
+    // The password travels in a private password file (libpqEnvironment), never in the arguments or the
+    // environment. dropdb outlives this call, so a small shell removes that file once dropdb has finished.
+    const prepared = libpqEnvironment(target, 'postgres');
+    const dropArgs = ['--if-exists', '--force', '--no-password', name];
+    const [program, args] = prepared.passfileDir
+      ? ['/bin/sh', ['-c', '"$@"; status=$?; rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status', 'dbsafe-dropdb', dropdb.file, ...dropArgs]]
+      : [dropdb.file, dropArgs];
+    const child = spawn(program as string, args as string[], {
+      env: { ...process.env, ...prepared.env, DBSAFE_PASSFILE_DIR: prepared.passfileDir },
       detached: true,
       stdio: 'ignore',
     });
@@ -76,9 +82,11 @@ export async function dropDatabaseInBackground(target: Target, name: string, ser
       child.on('error', () => resolve(false));
     });
     if (started) {
+      prepared.handOver();
       child.unref();
       return;
     }
+    prepared.remove();
   }
   await dropDatabase(target, name);
 }

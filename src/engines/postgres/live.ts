@@ -4,6 +4,7 @@ import { isDbsafeError } from '../../errors.js';
 import { liveErrors } from '../../safety/live-messages.js';
 import type { Target } from '../../target/types.js';
 import type { EnvironmentMarker, LiveOps, ServerFacts } from '../types.js';
+import { driverPassword } from './connection.js';
 
 /**
  * The marker is a per-database setting: ALTER DATABASE … SET dbsafe.environment.
@@ -42,7 +43,7 @@ function clientFor(target: Target): pg.Client {
     host: target.socket ?? target.host,
     port: target.port,
     user: target.user,
-    password: target.password,
+    password: driverPassword(target, target.database),
     database: target.database,
     ssl: sslOption(target),
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

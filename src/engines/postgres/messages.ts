@@ -97,4 +97,10 @@ export const postgresMessages = {
       `The restored copy could not take the place of ${where(target, target.database)}: ${reason}. The database was left as it was. Close the applications connected to it and restore again.`,
       ExitCode.failure,
     ),
+  passwordWithLineBreak: () =>
+    new DbsafeError(
+      'postgres-password-unusable',
+      'The PostgreSQL password contains a line break, which a libpq password file cannot hold, and dbsafe never passes passwords on a command line or in the environment. Change the password to one without line breaks.',
+      ExitCode.usage,
+    ),
 } as const;
