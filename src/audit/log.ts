@@ -1,6 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { redactCommandLine } from '../redact.js';
 import { parseAuditLine, type AuditEntry } from './entry.js';
 
 export const AUDIT_FILE = 'audit.log';
@@ -34,7 +35,9 @@ export function appendAuditEntry(file: string, entry: AuditEntry): void {
   const fd = openSync(file, 'a', 0o600);
   try {
     if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600);
-    writeSync(fd, Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8'));
+    // Whoever wrote the entry, no password reaches the file.
+    const stored = entry.command ? { ...entry, command: redactCommandLine(entry.command) } : entry;
+    writeSync(fd, Buffer.from(`${JSON.stringify(stored)}\n`, 'utf8'));
   } finally {
     closeSync(fd);
   }

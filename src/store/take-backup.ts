@@ -13,6 +13,7 @@ import { backupDatabaseName, backupFileName, chooseBackupId, manifestName, parti
 import { keyForNewBackups, sealArchive } from './encrypted.js';
 import { ensureBackupDirIgnored } from './gitignore.js';
 import { dbsafeVersion } from '../package-root.js';
+import { redactCommandLine } from '../redact.js';
 import { gitProvenance } from './provenance.js';
 import { planRotation } from './rotation.js';
 import { prepareBackupDir, type BackupStore } from './store.js';
@@ -36,7 +37,7 @@ export async function takeBackup(store: BackupStore, target: Target, request: Ba
   await prepareBackupDir(store);
   const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), {
     waitMs: store.lockWaitMs,
-    purpose: `backup (${request.trigger})`,
+    purpose: `backup (${redactCommandLine(request.trigger)})`,
   });
   try {
     return await takeBackupHoldingLock(store, target, request);
@@ -110,7 +111,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     sha256: written.sha256,
     clientTool: facts.clientTool,
     serverVersion: facts.serverVersion,
-    trigger: request.trigger,
+    trigger: redactCommandLine(request.trigger),
     label: request.label ?? null,
     git: settled.git,
     createdAt: createdAt.toISOString(),
