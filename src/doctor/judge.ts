@@ -85,6 +85,8 @@ function backupProblems(backups: BackupDirFacts): DoctorFinding[] {
   const problems: DoctorFinding[] = [];
   if (backups.mode !== null && !isPrivateMode(backups.mode)) problems.push({ area: 'backups', ...say.notPrivate(backups.dir, backups.mode) });
   if (backups.git === 'not-ignored') problems.push({ area: 'backups', ...say.notIgnored(backups.dir) });
+  if (backups.git === 'tracked') problems.push({ area: 'backups', ...say.backupsTracked(backups.dir) });
+  if (backups.git === 'unignorable') problems.push({ area: 'backups', ...say.backupDirUnignorable(backups.dir) });
   return problems;
 }
 

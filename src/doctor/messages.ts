@@ -15,7 +15,15 @@ export const doctorMessages = {
   }),
   notIgnored: (dir: string) => ({
     message: `The backup directory ${dir} is not ignored by git: a \`git add .\` would commit your database copies.`,
-    fix: 'Add it to .gitignore (`dbsafe backup` adds it by itself when it writes into the directory).',
+    fix: `Run \`dbsafe backup\` (it writes the ignore rule into the repository that contains the directory), or add the directory to that repository's .gitignore yourself (\`git -C ${dir} rev-parse --show-toplevel\` names it).`,
+  }),
+  backupsTracked: (dir: string) => ({
+    message: `Files in the backup directory ${dir} are already committed to git: ignoring the directory does not take them out, and every clone carries your database copies.`,
+    fix: `Run \`git -C ${dir} rm -r --cached .\` and commit, then check whether the history must be rewritten (the copies stay in earlier commits).`,
+  }),
+  backupDirUnignorable: (dir: string) => ({
+    message: `The backup directory ${dir} holds the project (or its whole git repository), so git cannot ignore the backups without ignoring the code: dbsafe refuses to write backups there.`,
+    fix: 'Set "backupDir" in dbsafe.config.json to a directory of its own, e.g. "backups".',
   }),
   notOptedIn: {
     message: 'This directory is not in a project that uses dbsafe (no dbsafe.config.json, no dbsafe in package.json): the shell functions and shims stand aside here.',

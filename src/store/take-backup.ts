@@ -63,9 +63,11 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   // The engine writes (and checks) the plaintext archive here; when encrypting, it is sealed into `sealed` and removed.
   const temporary = path.join(store.dir, partialName(backupFileName(id, archive.extension, false), process.pid));
   const sealed = path.join(store.dir, partialName(file, process.pid));
-  // Git bookkeeping costs a few process starts; it runs while the dump streams.
-  const chores = Promise.all([gitProvenance(store.projectRoot), ensureBackupDirIgnored(store.projectRoot, store.dir)]).then(
-    ([git]) => ({ git }),
+  // Before anything is written: a backup directory git would not ignore gets no dump.
+  if ((await ensureBackupDirIgnored(store.projectRoot, store.dir)) === 'unignorable') throw storeMessages.dirUnignorable(store.dir);
+  // The provenance costs a few git process starts; it runs while the dump streams.
+  const chores = gitProvenance(store.projectRoot).then(
+    (git) => ({ git }),
     (error: unknown) => ({ error }),
   );
   const output = hashedOutput(temporary, request.progress);
