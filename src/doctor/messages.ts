@@ -25,6 +25,10 @@ export const doctorMessages = {
     message: `The backup directory ${dir} holds the project (or its whole git repository), so git cannot ignore the backups without ignoring the code: dbsafe refuses to write backups there.`,
     fix: 'Set "backupDir" in dbsafe.config.json to a directory of its own, e.g. "backups".',
   }),
+  scratchDatabaseLeft: (left: { engine: string; server: string; database: string; purpose: string; pid: number; createdAt: string }) => ({
+    message: `The ${left.engine} scratch database "${left.database}" on ${left.server} (${left.purpose}, ${left.createdAt}) was left by a dbsafe process that is gone (pid ${left.pid}, killed before it could clean up).`,
+    fix: `The next \`dbsafe verify\` or \`dbsafe restore\` against ${left.server} drops it; or drop it yourself (DROP DATABASE ${left.database}).`,
+  }),
   notOptedIn: {
     message: 'This directory is not in a project that uses dbsafe (no dbsafe.config.json, no dbsafe in package.json): the shell functions and shims stand aside here.',
     fix: 'Run `npm install --save-dev dbsafe`, or create a dbsafe.config.json, in the project root.',
