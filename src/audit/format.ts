@@ -1,4 +1,3 @@
-import { redactCommandLine } from '../redact.js';
 import type { AuditEntry } from './entry.js';
 
 function localTime(iso: string): string {
@@ -16,8 +15,7 @@ const COLUMNS: ReadonlyArray<{ title: string; value: (entry: AuditEntry) => stri
   { title: 'BACKUP', value: (e) => e.backupId ?? '-' },
   { title: 'AGENT', value: (e) => e.agent ?? '-' },
   { title: 'DATABASE', value: (e) => e.target ?? '-' },
-  // Lines written by older versions may hold a password dbsafe now recognises.
-  { title: 'COMMAND', value: (e) => (e.command ? redactCommandLine(e.command) : '-') },
+  { title: 'COMMAND', value: (e) => e.command ?? '-' },
 ];
 
 /** The entries as an aligned text table, oldest first, with the refusal rules under refused lines. Pure. */

@@ -63,7 +63,8 @@ export function readAuditLog(file: string): AuditReading {
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     const parsed = parseAuditLine(line);
-    if ('entry' in parsed) reading.entries.push(parsed.entry);
+    // Lines written by older versions may hold a password dbsafe now recognises.
+    if ('entry' in parsed) reading.entries.push(parsed.entry.command ? { ...parsed.entry, command: redactCommandLine(parsed.entry.command) } : parsed.entry);
     else reading.skipped.push({ line: index + 1, problem: parsed.problem });
   });
   return reading;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { redactCommandLine } from '../redact.js';
 import { CONSENT_TTL_MS, generateCode } from './code.js';
 
 /**
@@ -77,6 +78,7 @@ export function issueConsentRequest(
   sweepExpired(dir, now);
   const issued: ConsentRequest = {
     ...request,
+    command: redactCommandLine(request.command),
     code: generateCode(),
     issuedAt: new Date(now).toISOString(),
     expiresAt: new Date(now + CONSENT_TTL_MS).toISOString(),

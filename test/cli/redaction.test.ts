@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, PG, type TestDatabase } from '../helpers/databases.js';
+import { runCli } from '../helpers/cli.js';
 import { makeProject, type TestProject } from '../run/project.js';
 
 /** Every file under `dir`, as text (the audit log, manifests, consent records, state). */
@@ -70,6 +71,20 @@ describe('passwords on the command line are never shown or stored', () => {
     expect(stored).toMatch(/"trigger": "dbsafe run: env MYSQL_PWD=\*{8} PGPASSWORD=\*{8} psql/);
     expect(stored).toContain('"decision":"allowed"');
     expectNoSecret(stored, 'the audit log, the manifest or the state directory');
+
+    // A manifest and an audit line written by an older dbsafe, with the password in clear: shown masked.
+    const backups = path.join(project.dir, 'backups');
+    const manifestFile = readdirSync(backups).find((name) => name.endsWith('.json'))!;
+    const manifest = JSON.parse(readFileSync(path.join(backups, manifestFile), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(backups, manifestFile), JSON.stringify({ ...manifest, trigger: `dbsafe run: mysql -p${SECRETS[0]} shop` }));
+    const oldLine = { time: new Date().toISOString(), operation: 'run', decision: 'allowed', rule: null, target: null, command: `mongosh --password ${SECRETS[6]}`, backupId: null, exitCode: 0, durationMs: 1, user: 'u', host: 'h', cwd: project.dir, agent: null };
+    appendFileSync(path.join(backups, 'audit.log'), `${JSON.stringify(oldLine)}\n`);
+    for (const args of [['list'], ['list', '--json'], ['audit'], ['audit', '--json']]) {
+      const shown = await project.run(args);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toMatch(/mysql -p\*{8} shop|mongosh --password \*{8}/);
+      expectNoSecret(shown.stdout + shown.stderr, `dbsafe ${args.join(' ')}`);
+    }
   });
 
   it('explain shows the command with its passwords masked, as text and as JSON', async () => {
@@ -81,5 +96,17 @@ describe('passwords on the command line are never shown or stored', () => {
       expect(result.stdout).toContain('mongosh -p ********');
       expectNoSecret(result.stdout + result.stderr, `dbsafe ${args.join(' ')}`);
     }
+  });
+
+  it('the agent hook: a blocked command is shown to the agent with its passwords masked', async () => {
+    project = makeProject();
+    writeFileSync(path.join(project.dir, '.env'), 'DATABASE_URL=postgres://app@db.example.com/app_dev\n');
+    const command = `MYSQL_PWD='${SECRETS[1]}' mysql -u root -p${SECRETS[0]} shop < seed.sql`;
+    const input = JSON.stringify({ session_id: 's', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, cwd: project.dir });
+    const result = await runCli(['agent-hook', '--format', 'claude'], { cwd: project.dir, env: { ...project.env, CLAUDECODE: '1' }, input });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('mysql -u root -p******** shop');
+    expectNoSecret(result.stdout + result.stderr, 'the agent hook answer');
+    expectNoSecret(allText(path.join(project.dir, 'backups')) + allText(project.state), 'the audit log or the state directory');
   });
 });
