@@ -51,10 +51,10 @@ export function cloudProvider(host: string): string | null {
 }
 
 /**
- * Could `host` be resolved by public DNS? Any dotted name counts unless it
- * ends in a suffix reserved for private use (`laravel.test`, `db.internal`).
- * Without a public-suffix list a dotted name of unknown suffix is taken as
- * public: the fail-closed side (allowedHosts makes it local on purpose).
+ * Could DNS resolve `host` to a real server? Any dotted name, unless it ends
+ * in a suffix reserved never to name one (`laravel.test`). A dotted name of
+ * any other suffix is taken as real, public or private-network alike: the
+ * fail-closed side (allowedHosts makes it local on purpose).
  */
 export function looksLikePublicDnsName(host: string): boolean {
   const name = normalizeHostName(host);

@@ -15,7 +15,7 @@ const allowHostFix = (host: string, target: Target) =>
 const COMPOSE_REFUSAL_REASONS: Record<ComposeRefusal['reason'], (detail: string) => string> = {
   'cloud endpoint': (provider) => `it is a managed database endpoint (${provider})`,
   'production word': (token) => `it contains the production word "${token}"`,
-  'public DNS name': () => 'it looks like a public DNS name (a dotted name outside .test, .internal, .local and the other private suffixes)',
+  'public DNS name': () => 'it is a dotted name that DNS could resolve to a real server (only names under .test, .example, .invalid and .localhost never are)',
 };
 
 const composeRefusalText = (host: string, refusal: ComposeRefusal) =>

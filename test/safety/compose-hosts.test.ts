@@ -48,6 +48,9 @@ describe('compose names never make a public, cloud or production host local', ()
     ['a hostname with a production word', { 'compose.yaml': service('db', '    hostname: live-db\n') }, 'live-db'],
     ['a name only in extra_hosts (it names another machine)', { 'compose.yaml': service('app', '    extra_hosts:\n      - "shopdb:10.0.0.5"\n') }, 'shopdb'],
     ['a dotted name with a trailing dot and a public TLD', { 'compose.yaml': alias('db.example.com.') }, 'db.example.com'],
+    ["an alias under .internal (Google Cloud's VM names)", { 'compose.yaml': alias('db.c.shop-prj.internal') }, 'db.c.shop-prj.internal'],
+    ['an alias under .local (mDNS reaches machines on the network)', { 'compose.yaml': alias('orders.local') }, 'orders.local'],
+    ['an alias under .corp', { 'compose.yaml': alias('orders.corp') }, 'orders.corp'],
   ];
   it.each(refused)('%s is not local', async (_name, files, host) => {
     const result = await judgeHost(files, host);
@@ -78,7 +81,7 @@ describe('compose names that are local', () => {
     ['a service key', { 'compose.yaml': service('db') }, 'db', 'compose.yaml'],
     ['a service key in upper case', { 'compose.yaml': service('db') }, 'DB', 'compose.yaml'],
     ["Laravel Sail's laravel.test (a reserved suffix)", { 'docker-compose.yml': service('laravel.test') }, 'laravel.test', 'docker-compose.yml'],
-    ['an alias under .internal', { 'compose.yaml': alias('pg.shop.internal') }, 'pg.shop.internal', 'compose.yaml'],
+    ['an alias under .test', { 'compose.yaml': alias('pg.shop.test') }, 'pg.shop.test', 'compose.yaml'],
     ['a hostname defined only in the override file', { 'compose.yaml': service('app'), 'compose.override.yaml': service('db', '    hostname: pg\n') }, 'pg', 'compose.override.yaml'],
   ];
   it.each(local)('%s is local, citing the file it came from', async (_name, files, host, file) => {
