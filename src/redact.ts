@@ -324,6 +324,15 @@ export function redactSecretsInText(text: string): string {
     .replace(/\b([A-Z0-9_]*(PASSWORD|PASSWD|PWD|SECRET|TOKEN)[A-Z0-9_]*=)("[^"]*"|'[^']*'|\S+)/gi, `$1${MASK}`);
 }
 
+/**
+ * Free text that may quote a command line (a classifier's reason: "runs shell
+ * code built at run time (mysql -pX $Y)"): command-line rules, then the
+ * free-text ones. Text without a secret comes back unchanged. Pure.
+ */
+export function redactMessage(text: string): string {
+  return redactSecretsInText(redactCommandLine(text));
+}
+
 /** Command-line fields of a structured result (explain's `command`, a segment's `text`), and argv arrays. */
 const COMMAND_FIELDS = new Set(['command', 'text', 'line']);
 const ARGV_FIELDS = new Set(['argv', 'words']);
@@ -335,11 +344,11 @@ export function redactArgvWords(argv: readonly string[]): string[] {
 
 /**
  * A JSON-like value with every string redacted: command-line fields as
- * command lines, any other string as free text. For results whose fields
+ * command lines, any other string as a message that may quote one. For results whose fields
  * grow over time (explain's segments and targets). Pure.
  */
 export function redactDeep<T>(value: T, key = ''): T {
-  if (typeof value === 'string') return (COMMAND_FIELDS.has(key) ? redactCommandLine(value) : redactSecretsInText(value)) as T;
+  if (typeof value === 'string') return (COMMAND_FIELDS.has(key) ? redactCommandLine(value) : redactMessage(value)) as T;
   if (Array.isArray(value) && ARGV_FIELDS.has(key) && value.every((item) => typeof item === 'string')) return redactArgvWords(value as string[]) as T;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, key)) as T;
   if (value && typeof value === 'object') {

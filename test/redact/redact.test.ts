@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoteArgument, redactArgv, redactArgvWords, redactCommandLine, redactDeep, redactSecretsInText } from '../../src/redact.js';
+import { quoteArgument, redactArgv, redactArgvWords, redactCommandLine, redactDeep, redactMessage, redactSecretsInText } from '../../src/redact.js';
 
 /** Every way of writing a password on a command line that dbsafe must mask, as argv built around the secret. */
 const FORMS: Array<{ name: string; argv: (secret: string) => string[]; secret?: 'plain' }> = [
@@ -79,6 +79,8 @@ describe('redaction, fuzzed with random secrets (spaces, quotes, @, :)', () => {
         'inside sh -c of a line': redactCommandLine(`cd /srv/app && sh -c ${quoteArgument(single)}`),
         'after an assignment inside bash -c': redactArgv(['bash', '-c', `PGHOST=db ${single}`]),
         'inside "$(…)"': redactCommandLine(`echo "$(${single})"`),
+        'quoted in a message': redactMessage(`bash -c runs shell code built at run time ($X ${single}); it can't be judged.`),
+        'quoted in an explain result': JSON.stringify(redactDeep({ reason: `runs shell code built at run time (${single})`, segments: [{ argv: words }] })),
       };
       for (const [how, output] of Object.entries(outputs)) expectNoLeak(output, secret, `${name}, ${how}: ${output}`);
     }
@@ -104,6 +106,12 @@ describe('redaction keeps what is not a password', () => {
     expect(redactCommandLine("psql \"host=db password='a b' dbname=app\"")).toBe("psql 'host=db password=******** dbname=app'");
     expect(redactCommandLine('DATABASE_URL=postgres://u:pw@db/app npm test')).toBe('DATABASE_URL=postgres://u:********@db/app npm test');
     expect(redactCommandLine('export PGPASSWORD=zz; psql')).toBe('export PGPASSWORD=********; psql');
+  });
+
+  it('leaves a message without a secret exactly as it was', () => {
+    for (const text of ['script "test" is named as a test script; test suites usually write to the configured database.', "can't connect to 'db' (it's down) — run `dbsafe check`", 'runs the statements given on the command line: psql -p 5432 -c "select 1"']) {
+      expect(redactMessage(text)).toBe(text);
+    }
   });
 
   it('is idempotent: redacting a redacted line changes nothing', () => {
