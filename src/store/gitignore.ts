@@ -53,6 +53,14 @@ async function realPaths(dir: string): Promise<{ real: string; existing: string 
   }
 }
 
+/**
+ * Inside a git hook (the pre-push hook runs the tests through the guard) git
+ * exports GIT_DIR and friends, which would make every question below about
+ * the hook's repository: the backup directory's own repository is found from
+ * its path alone.
+ */
+const REPOSITORY_FROM_PATH = { GIT_DIR: undefined, GIT_WORK_TREE: undefined, GIT_INDEX_FILE: undefined, GIT_COMMON_DIR: undefined, GIT_PREFIX: undefined };
+
 interface Located {
   git: string;
   repoRoot: string;
@@ -67,7 +75,7 @@ async function locate(projectRoot: string, backupDir: string): Promise<Located |
   const git = findTool(['git']);
   if (!git) return null;
   const { real, existing } = await realPaths(backupDir);
-  const top = await runTool({ program: git, args: ['rev-parse', '--show-toplevel'], cwd: existing });
+  const top = await runTool({ program: git, args: ['rev-parse', '--show-toplevel'], cwd: existing, env: REPOSITORY_FROM_PATH });
   if (top.code !== 0 || top.stdout.trim() === '') return null;
   const repoRoot = top.stdout.trim();
   return { git, repoRoot, project: (await realPaths(projectRoot)).real, dir: real, inRepo: path.relative(repoRoot, real).split(path.sep).join('/') };
@@ -75,12 +83,12 @@ async function locate(projectRoot: string, backupDir: string): Promise<Located |
 
 async function isIgnored(located: Located): Promise<boolean> {
   const probe = `${located.inRepo}/.dbsafe-ignore-probe`;
-  return (await runTool({ program: located.git, args: ['check-ignore', '-q', '--no-index', probe], cwd: located.repoRoot })).code === 0;
+  return (await runTool({ program: located.git, args: ['check-ignore', '-q', '--no-index', probe], cwd: located.repoRoot, env: REPOSITORY_FROM_PATH })).code === 0;
 }
 
 /** Dumps committed before the directory was ignored: ignoring does not untrack them. */
 async function hasTrackedFiles(located: Located): Promise<boolean> {
-  const tracked = await runTool({ program: located.git, args: ['ls-files', '--', located.inRepo], cwd: located.repoRoot });
+  const tracked = await runTool({ program: located.git, args: ['ls-files', '--', located.inRepo], cwd: located.repoRoot, env: REPOSITORY_FROM_PATH });
   return tracked.code === 0 && tracked.stdout.trim() !== '';
 }
 

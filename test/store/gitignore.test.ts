@@ -127,6 +127,28 @@ describe('backups never end up in git (real git)', () => {
     expect(problem?.fix).toContain('dbsafe backup');
   });
 
+  it('inside a git hook (GIT_DIR of another repository exported), the directory\'s own repository is used', async () => {
+    const { root, app } = monorepo({ backupDir: '../dumps' });
+    const dumps = path.join(root, 'packages', 'dumps');
+    mkdirSync(dumps);
+    const hookRepo = testDir();
+    git(hookRepo, 'init', '-q');
+    const saved = { GIT_DIR: process.env.GIT_DIR, GIT_WORK_TREE: process.env.GIT_WORK_TREE };
+    process.env.GIT_DIR = path.join(hookRepo, '.git');
+    process.env.GIT_WORK_TREE = hookRepo;
+    try {
+      expect(await ensureBackupDirIgnored(app, dumps)).toBe('added');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    writeFileSync(path.join(dumps, 'app_20260101_000000.dump'), 'x');
+    expect(porcelain(root)).toBe('');
+    expect(existsSync(path.join(hookRepo, '.gitignore'))).toBe(false);
+  });
+
   it('outside any repository: nothing to write', async () => {
     const dir = testDir();
     expect(await ensureBackupDirIgnored(dir, path.join(dir, 'backups'))).toBe('not-a-repo');
