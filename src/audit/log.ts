@@ -1,7 +1,8 @@
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { redactCommandLine } from '../redact.js';
+import { SELF_IGNORE } from '../store/gitignore.js';
 import { parseAuditLine, type AuditEntry } from './entry.js';
 
 export const AUDIT_FILE = 'audit.log';
@@ -24,6 +25,14 @@ export function auditContext(cwd: string, env: Record<string, string | undefined
   return { user: currentUser(env), host: os.hostname(), cwd };
 }
 
+function writeSelfIgnore(dir: string): void {
+  try {
+    writeFileSync(path.join(dir, '.gitignore'), SELF_IGNORE, { flag: 'wx' });
+  } catch {
+    // Already there, or not writable: the backup itself checks and fixes the ignore rule.
+  }
+}
+
 /**
  * Append one entry as one JSON line. The file is opened O_APPEND and the line
  * written with a single write(2), so concurrent dbsafe processes never
@@ -31,7 +40,10 @@ export function auditContext(cwd: string, env: Record<string, string | undefined
  * and paths can be sensitive even with passwords masked.
  */
 export function appendAuditEntry(file: string, entry: AuditEntry): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const created = mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // A refusal can be the first thing written into the backup directory, before any backup
+  // has made git ignore it: a directory dbsafe creates ignores itself from the start.
+  if (created !== undefined) writeSelfIgnore(path.dirname(file));
   const fd = openSync(file, 'a', 0o600);
   try {
     if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600);

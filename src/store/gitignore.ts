@@ -3,6 +3,8 @@ import path from 'node:path';
 import { findTool, runTool } from '../engines/tools.js';
 
 export const GITIGNORE_MARKER = '# dbsafe backups';
+/** A .gitignore that ignores its whole directory, itself included, in whatever repository holds it. */
+export const SELF_IGNORE = `${GITIGNORE_MARKER}\n*\n`;
 
 /**
  * How git sees the backup directory, judged in the repository that contains

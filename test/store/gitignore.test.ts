@@ -149,6 +149,14 @@ describe('backups never end up in git (real git)', () => {
     expect(existsSync(path.join(hookRepo, '.gitignore'))).toBe(false);
   });
 
+  it('a refusal that creates the backup directory (its audit log) leaves nothing for git either', async () => {
+    const { root, app, outside } = monorepo({});
+    const result = await runCli(['run', '--', 'npm', 'test'], { cwd: app, env: { DATABASE_URL: 'postgres://app@db.example.com/app_dev', HOME: outside, XDG_STATE_HOME: outside } });
+    expect(result.code).toBe(3);
+    expect(existsSync(path.join(app, 'backups', 'audit.log'))).toBe(true);
+    expect(porcelain(root)).toBe('');
+  });
+
   it('outside any repository: nothing to write', async () => {
     const dir = testDir();
     expect(await ensureBackupDirIgnored(dir, path.join(dir, 'backups'))).toBe('not-a-repo');
