@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { redactCommandLine } from '../redact.js';
@@ -27,7 +27,9 @@ export function auditContext(cwd: string, env: Record<string, string | undefined
 
 function writeSelfIgnore(dir: string): void {
   try {
-    writeFileSync(path.join(dir, '.gitignore'), SELF_IGNORE, { flag: 'wx' });
+    const fd = openSync(path.join(dir, '.gitignore'), 'wx', 0o644);
+    writeSync(fd, SELF_IGNORE);
+    closeSync(fd);
   } catch {
     // Already there, or not writable: the backup itself checks and fixes the ignore rule.
   }

@@ -1,6 +1,6 @@
-import { redactCommandLine } from '../redact.js';
 import type { EngineName } from '../target/types.js';
 import { URL_SCHEMES } from '../target/url.js';
+import { redactCommandLine } from '../redact.js';
 
 /**
  * The record written beside every backup file. A backup file without a valid
