@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stateDirectory } from '../consent/store.js';
 import { describeLocation } from '../target/describe.js';
 import type { EngineName, Target } from '../target/types.js';
+import { scratchMessages } from './scratch-messages.js';
 
 /**
  * A database dbsafe creates for a moment (verify's scratch copy, a restore's
@@ -118,7 +119,11 @@ const THIS_PROCESS: ScratchOwner = { pid: process.pid, processStart: processStar
  */
 export function recordScratchDatabase(target: Target, database: string, purpose: string, owner: ScratchOwner = THIS_PROCESS, env: Env = process.env): () => void {
   const dir = scratchRecordsDir(env);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw scratchMessages.recordUnwritable(dir, (error as Error).message);
+  }
   const record: ScratchRecord = {
     engine: target.engine,
     server: describeLocation(target),
@@ -130,8 +135,13 @@ export function recordScratchDatabase(target: Target, database: string, purpose:
   };
   const file = recordFile(dir, record);
   const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw scratchMessages.recordUnwritable(dir, (error as Error).message);
+  }
   return () => rmSync(file, { force: true });
 }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, testDir } from '../helpers/cli.js';
@@ -165,5 +165,19 @@ describe.each(ENGINES)('$name: a restore killed with SIGKILL', (engine) => {
     expect(engine.sql(db.name, 'SELECT count(*) FROM big')).toBe(String(ROWS));
     // PostgreSQL drops the replaced database in the background; its record goes with it.
     await waitFor('the background drop to finish', () => (recordedDatabases(records).length === 0 ? true : undefined));
+  });
+});
+
+describe('a scratch database that cannot be recorded is not created', () => {
+  it('verify fails with the cause and the fix when the state directory cannot be written', async () => {
+    const engine = ENGINES[0]!;
+    const { project, env } = await projectWithBackup(engine, 10);
+    const notADirectory = path.join(env.HOME, 'a-file');
+    writeFileSync(notADirectory, '');
+    const result = await runCli(['verify'], { cwd: project.dir, env: { ...env, XDG_STATE_HOME: notADirectory } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('records every scratch database before it creates one');
+    expect(result.stderr).toContain('XDG_STATE_HOME');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
