@@ -28,6 +28,21 @@ export interface ScratchRecord {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The names dbsafe gives its scratch databases. A record is needed to drop
+ * one, and it is not enough: a record whose name is not of these shapes (a
+ * hand-written file naming a real database) is never acted on.
+ */
+const SCRATCH_NAME_SHAPES: readonly RegExp[] = [
+  /^dbsafe_verify_[0-9a-f]{8,12}$/, // verify (PostgreSQL, MySQL/MariaDB, MongoDB)
+  /__dbsafe_(restore|old)_[0-9a-f]{8}$/, // PostgreSQL restore: staging, and the database it replaced
+  /\/dbsafe-verify-[0-9a-f]{12}$/, // SQLite verify: a directory under the system's temporary directory
+];
+
+export function isScratchName(name: string): boolean {
+  return SCRATCH_NAME_SHAPES.some((shape) => shape.test(name));
+}
+
 export function scratchRecordsDir(env: Env = process.env): string {
   return path.join(stateDirectory(env), 'scratch-databases');
 }
@@ -102,7 +117,7 @@ export function readScratchRecords(env: Env = process.env): Array<{ file: string
 export function leftScratchDatabases(env: Env = process.env): ScratchRecord[] {
   return readScratchRecords(env)
     .map((entry) => entry.record)
-    .filter(ownerGone);
+    .filter((record) => isScratchName(record.database) && ownerGone(record));
 }
 
 export interface ScratchOwner {
@@ -160,6 +175,7 @@ export async function dropLeftScratchDatabases(target: Target, drop: (name: stri
   const dropped: string[] = [];
   for (const { file, record } of readScratchRecords(env)) {
     if (record.engine !== target.engine || record.server !== server || !ownerGone(record)) continue;
+    if (!isScratchName(record.database) || record.database === target.database) continue;
     try {
       await drop(record.database);
       rmSync(file, { force: true });

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -112,33 +113,40 @@ describe.each(ENGINES)('$name: a verify killed with SIGKILL', (engine) => {
 });
 
 describe('only recorded databases are dropped, and only when their owner is gone', () => {
-  it('a database named like a scratch copy but not recorded, or recorded by a live process, stays', async () => {
+  it('a database named like a scratch copy but not recorded, recorded by a live process, or recorded under a name dbsafe never gives, stays', async () => {
     const engine = ENGINES[0]!;
-    const { project, env, records } = await projectWithBackup(engine, 10);
+    const { db, project, env, records } = await projectWithBackup(engine, 10);
     const { recordScratchDatabase, processStartTime } = await import('../../src/engines/scratch-database.js');
     const { parseDatabaseUrl } = await import('../../src/target/url.js');
     const target = parseDatabaseUrl(env.DATABASE_URL, { kind: 'env', name: 'DATABASE_URL' }, project.dir);
-    const suffix = Math.random().toString(16).slice(2, 10);
-    const [unrecorded, live, dead, reused] = ['unrecorded', 'live', 'dead', 'reused'].map((what) => `dbsafe_verify_${what}_${suffix}`) as [string, string, string, string];
+    const scratchLike = () => `dbsafe_verify_${randomBytes(4).toString('hex')}`;
+    const [unrecorded, live, dead, reused] = [scratchLike(), scratchLike(), scratchLike(), scratchLike()] as [string, string, string, string];
+    const real = createPostgresDatabase();
+    cleanups.push(() => real.drop());
     for (const name of [unrecorded, live, dead, reused]) {
       psql(`CREATE DATABASE "${name}"`);
       cleanups.push(() => engine.drop(name));
     }
-    const gone = spawnSync('true').pid!;
+    const gone = { pid: spawnSync('true').pid!, processStart: null };
     recordScratchDatabase(target, live, 'verify', { pid: process.pid, processStart: processStartTime(process.pid) }, env);
-    recordScratchDatabase(target, dead, 'verify', { pid: gone, processStart: null }, env);
+    recordScratchDatabase(target, dead, 'verify', gone, env);
     // A live pid whose start time is not the recorded one: the owner died and the pid went to another process.
     recordScratchDatabase(target, reused, 'verify', { pid: process.pid, processStart: '1' }, env);
+    // Hand-written records naming real databases: the project's own and another one.
+    recordScratchDatabase(target, real.name, 'verify', gone, env);
+    recordScratchDatabase(target, db.name, 'verify', gone, env);
 
     const verify = await runCli(['verify'], { cwd: project.dir, env });
     expect(verify.code, verify.stderr).toBe(0);
-    expect([unrecorded, live, dead, reused].map((name) => [name, engine.exists(name)])).toEqual([
+    expect([unrecorded, live, dead, reused, real.name, db.name].map((name) => [name, engine.exists(name)])).toEqual([
       [unrecorded, true],
       [live, true],
       [dead, false],
       [reused, false],
+      [real.name, true],
+      [db.name, true],
     ]);
-    expect(recordedDatabases(records).map((r) => r.database)).toEqual([live]);
+    expect(recordedDatabases(records).map((r) => r.database).sort()).toEqual([live, real.name, db.name].sort());
   });
 });
 
