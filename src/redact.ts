@@ -55,6 +55,8 @@ const VALUE_RULES: ReadonlyArray<{ what: string; redact: (value: string) => stri
   { what: 'URL password', redact: redactUrlPasswords },
   // ?password=x&… in a connection URI.
   { what: 'URL password parameter', redact: (v) => v.replace(/([?&](?:password|pass|pwd)=)[^&#\s]*/gi, `$1${MASK}`) },
+  // An HTTP credential header (`curl -H 'Authorization: Bearer …'`): everything after the header name is the secret.
+  { what: 'authorization header', redact: (v) => v.replace(/^((?:proxy-)?authorization:\s*).+$/is, `$1${MASK}`) },
 ];
 
 const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)/gi;

@@ -26,6 +26,7 @@ const FORMS: Array<{ name: string; argv: (secret: string) => string[]; secret?: 
   { name: '--db-password=X', argv: (s) => ['node', 'migrate.js', `--db-password=${s}`, 'up'] },
   { name: '--db-password X', argv: (s) => ['./bin/app', '--db-password', s, 'migrate'] },
   { name: 'redis-cli -a X', argv: (s) => ['redis-cli', '-a', s, 'FLUSHALL'] },
+  { name: "curl -H 'Authorization: Bearer X'", argv: (s) => ['curl', '-H', `Authorization: Bearer ${s}`, 'https://api.example.com'] },
 ];
 
 /** A deterministic generator, so a failure reproduces. */
