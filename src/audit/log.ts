@@ -1,6 +1,8 @@
 import { closeSync, existsSync, fchmodSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { redactCommandLine } from '../redact.js';
+import { SELF_IGNORE } from '../store/gitignore.js';
 import { parseAuditLine, type AuditEntry } from './entry.js';
 
 export const AUDIT_FILE = 'audit.log';
@@ -32,6 +34,16 @@ export function auditContext(cwd: string, env: Record<string, string | undefined
   return { user: currentUser(env), host: os.hostname(), cwd };
 }
 
+function writeSelfIgnore(dir: string): void {
+  try {
+    const fd = openSync(path.join(dir, '.gitignore'), 'wx', 0o644);
+    writeSync(fd, SELF_IGNORE);
+    closeSync(fd);
+  } catch {
+    // Already there, or not writable: the backup itself checks and fixes the ignore rule.
+  }
+}
+
 /**
  * Append one entry as one JSON line. The file is opened O_APPEND and the line
  * written with a single write(2), so concurrent dbsafe processes never
@@ -39,11 +51,16 @@ export function auditContext(cwd: string, env: Record<string, string | undefined
  * and paths can be sensitive even with passwords masked.
  */
 export function appendAuditEntry(file: string, entry: AuditEntry): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const created = mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // A refusal can be the first thing written into the backup directory, before any backup
+  // has made git ignore it: a directory dbsafe creates ignores itself from the start.
+  if (created !== undefined) writeSelfIgnore(path.dirname(file));
   const fd = openSync(file, 'a', 0o600);
   try {
     if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600);
-    writeSync(fd, Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8'));
+    // Whoever wrote the entry, no password reaches the file.
+    const stored = entry.command ? { ...entry, command: redactCommandLine(entry.command) } : entry;
+    writeSync(fd, Buffer.from(`${JSON.stringify(stored)}\n`, 'utf8'));
   } finally {
     closeSync(fd);
   }
@@ -69,7 +86,8 @@ export function readAuditLog(file: string): AuditReading {
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
     const parsed = parseAuditLine(line);
-    if ('entry' in parsed) reading.entries.push(parsed.entry);
+    // Lines written by older versions may hold a password dbsafe now recognises.
+    if ('entry' in parsed) reading.entries.push(parsed.entry.command ? { ...parsed.entry, command: redactCommandLine(parsed.entry.command) } : parsed.entry);
     else reading.skipped.push({ line: index + 1, problem: parsed.problem });
   });
   return reading;

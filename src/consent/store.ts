@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { redactCommandLine } from '../redact.js';
 import { detectAgentAnywhere } from './agents.js';
 import { CONSENT_TTL_MS, generateCode } from './code.js';
 import { storeMessages } from './messages.js';
@@ -123,6 +124,7 @@ export function issueConsentRequest(env: Env, request: Omit<ConsentRequest, 'cod
   for (const older of listPendingIn(store, now)) if (older.binding === request.binding) rmSync(pendingFile(store, older.code), { force: true });
   const issued: ConsentRequest = {
     ...request,
+    command: redactCommandLine(request.command),
     code: generateCode(),
     issuedAt: new Date(now).toISOString(),
     expiresAt: new Date(now + CONSENT_TTL_MS).toISOString(),

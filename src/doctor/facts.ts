@@ -3,6 +3,7 @@ import type { ProjectContext } from '../config/context.js';
 import { detectAgentAnywhere } from '../consent/agents.js';
 import { integrationsDisabled } from '../consent/integrations.js';
 import { archiveOps } from '../engines/registry.js';
+import { leftScratchDatabases } from '../engines/scratch-database.js';
 import type { ToolInfo } from '../engines/types.js';
 import { integrationStatus } from '../integrations/status.js';
 import { isDbsafeError } from '../errors.js';
@@ -97,6 +98,7 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     encryption: context ? await encryptionFacts(backupStoreFor(context).keys) : null,
     notifications: context ? notifyStatus({ config: context.config.config.notify, webhookUrl: findWebhookUrl(context.env, context.dotenv) }) : null,
     integrations: integrationStatus(cwd, env),
+    scratchDatabases: leftScratchDatabases(env).map(({ engine, server, database, purpose, pid, createdAt }) => ({ engine, server, database, purpose, pid, createdAt })),
     environment: { dbsafeZero: env.DBSAFE === '0', integrationsDisabled: integrationsDisabled(env).disabled, agent: detectAgentAnywhere(env) },
   };
 }

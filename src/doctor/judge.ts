@@ -3,6 +3,7 @@ import type { ToolInfo } from '../engines/types.js';
 import type { IntegrationStatus } from '../integrations/status.js';
 import type { NotifyStatus } from '../notify/plan.js';
 import type { VerdictName } from '../safety/types.js';
+import type { ScratchRecord } from '../engines/scratch-database.js';
 import type { IgnoreState } from '../store/gitignore.js';
 import type { RedactedTarget } from '../target/describe.js';
 import type { EngineName } from '../target/types.js';
@@ -43,6 +44,8 @@ export interface DoctorFacts {
   /** Backup encryption (null when the configuration could not be read); never the key. */
   encryption: EncryptionFacts | null;
   integrations: IntegrationStatus;
+  /** Scratch databases recorded by a dbsafe that is gone (killed mid verify or restore), not dropped yet. */
+  scratchDatabases: Array<Pick<ScratchRecord, 'engine' | 'server' | 'database' | 'purpose' | 'pid' | 'createdAt'>>;
   environment: { dbsafeZero: boolean; integrationsDisabled: boolean; agent: DetectedAgent | null };
 }
 
@@ -85,6 +88,8 @@ function backupProblems(backups: BackupDirFacts): DoctorFinding[] {
   const problems: DoctorFinding[] = [];
   if (backups.mode !== null && !isPrivateMode(backups.mode)) problems.push({ area: 'backups', ...say.notPrivate(backups.dir, backups.mode) });
   if (backups.git === 'not-ignored') problems.push({ area: 'backups', ...say.notIgnored(backups.dir) });
+  if (backups.git === 'tracked') problems.push({ area: 'backups', ...say.backupsTracked(backups.dir) });
+  if (backups.git === 'unignorable') problems.push({ area: 'backups', ...say.backupDirUnignorable(backups.dir) });
   return problems;
 }
 
@@ -113,6 +118,7 @@ export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
     ...(facts.backups ? backupProblems(facts.backups) : []),
     ...(facts.notifications?.webhook.set && 'problem' in facts.notifications.webhook ? [{ area: 'notifications', ...say.webhookInvalid(facts.notifications.webhook.problem) }] : []),
     ...(facts.encryption?.problem ? [{ area: 'encryption', ...say.encryptionKeyProblem(facts.encryption.problem) }] : []),
+    ...facts.scratchDatabases.map((left) => ({ area: 'scratch databases', ...say.scratchDatabaseLeft(left) })),
   ];
   return { ok: problems.length === 0, problems, notes: notesOf(facts) };
 }

@@ -15,7 +15,19 @@ export const doctorMessages = {
   }),
   notIgnored: (dir: string) => ({
     message: `The backup directory ${dir} is not ignored by git: a \`git add .\` would commit your database copies.`,
-    fix: 'Add it to .gitignore (`dbsafe backup` adds it by itself when it writes into the directory).',
+    fix: `Run \`dbsafe backup\` (it writes the ignore rule into the repository that contains the directory), or add the directory to that repository's .gitignore yourself (\`git -C ${dir} rev-parse --show-toplevel\` names it).`,
+  }),
+  backupsTracked: (dir: string) => ({
+    message: `Files in the backup directory ${dir} are already committed to git: ignoring the directory does not take them out, and every clone carries your database copies.`,
+    fix: `Run \`git -C ${dir} rm -r --cached .\` and commit, then check whether the history must be rewritten (the copies stay in earlier commits).`,
+  }),
+  backupDirUnignorable: (dir: string) => ({
+    message: `The backup directory ${dir} holds the project (or its whole git repository), so git cannot ignore the backups without ignoring the code: dbsafe refuses to write backups there.`,
+    fix: 'Set "backupDir" in dbsafe.config.json to a directory of its own, e.g. "backups".',
+  }),
+  scratchDatabaseLeft: (left: { engine: string; server: string; database: string; purpose: string; pid: number; createdAt: string }) => ({
+    message: `The ${left.engine} scratch database "${left.database}" on ${left.server} (${left.purpose}, ${left.createdAt}) was left by a dbsafe process that is gone (pid ${left.pid}, killed before it could clean up).`,
+    fix: `The next \`dbsafe verify\` or \`dbsafe restore\` against ${left.server} drops it; or drop it yourself (DROP DATABASE ${left.database}).`,
   }),
   notOptedIn: {
     message: 'This directory is not in a project that uses dbsafe (no dbsafe.config.json, no dbsafe in package.json): the shell functions and shims stand aside here.',

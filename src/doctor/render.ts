@@ -46,7 +46,7 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
     if (b.exists) {
       lines.push(`  backups    ${b.count}, ${formatBytes(b.totalSize)}`);
       lines.push(`  ${b.mode !== null && isPrivateMode(b.mode) ? ok : bad} private    mode 0${(b.mode ?? 0).toString(8)}`);
-      const git = { ignored: `${ok} ignored by git`, 'not-ignored': `${bad} NOT ignored by git`, 'not-a-repo': '- not in a git repository', 'outside-project': '- outside the project' }[b.git];
+      const git = { ignored: `${ok} ignored by git`, 'not-ignored': `${bad} NOT ignored by git`, 'not-a-repo': '- not in a git repository', tracked: `${bad} backups already committed to git`, unignorable: `${bad} holds the project: git cannot ignore it` }[b.git];
       lines.push(`  ${git}`);
     }
   }

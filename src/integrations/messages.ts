@@ -1,4 +1,4 @@
-import { redactSecretsInText } from '../target/describe.js';
+import { redactCommandLine, redactMessage } from '../redact.js';
 import { AGENT_NAMES, SHELL_NAMES } from './names.js';
 import type { IntegrationStatus } from './status.js';
 
@@ -49,9 +49,9 @@ export const agentHookMessages = {
   unreadableInput: (problem: string) =>
     `dbsafe blocked this command because ${problem}, so it cannot tell whether the command touches a database. Check that the hook is registered for the right agent (dbsafe agent-hook --format claude|codex|cursor|gemini).`,
   internalError: (command: string, error: unknown) =>
-    `dbsafe blocked \`${redactSecretsInText(command)}\` because its safety check failed (${error instanceof Error ? error.message : String(error)}). Database commands are blocked whenever dbsafe cannot check them. Ask your human to run \`dbsafe check\` and fix the problem.`,
+    `dbsafe blocked \`${redactCommandLine(command)}\` because its safety check failed (${error instanceof Error ? error.message : String(error)}). Database commands are blocked whenever dbsafe cannot check them. Ask your human to run \`dbsafe check\` and fix the problem.`,
   refused: (command: string, reason: string) =>
-    `dbsafe blocked \`${redactSecretsInText(command)}\`:\n${redactSecretsInText(reason.trim())}\nDo not retry with flags or variables that bypass the check; ask your human to review the database settings.`,
+    `dbsafe blocked \`${redactCommandLine(command)}\`:\n${redactMessage(reason.trim())}\nDo not retry with flags or variables that bypass the check; ask your human to review the database settings.`,
   timedOut: (seconds: number) =>
     `the check and backup did not finish within ${seconds} s, the most an agent hook may take. Ask your human to run \`dbsafe backup\` first, or to run the command as \`dbsafe run -- <command>\`.`,
 };

@@ -1,4 +1,4 @@
-import { redactSecretsInText } from '../target/describe.js';
+import { redactMessage } from '../redact.js';
 import type { DotenvFile } from '../target/resolve.js';
 import { NOTIFY_EVENT_NAMES, NOTIFY_EVENTS, type NotifyConfig, type NotifyEvent } from './events.js';
 
@@ -99,7 +99,7 @@ export function planNotification(settings: NotifySettings, details: NotifyDetail
   if (!notifiedEvents(settings.config).includes(details.event)) return null;
   const command = settings.config?.command ?? null;
   if (!settings.webhookUrl && !command) return null;
-  let message = redactSecretsInText(details.message);
+  let message = redactMessage(details.message);
   if (settings.webhookUrl) message = message.split(settings.webhookUrl).join('the webhook');
   const safe = { ...details, message };
   const payload: NotificationPayload = { ...safe, text: summaryText(safe) };

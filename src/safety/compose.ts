@@ -1,11 +1,16 @@
 import path from 'node:path';
 import { readOptionalFile } from '../config/optional-file.js';
+import type { ComposeName } from './hosts.js';
 import { COMPOSE_FILES } from './rules.js';
 
 export interface ComposeFacts {
   files: string[];
-  /** Names a container of the project answers to: service keys, container_name, hostname, network aliases. */
-  services: string[];
+  /**
+   * Names a container of the project answers to (service keys, container_name,
+   * hostname, network aliases), each with the file it was first defined in.
+   * Whether a name may count as local is decided by classifyHost, not here.
+   */
+  services: ComposeName[];
   problems: string[];
 }
 
@@ -27,7 +32,7 @@ function namesOf(key: string, service: Service | null): string[] {
 /**
  * The services of the project's compose files (compose.yaml, docker-compose.yml…
  * and their overrides). A host named like one of them (Laravel Sail's
- * DB_HOST=mysql) is a container of this project, hence local.
+ * DB_HOST=mysql) may be a container of this project, hence local.
  */
 export async function readComposeServices(projectRoot: string): Promise<ComposeFacts> {
   const facts: ComposeFacts = { files: [], services: [], problems: [] };
@@ -52,7 +57,9 @@ export async function readComposeServices(projectRoot: string): Promise<ComposeF
     const services = (document as { services?: unknown } | null)?.services;
     if (services && typeof services === 'object' && !Array.isArray(services)) {
       for (const [key, service] of Object.entries(services as Record<string, Service | null>)) {
-        for (const serviceName of namesOf(key, service)) if (!facts.services.includes(serviceName)) facts.services.push(serviceName);
+        for (const serviceName of namesOf(key, service)) {
+          if (!facts.services.some((known) => known.name === serviceName)) facts.services.push({ name: serviceName, file: name });
+        }
       }
     }
   }

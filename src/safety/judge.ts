@@ -72,10 +72,10 @@ function judgeHosts(target: Target, input: JudgeInput, add: Collect): void {
   }
   for (const host of target.hosts) {
     const locality = classifyHost(host, facts);
-    if (locality.local) local.push(say.hostLocal(host, locality.how, input.project.composeFiles[0]));
+    if (locality.local) local.push(say.hostLocal(host, locality.how, locality.how === 'compose service' ? locality.file : undefined));
     else {
       refused = true;
-      add('host-not-local', false, host, say.hostNotLocal(target, host, locality.provider, input.project.composeProblems));
+      add('host-not-local', false, host, say.hostNotLocal(target, host, locality.provider, input.project.composeProblems, locality.composeRefusal));
     }
   }
   if (target.hosts.length === 0 && !target.socket) local.push('default local connection');

@@ -1,6 +1,7 @@
 import { CONFIG_FILE } from '../config/project.js';
 import { describeOrigin } from '../target/describe.js';
 import type { Target, ValueOrigin } from '../target/types.js';
+import type { ComposeRefusal } from './hosts.js';
 import type { EnvironmentVariable } from './types.js';
 
 /** Every sentence the safety check shows a user: the cause, then the fix. */
@@ -12,6 +13,15 @@ const placeOf = (origin: ValueOrigin) => origin.file ?? (origin.kind === 'env' ?
 
 const allowHostFix = (host: string, target: Target) =>
   `If ${host} really is a development database, add "${host}" to "allowedHosts" in ${CONFIG_FILE} (a reviewed change, visible in git); otherwise point ${targetVariable(target)} at your local database.`;
+
+const COMPOSE_REFUSAL_REASONS: Record<ComposeRefusal['reason'], (detail: string) => string> = {
+  'cloud endpoint': (provider) => `it is a managed database endpoint (${provider})`,
+  'production word': (token) => `it contains the production word "${token}"`,
+  'public DNS name': () => 'it is a dotted name that DNS could resolve to a real server (only names under .test, .example, .invalid and .localhost never are)',
+};
+
+const composeRefusalText = (host: string, refusal: ComposeRefusal) =>
+  `${refusal.file} names "${host}" as a container, but that does not make it local: ${COMPOSE_REFUSAL_REASONS[refusal.reason](refusal.detail)}, and the same name may reach a real server outside Docker.`;
 
 export const safetyMessages = {
   appEnvironment: (variable: EnvironmentVariable, token: string) => ({
@@ -34,9 +44,10 @@ export const safetyMessages = {
     fix: `Point ${targetVariable(target)} at a development database, or change "productionPatterns" in ${configFile ?? CONFIG_FILE} (a reviewed change) if the pattern is wrong.`,
   }),
 
-  hostNotLocal: (target: Target, host: string, provider: string | null, composeProblems: readonly string[]) => ({
+  hostNotLocal: (target: Target, host: string, provider: string | null, composeProblems: readonly string[], composeRefusal: ComposeRefusal | null = null) => ({
     message:
       `The host "${host}" is not local${provider ? `: it is ${provider}` : ''}. Only localhost, 127.0.0.0/8, ::1, unix sockets, services of the project's compose file and allowedHosts count as local.` +
+      (composeRefusal ? ` ${composeRefusalText(host, composeRefusal)}` : '') +
       (composeProblems.length > 0 ? ` (The compose file could not be read: ${composeProblems.join('; ')}.)` : ''),
     fix: allowHostFix(host, target),
   }),

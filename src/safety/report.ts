@@ -52,7 +52,7 @@ export function buildCheckReport(assessment: Assessment): CheckReport {
       projectRoot: project.projectRoot,
       configFile: project.configFile,
       composeFiles: project.composeFiles,
-      composeServices: project.composeServices,
+      composeServices: project.composeServices.map((service) => service.name),
       offline: verdict.offline,
       appEnvironment: APP_ENVIRONMENT_VARIABLES.flatMap((name) => {
         const variable = variables.find((v) => v.name === name);

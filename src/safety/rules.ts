@@ -89,6 +89,15 @@ export const CLOUD_ENDPOINTS: ReadonlyArray<{ provider: string; host: RegExp }> 
   { provider: 'Fly.io', host: /\.(flycast|fly\.dev)$/i },
 ];
 
+/**
+ * DNS suffixes that never name a real server (RFC 2606 / RFC 6761). A dotted
+ * compose name counts as a container of the project only under one of these
+ * (Laravel Sail's `laravel.test`). Any other dotted name may reach a real
+ * machine from outside Docker: public DNS, and also private-network names —
+ * `.internal` (Google Cloud's VM names), `.local` (mDNS), `.corp`, `.lan`.
+ */
+export const PRIVATE_DNS_SUFFIXES: readonly string[] = ['test', 'example', 'invalid', 'localhost'];
+
 /** Words of a host name that mean a read replica or a reader endpoint (Aurora's `cluster-ro-…`). */
 export const REPLICA_HOST_WORDS: readonly string[] = ['replica', 'replicas', 'reader', 'ro', 'readonly', 'standby', 'secondary', 'slave', 'follower'];
 

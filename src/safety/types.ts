@@ -1,6 +1,7 @@
 import type { DbsafeConfig } from '../config/schema.js';
 import type { ServerFacts } from '../engines/types.js';
 import type { Target, TargetProblem, ValueOrigin } from '../target/types.js';
+import type { ComposeName } from './hosts.js';
 import type { RuleId } from './rules.js';
 
 /** A variable as the command will see it: the shell's value, else the .env file's. */
@@ -16,7 +17,7 @@ export interface ProjectFacts {
   configFile: string | null;
   /** The compose files read, and the service/container/host names they define. */
   composeFiles: string[];
-  composeServices: string[];
+  composeServices: ComposeName[];
   /** Why a compose file could not be read (its services then count as remote). */
   composeProblems: string[];
 }

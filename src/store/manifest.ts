@@ -1,6 +1,7 @@
 import type { RuleKind } from '../rules/types.js';
 import type { EngineName } from '../target/types.js';
 import { URL_SCHEMES } from '../target/url.js';
+import { redactCommandLine } from '../redact.js';
 
 /**
  * The record written beside every backup file. A backup file without a valid
@@ -94,6 +95,8 @@ export function parseManifest(textValue: string): Manifest | null {
     if (!check(record[field])) return null;
   }
   const manifest = record as unknown as Manifest;
+  // Manifests written by older versions may hold a password in their trigger.
+  manifest.trigger = redactCommandLine(manifest.trigger);
   if (!manifest.file.startsWith(`${manifest.id}.`) || manifest.file.endsWith('.json') || manifest.file.endsWith('.log')) return null;
   return manifest;
 }

@@ -23,6 +23,12 @@ export const storeMessages = {
       `${tool} produced an empty backup, so it was discarded. Run \`dbsafe backup --verbose\` to see the tool's output, and check that the database exists and the user may read it.`,
       ExitCode.failure,
     ),
+  dirUnignorable: (dir: string) =>
+    new DbsafeError(
+      'backup-dir-unignorable',
+      `The backup directory ${dir} cannot be kept out of git: it holds the project or its whole repository (or a rule of yours re-includes it), so a \`git add\` would commit your database copies. Nothing was written. Set "backupDir" in dbsafe.config.json to a directory of its own, e.g. "backups".`,
+      ExitCode.failure,
+    ),
   dirUnusable: (dir: string, cause: string) =>
     new DbsafeError(
       'backup-dir-unusable',

@@ -13,6 +13,7 @@ import { backupDatabaseName, backupFileName, chooseBackupId, manifestName, parti
 import { keyForNewBackups, sealArchive } from './encrypted.js';
 import { ensureBackupDirIgnored } from './gitignore.js';
 import { dbsafeVersion } from '../package-root.js';
+import { redactCommandLine } from '../redact.js';
 import { gitProvenance } from './provenance.js';
 import { planRotation } from './rotation.js';
 import { prepareBackupDir, retentionPolicy, type BackupStore } from './store.js';
@@ -39,7 +40,7 @@ export async function takeBackup(store: BackupStore, target: Target, request: Ba
   await prepareBackupDir(store);
   const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), {
     waitMs: store.lockWaitMs,
-    purpose: `backup (${request.trigger})`,
+    purpose: `backup (${redactCommandLine(request.trigger)})`,
   });
   try {
     return await takeBackupHoldingLock(store, target, request);
@@ -65,9 +66,11 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   // The engine writes (and checks) the plaintext archive here; when encrypting, it is sealed into `sealed` and removed.
   const temporary = path.join(store.dir, partialName(backupFileName(id, archive.extension, false), process.pid));
   const sealed = path.join(store.dir, partialName(file, process.pid));
-  // Git bookkeeping costs a few process starts; it runs while the dump streams.
-  const chores = Promise.all([gitProvenance(store.projectRoot), ensureBackupDirIgnored(store.projectRoot, store.dir)]).then(
-    ([git]) => ({ git }),
+  // Before anything is written: a backup directory git would not ignore gets no dump.
+  if ((await ensureBackupDirIgnored(store.projectRoot, store.dir)) === 'unignorable') throw storeMessages.dirUnignorable(store.dir);
+  // The provenance costs a few git process starts; it runs while the dump streams.
+  const chores = gitProvenance(store.projectRoot).then(
+    (git) => ({ git }),
     (error: unknown) => ({ error }),
   );
   const output = hashedOutput(temporary, request.progress);
@@ -113,7 +116,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     sha256: written.sha256,
     clientTool: facts.clientTool,
     serverVersion: facts.serverVersion,
-    trigger: request.trigger,
+    trigger: redactCommandLine(request.trigger),
     label: request.label ?? null,
     ...(request.commandKind ? { commandKind: request.commandKind } : {}),
     git: settled.git,

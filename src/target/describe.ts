@@ -1,7 +1,7 @@
 import { ENGINE_LABELS, type Target, type ValueOrigin } from './types.js';
 import { DEFAULT_PORTS } from './url.js';
 
-export const MASK = '********';
+export { MASK, redactSecretsInText } from '../redact.js';
 
 /** Where the database lives, in words: a host:port, a socket, or a file. */
 export function describeLocation(target: Target): string {
@@ -61,11 +61,4 @@ export function redactTarget(target: Target): RedactedTarget {
     origin: target.origin,
     fields: target.fields,
   };
-}
-
-/** Mask the password of any URL-looking text (for audit lines and error messages). */
-export function redactSecretsInText(text: string): string {
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)[^\s'"]*@/gi, `$1${MASK}@`)
-    .replace(/\b([A-Z0-9_]*(PASSWORD|PASSWD|PWD|SECRET|TOKEN)[A-Z0-9_]*=)("[^"]*"|'[^']*'|\S+)/gi, `$1${MASK}`);
 }

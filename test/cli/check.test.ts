@@ -77,6 +77,19 @@ describe('dbsafe check (offline)', () => {
     expect(result.stdout).toContain('mysql: compose service (docker-compose.yml)');
   });
 
+  it('an override file aliasing a cloud endpoint does not make it local, and the refusal names that file', async () => {
+    const rds = 'mydb.abc123.us-east-1.rds.amazonaws.com';
+    const dir = project({
+      '.env': `DATABASE_URL=postgres://app@${rds}/app_dev\n`,
+      'compose.yaml': 'services:\n  db:\n    image: postgres\n',
+      'compose.override.yaml': `services:\n  db:\n    networks:\n      default:\n        aliases: ["${rds}"]\n`,
+    });
+    const result = await check(dir, ['--offline', '--json']);
+    expect(result.code).toBe(3);
+    const reason = json(result.stdout).reasons.find((r) => r.rule === 'host-not-local');
+    expect(reason?.message).toContain(`compose.override.yaml names "${rds}"`);
+  });
+
   it('refuses the same host without a compose file, naming the fix', async () => {
     const dir = project({ '.env': 'DB_CONNECTION=mysql\nDB_HOST=mysql\nDB_DATABASE=laravel\n' });
     const result = await check(dir, ['--offline', '--json']);

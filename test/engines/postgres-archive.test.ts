@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archive } from '../../src/engines/postgres/archive.js';
 import { dropDatabaseInBackground, serverVersionOfServer } from '../../src/engines/postgres/databases.js';
+import { recordScratchDatabase } from '../../src/engines/scratch-database.js';
 import { isDbsafeError } from '../../src/errors.js';
 import { restoreBackup, findBackup, listBackups } from '../../src/store/restore-backup.js';
 import { takeBackup } from '../../src/store/take-backup.js';
@@ -157,22 +159,31 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
     }
   });
 
-  it('drops the copies a killed restore left behind, and only those of this database', async () => {
+  it('drops the copies a killed restore recorded, and never a copy it did not record', async () => {
+    const state = tempDir();
+    const savedState = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = state.dir;
     const target = parseDatabaseUrl(db.url, { kind: 'env', name: 'DATABASE_URL' }, store.projectRoot);
     const manifest = await takeBackup(store, target, { trigger: 'manual' });
     const staging = `${db.name}__dbsafe_restore_deadbeef`;
     const retired = `${db.name}__dbsafe_old_0badf00d`;
-    const other = `${db.name}x__dbsafe_restore_12345678`;
-    for (const name of [staging, retired, other]) psql(`CREATE DATABASE "${name}"`);
+    const unrecorded = `${db.name}__dbsafe_restore_12345678`;
+    const killed = { pid: spawnSync('true').pid!, processStart: null };
+    for (const name of [staging, retired, unrecorded]) psql(`CREATE DATABASE "${name}"`);
+    recordScratchDatabase(target, staging, 'restore staging', killed);
+    recordScratchDatabase(target, retired, 'restore: the database it replaced', killed);
     try {
       await archive.restore(target, path.join(store.dir, manifest.file));
-      // This restore's own retired copy goes in the background; the abandoned ones went before it started.
+      // This restore's own retired copy goes in the background; the recorded ones went before it started.
       expect(psql(`SELECT count(*) FROM pg_database WHERE datname IN ('${staging}', '${retired}')`)).toBe('0');
       expect(await waitUntilNoDatabaseLike(`${db.name}\\_\\_dbsafe\\_old\\_%`)).toBe(0);
       const left = psql(`SELECT datname FROM pg_database WHERE datname LIKE '${db.name}%'`).split('\n').sort();
-      expect(left).toEqual([db.name, other].sort());
+      expect(left).toEqual([db.name, unrecorded].sort());
     } finally {
-      for (const name of [staging, retired, other]) psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      for (const name of [staging, retired, unrecorded]) psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      if (savedState === undefined) delete process.env.XDG_STATE_HOME;
+      else process.env.XDG_STATE_HOME = savedState;
+      state.cleanup();
     }
   });
 });

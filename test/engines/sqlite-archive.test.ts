@@ -1,7 +1,10 @@
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readScratchRecords, recordScratchDatabase } from '../../src/engines/scratch-database.js';
 import { archive, dotCommandPath, immutableUri } from '../../src/engines/sqlite/archive.js';
 import { DbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
@@ -180,6 +183,37 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
         { name: 'odd "name" table', rows: 2 },
       ],
     });
+  });
+
+  it('scratchRestore removes the scratch directory a killed verify of this database recorded, and only that', async () => {
+    const state = tempDir();
+    const saved = process.env.XDG_STATE_HOME;
+    process.env.XDG_STATE_HOME = state.dir;
+    try {
+      const file = path.join(dir.dir, 'b.sqlite');
+      await archive.backup(targetFor(db), fileOutput(file));
+      const killed = { pid: spawnSync('true').pid!, processStart: null };
+      const left = path.join(tmpdir(), `dbsafe-verify-${randomBytes(6).toString('hex')}`);
+      const unrecorded = path.join(tmpdir(), `dbsafe-verify-${randomBytes(6).toString('hex')}`);
+      for (const scratch of [left, unrecorded]) {
+        mkdirSync(scratch);
+        writeFileSync(path.join(scratch, 'dbsafe_verify.sqlite'), 'x');
+      }
+      recordScratchDatabase(targetFor(db), left, 'verify', killed);
+      // A hand-written record naming a directory dbsafe never creates is not acted on.
+      recordScratchDatabase(targetFor(db), dir.dir, 'verify', killed);
+      try {
+        await archive.scratchRestore(targetFor(db), file);
+        expect([existsSync(left), existsSync(unrecorded), existsSync(dir.dir)]).toEqual([false, true, true]);
+        expect(readScratchRecords().map((entry) => entry.record.database)).toEqual([dir.dir]);
+      } finally {
+        for (const scratch of [left, unrecorded]) rmSync(scratch, { recursive: true, force: true });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.XDG_STATE_HOME;
+      else process.env.XDG_STATE_HOME = saved;
+      state.cleanup();
+    }
   });
 
   it('checkArchive refuses a truncated backup, damaged pages and a file that is not SQLite', async () => {

@@ -24,7 +24,8 @@ describe('readComposeServices', () => {
     });
     const facts = await readComposeServices(dir);
     expect(facts.files).toEqual(['compose.yaml', 'compose.override.yaml']);
-    expect(facts.services).toEqual(['db', 'shop-postgres', 'pg', 'database', 'cache']);
+    expect(facts.services.map((s) => s.name)).toEqual(['db', 'shop-postgres', 'pg', 'database', 'cache']);
+    expect(facts.services.find((s) => s.name === 'cache')?.file).toBe('compose.override.yaml');
     expect(facts.problems).toEqual([]);
   });
 

@@ -28,7 +28,7 @@ function judge(c: Case) {
     projectRoot: '/project',
     configFile: c.config ? '/project/dbsafe.config.json' : null,
     composeFiles: c.compose ? ['compose.yaml'] : [],
-    composeServices: c.compose ?? [],
+    composeServices: (c.compose ?? []).map((name) => ({ name, file: 'compose.yaml' })),
     composeProblems: [],
   };
   let live: Map<Target, LiveResult> | undefined;

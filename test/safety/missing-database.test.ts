@@ -22,7 +22,7 @@ interface Case {
 
 function answer(c: Case) {
   const resolved = resolveTargets({ env: c.env, dotenv: [], cwd: '/project', osUser: 'dev' });
-  const project: ProjectFacts = { projectRoot: '/project', configFile: null, composeFiles: [], composeServices: c.compose ?? [], composeProblems: [] };
+  const project: ProjectFacts = { projectRoot: '/project', configFile: null, composeFiles: [], composeServices: (c.compose ?? []).map((name) => ({ name, file: '/project/compose.yaml' })), composeProblems: [] };
   const live = new Map<Target, LiveResult>(resolved.all.filter((t) => c.live[t.database.split('/').pop()!]).map((t) => [t, c.live[t.database.split('/').pop()!]!]));
   const verdict = judgeTargets({ targets: resolved.all, problems: resolved.problems, variables: mergeEnvironment(c.env, []), config: { ...DEFAULT_CONFIG, ...c.config }, project, live });
   return judgeMissingDatabases(verdict, resolved.primary, project);

@@ -17,16 +17,19 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
   ],
   allowUnknownOption: true,
   async action(words, options) {
-    const [{ classifyCommandLine, loadUserCommandRules, packageScriptsReader }, { RULE_MESSAGES }, { quoteText }, output] = await Promise.all([
+    const [{ classifyCommandLine: classifyRaw, loadUserCommandRules, packageScriptsReader }, { RULE_MESSAGES }, { quoteText }, output, { redactDeep }] = await Promise.all([
       import('../../rules/classify-line.js'),
       import('../../rules/messages.js'),
       import('../../rules/quote.js'),
       import('../output.js'),
+      import('../../redact.js'),
     ]);
+    // Everything explain prints (the command, its segments, the reasons) with passwords masked.
+    const classifyCommandLine = async (input: Parameters<typeof classifyRaw>[0]) => redactDeep(await classifyRaw(input));
     const cwd = process.cwd();
     const userRules = loadUserCommandRules(cwd);
     const readScripts = packageScriptsReader();
-    const display = (command: string | string[]) => (typeof command === 'string' ? command.trim() : command.map(quoteText).join(' '));
+    const display = (command: string | string[]) => redactDeep({ command: typeof command === 'string' ? command.trim() : command.map(quoteText).join(' ') }).command;
 
     if (options.batch) {
       const { readAllStdin } = await import('../stdin.js');

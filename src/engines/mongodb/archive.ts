@@ -9,7 +9,7 @@ import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, 
 import { ArchiveFormatError, readArchiveHeader, readArchiveStructure } from './archive-format.js';
 import { shellConnectionString, toolConfigFile } from './connection.js';
 import { mongoMessages } from './messages.js';
-import { withScratchDatabase } from '../scratch-database.js';
+import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
 
 const TOOLS = ['mongodump', 'mongorestore', 'mongosh'] as const;
 const TOOL_PURPOSES: Record<(typeof TOOLS)[number], string> = {
@@ -67,6 +67,11 @@ async function runShell(target: Target, during: string, body: string): Promise<s
 
 async function dropDatabase(target: Target, name: string): Promise<void> {
   await runShell(target, `dropping database ${name}`, `conn.getDB(${JSON.stringify(name)}).dropDatabase();`);
+}
+
+/** MongoDB makes a database on first write (mongorestore's): `create` has nothing to do, but the record is written first all the same. */
+function scratchDatabase(target: Target, purpose: string): ScratchDatabase {
+  return { name: scratchDatabaseName(), purpose, create: async () => undefined, drop: (name) => dropDatabase(target, name) };
 }
 
 async function countDocuments(target: Target, name: string): Promise<TableCounts> {
@@ -181,7 +186,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
   requireDatabase(target);
   await checkArchive(file);
   requireTool(['mongosh'], 'restore a MongoDB database');
-  await withScratchDatabase(async () => scratchDatabaseName(), (name) => dropDatabase(target, name), async (scratch) => {
+  await withScratchDatabase(target, scratchDatabase(target, 'restore staging'), async (scratch) => {
     const failure = await loadArchive(target, file, intoScratch(target, scratch), progress);
     if (failure) throw mongoMessages.scratchLoadFailed(target, failure);
   });
@@ -194,7 +199,7 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   requireDatabase(target);
   await checkArchive(file);
   requireTool(['mongosh'], 'verify a MongoDB backup');
-  return withScratchDatabase(async () => scratchDatabaseName(), (name) => dropDatabase(target, name), async (scratch) => {
+  return withScratchDatabase(target, scratchDatabase(target, 'verify'), async (scratch) => {
     const failure = await loadArchive(target, file, intoScratch(target, scratch));
     if (failure) throw mongoMessages.verifyLoadFailed(target, failure);
     return countDocuments(target, scratch);

@@ -21,7 +21,7 @@ import {
 } from './clients.js';
 import { mysqlMessages } from './messages.js';
 import { exportNonTableObjects, schemaObjects, swapStatements } from './swap.js';
-import { withScratchDatabase } from '../scratch-database.js';
+import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
 
 function requireDatabase(target: Target): void {
   if (target.database === '') throw mysqlMessages.noDatabaseName(target);
@@ -57,10 +57,14 @@ async function databaseExists(session: MysqlSession, name: string): Promise<bool
   return rows[0]?.[0] === '1';
 }
 
-async function createScratchDatabase(session: MysqlSession): Promise<string> {
-  const name = scratchDatabaseName();
-  await session.query(`CREATE DATABASE ${quoteIdentifier(name)} CHARACTER SET utf8mb4;`);
-  return name;
+/** A scratch database on the session's server: recorded, created empty, dropped (see withScratchDatabase). */
+function scratchDatabase(session: MysqlSession, purpose: string): ScratchDatabase {
+  return {
+    name: scratchDatabaseName(),
+    purpose,
+    create: (name) => session.query(`CREATE DATABASE ${quoteIdentifier(name)} CHARACTER SET utf8mb4;`).then(() => undefined),
+    drop: (name) => dropDatabase(session, name),
+  };
 }
 
 async function dropDatabase(session: MysqlSession, name: string): Promise<void> {
@@ -151,7 +155,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
   try {
     const server = await session.serverVersion();
     const { dump, dumpHelp } = await resolveDumpTool(server, 'restore a MySQL/MariaDB database');
-    await withScratchDatabase(() => createScratchDatabase(session), (name) => dropDatabase(session, name), async (scratch) => {
+    await withScratchDatabase(target, scratchDatabase(session, 'restore staging'), async (scratch) => {
       const failure = await loadDump(session, file, scratch, progress);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
       const incoming = await schemaObjects(session, scratch);
@@ -162,7 +166,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
       if (!(await databaseExists(session, target.database))) {
         await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
       }
-      await withScratchDatabase(() => createScratchDatabase(session), (name) => dropDatabase(session, name), async (trash) => {
+      await withScratchDatabase(target, scratchDatabase(session, 'restore trash (the tables replaced)'), async (trash) => {
         const outgoing = await schemaObjects(session, target.database);
         await session.query(swapStatements({ target: target.database, scratch, trash }, outgoing, incoming)).catch((error: Error) => {
           throw mysqlMessages.swapFailed(target, error.message);
@@ -181,7 +185,7 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   const session = await MysqlSession.open(target, 'verify a MySQL/MariaDB backup');
   try {
     await session.serverVersion();
-    return await withScratchDatabase(() => createScratchDatabase(session), (name) => dropDatabase(session, name), async (scratch) => {
+    return await withScratchDatabase(target, scratchDatabase(session, 'verify'), async (scratch) => {
       const failure = await loadDump(session, file, scratch);
       if (failure) throw mysqlMessages.verifyLoadFailed(target, failure);
       return countRows(session, scratch);

@@ -7,7 +7,8 @@ import type { Target } from '../../target/types.js';
 import { pgToolFor, type PgToolCandidate } from './binaries.js';
 import { quoteIdent, withConnection, withLibpqEnv } from './connection.js';
 import { postgresMessages } from './messages.js';
-import { createDatabaseLike, dropAbandonedCopies, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
+import { createDatabaseLike, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
+import { dropLeftScratchDatabases, recordScratchDatabase, withScratchDatabase } from '../scratch-database.js';
 
 const MAGIC = 'PGDMP';
 
@@ -125,33 +126,41 @@ export const archive: ArchiveOps = {
     await assertCustomArchive(file);
     const server = await serverVersionOfServer(target);
     const pgRestore = await pgToolFor('pg_restore', server);
-    await dropAbandonedCopies(target, fitName(target.database, RESTORE_PREFIX.length + 8));
+    const drop = (name: string) => dropDatabase(target, name);
+    await dropLeftScratchDatabases(target, drop);
     const staging = scratchName(RESTORE_PREFIX, target.database);
-    await createDatabaseLike(target, staging, target.database);
-    try {
-      await pgRestoreInto(pgRestore, target, staging, file, progress);
-    } catch (error) {
-      await dropDatabase(target, staging);
+    const retired = staging.replace(RESTORE_PREFIX, '__dbsafe_old_');
+    // Both recorded before either exists: a kill at any point leaves nothing the next run does not know of.
+    const forgetStaging = recordScratchDatabase(target, staging, 'restore staging');
+    const forgetRetired = recordScratchDatabase(target, retired, 'restore: the database it replaced');
+    const abandon = async (error: unknown, dropStaging: boolean): Promise<never> => {
+      if (dropStaging) await drop(staging);
+      forgetStaging();
+      forgetRetired();
       throw error;
-    }
-    const retired = await swapInRestoredDatabase(target, staging).catch(async (error: unknown) => {
-      await dropDatabase(target, staging);
-      throw error;
-    });
-    if (retired) await dropDatabaseInBackground(target, retired, server);
+    };
+    await createDatabaseLike(target, staging, target.database).catch((error: unknown) => abandon(error, false));
+    await pgRestoreInto(pgRestore, target, staging, file, progress).catch((error: unknown) => abandon(error, true));
+    const replaced = await swapInRestoredDatabase(target, staging, retired).catch((error: unknown) => abandon(error, true));
+    // The staging database now has the target's name: its record must go before anything could act on it.
+    forgetStaging();
+    if (replaced) await dropDatabaseInBackground(target, replaced, server);
+    else forgetRetired();
   },
 
   async scratchRestore(target: Target, file: string): Promise<TableCounts> {
     await assertCustomArchive(file);
     const server = await serverVersionOfServer(target);
     const pgRestore = await pgToolFor('pg_restore', server);
-    const scratch = scratchName('dbsafe_verify_');
-    await createDatabaseLike(target, scratch, null);
-    try {
-      await pgRestoreInto(pgRestore, target, scratch, file);
-      return await countTables(target, scratch);
-    } finally {
-      await dropDatabase(target, scratch);
-    }
+    const scratch = {
+      name: scratchName('dbsafe_verify_'),
+      purpose: 'verify',
+      create: (name: string) => createDatabaseLike(target, name, null),
+      drop: (name: string) => dropDatabase(target, name),
+    };
+    return withScratchDatabase(target, scratch, async (name) => {
+      await pgRestoreInto(pgRestore, target, name, file);
+      return countTables(target, name);
+    });
   },
 };

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type pg from 'pg';
 import type { Target } from '../../target/types.js';
 import { pgToolFor } from './binaries.js';
 import { libpqEnvironment, quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
+import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
 
 export interface ServerVersion {
   major: number;
@@ -57,38 +59,42 @@ export async function dropDatabase(target: Target, name: string): Promise<void> 
  * 15 and older DROP DATABASE forces an immediate checkpoint, and right after a
  * restore that checkpoint writes out the whole restored database (about 1 s
  * per 500 MB) although the restore is already complete. The copy dropped here
- * is unreachable (renamed, connections refused); if the drop fails, the next
- * restore's dropAbandonedCopies removes it. When dropdb cannot be started the
- * drop happens here, as it would otherwise.
+ * is unreachable (renamed, connections refused). Its scratch record passes to
+ * the detached process, which forgets it once the drop succeeded; if the
+ * drop fails, the record's owner is gone and the next restore or verify on
+ * this server drops it. When dropdb cannot be started the drop happens here.
  */
 export async function dropDatabaseInBackground(target: Target, name: string, server: ServerVersion): Promise<void> {
   const dropdb = await pgToolFor('dropdb', server).catch(() => null);
+  const record = scratchRecordFile(target, name);
   if (dropdb) {
     // The password travels in a private password file (libpqEnvironment), never in the arguments or the
-    // environment. dropdb outlives this call, so a small shell removes that file once dropdb has finished.
+    // environment; dropdb outlives this call, so the shell removes that file once dropdb has finished. It
+    // waits for one line on stdin: by then the scratch record names it as the owner, so a run in between
+    // does not take the database for one left behind.
     const prepared = libpqEnvironment(target, 'postgres');
-    const dropArgs = ['--if-exists', '--force', '--no-password', name];
-    const [program, args] = prepared.passfileDir
-      ? ['/bin/sh', ['-c', '"$@"; status=$?; rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status', 'dbsafe-dropdb', dropdb.file, ...dropArgs]]
-      : [dropdb.file, dropArgs];
-    const child = spawn(program as string, args as string[], {
-      env: { ...process.env, ...prepared.env, DBSAFE_PASSFILE_DIR: prepared.passfileDir },
+    const script = 'read _; "$0" --if-exists --force --no-password "$1"; status=$?; [ "$status" -ne 0 ] || rm -f "$2"; [ -z "$DBSAFE_PASSFILE_DIR" ] || rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status';
+    const child = spawn('/bin/sh', ['-c', script, dropdb.file, name, record], {
+      env: { ...process.env, ...prepared.env, DBSAFE_PASSFILE_DIR: prepared.passfileDir ?? '' },
       detached: true,
-      stdio: 'ignore',
+      stdio: ['pipe', 'ignore', 'ignore'],
     });
     // The error listener stays attached: an error after the spawn must not crash dbsafe.
     const started = await new Promise<boolean>((resolve) => {
       child.once('spawn', () => resolve(true));
       child.on('error', () => resolve(false));
     });
-    if (started) {
+    if (started && child.pid !== undefined) {
       prepared.handOver();
+      recordScratchDatabase(target, name, 'restore: the database it replaced, being dropped', { pid: child.pid, processStart: processStartTime(child.pid) });
+      child.stdin?.end('\n');
       child.unref();
       return;
     }
     prepared.remove();
   }
   await dropDatabase(target, name);
+  rmSync(record, { force: true });
 }
 
 /**
@@ -118,8 +124,7 @@ async function carryDatabaseSettings(client: pg.Client, from: string, to: string
  * transaction, so the name always points at a whole database. Returns the
  * name the old database now has (to drop), or null when there was none.
  */
-export async function swapInRestoredDatabase(target: Target, staging: string): Promise<string | null> {
-  const retired = `${staging.replace(/__dbsafe_restore_/, '__dbsafe_old_')}`;
+export async function swapInRestoredDatabase(target: Target, staging: string, retired: string): Promise<string | null> {
   return withMaintenanceConnection(target, async (client) => {
     const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [target.database])).rowCount === 1;
     if (!exists) {
@@ -145,24 +150,5 @@ export async function swapInRestoredDatabase(target: Target, staging: string): P
     }
     await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS true`).catch(() => undefined);
     throw postgresMessages.swapFailed(target, lastError instanceof Error ? lastError.message : String(lastError));
-  });
-}
-
-/**
- * Copies a killed restore left behind: a half-restored staging database, or
- * the previous database renamed but not yet dropped (its state is in the
- * pre-restore safety backup). Only those of this database, and only when no
- * session uses them, so a restore running elsewhere is never disturbed.
- */
-export async function dropAbandonedCopies(target: Target, base: string): Promise<string[]> {
-  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}__dbsafe_(restore|old)_[0-9a-f]{8}$`);
-  return withMaintenanceConnection(target, async (client) => {
-    const candidates = await client.query<{ name: string }>(
-      `SELECT datname AS name FROM pg_database d WHERE datname LIKE '%\\_\\_dbsafe\\_%'
-       AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
-    );
-    const abandoned = candidates.rows.map((row) => row.name).filter((name) => pattern.test(name));
-    for (const name of abandoned) await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
-    return abandoned;
   });
 }

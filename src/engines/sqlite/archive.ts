@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Target } from '../../target/types.js';
@@ -7,6 +7,7 @@ import { readHeadAndTail } from '../archive-streams.js';
 import { requireTool, runTool, toolInfos, toolVersion, type ToolResult } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import { sqliteMessages } from './messages.js';
+import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -166,20 +167,27 @@ async function countRows(program: string, database: string): Promise<TableCounts
   return { tables: tables.map(({ name }) => ({ name, rows: byName.get(name) ?? 0 })) };
 }
 
-async function scratchRestore(_target: Target, file: string): Promise<TableCounts> {
+/** The scratch copy is a private directory under the system's temporary directory, recorded like any scratch database. */
+function scratchDirectory(): ScratchDatabase {
+  return {
+    name: path.join(tmpdir(), `dbsafe-verify-${randomBytes(6).toString('hex')}`),
+    purpose: 'verify',
+    create: async (dir) => mkdirSync(dir, { mode: 0o700 }),
+    drop: async (dir) => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function scratchRestore(target: Target, file: string): Promise<TableCounts> {
   await checkArchive(file);
   const program = sqlite3('verify a SQLite backup');
-  const dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-verify-'));
-  const scratch = path.join(dir, `dbsafe_verify_${randomBytes(6).toString('hex')}.sqlite`);
-  try {
+  return withScratchDatabase(target, scratchDirectory(), async (dir) => {
+    const scratch = path.join(dir, 'dbsafe_verify.sqlite');
     const failure = await restoreInto(program, scratch, file);
     if (failure) throw sqliteMessages.notADatabase(file, `it did not restore into a scratch file (${failure})`);
-    return await countRows(program, scratch).catch((error: Error) => {
+    return countRows(program, scratch).catch((error: Error) => {
       throw sqliteMessages.notADatabase(file, `its tables could not be read after a restore (${error.message})`);
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 function clientTools(): Promise<ToolInfo[]> {
