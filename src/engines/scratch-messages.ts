@@ -6,7 +6,7 @@ export const scratchMessages = {
   recordUnwritable: (dir: string, cause: string) =>
     new DbsafeError(
       'scratch-record-unwritable',
-      `dbsafe records every scratch database before it creates one (so a killed run's copy is dropped later), and it cannot write that record in ${dir} (${cause}); nothing was created. Make the directory writable, or point XDG_STATE_HOME at a directory you own.`,
+      `dbsafe records every scratch database before it creates one (so a killed run's copy is dropped later), and it cannot write that record in ${dir} (${cause}); nothing was created. Make the directory writable by you (it is ~/.local/state/dbsafe, under HOME).`,
       ExitCode.failure,
     ),
 };

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, testDir } from '../helpers/cli.js';
@@ -56,8 +56,8 @@ async function projectWithBackup(engine: Engine, rows = ROWS) {
   const project = backupProject(db.url);
   cleanups.push(project.cleanup);
   const home = testDir('dbsafe-scratch-home-');
-  const env = { DATABASE_URL: db.url, HOME: home, XDG_STATE_HOME: path.join(home, 'state') };
-  const records = path.join(home, 'state', 'dbsafe', 'scratch-databases');
+  const env = { DATABASE_URL: db.url, HOME: home };
+  const records = path.join(home, '.local', 'state', 'dbsafe', 'scratch-databases');
   const backup = await runCli(['backup', '--json'], { cwd: project.dir, env });
   expect(backup.code, backup.stderr).toBe(0);
   return { db, project, env, records, backupId: (JSON.parse(backup.stdout) as { id: string }).id };
@@ -180,12 +180,14 @@ describe('a scratch database that cannot be recorded is not created', () => {
   it('verify fails with the cause and the fix when the state directory cannot be written', async () => {
     const engine = ENGINES[0]!;
     const { project, env } = await projectWithBackup(engine, 10);
-    const notADirectory = path.join(env.HOME, 'a-file');
-    writeFileSync(notADirectory, '');
-    const result = await runCli(['verify'], { cwd: project.dir, env: { ...env, XDG_STATE_HOME: notADirectory } });
+    // A HOME whose .local is a file: the state directory cannot be made.
+    const home = path.join(env.HOME, 'unwritable-home');
+    mkdirSync(home);
+    writeFileSync(path.join(home, '.local'), '');
+    const result = await runCli(['verify'], { cwd: project.dir, env: { ...env, HOME: home } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('records every scratch database before it creates one');
-    expect(result.stderr).toContain('XDG_STATE_HOME');
+    expect(result.stderr).toContain('Make the directory writable');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -161,8 +161,8 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
 
   it('drops the copies a killed restore recorded, and never a copy it did not record', async () => {
     const state = tempDir();
-    const savedState = process.env.XDG_STATE_HOME;
-    process.env.XDG_STATE_HOME = state.dir;
+    const savedState = process.env.HOME;
+    process.env.HOME = state.dir;
     const target = parseDatabaseUrl(db.url, { kind: 'env', name: 'DATABASE_URL' }, store.projectRoot);
     const manifest = await takeBackup(store, target, { trigger: 'manual' });
     const staging = `${db.name}__dbsafe_restore_deadbeef`;
@@ -181,8 +181,8 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
       expect(left).toEqual([db.name, unrecorded].sort());
     } finally {
       for (const name of [staging, retired, unrecorded]) psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      if (savedState === undefined) delete process.env.XDG_STATE_HOME;
-      else process.env.XDG_STATE_HOME = savedState;
+      if (savedState === undefined) delete process.env.HOME;
+      else process.env.HOME = savedState;
       state.cleanup();
     }
   });

@@ -187,8 +187,8 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
 
   it('scratchRestore removes the scratch directory a killed verify of this database recorded, and only that', async () => {
     const state = tempDir();
-    const saved = process.env.XDG_STATE_HOME;
-    process.env.XDG_STATE_HOME = state.dir;
+    const saved = process.env.HOME;
+    process.env.HOME = state.dir;
     try {
       const file = path.join(dir.dir, 'b.sqlite');
       await archive.backup(targetFor(db), fileOutput(file));
@@ -210,8 +210,8 @@ describe('SQLite archive (real sqlite3, real files, real second processes)', () 
         for (const scratch of [left, unrecorded]) rmSync(scratch, { recursive: true, force: true });
       }
     } finally {
-      if (saved === undefined) delete process.env.XDG_STATE_HOME;
-      else process.env.XDG_STATE_HOME = saved;
+      if (saved === undefined) delete process.env.HOME;
+      else process.env.HOME = saved;
       state.cleanup();
     }
   });
