@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
+import { commandName, interpreterTarget, LAUNCHERS, SHELLS, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
+import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
+import { pathWordVerdict } from './path-words.js';
 import { matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
-import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
+import { scriptsMatching, TASK_RUNNERS, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
 import { matchUserRules } from './user-rules.js';
 import type { Classification, CommandRule, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
@@ -69,9 +71,8 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   if (ctx.judged.count > MAX_INVOCATIONS) return { guarded: true, rule: 'too-deep', reason: `the line expands to more than ${MAX_INVOCATIONS} commands (scripts fanning out to scripts), which dbsafe does not follow` };
   const user = matchUserRules(words, ctx.userRules);
   if (user) return user;
-  if (!first.resolved) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
-
-  const name = commandName(first.text);
+  const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
+  if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
   const step = steps.find((s) => s.kind !== 'none');
   if (step) return judgeUnwrapped(step, command, words, cwd, depth, ctx);
@@ -90,7 +91,47 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
       });
     }
   }
-  return matchToolRules(name, words.slice(1), command.stdin, ctx.table) ?? PASS_NO_RULE(words.map(quoteWord).join(' '));
+  return (
+    matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
+    pathWordVerdict(first.text) ??
+    innerCommandVerdict(name, words, command, cwd, depth, ctx) ??
+    PASS_NO_RULE(words.map(quoteWord).join(' '))
+  );
+}
+
+/** `$ROOT/artisan`: the directory is only known at run time, but a known tool's name is written out. */
+function knownToolAtUnknownPath(text: string, table: readonly CommandRule[]): string | null {
+  const tail = /\/([A-Za-z0-9_.-]+)$/.exec(text)?.[1];
+  return tail && table.some((rule) => rule.tools.includes(tail)) ? tail : null;
+}
+
+/** Words that start a command dbsafe knows: table tools, package managers, shells, interpreters, launchers and runners. */
+function startsKnownCommand(word: ShellWord, table: readonly CommandRule[]): boolean {
+  if (!word.resolved) return false;
+  const name = commandName(word.text);
+  return (
+    table.some((rule) => rule.tools.includes(name)) ||
+    PACKAGE_MANAGERS.has(name) ||
+    SHELLS.has(name) ||
+    LAUNCHERS.some((launcher) => launcher.words[0] === name) ||
+    TASK_RUNNERS.some((runner) => runner.words[0] === name) ||
+    interpreterTarget([word, { text: 'x', resolved: true }]).kind !== 'none'
+  );
+}
+
+/**
+ * An unknown command whose arguments hold a known command (`run-as-runtime-user
+ * php artisan migrate --force`) may well run it: fail closed when that command
+ * is guarded.
+ */
+function innerCommandVerdict(name: string, words: readonly ShellWord[], command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict | null {
+  if (NEVER_RUNS_ITS_ARGUMENTS.has(name) || ctx.table.some((rule) => rule.tools.includes(name))) return null;
+  const start = words.findIndex((word, index) => index > 0 && startsKnownCommand(word, ctx.table));
+  if (start < 0) return null;
+  const inner = judgeWords(words.slice(start), command, cwd, depth + 1, ctx);
+  if (!inner.guarded) return null;
+  const text = words.slice(start).map(quoteWord).join(' ');
+  return { ...inner, rule: 'inner-command', reason: `${name} is not a command dbsafe knows, and its arguments hold \`${text}\`, which ${inner.reason}` };
 }
 
 function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): RuleVerdict {

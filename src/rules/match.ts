@@ -1,5 +1,5 @@
 import { globMatches, globSpecificity } from './glob.js';
-import { DATABASE_TOOLS, MULTI_TASK_TOOLS } from './table/index.js';
+import { DATABASE_TOOLS, MULTI_TASK_TOOLS, TOOL_VALUE_OPTIONS } from './table/index.js';
 import type { CommandRule, RuleKind, ShellWord, StdinSource, Verdict } from './types.js';
 
 export interface RuleVerdict extends Verdict {
@@ -16,14 +16,17 @@ interface Candidate {
   specificity: number;
 }
 
-function splitArguments(args: readonly ShellWord[]): { positionals: ShellWord[]; options: string[] } {
+function splitArguments(args: readonly ShellWord[], valueOptions: readonly string[]): { positionals: ShellWord[]; options: string[] } {
   const positionals: ShellWord[] = [];
   const options: string[] = [];
   let optionsEnded = false;
-  for (const arg of args) {
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
     if (!optionsEnded && arg.text === '--') optionsEnded = true;
-    else if (!optionsEnded && arg.text.startsWith('-') && arg.text !== '-') options.push(arg.text);
-    else positionals.push(arg);
+    else if (!optionsEnded && arg.text.startsWith('-') && arg.text !== '-') {
+      options.push(arg.text);
+      if (valueOptions.includes(arg.text)) index += 1;
+    } else positionals.push(arg);
   }
   return { positionals, options };
 }
@@ -91,7 +94,7 @@ export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: 
   if (args.length > 0 && args.every((arg) => arg.resolved && HELP_OR_VERSION.has(arg.text))) {
     return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
   }
-  const { positionals, options } = splitArguments(args);
+  const { positionals, options } = splitArguments(args, TOOL_VALUE_OPTIONS[tool] ?? []);
   const canGuard = rules.some((rule) => rule.guard) || DATABASE_TOOLS.has(tool);
   const firstUnresolved = positionals.findIndex((word) => !word.resolved);
 

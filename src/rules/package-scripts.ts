@@ -112,11 +112,12 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   }
   const name = call.names[0]!;
   const byName = scriptNameRule(name);
-  if (byName?.guard) return { guarded: true, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind };
-  if (call.dir === null) return UNRESOLVABLE_PACKAGE;
+  const guardedByName: RuleVerdict | null = byName?.guard ? { guarded: true, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind } : null;
+  if (call.dir === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
   const pkg = judge.readScripts(call.dir);
   const scripts = pkg?.scripts ?? {};
   const present = call.names.filter((n) => scripts[n] !== undefined);
+  if (present.length === 0 && guardedByName) return guardedByName;
   if (present.length === 0 && call.binFallback) return judge.judgeWords([call.nameWord, ...call.extra]);
 
   const bodies: { script: string; body: string }[] = [];
@@ -128,13 +129,17 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
       bodies.push({ script: hook, body: body + extra });
     }
   }
-  const guardedParts = bodies.flatMap(({ script, body }) =>
-    judge.judgeSource(body, pkg!.dir).filter((v) => v.guarded).map((v) => ({ script, body, verdict: v })),
-  );
+  const parts = bodies.flatMap(({ script, body }) => judge.judgeSource(body, pkg!.dir).map((verdict) => ({ script, body, verdict })));
+  const guardedParts = parts.filter((part) => part.verdict.guarded);
   const deciding = byName && !byName.guard ? guardedParts.find((part) => part.verdict.kind !== 'test') : guardedParts[0];
   if (deciding) {
     return { ...deciding.verdict, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
   }
+  // A database-sounding name is judged by its body when every command of the body is one dbsafe knows
+  // (`db:up` starting a container passes); a body running something unknown keeps the name's verdict.
+  const unknown = parts.find((part) => part.verdict.rule === 'no-rule');
+  if (guardedByName && unknown) return { ...guardedByName, reason: `${guardedByName.reason}, and its body runs \`${unknown.body}\`, which dbsafe cannot judge` };
+  if (guardedByName) return { guarded: false, rule: 'script-safe', reason: `script "${name}" is named like a database script, but its body \`${bodies.map((b) => b.body).join(' && ')}\` runs nothing that touches a database` };
   if (byName) return { guarded: false, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind };
   if (present.length === 0) return { guarded: false, rule: 'no-script', reason: `no package.json script named "${name}" was found` };
   return { guarded: false, rule: 'script-safe', reason: `script "${name}" runs nothing that touches a database` };

@@ -13,7 +13,7 @@ export const NODE_RULES: readonly CommandRule[] = [
   { id: 'prisma-migrate', tools: ['prisma'], args: ['migrate dev', 'migrate reset', 'migrate deploy', 'migrate resolve'], guard: true, kind: 'migration', reason: 'applies, resets or rewrites migrations in the database (reset drops every table)' },
   { id: 'prisma-db-write', tools: ['prisma'], args: ['db push', 'db seed', 'db execute'], guard: true, kind: 'data', reason: 'changes the schema or data of the database directly' },
   { id: 'prisma-studio', tools: ['prisma'], args: ['studio'], guard: true, kind: 'client', reason: 'opens a data editor in which any row can be changed or deleted' },
-  { id: 'prisma-read-only', tools: ['prisma'], args: ['migrate status', 'migrate diff', 'db pull', 'generate', 'format', 'validate', 'init', 'version', 'debug'], guard: false, kind: 'read-only', reason: 'generates code or reads the schema; no data is changed' },
+  { id: 'prisma-read-only', tools: ['prisma'], args: ['migrate status', 'migrate diff', 'db pull', 'introspect', 'generate', 'format', 'validate', 'init', 'version', 'debug'], guard: false, kind: 'read-only', reason: 'generates code or reads the schema; no data is changed' },
 
   { id: 'drizzle-write', tools: ['drizzle-kit'], args: ['push', 'push:*', 'migrate', 'up', 'up:*'], guard: true, kind: 'migration', reason: 'applies schema changes or migrations to the database' },
   { id: 'drizzle-studio', tools: ['drizzle-kit'], args: ['studio'], guard: true, kind: 'client', reason: 'opens a data editor in which any row can be changed or deleted' },
