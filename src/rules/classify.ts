@@ -2,6 +2,7 @@ import path from 'node:path';
 import { commandName, interpreterTarget, LAUNCHERS, SHELLS, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { pathWordVerdict } from './path-words.js';
+import { composerEntry, parseComposerCall } from './composer.js';
 import { matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
@@ -9,7 +10,7 @@ import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, TASK_RUNNERS, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
 import { matchUserRules } from './user-rules.js';
-import type { Classification, CommandRule, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
+import type { Classification, CommandRule, ProjectFiles, RecipeFile, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
 
 /** Deeper than this (scripts calling scripts, shells in shells) is treated as guarded: a loop or an obfuscation. */
 export const MAX_DEPTH = 8;
@@ -24,6 +25,8 @@ export interface ClassifyInput {
   /** Synchronous shell parser for nested sources (`bash -c`, script bodies, heredocs). */
   parse: ShellParse;
   userRules?: readonly UserCommandRule[];
+  /** Workspaces, composer.json, Makefile and justfile of the project (I/O stays with the caller); without it only names are judged. */
+  projectFiles?: ProjectFiles;
   /** Built-in table; tests may pass another. */
   table?: readonly CommandRule[];
 }
@@ -38,6 +41,7 @@ interface Context {
   parse: ShellParse;
   userRules: readonly UserCommandRule[];
   table: readonly CommandRule[];
+  files: ProjectFiles | null;
 }
 
 const PASS_NO_RULE = (name: string): RuleVerdict => ({ guarded: false, rule: 'no-rule', reason: `no rule says \`${name}\` touches a database` });
@@ -80,14 +84,20 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   const task = taskRunOf(words);
   if (task.kind !== 'none') return judgeTaskRun(task, command, cwd, depth, ctx);
 
+  if (name === 'composer') {
+    const composer = judgeComposer(words, cwd, depth, ctx);
+    if (composer) return composer;
+  }
   if (PACKAGE_MANAGERS.has(name)) {
     const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], cwd);
     if (call.kind === 'bun-test') return { guarded: true, rule: 'js-test-runner', reason: 'runs the bun test suite, which usually writes to the configured database', kind: 'test' };
+    if (call.kind === 'exec') return judgeWords(call.words, command, cwd, depth + 1, ctx);
     if (call.kind === 'script') {
       return judgeScriptCall(call, {
         readScripts: ctx.readScripts,
         judgeSource: (source, dir) => judgeSource(source, dir, depth + 1, ctx),
         judgeWords: (binWords) => judgeWords(binWords, command, cwd, depth + 1, ctx),
+        workspacePackages: (dir) => ctx.files?.workspacePackages(dir) ?? null,
       });
     }
   }
@@ -156,12 +166,76 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
     );
     return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the scripts it runs touch no database' });
   }
+  const recipes = task.readable && cwd !== null ? (ctx.files?.recipes(cwd, task.runner === 'just' ? 'just' : 'make') ?? null) : null;
+  if (recipes) {
+    const names = task.names.length > 0 ? task.names : recipes.first ? [{ text: recipes.first, resolved: true }] : [];
+    const seen = new Set<string>();
+    const verdicts = names.map((name) => (name.resolved ? (judgeRecipeTarget(recipes, task.runner, name.text, seen, depth, ctx) ?? judgeTargetName(task.runner, name)) : unresolved(name)));
+    return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
+  }
   const verdicts = task.names.map((name): RuleVerdict => {
     if (!name.resolved) return unresolved(name);
     const rule = scriptNameRule(name.text);
     return rule?.guard ? { guarded: true, rule: rule.id, reason: `${task.runner} task "${name.text}" ${rule.reason}`, kind: rule.kind } : PASS_NO_RULE(`${task.runner} ${name.text}`);
   });
   return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
+}
+
+function judgeTargetName(runner: string, name: ShellWord): RuleVerdict {
+  const rule = scriptNameRule(name.text);
+  return rule?.guard ? { guarded: true, rule: rule.id, reason: `${runner} target "${name.text}" ${rule.reason}`, kind: rule.kind } : PASS_NO_RULE(`${runner} ${name.text}`);
+}
+
+/** Verdict of commands run for a named script or target: guarded when any part is; a database-sounding name whose body runs something unknown keeps its name's verdict. */
+function bodyVerdict(what: string, name: string, parts: { text: string; verdict: RuleVerdict }[]): RuleVerdict {
+  const guarded = parts.find((part) => part.verdict.guarded);
+  if (guarded) return { ...guarded.verdict, reason: `${what} runs \`${guarded.text}\`, which ${guarded.verdict.reason}` };
+  const byName = scriptNameRule(name);
+  const unknown = parts.find((part) => part.verdict.rule === 'no-rule');
+  if (byName?.guard && unknown) return { guarded: true, rule: byName.id, reason: `${what} ${byName.reason}, and runs \`${unknown.text}\`, which dbsafe cannot judge`, kind: byName.kind };
+  return { guarded: false, rule: 'script-safe', reason: `${what} runs nothing that touches a database` };
+}
+
+/** A make or just target: its prerequisites, then its recipe lines. Null when the file has no such target. */
+function judgeRecipeTarget(file: RecipeFile, runner: string, name: string, seen: Set<string>, depth: number, ctx: Context): RuleVerdict | null {
+  const target = file.targets[name];
+  if (!target) return null;
+  if (seen.has(name) || depth > MAX_DEPTH) return { guarded: false, rule: 'script-safe', reason: `${runner} target "${name}" was judged already` };
+  seen.add(name);
+  const parts: { text: string; verdict: RuleVerdict }[] = [];
+  for (const prerequisite of target.prerequisites) {
+    const verdict = judgeRecipeTarget(file, runner, prerequisite, seen, depth + 1, ctx);
+    if (verdict) parts.push({ text: `${runner} ${prerequisite}`, verdict });
+  }
+  for (const line of target.recipe) {
+    const source = runner === 'just' ? line : line.replace(/\$\(MAKE\)|\$\{MAKE\}/g, 'make').replaceAll('$$', '$');
+    parts.push(...judgeSource(source, file.dir, depth + 1, ctx).map((verdict) => ({ text: line, verdict })));
+  }
+  return bodyVerdict(`${runner} target "${name}" (${file.file})`, name, parts);
+}
+
+/** `composer test`, `composer run X`, `composer install`: the composer.json scripts they run, through `@script` references. */
+function judgeComposer(words: readonly ShellWord[], cwd: string | null, depth: number, ctx: Context): RuleVerdict | null {
+  const call = parseComposerCall(words);
+  if (call.kind === 'none') return null;
+  if (call.names.length === 0) return { guarded: true, rule: 'unresolvable', reason: `the composer script ${call.nameWord?.text ?? ''} is only known at run time` };
+  const file = cwd === null ? null : (ctx.files?.composerScripts(cwd) ?? null);
+  if (!file) return call.nameWord ? judgeTargetName('composer', call.nameWord) : null;
+  const extra = call.extra.map(quoteWord).join(' ');
+  const seen = new Set<string>();
+  const partsOf = (name: string, depthNow: number): { text: string; verdict: RuleVerdict }[] => {
+    if (seen.has(name) || depthNow > MAX_DEPTH) return [];
+    seen.add(name);
+    return (file.scripts[name] ?? []).flatMap((text) => {
+      const entry = composerEntry(text);
+      if (entry.kind === 'script') return partsOf(entry.name, depthNow + 1);
+      if (entry.kind === 'callback') return [{ text, verdict: entry.name.startsWith('Illuminate\\Foundation\\ComposerScripts::') ? { guarded: false, rule: 'script-safe', reason: 'clears compiled framework files' } : PASS_NO_RULE(entry.name) }];
+      const source = extra === '' || !call.nameWord ? entry.source : `${entry.source} ${extra}`;
+      return source.trim() === '' ? [] : judgeSource(source, file.dir, depthNow + 1, ctx).map((verdict) => ({ text, verdict }));
+    });
+  };
+  const verdicts = call.names.map((name) => bodyVerdict(`composer script "${name}"`, name, partsOf(name, depth)));
+  return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the composer scripts it runs touch no database' });
 }
 
 /** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */
@@ -204,7 +278,7 @@ function argvLine(argv: readonly string[]): ParsedLine {
  * `readScripts` and `parse`. Guarded when any part is guarded.
  */
 export function classifyCommand(input: ClassifyInput): Classification {
-  const ctx: Context = { judged: { count: 0 }, readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES };
+  const ctx: Context = { judged: { count: 0 }, readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null };
   const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
   const results = judgeCommands(line, input.cwd, 0, ctx);
   const segments: Segment[] = results.map(({ command, verdict }) => ({

@@ -125,7 +125,9 @@ export const LAUNCHERS: readonly Launcher[] = [
 const TOOL_IMAGES: ReadonlySet<string> = new Set(['flyway', 'liquibase', 'atlas', 'migrate', 'goose', 'dbmate', 'sqitch']);
 
 function imageTool(image: ShellWord): string | null {
+  // The tag may be computed (`flyway/flyway:${VERSION}`); the image name before it is what says which tool runs.
   const name = image.text.replace(/[@:][^/]*$/, '').split('/').pop() ?? '';
+  if (name.includes('$')) return null;
   return TOOL_IMAGES.has(name) ? name : null;
 }
 
@@ -204,9 +206,9 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
   }
   const rest = words.slice(index);
   if (launcher.shellOptions?.includes('*')) return { kind: 'shell', source: rest, via };
-  if (rest.length === 0 && image?.resolved && imageTool(image)) return { kind: 'command', words: [{ text: imageTool(image)!, resolved: true }], via: `${via} ${image.text}` };
+  if (rest.length === 0 && image && imageTool(image)) return { kind: 'command', words: [{ text: imageTool(image)!, resolved: true }], via: `${via} ${image.text}` };
   if (rest.length === 0) return launcher.appendsUnknown ? { kind: 'unresolvable', reason: `${via} runs a command dbsafe cannot see` } : { kind: 'none' };
-  const tool = image?.resolved ? imageTool(image) : null;
+  const tool = image ? imageTool(image) : null;
   if (tool) return { kind: 'command', words: [{ text: tool, resolved: true }, ...rest], via: `${via} ${image!.text}` };
   const kept = KEPT_WORD[via];
   const [first, ...others] = rest;

@@ -2,13 +2,15 @@ import path from 'node:path';
 import type { RuleVerdict } from './match.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
-import type { ReadPackageScripts, ShellWord } from './types.js';
+import type { PackageScripts, ReadPackageScripts, ShellWord } from './types.js';
 
 export const PACKAGE_MANAGERS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm', 'bun']);
 
 /** What a package-manager call runs. `dir` null: a workspace filter or computed directory dbsafe cannot follow. */
 export type PackageManagerCall =
-  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean }
+  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean; workspace?: boolean }
+  /** `pnpm --filter x exec prisma generate`: a binary run in a package. */
+  | { kind: 'exec'; words: ShellWord[] }
   | { kind: 'bun-test' }
   | { kind: 'none' };
 
@@ -49,6 +51,8 @@ function subcommandsFor(manager: string): (name: string) => Subcommand | null {
 const DIR_OPTIONS = new Set(['--prefix', '-C', '--dir', '--cwd']);
 const WORKSPACE_OPTIONS = new Set(['-w', '--workspace', '--filter', '-F']);
 const WORKSPACE_FLAGS = new Set(['--workspaces', '-ws', '--ws', '-r', '--recursive']);
+const NPM_WORKSPACE_OPTIONS = new Set(['-w', '--workspace']);
+const NPM_WORKSPACE_FLAGS = new Set(['--workspaces', '-ws', '--ws']);
 const OTHER_VALUE_OPTIONS = new Set(['--userconfig', '--cache', '--registry', '--loglevel', '--reporter', '--cwd']);
 
 /** Read a package-manager call: which scripts (or binary) it runs, in which package. Pure. */
@@ -56,6 +60,7 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
   const manager = words[0]!.text;
   const subcommandOf = subcommandsFor(manager);
   let dir = cwd;
+  let workspace = false;
   let index = 1;
   for (; index < words.length; index += 1) {
     const word = words[index]!;
@@ -65,27 +70,42 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     const valueWord = inlineValue !== undefined ? { text: inlineValue, resolved: word.resolved } : words[index + 1];
     if (takesValue && inlineValue === undefined) index += 1;
     if (DIR_OPTIONS.has(option)) dir = valueWord?.resolved && dir !== null ? path.resolve(dir, valueWord.text) : null;
-    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) dir = null;
+    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) workspace = true;
   }
   const subcommandWord = words[index];
   if (!subcommandWord) return { kind: 'none' };
   if (!subcommandWord.resolved) return { kind: 'script', names: [], nameWord: subcommandWord, extra: [], dir, binFallback: false };
+  if (['exec', 'dlx', 'x'].includes(subcommandWord.text) && index > 1 && manager !== 'bun') {
+    const rest = words.slice(index + 1);
+    const start = rest.findIndex((w) => !w.text.startsWith('-'));
+    return start < 0 ? { kind: 'none' } : { kind: 'exec', words: rest.slice(start) };
+  }
   const subcommand = subcommandOf(subcommandWord.text);
   if (subcommand === null) return { kind: 'none' };
   if (subcommand === 'bun-test') return { kind: 'bun-test' };
   if (subcommand === 'workspace') {
     const skip = subcommandWord.text === 'workspace' ? 2 : words.slice(index + 1).findIndex((w) => w.text === 'run') + 1;
     if (skip <= 0) return { kind: 'none' };
-    return parsePackageManagerCall([words[0]!, ...words.slice(index + skip)], null);
+    const inner = parsePackageManagerCall([words[0]!, ...words.slice(index + skip)], dir);
+    return inner.kind === 'script' ? { ...inner, workspace: true } : inner;
   }
   const rest = words.slice(index + 1);
   const dropSeparator = (extra: ShellWord[]) => (extra[0]?.text === '--' ? extra.slice(1) : extra);
-  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false };
-  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true };
+  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false, workspace };
+  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true, workspace };
   const nameAt = rest.findIndex((w) => !w.text.startsWith('-') || !w.resolved);
   if (nameAt < 0) return { kind: 'none' };
   const nameWord = rest[nameAt]!;
-  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(rest.slice(nameAt + 1)), dir, binFallback: subcommand === 'bun-run' || manager === 'yarn' };
+  // npm takes its workspace options after the script name too (`npm run build -w app`), up to a `--`.
+  const after = rest.slice(nameAt + 1);
+  const separator = after.findIndex((w) => w.text === '--');
+  const own = separator < 0 ? after : after.slice(0, separator);
+  const workspaceOption = (w: ShellWord) => NPM_WORKSPACE_FLAGS.has(w.text) || NPM_WORKSPACE_OPTIONS.has(w.text.split('=')[0]!);
+  if (manager === 'npm' && own.some(workspaceOption)) {
+    const kept = own.filter((w, i) => !workspaceOption(w) && !(i > 0 && NPM_WORKSPACE_OPTIONS.has(own[i - 1]!.text)));
+    return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: [...kept, ...(separator < 0 ? [] : after.slice(separator + 1))], dir, binFallback: false, workspace: true };
+  }
+  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(after), dir, binFallback: subcommand === 'bun-run' || manager === 'yarn', workspace };
 }
 
 export interface ScriptJudge {
@@ -94,6 +114,8 @@ export interface ScriptJudge {
   judgeSource(source: string, dir: string): RuleVerdict[];
   /** Verdict of a binary run directly (`yarn prisma …` when no script is named prisma). */
   judgeWords(words: ShellWord[]): RuleVerdict;
+  /** The packages of the workspace around a directory, or null when unknown. */
+  workspacePackages?(dir: string): PackageScripts[] | null;
 }
 
 const UNRESOLVABLE_PACKAGE: RuleVerdict = {
@@ -114,22 +136,29 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   const byName = scriptNameRule(name);
   const guardedByName: RuleVerdict | null = byName?.guard ? { guarded: true, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind } : null;
   if (call.dir === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
-  const pkg = judge.readScripts(call.dir);
-  const scripts = pkg?.scripts ?? {};
-  const present = call.names.filter((n) => scripts[n] !== undefined);
+  // A workspace filter or -r picks packages by name: every package of the workspace is judged (a superset of those chosen).
+  // The root itself is left out, as pnpm -r and --filter leave it out (and its script of the same name usually fans out to these).
+  const root = judge.readScripts(call.dir);
+  const members = call.workspace ? (judge.workspacePackages?.(call.dir) ?? null) : null;
+  const packages: PackageScripts[] | null = call.workspace ? (members && members.filter((pkg) => pkg.dir !== root?.dir)) : [root ?? { dir: call.dir, scripts: {} }];
+  if (packages === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
+  const present = call.names.filter((n) => packages.some((pkg) => pkg.scripts[n] !== undefined));
   if (present.length === 0 && guardedByName) return guardedByName;
   if (present.length === 0 && call.binFallback) return judge.judgeWords([call.nameWord, ...call.extra]);
 
-  const bodies: { script: string; body: string }[] = [];
-  for (const scriptName of present) {
-    for (const hook of [`pre${scriptName}`, scriptName, `post${scriptName}`]) {
-      const body = scripts[hook];
-      if (body === undefined) continue;
-      const extra = hook === scriptName && call.extra.length > 0 ? ` ${call.extra.map(quoteWord).join(' ')}` : '';
-      bodies.push({ script: hook, body: body + extra });
+  const bodies: { script: string; body: string; dir: string }[] = [];
+  for (const pkg of packages) {
+    for (const scriptName of present) {
+      if (pkg.scripts[scriptName] === undefined) continue;
+      for (const hook of [`pre${scriptName}`, scriptName, `post${scriptName}`]) {
+        const body = pkg.scripts[hook];
+        if (body === undefined) continue;
+        const extra = hook === scriptName && call.extra.length > 0 ? ` ${call.extra.map(quoteWord).join(' ')}` : '';
+        bodies.push({ script: hook, body: body + extra, dir: pkg.dir });
+      }
     }
   }
-  const parts = bodies.flatMap(({ script, body }) => judge.judgeSource(body, pkg!.dir).map((verdict) => ({ script, body, verdict })));
+  const parts = bodies.flatMap(({ script, body, dir }) => judge.judgeSource(body, dir).map((verdict) => ({ script, body, verdict })));
   const guardedParts = parts.filter((part) => part.verdict.guarded);
   const deciding = byName && !byName.guard ? guardedParts.find((part) => part.verdict.kind !== 'test') : guardedParts[0];
   if (deciding) {

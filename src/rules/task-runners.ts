@@ -13,7 +13,7 @@ export type TaskRun =
   /** Shell command lines. */
   | { kind: 'sources'; sources: ShellWord[] }
   /** Target or task names, judged by the script-name rules (the recipes are not read). */
-  | { kind: 'targets'; runner: string; names: ShellWord[] }
+  | { kind: 'targets'; runner: string; names: ShellWord[]; readable: boolean }
   | { kind: 'none' };
 
 export interface TaskRunner {
@@ -80,7 +80,9 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
   if (runner.run === 'scripts') return { kind: 'scripts', patterns: positionals };
   if (runner.run === 'sources') return { kind: 'sources', sources: positionals.map(expandShorthand) };
   const names = via === 'nx' || via === 'nx run' ? positionals.slice(0, 1) : positionals;
-  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)) };
+  // -C, -f and their kin read another directory's or file's recipes: only the target names are judged then.
+  const readable = ['make', 'gmake', 'just'].includes(via) && !words.some((w) => /^(-C|--directory|-f|--file|--makefile|--justfile|-d|--working-directory)(=|$)/.test(w.text));
+  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable };
 }
 
 /** Script names a run-s/npm-run-all pattern selects (`test:*`); the pattern itself when nothing matches. */

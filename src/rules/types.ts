@@ -82,3 +82,31 @@ export interface UserCommandRule {
   guard: boolean;
   reason: string;
 }
+
+/** A make or just target: the targets it depends on and its recipe lines. */
+export interface RecipeTarget {
+  prerequisites: string[];
+  recipe: string[];
+}
+
+/** The targets of the Makefile or justfile in a directory; `first` is the one run when none is named. */
+export interface RecipeFile {
+  dir: string;
+  file: string;
+  first: string | null;
+  targets: Record<string, RecipeTarget>;
+}
+
+/** composer.json scripts (a script is one command or a list of them). */
+export interface ComposerScripts {
+  dir: string;
+  scripts: Record<string, string[]>;
+}
+
+/** Project files beyond package.json that say what a runner runs; each returns null when there is none to read. */
+export interface ProjectFiles {
+  /** The packages of the workspace (npm/yarn `workspaces`, pnpm-workspace.yaml) the directory belongs to. */
+  workspacePackages(dir: string): PackageScripts[] | null;
+  composerScripts(dir: string): ComposerScripts | null;
+  recipes(dir: string, runner: 'make' | 'just'): RecipeFile | null;
+}

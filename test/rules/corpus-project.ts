@@ -22,7 +22,9 @@ export interface CorpusCase {
 interface Fixture {
   'package.json'?: Record<string, string>;
   'composer.json'?: Record<string, string | string[] | Record<string, string>>;
-  makefile?: { file: string; targets: Record<string, string[]> };
+  makefile?: { file: string; targets: Record<string, { prerequisites: string[]; recipe: string[] }> };
+  /** Workspace packages (directory relative to the root → scripts), listed in the root package.json `workspaces`. */
+  workspace?: Record<string, Record<string, string>>;
 }
 
 function readJson<T>(file: string): T {
@@ -36,7 +38,7 @@ const FIXTURES = readJson<Record<string, Fixture>>('fixtures.json');
 function makefileText(makefile: NonNullable<Fixture['makefile']>): string {
   const indent = makefile.file === 'Makefile' ? '\t' : '    ';
   return Object.entries(makefile.targets)
-    .map(([target, recipe]) => `${target}:\n${recipe.map((line) => `${indent}${line}`).join('\n')}\n`)
+    .map(([target, { prerequisites, recipe }]) => `${[`${target}:`, ...prerequisites].join(' ')}\n${recipe.map((line) => `${indent}${line}`).join('\n')}\n`)
     .join('\n');
 }
 
@@ -49,7 +51,12 @@ export function createCorpusProjects(): { dirOf: (c: CorpusCase) => string; clea
   for (const [index, [key, fixture]] of Object.entries(FIXTURES).entries()) {
     const dir = path.join(root.dir, `project-${index}`);
     mkdirSync(dir);
-    if (fixture['package.json']) writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `corpus-${index}`, scripts: fixture['package.json'] }, null, 2));
+    const workspaces = fixture.workspace ? Object.keys(fixture.workspace) : undefined;
+    if (fixture['package.json']) writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: `corpus-${index}`, scripts: fixture['package.json'], workspaces }, null, 2));
+    for (const [relative, scripts] of Object.entries(fixture.workspace ?? {})) {
+      mkdirSync(path.join(dir, relative), { recursive: true });
+      writeFileSync(path.join(dir, relative, 'package.json'), JSON.stringify({ name: relative, scripts }, null, 2));
+    }
     if (fixture['composer.json']) writeFileSync(path.join(dir, 'composer.json'), JSON.stringify({ name: `corpus/p${index}`, scripts: fixture['composer.json'] }, null, 2));
     if (fixture.makefile) writeFileSync(path.join(dir, fixture.makefile.file), makefileText(fixture.makefile));
     dirs.set(key, dir);
