@@ -8,7 +8,8 @@ import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './pa
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, TASK_RUNNERS, taskRunOf, type TaskRun } from './task-runners.js';
-import { COMMAND_RULES } from './table/index.js';
+import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
+import { inlineCode, stringLiterals } from './inline-code.js';
 import { matchUserRules } from './user-rules.js';
 import type { Classification, CommandRule, ProjectFiles, RecipeFile, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
 
@@ -81,6 +82,12 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   const step = steps.find((s) => s.kind !== 'none');
   if (step) return judgeUnwrapped(step, command, words, cwd, depth, ctx);
 
+  const code = inlineCode(words);
+  if (code) {
+    const verdict = judgeInlineCode(name, code, cwd, depth, ctx);
+    if (verdict) return verdict;
+  }
+
   const task = taskRunOf(words);
   if (task.kind !== 'none') return judgeTaskRun(task, command, cwd, depth, ctx);
 
@@ -92,6 +99,14 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
     const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], cwd);
     if (call.kind === 'bun-test') return { guarded: true, rule: 'js-test-runner', reason: 'runs the bun test suite, which usually writes to the configured database', kind: 'test' };
     if (call.kind === 'exec') return judgeWords(call.words, command, cwd, depth + 1, ctx);
+    if (call.kind === 'script-edit') {
+      for (const { name: script, body } of call.scripts) {
+        if (!body.resolved) return { guarded: true, rule: 'unresolvable', reason: `the new body of script "${script}" is only known at run time` };
+        const guarded = judgeSource(body.text, cwd, depth + 1, ctx).find((v) => v.guarded);
+        if (guarded) return { ...guarded, rule: 'script-edit', reason: `sets script "${script}" to \`${body.text}\`, which ${guarded.reason}` };
+      }
+      return { guarded: false, rule: 'script-edit', reason: 'sets package.json scripts whose bodies touch no database' };
+    }
     if (call.kind === 'script') {
       return judgeScriptCall(call, {
         readScripts: ctx.readScripts,
@@ -107,6 +122,25 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
     innerCommandVerdict(name, words, command, cwd, depth, ctx) ??
     PASS_NO_RULE(words.map(quoteWord).join(' '))
   );
+}
+
+/**
+ * A program given inline (`python3 -c`, `node -e`, `awk '{system(…)}'`): each
+ * string literal that starts a known command is judged as a command line; a
+ * literal that is only the name of a database tool (`["npx", "prisma", …]`)
+ * guards too, since dbsafe cannot follow the code (fail closed).
+ */
+function judgeInlineCode(name: string, code: ShellWord, cwd: string | null, depth: number, ctx: Context): RuleVerdict | null {
+  if (!code.resolved) return { guarded: true, rule: 'unresolvable', reason: `the program ${name} runs is only known at run time` };
+  for (const literal of stringLiterals(code.text)) {
+    const first = literal.trim().split(/\s+/)[0] ?? '';
+    if (first === '' || !startsKnownCommand({ text: first, resolved: true }, ctx.table)) continue;
+    const guarded = judgeSource(literal, cwd, depth + 1, ctx).find((v) => v.guarded);
+    if (guarded) return { ...guarded, rule: 'inline-code', reason: `the ${name} program runs \`${literal.trim()}\`, which ${guarded.reason}` };
+  }
+  const named = stringLiterals(code.text).find((literal) => DATABASE_TOOLS.has(literal.trim()) || ['psql', 'mysql', 'sqlite3', 'mongosh', 'artisan', 'manage.py'].includes(literal.trim()));
+  if (named) return { guarded: true, rule: 'inline-code', reason: `the ${name} program names ${named.trim()}, a database tool, and dbsafe cannot follow what the program does with it` };
+  return null;
 }
 
 /** `$ROOT/artisan`: the directory is only known at run time, but a known tool's name is written out. */

@@ -234,7 +234,10 @@ function findExec(words: readonly ShellWord[]): Unwrapped | null {
   const at = words.findIndex((word) => ['-exec', '-execdir', '-ok', '-okdir'].includes(word.text));
   if (at < 0) return null;
   const end = words.findIndex((word, i) => i > at && (word.text === ';' || word.text === '+'));
-  return { kind: 'command', words: words.slice(at + 1, end < 0 ? undefined : end), via: `find ${words[at]!.text}` };
+  // `{}` stands for each file found under the search root, so a path word in the root counts (`find db/seeds -exec tsx {} ;`).
+  const root = words[1] && !words[1].text.startsWith('-') ? words[1].text : '.';
+  const command = words.slice(at + 1, end < 0 ? undefined : end).map((word) => (word.text === '{}' ? { text: `${root}/{}`, resolved: word.resolved } : word));
+  return { kind: 'command', words: command, via: `find ${words[at]!.text}` };
 }
 
 /** `git -c alias.x='!cmd' x`: an alias starting with ! runs a shell command. */

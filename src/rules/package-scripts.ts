@@ -8,13 +8,15 @@ export const PACKAGE_MANAGERS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pn
 
 /** What a package-manager call runs. `dir` null: a workspace filter or computed directory dbsafe cannot follow. */
 export type PackageManagerCall =
-  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean; workspace?: boolean }
+  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean; workspace?: boolean; hooksAlone?: boolean }
   /** `pnpm --filter x exec prisma generate`: a binary run in a package. */
   | { kind: 'exec'; words: ShellWord[] }
+  /** `npm pkg set scripts.x="…"`: new script bodies, judged as the line is likely to run them next. */
+  | { kind: 'script-edit'; scripts: { name: string; body: ShellWord }[] }
   | { kind: 'bun-test' }
   | { kind: 'none' };
 
-type Subcommand = 'script-arg' | 'script-or-bin' | 'bun-run' | 'bun-test' | 'workspace' | { scripts: string[] };
+type Subcommand = 'script-arg' | 'script-or-bin' | 'bun-run' | 'bun-test' | 'workspace' | { scripts: string[]; hooksAlone?: boolean };
 
 const LIFECYCLE: Record<string, Subcommand> = {
   test: { scripts: ['test'] },
@@ -25,8 +27,18 @@ const LIFECYCLE: Record<string, Subcommand> = {
   restart: { scripts: ['restart', 'stop', 'start'] },
 };
 
+/** Built-in commands that run the project's own lifecycle scripts (`postinstall: prisma migrate deploy`). */
+const INSTALL: Subcommand = { scripts: ['install', 'prepare'], hooksAlone: true };
+const INSTALLS: Record<string, Subcommand> = { install: INSTALL, i: INSTALL, ci: INSTALL, 'clean-install': INSTALL, isntall: INSTALL, add: INSTALL };
+
 const NPM_SUBCOMMANDS: Record<string, Subcommand> = {
   ...LIFECYCLE,
+  ...INSTALLS,
+  rebuild: { scripts: ['install'], hooksAlone: true },
+  rb: { scripts: ['install'], hooksAlone: true },
+  pack: { scripts: ['pack', 'prepare'], hooksAlone: true },
+  publish: { scripts: ['publish', 'prepublishOnly', 'pack', 'prepare'], hooksAlone: true },
+  version: { scripts: ['version'], hooksAlone: true },
   run: 'script-arg', 'run-script': 'script-arg', rum: 'script-arg', urn: 'script-arg',
   'install-test': { scripts: ['test'] }, it: { scripts: ['test'] }, 'install-ci-test': { scripts: ['test'] }, cit: { scripts: ['test'] },
 };
@@ -44,6 +56,7 @@ function subcommandsFor(manager: string): (name: string) => Subcommand | null {
     if (manager === 'bun' && name === 'test') return 'bun-test';
     if (manager === 'yarn' && (name === 'workspace' || name === 'workspaces')) return 'workspace';
     if (LIFECYCLE[name] && manager !== 'bun') return LIFECYCLE[name]!;
+    if (INSTALLS[name] && name !== 'ci' && (name !== 'i' || manager !== 'yarn')) return INSTALLS[name]!;
     return builtins.has(name) ? null : 'script-or-bin';
   };
 }
@@ -73,8 +86,16 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) workspace = true;
   }
   const subcommandWord = words[index];
-  if (!subcommandWord) return { kind: 'none' };
+  // A bare `yarn` installs, running the lifecycle scripts like `yarn install`.
+  if (!subcommandWord) return manager === 'yarn' ? { kind: 'script', names: ['install', 'prepare'], nameWord: words[0]!, extra: [], dir, binFallback: false, workspace, hooksAlone: true } : { kind: 'none' };
   if (!subcommandWord.resolved) return { kind: 'script', names: [], nameWord: subcommandWord, extra: [], dir, binFallback: false };
+  if (manager === 'npm' && subcommandWord.text === 'pkg' && words[index + 1]?.text === 'set') {
+    const scripts = words.slice(index + 2).flatMap((word) => {
+      const match = /^scripts\.([^=]+)=([\s\S]*)$/.exec(word.text);
+      return match ? [{ name: match[1]!, body: { text: match[2]!, resolved: word.resolved } }] : [];
+    });
+    return scripts.length > 0 ? { kind: 'script-edit', scripts } : { kind: 'none' };
+  }
   if (['exec', 'dlx', 'x'].includes(subcommandWord.text) && index > 1 && manager !== 'bun') {
     const rest = words.slice(index + 1);
     const start = rest.findIndex((w) => !w.text.startsWith('-'));
@@ -91,7 +112,9 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
   }
   const rest = words.slice(index + 1);
   const dropSeparator = (extra: ShellWord[]) => (extra[0]?.text === '--' ? extra.slice(1) : extra);
-  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false, workspace };
+  // `npm publish pkg.tgz` and `npm pack <spec>` work on another package: the project's scripts do not run.
+  if (typeof subcommand === 'object' && ['publish', 'pack'].includes(subcommandWord.text) && rest.some((w) => !w.text.startsWith('-'))) return { kind: 'none' };
+  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false, workspace, hooksAlone: subcommand.hooksAlone };
   if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true, workspace };
   const nameAt = rest.findIndex((w) => !w.text.startsWith('-') || !w.resolved);
   if (nameAt < 0) return { kind: 'none' };
@@ -142,14 +165,16 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   const members = call.workspace ? (judge.workspacePackages?.(call.dir) ?? null) : null;
   const packages: PackageScripts[] | null = call.workspace ? (members && members.filter((pkg) => pkg.dir !== root?.dir)) : [root ?? { dir: call.dir, scripts: {} }];
   if (packages === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
-  const present = call.names.filter((n) => packages.some((pkg) => pkg.scripts[n] !== undefined));
+  // Lifecycle events run their pre/post scripts even without a main one (`postinstall` alone runs on install).
+  const hooksOf = (n: string) => (call.hooksAlone ? [n, `pre${n}`, `post${n}`] : [n]);
+  const present = call.names.filter((n) => packages.some((pkg) => hooksOf(n).some((hook) => pkg.scripts[hook] !== undefined)));
   if (present.length === 0 && guardedByName) return guardedByName;
   if (present.length === 0 && call.binFallback) return judge.judgeWords([call.nameWord, ...call.extra]);
 
   const bodies: { script: string; body: string; dir: string }[] = [];
   for (const pkg of packages) {
     for (const scriptName of present) {
-      if (pkg.scripts[scriptName] === undefined) continue;
+      if (!hooksOf(scriptName).some((hook) => pkg.scripts[hook] !== undefined)) continue;
       for (const hook of [`pre${scriptName}`, scriptName, `post${scriptName}`]) {
         const body = pkg.scripts[hook];
         if (body === undefined) continue;

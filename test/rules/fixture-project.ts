@@ -41,6 +41,11 @@ export function createFixtureProject(): { dir: string; cleanup: () => void } {
   write('package.json', { name: 'fixture', private: true, scripts: ROOT_SCRIPTS, devDependencies: { dbsafe: '*' } });
   write('api/package.json', { name: 'api', scripts: { build: 'knex migrate:latest && tsc', lint: 'eslint .' } });
   write('web/package.json', { name: 'web', scripts: { build: 'vite build', test: 'vitest run' } });
+  write('lifecycle/package.json', { name: 'lifecycle', scripts: { postinstall: 'prisma migrate deploy', 'db:up': 'docker compose up -d postgres', 'db:seed': 'node scripts/populate.js' } });
+  write('lifecycle-safe/package.json', { name: 'lifecycle-safe', scripts: { postinstall: 'prisma generate', prepare: 'husky' } });
+  write('php/composer.json', { name: 'fixture/php', scripts: { test: ['@php artisan config:clear', '@php artisan test'], lint: 'phpcs', setup: ['@lint', '@php artisan migrate --force'], 'post-install-cmd': ['@php artisan package:discover'] } });
+  mkdirSync(path.join(project.dir, 'go'), { recursive: true });
+  writeFileSync(path.join(project.dir, 'go/Makefile'), 'all: build test\n\nbuild:\n\tgo build ./...\n\ntest:\n\tgo test ./...\n\nmigrate-up:\n\tgoose -dir db postgres "$(DSN)" up\n\nfmt:\n\tgofmt -w .\n');
   write('dbsafe.config.json', {
     commands: {
       guard: ['make test', './scripts/reset-db.sh', { command: 'make db-*', reason: 'the Makefile db targets rebuild the database', id: 'makefile-db' }],
