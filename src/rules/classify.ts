@@ -91,6 +91,15 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   const task = taskRunOf(words);
   if (task.kind !== 'none') return judgeTaskRun(task, command, cwd, depth, ctx);
 
+  if (name === 'deno' && words[1]?.text === 'task' && words[2] && ctx.files) {
+    const files = ctx.files;
+    const call = { kind: 'script' as const, names: words[2].resolved ? [words[2].text] : [], nameWord: words[2], extra: words.slice(3), dir: cwd, binFallback: false };
+    return judgeScriptCall(call, {
+      readScripts: (dir) => files.denoTasks(dir),
+      judgeSource: (source, dir) => judgeSource(source, dir, depth + 1, ctx),
+      judgeWords: (binWords) => judgeWords(binWords, command, cwd, depth + 1, ctx),
+    });
+  }
   if (name === 'composer') {
     const composer = judgeComposer(words, cwd, depth, ctx);
     if (composer) return composer;

@@ -288,7 +288,15 @@ const NODE_VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '
 export function interpreterTarget(words: readonly ShellWord[]): Unwrapped {
   const name = commandName(words[0]!.text);
   const family = /^python(\d+(\.\d+)?)?$|^pypy3?$/.test(name) ? 'python' : name === 'php' ? 'php' : name === 'ruby' ? 'ruby' : JS_RUNNERS.has(name) ? 'node' : null;
-  if (!family) return name === 'deno' && words[1]?.text === 'run' ? interpreterTarget([{ text: 'node', resolved: true }, ...words.slice(2)]) : { kind: 'none' };
+  if (!family) {
+    if (name !== 'deno' || words[1]?.text !== 'run') return { kind: 'none' };
+    // `deno run -A npm:drizzle-kit@0.30 migrate` runs the npm package's CLI.
+    const target = interpreterTarget([{ text: 'node', resolved: true }, ...words.slice(2)]);
+    if (target.kind !== 'command') return target;
+    const [script, ...rest] = target.words;
+    const npm = script?.resolved ? /^(?:npm|jsr):(@?[^@]+)/.exec(script.text) : null;
+    return { ...target, via: 'deno run', words: npm ? [{ text: npm[1]!, resolved: true }, ...rest] : target.words };
+  }
   const valueOptions = { python: PYTHON_VALUE_OPTIONS, php: PHP_VALUE_OPTIONS, ruby: RUBY_VALUE_OPTIONS, node: NODE_VALUE_OPTIONS }[family];
   for (let index = 1; index < words.length; index += 1) {
     const text = words[index]!.text;

@@ -97,6 +97,25 @@ function composerOf(dir: string): ComposerScripts | null {
   }
 }
 
+/** deno.json(c) tasks: a string, or {command} in newer Deno. Comments in .jsonc are removed before parsing. */
+function denoTasksOf(dir: string): PackageScripts | null {
+  for (const name of ['deno.json', 'deno.jsonc']) {
+    const text = readText(path.join(dir, name));
+    if (text === null) continue;
+    try {
+      const json = JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_match, string: string | undefined) => string ?? '')) as { tasks?: Record<string, unknown> };
+      const tasks = Object.entries(json.tasks ?? {}).flatMap(([task, value]): [string, string][] => {
+        const command = typeof value === 'string' ? value : (value as { command?: unknown } | null)?.command;
+        return typeof command === 'string' ? [[task, command]] : [];
+      });
+      return { dir, scripts: Object.fromEntries(tasks) };
+    } catch {
+      return { dir, scripts: {} };
+    }
+  }
+  return null;
+}
+
 const RECIPE_FILES = { make: ['GNUmakefile', 'makefile', 'Makefile'], just: ['justfile', 'Justfile', '.justfile'] } as const;
 
 function recipesOf(dir: string, runner: 'make' | 'just'): RecipeFile | null {
@@ -128,5 +147,6 @@ export function projectFilesReader(): ProjectFiles {
       ),
     composerScripts: (dir) => cached(`composer:${dir}`, () => nearest(dir, composerOf)),
     recipes: (dir, runner) => cached(`${runner}:${dir}`, () => recipesOf(dir, runner)),
+    denoTasks: (dir) => cached(`deno:${dir}`, () => nearest(dir, denoTasksOf)),
   };
 }

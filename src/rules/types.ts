@@ -109,4 +109,6 @@ export interface ProjectFiles {
   workspacePackages(dir: string): PackageScripts[] | null;
   composerScripts(dir: string): ComposerScripts | null;
   recipes(dir: string, runner: 'make' | 'just'): RecipeFile | null;
+  /** deno.json / deno.jsonc `tasks`, read like package.json scripts. */
+  denoTasks(dir: string): PackageScripts | null;
 }

@@ -44,6 +44,7 @@ export function createFixtureProject(): { dir: string; cleanup: () => void } {
   write('lifecycle/package.json', { name: 'lifecycle', scripts: { postinstall: 'prisma migrate deploy', 'db:up': 'docker compose up -d postgres', 'db:seed': 'node scripts/populate.js' } });
   write('lifecycle-safe/package.json', { name: 'lifecycle-safe', scripts: { postinstall: 'prisma generate', prepare: 'husky' } });
   write('php/composer.json', { name: 'fixture/php', scripts: { test: ['@php artisan config:clear', '@php artisan test'], lint: 'phpcs', setup: ['@lint', '@php artisan migrate --force'], 'post-install-cmd': ['@php artisan package:discover'] } });
+  write('deno/deno.json', { tasks: { seed: 'deno run -A scripts/fill.ts', dev: 'deno run --watch main.ts', 'db:migrate': { command: 'deno run -A npm:drizzle-kit migrate' } } });
   mkdirSync(path.join(project.dir, 'go'), { recursive: true });
   writeFileSync(path.join(project.dir, 'go/Makefile'), 'all: build test\n\nbuild:\n\tgo build ./...\n\ntest:\n\tgo test ./...\n\nmigrate-up:\n\tgoose -dir db postgres "$(DSN)" up\n\nfmt:\n\tgofmt -w .\n');
   write('dbsafe.config.json', {
