@@ -14,7 +14,7 @@ import { matchUserRules } from './user-rules.js';
 import type { Classification, CommandRule, ProjectFiles, RecipeFile, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
 
 /** Deeper than this (scripts calling scripts, shells in shells) is treated as guarded: a loop or an obfuscation. */
-export const MAX_DEPTH = 8;
+export const MAX_DEPTH = 16;
 
 export interface ClassifyInput {
   /** A parsed shell line, or an argv (each element one word, exactly as exec receives it). */
@@ -182,7 +182,8 @@ function innerCommandVerdict(name: string, words: readonly ShellWord[], command:
   const start = words.findIndex((word, index) => index > 0 && startsKnownCommand(word, ctx.table));
   if (start < 0) return null;
   const inner = judgeWords(words.slice(start), command, cwd, depth + 1, ctx);
-  if (!inner.guarded) return null;
+  // Only a rule that recognises the inner command counts: `usermod -aG docker $USER` names docker, it does not run it.
+  if (!inner.guarded || inner.rule === 'unresolvable') return null;
   const text = words.slice(start).map(quoteWord).join(' ');
   return { ...inner, rule: 'inner-command', reason: `${name} is not a command dbsafe knows, and its arguments hold \`${text}\`, which ${inner.reason}` };
 }
@@ -260,7 +261,7 @@ function judgeRecipeTarget(file: RecipeFile, runner: string, name: string, seen:
 /** `composer test`, `composer run X`, `composer install`: the composer.json scripts they run, through `@script` references. */
 function judgeComposer(words: readonly ShellWord[], cwd: string | null, depth: number, ctx: Context): RuleVerdict | null {
   const call = parseComposerCall(words);
-  if (call.kind === 'none') return null;
+  if (call.kind === 'none') return { guarded: false, rule: 'composer-built-in', reason: 'runs a composer command that starts no project script' };
   if (call.names.length === 0) return { guarded: true, rule: 'unresolvable', reason: `the composer script ${call.nameWord?.text ?? ''} is only known at run time` };
   const file = cwd === null ? null : (ctx.files?.composerScripts(cwd) ?? null);
   if (!file) return call.nameWord ? judgeTargetName('composer', call.nameWord) : null;

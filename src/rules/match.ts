@@ -52,9 +52,10 @@ function better(a: Candidate, b: Candidate): boolean {
   return a.specificity > b.specificity;
 }
 
-function candidatesAt(rules: readonly CommandRule[], positionals: readonly ShellWord[], position: number, singleToken: boolean): Candidate | null {
+function candidatesAt(rules: readonly CommandRule[], positionals: readonly ShellWord[], position: number, singleToken: boolean, options: readonly string[]): Candidate | null {
   let best: Candidate | null = null;
   for (const rule of rules) {
+    if (rule.unlessFlags?.some((flag) => hasFlag(options, flag))) continue;
     for (const pattern of rule.args ?? []) {
       const tokens = pattern.split(' ');
       if (singleToken && tokens.length > 1) continue;
@@ -100,12 +101,12 @@ export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: 
 
   let decided: Candidate | null = null;
   if (MULTI_TASK_TOOLS.has(tool)) {
-    const perTask = positionals.map((_, position) => candidatesAt(rules, positionals, position, true)).filter((c): c is Candidate => c !== null);
+    const perTask = positionals.map((_, position) => candidatesAt(rules, positionals, position, true, options)).filter((c): c is Candidate => c !== null);
     decided = perTask.find((c) => c.rule.guard) ?? perTask[0] ?? null;
     if (firstUnresolved >= 0 && !decided?.rule.guard) return UNRESOLVABLE_ARGUMENT(tool, positionals[firstUnresolved]!.text);
   } else {
     for (let position = 0; position < positionals.length && !decided; position += 1) {
-      decided = candidatesAt(rules, positionals, position, false);
+      decided = candidatesAt(rules, positionals, position, false, options);
     }
     if (firstUnresolved >= 0 && canGuard && (!decided || (firstUnresolved <= decided.position && !decided.rule.guard))) {
       const fallback = rules.find((rule) => rule.always && rule.guard);

@@ -96,7 +96,12 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     const existing = filters.get(launcher);
     filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });
   }
-  for (const [launcher, globs] of Object.entries(RUNNER_SUBCOMMANDS)) filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: false });
+  for (const [launcher, globs] of Object.entries(RUNNER_SUBCOMMANDS)) {
+    // The runner's own guarded rows (`docker volume rm`, `docker compose down -v`) keep their globs, flags included.
+    const own = table.filter((rule) => rule.guard && rule.tools.includes(launcher));
+    const ownGlobs = [...own.flatMap((rule) => (rule.args ?? []).map(argumentGlob)), ...own.flatMap((rule) => (rule.flags ?? []).flatMap((flag) => [`${flag}*`, `* ${flag}*`]))];
+    filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...ownGlobs], mayGuard: true }], otherwise: false });
+  }
   const guardedNames = SCRIPT_NAME_RULES.filter((rule) => rule.guard).flatMap((rule) => rule.names);
   for (const runner of TASK_RUNNERS) {
     const word = runner.words[0]!;

@@ -40,6 +40,8 @@ export const TASK_RUNNERS: readonly TaskRunner[] = [
   { words: ['lerna', 'run'], run: 'targets', valueOptions: ['--scope', '--ignore', '--concurrency', '--since'] },
 ];
 
+const NO_RUN_OPTIONS = new Set(['-l', '--list', '--summary', '--fmt', '--dump', '--evaluate', '--show', '-s', '--variables', '--init', '--edit', '--choose', '--groups', '--completions', '--changelog', '-n', '--dry-run', '--just-print', '-p', '--print-data-base', '-q', '--question', '-v', '--version', '-h', '--help']);
+
 /** `npm:test` in concurrently means `npm run test` (likewise yarn:, pnpm:, bun:). */
 function expandShorthand(word: ShellWord): ShellWord {
   const match = /^(npm|yarn|pnpm|bun):(.+)$/.exec(word.text);
@@ -82,6 +84,8 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
   const names = via === 'nx' || via === 'nx run' ? positionals.slice(0, 1) : positionals;
   // -C, -f and their kin read another directory's or file's recipes: only the target names are judged then.
   const readable = ['make', 'gmake', 'just'].includes(via) && !words.some((w) => /^(-C|--directory|-f|--file|--makefile|--justfile|-d|--working-directory)(=|$)/.test(w.text));
+  // `just --list`, `make --version`: options that print and run no recipe.
+  if (names.length === 0 && words.some((w) => NO_RUN_OPTIONS.has(w.text.split('=')[0]!))) return { kind: 'none' };
   return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable };
 }
 

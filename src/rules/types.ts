@@ -49,6 +49,8 @@ export interface CommandRule {
   guard: boolean;
   kind: RuleKind;
   reason: string;
+  /** The row does not apply when any of these options is present (`docker compose down` is harmless, `down -v` deletes the data). */
+  unlessFlags?: readonly string[];
 }
 
 export interface Verdict {

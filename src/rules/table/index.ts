@@ -48,4 +48,5 @@ export const TOOL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   sequelize: ['--env', '--config', '--options-path', '--migrations-path', '--seeders-path', '--models-path', '--url', '--seed', '--name', '--to', '--from'],
   prisma: ['--schema', '--name', '-n', '--url', '--file', '--config', '--from-url', '--to-url'],
   'drizzle-kit': ['--config', '--dialect', '--schema', '--out', '--url'],
+  mix: ['--only', '--exclude', '--include', '--seed', '--max-failures', '--partitions', '--repo', '-r', '--step', '-n', '--to'],
 };

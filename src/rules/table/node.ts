@@ -30,7 +30,7 @@ export const NODE_RULES: readonly CommandRule[] = [
   { id: 'typeorm-read-only', tools: ['typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm'], args: ['migration:generate', 'migration:create', 'migration:show', 'schema:log', 'entity:create', 'subscriber:create', 'init', 'version'], guard: false, kind: 'generator', reason: 'generates files or reads the schema' },
 
   { id: 'mikro-orm-write', tools: ['mikro-orm', 'mikro-orm-esm'], args: ['migration:up', 'migration:down', 'migration:fresh', 'schema:create', 'schema:update', 'schema:drop', 'schema:fresh', 'seeder:run', 'database:import', 'database:create'], guard: true, kind: 'migration', reason: 'migrates, rebuilds or seeds the database' },
-  { id: 'mikro-orm-read-only', tools: ['mikro-orm', 'mikro-orm-esm'], args: ['migration:create', 'migration:list', 'migration:pending', 'migration:check', 'seeder:create', 'generate-entities', 'cache:*', 'debug'], guard: false, kind: 'generator', reason: 'generates files or reads migration status' },
+  { id: 'mikro-orm-read-only', tools: ['mikro-orm', 'mikro-orm-esm'], args: ['migration:create', 'migration:list', 'migration:pending', 'migration:check', 'seeder:create', 'generate-entities', 'cache:*', 'debug', 'discovery:export'], guard: false, kind: 'generator', reason: 'generates files or reads migration status' },
 
   { id: 'node-pg-migrate', tools: ['node-pg-migrate'], args: ['up', 'down', 'redo'], guard: true, kind: 'migration', reason: 'applies or rolls back migrations' },
   { id: 'db-migrate', tools: ['db-migrate'], args: ['up', 'down', 'reset', 'db:*'], guard: true, kind: 'migration', reason: 'applies, rolls back or resets migrations, or creates/drops a database' },
