@@ -260,12 +260,12 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['npm test &&', true, 'parse-error'],
   ['echo "unterminated', true, 'parse-error'],
   // plain commands that merely mention database words
-  ['echo migrate', false, 'no-rule'],
-  ['echo "npm test"', false, 'no-rule'],
+  ['echo migrate', false, 'harmless-command'],
+  ['echo "npm test"', false, 'harmless-command'],
   ['git status', false, 'no-rule'],
   ['git commit -m "migrate users table"', false, 'no-rule'],
-  ['ls -la', false, 'no-rule'],
-  ['grep -r "db:migrate" .', false, 'no-rule'],
+  ['ls -la', false, 'harmless-command'],
+  ['grep -r "db:migrate" .', false, 'harmless-command'],
   ['cat package.json | jq .scripts', false, 'none-guarded'],
   // script runners, concurrently, make-like and monorepo task runners
   ['npm run verify', false, 'script-safe'],
@@ -309,7 +309,7 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['vendor/bin/sail artisan migrate', true, 'artisan-migrate'],
   ['docker run --rm flyway/flyway:10 -url=jdbc:postgresql://db/app migrate', true, 'flyway'],
   ['run-as-runtime-user php artisan migrate --force', true, 'inner-command'],
-  ['sudo systemctl restart mysql', false, 'no-rule'],
+  ['sudo systemctl restart mysql', false, 'harmless-command'],
   // hostile launcher forms
   ["bash -c -- 'prisma migrate reset --force'", true, 'prisma-migrate'],
   ["bash --rcfile /dev/null -c 'rails db:drop'", true, 'rails-db'],
