@@ -210,7 +210,7 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
     );
     return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the scripts it runs touch no database' });
   }
-  const recipes = task.readable && cwd !== null ? (ctx.files?.recipes(cwd, task.runner === 'just' ? 'just' : 'make') ?? null) : null;
+  const recipes = task.readable && cwd !== null ? (ctx.files?.recipes(cwd, task.runner === 'just' || task.runner === 'task' ? task.runner : 'make') ?? null) : null;
   if (recipes) {
     const names = task.names.length > 0 ? task.names : recipes.first ? [{ text: recipes.first, resolved: true }] : [];
     const seen = new Set<string>();
@@ -252,7 +252,7 @@ function judgeRecipeTarget(file: RecipeFile, runner: string, name: string, seen:
     if (verdict) parts.push({ text: `${runner} ${prerequisite}`, verdict });
   }
   for (const line of target.recipe) {
-    const source = runner === 'just' ? line : line.replace(/\$\(MAKE\)|\$\{MAKE\}/g, 'make').replaceAll('$$', '$');
+    const source = runner !== 'make' && runner !== 'gmake' ? line : line.replace(/\$\(MAKE\)|\$\{MAKE\}/g, 'make').replaceAll('$$', '$');
     parts.push(...judgeSource(source, file.dir, depth + 1, ctx).map((verdict) => ({ text: line, verdict })));
   }
   return bodyVerdict(`${runner} target "${name}" (${file.file})`, name, parts);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseRecipes } from './recipes.js';
+import { parseRecipes, parseTaskfile } from './recipes.js';
 import type { ComposerScripts, PackageScripts, ProjectFiles, RecipeFile } from './types.js';
 
 /**
@@ -116,14 +116,15 @@ function denoTasksOf(dir: string): PackageScripts | null {
   return null;
 }
 
-const RECIPE_FILES = { make: ['GNUmakefile', 'makefile', 'Makefile'], just: ['justfile', 'Justfile', '.justfile'] } as const;
+const RECIPE_FILES = { make: ['GNUmakefile', 'makefile', 'Makefile'], just: ['justfile', 'Justfile', '.justfile'], task: ['Taskfile.yml', 'taskfile.yml', 'Taskfile.yaml', 'taskfile.yaml'] } as const;
 
-function recipesOf(dir: string, runner: 'make' | 'just'): RecipeFile | null {
+function recipesOf(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | null {
   for (const name of RECIPE_FILES[runner]) {
     const file = path.join(dir, name);
     if (!existsSync(file) || !statSync(file).isFile()) continue;
     const text = readText(file);
-    return text === null ? null : parseRecipes(text, runner, dir, name);
+    if (text === null) return null;
+    return runner === 'task' ? parseTaskfile(text, dir, name) : parseRecipes(text, runner, dir, name);
   }
   return null;
 }

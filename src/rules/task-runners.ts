@@ -83,7 +83,7 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
   if (runner.run === 'sources') return { kind: 'sources', sources: positionals.map(expandShorthand) };
   const names = via === 'nx' || via === 'nx run' ? positionals.slice(0, 1) : positionals;
   // -C, -f and their kin read another directory's or file's recipes: only the target names are judged then.
-  const readable = ['make', 'gmake', 'just'].includes(via) && !words.some((w) => /^(-C|--directory|-f|--file|--makefile|--justfile|-d|--working-directory)(=|$)/.test(w.text));
+  const readable = ['make', 'gmake', 'just', 'task'].includes(via) && !words.some((w) => /^(-C|--directory|-f|--file|--makefile|--justfile|-d|--working-directory|-t|--taskfile|--dir)(=|$)/.test(w.text));
   // `just --list`, `make --version`: options that print and run no recipe.
   if (names.length === 0 && words.some((w) => NO_RUN_OPTIONS.has(w.text.split('=')[0]!))) return { kind: 'none' };
   return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable };

@@ -110,7 +110,7 @@ export interface ProjectFiles {
   /** The packages of the workspace (npm/yarn `workspaces`, pnpm-workspace.yaml) the directory belongs to. */
   workspacePackages(dir: string): PackageScripts[] | null;
   composerScripts(dir: string): ComposerScripts | null;
-  recipes(dir: string, runner: 'make' | 'just'): RecipeFile | null;
+  recipes(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | null;
   /** deno.json / deno.jsonc `tasks`, read like package.json scripts. */
   denoTasks(dir: string): PackageScripts | null;
 }

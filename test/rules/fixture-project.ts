@@ -46,6 +46,7 @@ export function createFixtureProject(): { dir: string; cleanup: () => void } {
   write('php/composer.json', { name: 'fixture/php', scripts: { test: ['@php artisan config:clear', '@php artisan test'], lint: 'phpcs', setup: ['@lint', '@php artisan migrate --force'], 'post-install-cmd': ['@php artisan package:discover'] } });
   write('deno/deno.json', { tasks: { seed: 'deno run -A scripts/fill.ts', dev: 'deno run --watch main.ts', 'db:migrate': { command: 'deno run -A npm:drizzle-kit migrate' } } });
   mkdirSync(path.join(project.dir, 'go'), { recursive: true });
+  writeFileSync(path.join(project.dir, 'go/Taskfile.yml'), "version: '3'\n\ntasks:\n  build:\n    cmds:\n      - go build ./...\n  db:up:\n    desc: start postgres\n    cmds:\n      - docker compose up -d postgres\n  setup:\n    deps: [build]\n    cmds:\n      - task: migrate\n  migrate:\n    cmds:\n      - cmd: goose -dir db postgres \"$DSN\" up\n");
   writeFileSync(path.join(project.dir, 'go/Makefile'), 'all: build test\n\nbuild:\n\tgo build ./...\n\ntest:\n\tgo test ./...\n\nmigrate-up:\n\tgoose -dir db postgres "$(DSN)" up\n\nfmt:\n\tgofmt -w .\n');
   write('dbsafe.config.json', {
     commands: {
