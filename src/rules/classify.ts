@@ -210,7 +210,8 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
     );
     return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the scripts it runs touch no database' });
   }
-  const recipes = task.readable && cwd !== null ? (ctx.files?.recipes(cwd, task.runner === 'just' || task.runner === 'task' ? task.runner : 'make') ?? null) : null;
+  const recipeDir = cwd === null ? null : task.directory ? path.resolve(cwd, task.directory) : cwd;
+  const recipes = task.readable && recipeDir !== null ? (ctx.files?.recipes(recipeDir, task.runner === 'just' || task.runner === 'task' ? task.runner : 'make') ?? null) : null;
   if (recipes) {
     const names = task.names.length > 0 ? task.names : recipes.first ? [{ text: recipes.first, resolved: true }] : [];
     const seen = new Set<string>();

@@ -13,7 +13,7 @@ export type TaskRun =
   /** Shell command lines. */
   | { kind: 'sources'; sources: ShellWord[] }
   /** Target or task names, judged by the script-name rules (the recipes are not read). */
-  | { kind: 'targets'; runner: string; names: ShellWord[]; readable: boolean }
+  | { kind: 'targets'; runner: string; names: ShellWord[]; readable: boolean; directory?: string }
   | { kind: 'none' };
 
 export interface TaskRunner {
@@ -83,10 +83,16 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
   if (runner.run === 'sources') return { kind: 'sources', sources: positionals.map(expandShorthand) };
   const names = via === 'nx' || via === 'nx run' ? positionals.slice(0, 1) : positionals;
   // -C, -f and their kin read another directory's or file's recipes: only the target names are judged then.
-  const readable = ['make', 'gmake', 'just', 'task'].includes(via) && !words.some((w) => /^(-C|--directory|-f|--file|--makefile|--justfile|-d|--working-directory|-t|--taskfile|--dir)(=|$)/.test(w.text));
+  // `make -C dir` (and `task -d dir`) read that directory's recipes; -f and its kin name another file: only the names are judged then.
+  const directoryAt = words.findIndex((w) => ['-C', '--directory', '-d', '--dir'].includes(w.text) && via !== 'just');
+  const directory = directoryAt > 0 ? words[directoryAt + 1] : undefined;
+  const readable =
+    ['make', 'gmake', 'just', 'task'].includes(via) &&
+    (directoryAt < 0 || directory?.resolved === true) &&
+    !words.some((w) => /^(-f|--file|--makefile|--justfile|--working-directory|-t|--taskfile)(=|$)/.test(w.text) || /^(-C|--directory|-d|--dir)=/.test(w.text));
   // `just --list`, `make --version`: options that print and run no recipe.
   if (names.length === 0 && words.some((w) => NO_RUN_OPTIONS.has(w.text.split('=')[0]!))) return { kind: 'none' };
-  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable };
+  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable, directory: directory?.text };
 }
 
 /** Script names a run-s/npm-run-all pattern selects (`test:*`); the pattern itself when nothing matches. */

@@ -388,6 +388,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['cd go && make', true, 'go-test'],
   ['just --list', false, 'no-rule'],
   ['cd go && task setup', true, 'goose'],
+  ['make -C go migrate-up', true, 'goose'],
+  ['make -C go fmt', false, 'script-safe'],
   ['cd go && task db:up', false, 'none-guarded'],
   ['cd go && task build', false, 'none-guarded'],
   ['mix deps.get --only test', false, 'no-rule'],
