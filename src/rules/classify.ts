@@ -1,17 +1,19 @@
 import path from 'node:path';
-import { commandName, interpreterTarget, LAUNCHERS, SHELLS, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
+import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { pathWordVerdict } from './path-words.js';
-import { composerEntry, parseComposerCall } from './composer.js';
+import { innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
+import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
+import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
 import { matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
-import { scriptsMatching, TASK_RUNNERS, taskRunOf, type TaskRun } from './task-runners.js';
-import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
-import { inlineCode, stringLiterals } from './inline-code.js';
+import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
+import { COMMAND_RULES } from './table/index.js';
+import { inlineCode } from './inline-code.js';
 import { matchUserRules } from './user-rules.js';
-import type { Classification, CommandRule, ProjectFiles, RecipeFile, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
+import type { Classification, CommandRule, ProjectFiles, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
 
 /** Deeper than this (scripts calling scripts, shells in shells) is treated as guarded: a loop or an obfuscation. */
 export const MAX_DEPTH = 16;
@@ -45,7 +47,6 @@ interface Context {
   files: ProjectFiles | null;
 }
 
-const PASS_NO_RULE = (name: string): RuleVerdict => ({ guarded: false, rule: 'no-rule', reason: `no rule says \`${name}\` touches a database` });
 
 function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
   return { ...verdict, reason: `through ${via}: ${verdict.reason}` };
@@ -67,6 +68,15 @@ function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: Sim
   return judgeWords(words, command, cwd, depth + 1, ctx);
 }
 
+function nestedJudge(command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): NestedJudge {
+  return {
+    source: (source, dir = cwd) => judgeSource(source, dir, depth + 1, ctx),
+    words: (words) => judgeWords(words, command, cwd, depth + 1, ctx),
+    table: ctx.table,
+    files: ctx.files,
+  };
+}
+
 /** Judge one invocation, peeling launchers off until a rule, a script or nothing applies. */
 function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict {
   const first = words[0];
@@ -84,7 +94,7 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
 
   const code = inlineCode(words);
   if (code) {
-    const verdict = judgeInlineCode(name, code, cwd, depth, ctx);
+    const verdict = judgeInlineCode(name, code, nestedJudge(command, cwd, depth, ctx));
     if (verdict) return verdict;
   }
 
@@ -101,7 +111,7 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
     });
   }
   if (name === 'composer') {
-    const composer = judgeComposer(words, cwd, depth, ctx);
+    const composer = judgeComposer(words, cwd, nestedJudge(command, cwd, depth, ctx));
     if (composer) return composer;
   }
   if (PACKAGE_MANAGERS.has(name)) {
@@ -128,68 +138,9 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   return (
     matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
     pathWordVerdict(first.text) ??
-    innerCommandVerdict(name, words, command, cwd, depth, ctx) ??
+    innerCommandVerdict(name, words, nestedJudge(command, cwd, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
   );
-}
-
-/**
- * A program given inline (`python3 -c`, `node -e`, `awk '{system(…)}'`): each
- * string literal that starts a known command is judged as a command line; a
- * literal that is only the name of a database tool (`["npx", "prisma", …]`)
- * guards too, since dbsafe cannot follow the code (fail closed).
- */
-function judgeInlineCode(name: string, code: ShellWord, cwd: string | null, depth: number, ctx: Context): RuleVerdict | null {
-  if (!code.resolved) return { guarded: true, rule: 'unresolvable', reason: `the program ${name} runs is only known at run time` };
-  for (const literal of stringLiterals(code.text)) {
-    const first = literal.trim().split(/\s+/)[0] ?? '';
-    if (first === '' || !startsKnownCommand({ text: first, resolved: true }, ctx.table)) continue;
-    const guarded = judgeSource(literal, cwd, depth + 1, ctx).find((v) => v.guarded);
-    if (guarded) return { ...guarded, rule: 'inline-code', reason: `the ${name} program runs \`${literal.trim()}\`, which ${guarded.reason}` };
-  }
-  const named = stringLiterals(code.text).find((literal) => DATABASE_TOOLS.has(literal.trim()) || ['psql', 'mysql', 'sqlite3', 'mongosh', 'artisan', 'manage.py'].includes(literal.trim()));
-  if (named) return { guarded: true, rule: 'inline-code', reason: `the ${name} program names ${named.trim()}, a database tool, and dbsafe cannot follow what the program does with it` };
-  return null;
-}
-
-/** `$ROOT/artisan`: the directory is only known at run time, but a known tool's name is written out. */
-function knownToolAtUnknownPath(text: string, table: readonly CommandRule[]): string | null {
-  const tail = /\/([A-Za-z0-9_.-]+)$/.exec(text)?.[1];
-  return tail && table.some((rule) => rule.tools.includes(tail)) ? tail : null;
-}
-
-/** Words that start a command dbsafe knows: table tools, package managers, shells, interpreters, launchers and runners. */
-function startsKnownCommand(word: ShellWord, table: readonly CommandRule[]): boolean {
-  if (!word.resolved) return false;
-  const name = commandName(word.text);
-  return (
-    table.some((rule) => rule.tools.includes(name)) ||
-    PACKAGE_MANAGERS.has(name) ||
-    SHELLS.has(name) ||
-    LAUNCHERS.some((launcher) => launcher.words[0] === name) ||
-    TASK_RUNNERS.some((runner) => runner.words[0] === name) ||
-    interpreterTarget([word, { text: 'x', resolved: true }]).kind !== 'none'
-  );
-}
-
-/**
- * An unknown command whose arguments hold a known command (`run-as-runtime-user
- * php artisan migrate --force`) may well run it: fail closed when that command
- * is guarded.
- */
-function innerCommandVerdict(name: string, words: readonly ShellWord[], command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict | null {
-  if (NEVER_RUNS_ITS_ARGUMENTS.has(name) || ctx.table.some((rule) => rule.tools.includes(name))) return null;
-  const start = words.findIndex((word, index) => index > 0 && startsKnownCommand(word, ctx.table));
-  if (start < 0) return null;
-  const inner = judgeWords(words.slice(start), command, cwd, depth + 1, ctx);
-  // Only a rule that recognises the inner command counts: `usermod -aG docker $USER` names docker, it does not run it.
-  if (!inner.guarded || inner.rule === 'unresolvable') return null;
-  const text = words.slice(start).map(quoteWord).join(' ');
-  return { ...inner, rule: 'inner-command', reason: `${name} is not a command dbsafe knows, and its arguments hold \`${text}\`, which ${inner.reason}` };
-}
-
-function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): RuleVerdict {
-  return verdicts.find((v) => v.guarded) ?? verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
 }
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
@@ -215,7 +166,7 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
   if (recipes) {
     const names = task.names.length > 0 ? task.names : recipes.first ? [{ text: recipes.first, resolved: true }] : [];
     const seen = new Set<string>();
-    const verdicts = names.map((name) => (name.resolved ? (judgeRecipeTarget(recipes, task.runner, name.text, seen, depth, ctx) ?? judgeTargetName(task.runner, name)) : unresolved(name)));
+    const verdicts = names.map((name) => (name.resolved ? (judgeRecipeTarget(recipes, task.runner, name.text, seen, nestedJudge(command, cwd, depth, ctx)) ?? judgeTargetName(task.runner, name)) : unresolved(name)));
     return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
   }
   const verdicts = task.names.map((name): RuleVerdict => {
@@ -224,63 +175,6 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
     return rule?.guard ? { guarded: true, rule: rule.id, reason: `${task.runner} task "${name.text}" ${rule.reason}`, kind: rule.kind } : PASS_NO_RULE(`${task.runner} ${name.text}`);
   });
   return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
-}
-
-function judgeTargetName(runner: string, name: ShellWord): RuleVerdict {
-  const rule = scriptNameRule(name.text);
-  return rule?.guard ? { guarded: true, rule: rule.id, reason: `${runner} target "${name.text}" ${rule.reason}`, kind: rule.kind } : PASS_NO_RULE(`${runner} ${name.text}`);
-}
-
-/** Verdict of commands run for a named script or target: guarded when any part is; a database-sounding name whose body runs something unknown keeps its name's verdict. */
-function bodyVerdict(what: string, name: string, parts: { text: string; verdict: RuleVerdict }[]): RuleVerdict {
-  const guarded = parts.find((part) => part.verdict.guarded);
-  if (guarded) return { ...guarded.verdict, reason: `${what} runs \`${guarded.text}\`, which ${guarded.verdict.reason}` };
-  const byName = scriptNameRule(name);
-  const unknown = parts.find((part) => part.verdict.rule === 'no-rule');
-  if (byName?.guard && unknown) return { guarded: true, rule: byName.id, reason: `${what} ${byName.reason}, and runs \`${unknown.text}\`, which dbsafe cannot judge`, kind: byName.kind };
-  return { guarded: false, rule: 'script-safe', reason: `${what} runs nothing that touches a database` };
-}
-
-/** A make or just target: its prerequisites, then its recipe lines. Null when the file has no such target. */
-function judgeRecipeTarget(file: RecipeFile, runner: string, name: string, seen: Set<string>, depth: number, ctx: Context): RuleVerdict | null {
-  const target = file.targets[name];
-  if (!target) return null;
-  if (seen.has(name) || depth > MAX_DEPTH) return { guarded: false, rule: 'script-safe', reason: `${runner} target "${name}" was judged already` };
-  seen.add(name);
-  const parts: { text: string; verdict: RuleVerdict }[] = [];
-  for (const prerequisite of target.prerequisites) {
-    const verdict = judgeRecipeTarget(file, runner, prerequisite, seen, depth + 1, ctx);
-    if (verdict) parts.push({ text: `${runner} ${prerequisite}`, verdict });
-  }
-  for (const line of target.recipe) {
-    const source = runner !== 'make' && runner !== 'gmake' ? line : line.replace(/\$\(MAKE\)|\$\{MAKE\}/g, 'make').replaceAll('$$', '$');
-    parts.push(...judgeSource(source, file.dir, depth + 1, ctx).map((verdict) => ({ text: line, verdict })));
-  }
-  return bodyVerdict(`${runner} target "${name}" (${file.file})`, name, parts);
-}
-
-/** `composer test`, `composer run X`, `composer install`: the composer.json scripts they run, through `@script` references. */
-function judgeComposer(words: readonly ShellWord[], cwd: string | null, depth: number, ctx: Context): RuleVerdict | null {
-  const call = parseComposerCall(words);
-  if (call.kind === 'none') return { guarded: false, rule: 'composer-built-in', reason: 'runs a composer command that starts no project script' };
-  if (call.names.length === 0) return { guarded: true, rule: 'unresolvable', reason: `the composer script ${call.nameWord?.text ?? ''} is only known at run time` };
-  const file = cwd === null ? null : (ctx.files?.composerScripts(cwd) ?? null);
-  if (!file) return call.nameWord ? judgeTargetName('composer', call.nameWord) : null;
-  const extra = call.extra.map(quoteWord).join(' ');
-  const seen = new Set<string>();
-  const partsOf = (name: string, depthNow: number): { text: string; verdict: RuleVerdict }[] => {
-    if (seen.has(name) || depthNow > MAX_DEPTH) return [];
-    seen.add(name);
-    return (file.scripts[name] ?? []).flatMap((text) => {
-      const entry = composerEntry(text);
-      if (entry.kind === 'script') return partsOf(entry.name, depthNow + 1);
-      if (entry.kind === 'callback') return [{ text, verdict: entry.name.startsWith('Illuminate\\Foundation\\ComposerScripts::') ? { guarded: false, rule: 'script-safe', reason: 'clears compiled framework files' } : PASS_NO_RULE(entry.name) }];
-      const source = extra === '' || !call.nameWord ? entry.source : `${entry.source} ${extra}`;
-      return source.trim() === '' ? [] : judgeSource(source, file.dir, depthNow + 1, ctx).map((verdict) => ({ text, verdict }));
-    });
-  };
-  const verdicts = call.names.map((name) => bodyVerdict(`composer script "${name}"`, name, partsOf(name, depth)));
-  return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the composer scripts it runs touch no database' });
 }
 
 /** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */
