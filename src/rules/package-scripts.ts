@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { RuleVerdict } from './match.js';
 import { quoteWord } from './quote.js';
+import { globMatches } from './glob.js';
 import { scriptNameRule } from './script-names.js';
 import type { PackageScripts, ReadPackageScripts, ShellWord } from './types.js';
 
@@ -8,7 +9,7 @@ export const PACKAGE_MANAGERS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pn
 
 /** What a package-manager call runs. `dir` null: a workspace filter or computed directory dbsafe cannot follow. */
 export type PackageManagerCall =
-  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean; workspace?: boolean; hooksAlone?: boolean }
+  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean; workspace?: boolean; hooksAlone?: boolean; filters?: string[] }
   /** `pnpm --filter x exec prisma generate`: a binary run in a package. */
   | { kind: 'exec'; words: ShellWord[] }
   /** `npm pkg set scripts.x="…"`: new script bodies, judged as the line is likely to run them next. */
@@ -74,6 +75,7 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
   const subcommandOf = subcommandsFor(manager);
   let dir = cwd;
   let workspace = false;
+  const filters: string[] = [];
   let index = 1;
   for (; index < words.length; index += 1) {
     const word = words[index]!;
@@ -83,7 +85,10 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     const valueWord = inlineValue !== undefined ? { text: inlineValue, resolved: word.resolved } : words[index + 1];
     if (takesValue && inlineValue === undefined) index += 1;
     if (DIR_OPTIONS.has(option)) dir = valueWord?.resolved && dir !== null ? path.resolve(dir, valueWord.text) : null;
-    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) workspace = true;
+    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) {
+      workspace = true;
+      if (WORKSPACE_OPTIONS.has(option)) filters.push(valueWord?.resolved ? valueWord.text : '*');
+    }
   }
   const subcommandWord = words[index];
   // A bare `yarn` installs, running the lifecycle scripts like `yarn install`.
@@ -108,14 +113,15 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     const skip = subcommandWord.text === 'workspace' ? 2 : words.slice(index + 1).findIndex((w) => w.text === 'run') + 1;
     if (skip <= 0) return { kind: 'none' };
     const inner = parsePackageManagerCall([words[0]!, ...words.slice(index + skip)], dir);
-    return inner.kind === 'script' ? { ...inner, workspace: true } : inner;
+    const selected = subcommandWord.text === 'workspace' && words[index + 1]?.resolved ? [words[index + 1]!.text] : [];
+    return inner.kind === 'script' ? { ...inner, workspace: true, filters: selected } : inner;
   }
   const rest = words.slice(index + 1);
   const dropSeparator = (extra: ShellWord[]) => (extra[0]?.text === '--' ? extra.slice(1) : extra);
   // `npm publish pkg.tgz` and `npm pack <spec>` work on another package: the project's scripts do not run.
   if (typeof subcommand === 'object' && ['publish', 'pack'].includes(subcommandWord.text) && rest.some((w) => !w.text.startsWith('-'))) return { kind: 'none' };
-  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false, workspace, hooksAlone: subcommand.hooksAlone };
-  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true, workspace };
+  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false, workspace, hooksAlone: subcommand.hooksAlone, filters };
+  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true, workspace, filters };
   const nameAt = rest.findIndex((w) => !w.text.startsWith('-') || !w.resolved);
   if (nameAt < 0) return { kind: 'none' };
   const nameWord = rest[nameAt]!;
@@ -126,9 +132,30 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
   const workspaceOption = (w: ShellWord) => NPM_WORKSPACE_FLAGS.has(w.text) || NPM_WORKSPACE_OPTIONS.has(w.text.split('=')[0]!);
   if (manager === 'npm' && own.some(workspaceOption)) {
     const kept = own.filter((w, i) => !workspaceOption(w) && !(i > 0 && NPM_WORKSPACE_OPTIONS.has(own[i - 1]!.text)));
-    return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: [...kept, ...(separator < 0 ? [] : after.slice(separator + 1))], dir, binFallback: false, workspace: true };
+    const selected = own.flatMap((w, i) => (NPM_WORKSPACE_OPTIONS.has(w.text) ? [own[i + 1]?.resolved ? own[i + 1]!.text : '*'] : w.text.includes('=') && NPM_WORKSPACE_OPTIONS.has(w.text.split('=')[0]!) ? [w.text.slice(w.text.indexOf('=') + 1)] : []));
+    return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: [...kept, ...(separator < 0 ? [] : after.slice(separator + 1))], dir, binFallback: false, workspace: true, filters: selected };
   }
-  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(after), dir, binFallback: subcommand === 'bun-run' || manager === 'yarn', workspace };
+  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(after), dir, binFallback: subcommand === 'bun-run' || manager === 'yarn', workspace, filters };
+}
+
+/**
+ * The packages a workspace filter selects (`--filter api`, `-F @org/*`,
+ * `--filter ./apps/web`, `-w api`). A filter dbsafe cannot read (`...api`,
+ * `[origin/main]`, a run-time value) or that selects nothing keeps every
+ * package, so the verdict covers whatever pnpm picks.
+ */
+function selectPackages(packages: PackageScripts[], filters: readonly string[], root: string): PackageScripts[] {
+  if (filters.length === 0) return packages;
+  const selected = new Set<PackageScripts>();
+  for (const filter of filters) {
+    const plain = filter.replace(/^!/, '');
+    if (plain !== filter || /\.\.\.|\[|\^|\{/.test(plain) || plain === '*') return packages;
+    const byPath = plain.startsWith('.') || plain.includes('/') && !plain.startsWith('@') ? path.resolve(root, plain) : null;
+    const matches = packages.filter((pkg) => (byPath ? pkg.dir === byPath : pkg.name !== undefined && globMatches(plain, pkg.name)) || (!byPath && path.basename(pkg.dir) === plain));
+    if (matches.length === 0) return packages;
+    for (const pkg of matches) selected.add(pkg);
+  }
+  return [...selected];
 }
 
 export interface ScriptJudge {
@@ -163,7 +190,7 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   // The root itself is left out, as pnpm -r and --filter leave it out (and its script of the same name usually fans out to these).
   const root = judge.readScripts(call.dir);
   const members = call.workspace ? (judge.workspacePackages?.(call.dir) ?? null) : null;
-  const packages: PackageScripts[] | null = call.workspace ? (members && members.filter((pkg) => pkg.dir !== root?.dir)) : [root ?? { dir: call.dir, scripts: {} }];
+  const packages: PackageScripts[] | null = call.workspace ? (members && selectPackages(members.filter((pkg) => pkg.dir !== root?.dir), call.filters ?? [], call.dir)) : [root ?? { dir: call.dir, scripts: {} }];
   if (packages === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
   // Lifecycle events run their pre/post scripts even without a main one (`postinstall` alone runs on install).
   const hooksOf = (n: string) => (call.hooksAlone ? [n, `pre${n}`, `post${n}`] : [n]);

@@ -29,8 +29,9 @@ function scriptsOf(dir: string): PackageScripts | null {
   const text = readText(path.join(dir, 'package.json'));
   if (text === null) return null;
   try {
-    const scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {};
-    return { dir, scripts: Object.fromEntries(Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === 'string')) };
+    const pkg = JSON.parse(text) as { scripts?: Record<string, unknown>; name?: unknown };
+    const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return typeof pkg.name === 'string' ? { dir, scripts, name: pkg.name } : { dir, scripts };
   } catch {
     return { dir, scripts: {} };
   }

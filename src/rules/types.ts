@@ -73,6 +73,8 @@ export interface Classification extends Verdict {
 export interface PackageScripts {
   dir: string;
   scripts: Record<string, string>;
+  /** The package's `name`, when read (workspace filters select packages by it). */
+  name?: string;
 }
 export type ReadPackageScripts = (dir: string) => PackageScripts | null;
 
