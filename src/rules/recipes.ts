@@ -19,6 +19,8 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
       continue;
     }
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    // Conditionals inside a recipe keep the target open: both branches' lines count.
+    if (runner === 'make' && /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b/.test(line)) continue;
     const header = runner === 'make' ? /^([A-Za-z0-9_.%/-]+(?:\s+[A-Za-z0-9_.%/-]+)*)\s*::?(?!=)\s*([^=;]*)$/.exec(line) : /^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$/.exec(line);
     if (!header) {
       current = null;

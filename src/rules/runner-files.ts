@@ -1,6 +1,7 @@
 import { composerEntry, parseComposerCall } from './composer.js';
 import type { RuleVerdict } from './match.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
+import { databasePathWord } from './path-words.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
 import type { RecipeFile, ShellWord } from './types.js';
@@ -22,6 +23,8 @@ function bodyVerdict(what: string, name: string, parts: { text: string; verdict:
   const guarded = parts.find((part) => part.verdict.guarded);
   if (guarded) return { ...guarded.verdict, reason: `${what} runs \`${guarded.text}\`, which ${guarded.verdict.reason}` };
   const byName = scriptNameRule(name);
+  // A database-sounding target whose recipe dbsafe read as empty (a layout it does not parse) keeps its name's verdict.
+  if (byName?.guard && parts.length === 0) return { guarded: true, rule: byName.id, reason: `${what} ${byName.reason}, and dbsafe found no commands in it to judge`, kind: byName.kind };
   const unknown = parts.find((part) => part.verdict.rule === 'no-rule');
   if (byName?.guard && unknown) return { guarded: true, rule: byName.id, reason: `${what} ${byName.reason}, and runs \`${unknown.text}\`, which dbsafe cannot judge`, kind: byName.kind };
   return { guarded: false, rule: 'script-safe', reason: `${what} runs nothing that touches a database` };
@@ -45,6 +48,13 @@ export function judgeRecipeTarget(file: RecipeFile, runner: string, name: string
   return bodyVerdict(`${runner} target "${name}" (${file.file})`, name, parts);
 }
 
+/** A PHP callback in a composer script: Laravel's own clear compiled files; one named for database work (`Setup::migrate`) is guarded. */
+function callbackVerdict(callback: string): RuleVerdict {
+  if (callback.startsWith('Illuminate\\Foundation\\ComposerScripts::')) return { guarded: false, rule: 'script-safe', reason: 'clears compiled framework files' };
+  const word = databasePathWord(`${callback.replace(/\\|::/g, '/')}.php`);
+  return word ? { guarded: true, rule: 'path-word', reason: `runs the PHP callback ${callback}, whose name has the word "${word}"`, kind: 'script' } : PASS_NO_RULE(callback);
+}
+
 /** `composer test`, `composer run X`, `composer install`: the composer.json scripts they run, through `@script` references. */
 export function judgeComposer(words: readonly ShellWord[], cwd: string | null, judge: NestedJudge): RuleVerdict | null {
   const call = parseComposerCall(words);
@@ -60,7 +70,7 @@ export function judgeComposer(words: readonly ShellWord[], cwd: string | null, j
     return (file.scripts[name] ?? []).flatMap((text) => {
       const entry = composerEntry(text);
       if (entry.kind === 'script') return partsOf(entry.name);
-      if (entry.kind === 'callback') return [{ text, verdict: entry.name.startsWith('Illuminate\\Foundation\\ComposerScripts::') ? { guarded: false, rule: 'script-safe', reason: 'clears compiled framework files' } : PASS_NO_RULE(entry.name) }];
+      if (entry.kind === 'callback') return [{ text, verdict: callbackVerdict(entry.name) }];
       const source = extra === '' || !call.nameWord ? entry.source : `${entry.source} ${extra}`;
       return source.trim() === '' ? [] : judge.source(source, file.dir).map((verdict) => ({ text, verdict }));
     });

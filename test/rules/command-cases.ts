@@ -401,6 +401,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['cd mono && npm run build', true, 'prisma-migrate'],
   ['make -C go migrate-up', true, 'goose'],
   ['make -C go fmt', false, 'script-safe'],
+  ['make -C go db-migrate', true, 'dbmate'],
+  ['cd php && composer update', true, 'path-word'],
   ['cd go && task db:up', false, 'none-guarded'],
   ['cd go && task build', false, 'none-guarded'],
   ['mix deps.get --only test', false, 'no-rule'],
