@@ -3,8 +3,9 @@ import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { findProject } from '../config/project.js';
 import { classifyCommand } from './classify.js';
+import { projectFilesReader } from './project-files.js';
 import { parsePlainLine } from './simple-parse.js';
-import type { Classification, PackageScripts, ParsedLine, ReadPackageScripts, ShellParse, UserCommandRule } from './types.js';
+import type { Classification, PackageScripts, ProjectFiles, ParsedLine, ReadPackageScripts, ShellParse, UserCommandRule } from './types.js';
 import { userCommandRules } from './user-rules.js';
 
 /**
@@ -65,6 +66,7 @@ export interface ClassifyLineOptions {
   cwd: string;
   userRules?: readonly UserCommandRule[];
   readScripts?: ReadPackageScripts;
+  projectFiles?: ProjectFiles;
 }
 
 /**
@@ -73,9 +75,10 @@ export interface ClassifyLineOptions {
  */
 export async function classifyCommandLine(options: ClassifyLineOptions): Promise<Classification> {
   const readScripts = options.readScripts ?? packageScriptsReader();
+  const projectFiles = options.projectFiles ?? projectFilesReader();
   const run = (parse: ShellParse): Classification => {
     const command: ParsedLine | readonly string[] = typeof options.command === 'string' ? parse(options.command) : options.command;
-    return classifyCommand({ command, cwd: options.cwd, readScripts, parse, userRules: options.userRules });
+    return classifyCommand({ command, cwd: options.cwd, readScripts, parse, userRules: options.userRules, projectFiles });
   };
   try {
     return run(plainOnly);

@@ -1,16 +1,22 @@
 import path from 'node:path';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
+import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
+import { pathWordVerdict } from './path-words.js';
+import { innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
+import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
+import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
 import { matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
+import { inlineCode } from './inline-code.js';
 import { matchUserRules } from './user-rules.js';
-import type { Classification, CommandRule, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
+import type { Classification, CommandRule, ProjectFiles, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
 
 /** Deeper than this (scripts calling scripts, shells in shells) is treated as guarded: a loop or an obfuscation. */
-export const MAX_DEPTH = 8;
+export const MAX_DEPTH = 16;
 
 export interface ClassifyInput {
   /** A parsed shell line, or an argv (each element one word, exactly as exec receives it). */
@@ -22,6 +28,8 @@ export interface ClassifyInput {
   /** Synchronous shell parser for nested sources (`bash -c`, script bodies, heredocs). */
   parse: ShellParse;
   userRules?: readonly UserCommandRule[];
+  /** Workspaces, composer.json, Makefile and justfile of the project (I/O stays with the caller); without it only names are judged. */
+  projectFiles?: ProjectFiles;
   /** Built-in table; tests may pass another. */
   table?: readonly CommandRule[];
 }
@@ -36,9 +44,9 @@ interface Context {
   parse: ShellParse;
   userRules: readonly UserCommandRule[];
   table: readonly CommandRule[];
+  files: ProjectFiles | null;
 }
 
-const PASS_NO_RULE = (name: string): RuleVerdict => ({ guarded: false, rule: 'no-rule', reason: `no rule says \`${name}\` touches a database` });
 
 function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
   return { ...verdict, reason: `through ${via}: ${verdict.reason}` };
@@ -60,6 +68,15 @@ function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: Sim
   return judgeWords(words, command, cwd, depth + 1, ctx);
 }
 
+function nestedJudge(command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): NestedJudge {
+  return {
+    source: (source, dir = cwd) => judgeSource(source, dir, depth + 1, ctx),
+    words: (words) => judgeWords(words, command, cwd, depth + 1, ctx),
+    table: ctx.table,
+    files: ctx.files,
+  };
+}
+
 /** Judge one invocation, peeling launchers off until a rule, a script or nothing applies. */
 function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict {
   const first = words[0];
@@ -69,32 +86,61 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   if (ctx.judged.count > MAX_INVOCATIONS) return { guarded: true, rule: 'too-deep', reason: `the line expands to more than ${MAX_INVOCATIONS} commands (scripts fanning out to scripts), which dbsafe does not follow` };
   const user = matchUserRules(words, ctx.userRules);
   if (user) return user;
-  if (!first.resolved) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
-
-  const name = commandName(first.text);
+  const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
+  if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
   const step = steps.find((s) => s.kind !== 'none');
   if (step) return judgeUnwrapped(step, command, words, cwd, depth, ctx);
 
+  const code = inlineCode(words);
+  if (code) {
+    const verdict = judgeInlineCode(name, code, nestedJudge(command, cwd, depth, ctx));
+    if (verdict) return verdict;
+  }
+
   const task = taskRunOf(words);
   if (task.kind !== 'none') return judgeTaskRun(task, command, cwd, depth, ctx);
 
+  if (name === 'deno' && words[1]?.text === 'task' && words[2] && ctx.files) {
+    const files = ctx.files;
+    const call = { kind: 'script' as const, names: words[2].resolved ? [words[2].text] : [], nameWord: words[2], extra: words.slice(3), dir: cwd, binFallback: false };
+    return judgeScriptCall(call, {
+      readScripts: (dir) => files.denoTasks(dir),
+      judgeSource: (source, dir) => judgeSource(source, dir, depth + 1, ctx),
+      judgeWords: (binWords) => judgeWords(binWords, command, cwd, depth + 1, ctx),
+    });
+  }
+  if (name === 'composer') {
+    const composer = judgeComposer(words, cwd, nestedJudge(command, cwd, depth, ctx));
+    if (composer) return composer;
+  }
   if (PACKAGE_MANAGERS.has(name)) {
     const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], cwd);
     if (call.kind === 'bun-test') return { guarded: true, rule: 'js-test-runner', reason: 'runs the bun test suite, which usually writes to the configured database', kind: 'test' };
+    if (call.kind === 'exec') return judgeWords(call.words, command, cwd, depth + 1, ctx);
+    if (call.kind === 'script-edit') {
+      for (const { name: script, body } of call.scripts) {
+        if (!body.resolved) return { guarded: true, rule: 'unresolvable', reason: `the new body of script "${script}" is only known at run time` };
+        const guarded = judgeSource(body.text, cwd, depth + 1, ctx).find((v) => v.guarded);
+        if (guarded) return { ...guarded, rule: 'script-edit', reason: `sets script "${script}" to \`${body.text}\`, which ${guarded.reason}` };
+      }
+      return { guarded: false, rule: 'script-edit', reason: 'sets package.json scripts whose bodies touch no database' };
+    }
     if (call.kind === 'script') {
       return judgeScriptCall(call, {
         readScripts: ctx.readScripts,
         judgeSource: (source, dir) => judgeSource(source, dir, depth + 1, ctx),
         judgeWords: (binWords) => judgeWords(binWords, command, cwd, depth + 1, ctx),
+        workspacePackages: (dir) => ctx.files?.workspacePackages(dir) ?? null,
       });
     }
   }
-  return matchToolRules(name, words.slice(1), command.stdin, ctx.table) ?? PASS_NO_RULE(words.map(quoteWord).join(' '));
-}
-
-function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): RuleVerdict {
-  return verdicts.find((v) => v.guarded) ?? verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
+  return (
+    matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
+    pathWordVerdict(first.text) ??
+    innerCommandVerdict(name, words, nestedJudge(command, cwd, depth, ctx)) ??
+    (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
+  );
 }
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
@@ -114,6 +160,14 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
         : [unresolved(pattern)],
     );
     return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the scripts it runs touch no database' });
+  }
+  const recipeDir = cwd === null ? null : task.directory ? path.resolve(cwd, task.directory) : cwd;
+  const recipes = task.readable && recipeDir !== null ? (ctx.files?.recipes(recipeDir, task.runner === 'just' || task.runner === 'task' ? task.runner : 'make') ?? null) : null;
+  if (recipes) {
+    const names = task.names.length > 0 ? task.names : recipes.first ? [{ text: recipes.first, resolved: true }] : [];
+    const seen = new Set<string>();
+    const verdicts = names.map((name) => (name.resolved ? (judgeRecipeTarget(recipes, task.runner, name.text, seen, nestedJudge(command, cwd, depth, ctx)) ?? judgeTargetName(task.runner, name)) : unresolved(name)));
+    return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
   }
   const verdicts = task.names.map((name): RuleVerdict => {
     if (!name.resolved) return unresolved(name);
@@ -163,7 +217,7 @@ function argvLine(argv: readonly string[]): ParsedLine {
  * `readScripts` and `parse`. Guarded when any part is guarded.
  */
 export function classifyCommand(input: ClassifyInput): Classification {
-  const ctx: Context = { judged: { count: 0 }, readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES };
+  const ctx: Context = { judged: { count: 0 }, readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null };
   const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
   const results = judgeCommands(line, input.cwd, 0, ctx);
   const segments: Segment[] = results.map(({ command, verdict }) => ({

@@ -27,13 +27,19 @@ interface Launcher {
   appendsUnknown?: boolean;
   /** Drop `@version` from the command word (a package spec: `prisma@5`). */
   packageSpec?: boolean;
+  /** A shell option may come after the launcher's positionals too (`su www-data -c '…'`, `flock /tmp/l -c '…'`). */
+  shellOptionsAnywhere?: boolean;
+  /** Without a shell option, the rest are not a command (`script out.log`, `git rebase main`). */
+  onlyShellOptions?: boolean;
+  /** The positional skipped is a container image: an image named after a tool runs that tool (`flyway/flyway:10 migrate`). */
+  image?: boolean;
 }
 
 const NPX_OPTIONS = ['-p', '--package', '--registry', '--cache', '--userconfig', '-w', '--workspace'];
 const DOCKER_RUN_OPTIONS = ['-e', '--env', '-u', '--user', '-w', '--workdir', '--index', '--name', '--entrypoint', '-p', '--publish', '-v', '--volume', '-l', '--label', '--env-file', '--network', '--pull'];
 
 export const LAUNCHERS: readonly Launcher[] = [
-  { words: ['env'], valueOptions: ['-u', '--unset', '-C', '--chdir'], assignments: true },
+  { words: ['env'], valueOptions: ['-u', '--unset', '-C', '--chdir'], assignments: true, shellOptions: ['-S', '--split-string'] },
   { words: ['sudo'], valueOptions: ['-u', '--user', '-g', '--group', '-C', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-U', '--other-user'], assignments: true, noRunOptions: ['-l', '--list', '-v', '--validate', '-k', '-K'] },
   { words: ['doas'], valueOptions: ['-u', '-C'] },
   { words: ['time'], valueOptions: ['-f', '--format', '-o', '--output'] },
@@ -80,9 +86,50 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
   { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
   { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1 },
+  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1, image: true },
+  { words: ['podman', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['podman', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '-m', '--memory'], positionalsBefore: 1, image: true },
+  { words: ['podman-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['podman-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  // Coverage tools and parallel test runners run the command after their options.
+  { words: ['coverage', 'run'], valueOptions: ['--source', '--omit', '--include', '--rcfile', '--concurrency', '--context', '--data-file'] },
+  { words: ['flatware'], valueOptions: ['-w', '--workers'] },
+  { words: ['sail'] },
+  // Forms that run another command (found by hostile review): each is peeled off like `env` or `sudo`.
+  { words: ['su'], valueOptions: ['-s', '--shell', '-g', '--group', '-G', '--supp-group', '-w', '--whitelist-environment'], shellOptions: ['-c', '--command', '--session-command'], shellOptionsAnywhere: true, onlyShellOptions: true },
+  { words: ['runuser'], valueOptions: ['-u', '--user', '-g', '--group', '-G', '--supp-group', '-s', '--shell', '-w', '--whitelist-environment'], shellOptions: ['-c', '--command', '--session-command'], shellOptionsAnywhere: true },
+  { words: ['setsid'] },
+  { words: ['chroot'], valueOptions: ['--userspec', '--groups'], positionalsBefore: 1 },
+  { words: ['taskset'], positionalsBefore: 1 },
+  { words: ['chrt'], positionalsBefore: 1 },
+  { words: ['flock'], valueOptions: ['-w', '--timeout', '-E', '--conflict-exit-code'], positionalsBefore: 1, shellOptions: ['-c', '--command'], shellOptionsAnywhere: true },
+  { words: ['strace'], valueOptions: ['-o', '-e', '-p', '-s', '-u', '-a', '-b', '-E', '-O', '-S', '-P', '-I', '-X'] },
+  { words: ['ltrace'], valueOptions: ['-o', '-e', '-p', '-s', '-u', '-a', '-n'] },
+  { words: ['script'], valueOptions: ['-E', '--echo', '-I', '--log-in', '-O', '--log-out', '-B', '--log-io', '-T', '--log-timing', '-m', '--logging-format'], shellOptions: ['-c', '--command'], shellOptionsAnywhere: true, onlyShellOptions: true },
+  { words: ['nodemon'], valueOptions: ['-w', '--watch', '-e', '--ext', '-i', '--ignore', '-d', '--delay', '--signal', '--config'], shellOptions: ['--exec', '-x'], shellOptionsAnywhere: true },
+  { words: ['tmux', 'new-session'], valueOptions: ['-s', '-n', '-c', '-t', '-x', '-y', '-e', '-F'], shellOptions: ['*'] },
+  { words: ['tmux', 'new'], valueOptions: ['-s', '-n', '-c', '-t', '-x', '-y', '-e', '-F'], shellOptions: ['*'] },
+  { words: ['screen'], valueOptions: ['-S', '-dmS', '-c', '-L', '-Logfile', '-p', '-T', '-e', '-h', '-s'] },
+  { words: ['parallel'], valueOptions: ['-j', '--jobs', '-a', '--arg-file', '-S', '--sshlogin', '--delay', '--joblog', '--results'], appendsUnknown: true },
+  { words: ['entr'], shellOptions: ['-s'] },
+  { words: ['watchexec'], valueOptions: ['-e', '--exts', '-w', '--watch', '-i', '--ignore', '-d', '--debounce', '--signal', '-f', '--filter'], shellOptions: ['--shell'] },
+  { words: ['trap'], shellOptions: ['*'], noRunOptions: ['-p', '-l', '-'] },
+  { words: ['coproc'] },
+  { words: ['git', 'rebase'], shellOptions: ['--exec', '-x'], shellOptionsAnywhere: true, onlyShellOptions: true },
+  { words: ['git', 'bisect', 'run'] },
+  { words: ['git', 'submodule', 'foreach'], shellOptions: ['*'] },
   { words: ['kubectl', 'exec'], valueOptions: ['-c', '--container', '-n', '--namespace', '--context', '-f', '--filename'], positionalsBefore: 1 },
 ];
+
+/** Container images that are a migration tool: `docker run flyway/flyway migrate` runs flyway. */
+const TOOL_IMAGES: ReadonlySet<string> = new Set(['flyway', 'liquibase', 'atlas', 'migrate', 'goose', 'dbmate', 'sqitch']);
+
+function imageTool(image: ShellWord): string | null {
+  // The tag may be computed (`flyway/flyway:${VERSION}`); the image name before it is what says which tool runs.
+  const name = image.text.replace(/[@:][^/]*$/, '').split('/').pop() ?? '';
+  if (name.includes('$')) return null;
+  return TOOL_IMAGES.has(name) ? name : null;
+}
 
 /** Launchers whose command word is a tool name with a prefix kept for the table (`symfony console` → `console`). */
 const KEPT_WORD: Record<string, string> = { 'symfony console': 'console', 'cargo sqlx': 'sqlx' };
@@ -124,8 +171,14 @@ function stripPackageSpec(text: string): string {
 
 function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: number): Unwrapped {
   const via = launcher.words.join(' ');
+  if (launcher.shellOptionsAnywhere) {
+    const at = words.findIndex((word, i) => i >= start && launcher.shellOptions?.includes(word.text));
+    if (at >= 0) return { kind: 'shell', source: words.slice(at + 1, at + 2), via };
+    if (launcher.onlyShellOptions) return { kind: 'none' };
+  }
   let index = start;
   let positionalsLeft = launcher.positionalsBefore ?? 0;
+  let image: ShellWord | undefined;
   while (index < words.length) {
     const word = words[index]!;
     if (word.text === '--') {
@@ -144,6 +197,7 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
       continue;
     }
     if (positionalsLeft > 0) {
+      if (launcher.image) image = word;
       positionalsLeft -= 1;
       index += 1;
       continue;
@@ -152,7 +206,10 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
   }
   const rest = words.slice(index);
   if (launcher.shellOptions?.includes('*')) return { kind: 'shell', source: rest, via };
+  if (rest.length === 0 && image && imageTool(image)) return { kind: 'command', words: [{ text: imageTool(image)!, resolved: true }], via: `${via} ${image.text}` };
   if (rest.length === 0) return launcher.appendsUnknown ? { kind: 'unresolvable', reason: `${via} runs a command dbsafe cannot see` } : { kind: 'none' };
+  const tool = image ? imageTool(image) : null;
+  if (tool) return { kind: 'command', words: [{ text: tool, resolved: true }, ...rest], via: `${via} ${image!.text}` };
   const kept = KEPT_WORD[via];
   const [first, ...others] = rest;
   const commandWord = launcher.packageSpec && first!.resolved ? { ...first!, text: stripPackageSpec(first!.text) } : first!;
@@ -162,12 +219,39 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
 
 /** Peel a prefix launcher (`env`, `sudo`, `npx`, `docker compose exec svc`, …) off an invocation. Pure. */
 export function unwrapLauncher(words: readonly ShellWord[]): Unwrapped {
+  const special = findExec(words) ?? gitAlias(words);
+  if (special) return special;
   for (const launcher of LAUNCHERS) {
     const end = launcherEnd(launcher, words);
     if (end !== null) return applyLauncher(launcher, words, end);
   }
   return { kind: 'none' };
 }
+
+/** `find … -exec CMD {} ;` (and -execdir, -ok, -okdir) runs CMD for each file found. */
+function findExec(words: readonly ShellWord[]): Unwrapped | null {
+  if (commandName(words[0]!.text) !== 'find') return null;
+  const at = words.findIndex((word) => ['-exec', '-execdir', '-ok', '-okdir'].includes(word.text));
+  if (at < 0) return null;
+  const end = words.findIndex((word, i) => i > at && (word.text === ';' || word.text === '+'));
+  // `{}` stands for each file found under the search root, so a path word in the root counts (`find db/seeds -exec tsx {} ;`).
+  const root = words[1] && !words[1].text.startsWith('-') ? words[1].text : '.';
+  const command = words.slice(at + 1, end < 0 ? undefined : end).map((word) => (word.text === '{}' ? { text: `${root}/{}`, resolved: word.resolved } : word));
+  return { kind: 'command', words: command, via: `find ${words[at]!.text}` };
+}
+
+/** `git -c alias.x='!cmd' x`: an alias starting with ! runs a shell command. */
+function gitAlias(words: readonly ShellWord[]): Unwrapped | null {
+  if (commandName(words[0]!.text) !== 'git') return null;
+  for (let i = 1; i + 1 < words.length && words[i]!.text.startsWith('-'); i += 1) {
+    const value = words[i]!.text === '-c' ? words[i + 1]! : null;
+    const alias = value && /^alias\.[^=]+=\s*!([\s\S]*)$/.exec(value.text);
+    if (alias) return { kind: 'shell', source: [{ text: alias[1]!, resolved: value.resolved }], via: 'git alias' };
+  }
+  return null;
+}
+
+const SHELL_VALUE_OPTIONS = new Set(['--rcfile', '--init-file', '-O', '+O', '-o', '+o']);
 
 /** `bash -c '…'`, `sh -lc '…'`, `bash <<EOF` and `eval …`: the shell source they run, if any. */
 export function shellSource(words: readonly ShellWord[], stdinText: string | undefined, stdinFed: boolean): Unwrapped {
@@ -177,8 +261,11 @@ export function shellSource(words: readonly ShellWord[], stdinText: string | und
   for (let index = 1; index < words.length; index += 1) {
     const text = words[index]!.text;
     if (text === '--') break;
-    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(text)) return { kind: 'shell', source: words.slice(index + 1, index + 2), via: `${name} -c` };
-    if (/^[-+][oO]$/.test(text)) index += 1;
+    if (/^-[A-Za-z]*c[A-Za-z]*$/.test(text)) {
+      const source = words[index + 1]?.text === '--' ? index + 2 : index + 1;
+      return { kind: 'shell', source: words.slice(source, source + 1), via: `${name} -c` };
+    }
+    if (SHELL_VALUE_OPTIONS.has(text)) index += 1;
     else if (!text.startsWith('-') && !text.startsWith('+')) return { kind: 'command', words: words.slice(index), via: name };
   }
   if (stdinText !== undefined) return { kind: 'shell', source: [{ text: stdinText, resolved: true }], via: `${name} reading a heredoc` };
@@ -189,6 +276,8 @@ export function shellSource(words: readonly ShellWord[], stdinText: string | und
 const PHP_VALUE_OPTIONS = new Set(['-d', '-c', '-z', '-t', '-S']);
 const PYTHON_VALUE_OPTIONS = new Set(['-X', '-W', '-Q']);
 const RUBY_VALUE_OPTIONS = new Set(['-I', '-r', '-E', '-C', '-x']);
+/** Programs that run a JavaScript or TypeScript file the way node does (`tsx scripts/seed.ts`). */
+const JS_RUNNERS: ReadonlySet<string> = new Set(['node', 'nodejs', 'tsx', 'ts-node', 'ts-node-dev', 'ts-node-esm', 'babel-node', 'vite-node', 'esno', 'esr', 'jiti', 'sucrase-node', 'swc-node']);
 const NODE_VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--conditions', '-C']);
 
 /**
@@ -198,8 +287,16 @@ const NODE_VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '
  */
 export function interpreterTarget(words: readonly ShellWord[]): Unwrapped {
   const name = commandName(words[0]!.text);
-  const family = /^python(\d+(\.\d+)?)?$|^pypy3?$/.test(name) ? 'python' : name === 'php' ? 'php' : name === 'ruby' ? 'ruby' : name === 'node' ? 'node' : null;
-  if (!family) return { kind: 'none' };
+  const family = /^python(\d+(\.\d+)?)?$|^pypy3?$/.test(name) ? 'python' : name === 'php' ? 'php' : name === 'ruby' ? 'ruby' : JS_RUNNERS.has(name) ? 'node' : null;
+  if (!family) {
+    if (name !== 'deno' || words[1]?.text !== 'run') return { kind: 'none' };
+    // `deno run -A npm:drizzle-kit@0.30 migrate` runs the npm package's CLI.
+    const target = interpreterTarget([{ text: 'node', resolved: true }, ...words.slice(2)]);
+    if (target.kind !== 'command') return target;
+    const [script, ...rest] = target.words;
+    const npm = script?.resolved ? /^(?:npm|jsr):(@?[^@]+)/.exec(script.text) : null;
+    return { ...target, via: 'deno run', words: npm ? [{ text: npm[1]!, resolved: true }, ...rest] : target.words };
+  }
   const valueOptions = { python: PYTHON_VALUE_OPTIONS, php: PHP_VALUE_OPTIONS, ruby: RUBY_VALUE_OPTIONS, node: NODE_VALUE_OPTIONS }[family];
   for (let index = 1; index < words.length; index += 1) {
     const text = words[index]!.text;
@@ -210,7 +307,18 @@ export function interpreterTarget(words: readonly ShellWord[]): Unwrapped {
       if (valueOptions.has(text)) index += 1;
       continue;
     }
-    return { kind: 'command', words: words.slice(index), via: name };
+    const entry = nodeModulesPackage(text);
+    const target = entry ? [{ text: entry, resolved: true }, ...words.slice(index + 1)] : words.slice(index);
+    return { kind: 'command', words: target, via: name };
   }
   return { kind: 'none' };
+}
+
+/** `node node_modules/prisma/build/index.js migrate deploy` runs the prisma CLI: the package names the tool. */
+function nodeModulesPackage(scriptPath: string): string | null {
+  const match = /(?:^|\/)node_modules\/(?:@([^/]+)\/)?([^/.][^/]*)\/.+\.[cm]?js$/.exec(scriptPath);
+  if (!match) return null;
+  const [, scope, name] = match;
+  // `@mikro-orm/cli` is the mikro-orm tool; any other scoped package is named by its own name.
+  return scope && name === 'cli' ? scope : name!;
 }

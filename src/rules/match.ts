@@ -1,5 +1,5 @@
 import { globMatches, globSpecificity } from './glob.js';
-import { DATABASE_TOOLS, MULTI_TASK_TOOLS } from './table/index.js';
+import { DATABASE_TOOLS, MULTI_TASK_TOOLS, TOOL_VALUE_OPTIONS } from './table/index.js';
 import type { CommandRule, RuleKind, ShellWord, StdinSource, Verdict } from './types.js';
 
 export interface RuleVerdict extends Verdict {
@@ -16,14 +16,17 @@ interface Candidate {
   specificity: number;
 }
 
-function splitArguments(args: readonly ShellWord[]): { positionals: ShellWord[]; options: string[] } {
+function splitArguments(args: readonly ShellWord[], valueOptions: readonly string[]): { positionals: ShellWord[]; options: string[] } {
   const positionals: ShellWord[] = [];
   const options: string[] = [];
   let optionsEnded = false;
-  for (const arg of args) {
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index]!;
     if (!optionsEnded && arg.text === '--') optionsEnded = true;
-    else if (!optionsEnded && arg.text.startsWith('-') && arg.text !== '-') options.push(arg.text);
-    else positionals.push(arg);
+    else if (!optionsEnded && arg.text.startsWith('-') && arg.text !== '-') {
+      options.push(arg.text);
+      if (valueOptions.includes(arg.text)) index += 1;
+    } else positionals.push(arg);
   }
   return { positionals, options };
 }
@@ -49,9 +52,10 @@ function better(a: Candidate, b: Candidate): boolean {
   return a.specificity > b.specificity;
 }
 
-function candidatesAt(rules: readonly CommandRule[], positionals: readonly ShellWord[], position: number, singleToken: boolean): Candidate | null {
+function candidatesAt(rules: readonly CommandRule[], positionals: readonly ShellWord[], position: number, singleToken: boolean, options: readonly string[]): Candidate | null {
   let best: Candidate | null = null;
   for (const rule of rules) {
+    if (rule.unlessFlags?.some((flag) => hasFlag(options, flag))) continue;
     for (const pattern of rule.args ?? []) {
       const tokens = pattern.split(' ');
       if (singleToken && tokens.length > 1) continue;
@@ -91,18 +95,18 @@ export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: 
   if (args.length > 0 && args.every((arg) => arg.resolved && HELP_OR_VERSION.has(arg.text))) {
     return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
   }
-  const { positionals, options } = splitArguments(args);
+  const { positionals, options } = splitArguments(args, TOOL_VALUE_OPTIONS[tool] ?? []);
   const canGuard = rules.some((rule) => rule.guard) || DATABASE_TOOLS.has(tool);
   const firstUnresolved = positionals.findIndex((word) => !word.resolved);
 
   let decided: Candidate | null = null;
   if (MULTI_TASK_TOOLS.has(tool)) {
-    const perTask = positionals.map((_, position) => candidatesAt(rules, positionals, position, true)).filter((c): c is Candidate => c !== null);
+    const perTask = positionals.map((_, position) => candidatesAt(rules, positionals, position, true, options)).filter((c): c is Candidate => c !== null);
     decided = perTask.find((c) => c.rule.guard) ?? perTask[0] ?? null;
     if (firstUnresolved >= 0 && !decided?.rule.guard) return UNRESOLVABLE_ARGUMENT(tool, positionals[firstUnresolved]!.text);
   } else {
     for (let position = 0; position < positionals.length && !decided; position += 1) {
-      decided = candidatesAt(rules, positionals, position, false);
+      decided = candidatesAt(rules, positionals, position, false, options);
     }
     if (firstUnresolved >= 0 && canGuard && (!decided || (firstUnresolved <= decided.position && !decided.rule.guard))) {
       const fallback = rules.find((rule) => rule.always && rule.guard);

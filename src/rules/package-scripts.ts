@@ -1,18 +1,23 @@
 import path from 'node:path';
 import type { RuleVerdict } from './match.js';
 import { quoteWord } from './quote.js';
+import { globMatches } from './glob.js';
 import { scriptNameRule } from './script-names.js';
-import type { ReadPackageScripts, ShellWord } from './types.js';
+import type { PackageScripts, ReadPackageScripts, ShellWord } from './types.js';
 
 export const PACKAGE_MANAGERS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm', 'bun']);
 
 /** What a package-manager call runs. `dir` null: a workspace filter or computed directory dbsafe cannot follow. */
 export type PackageManagerCall =
-  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean }
+  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean; workspace?: boolean; hooksAlone?: boolean; filters?: string[] }
+  /** `pnpm --filter x exec prisma generate`: a binary run in a package. */
+  | { kind: 'exec'; words: ShellWord[] }
+  /** `npm pkg set scripts.x="…"`: new script bodies, judged as the line is likely to run them next. */
+  | { kind: 'script-edit'; scripts: { name: string; body: ShellWord }[] }
   | { kind: 'bun-test' }
   | { kind: 'none' };
 
-type Subcommand = 'script-arg' | 'script-or-bin' | 'bun-run' | 'bun-test' | 'workspace' | { scripts: string[] };
+type Subcommand = 'script-arg' | 'script-or-bin' | 'bun-run' | 'bun-test' | 'workspace' | { scripts: string[]; hooksAlone?: boolean };
 
 const LIFECYCLE: Record<string, Subcommand> = {
   test: { scripts: ['test'] },
@@ -23,8 +28,18 @@ const LIFECYCLE: Record<string, Subcommand> = {
   restart: { scripts: ['restart', 'stop', 'start'] },
 };
 
+/** Built-in commands that run the project's own lifecycle scripts (`postinstall: prisma migrate deploy`). */
+const INSTALL: Subcommand = { scripts: ['install', 'prepare'], hooksAlone: true };
+const INSTALLS: Record<string, Subcommand> = { install: INSTALL, i: INSTALL, ci: INSTALL, 'clean-install': INSTALL, isntall: INSTALL, add: INSTALL };
+
 const NPM_SUBCOMMANDS: Record<string, Subcommand> = {
   ...LIFECYCLE,
+  ...INSTALLS,
+  rebuild: { scripts: ['install'], hooksAlone: true },
+  rb: { scripts: ['install'], hooksAlone: true },
+  pack: { scripts: ['pack', 'prepare'], hooksAlone: true },
+  publish: { scripts: ['publish', 'prepublishOnly', 'pack', 'prepare'], hooksAlone: true },
+  version: { scripts: ['version'], hooksAlone: true },
   run: 'script-arg', 'run-script': 'script-arg', rum: 'script-arg', urn: 'script-arg',
   'install-test': { scripts: ['test'] }, it: { scripts: ['test'] }, 'install-ci-test': { scripts: ['test'] }, cit: { scripts: ['test'] },
 };
@@ -42,6 +57,7 @@ function subcommandsFor(manager: string): (name: string) => Subcommand | null {
     if (manager === 'bun' && name === 'test') return 'bun-test';
     if (manager === 'yarn' && (name === 'workspace' || name === 'workspaces')) return 'workspace';
     if (LIFECYCLE[name] && manager !== 'bun') return LIFECYCLE[name]!;
+    if (INSTALLS[name] && name !== 'ci' && (name !== 'i' || manager !== 'yarn')) return INSTALLS[name]!;
     return builtins.has(name) ? null : 'script-or-bin';
   };
 }
@@ -49,6 +65,8 @@ function subcommandsFor(manager: string): (name: string) => Subcommand | null {
 const DIR_OPTIONS = new Set(['--prefix', '-C', '--dir', '--cwd']);
 const WORKSPACE_OPTIONS = new Set(['-w', '--workspace', '--filter', '-F']);
 const WORKSPACE_FLAGS = new Set(['--workspaces', '-ws', '--ws', '-r', '--recursive']);
+const NPM_WORKSPACE_OPTIONS = new Set(['-w', '--workspace']);
+const NPM_WORKSPACE_FLAGS = new Set(['--workspaces', '-ws', '--ws']);
 const OTHER_VALUE_OPTIONS = new Set(['--userconfig', '--cache', '--registry', '--loglevel', '--reporter', '--cwd']);
 
 /** Read a package-manager call: which scripts (or binary) it runs, in which package. Pure. */
@@ -56,6 +74,8 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
   const manager = words[0]!.text;
   const subcommandOf = subcommandsFor(manager);
   let dir = cwd;
+  let workspace = false;
+  const filters: string[] = [];
   let index = 1;
   for (; index < words.length; index += 1) {
     const word = words[index]!;
@@ -65,27 +85,77 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     const valueWord = inlineValue !== undefined ? { text: inlineValue, resolved: word.resolved } : words[index + 1];
     if (takesValue && inlineValue === undefined) index += 1;
     if (DIR_OPTIONS.has(option)) dir = valueWord?.resolved && dir !== null ? path.resolve(dir, valueWord.text) : null;
-    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) dir = null;
+    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) {
+      workspace = true;
+      if (WORKSPACE_OPTIONS.has(option)) filters.push(valueWord?.resolved ? valueWord.text : '*');
+    }
   }
   const subcommandWord = words[index];
-  if (!subcommandWord) return { kind: 'none' };
+  // A bare `yarn` installs, running the lifecycle scripts like `yarn install`.
+  if (!subcommandWord) return manager === 'yarn' ? { kind: 'script', names: ['install', 'prepare'], nameWord: words[0]!, extra: [], dir, binFallback: false, workspace, hooksAlone: true } : { kind: 'none' };
   if (!subcommandWord.resolved) return { kind: 'script', names: [], nameWord: subcommandWord, extra: [], dir, binFallback: false };
+  if (manager === 'npm' && subcommandWord.text === 'pkg' && words[index + 1]?.text === 'set') {
+    const scripts = words.slice(index + 2).flatMap((word) => {
+      const match = /^scripts\.([^=]+)=([\s\S]*)$/.exec(word.text);
+      return match ? [{ name: match[1]!, body: { text: match[2]!, resolved: word.resolved } }] : [];
+    });
+    return scripts.length > 0 ? { kind: 'script-edit', scripts } : { kind: 'none' };
+  }
+  if (['exec', 'dlx', 'x'].includes(subcommandWord.text) && index > 1 && manager !== 'bun') {
+    const rest = words.slice(index + 1);
+    const start = rest.findIndex((w) => !w.text.startsWith('-'));
+    return start < 0 ? { kind: 'none' } : { kind: 'exec', words: rest.slice(start) };
+  }
   const subcommand = subcommandOf(subcommandWord.text);
   if (subcommand === null) return { kind: 'none' };
   if (subcommand === 'bun-test') return { kind: 'bun-test' };
   if (subcommand === 'workspace') {
     const skip = subcommandWord.text === 'workspace' ? 2 : words.slice(index + 1).findIndex((w) => w.text === 'run') + 1;
     if (skip <= 0) return { kind: 'none' };
-    return parsePackageManagerCall([words[0]!, ...words.slice(index + skip)], null);
+    const inner = parsePackageManagerCall([words[0]!, ...words.slice(index + skip)], dir);
+    const selected = subcommandWord.text === 'workspace' && words[index + 1]?.resolved ? [words[index + 1]!.text] : [];
+    return inner.kind === 'script' ? { ...inner, workspace: true, filters: selected } : inner;
   }
   const rest = words.slice(index + 1);
   const dropSeparator = (extra: ShellWord[]) => (extra[0]?.text === '--' ? extra.slice(1) : extra);
-  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false };
-  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true };
+  // `npm publish pkg.tgz` and `npm pack <spec>` work on another package: the project's scripts do not run.
+  if (typeof subcommand === 'object' && ['publish', 'pack'].includes(subcommandWord.text) && rest.some((w) => !w.text.startsWith('-'))) return { kind: 'none' };
+  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false, workspace, hooksAlone: subcommand.hooksAlone, filters };
+  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true, workspace, filters };
   const nameAt = rest.findIndex((w) => !w.text.startsWith('-') || !w.resolved);
   if (nameAt < 0) return { kind: 'none' };
   const nameWord = rest[nameAt]!;
-  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(rest.slice(nameAt + 1)), dir, binFallback: subcommand === 'bun-run' || manager === 'yarn' };
+  // npm takes its workspace options after the script name too (`npm run build -w app`), up to a `--`.
+  const after = rest.slice(nameAt + 1);
+  const separator = after.findIndex((w) => w.text === '--');
+  const own = separator < 0 ? after : after.slice(0, separator);
+  const workspaceOption = (w: ShellWord) => NPM_WORKSPACE_FLAGS.has(w.text) || NPM_WORKSPACE_OPTIONS.has(w.text.split('=')[0]!);
+  if (manager === 'npm' && own.some(workspaceOption)) {
+    const kept = own.filter((w, i) => !workspaceOption(w) && !(i > 0 && NPM_WORKSPACE_OPTIONS.has(own[i - 1]!.text)));
+    const selected = own.flatMap((w, i) => (NPM_WORKSPACE_OPTIONS.has(w.text) ? [own[i + 1]?.resolved ? own[i + 1]!.text : '*'] : w.text.includes('=') && NPM_WORKSPACE_OPTIONS.has(w.text.split('=')[0]!) ? [w.text.slice(w.text.indexOf('=') + 1)] : []));
+    return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: [...kept, ...(separator < 0 ? [] : after.slice(separator + 1))], dir, binFallback: false, workspace: true, filters: selected };
+  }
+  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(after), dir, binFallback: subcommand === 'bun-run' || manager === 'yarn', workspace, filters };
+}
+
+/**
+ * The packages a workspace filter selects (`--filter api`, `-F @org/*`,
+ * `--filter ./apps/web`, `-w api`). A filter dbsafe cannot read (`...api`,
+ * `[origin/main]`, a run-time value) or that selects nothing keeps every
+ * package, so the verdict covers whatever pnpm picks.
+ */
+function selectPackages(packages: PackageScripts[], filters: readonly string[], root: string): PackageScripts[] {
+  if (filters.length === 0) return packages;
+  const selected = new Set<PackageScripts>();
+  for (const filter of filters) {
+    const plain = filter.replace(/^!/, '');
+    if (plain !== filter || /\.\.\.|\[|\^|\{/.test(plain) || plain === '*') return packages;
+    const byPath = plain.startsWith('.') || plain.includes('/') && !plain.startsWith('@') ? path.resolve(root, plain) : null;
+    const matches = packages.filter((pkg) => (byPath ? pkg.dir === byPath : pkg.name !== undefined && globMatches(plain, pkg.name)) || (!byPath && path.basename(pkg.dir) === plain));
+    if (matches.length === 0) return packages;
+    for (const pkg of matches) selected.add(pkg);
+  }
+  return [...selected];
 }
 
 export interface ScriptJudge {
@@ -94,6 +164,8 @@ export interface ScriptJudge {
   judgeSource(source: string, dir: string): RuleVerdict[];
   /** Verdict of a binary run directly (`yarn prisma …` when no script is named prisma). */
   judgeWords(words: ShellWord[]): RuleVerdict;
+  /** The packages of the workspace around a directory, or null when unknown. */
+  workspacePackages?(dir: string): PackageScripts[] | null;
 }
 
 const UNRESOLVABLE_PACKAGE: RuleVerdict = {
@@ -112,29 +184,43 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   }
   const name = call.names[0]!;
   const byName = scriptNameRule(name);
-  if (byName?.guard) return { guarded: true, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind };
-  if (call.dir === null) return UNRESOLVABLE_PACKAGE;
-  const pkg = judge.readScripts(call.dir);
-  const scripts = pkg?.scripts ?? {};
-  const present = call.names.filter((n) => scripts[n] !== undefined);
+  const guardedByName: RuleVerdict | null = byName?.guard ? { guarded: true, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind } : null;
+  if (call.dir === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
+  // A workspace filter or -r picks packages by name: every package of the workspace is judged (a superset of those chosen).
+  // The root itself is left out, as pnpm -r and --filter leave it out (and its script of the same name usually fans out to these).
+  const root = judge.readScripts(call.dir);
+  const members = call.workspace ? (judge.workspacePackages?.(call.dir) ?? null) : null;
+  const packages: PackageScripts[] | null = call.workspace ? (members && selectPackages(members.filter((pkg) => pkg.dir !== root?.dir), call.filters ?? [], call.dir)) : [root ?? { dir: call.dir, scripts: {} }];
+  if (packages === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
+  // Lifecycle events run their pre/post scripts even without a main one (`postinstall` alone runs on install).
+  const hooksOf = (n: string) => (call.hooksAlone ? [n, `pre${n}`, `post${n}`] : [n]);
+  const present = call.names.filter((n) => packages.some((pkg) => hooksOf(n).some((hook) => pkg.scripts[hook] !== undefined)));
+  if (present.length === 0 && guardedByName) return guardedByName;
   if (present.length === 0 && call.binFallback) return judge.judgeWords([call.nameWord, ...call.extra]);
 
-  const bodies: { script: string; body: string }[] = [];
-  for (const scriptName of present) {
-    for (const hook of [`pre${scriptName}`, scriptName, `post${scriptName}`]) {
-      const body = scripts[hook];
-      if (body === undefined) continue;
-      const extra = hook === scriptName && call.extra.length > 0 ? ` ${call.extra.map(quoteWord).join(' ')}` : '';
-      bodies.push({ script: hook, body: body + extra });
+  const bodies: { script: string; body: string; dir: string }[] = [];
+  for (const pkg of packages) {
+    for (const scriptName of present) {
+      if (!hooksOf(scriptName).some((hook) => pkg.scripts[hook] !== undefined)) continue;
+      for (const hook of [`pre${scriptName}`, scriptName, `post${scriptName}`]) {
+        const body = pkg.scripts[hook];
+        if (body === undefined) continue;
+        const extra = hook === scriptName && call.extra.length > 0 ? ` ${call.extra.map(quoteWord).join(' ')}` : '';
+        bodies.push({ script: hook, body: body + extra, dir: pkg.dir });
+      }
     }
   }
-  const guardedParts = bodies.flatMap(({ script, body }) =>
-    judge.judgeSource(body, pkg!.dir).filter((v) => v.guarded).map((v) => ({ script, body, verdict: v })),
-  );
+  const parts = bodies.flatMap(({ script, body, dir }) => judge.judgeSource(body, dir).map((verdict) => ({ script, body, verdict })));
+  const guardedParts = parts.filter((part) => part.verdict.guarded);
   const deciding = byName && !byName.guard ? guardedParts.find((part) => part.verdict.kind !== 'test') : guardedParts[0];
   if (deciding) {
     return { ...deciding.verdict, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
   }
+  // A database-sounding name is judged by its body when every command of the body is one dbsafe knows
+  // (`db:up` starting a container passes); a body running something unknown keeps the name's verdict.
+  const unknown = parts.find((part) => part.verdict.rule === 'no-rule');
+  if (guardedByName && unknown) return { ...guardedByName, reason: `${guardedByName.reason}, and its body runs \`${unknown.body}\`, which dbsafe cannot judge` };
+  if (guardedByName) return { guarded: false, rule: 'script-safe', reason: `script "${name}" is named like a database script, but its body \`${bodies.map((b) => b.body).join(' && ')}\` runs nothing that touches a database` };
   if (byName) return { guarded: false, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind };
   if (present.length === 0) return { guarded: false, rule: 'no-script', reason: `no package.json script named "${name}" was found` };
   return { guarded: false, rule: 'script-safe', reason: `script "${name}" runs nothing that touches a database` };

@@ -3,6 +3,7 @@ import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
+import { DATABASE_PATH_WORDS } from './path-words.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
 /**
@@ -31,14 +32,20 @@ const PATH_ONLY_TOOLS = new Set(['artisan', 'console', 'manage.py', 'django']);
 
 const MAKE_LIKE = new Set(['make', 'gmake', 'just', 'task']);
 
-const NPM_MAY_RUN_SCRIPTS = ['run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', '-*'];
-const YARN_SAFE = ['', 'install', 'install *', 'add *', 'remove *', 'upgrade*', 'up *', 'info *', 'init*', 'why *', 'list*', 'config *', 'cache *', 'outdated*', 'audit*', 'login*', 'logout*', 'publish*', 'pack*', 'version*', 'link*', 'unlink*', 'licenses *', 'global *', 'dedupe*', 'npm *', 'plugin *', 'set *'];
-const PNPM_SAFE = ['', 'install', 'install *', 'i', 'i *', 'add *', 'remove *', 'rm *', 'update*', 'up', 'up *', 'list*', 'ls*', 'outdated*', 'why *', 'store *', 'config *', 'link*', 'unlink*', 'prune*', 'audit*', 'fetch*', 'publish*', 'pack*', 'init*', 'env *', 'setup', 'rebuild*', 'root*', 'bin*', 'licenses *', 'approve-builds*'];
-const BUN_SAFE = ['', 'install', 'install *', 'i', 'i *', 'add *', 'remove *', 'rm *', 'update*', 'upgrade*', 'pm *', 'build *', 'init*', 'create *', 'link*', 'unlink*', 'publish*', 'outdated*', 'audit*', 'repl'];
+const NPM_MAY_RUN_SCRIPTS = ['install', 'install *', 'i', 'i *', 'ci', 'ci *', 'clean-install*', 'add *', 'rebuild*', 'rb', 'rb *', 'pack*', 'publish*', 'version *', 'run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', 'pkg set *', '-*'];
+// install, add and a bare `yarn` run the project's lifecycle scripts (postinstall, prepare): Node reads them.
+const YARN_SAFE = ['remove *', 'upgrade*', 'up *', 'info *', 'init*', 'why *', 'list*', 'config *', 'cache *', 'outdated*', 'audit*', 'login*', 'logout*', 'publish*', 'pack*', 'version*', 'link*', 'unlink*', 'licenses *', 'global *', 'dedupe*', 'npm *', 'plugin *', 'set *'];
+const PNPM_SAFE = ['', 'remove *', 'rm *', 'update*', 'up', 'up *', 'list*', 'ls*', 'outdated*', 'why *', 'store *', 'config *', 'link*', 'unlink*', 'prune*', 'audit*', 'fetch*', 'publish*', 'pack*', 'init*', 'env *', 'setup', 'rebuild*', 'root*', 'bin*', 'licenses *', 'approve-builds*'];
+/** composer commands that run no project script; anything else may (`composer test`, `composer install` events). */
+const COMPOSER_SAFE = ['validate*', 'show*', 'outdated*', 'audit*', 'diagnose*', 'self-update*', 'selfupdate*', 'config *', 'search *', 'licenses*', 'about', 'depends *', 'why *', 'why-not *', '-V', '--version', 'list', 'help*', 'clear-cache', 'clearcache', '* --no-scripts*'];
+const BUN_SAFE = ['', 'remove *', 'rm *', 'update*', 'upgrade*', 'pm *', 'build *', 'init*', 'create *', 'link*', 'unlink*', 'publish*', 'outdated*', 'audit*', 'repl'];
 
 /** Launchers reach these tool families; their pre-filter looks for a tool name anywhere in the arguments. */
 const LAUNCHER_REACH: Record<string, (tool: string) => boolean> = {
   npx: () => true, pnpx: () => true, bunx: () => true, uvx: () => true,
+  // Forms that run another command (launchers.ts): any tool named in their arguments may be run.
+  su: () => true, runuser: () => true, flock: () => true, setsid: () => true, chroot: () => true, strace: () => true, script: () => true,
+  nodemon: () => true, tmux: () => true, screen: () => true, parallel: () => true, entr: () => true, coverage: () => true, flatware: () => true, sail: () => true,
   php: (t) => ['artisan', 'console', 'phpunit', 'pest', 'paratest', 'codecept', 'behat', 'doctrine', 'doctrine-migrations'].includes(t),
   python: (t) => ['manage.py', 'django-admin', 'django', 'alembic', 'flask', 'pytest', 'py.test', 'unittest', 'nose2', 'tox', 'nox'].includes(t),
   ruby: (t) => ['rails', 'rake', 'rspec', 'cucumber', 'minitest'].includes(t),
@@ -48,10 +55,17 @@ const LAUNCHER_REACH: Record<string, (tool: string) => boolean> = {
 };
 LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
 
+/** Interpreters that run a script file: a database word anywhere in the arguments may be a path word (path-words.ts). */
+const INTERPRETERS = new Set(['node', 'php', 'python', 'python3', 'ruby', 'tsx', 'ts-node', 'nodemon']);
+const PATH_WORD_GLOBS = [...new Set(DATABASE_PATH_WORDS.map((word) => `*${word.startsWith('migrat') ? 'migrat' : word.startsWith('seed') ? 'seed' : word}*`))];
+/** Programs given inline (`python3 -c`, `node -e`) are searched for commands: any such call may be guarded. */
+const INLINE_CODE_GLOBS: Record<string, string[]> = { node: ['-e *', '*--eval*', '-p *', '*--print*'], python: ['-c *', '* -c *'], python3: ['-c *', '* -c *'], php: ['-r *'], ruby: ['-e *'] };
+for (const runner of ['tsx', 'ts-node']) LAUNCHER_REACH[runner] = () => false;
+
 /** Launchers whose subcommand runs an arbitrary command: any call with that subcommand may be guarded. */
 const RUNNER_SUBCOMMANDS: Record<string, string[]> = {
   bundle: ['exec *'], bundler: ['exec *'], uv: ['run *'], poetry: ['run *'], pipenv: ['run *'], pdm: ['run *'], hatch: ['run *'], rye: ['run *'], conda: ['run *'],
-  docker: ['*compose*exec *', '*compose*run *', '*exec *'], 'docker-compose': ['*exec *', '*run *'],
+  docker: ['*compose*exec *', '*compose*run *', '*exec *', '*run *'], 'docker-compose': ['*exec *', '*run *'], podman: ['*exec *', '*run *'], 'podman-compose': ['*exec *', '*run *'],
 };
 
 function argumentGlob(pattern: string): string {
@@ -77,11 +91,17 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
     if (launcher === 'node') globs.push('*--test*');
+    if (INTERPRETERS.has(launcher)) globs.push(...PATH_WORD_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
     if (['npx', 'pnpx'].includes(launcher)) globs.push('-c *', '*--call*', '* -c *');
     const existing = filters.get(launcher);
     filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });
   }
-  for (const [launcher, globs] of Object.entries(RUNNER_SUBCOMMANDS)) filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: false });
+  for (const [launcher, globs] of Object.entries(RUNNER_SUBCOMMANDS)) {
+    // The runner's own guarded rows (`docker volume rm`, `docker compose down -v`) keep their globs, flags included.
+    const own = table.filter((rule) => rule.guard && rule.tools.includes(launcher));
+    const ownGlobs = [...own.flatMap((rule) => (rule.args ?? []).map(argumentGlob)), ...own.flatMap((rule) => (rule.flags ?? []).flatMap((flag) => [`${flag}*`, `* ${flag}*`]))];
+    filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...ownGlobs], mayGuard: true }], otherwise: false });
+  }
   const guardedNames = SCRIPT_NAME_RULES.filter((rule) => rule.guard).flatMap((rule) => rule.names);
   for (const runner of TASK_RUNNERS) {
     const word = runner.words[0]!;
@@ -89,6 +109,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     const wordGlobs = MAKE_LIKE.has(word) ? guardedNames.flatMap((name) => [name, `${name} *`, `* ${name}`, `* ${name} *`]) : [];
     filters.set(word, { word, arms: [HELP_ARM, { globs: wordGlobs, mayGuard: true }], otherwise: !MAKE_LIKE.has(word) });
   }
+  filters.set('composer', { word: 'composer', arms: [HELP_ARM, { globs: COMPOSER_SAFE, mayGuard: false }], otherwise: true });
   filters.set('npm', { word: 'npm', arms: [HELP_ARM, { globs: ['-v'], mayGuard: false }, { globs: NPM_MAY_RUN_SCRIPTS, mayGuard: true }], otherwise: false });
   filters.set('yarn', { word: 'yarn', arms: [HELP_ARM, { globs: YARN_SAFE, mayGuard: false }], otherwise: true });
   filters.set('pnpm', { word: 'pnpm', arms: [HELP_ARM, { globs: PNPM_SAFE, mayGuard: false }], otherwise: true });

@@ -17,6 +17,7 @@ export interface ScriptNameRule {
  */
 export const SCRIPT_NAME_RULES: readonly ScriptNameRule[] = [
   { id: 'script-unit-tests', names: ['unit', 'unit:*', 'test:unit', 'test:unit:*', '*:unit'], guard: false, kind: 'test', reason: 'is named as a unit-test script; unit tests do not use a database' },
+  { id: 'script-static-checks', names: ['test:types', 'test:types:*', 'test:type', 'test:typecheck', 'test:tsc', 'test:lint', 'test:lint:*', 'test:format', 'test:prettier', 'test:eslint', 'typecheck', 'types', 'types:*'], guard: false, kind: 'read-only', reason: 'is named as a type, lint or format check; such checks use no database' },
   { id: 'script-test', names: ['test', 'test:*', 't', 'e2e', 'e2e:*', '*:e2e', 'integration', 'integration:*', '*:integration'], guard: true, kind: 'test', reason: 'is named as a test script; test suites usually write to the configured database' },
   { id: 'script-database', names: ['migrate', 'migrate:*', 'migrate-*', 'migration*', 'seed', 'seed:*', 'seed-*', 'db', 'db:*', 'db-*', 'reset', 'reset:*', 'reset-*', '*:migrate', '*:migrate:*', '*:seed', '*:seed:*', '*:reset', '*:db:*'], guard: true, kind: 'migration', reason: 'is named as a migration, seed, reset or database script' },
 ];

@@ -13,7 +13,7 @@ export type TaskRun =
   /** Shell command lines. */
   | { kind: 'sources'; sources: ShellWord[] }
   /** Target or task names, judged by the script-name rules (the recipes are not read). */
-  | { kind: 'targets'; runner: string; names: ShellWord[] }
+  | { kind: 'targets'; runner: string; names: ShellWord[]; readable: boolean; directory?: string }
   | { kind: 'none' };
 
 export interface TaskRunner {
@@ -39,6 +39,8 @@ export const TASK_RUNNERS: readonly TaskRunner[] = [
   { words: ['nx'], run: 'targets', valueOptions: ['-c', '--configuration'] },
   { words: ['lerna', 'run'], run: 'targets', valueOptions: ['--scope', '--ignore', '--concurrency', '--since'] },
 ];
+
+const NO_RUN_OPTIONS = new Set(['-l', '--list', '--summary', '--fmt', '--dump', '--evaluate', '--show', '-s', '--variables', '--init', '--edit', '--choose', '--groups', '--completions', '--changelog', '-n', '--dry-run', '--just-print', '-p', '--print-data-base', '-q', '--question', '-v', '--version', '-h', '--help']);
 
 /** `npm:test` in concurrently means `npm run test` (likewise yarn:, pnpm:, bun:). */
 function expandShorthand(word: ShellWord): ShellWord {
@@ -80,7 +82,17 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
   if (runner.run === 'scripts') return { kind: 'scripts', patterns: positionals };
   if (runner.run === 'sources') return { kind: 'sources', sources: positionals.map(expandShorthand) };
   const names = via === 'nx' || via === 'nx run' ? positionals.slice(0, 1) : positionals;
-  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)) };
+  // -C, -f and their kin read another directory's or file's recipes: only the target names are judged then.
+  // `make -C dir` (and `task -d dir`) read that directory's recipes; -f and its kin name another file: only the names are judged then.
+  const directoryAt = words.findIndex((w) => ['-C', '--directory', '-d', '--dir'].includes(w.text) && via !== 'just');
+  const directory = directoryAt > 0 ? words[directoryAt + 1] : undefined;
+  const readable =
+    ['make', 'gmake', 'just', 'task'].includes(via) &&
+    (directoryAt < 0 || directory?.resolved === true) &&
+    !words.some((w) => /^(-f|--file|--makefile|--justfile|--working-directory|-t|--taskfile)(=|$)/.test(w.text) || /^(-C|--directory|-d|--dir)=/.test(w.text));
+  // `just --list`, `make --version`: options that print and run no recipe.
+  if (names.length === 0 && words.some((w) => NO_RUN_OPTIONS.has(w.text.split('=')[0]!))) return { kind: 'none' };
+  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable, directory: directory?.text };
 }
 
 /** Script names a run-s/npm-run-all pattern selects (`test:*`); the pattern itself when nothing matches. */

@@ -49,6 +49,8 @@ export interface CommandRule {
   guard: boolean;
   kind: RuleKind;
   reason: string;
+  /** The row does not apply when any of these options is present (`docker compose down` is harmless, `down -v` deletes the data). */
+  unlessFlags?: readonly string[];
 }
 
 export interface Verdict {
@@ -73,6 +75,8 @@ export interface Classification extends Verdict {
 export interface PackageScripts {
   dir: string;
   scripts: Record<string, string>;
+  /** The package's `name`, when read (workspace filters select packages by it). */
+  name?: string;
 }
 export type ReadPackageScripts = (dir: string) => PackageScripts | null;
 
@@ -83,4 +87,34 @@ export interface UserCommandRule {
   words: string[];
   guard: boolean;
   reason: string;
+}
+
+/** A make or just target: the targets it depends on and its recipe lines. */
+export interface RecipeTarget {
+  prerequisites: string[];
+  recipe: string[];
+}
+
+/** The targets of the Makefile or justfile in a directory; `first` is the one run when none is named. */
+export interface RecipeFile {
+  dir: string;
+  file: string;
+  first: string | null;
+  targets: Record<string, RecipeTarget>;
+}
+
+/** composer.json scripts (a script is one command or a list of them). */
+export interface ComposerScripts {
+  dir: string;
+  scripts: Record<string, string[]>;
+}
+
+/** Project files beyond package.json that say what a runner runs; each returns null when there is none to read. */
+export interface ProjectFiles {
+  /** The packages of the workspace (npm/yarn `workspaces`, pnpm-workspace.yaml) the directory belongs to. */
+  workspacePackages(dir: string): PackageScripts[] | null;
+  composerScripts(dir: string): ComposerScripts | null;
+  recipes(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | null;
+  /** deno.json / deno.jsonc `tasks`, read like package.json scripts. */
+  denoTasks(dir: string): PackageScripts | null;
 }

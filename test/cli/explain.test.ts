@@ -28,9 +28,9 @@ describe('dbsafe explain', () => {
 
   it('lists each part of a compound line', async () => {
     const run = await runCli(['explain', '--', 'npm run build && npm run db:fresh'], { cwd: project.dir });
-    expect(run.stdout).toContain('guarded — rule script-database');
+    expect(run.stdout).toContain('guarded — rule knex-migrate');
     expect(run.stdout).toContain('  pass     npm run build  (script-safe)');
-    expect(run.stdout).toContain('  guarded  npm run db:fresh  (script-database)');
+    expect(run.stdout).toContain('  guarded  npm run db:fresh  (knex-migrate)');
   });
 
   it('treats several arguments as an argv and quotes them back for display', async () => {

@@ -41,6 +41,16 @@ export function createFixtureProject(): { dir: string; cleanup: () => void } {
   write('package.json', { name: 'fixture', private: true, scripts: ROOT_SCRIPTS, devDependencies: { dbsafe: '*' } });
   write('api/package.json', { name: 'api', scripts: { build: 'knex migrate:latest && tsc', lint: 'eslint .' } });
   write('web/package.json', { name: 'web', scripts: { build: 'vite build', test: 'vitest run' } });
+  write('lifecycle/package.json', { name: 'lifecycle', scripts: { postinstall: 'prisma migrate deploy', 'db:up': 'docker compose up -d postgres', 'db:seed': 'node scripts/populate.js' } });
+  write('lifecycle-safe/package.json', { name: 'lifecycle-safe', scripts: { postinstall: 'prisma generate', prepare: 'husky' } });
+  write('php/composer.json', { name: 'fixture/php', scripts: { test: ['@php artisan config:clear', '@php artisan test'], lint: 'phpcs', setup: ['@lint', '@php artisan migrate --force'], 'post-install-cmd': ['@php artisan package:discover'], 'post-update-cmd': ['App\\Setup::runMigrations'] } });
+  write('mono/package.json', { name: 'mono', private: true, workspaces: ['apps/*'], scripts: { build: 'pnpm -r build' } });
+  write('mono/apps/api/package.json', { name: '@mono/api', scripts: { build: 'prisma migrate deploy && tsc', lint: 'eslint .' } });
+  write('mono/apps/web/package.json', { name: '@mono/web', scripts: { build: 'vite build', lint: 'eslint .' } });
+  write('deno/deno.json', { tasks: { seed: 'deno run -A scripts/fill.ts', dev: 'deno run --watch main.ts', 'db:migrate': { command: 'deno run -A npm:drizzle-kit migrate' } } });
+  mkdirSync(path.join(project.dir, 'go'), { recursive: true });
+  writeFileSync(path.join(project.dir, 'go/Taskfile.yml'), "version: '3'\n\ntasks:\n  build:\n    cmds:\n      - go build ./...\n  db:up:\n    desc: start postgres\n    cmds:\n      - docker compose up -d postgres\n  setup:\n    deps: [build]\n    cmds:\n      - task: migrate\n  migrate:\n    cmds:\n      - cmd: goose -dir db postgres \"$DSN\" up\n");
+  writeFileSync(path.join(project.dir, 'go/Makefile'), 'all: build test\n\nbuild:\n\tgo build ./...\n\ntest:\n\tgo test ./...\n\nmigrate-up:\n\tgoose -dir db postgres "$(DSN)" up\n\nfmt:\n\tgofmt -w .\n\ndb-migrate:\nifeq ($(ENV),ci)\n\tdbmate --wait up\nelse\n\tdbmate up\nendif\n');
   write('dbsafe.config.json', {
     commands: {
       guard: ['make test', './scripts/reset-db.sh', { command: 'make db-*', reason: 'the Makefile db targets rebuild the database', id: 'makefile-db' }],

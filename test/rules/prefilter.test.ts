@@ -68,7 +68,8 @@ describe('shellPrefilter', () => {
   });
 
   it('says no to common safe calls, so they run without starting Node', () => {
-    const safe = ['npm install', 'npm i lodash', 'npm ci', 'npm --version', 'npm -v', 'yarn', 'yarn add react', 'yarn install', 'pnpm install', 'pnpm add -D vitest', 'bun install',
+    // Installs are not here: they run the project's lifecycle scripts (postinstall, prepare), which Node reads.
+    const safe = ['npm --version', 'npm -v', 'npm ls', 'yarn remove react', 'pnpm remove vitest', 'bun remove zod', 'composer validate', 'tsx src/index.ts', 'python -m http.server',
       'go build ./...', 'go mod tidy', 'cargo build', 'python script.py', 'php -v', 'bundle install', 'mvn compile', 'docker compose up -d', 'docker ps', 'make build', 'prisma --version', 'psql --version'];
     const wronglyMaybe = safe.filter((line) => {
       const [word, ...args] = line.split(' ');

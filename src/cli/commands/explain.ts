@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { registerSpec, type CommandSpec } from '../command-spec.js';
 import { DbsafeError } from '../../errors.js';
@@ -33,15 +34,13 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
 
     if (options.batch) {
       const { readAllStdin } = await import('../stdin.js');
+      const rulesByDirectory = new Map([[cwd, userRules]]);
       for (const line of (await readAllStdin()).split('\n')) {
         if (line.trim() === '') continue;
-        let command: string | string[];
-        try {
-          command = JSON.parse(line) as string | string[];
-        } catch {
-          throw new DbsafeError('explain-batch-input', RULE_MESSAGES.batchLineNotJson(line), ExitCode.usage);
-        }
-        const result = await classifyCommandLine({ command, cwd, userRules, readScripts });
+        const { command, cwd: lineCwd } = parseBatchLine(line, RULE_MESSAGES.batchLineNotJson);
+        const directory = lineCwd === undefined ? cwd : path.resolve(cwd, lineCwd);
+        if (!rulesByDirectory.has(directory)) rulesByDirectory.set(directory, loadUserCommandRules(directory));
+        const result = await classifyCommandLine({ command, cwd: directory, userRules: rulesByDirectory.get(directory), readScripts });
         output.writeStdout(`${JSON.stringify({ command: display(command), ...result })}\n`);
       }
       process.exitCode = ExitCode.ok;
@@ -60,6 +59,23 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
     process.exitCode = ExitCode.ok;
   },
 };
+
+/** One --batch line: a command line (string), an argv (array), or {"command", "cwd"} to judge it in another directory. */
+function parseBatchLine(line: string, notACommand: (line: string) => string): { command: string | string[]; cwd?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    value = undefined;
+  }
+  const isCommand = (v: unknown): v is string | string[] => typeof v === 'string' || (Array.isArray(v) && v.every((w) => typeof w === 'string'));
+  if (isCommand(value)) return { command: value };
+  if (value && typeof value === 'object') {
+    const { command, cwd } = value as { command?: unknown; cwd?: unknown };
+    if (isCommand(command) && (cwd === undefined || typeof cwd === 'string')) return { command, cwd };
+  }
+  throw new DbsafeError('explain-batch-input', notACommand(line), ExitCode.usage);
+}
 
 export function register(program: Command): void {
   registerSpec(program, spec);

@@ -16,6 +16,7 @@ export const CLIENT_RULES: readonly CommandRule[] = [
 
   { id: 'db-restore', tools: ['pg_restore'], flags: ['-d', '--dbname'], guard: true, kind: 'data', reason: 'restores a dump into a database, replacing its objects (without -d it only prints SQL)' },
   { id: 'db-restore', tools: ['mongorestore', 'mysqlimport', 'mariadb-import'], always: true, guard: true, kind: 'data', reason: 'loads data into a database' },
+  { id: 'pgbench-init', tools: ['pgbench'], flags: ['-i', '--initialize'], guard: true, kind: 'data', reason: 'creates and fills the benchmark tables, dropping any that exist' },
   { id: 'db-drop', tools: ['dropdb'], always: true, guard: true, kind: 'data', reason: 'drops a database' },
   { id: 'db-drop', tools: ['mysqladmin', 'mariadb-admin'], args: ['drop'], guard: true, kind: 'data', reason: 'drops a database' },
 ];

@@ -13,7 +13,7 @@ export const NODE_RULES: readonly CommandRule[] = [
   { id: 'prisma-migrate', tools: ['prisma'], args: ['migrate dev', 'migrate reset', 'migrate deploy', 'migrate resolve'], guard: true, kind: 'migration', reason: 'applies, resets or rewrites migrations in the database (reset drops every table)' },
   { id: 'prisma-db-write', tools: ['prisma'], args: ['db push', 'db seed', 'db execute'], guard: true, kind: 'data', reason: 'changes the schema or data of the database directly' },
   { id: 'prisma-studio', tools: ['prisma'], args: ['studio'], guard: true, kind: 'client', reason: 'opens a data editor in which any row can be changed or deleted' },
-  { id: 'prisma-read-only', tools: ['prisma'], args: ['migrate status', 'migrate diff', 'db pull', 'generate', 'format', 'validate', 'init', 'version', 'debug'], guard: false, kind: 'read-only', reason: 'generates code or reads the schema; no data is changed' },
+  { id: 'prisma-read-only', tools: ['prisma'], args: ['migrate status', 'migrate diff', 'db pull', 'introspect', 'generate', 'format', 'validate', 'init', 'version', 'debug'], guard: false, kind: 'read-only', reason: 'generates code or reads the schema; no data is changed' },
 
   { id: 'drizzle-write', tools: ['drizzle-kit'], args: ['push', 'push:*', 'migrate', 'up', 'up:*'], guard: true, kind: 'migration', reason: 'applies schema changes or migrations to the database' },
   { id: 'drizzle-studio', tools: ['drizzle-kit'], args: ['studio'], guard: true, kind: 'client', reason: 'opens a data editor in which any row can be changed or deleted' },
@@ -30,7 +30,7 @@ export const NODE_RULES: readonly CommandRule[] = [
   { id: 'typeorm-read-only', tools: ['typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm'], args: ['migration:generate', 'migration:create', 'migration:show', 'schema:log', 'entity:create', 'subscriber:create', 'init', 'version'], guard: false, kind: 'generator', reason: 'generates files or reads the schema' },
 
   { id: 'mikro-orm-write', tools: ['mikro-orm', 'mikro-orm-esm'], args: ['migration:up', 'migration:down', 'migration:fresh', 'schema:create', 'schema:update', 'schema:drop', 'schema:fresh', 'seeder:run', 'database:import', 'database:create'], guard: true, kind: 'migration', reason: 'migrates, rebuilds or seeds the database' },
-  { id: 'mikro-orm-read-only', tools: ['mikro-orm', 'mikro-orm-esm'], args: ['migration:create', 'migration:list', 'migration:pending', 'migration:check', 'seeder:create', 'generate-entities', 'cache:*', 'debug'], guard: false, kind: 'generator', reason: 'generates files or reads migration status' },
+  { id: 'mikro-orm-read-only', tools: ['mikro-orm', 'mikro-orm-esm'], args: ['migration:create', 'migration:list', 'migration:pending', 'migration:check', 'seeder:create', 'generate-entities', 'cache:*', 'debug', 'discovery:export'], guard: false, kind: 'generator', reason: 'generates files or reads migration status' },
 
   { id: 'node-pg-migrate', tools: ['node-pg-migrate'], args: ['up', 'down', 'redo'], guard: true, kind: 'migration', reason: 'applies or rolls back migrations' },
   { id: 'db-migrate', tools: ['db-migrate'], args: ['up', 'down', 'reset', 'db:*'], guard: true, kind: 'migration', reason: 'applies, rolls back or resets migrations, or creates/drops a database' },

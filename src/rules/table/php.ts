@@ -5,6 +5,7 @@ export const PHP_RULES: readonly CommandRule[] = [
   { id: 'artisan-migrate', tools: ['artisan'], args: ['migrate', 'migrate:*'], guard: true, kind: 'migration', reason: 'runs, rolls back or rebuilds migrations (migrate:fresh drops every table)' },
   { id: 'artisan-db-write', tools: ['artisan'], args: ['db:seed', 'db:wipe', 'db'], guard: true, kind: 'data', reason: 'seeds or wipes the database, or opens a database client' },
   { id: 'artisan-test', tools: ['artisan'], args: ['test', 'dusk', 'dusk:*'], guard: true, kind: 'test', reason: 'runs the test suite, which refreshes the configured database' },
+  { id: 'app-console', tools: ['artisan'], args: ['tinker'], guard: true, kind: 'client', reason: 'opens the application console, where any row can be changed' },
   { id: 'artisan-read-only', tools: ['artisan'], args: ['migrate:status', 'db:show', 'db:table', 'db:monitor', 'make:*', 'schema:dump'], guard: false, kind: 'read-only', reason: 'reads the database or generates files' },
 
   { id: 'doctrine-write', tools: ['console'], args: ['doctrine:migrations:migrate', 'doctrine:migrations:execute', 'doctrine:migrations:rollup', 'doctrine:migrations:version', 'doctrine:migrations:sync-metadata-storage', 'doctrine:schema:update', 'doctrine:schema:drop', 'doctrine:schema:create', 'doctrine:fixtures:load', 'doctrine:database:drop', 'doctrine:database:create', 'doctrine:query:sql', 'dbal:run-sql'], guard: true, kind: 'migration', reason: 'migrates, rebuilds or loads fixtures into the database' },

@@ -4,7 +4,10 @@ import type { CommandRule } from '../types.js';
 export const PYTHON_RULES: readonly CommandRule[] = [
   { id: 'django-write', tools: ['manage.py', 'django-admin', 'django'], args: ['migrate', 'flush', 'loaddata', 'reset_db', 'dbshell', 'createsuperuser', 'sqlsequencereset', 'createcachetable'], guard: true, kind: 'migration', reason: 'migrates, flushes or loads data into the database, or opens a database client' },
   { id: 'django-test', tools: ['manage.py', 'django-admin', 'django'], args: ['test'], guard: true, kind: 'test', reason: 'runs the test suite, which creates and destroys a test database on the configured server' },
-  { id: 'django-read-only', tools: ['manage.py', 'django-admin', 'django'], args: ['makemigrations', 'showmigrations', 'sqlmigrate', 'sqlflush', 'inspectdb', 'dumpdata', 'check', 'runserver', 'shell', 'collectstatic', 'startapp', 'startproject'], guard: false, kind: 'read-only', reason: 'generates files, prints SQL without running it, or reads data' },
+  { id: 'django-read-only', tools: ['manage.py', 'django-admin', 'django'], args: ['makemigrations', 'showmigrations', 'sqlmigrate', 'sqlflush', 'inspectdb', 'dumpdata', 'check', 'runserver', 'collectstatic', 'startapp', 'startproject'], guard: false, kind: 'read-only', reason: 'generates files, prints SQL without running it, or reads data' },
+
+  { id: 'app-console', tools: ['manage.py', 'django-admin', 'django'], args: ['shell', 'shell_plus', 'runscript'], guard: true, kind: 'client', reason: 'opens the application shell or runs code in the application, where any row can be changed' },
+  { id: 'app-console', tools: ['flask'], args: ['shell'], guard: true, kind: 'client', reason: 'opens the application shell, where any row can be changed' },
 
   { id: 'alembic-write', tools: ['alembic'], args: ['upgrade', 'downgrade', 'stamp'], guard: true, kind: 'migration', reason: 'applies, rolls back or re-stamps migrations' },
   { id: 'alembic-read-only', tools: ['alembic'], args: ['revision', 'history', 'current', 'heads', 'branches', 'show', 'check', 'init', 'merge', 'edit', 'list_templates'], guard: false, kind: 'generator', reason: 'creates a revision file or reads migration state' },

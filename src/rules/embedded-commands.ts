@@ -1,0 +1,72 @@
+import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
+import { stringLiterals } from './inline-code.js';
+import { commandName, interpreterTarget, LAUNCHERS, SHELLS } from './launchers.js';
+import type { RuleVerdict } from './match.js';
+import type { NestedJudge } from './nested-judge.js';
+import { PACKAGE_MANAGERS } from './package-scripts.js';
+import { quoteWord } from './quote.js';
+import { DATABASE_TOOLS } from './table/index.js';
+import { TASK_RUNNERS } from './task-runners.js';
+import type { CommandRule, ShellWord } from './types.js';
+
+/**
+ * Commands carried inside other words: a program given inline to an
+ * interpreter, a known command in the arguments of an unknown one, a known
+ * tool at a path computed at run time. Pure; nested commands are judged
+ * through the caller's NestedJudge.
+ */
+
+/**
+ * A program given inline (`python3 -c`, `node -e`, `awk '{system(…)}'`): each
+ * string literal that starts a known command is judged as a command line; a
+ * literal that is only the name of a database tool (`["npx", "prisma", …]`)
+ * guards too, since dbsafe cannot follow the code (fail closed).
+ */
+export function judgeInlineCode(name: string, code: ShellWord, judge: NestedJudge): RuleVerdict | null {
+  if (!code.resolved) return { guarded: true, rule: 'unresolvable', reason: `the program ${name} runs is only known at run time` };
+  for (const literal of stringLiterals(code.text)) {
+    const first = literal.trim().split(/\s+/)[0] ?? '';
+    if (first === '' || !startsKnownCommand({ text: first, resolved: true }, judge.table)) continue;
+    const guarded = judge.source(literal).find((v) => v.guarded);
+    if (guarded) return { ...guarded, rule: 'inline-code', reason: `the ${name} program runs \`${literal.trim()}\`, which ${guarded.reason}` };
+  }
+  const named = stringLiterals(code.text).find((literal) => DATABASE_TOOLS.has(literal.trim()) || ['psql', 'mysql', 'sqlite3', 'mongosh', 'artisan', 'manage.py'].includes(literal.trim()));
+  if (named) return { guarded: true, rule: 'inline-code', reason: `the ${name} program names ${named.trim()}, a database tool, and dbsafe cannot follow what the program does with it` };
+  return null;
+}
+
+/** `$ROOT/artisan`: the directory is only known at run time, but a known tool's name is written out. */
+export function knownToolAtUnknownPath(text: string, table: readonly CommandRule[]): string | null {
+  const tail = /\/([A-Za-z0-9_.-]+)$/.exec(text)?.[1];
+  return tail && table.some((rule) => rule.tools.includes(tail)) ? tail : null;
+}
+
+/** Words that start a command dbsafe knows: table tools, package managers, shells, interpreters, launchers and runners. */
+export function startsKnownCommand(word: ShellWord, table: readonly CommandRule[]): boolean {
+  if (!word.resolved) return false;
+  const name = commandName(word.text);
+  return (
+    table.some((rule) => rule.tools.includes(name)) ||
+    PACKAGE_MANAGERS.has(name) ||
+    SHELLS.has(name) ||
+    LAUNCHERS.some((launcher) => launcher.words[0] === name) ||
+    TASK_RUNNERS.some((runner) => runner.words[0] === name) ||
+    interpreterTarget([word, { text: 'x', resolved: true }]).kind !== 'none'
+  );
+}
+
+/**
+ * An unknown command whose arguments hold a known command (`run-as-runtime-user
+ * php artisan migrate --force`) may well run it: fail closed when that command
+ * is guarded.
+ */
+export function innerCommandVerdict(name: string, words: readonly ShellWord[], judge: NestedJudge): RuleVerdict | null {
+  if (NEVER_RUNS_ITS_ARGUMENTS.has(name) || judge.table.some((rule) => rule.tools.includes(name))) return null;
+  const start = words.findIndex((word, index) => index > 0 && startsKnownCommand(word, judge.table));
+  if (start < 0) return null;
+  const inner = judge.words(words.slice(start));
+  // Only a rule that recognises the inner command counts: `usermod -aG docker $USER` names docker, it does not run it.
+  if (!inner.guarded || inner.rule === 'unresolvable') return null;
+  const text = words.slice(start).map(quoteWord).join(' ');
+  return { ...inner, rule: 'inner-command', reason: `${name} is not a command dbsafe knows, and its arguments hold \`${text}\`, which ${inner.reason}` };
+}

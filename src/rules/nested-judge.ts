@@ -1,0 +1,19 @@
+import type { RuleVerdict } from './match.js';
+import type { CommandRule, ProjectFiles, ShellWord } from './types.js';
+
+/** How modules outside classify.ts judge the commands they find, one nesting level deeper (the depth limit stays with the classifier). */
+export interface NestedJudge {
+  /** Verdicts of every command of a shell source, run in `dir` (default: the current directory). */
+  source(source: string, dir?: string | null): RuleVerdict[];
+  /** Verdict of one invocation in the current directory. */
+  words(words: readonly ShellWord[]): RuleVerdict;
+  table: readonly CommandRule[];
+  files: ProjectFiles | null;
+}
+
+export const PASS_NO_RULE = (name: string): RuleVerdict => ({ guarded: false, rule: 'no-rule', reason: `no rule says \`${name}\` touches a database` });
+
+/** The first guarded verdict, else the first a rule decided, else the fallback. */
+export function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): RuleVerdict {
+  return verdicts.find((v) => v.guarded) ?? verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
+}

@@ -1,0 +1,39 @@
+import type { RuleVerdict } from './match.js';
+
+/**
+ * Words that, as a word of a script's path, say the script changes a
+ * database: `tsx scripts/seed-users.ts`, `node build/tasks/migrate.js`,
+ * `php database/seed_all.php`, `bun db/reset.ts`. A word of the path, not a
+ * substring: `seedling.ts` and `dropdown.js` are not database scripts.
+ */
+export const DATABASE_PATH_WORDS: readonly string[] = ['seed', 'seeds', 'seeder', 'seeders', 'seeding', 'migrate', 'migrates', 'migrating', 'migration', 'migrations', 'migrator', 'fixture', 'fixtures', 'reset', 'truncate', 'drop'];
+
+/** Files a project runs as scripts: a word with one of these endings, or any word with a directory part, is a script path. */
+const SCRIPT_EXTENSIONS = /\.(m?[jt]s|c[jt]s|tsx?|jsx?|php|py|rb|sh|bash|exs?|pl|sql)$/;
+
+/** The words of a path: split at / . _ - and at lower-to-upper case changes (`seedUsers.ts` → seed, users, ts). */
+function pathWords(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s/\\._-]+/)
+    .map((word) => word.toLowerCase())
+    .filter((word) => word !== '');
+}
+
+/** The database word in a script's path, or null when the word is not a script path or names no database work. Pure. */
+export function databasePathWord(text: string): string | null {
+  if (!text.includes('/') && !SCRIPT_EXTENSIONS.test(text)) return null;
+  return pathWords(text).find((word) => DATABASE_PATH_WORDS.includes(word)) ?? null;
+}
+
+/** Guarded when the script's path says it seeds, migrates, resets, truncates or drops. */
+export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
+  const word = databasePathWord(scriptPath);
+  if (!word) return null;
+  return {
+    guarded: true,
+    rule: 'path-word',
+    reason: `runs the script ${scriptPath}, whose path has the word "${word}" (if it does not touch a database, add it to "commands.allow" in dbsafe.config.json)`,
+    kind: 'script',
+  };
+}

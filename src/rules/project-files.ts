@@ -1,0 +1,154 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseRecipes, parseTaskfile } from './recipes.js';
+import type { ComposerScripts, PackageScripts, ProjectFiles, RecipeFile } from './types.js';
+
+/**
+ * The I/O side of reading a project's runners (workspaces, composer.json,
+ * Makefile, justfile): nearest file at or above a directory, cached per
+ * reader. A file that cannot be read counts as absent.
+ */
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function nearest<T>(dir: string, read: (dir: string) => T | null): T | null {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const found = read(current);
+    if (found) return found;
+    if (path.dirname(current) === current) return null;
+  }
+}
+
+function scriptsOf(dir: string): PackageScripts | null {
+  const text = readText(path.join(dir, 'package.json'));
+  if (text === null) return null;
+  try {
+    const pkg = JSON.parse(text) as { scripts?: Record<string, unknown>; name?: unknown };
+    const scripts = Object.fromEntries(Object.entries(pkg.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return typeof pkg.name === 'string' ? { dir, scripts, name: pkg.name } : { dir, scripts };
+  } catch {
+    return { dir, scripts: {} };
+  }
+}
+
+/** Workspace globs: package.json `workspaces` (a list or {packages}) or pnpm-workspace.yaml `packages:`. */
+function workspaceGlobs(dir: string): string[] | null {
+  const yaml = readText(path.join(dir, 'pnpm-workspace.yaml'));
+  if (yaml !== null) {
+    const block = /^packages:\s*\n((?:[ \t]+-.*\n?|[ \t]*#.*\n?|\s*\n)*)/m.exec(yaml)?.[1] ?? '';
+    return [...block.matchAll(/^[ \t]+-\s*['"]?([^'"#\n]+?)['"]?\s*$/gm)].map((m) => m[1]!).filter((g) => !g.startsWith('!'));
+  }
+  const text = readText(path.join(dir, 'package.json'));
+  if (text === null) return null;
+  try {
+    const workspaces = (JSON.parse(text) as { workspaces?: unknown }).workspaces;
+    const list = Array.isArray(workspaces) ? workspaces : (workspaces as { packages?: unknown } | undefined)?.packages;
+    return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string' && !g.startsWith('!')) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Directories matching a workspace glob: `*` matches one directory level, `**` any number. */
+function expandGlob(root: string, glob: string): string[] {
+  const parts = glob.replace(/\/+$/, '').split('/');
+  let dirs = [root];
+  for (const part of parts) {
+    const next: string[] = [];
+    for (const dir of dirs) {
+      if (part === '**') {
+        const walk = (d: string, depth: number) => {
+          next.push(d);
+          if (depth < 4) for (const child of subdirectories(d)) walk(child, depth + 1);
+        };
+        walk(dir, 0);
+      } else if (part.includes('*')) {
+        const pattern = new RegExp(`^${part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+        next.push(...subdirectories(dir).filter((child) => pattern.test(path.basename(child))));
+      } else if (part !== '.') next.push(path.join(dir, part));
+    }
+    dirs = next;
+  }
+  return dirs;
+}
+
+function subdirectories(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')).map((e) => path.join(dir, e.name));
+  } catch {
+    return [];
+  }
+}
+
+function composerOf(dir: string): ComposerScripts | null {
+  const text = readText(path.join(dir, 'composer.json'));
+  if (text === null) return null;
+  try {
+    const scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {};
+    const entries = Object.entries(scripts).map(([name, value]): [string, string[]] => [name, (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string')]);
+    return { dir, scripts: Object.fromEntries(entries) };
+  } catch {
+    return { dir, scripts: {} };
+  }
+}
+
+/** deno.json(c) tasks: a string, or {command} in newer Deno. Comments in .jsonc are removed before parsing. */
+function denoTasksOf(dir: string): PackageScripts | null {
+  for (const name of ['deno.json', 'deno.jsonc']) {
+    const text = readText(path.join(dir, name));
+    if (text === null) continue;
+    try {
+      const json = JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_match, string: string | undefined) => string ?? '')) as { tasks?: Record<string, unknown> };
+      const tasks = Object.entries(json.tasks ?? {}).flatMap(([task, value]): [string, string][] => {
+        const command = typeof value === 'string' ? value : (value as { command?: unknown } | null)?.command;
+        return typeof command === 'string' ? [[task, command]] : [];
+      });
+      return { dir, scripts: Object.fromEntries(tasks) };
+    } catch {
+      return { dir, scripts: {} };
+    }
+  }
+  return null;
+}
+
+const RECIPE_FILES = { make: ['GNUmakefile', 'makefile', 'Makefile'], just: ['justfile', 'Justfile', '.justfile'], task: ['Taskfile.yml', 'taskfile.yml', 'Taskfile.yaml', 'taskfile.yaml'] } as const;
+
+function recipesOf(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | null {
+  for (const name of RECIPE_FILES[runner]) {
+    const file = path.join(dir, name);
+    if (!existsSync(file) || !statSync(file).isFile()) continue;
+    const text = readText(file);
+    if (text === null) return null;
+    return runner === 'task' ? parseTaskfile(text, dir, name) : parseRecipes(text, runner, dir, name);
+  }
+  return null;
+}
+
+/** A reader of the project's runner files, cached for its lifetime (one classification or one batch). */
+export function projectFilesReader(): ProjectFiles {
+  const cache = new Map<string, unknown>();
+  const cached = <T>(key: string, read: () => T): T => {
+    if (!cache.has(key)) cache.set(key, read());
+    return cache.get(key) as T;
+  };
+  return {
+    workspacePackages: (dir) =>
+      cached(`workspace:${dir}`, () =>
+        nearest(dir, (candidate) => {
+          const globs = workspaceGlobs(candidate);
+          if (!globs) return null;
+          const dirs = [candidate, ...globs.flatMap((glob) => expandGlob(candidate, glob))];
+          return [...new Set(dirs)].map(scriptsOf).filter((p): p is PackageScripts => p !== null);
+        }),
+      ),
+    composerScripts: (dir) => cached(`composer:${dir}`, () => nearest(dir, composerOf)),
+    recipes: (dir, runner) => cached(`${runner}:${dir}`, () => recipesOf(dir, runner)),
+    denoTasks: (dir) => cached(`deno:${dir}`, () => nearest(dir, denoTasksOf)),
+  };
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyCommandLine } from '../../src/rules/classify-line.js';
+import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { createCorpusProjects, describeFigures, figuresOf, HELD_ASIDE_CORPUS, PUBLIC_CORPUS, type CorpusCase, type Figures } from './corpus-project.js';
+
+/**
+ * The public regression corpus and the held-aside set (test/corpus/), run
+ * through the classifier and through the built CLI (`explain --batch`).
+ * Targets: public recall 100% with at most 2% false alarms; held-aside recall
+ * at least 98% with at most 3%. Until a target is met, the lines still
+ * decided wrongly are listed in test/corpus/known-wrong.json, and a line may
+ * leave that list but never join it.
+ */
+const TARGETS = { public: { recall: 1, falseAlarms: 0.02 }, heldAside: { recall: 0.98, falseAlarms: 0.03 } };
+
+interface KnownWrong {
+  public: { misses: string[]; falseAlarms: string[] };
+  /** Held-aside lines are not listed (the set is not tuned against); only its measured floor is. */
+  heldAside: { recall: number; falseAlarms: number };
+}
+const KNOWN: KnownWrong = JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/corpus/known-wrong.json'), 'utf8')) as KnownWrong;
+
+const key = (c: CorpusCase) => `${c.repo}: ${c.line}`;
+
+let projects: ReturnType<typeof createCorpusProjects>;
+beforeAll(() => {
+  projects = createCorpusProjects();
+});
+afterAll(() => projects.cleanup());
+
+async function classifyAll(cases: readonly CorpusCase[]): Promise<boolean[]> {
+  const verdicts: boolean[] = [];
+  for (const c of cases) verdicts.push((await classifyCommandLine({ command: c.line, cwd: projects.dirOf(c) })).guarded);
+  return verdicts;
+}
+
+async function classifyAllWithCli(cases: readonly CorpusCase[]): Promise<boolean[]> {
+  const input = cases.map((c) => JSON.stringify({ command: c.line, cwd: projects.dirOf(c) })).join('\n');
+  const run = await runCli(['explain', '--batch'], { cwd: projects.dirOf({ line: '', label: 'pass', repo: '', path: '', kind: '' }), input });
+  expect(run.code, run.stderr).toBe(0);
+  const answers = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { guarded: boolean; rule: string });
+  expect(answers).toHaveLength(cases.length);
+  return answers.map((answer) => answer.guarded);
+}
+
+function expectPublicWithinKnown(figures: Figures): void {
+  const newMisses = figures.misses.map(key).filter((k) => !KNOWN.public.misses.includes(k));
+  const newFalseAlarms = figures.falseAlarms.map(key).filter((k) => !KNOWN.public.falseAlarms.includes(k));
+  expect(newMisses, 'database commands the classifier no longer guards').toEqual([]);
+  expect(newFalseAlarms, 'harmless commands the classifier now guards').toEqual([]);
+}
+
+describe('the public regression corpus', () => {
+  it('is large, labelled both ways, and every kind comes from at least three repositories', () => {
+    expect(PUBLIC_CORPUS.length).toBeGreaterThanOrEqual(600);
+    expect(HELD_ASIDE_CORPUS.length).toBeGreaterThanOrEqual(150);
+    const publicRepos = new Set(PUBLIC_CORPUS.map((c) => c.repo));
+    expect(HELD_ASIDE_CORPUS.filter((c) => publicRepos.has(c.repo))).toEqual([]);
+    const kinds = ['path-word', 'wrapper', 'script-runner', 'migration-tool', 'test-runner', 'hostile-launcher', 'install-lifecycle', 'app-console', 'false-alarm'];
+    for (const kind of kinds) {
+      const repos = new Set(PUBLIC_CORPUS.filter((c) => c.kind === kind).map((c) => c.repo));
+      expect(repos.size, `kind ${kind}`).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('the classifier decides every public line as labelled, except the known list, which only shrinks', async () => {
+    const figures = figuresOf(PUBLIC_CORPUS, await classifyAll(PUBLIC_CORPUS));
+    console.log(describeFigures('public corpus (classifier)', figures));
+    expectPublicWithinKnown(figures);
+    const stale = [...KNOWN.public.misses, ...KNOWN.public.falseAlarms].filter((k) => ![...figures.misses, ...figures.falseAlarms].some((c) => key(c) === k));
+    expect(stale, 'lines now decided right: remove them from test/corpus/known-wrong.json').toEqual([]);
+    if (KNOWN.public.misses.length === 0) expect(figures.recall).toBe(TARGETS.public.recall);
+    if (KNOWN.public.falseAlarms.length <= figures.passCases * TARGETS.public.falseAlarms) expect(figures.falseAlarmRate).toBeLessThanOrEqual(TARGETS.public.falseAlarms);
+  });
+
+  it('the held-aside set stays at or above its measured floor (target: recall 98%, false alarms 3%)', async () => {
+    const figures = figuresOf(HELD_ASIDE_CORPUS, await classifyAll(HELD_ASIDE_CORPUS));
+    console.log(describeFigures('held-aside set (classifier)', figures));
+    expect(figures.recall).toBeGreaterThanOrEqual(Math.min(KNOWN.heldAside.recall, TARGETS.heldAside.recall));
+    expect(figures.falseAlarmRate).toBeLessThanOrEqual(Math.max(KNOWN.heldAside.falseAlarms, TARGETS.heldAside.falseAlarms));
+  });
+
+  it('dbsafe explain --batch (the built CLI) gives the same figures on both sets', async () => {
+    const publicFigures = figuresOf(PUBLIC_CORPUS, await classifyAllWithCli(PUBLIC_CORPUS));
+    const heldFigures = figuresOf(HELD_ASIDE_CORPUS, await classifyAllWithCli(HELD_ASIDE_CORPUS));
+    console.log(describeFigures('public corpus (CLI)', publicFigures));
+    console.log(describeFigures('held-aside set (CLI)', heldFigures));
+    expectPublicWithinKnown(publicFigures);
+    expect(heldFigures.recall).toBeGreaterThanOrEqual(Math.min(KNOWN.heldAside.recall, TARGETS.heldAside.recall));
+    expect(heldFigures.falseAlarmRate).toBeLessThanOrEqual(Math.max(KNOWN.heldAside.falseAlarms, TARGETS.heldAside.falseAlarms));
+  }, 120_000);
+});
