@@ -4,6 +4,8 @@ import type { CommandRule, RuleKind, ShellWord, StdinSource, Verdict } from './t
 
 export interface RuleVerdict extends Verdict {
   kind?: RuleKind;
+  /** The invocation (classify.ts numbers them) whose rule gave this verdict: it and what it runs decide the databases. */
+  decidedBy?: number;
 }
 
 export const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V', 'help', 'version']);

@@ -8,7 +8,7 @@ export const PACKAGE_MANAGERS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pn
 
 /** What a package-manager call runs. `dir` null: a workspace filter or computed directory dbsafe cannot follow. */
 export type PackageManagerCall =
-  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean }
+  | { kind: 'script'; names: string[]; nameWord: ShellWord; extra: ShellWord[]; dir: string | null; binFallback: boolean; workspace?: boolean }
   | { kind: 'bun-test' }
   | { kind: 'none' };
 
@@ -56,6 +56,7 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
   const manager = words[0]!.text;
   const subcommandOf = subcommandsFor(manager);
   let dir = cwd;
+  let workspace = false;
   let index = 1;
   for (; index < words.length; index += 1) {
     const word = words[index]!;
@@ -65,27 +66,32 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     const valueWord = inlineValue !== undefined ? { text: inlineValue, resolved: word.resolved } : words[index + 1];
     if (takesValue && inlineValue === undefined) index += 1;
     if (DIR_OPTIONS.has(option)) dir = valueWord?.resolved && dir !== null ? path.resolve(dir, valueWord.text) : null;
-    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) dir = null;
+    else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) {
+      dir = null;
+      workspace = true;
+    }
   }
   const subcommandWord = words[index];
   if (!subcommandWord) return { kind: 'none' };
-  if (!subcommandWord.resolved) return { kind: 'script', names: [], nameWord: subcommandWord, extra: [], dir, binFallback: false };
+  const where = { dir, ...(workspace ? { workspace } : {}) };
+  if (!subcommandWord.resolved) return { kind: 'script', names: [], nameWord: subcommandWord, extra: [], ...where, binFallback: false };
   const subcommand = subcommandOf(subcommandWord.text);
   if (subcommand === null) return { kind: 'none' };
   if (subcommand === 'bun-test') return { kind: 'bun-test' };
   if (subcommand === 'workspace') {
     const skip = subcommandWord.text === 'workspace' ? 2 : words.slice(index + 1).findIndex((w) => w.text === 'run') + 1;
     if (skip <= 0) return { kind: 'none' };
-    return parsePackageManagerCall([words[0]!, ...words.slice(index + skip)], null);
+    const inWorkspace = parsePackageManagerCall([words[0]!, ...words.slice(index + skip)], null);
+    return inWorkspace.kind === 'script' ? { ...inWorkspace, workspace: true } : inWorkspace;
   }
   const rest = words.slice(index + 1);
   const dropSeparator = (extra: ShellWord[]) => (extra[0]?.text === '--' ? extra.slice(1) : extra);
-  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: false };
-  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), dir, binFallback: true };
+  if (typeof subcommand === 'object') return { kind: 'script', names: subcommand.scripts, nameWord: subcommandWord, extra: dropSeparator(rest), ...where, binFallback: false };
+  if (subcommand === 'script-or-bin') return { kind: 'script', names: [subcommandWord.text], nameWord: subcommandWord, extra: dropSeparator(rest), ...where, binFallback: true };
   const nameAt = rest.findIndex((w) => !w.text.startsWith('-') || !w.resolved);
   if (nameAt < 0) return { kind: 'none' };
   const nameWord = rest[nameAt]!;
-  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(rest.slice(nameAt + 1)), dir, binFallback: subcommand === 'bun-run' || manager === 'yarn' };
+  return { kind: 'script', names: nameWord.resolved ? [nameWord.text] : [], nameWord, extra: dropSeparator(rest.slice(nameAt + 1)), ...where, binFallback: subcommand === 'bun-run' || manager === 'yarn' };
 }
 
 export interface ScriptJudge {
@@ -112,12 +118,12 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   }
   const name = call.names[0]!;
   const byName = scriptNameRule(name);
-  if (byName?.guard) return { guarded: true, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind };
-  if (call.dir === null) return UNRESOLVABLE_PACKAGE;
+  const guardedByName: RuleVerdict | null = byName?.guard ? { guarded: true, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind } : null;
+  if (call.dir === null) return guardedByName ?? UNRESOLVABLE_PACKAGE;
   const pkg = judge.readScripts(call.dir);
   const scripts = pkg?.scripts ?? {};
   const present = call.names.filter((n) => scripts[n] !== undefined);
-  if (present.length === 0 && call.binFallback) return judge.judgeWords([call.nameWord, ...call.extra]);
+  if (present.length === 0 && call.binFallback) return guardedByName ?? judge.judgeWords([call.nameWord, ...call.extra]);
 
   const bodies: { script: string; body: string }[] = [];
   for (const scriptName of present) {
@@ -128,9 +134,11 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
       bodies.push({ script: hook, body: body + extra });
     }
   }
+  // Walked even when the name alone guards the script: the bodies say which databases it uses (their assignments, cd, clients).
   const guardedParts = bodies.flatMap(({ script, body }) =>
     judge.judgeSource(body, pkg!.dir).filter((v) => v.guarded).map((v) => ({ script, body, verdict: v })),
   );
+  if (guardedByName) return guardedByName;
   const deciding = byName && !byName.guard ? guardedParts.find((part) => part.verdict.kind !== 'test') : guardedParts[0];
   if (deciding) {
     return { ...deciding.verdict, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
