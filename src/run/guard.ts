@@ -1,7 +1,7 @@
 import { appendAuditEntry, auditContext, auditLogPath } from '../audit/log.js';
 import type { AuditEntry } from '../audit/entry.js';
 import { printFailure } from '../cli/output.js';
-import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import type { ProjectContext } from '../config/context.js';
 import { describeAgent, detectAgent } from '../consent/agents.js';
 import { consentBinding } from '../consent/code.js';
 import { consentInstructions } from '../consent/messages.js';
@@ -11,15 +11,23 @@ import { ExitCode } from '../exit-codes.js';
 import { describeTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
 import { commandForDisplay } from './command-text.js';
+import { gatherJudgeUnits, type JudgeUnit } from './command-targets.js';
 import { targetFingerprint } from './fingerprint.js';
 import { runMessages } from './messages.js';
-import { enterGuard, findEnclosingGuard, GUARD_MARKER } from './nesting.js';
+import { commandTargetMessages } from './command-target-messages.js';
+import { enterGuard, findEnclosingGuard, GUARD_MARKER, type EnclosingGuard } from './nesting.js';
 import type { BackupTaken, GuardSteps, SafetyVerdict } from './steps.js';
 
 export interface GuardRequest {
   operation: 'run' | 'guard';
   /** What consent is bound to and the audit log shows: CMD for run, the dbsafe invocation for guard. */
   argv: readonly string[];
+  /**
+   * The command being guarded as the user or agent wrote it (a shell line, or
+   * an argv): the databases it names are judged too. Absent: `argv` for run,
+   * nothing but the project for guard.
+   */
+  commandLine?: string | readonly string[];
   cwd: string;
   env: Record<string, string | undefined>;
   flagUrl?: string;
@@ -28,13 +36,23 @@ export interface GuardRequest {
   backup: 'unless-nested' | 'always' | 'never';
 }
 
+/** One database the command uses, judged safe (or let through by consent), and its backup if one was taken. */
+export interface GuardedTarget {
+  context: ProjectContext;
+  target: Target;
+  backup: BackupTaken | null;
+}
+
 export type GuardResult =
   | { kind: 'stopped'; exitCode: number }
   | {
       kind: 'ready';
+      /** The first database guarded (the project's, when the command names no other). */
       context: ProjectContext;
       target: Target;
       backup: BackupTaken | null;
+      /** Every database guarded, each once. */
+      guarded: GuardedTarget[];
       /** The environment for the command: the caller's, plus this guard's marker. */
       childEnv: Record<string, string | undefined>;
       /** Record the outcome (one audit line) and release the guard marker. */
@@ -50,10 +68,41 @@ export function databaseName(target: Target): string {
   return target.engine === 'sqlite' ? (target.database.split('/').pop() ?? target.database) : target.database;
 }
 
+/** A unit's verdict: the production check's, or a refusal for what dbsafe could not tell. */
+interface JudgedUnit {
+  unit: JudgeUnit;
+  context: ProjectContext | null;
+  target: Target | null;
+  verdict: SafetyVerdict;
+}
+
+function unknownVerdict(reason: string): SafetyVerdict {
+  return { refused: true, overridable: false, explanation: reason, summary: reason, rule: 'target-unknown' };
+}
+
+async function judgeUnit(unit: JudgeUnit, steps: GuardSteps): Promise<JudgedUnit> {
+  if (unit.kind === 'unknown') return { unit, context: null, target: null, verdict: unknownVerdict(unit.reason) };
+  const target = unit.context.targets.primary;
+  const verdict = await steps.judge(unit.context);
+  if (target) return { unit, context: unit.context, target, verdict };
+  // No database at all: fail closed whatever else the check said.
+  const explanation = verdict.explanation !== '' ? verdict.explanation : runMessages.noTarget();
+  return { unit, context: unit.context, target: null, verdict: { ...verdict, refused: true, overridable: false, explanation, rule: verdict.rule ?? 'no-database' } };
+}
+
+/** Every refused unit's reasons, each under the name of what named its database when there are several. */
+function refusalText(judged: readonly JudgedUnit[], refused: readonly JudgedUnit[]): string {
+  if (judged.length === 1) return refused[0]!.verdict.explanation;
+  return refused.map((j) => `${commandTargetMessages.unitHeader(j.unit.label)}\n${j.verdict.explanation}`).join('\n');
+}
+
 /**
  * Check, take consent into account, back up: everything `dbsafe run` and
- * `dbsafe guard` do before (or instead of) running a command. Every way out
- * is audited; refusals and failures print their reason and leave with 3 / 4.
+ * `dbsafe guard` do before (or instead of) running a command. Every database
+ * the command uses is judged (the project's, and those the command line
+ * names: assignments, client arguments, the directory it runs in); the
+ * strictest verdict wins and each safe database is backed up once. Every way
+ * out is audited; refusals and failures print their reason and leave with 3 / 4.
  */
 export async function guardOperation(request: GuardRequest, steps: GuardSteps): Promise<GuardResult> {
   const started = Date.now();
@@ -70,94 +119,117 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     }
   };
 
-  let context: ProjectContext;
+  let units: JudgeUnit[];
   try {
-    context = loadProjectContext({ cwd: request.cwd, env: request.env, flagUrl: request.flagUrl });
+    units = await gatherJudgeUnits(request);
   } catch (error) {
     if (!isDbsafeError(error)) throw error;
     printFailure(runMessages.configUnusable(error.message));
     return { kind: 'stopped', exitCode: ExitCode.refused };
   }
-  auditFile = auditLogPath(context.projectRoot, context.config.config.backupDir);
-  const target = context.targets.primary;
-  const targetText = target ? describeTarget(target) : null;
-  const fingerprint = targetFingerprint(target);
-  const enclosing = findEnclosingGuard(request.env, fingerprint);
+  const firstContext = units.find((unit) => unit.kind === 'judge')?.context;
+  if (firstContext) auditFile = auditLogPath(firstContext.projectRoot, firstContext.config.config.backupDir);
 
-  let verdict: SafetyVerdict;
+  let judged: JudgedUnit[];
   try {
-    verdict = await steps.judge(context);
+    judged = await Promise.all(units.map((unit) => judgeUnit(unit, steps)));
   } catch (error) {
     printFailure(runMessages.checkFailed(error instanceof Error ? error.message : String(error)));
-    audit({ decision: 'refused', rule: 'check-failed', target: targetText, backupId: null, exitCode: ExitCode.refused });
+    audit({ decision: 'refused', rule: 'check-failed', target: firstContext?.targets.primary ? describeTarget(firstContext.targets.primary) : null, backupId: null, exitCode: ExitCode.refused });
     return { kind: 'stopped', exitCode: ExitCode.refused };
   }
-  const explanation = target || verdict.explanation !== '' ? verdict.explanation : runMessages.noTarget();
-  const refused = verdict.refused || !target;
+  const targetsText = (list: readonly JudgedUnit[]) => [...new Set(list.flatMap((j) => (j.target ? [describeTarget(j.target)] : [])))].join('; ') || null;
+  const refusedUnits = judged.filter((j) => j.verdict.refused);
   let overrideCode: string | null = null;
-  if (refused) {
+  let withinOverride: EnclosingGuard | null = null;
+  if (refusedUnits.length > 0) {
+    const deciding = refusedUnits[0]!;
+    const fingerprint = targetFingerprint(deciding.target);
     const binding = consentBinding({ argv: request.argv, target: fingerprint, cwd: request.cwd });
-    const overridable = target !== null && verdict.overridable;
+    // A one-off consent answers production indicators only, and only when every refused database is one it can name.
+    const overridable = refusedUnits.every((j) => j.target !== null && j.verdict.overridable);
     const grant = overridable ? consumeConsent(request.env, binding) : null;
-    const rule = verdict.rule ?? (target ? 'refused' : 'no-database');
+    const enclosing = overridable ? findEnclosingGuard(request.env, fingerprint) : null;
+    const rule = deciding.verdict.rule ?? (deciding.target ? 'refused' : 'no-database');
+    const targetText = targetsText(refusedUnits);
     if (grant) {
       overrideCode = grant.code;
       say(runMessages.overrideUsed(grant.code));
-    } else if (enclosing?.override && overridable) {
+    } else if (enclosing?.override) {
+      withinOverride = enclosing;
       say(runMessages.withinOverride(enclosing.pid));
     } else {
-      printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${explanation}`);
+      printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${refusalText(judged, refusedUnits)}`);
       if (overridable) {
         const consent = issueConsentRequest(request.env, {
           binding,
           command,
-          target: targetText!,
-          confirmWord: databaseName(target),
+          target: describeTarget(deciding.target!),
+          confirmWord: databaseName(deciding.target!),
           cwd: request.cwd,
-          reason: verdict.summary ?? rule,
-          auditLog: auditFile,
+          reason: deciding.verdict.summary ?? rule,
+          auditLog: auditFile ?? auditLogPath(deciding.context!.projectRoot, deciding.context!.config.config.backupDir),
         });
         process.stderr.write(`${consentInstructions(consent, agent)}\n`);
       }
       audit({ decision: 'refused', rule, target: targetText, backupId: null, exitCode: ExitCode.refused });
       // Someone, or an agent, aimed a guarded command at what looks like production: worth telling the team.
-      if (overridable) await steps.notifyRefusal(context, { database: targetText, message: `${runMessages.refusedHeader(request.operation, command)} ${verdict.summary ?? rule}` });
+      if (overridable) await steps.notifyRefusal(deciding.context!, { database: targetText, message: `${runMessages.refusedHeader(request.operation, command)} ${deciding.verdict.summary ?? rule}` });
       return { kind: 'stopped', exitCode: ExitCode.refused };
     }
   }
-  const safeTarget = target!;
-  const name = databaseName(safeTarget);
-  const override = overrideCode !== null || (refused && enclosing?.override === true);
-  const refusedBy = verdict.rule ?? 'refused';
-  const rule = overrideCode ? `override ${overrideCode} of ${refusedBy}` : refused ? `${refusedBy}, within the consented run of pid ${enclosing!.pid}` : null;
+  const override = overrideCode !== null || withinOverride !== null;
+  const refusedBy = refusedUnits[0]?.verdict.rule ?? 'refused';
+  const rule = overrideCode ? `override ${overrideCode} of ${refusedBy}` : withinOverride ? `${refusedBy}, within the consented run of pid ${withinOverride.pid}` : null;
 
-  let backup: BackupTaken | null = null;
-  const nested = enclosing !== null && request.backup === 'unless-nested';
-  if (request.backup === 'never') say(runMessages.backupSkipped(name));
-  else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
-  else {
-    try {
-      backup = await steps.backup(context, safeTarget, { label: request.label, trigger: `dbsafe ${request.operation}: ${command}` });
-    } catch (error) {
-      // Whatever went wrong, no verified backup exists, so the command must not start.
-      printFailure(runMessages.backupFailed(error instanceof Error ? error.message : String(error)));
-      audit({ decision: 'backup-failed', rule: isDbsafeError(error) ? error.code : 'backup-error', target: targetText, backupId: null, exitCode: ExitCode.backupFailed });
-      return { kind: 'stopped', exitCode: ExitCode.backupFailed };
+  // Each database once, in the order the command names them.
+  const guarded: GuardedTarget[] = [];
+  const fingerprints: string[] = [];
+  for (const j of judged) {
+    const fingerprint = targetFingerprint(j.target);
+    if (!j.target || !j.context || fingerprints.includes(fingerprint)) continue;
+    fingerprints.push(fingerprint);
+    guarded.push({ context: j.context, target: j.target, backup: null });
+  }
+  const targetText = targetsText(judged);
+  for (const entry of guarded) {
+    const name = databaseName(entry.target);
+    const enclosing = findEnclosingGuard(request.env, targetFingerprint(entry.target));
+    if (request.backup === 'never') say(runMessages.backupSkipped(name));
+    else if (enclosing !== null && request.backup === 'unless-nested') say(runMessages.alreadyBackedUp(name, enclosing.pid));
+    else {
+      try {
+        entry.backup = await steps.backup(entry.context, entry.target, { label: request.label, trigger: `dbsafe ${request.operation}: ${command}` });
+      } catch (error) {
+        // Whatever went wrong, no verified backup exists, so the command must not start.
+        printFailure(runMessages.backupFailed(error instanceof Error ? error.message : String(error)));
+        audit({ decision: 'backup-failed', rule: isDbsafeError(error) ? error.code : 'backup-error', target: targetText, backupId: null, exitCode: ExitCode.backupFailed });
+        return { kind: 'stopped', exitCode: ExitCode.backupFailed };
+      }
+      say(runMessages.backedUp(name, entry.backup, request.cwd));
     }
-    say(runMessages.backedUp(name, backup, request.cwd));
   }
 
-  const guard = enterGuard(request.env, fingerprint, override);
-  const decision = override ? 'override' : backup ? 'allowed' : 'checked-only';
+  const markers: Array<{ marker: string; leave: () => void }> = [];
+  let markerEnv = request.env;
+  for (const fingerprint of fingerprints) {
+    const entered = enterGuard(markerEnv, fingerprint, override);
+    markers.push(entered);
+    markerEnv = { ...markerEnv, [GUARD_MARKER]: entered.marker };
+  }
+  const backups = guarded.flatMap((entry) => (entry.backup ? [entry.backup] : []));
+  const decision = override ? 'override' : backups.length > 0 ? 'allowed' : 'checked-only';
+  const first = guarded[0]!;
   return {
     kind: 'ready',
-    context,
-    target: safeTarget,
-    backup,
-    childEnv: { ...request.env, [GUARD_MARKER]: guard.marker },
+    context: first.context,
+    target: first.target,
+    backup: first.backup,
+    guarded,
+    childEnv: { ...request.env, [GUARD_MARKER]: markerEnv[GUARD_MARKER] },
     finish: ({ exitCode }) => {
-      guard.leave();
-      audit({ decision, rule, target: targetText, backupId: backup?.id ?? null, exitCode });
+      for (const entered of markers) entered.leave();
+      audit({ decision, rule, target: targetText, backupId: backups.map((b) => b.id).join(',') || null, exitCode });
     },
   };
 }

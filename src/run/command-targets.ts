@@ -1,0 +1,147 @@
+import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import { isDbsafeError } from '../errors.js';
+import type { EnvChange, InvocationEffects } from '../rules/types.js';
+import { APP_ENVIRONMENT_VARIABLES, CERTIFICATE_VARIABLES } from '../safety/rules.js';
+import { describeTarget } from '../target/describe.js';
+import type { Target } from '../target/types.js';
+import { clientTarget } from './client-target.js';
+import { commandTargetMessages as say } from './command-target-messages.js';
+import { runMessages } from './messages.js';
+
+/**
+ * Everything a guarded command line will use a database through: one unit
+ * per distinct (directory, environment, client connection) among the
+ * invocations the rules guard. Each unit is judged like `dbsafe check`
+ * judges a project; the strictest verdict wins.
+ */
+export type JudgeUnit =
+  | {
+      kind: 'judge';
+      /** Who names the database, for messages: "this project", "`psql …`", "the command run in /other". */
+      label: string;
+      /** The project of the unit's directory, with the command's environment; for a client, its targets are the client's. */
+      context: ProjectContext;
+    }
+  | { kind: 'unknown'; label: string; reason: string };
+
+/** Stands in for a value only known at run time: whatever names it as a database setting shows that the value matters. */
+const UNKNOWN_VALUE = 'dbsafe-value-known-only-at-run-time';
+
+/** The caller's environment with the command's changes applied in order; values known only at run time are listed apart. Pure. */
+export function applyEnvChanges(base: Record<string, string | undefined>, changes: readonly EnvChange[]): { env: Record<string, string | undefined>; unknown: Map<string, string> } {
+  let env: Record<string, string | undefined> = { ...base };
+  const unknown = new Map<string, string>();
+  for (const change of changes) {
+    if (change.kind === 'clear') {
+      env = {};
+      unknown.clear();
+    } else if (change.kind === 'unset') {
+      delete env[change.name];
+      unknown.delete(change.name);
+    } else if (change.value === null) {
+      env[change.name] = UNKNOWN_VALUE;
+      unknown.set(change.name, change.text);
+    } else {
+      env[change.name] = change.value;
+      unknown.delete(change.name);
+    }
+  }
+  return { env, unknown };
+}
+
+function namesBehind(target: Target): string[] {
+  return [target.origin.name, ...Object.entries(target.fields).flatMap(([field, origin]) => (field !== 'password' && origin ? [origin.name] : []))];
+}
+
+/**
+ * The first variable set to a run-time value that decides something: it
+ * names a database (or a part of one), an app environment, or a client
+ * certificate. Pure.
+ */
+export function unknownThatMatters(unknown: ReadonlyMap<string, string>, context: ProjectContext): { name: string; written: string } | null {
+  const deciding = new Set<string>([
+    ...APP_ENVIRONMENT_VARIABLES,
+    ...Object.values(CERTIFICATE_VARIABLES).flat(),
+    ...context.targets.all.flatMap(namesBehind),
+    ...context.targets.problems.map((problem) => problem.origin.name),
+  ]);
+  for (const [name, written] of unknown) if (deciding.has(name)) return { name, written };
+  return null;
+}
+
+/** Effects that lead to the same judgement once: same directory, environment changes and client connection. Pure. */
+export function distinctEffects(effects: readonly InvocationEffects[], cwd: string): InvocationEffects[] {
+  const all = effects.length > 0 ? effects : [{ text: '', dir: cwd, env: [] }];
+  const seen = new Set<string>();
+  return all.filter((effect) => {
+    const key = JSON.stringify([effect.dir, effect.unknownDirectory ?? null, effect.env, effect.client ?? null]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function changedNames(changes: readonly EnvChange[]): Set<string> {
+  return new Set(changes.flatMap((change) => (change.kind === 'clear' ? [] : [change.name])));
+}
+
+function labelOf(effect: InvocationEffects, cwd: string): string {
+  const where = effect.dir !== null && effect.dir !== cwd ? ` run in ${effect.dir}` : '';
+  const set = [...changedNames(effect.env)];
+  const env = set.length > 0 ? ` with ${set.join(', ')} set by the command line` : '';
+  return where || env ? `the command${where}${env}` : 'this project';
+}
+
+/** Load the project of one invocation's directory, with its environment, and put the client's database in place of the project's. */
+export function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; env: Record<string, string | undefined>; flagUrl?: string; osUser?: string }): JudgeUnit {
+  const label = labelOf(effect, request.cwd);
+  if (effect.dir === null) return { kind: 'unknown', label, reason: say.directoryUnknown(effect.unknownDirectory ?? effect.text) };
+  const { env, unknown } = applyEnvChanges(request.env, effect.env);
+  let context: ProjectContext;
+  try {
+    context = loadProjectContext({ cwd: effect.dir, env, flagUrl: request.flagUrl });
+  } catch (error) {
+    if (!isDbsafeError(error)) throw error;
+    return { kind: 'unknown', label, reason: runMessages.configUnusable(error.message) };
+  }
+  if (effect.client) {
+    const client = clientTarget(effect.client, env, effect.dir, changedNames(effect.env), env.PGUSER ?? env.USER ?? request.osUser);
+    if (client.kind === 'unknown') return { kind: 'unknown', label: effect.client.client, reason: client.reason };
+    if (client.kind === 'target') {
+      const clientContext = { ...context, targets: { primary: client.target, all: [client.target], problems: [] } };
+      const hidden = unknownThatMatters(unknown, clientContext);
+      if (hidden) return { kind: 'unknown', label: effect.client.client, reason: say.valueUnknown(hidden.written, hidden.name) };
+      return { kind: 'judge', label: describeTarget(client.target), context: clientContext };
+    }
+  }
+  const hidden = unknownThatMatters(unknown, context);
+  if (hidden) return { kind: 'unknown', label, reason: say.valueUnknown(hidden.written, hidden.name) };
+  if (effect.dir !== request.cwd && context.targets.all.length === 0 && context.targets.problems.length === 0) {
+    return { kind: 'unknown', label, reason: say.noProjectThere(effect.dir) };
+  }
+  return { kind: 'judge', label, context };
+}
+
+/**
+ * The units a guard judges for `request`: from the command line (classified
+ * with the project's rules, in the caller's directory) when there is one,
+ * else the project of the caller's directory. Throws DbsafeError when the
+ * caller's configuration cannot be read.
+ */
+export async function gatherJudgeUnits(request: {
+  operation: 'run' | 'guard';
+  argv: readonly string[];
+  commandLine?: string | readonly string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  flagUrl?: string;
+}): Promise<JudgeUnit[]> {
+  const commandLine = request.commandLine ?? (request.operation === 'run' ? request.argv : undefined);
+  let effects: InvocationEffects[] = [];
+  if (commandLine !== undefined) {
+    const { classifyCommandLine, loadUserCommandRules } = await import('../rules/classify-line.js');
+    const classification = await classifyCommandLine({ command: commandLine, cwd: request.cwd, userRules: loadUserCommandRules(request.cwd) });
+    effects = classification.effects;
+  }
+  return distinctEffects(effects, request.cwd).map((effect) => judgeUnitFor(effect, request));
+}
