@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { clientConnection } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
-import { matchToolRules, type RuleVerdict } from './match.js';
+import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
@@ -74,7 +74,7 @@ function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: Sim
     }
     const verdicts = judgeSource(step.source.map((word) => word.text).join(' '), scope, depth + 1, ctx);
     const guarded = verdicts.find((v) => v.guarded);
-    return guarded ? viaReason(step.via, guarded) : (verdicts[0] ?? PASS_NO_RULE(step.via));
+    return guarded ? viaReason(step.via, { ...guarded, decidedBy: guardedDeciders(verdicts) }) : (verdicts[0] ?? PASS_NO_RULE(step.via));
   }
   // xargs appends words read at run time: an unresolved word stands for them, so the rules decide whether they matter.
   const words = step.trailingUnknown ? [...step.words, { text: `<arguments read by ${step.via}>`, resolved: false }] : step.words;
@@ -104,7 +104,7 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, scope: 
   const effects: InvocationEffects = { text: wordsText(words), dir: scope.dir, env: [...scope.env], ...(scope.unknownDir !== undefined && scope.dir === null ? { unknownDirectory: scope.unknownDir } : {}), ...(scope.inContainer ? { inContainer: true } : {}) };
   ctx.invocations.push({ parent: scope.parent, effects });
   const verdict = judgeInvocation(words, command, { ...scope, parent: id }, effects, depth, ctx);
-  return verdict.decidedBy === undefined ? { ...verdict, decidedBy: id } : verdict;
+  return verdict.decidedBy === undefined ? { ...verdict, decidedBy: [id] } : verdict;
 }
 
 /** Peel launchers off until a rule, a script or nothing applies. */
@@ -149,7 +149,9 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
 }
 
 function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): RuleVerdict {
-  return verdicts.find((v) => v.guarded) ?? verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
+  const guarded = verdicts.find((v) => v.guarded);
+  if (guarded) return { ...guarded, decidedBy: guardedDeciders(verdicts) };
+  return verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
 }
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
@@ -229,8 +231,9 @@ function runningInvocations(invocations: readonly InvocationRecord[], roots: Rea
  */
 function effectsOf(verdicts: readonly RuleVerdict[], invocations: readonly InvocationRecord[]): InvocationEffects[] {
   const guarded = verdicts.filter((verdict) => verdict.guarded);
-  if (guarded.length === 0 || guarded.some((verdict) => verdict.decidedBy === undefined)) return runningInvocations(invocations, 'all');
-  return runningInvocations(invocations, new Set(guarded.map((verdict) => verdict.decidedBy!)));
+  const deciders = guardedDeciders(guarded);
+  if (guarded.length === 0 || deciders === undefined) return runningInvocations(invocations, 'all');
+  return runningInvocations(invocations, new Set(deciders));
 }
 
 function argvLine(argv: readonly string[]): ParsedLine {

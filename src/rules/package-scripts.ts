@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RuleVerdict } from './match.js';
+import { guardedDeciders, type RuleVerdict } from './match.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
 import type { ReadPackageScripts, ShellWord } from './types.js';
@@ -139,9 +139,11 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
     judge.judgeSource(body, pkg!.dir).filter((v) => v.guarded).map((v) => ({ script, body, verdict: v })),
   );
   if (guardedByName) return guardedByName;
-  const deciding = byName && !byName.guard ? guardedParts.find((part) => part.verdict.kind !== 'test') : guardedParts[0];
+  const counting = byName && !byName.guard ? guardedParts.filter((part) => part.verdict.kind !== 'test') : guardedParts;
+  const deciding = counting[0];
   if (deciding) {
-    return { ...deciding.verdict, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
+    const decidedBy = guardedDeciders(counting.map((part) => part.verdict));
+    return { ...deciding.verdict, decidedBy, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
   }
   if (byName) return { guarded: false, rule: byName.id, reason: `script "${name}" ${byName.reason}`, kind: byName.kind };
   if (present.length === 0) return { guarded: false, rule: 'no-script', reason: `no package.json script named "${name}" was found` };

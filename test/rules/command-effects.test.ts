@@ -61,6 +61,11 @@ describe('what each guarded invocation runs with', () => {
     expect(found.map(envOf)).toEqual(env);
   });
 
+  it('reports every guarded part of a shell line, not only the first', () => {
+    const found = effects(['sh', '-c', "sqlite3 one.db 'delete from t' && ls && sqlite3 two.db 'delete from t'"]);
+    expect(found.map((e) => e.client?.settings[0]?.value)).toEqual(['one.db', 'two.db']);
+  });
+
   it('says what made a directory unknown', () => {
     expect(effects('cd $PROJECT && rails db:migrate')[0]?.unknownDirectory).toBe('cd $PROJECT');
   });
