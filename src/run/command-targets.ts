@@ -2,7 +2,7 @@ import { loadProjectContext, type ProjectContext } from '../config/context.js';
 import { isDbsafeError } from '../errors.js';
 import type { EnvChange, InvocationEffects } from '../rules/types.js';
 import { APP_ENVIRONMENT_VARIABLES, CERTIFICATE_VARIABLES } from '../safety/rules.js';
-import { describeTarget } from '../target/describe.js';
+import { describeOrigin, describeTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
 import { clientTarget } from './client-target.js';
 import { commandTargetMessages as say } from './command-target-messages.js';
@@ -144,4 +144,24 @@ export async function gatherJudgeUnits(request: {
     effects = classification.effects;
   }
   return distinctEffects(effects, request.cwd).map((effect) => judgeUnitFor(effect, request));
+}
+
+/** One database a command uses, as `explain --json` lists it (never a password). */
+export type NamedTarget =
+  | { engine: Target['engine']; host: string | null; port: number | null; database: string; source: string; namedBy: string }
+  | { unknown: string; namedBy: string };
+
+/** The databases the units name, for display: each project's or client's, and what dbsafe could not tell. */
+export function namedTargets(units: readonly JudgeUnit[]): NamedTarget[] {
+  return units.flatMap((unit): NamedTarget[] => {
+    if (unit.kind === 'unknown') return [{ unknown: unit.reason, namedBy: unit.label }];
+    return unit.context.targets.all.map((target) => ({
+      engine: target.engine,
+      host: target.host ?? target.socket ?? null,
+      port: target.port ?? null,
+      database: target.database,
+      source: describeOrigin(target.origin),
+      namedBy: unit.label,
+    }));
+  });
 }

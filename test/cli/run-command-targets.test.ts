@@ -226,3 +226,15 @@ describe('the directory the command runs in', () => {
     expect(ran()).toBe(false);
   });
 });
+
+describe('dbsafe explain --json', () => {
+  it('lists the databases the command would be judged on, and what named each', async () => {
+    const result = await project.run(['explain', '--json', '--', `DATABASE_URL=${PROD_URL} npm test && sqlite3 other.db 'delete from t'`]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { targets: Array<Record<string, unknown>> };
+    expect(json.targets).toEqual([
+      expect.objectContaining({ engine: 'postgres', host: 'prod.db.example.com', database: 'app', source: 'DATABASE_URL' }),
+      expect.objectContaining({ engine: 'sqlite', database: path.join(project.dir, 'other.db') }),
+    ]);
+  });
+});
