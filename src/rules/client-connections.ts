@@ -36,7 +36,7 @@ export function clientConnection(tool: string, args: readonly ShellWord[], table
   if (!rule) return null;
   const settings: ClientConnection['settings'] = [];
   const add = (setting: ConnectionSetting, value: ShellWord | undefined, written: string) => {
-    settings.push({ setting, value: value?.resolved ? value.text : null, written });
+    settings.push({ setting, value: value?.resolved ? value.text : null, written, ...(value && !value.resolved ? { source: value.text } : {}) });
   };
   let positional = 0;
   let optionsEnded = false;

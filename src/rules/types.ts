@@ -86,7 +86,8 @@ export type ConnectionSetting = 'host' | 'port' | 'database' | 'user' | 'socket'
 export interface ClientConnection {
   client: string;
   engine: 'postgres' | 'mysql' | 'sqlite' | 'mongodb';
-  settings: Array<{ setting: ConnectionSetting; value: string | null; written: string }>;
+  /** `source`: the value's text when it is only known at run time (`$DBHOST`), for the guard to expand from the environment. */
+  settings: Array<{ setting: ConnectionSetting; value: string | null; written: string; source?: string }>;
 }
 
 /**

@@ -4,6 +4,7 @@ import { resolveTargets } from '../target/resolve.js';
 import type { Target, ValueOrigin } from '../target/types.js';
 import { parseDatabaseUrl, UrlProblem } from '../target/url.js';
 import { commandTargetMessages as say } from './command-target-messages.js';
+import { expandVariableReference } from './variable-reference.js';
 
 /**
  * The database a client connects to, from its command-line settings and the
@@ -96,7 +97,10 @@ function fromVariables(engine: 'postgres' | 'mysql', variables: Record<string, s
  * `namedInLine` lists the variables the command line itself set: a client
  * given no settings and no such variable names nothing (`none`).
  */
-export function clientTarget(client: ClientConnection, env: Record<string, string | undefined>, dir: string, namedInLine: ReadonlySet<string>, osUser?: string): ClientTarget {
+export function clientTarget(given: ClientConnection, env: Record<string, string | undefined>, dir: string, namedInLine: ReadonlySet<string>, osUser?: string, unknownVariables: ReadonlySet<string> = new Set()): ClientTarget {
+  // `psql "$DATABASE_URL"`: the shell gives the client the variable's value, which is known here.
+  const settings = given.settings.map((s) => (s.value === null && s.source !== undefined ? { ...s, value: expandVariableReference(s.source, env, unknownVariables) } : s));
+  const client = { ...given, settings };
   const unknown = client.settings.find((s) => s.value === null);
   if (unknown) return { kind: 'unknown', reason: say.clientSettingUnknown(client.client, unknown.written) };
   const clientVariables = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && CLIENT_VARIABLES[client.engine].test(e[0])));

@@ -6,6 +6,7 @@ import { describeOrigin, describeTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
 import { clientTarget } from './client-target.js';
 import { commandTargetMessages as say } from './command-target-messages.js';
+import { expandVariableReference } from './variable-reference.js';
 import { runMessages } from './messages.js';
 
 /**
@@ -39,8 +40,17 @@ export function applyEnvChanges(base: Record<string, string | undefined>, change
       delete env[change.name];
       unknown.delete(change.name);
     } else if (change.value === null) {
-      env[change.name] = UNKNOWN_VALUE;
-      unknown.set(change.name, change.text);
+      // `DATABASE_URL=$TEST_DATABASE_URL`: the value of a variable the command runs with is known here.
+      const eq = change.text.indexOf('=');
+      const appends = change.text[eq - 1] === '+';
+      const expanded = appends ? null : expandVariableReference(change.text.slice(eq + 1), env, new Set(unknown.keys()));
+      if (expanded !== null) {
+        env[change.name] = expanded;
+        unknown.delete(change.name);
+      } else {
+        env[change.name] = UNKNOWN_VALUE;
+        unknown.set(change.name, change.text);
+      }
     } else {
       env[change.name] = change.value;
       unknown.delete(change.name);
@@ -105,7 +115,7 @@ export function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; 
     return { kind: 'unknown', label, reason: runMessages.configUnusable(error.message) };
   }
   if (effect.client) {
-    const client = clientTarget(effect.client, env, effect.dir, changedNames(effect.env), env.PGUSER ?? env.USER ?? request.osUser);
+    const client = clientTarget(effect.client, env, effect.dir, changedNames(effect.env), env.PGUSER ?? env.USER ?? request.osUser, new Set(unknown.keys()));
     if (client.kind === 'unknown') return { kind: 'unknown', label: effect.client.client, reason: client.reason };
     if (client.kind === 'target') {
       const clientContext = { ...context, targets: { primary: client.target, all: [client.target], problems: [] } };

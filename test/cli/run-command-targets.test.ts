@@ -91,6 +91,20 @@ describe('environment assignments in the command line are judged', () => {
     expect(ran()).toBe(false);
   });
 
+  it('DATABASE_URL=$OTHER takes OTHER from the environment: a production value is refused', async () => {
+    const result = await project.run(['run', '--', 'sh', '-c', 'DATABASE_URL=$TEST_DATABASE_URL npm test'], { TEST_DATABASE_URL: PROD_URL });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('prod.db.example.com');
+    expect(ran()).toBe(false);
+  });
+
+  it('DATABASE_URL=$OTHER with a local value: that database is backed up', async () => {
+    sqlite(path.join(project.dir, 'other.db'), 'create table t (id int);');
+    const result = await project.run(['run', '--', 'sh', '-c', 'DATABASE_URL="$TEST_DATABASE_URL" npm test'], { TEST_DATABASE_URL: 'file:./other.db' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(backups()).toEqual([expect.stringMatching(/^other/)]);
+  });
+
   it('a run-time value in a variable that names no database does not block the command', async () => {
     const result = await line('BUILD_ID=$(date +%s) npm test');
     expect(result.code, result.stderr).toBe(0);
@@ -140,6 +154,13 @@ describe('database clients: the database they connect to is judged', () => {
     expect(backups()).toEqual([expect.stringMatching(/^other/)]);
     expect(sqlite(other, 'select count(*) from t')).toBe('0');
     expect(sqlite(path.join(project.dir, 'dev.db'), 'select count(*) from t')).toBe('2');
+  });
+
+  it('psql "$URL" connects where the variable says: a production URL is refused', async () => {
+    const result = await project.run(['run', '--', 'sh', '-c', `psql "$SHOP_URL" -c 'select 1'; touch ran`], { SHOP_URL: PROD_URL });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('prod.db.example.com');
+    expect(ran()).toBe(false);
   });
 
   it('several distinct databases are each backed up once, and the backup lines name each', async () => {

@@ -3,6 +3,7 @@ import type { ProjectContext } from '../../src/config/context.js';
 import type { ClientConnection } from '../../src/rules/types.js';
 import { clientTarget, parseConninfo } from '../../src/run/client-target.js';
 import { applyEnvChanges, distinctEffects, unknownThatMatters } from '../../src/run/command-targets.js';
+import { expandVariableReference } from '../../src/run/variable-reference.js';
 import { resolveTargets } from '../../src/target/resolve.js';
 
 const psql = (...settings: Array<[ClientConnection['settings'][number]['setting'], string | null]>): ClientConnection => ({
@@ -96,5 +97,43 @@ describe('the environment a command runs with', () => {
     const effect = { text: 'vitest', dir: '/app', env: [] };
     expect(distinctEffects([effect, { ...effect, text: 'jest' }, { ...effect, dir: '/other' }], '/app')).toHaveLength(2);
     expect(distinctEffects([], '/app')).toEqual([{ text: '', dir: '/app', env: [] }]);
+  });
+});
+
+describe('expandVariableReference: a word that is only $VAR takes its value from the environment', () => {
+  const env = { URL: 'postgres://h/db', SPACED: 'a b', EMPTY: '' };
+  it.each([
+    ['$URL', 'postgres://h/db'],
+    ['${URL}', 'postgres://h/db'],
+    ['"$URL"', 'postgres://h/db'],
+    ['"${URL}"', 'postgres://h/db'],
+    ['"$SPACED"', 'a b'],
+    ['$SPACED', null],
+    ['"$EMPTY"', ''],
+    ['$UNSET', null],
+    ['"$URL', null],
+    ['$URL/x', null],
+    ['$(cat url)', null],
+    ['${URL:-x}', null],
+  ])('%s', (source, expected) => {
+    expect(expandVariableReference(source, env)).toBe(expected);
+  });
+
+  it('a variable whose own value is only known at run time stays unknown', () => {
+    expect(expandVariableReference('$URL', env, new Set(['URL']))).toBeNull();
+    const { unknown } = applyEnvChanges({}, [
+      { kind: 'set', name: 'A', value: null, text: 'A=$(x)' },
+      { kind: 'set', name: 'B', value: null, text: 'B=$A' },
+    ]);
+    expect([...unknown.keys()]).toEqual(['A', 'B']);
+  });
+
+  it('expands assignments and client settings from the environment the command runs with', () => {
+    const { env: applied, unknown } = applyEnvChanges({ TEST_URL: 'sqlite:./t.db' }, [{ kind: 'set', name: 'DATABASE_URL', value: null, text: 'DATABASE_URL="$TEST_URL"' }]);
+    expect(applied.DATABASE_URL).toBe('sqlite:./t.db');
+    expect(unknown.size).toBe(0);
+    const client = { client: 'psql', engine: 'postgres' as const, settings: [{ setting: 'database' as const, value: null, written: '"$URL"', source: '"$URL"' }] };
+    const result = clientTarget(client, { URL: 'postgres://prod.example.com/shop' }, '/app', new Set());
+    expect(result.kind === 'target' && result.target.host).toBe('prod.example.com');
   });
 });
