@@ -78,7 +78,9 @@ function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: Sim
   }
   // xargs appends words read at run time: an unresolved word stands for them, so the rules decide whether they matter.
   const words = step.trailingUnknown ? [...step.words, { text: `<arguments read by ${step.via}>`, resolved: false }] : step.words;
-  const inner: Scope = { ...scope, env: [...scope.env, ...(step.env ?? [])], inContainer: scope.inContainer || step.inContainer === true };
+  // A dotenv file is read relative to where the launcher runs.
+  const changes = (step.env ?? []).map((change): EnvChange => (change.kind === 'file' && change.path !== null ? { ...change, path: scope.dir === null ? null : path.resolve(scope.dir, change.path) } : change));
+  const inner: Scope = { ...scope, env: [...scope.env, ...changes], inContainer: scope.inContainer || step.inContainer === true };
   if (step.directory) Object.assign(inner, directoryScope(scope, step.directory.value, step.directory.written));
   return judgeWords(words, command, inner, depth + 1, ctx);
 }

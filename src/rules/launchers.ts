@@ -49,6 +49,10 @@ interface Launcher {
   clearOptions?: readonly string[];
   /** Options that name the directory the command runs in (`env -C dir`). */
   chdirOptions?: readonly string[];
+  /** Options that load a dotenv file into the command's environment (`dotenv -e .env.test`). */
+  envFileOptions?: readonly string[];
+  /** Options whose value is one `NAME=value` assignment (`dotenv -v NAME=value`). */
+  assignmentOptions?: readonly string[];
   inContainer?: boolean;
 }
 
@@ -73,8 +77,8 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['xargs'], valueOptions: ['-I', '-n', '-L', '-P', '-s', '-d', '-E', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace', '--max-lines', '--max-chars', '--eof'], appendsUnknown: true },
   { words: ['cross-env'], assignments: true },
   { words: ['cross-env-shell'], assignments: true, shellOptions: ['*'] },
-  { words: ['dotenv'], valueOptions: ['-e', '-c', '-v', '-p'] },
-  { words: ['env-cmd'], valueOptions: ['-f', '--file', '-e', '--environments', '-r', '--rc-file'] },
+  { words: ['dotenv'], valueOptions: ['-e', '-c', '-v', '-p'], envFileOptions: ['-e'], assignmentOptions: ['-v'] },
+  { words: ['env-cmd'], valueOptions: ['-f', '--file', '-e', '--environments', '-r', '--rc-file'], envFileOptions: ['-f', '--file'] },
   { words: ['npx'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
   { words: ['pnpx'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
   { words: ['bunx'], valueOptions: ['-p', '--package'], packageSpec: true },
@@ -177,6 +181,19 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
     if (word.text.startsWith('-') && word.text.length > 1) {
       if (launcher.noRunOptions?.includes(word.text)) return { kind: 'none' };
       if (launcher.shellOptions?.includes(word.text)) return { kind: 'shell', source: words.slice(index + 1, index + 2), via };
+      const file = matchingOption(launcher.envFileOptions, word.text);
+      const assignment = matchingOption(launcher.assignmentOptions, word.text);
+      if (file || assignment) {
+        const option = (file ?? assignment)!;
+        const value = optionValue(words, index, option);
+        if (file) env.push({ kind: 'file', path: value?.resolved ? value.text : null, written: `${word.text} ${value?.text ?? ''}`.trim() });
+        else if (value && isAssignment(value.text)) {
+          const eq = value.text.indexOf('=');
+          env.push({ kind: 'set', name: value.text.slice(0, eq), value: value.resolved ? value.text.slice(eq + 1) : null, text: value.text });
+        }
+        index += word.text === option ? 2 : 1;
+        continue;
+      }
       const unset = matchingOption(launcher.unsetOptions, word.text);
       const chdir = matchingOption(launcher.chdirOptions, word.text);
       if (unset || chdir) {

@@ -15,7 +15,9 @@ export type EnvChange =
   | { kind: 'set'; name: string; value: string | null; text: string }
   | { kind: 'unset'; name: string }
   /** `env -i`: the command starts from an empty environment. */
-  | { kind: 'clear' };
+  | { kind: 'clear' }
+  /** `dotenv -e FILE`, `env-cmd -f FILE`: the variables of a dotenv file (absolute path; null when only known at run time). */
+  | { kind: 'file'; path: string | null; written: string };
 
 /** One simple command of a parsed line, in the order the shell runs them. */
 export interface SimpleCommand {

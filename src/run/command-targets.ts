@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import { readOptionalFile } from '../config/optional-file.js';
 import { isDbsafeError } from '../errors.js';
 import type { EnvChange, InvocationEffects } from '../rules/types.js';
 import { APP_ENVIRONMENT_VARIABLES, CERTIFICATE_VARIABLES } from '../safety/rules.js';
@@ -28,12 +30,32 @@ export type JudgeUnit =
 /** Stands in for a value only known at run time: whatever names it as a database setting shows that the value matters. */
 const UNKNOWN_VALUE = 'dbsafe-value-known-only-at-run-time';
 
-/** The caller's environment with the command's changes applied in order; values known only at run time are listed apart. Pure. */
-export function applyEnvChanges(base: Record<string, string | undefined>, changes: readonly EnvChange[]): { env: Record<string, string | undefined>; unknown: Map<string, string> } {
+/** A dotenv file's variables; null when the file does not exist (the launchers skip it), 'unreadable' otherwise. */
+export type ReadDotenvFile = (file: string) => Record<string, string> | null | 'unreadable';
+
+/**
+ * The caller's environment with the command's changes applied in order;
+ * values known only at run time are listed apart, and so are dotenv files
+ * that cannot be read (any variable could be in them). Pure apart from `readDotenv`.
+ */
+export function applyEnvChanges(
+  base: Record<string, string | undefined>,
+  changes: readonly EnvChange[],
+  readDotenv: ReadDotenvFile = () => 'unreadable',
+): { env: Record<string, string | undefined>; unknown: Map<string, string>; unreadableFiles: string[] } {
   let env: Record<string, string | undefined> = { ...base };
   const unknown = new Map<string, string>();
+  const unreadableFiles: string[] = [];
   for (const change of changes) {
-    if (change.kind === 'clear') {
+    if (change.kind === 'file') {
+      const values = change.path === null ? 'unreadable' : readDotenv(change.path);
+      if (values === 'unreadable') unreadableFiles.push(change.written);
+      // Strictest reading: the file's values count even where the launcher would keep the shell's.
+      for (const [name, value] of Object.entries(values === 'unreadable' ? {} : (values ?? {}))) {
+        env[name] = value;
+        unknown.delete(name);
+      }
+    } else if (change.kind === 'clear') {
       env = {};
       unknown.clear();
     } else if (change.kind === 'unset') {
@@ -56,8 +78,17 @@ export function applyEnvChanges(base: Record<string, string | undefined>, change
       unknown.delete(change.name);
     }
   }
-  return { env, unknown };
+  return { env, unknown, unreadableFiles };
 }
+
+const requireModule = createRequire(import.meta.url);
+
+/** Read a dotenv file named by a launcher (`dotenv -e FILE`). */
+export const readDotenvFile: ReadDotenvFile = (file) => {
+  const read = readOptionalFile(file);
+  if (!read.found) return read.unreadable === undefined ? null : 'unreadable';
+  return (requireModule('dotenv') as typeof import('dotenv')).parse(read.text);
+};
 
 function namesBehind(target: Target): string[] {
   return [target.origin.name, ...Object.entries(target.fields).flatMap(([field, origin]) => (field !== 'password' && origin ? [origin.name] : []))];
@@ -92,7 +123,7 @@ export function distinctEffects(effects: readonly InvocationEffects[], cwd: stri
 }
 
 function changedNames(changes: readonly EnvChange[]): Set<string> {
-  return new Set(changes.flatMap((change) => (change.kind === 'clear' ? [] : [change.name])));
+  return new Set(changes.flatMap((change) => (change.kind === 'set' || change.kind === 'unset' ? [change.name] : [])));
 }
 
 function labelOf(effect: InvocationEffects, cwd: string): string {
@@ -106,7 +137,8 @@ function labelOf(effect: InvocationEffects, cwd: string): string {
 export function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; env: Record<string, string | undefined>; flagUrl?: string; osUser?: string }): JudgeUnit {
   const label = labelOf(effect, request.cwd);
   if (effect.dir === null) return { kind: 'unknown', label, reason: say.directoryUnknown(effect.unknownDirectory ?? effect.text) };
-  const { env, unknown } = applyEnvChanges(request.env, effect.env);
+  const { env, unknown, unreadableFiles } = applyEnvChanges(request.env, effect.env, readDotenvFile);
+  if (unreadableFiles.length > 0) return { kind: 'unknown', label, reason: say.envFileUnknown(unreadableFiles[0]!) };
   let context: ProjectContext;
   try {
     context = loadProjectContext({ cwd: effect.dir, env, flagUrl: request.flagUrl });

@@ -73,6 +73,17 @@ describe('environment assignments in the command line are judged', () => {
     expect(backups()).toEqual([]);
   });
 
+  it.each([
+    ['dotenv -e', 'dotenv -e .env.production -- npm test'],
+    ['env-cmd -f', 'env-cmd -f .env.production npm test'],
+  ])('%s FILE: the file’s production database is judged: refused', async (_name, text) => {
+    writeFileSync(path.join(project.dir, '.env.production'), `DATABASE_URL=${PROD_URL}\n`);
+    const result = await line(text);
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toContain('prod.db.example.com');
+    expect(ran()).toBe(false);
+  });
+
   it('env -u removes the shell’s variable, so the .env file’s production database is the one used: refused', async () => {
     writeFileSync(path.join(project.dir, '.env'), `DATABASE_URL=${PROD_URL}\n`);
     const safe = `file:${path.join(project.dir, 'dev.db')}`;

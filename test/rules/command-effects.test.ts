@@ -66,6 +66,14 @@ describe('what each guarded invocation runs with', () => {
     expect(found.map((e) => e.client?.settings[0]?.value)).toEqual(['one.db', 'two.db']);
   });
 
+  it('dotenv and env-cmd load files relative to where they run; dotenv -v sets one variable', () => {
+    expect(effects('cd /other && dotenv -e .env.prod -v NODE_ENV=production -- rails db:migrate')[0]?.env).toEqual([
+      { kind: 'file', path: '/other/.env.prod', written: '-e .env.prod' },
+      { kind: 'set', name: 'NODE_ENV', value: 'production', text: 'NODE_ENV=production' },
+    ]);
+    expect(effects('env-cmd -f .env.staging rails db:migrate')[0]?.env).toEqual([{ kind: 'file', path: '/app/.env.staging', written: '-f .env.staging' }]);
+  });
+
   it('says what made a directory unknown', () => {
     expect(effects('cd $PROJECT && rails db:migrate')[0]?.unknownDirectory).toBe('cd $PROJECT');
   });
