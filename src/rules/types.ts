@@ -84,7 +84,8 @@ export interface Segment extends Verdict {
  * written: option values and positionals by what they mean. Parsed into a
  * target in src/target; `value` null when only known at run time.
  */
-export type ConnectionSetting = 'host' | 'port' | 'database' | 'user' | 'socket' | 'file' | 'url';
+/** `options-file`: the connection comes from a file dbsafe does not read (`--defaults-file`, `--login-path`). */
+export type ConnectionSetting = 'host' | 'port' | 'database' | 'user' | 'socket' | 'file' | 'url' | 'options-file';
 export interface ClientConnection {
   client: string;
   engine: 'postgres' | 'mysql' | 'sqlite' | 'mongodb';

@@ -103,6 +103,8 @@ export function clientTarget(given: ClientConnection, env: Record<string, string
   const client = { ...given, settings };
   const unknown = client.settings.find((s) => s.value === null);
   if (unknown) return { kind: 'unknown', reason: say.clientSettingUnknown(client.client, unknown.written) };
+  const optionsFile = client.settings.find((s) => s.setting === 'options-file');
+  if (optionsFile) return { kind: 'unknown', reason: say.optionsFileNotRead(client.client, optionsFile.written) };
   const clientVariables = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && CLIENT_VARIABLES[client.engine].test(e[0])));
   if (client.settings.length === 0 && !Object.keys(clientVariables).some((name) => namedInLine.has(name))) return { kind: 'none' };
   const origin: ValueOrigin = { kind: 'flag', name: `${client.client} ${client.settings.map((s) => s.written).join(' ')}`.trim() };

@@ -10,6 +10,8 @@ export const commandTargetMessages = {
     `${client} is given the connection string "${text}", which dbsafe cannot read as key=value pairs (fail closed). Correct its quoting, or use -h/-p/-d options.`,
   conninfoKeyNotRead: (client: string, key: string): string =>
     `the connection string given to ${client} sets "${key}", which dbsafe does not read, so it cannot tell which database ${client} reaches (fail closed). Use host, port, dbname and user only, or -h/-p/-d options.`,
+  optionsFileNotRead: (client: string, written: string): string =>
+    `${client} takes its connection from an options file ("${written}"), which dbsafe does not read, so it cannot tell which database ${client} reaches (fail closed). Give the host and database on the command line instead.`,
   serviceNotRead: (client: string, service: string): string =>
     `${client} connects through the service "${service}" (PGSERVICE or service=), whose entry dbsafe does not read, so it cannot check that database (fail closed). Give the host, port and database directly.`,
   clientNamesNoDatabase: (client: string): string =>

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, psql, type TestDatabase } from '../helpers/databases.js';
+import { createMariaDatabase, createPostgresDatabase, mariadb, psql, type TestDatabase } from '../helpers/databases.js';
 import { makeProject, type TestProject } from '../run/project.js';
 
 /**
@@ -147,11 +147,12 @@ describe('database clients: the database they connect to is judged', () => {
     ['dropdb', 'dropdb -h prod.db.example.com shop'],
     ['pg_restore -d', 'pg_restore -h prod.db.example.com -d shop backup.dump'],
     ['a client setting known only at run time', "psql -h $DBHOST -d shop -c 'select 1'"],
+    ['a MySQL options file', "mysql --defaults-extra-file=prod.cnf shop -e 'select 1'"],
   ];
   it.each(refused)('%s: refused, nothing run', async (_name, client) => {
     const result = await line(`${client}; touch ran`);
     expect(result.code, result.stderr).toBe(3);
-    expect(result.stderr).toMatch(/prod\.db\.example\.com|cluster0\.example\.net|only known when the command runs/);
+    expect(result.stderr).toMatch(/prod\.db\.example\.com|cluster0\.example\.net|only known when the command runs|options file/);
     expect(ran()).toBe(false);
     expect(backups()).toEqual([]);
   });
@@ -205,6 +206,23 @@ describe('a PostgreSQL database named by psql, from a SQLite project', () => {
     const result = await line(`psql -q ${database.url} -c 'select 1' && psql -q -h 127.0.0.1 -U postgres -d ${database.name} -c 'select 1'`);
     expect(result.code, result.stderr).toBe(0);
     expect(backups()).toHaveLength(1);
+  });
+});
+
+describe('a MariaDB database named by mysql, from a SQLite project', () => {
+  let database: TestDatabase;
+  beforeAll(() => {
+    database = createMariaDatabase();
+    mariadb('CREATE TABLE customers (id int); INSERT INTO customers VALUES (1), (2);', database.name);
+  });
+  afterAll(() => database.drop());
+
+  it('is judged local, backed up, and the statement runs', async () => {
+    const result = await run('mysql', '-h', '127.0.0.1', '-u', 'root', database.name, '-e', 'DELETE FROM customers');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`backed up ${database.name}`);
+    expect(backups()).toEqual([expect.stringMatching(new RegExp(`^${database.name}_`))]);
+    expect(mariadb('SELECT count(*) FROM customers', database.name)).toBe('0');
   });
 });
 

@@ -102,6 +102,7 @@ describe('connection settings of database clients', () => {
     ['mysql -p --host=prod shop', ['host=prod', 'database=shop']],
     ['mariadb -S /run/mysqld.sock -D shop', ['socket=/run/mysqld.sock', 'database=shop']],
     ['mysqladmin -h prod drop shop', ['host=prod', 'database=shop']],
+    ['mysql --defaults-file=prod.cnf shop', ['options-file=prod.cnf', 'database=shop']],
     ['mongosh "mongodb+srv://cluster0.example.net/shop" --eval "db.x.drop()"', ['url=mongodb+srv://cluster0.example.net/shop']],
     ["sqlite3 other.db 'delete from t'", ['file=other.db']],
     ['sqlite3 -cmd ".timeout 100" other.db', ['file=other.db']],

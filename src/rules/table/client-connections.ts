@@ -42,6 +42,9 @@ const MYSQL_OPTIONS: Record<string, ConnectionSetting> = {
   '--database': 'database',
   '-S': 'socket',
   '--socket': 'socket',
+  '--defaults-file': 'options-file',
+  '--defaults-extra-file': 'options-file',
+  '--login-path': 'options-file',
 };
 
 const MONGO_OPTIONS: Record<string, ConnectionSetting> = {
@@ -74,13 +77,13 @@ export const CLIENT_CONNECTION_RULES: readonly ClientConnectionRule[] = [
     tools: ['mysql', 'mariadb', 'mycli', 'mysqldump', 'mariadb-dump', 'mysqlimport', 'mariadb-import', 'mysqlcheck', 'mariadb-check'],
     engine: 'mysql',
     options: MYSQL_OPTIONS,
-    valueOptions: ['-e', '--execute', '--default-character-set', '--defaults-file', '--defaults-extra-file', '--login-path', '--protocol', '-r', '--result-file', '--tables', '--where', '-w', '--ignore-table', '--init-command', '--ssl-ca', '--ssl-cert', '--ssl-key', '--ssl-mode', '--plugin-dir', '--default-auth', '--tee', '--pager', '--prompt'],
+    valueOptions: ['-e', '--execute', '--default-character-set', '--protocol', '-r', '--result-file', '--tables', '--where', '-w', '--ignore-table', '--init-command', '--ssl-ca', '--ssl-cert', '--ssl-key', '--ssl-mode', '--plugin-dir', '--default-auth', '--tee', '--pager', '--prompt'],
     positionals: ['database'],
     attachedShortValues: true,
     attachedOnly: ['-p'],
   },
   // `mysqladmin drop NAME`, `create NAME`: the database is the word after the command.
-  { tools: ['mysqladmin', 'mariadb-admin'], engine: 'mysql', options: MYSQL_OPTIONS, valueOptions: ['--defaults-file', '--defaults-extra-file', '--protocol'], positionals: ['ignore', 'database'], attachedShortValues: true, attachedOnly: ['-p'] },
+  { tools: ['mysqladmin', 'mariadb-admin'], engine: 'mysql', options: MYSQL_OPTIONS, valueOptions: ['--protocol'], positionals: ['ignore', 'database'], attachedShortValues: true, attachedOnly: ['-p'] },
   {
     tools: ['mongosh', 'mongo'],
     engine: 'mongodb',
