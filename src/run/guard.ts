@@ -145,7 +145,8 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   if (refusedUnits.length > 0) {
     const deciding = refusedUnits[0]!;
     const fingerprint = targetFingerprint(deciding.target);
-    const binding = consentBinding({ argv: request.argv, target: fingerprint, cwd: request.cwd });
+    // One consent covers exactly these refused databases: the binding names every one of them.
+    const binding = consentBinding({ argv: request.argv, target: refusedUnits.map((j) => targetFingerprint(j.target)).join('+'), cwd: request.cwd });
     // A one-off consent answers production indicators only, and only when every refused database is one it can name.
     const overridable = refusedUnits.every((j) => j.target !== null && j.verdict.overridable);
     const grant = overridable ? consumeConsent(request.env, binding) : null;
@@ -164,7 +165,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
         const consent = issueConsentRequest(request.env, {
           binding,
           command,
-          target: describeTarget(deciding.target!),
+          target: targetText!,
           confirmWord: databaseName(deciding.target!),
           cwd: request.cwd,
           reason: deciding.verdict.summary ?? rule,
