@@ -71,6 +71,20 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
       workspace = true;
     }
   }
+  // npm reads its own options anywhere before `--`: `npm test --prefix ../other` runs the other package's test.
+  if (manager === 'npm') {
+    for (let later = index + 1; later < words.length && words[later]!.text !== '--'; later += 1) {
+      const text = words[later]!.text;
+      const option = text.includes('=') ? text.slice(0, text.indexOf('=')) : text;
+      if (option === '--prefix' || option === '-C') {
+        const valueWord = option !== text ? { text: text.slice(option.length + 1), resolved: words[later]!.resolved } : words[later + 1];
+        dir = valueWord?.resolved && dir !== null ? path.resolve(dir, valueWord.text) : null;
+      } else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) {
+        dir = null;
+        workspace = true;
+      }
+    }
+  }
   const subcommandWord = words[index];
   if (!subcommandWord) return { kind: 'none' };
   const where = { dir, ...(workspace ? { workspace } : {}) };

@@ -185,7 +185,15 @@ export async function gatherJudgeUnits(request: {
     const classification = await classifyCommandLine({ command: commandLine, cwd: request.cwd, userRules: loadUserCommandRules(request.cwd) });
     effects = classification.effects;
   }
-  return distinctEffects(effects, request.cwd).map((effect) => judgeUnitFor(effect, request));
+  // `cd src && npm test` runs in the project too: one judgement per project, environment and client.
+  const seen = new Set<string>();
+  return distinctEffects(effects, request.cwd).flatMap((effect) => {
+    const unit = judgeUnitFor(effect, request);
+    const key = unit.kind === 'judge' ? JSON.stringify([unit.context.projectRoot, effect.env, effect.client ?? null]) : JSON.stringify([unit.label, unit.reason]);
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [unit];
+  });
 }
 
 /** One database a command uses, as `explain --json` lists it (never a password). */

@@ -247,6 +247,7 @@ describe('the directory the command runs in', () => {
   const toProduction: Array<[string, string]> = [
     ['cd X &&', 'cd ../prodapp && npm test'],
     ['npm --prefix X', 'npm --prefix ../prodapp test'],
+    ['npm test --prefix X', 'npm test --prefix ../prodapp'],
     ['pnpm -C X', 'pnpm -C ../prodapp test'],
     ['yarn --cwd X', 'yarn --cwd ../prodapp test'],
   ];

@@ -46,6 +46,8 @@ describe('what each guarded invocation runs with', () => {
     ['npm run test:nested', ['/app'], [['NODE_ENV=production']]],
     ['cd /other && npm test', ['/other'], [[]]],
     ['npm --prefix /other test', ['/other'], [[]]],
+    ['npm test --prefix /other', ['/other'], [[]]],
+    ['npm run test:env -- --prefix /other', ['/app'], [['NODE_ENV=production']]],
     ['pnpm -C /other test', ['/other'], [[]]],
     ['yarn --cwd /other test', ['/other'], [[]]],
     ['env -C /other rails db:migrate', ['/other'], [[]]],
