@@ -23,6 +23,6 @@ export const commandTargetMessages = {
   directoryUnknown: (written: string): string =>
     `the command moves to a directory only known when it runs ("${written}"), so dbsafe cannot tell which project and database it uses (fail closed). Run it from that directory, or write the directory out.`,
   noProjectThere: (dir: string): string =>
-    `the command runs in ${dir}, where dbsafe finds no database to check or back up (fail closed). Run it in a dbsafe project, or set the database for that directory (DATABASE_URL in its .env).`,
+    `the command runs in ${dir}, which is not a dbsafe project with a database (no dbsafe configuration, or no database found there), so dbsafe cannot check or back it up (fail closed). Run it from a dbsafe project, or add dbsafe to that directory's project (npx dbsafe install) and name its database (DATABASE_URL in its .env).`,
   unitHeader: (where: string): string => `for ${where}:`,
 };

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { loadProjectContext, type ProjectContext } from '../config/context.js';
 import { readOptionalFile } from '../config/optional-file.js';
+import { findProject } from '../config/project.js';
 import { isDbsafeError } from '../errors.js';
 import type { EnvChange, InvocationEffects } from '../rules/types.js';
 import { APP_ENVIRONMENT_VARIABLES, CERTIFICATE_VARIABLES } from '../safety/rules.js';
@@ -158,7 +159,9 @@ export function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; 
   }
   const hidden = unknownThatMatters(unknown, context);
   if (hidden) return { kind: 'unknown', label, reason: say.valueUnknown(hidden.written, hidden.name) };
-  if (effect.dir !== request.cwd && context.targets.all.length === 0 && context.targets.problems.length === 0) {
+  // Moved out of the project into a directory that never opted in: its database and backups are nobody's to guess.
+  const elsewhere = effect.dir !== request.cwd && context.projectRoot !== findProject(request.cwd).root;
+  if (elsewhere && (!context.optedIn || (context.targets.all.length === 0 && context.targets.problems.length === 0))) {
     return { kind: 'unknown', label, reason: say.noProjectThere(effect.dir) };
   }
   return { kind: 'judge', label, context };

@@ -270,6 +270,17 @@ describe('the directory the command runs in', () => {
     expect(existsSync(path.join(empty, 'ran'))).toBe(false);
   });
 
+  it('a directory that is not a dbsafe project fails closed, even with a database in the environment', async () => {
+    const plain = path.join(path.dirname(project.dir), 'plain');
+    mkdirSync(plain);
+    writeFileSync(path.join(plain, 'package.json'), JSON.stringify({ scripts: { test: 'touch ran' } }));
+    const result = await project.run(['run', '--', 'sh', '-c', 'cd ../plain && npm test'], { DATABASE_URL: `file:${path.join(project.dir, 'dev.db')}` });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`${plain}, which is not a dbsafe project`);
+    expect(existsSync(path.join(plain, 'ran'))).toBe(false);
+    expect(existsSync(path.join(plain, 'backups'))).toBe(false);
+  });
+
   it('a directory only known at run time: fails closed', async () => {
     const result = await line('cd "$(cat where)" && npm test');
     expect(result.code).toBe(3);
