@@ -199,7 +199,7 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
       if (unset || chdir) {
         const value = optionValue(words, index, (unset ?? chdir)!);
         // An unset of a name known only at run time could remove anything: say so as an unknown assignment.
-        if (unset) env.push(value?.resolved ? { kind: 'unset', name: value.text } : { kind: 'set', name: value?.text ?? '', value: null, text: `${word.text} ${value?.text ?? ''}` });
+        if (unset) env.push(value?.resolved ? { kind: 'unset', name: value.text } : { kind: 'unset', name: '', source: value?.text ?? '' });
         else directory = { value: value?.resolved ? value.text : null, written: `${word.text} ${value?.text ?? ''}`.trim() };
         index += word.text === (unset ?? chdir) ? 2 : 1;
         continue;

@@ -13,7 +13,8 @@ export type StdinSource = 'terminal' | 'pipe' | 'file' | 'heredoc';
  */
 export type EnvChange =
   | { kind: 'set'; name: string; value: string | null; text: string }
-  | { kind: 'unset'; name: string }
+  /** `source`: the name as written when only known at run time (`env -u $NAME`); `name` is then empty. */
+  | { kind: 'unset'; name: string; source?: string }
   /** `env -i`: the command starts from an empty environment. */
   | { kind: 'clear' }
   /** `dotenv -e FILE`, `env-cmd -f FILE`: the variables of a dotenv file (absolute path; null when only known at run time). */

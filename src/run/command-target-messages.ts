@@ -18,8 +18,8 @@ export const commandTargetMessages = {
     `${client} is given a server but no database, so dbsafe cannot check or back it up (fail closed). Name the database on the command line (for example -D name / -d name).`,
   valueUnknown: (written: string, name: string): string =>
     `the command sets ${name} with "${written}", which is only known when it runs, and ${name} decides which database is used or whether it is production, so dbsafe cannot check it (fail closed). Write the value out, or put it in the project's .env.`,
-  envFileUnknown: (written: string): string =>
-    `the command loads its environment from a file dbsafe cannot read ("${written}": known only when it runs, or unreadable), and any variable in it could name the database (fail closed). Write the file name out and make it readable.`,
+  environmentUnseen: (written: string): string =>
+    `the command changes its environment in a way dbsafe cannot see ("${written}": a file or name known only when it runs, or a file it cannot read), and any variable could name the database (fail closed). Write the name out, and make the file readable.`,
   directoryUnknown: (written: string): string =>
     `the command moves to a directory only known when it runs ("${written}"), so dbsafe cannot tell which project and database it uses (fail closed). Run it from that directory, or write the directory out.`,
   noProjectThere: (dir: string): string =>

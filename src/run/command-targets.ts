@@ -43,14 +43,15 @@ export function applyEnvChanges(
   base: Record<string, string | undefined>,
   changes: readonly EnvChange[],
   readDotenv: ReadDotenvFile = () => 'unreadable',
-): { env: Record<string, string | undefined>; unknown: Map<string, string>; unreadableFiles: string[] } {
+): { env: Record<string, string | undefined>; unknown: Map<string, string>; unseen: string[] } {
   let env: Record<string, string | undefined> = { ...base };
   const unknown = new Map<string, string>();
-  const unreadableFiles: string[] = [];
+  /** Changes dbsafe cannot see through: a dotenv file it cannot read, `env -u $NAME`. */
+  const unseen: string[] = [];
   for (const change of changes) {
     if (change.kind === 'file') {
       const values = change.path === null ? 'unreadable' : readDotenv(change.path);
-      if (values === 'unreadable') unreadableFiles.push(change.written);
+      if (values === 'unreadable') unseen.push(change.written);
       // Strictest reading: the file's values count even where the launcher would keep the shell's.
       for (const [name, value] of Object.entries(values === 'unreadable' ? {} : (values ?? {}))) {
         env[name] = value;
@@ -60,8 +61,12 @@ export function applyEnvChanges(
       env = {};
       unknown.clear();
     } else if (change.kind === 'unset') {
-      delete env[change.name];
-      unknown.delete(change.name);
+      const name = change.source === undefined ? change.name : expandVariableReference(change.source, env, new Set(unknown.keys()));
+      if (name === null) unseen.push(`-u ${change.source}`);
+      else {
+        delete env[name];
+        unknown.delete(name);
+      }
     } else if (change.value === null) {
       // `DATABASE_URL=$TEST_DATABASE_URL`: the value of a variable the command runs with is known here.
       const eq = change.text.indexOf('=');
@@ -79,7 +84,7 @@ export function applyEnvChanges(
       unknown.delete(change.name);
     }
   }
-  return { env, unknown, unreadableFiles };
+  return { env, unknown, unseen };
 }
 
 const requireModule = createRequire(import.meta.url);
@@ -138,8 +143,8 @@ function labelOf(effect: InvocationEffects, cwd: string): string {
 export function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; env: Record<string, string | undefined>; flagUrl?: string; osUser?: string }): JudgeUnit {
   const label = labelOf(effect, request.cwd);
   if (effect.dir === null) return { kind: 'unknown', label, reason: say.directoryUnknown(effect.unknownDirectory ?? effect.text) };
-  const { env, unknown, unreadableFiles } = applyEnvChanges(request.env, effect.env, readDotenvFile);
-  if (unreadableFiles.length > 0) return { kind: 'unknown', label, reason: say.envFileUnknown(unreadableFiles[0]!) };
+  const { env, unknown, unseen } = applyEnvChanges(request.env, effect.env, readDotenvFile);
+  if (unseen.length > 0) return { kind: 'unknown', label, reason: say.environmentUnseen(unseen[0]!) };
   let context: ProjectContext;
   try {
     context = loadProjectContext({ cwd: effect.dir, env, flagUrl: request.flagUrl });

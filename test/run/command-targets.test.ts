@@ -75,20 +75,25 @@ describe('the environment a command runs with', () => {
     expect(env).toMatchObject({ A: 'x', PATH: '/bin' });
     expect(env.B).toBeUndefined();
     expect([...unknown]).toEqual([['C', 'C=$(x)']]);
-    expect(applyEnvChanges({ A: '1' }, [{ kind: 'set', name: 'C', value: null, text: 'C=$x' }, { kind: 'clear' }, { kind: 'set', name: 'D', value: 'd', text: 'D=d' }])).toEqual({ env: { D: 'd' }, unknown: new Map(), unreadableFiles: [] });
+    expect(applyEnvChanges({ A: '1' }, [{ kind: 'set', name: 'C', value: null, text: 'C=$x' }, { kind: 'clear' }, { kind: 'set', name: 'D', value: 'd', text: 'D=d' }])).toEqual({ env: { D: 'd' }, unknown: new Map(), unseen: [] });
   });
 
   it('dotenv files named by a launcher: their values count; a missing file adds nothing; an unknown or unreadable one is listed', () => {
     const files: Record<string, Record<string, string> | null | 'unreadable'> = { '/app/.env.prod': { DATABASE_URL: 'postgres://prod/app' }, '/app/missing': null, '/app/locked': 'unreadable' };
     const read = (file: string) => files[file] ?? null;
-    const { env, unreadableFiles } = applyEnvChanges({ DATABASE_URL: 'sqlite:./dev.db' }, [
+    const { env, unseen } = applyEnvChanges({ DATABASE_URL: 'sqlite:./dev.db' }, [
       { kind: 'file', path: '/app/.env.prod', written: '-e .env.prod' },
       { kind: 'file', path: '/app/missing', written: '-e missing' },
       { kind: 'file', path: '/app/locked', written: '-e locked' },
       { kind: 'file', path: null, written: '-e $F' },
     ], read);
     expect(env.DATABASE_URL).toBe('postgres://prod/app');
-    expect(unreadableFiles).toEqual(['-e locked', '-e $F']);
+    expect(unseen).toEqual(['-e locked', '-e $F']);
+  });
+
+  it('env -u $NAME unsets the variable NAME holds; an unknown name is a change dbsafe cannot see', () => {
+    expect(applyEnvChanges({ V: 'DATABASE_URL', DATABASE_URL: 'x' }, [{ kind: 'unset', name: '', source: '$V' }]).env.DATABASE_URL).toBeUndefined();
+    expect(applyEnvChanges({ DATABASE_URL: 'x' }, [{ kind: 'unset', name: '', source: '$V' }]).unseen).toEqual(['-u $V']);
   });
 
   const contextWith = (env: Record<string, string>): ProjectContext =>
