@@ -1,7 +1,7 @@
 import { appendAuditEntry, auditContext, auditLogPath } from '../audit/log.js';
 import type { AuditEntry } from '../audit/entry.js';
 import { printFailure } from '../cli/output.js';
-import type { ProjectContext } from '../config/context.js';
+import { loadProjectContext, type ProjectContext } from '../config/context.js';
 import { describeAgent, detectAgent } from '../consent/agents.js';
 import { consentBinding } from '../consent/code.js';
 import { consentInstructions } from '../consent/messages.js';
@@ -90,6 +90,14 @@ async function judgeUnit(unit: JudgeUnit, steps: GuardSteps): Promise<JudgedUnit
   return { unit, context: unit.context, target: null, verdict: { ...verdict, refused: true, overridable: false, explanation, rule: verdict.rule ?? 'no-database' } };
 }
 
+function callerProject(request: GuardRequest): ProjectContext | null {
+  try {
+    return loadProjectContext({ cwd: request.cwd, env: request.env });
+  } catch {
+    return null;
+  }
+}
+
 /** Every refused unit's reasons, each under the name of what named its database when there are several. */
 function refusalText(judged: readonly JudgedUnit[], refused: readonly JudgedUnit[]): string {
   if (judged.length === 1) return refused[0]!.verdict.explanation;
@@ -128,7 +136,9 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     return { kind: 'stopped', exitCode: ExitCode.refused };
   }
   const firstContext = units.find((unit) => unit.kind === 'judge')?.context;
-  if (firstContext) auditFile = auditLogPath(firstContext.projectRoot, firstContext.config.config.backupDir);
+  // The audit log of the first project judged; when dbsafe could judge none, the caller's project.
+  const auditProject = firstContext ?? callerProject(request);
+  if (auditProject) auditFile = auditLogPath(auditProject.projectRoot, auditProject.config.config.backupDir);
 
   let judged: JudgedUnit[];
   try {

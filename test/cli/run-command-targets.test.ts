@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readAuditLog } from '../../src/audit/log.js';
 import { createMariaDatabase, createPostgresDatabase, mariadb, psql, type TestDatabase } from '../helpers/databases.js';
 import { makeProject, type TestProject } from '../run/project.js';
 
@@ -286,6 +287,8 @@ describe('the directory the command runs in', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('only known when it runs');
     expect(ran()).toBe(false);
+    const [entry] = readAuditLog(path.join(project.dir, 'backups/audit.log')).entries;
+    expect(entry).toMatchObject({ decision: 'refused', rule: 'target-unknown', exitCode: 3 });
   });
 });
 
