@@ -192,13 +192,28 @@ function nextDirectory(command: SimpleCommand, scope: Scope): Pick<Scope, 'dir' 
   return directoryScope(scope, target?.resolved ? target.text : null, command.text);
 }
 
+/**
+ * `. FILE` / `source FILE` can set any variable for the commands after it:
+ * read as a dotenv file (KEY=value lines, `export` allowed), the way
+ * `set -a; . ./.env.production; set +a` is used.
+ */
+function sourcedFile(command: SimpleCommand, scope: Scope): EnvChange[] {
+  const [name, file] = command.words;
+  if (!name?.resolved || (name.text !== '.' && name.text !== 'source')) return [];
+  const written = command.text;
+  // `~/.nvm/nvm.sh`, `"$HOME/x"`: the guard expands these from the environment.
+  if (file && (!file.resolved || file.text.startsWith('~'))) return [{ kind: 'file', path: null, written, source: file.text }];
+  if (!file || scope.dir === null) return [{ kind: 'file', path: null, written }];
+  return [{ kind: 'file', path: path.resolve(scope.dir, file.text), written }];
+}
+
 function judgeCommands(line: ParsedLine, outer: Scope, depth: number, ctx: Context): { command: SimpleCommand; verdict: RuleVerdict }[] {
   let scope = outer;
   const results = line.commands.map((command) => {
     if (command.before) scope = { ...scope, env: [...scope.env, ...command.before] };
     const own = command.assignments ? { ...scope, env: [...scope.env, ...command.assignments] } : scope;
     const verdict = judgeWords(command.words, command, own, depth, ctx);
-    scope = { ...scope, ...nextDirectory(command, scope) };
+    scope = { ...scope, ...nextDirectory(command, scope), env: [...scope.env, ...sourcedFile(command, scope)] };
     return { command, verdict };
   });
   if (line.syntaxError) {

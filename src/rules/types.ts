@@ -18,7 +18,7 @@ export type EnvChange =
   /** `env -i`: the command starts from an empty environment. */
   | { kind: 'clear' }
   /** `dotenv -e FILE`, `env-cmd -f FILE`: the variables of a dotenv file (absolute path; null when only known at run time). */
-  | { kind: 'file'; path: string | null; written: string };
+  | { kind: 'file'; path: string | null; written: string; source?: string };
 
 /** One simple command of a parsed line, in the order the shell runs them. */
 export interface SimpleCommand {

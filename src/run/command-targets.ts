@@ -9,7 +9,7 @@ import { describeOrigin, describeTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
 import { clientTarget } from './client-target.js';
 import { commandTargetMessages as say } from './command-target-messages.js';
-import { expandVariableReference } from './variable-reference.js';
+import { expandPathReference, expandVariableReference } from './variable-reference.js';
 import { runMessages } from './messages.js';
 
 /**
@@ -50,7 +50,8 @@ export function applyEnvChanges(
   const unseen: string[] = [];
   for (const change of changes) {
     if (change.kind === 'file') {
-      const values = change.path === null ? 'unreadable' : readDotenv(change.path);
+      const file = change.path ?? (change.source !== undefined ? expandPathReference(change.source, env) : null);
+      const values = file === null ? 'unreadable' : readDotenv(file);
       if (values === 'unreadable') unseen.push(change.written);
       // Strictest reading: the file's values count even where the launcher would keep the shell's.
       for (const [name, value] of Object.entries(values === 'unreadable' ? {} : (values ?? {}))) {

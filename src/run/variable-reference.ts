@@ -1,3 +1,17 @@
+/**
+ * A file name written with a leading `~/`, `$VAR/` or `${VAR}/` (quoted or
+ * not), as an absolute path from `env`; null for anything else a shell would
+ * compute, or when the result is not absolute. Pure.
+ */
+export function expandPathReference(source: string, env: Record<string, string | undefined>): string | null {
+  const text = source.startsWith('"') && source.endsWith('"') && source.length >= 2 ? source.slice(1, -1) : source;
+  const match = /^(?:~|\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\})(\/[^$`*?[\]\\"'~]*)?$/.exec(text);
+  if (!match) return null;
+  const base = match[1] ?? match[2] ? env[(match[1] ?? match[2])!] : env.HOME;
+  if (!base || !base.startsWith('/')) return null;
+  return `${base}${match[3] ?? ''}`;
+}
+
 const REFERENCE = /^(")?\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)\})(")?$/;
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
@@ -77,11 +77,27 @@ describe('environment assignments in the command line are judged', () => {
   it.each([
     ['dotenv -e', 'dotenv -e .env.production -- npm test'],
     ['env-cmd -f', 'env-cmd -f .env.production npm test'],
+    ['. FILE (set -a)', 'set -a; . ./.env.production; set +a; npm test'],
+    ['source FILE', 'source ./.env.production && npm test'],
   ])('%s FILE: the file’s production database is judged: refused', async (_name, text) => {
     writeFileSync(path.join(project.dir, '.env.production'), `DATABASE_URL=${PROD_URL}\n`);
     const result = await line(text);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain('prod.db.example.com');
+    expect(ran()).toBe(false);
+  });
+
+  it('a file sourced from $HOME is read: a production setting there is refused, a harmless one is not', async () => {
+    const home = project.env.HOME!;
+    writeFileSync(path.join(home, 'tools.sh'), 'export PATH="$PATH:/opt/tools"\nTOOLS_DIR=/opt/tools\n');
+    const harmless = await line('. "$HOME/tools.sh" && npm test');
+    expect(harmless.code, harmless.stderr).toBe(0);
+    expect(ran()).toBe(true);
+    writeFileSync(path.join(home, 'prod.sh'), 'export NODE_ENV=production\n');
+    rmSync(path.join(project.dir, 'ran'));
+    const refused = await line('. ~/prod.sh; npm test');
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('NODE_ENV');
     expect(ran()).toBe(false);
   });
 

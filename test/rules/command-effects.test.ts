@@ -76,6 +76,11 @@ describe('what each guarded invocation runs with', () => {
     expect(effects('env-cmd -f .env.staging rails db:migrate')[0]?.env).toEqual([{ kind: 'file', path: '/app/.env.staging', written: '-f .env.staging' }]);
   });
 
+  it('. FILE and source FILE load a file for the commands after them', () => {
+    expect(effects('set -a; . ./.env.production; set +a; rails db:migrate')[0]?.env).toEqual([{ kind: 'file', path: '/app/.env.production', written: '. ./.env.production' }]);
+    expect(effects('source "$ENV_FILE" && rails db:migrate')[0]?.env).toEqual([{ kind: 'file', path: null, written: 'source "$ENV_FILE"', source: '"$ENV_FILE"' }]);
+  });
+
   it('says what made a directory unknown', () => {
     expect(effects('cd $PROJECT && rails db:migrate')[0]?.unknownDirectory).toBe('cd $PROJECT');
   });

@@ -3,7 +3,7 @@ import type { ProjectContext } from '../../src/config/context.js';
 import type { ClientConnection } from '../../src/rules/types.js';
 import { clientTarget, parseConninfo } from '../../src/run/client-target.js';
 import { applyEnvChanges, distinctEffects, unknownThatMatters } from '../../src/run/command-targets.js';
-import { expandVariableReference } from '../../src/run/variable-reference.js';
+import { expandPathReference, expandVariableReference } from '../../src/run/variable-reference.js';
 import { resolveTargets } from '../../src/target/resolve.js';
 
 const psql = (...settings: Array<[ClientConnection['settings'][number]['setting'], string | null]>): ClientConnection => ({
@@ -115,6 +115,22 @@ describe('the environment a command runs with', () => {
     const effect = { text: 'vitest', dir: '/app', env: [] };
     expect(distinctEffects([effect, { ...effect, text: 'jest' }, { ...effect, dir: '/other' }], '/app')).toHaveLength(2);
     expect(distinctEffects([], '/app')).toEqual([{ text: '', dir: '/app', env: [] }]);
+  });
+});
+
+describe('expandPathReference: a sourced file named from the environment', () => {
+  const env = { HOME: '/home/ada', NVM_DIR: '/home/ada/.nvm', REL: 'x' };
+  it.each([
+    ['~/.nvm/nvm.sh', '/home/ada/.nvm/nvm.sh'],
+    ['"$NVM_DIR/nvm.sh"', '/home/ada/.nvm/nvm.sh'],
+    ['${HOME}/.env', '/home/ada/.env'],
+    ['$REL/x', null],
+    ['$UNSET/x', null],
+    ['$(pwd)/x', null],
+    ['~ada/x', null],
+    ['"$HOME/$X"', null],
+  ])('%s', (source, expected) => {
+    expect(expandPathReference(source, env)).toBe(expected);
   });
 });
 
