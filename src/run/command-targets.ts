@@ -136,7 +136,7 @@ function changedNames(changes: readonly EnvChange[]): Set<string> {
 function labelOf(effect: InvocationEffects, cwd: string): string {
   const where = effect.dir !== null && effect.dir !== cwd ? ` run in ${effect.dir}` : '';
   const set = [...changedNames(effect.env)];
-  const env = set.length > 0 ? ` with ${set.join(', ')} set by the command line` : '';
+  const env = set.length > 0 ? ` with ${set.join(', ')} changed by the command line` : '';
   return where || env ? `the command${where}${env}` : 'this project';
 }
 
