@@ -129,7 +129,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   if (task.kind !== 'none') return judgeTaskRun(task, command, scope, depth, ctx);
 
   if (PACKAGE_MANAGERS.has(name)) {
-    const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], cwd);
+    const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], name === 'npm' ? npmPrefixFromEnvironment(scope) : cwd);
     if (call.kind === 'bun-test') return { guarded: true, rule: 'js-test-runner', reason: 'runs the bun test suite, which usually writes to the configured database', kind: 'test' };
     if (call.kind === 'script') {
       // The script runs in its package's directory; a workspace filter keeps the caller's project.
@@ -181,6 +181,13 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
     return rule?.guard ? { guarded: true, rule: rule.id, reason: `${task.runner} task "${name.text}" ${rule.reason}`, kind: rule.kind } : PASS_NO_RULE(`${task.runner} ${name.text}`);
   });
   return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
+}
+
+/** npm reads `npm_config_prefix` from its environment as `--prefix`: set by the line, it moves `npm test`. */
+function npmPrefixFromEnvironment(scope: Scope): string | null {
+  const change = scope.env.filter((c) => (c.kind === 'set' || c.kind === 'unset') && c.name.toLowerCase() === 'npm_config_prefix').at(-1);
+  if (!change || change.kind !== 'set') return scope.dir;
+  return directoryScope(scope, change.value, change.text).dir;
 }
 
 /** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */

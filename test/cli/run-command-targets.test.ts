@@ -265,6 +265,7 @@ describe('the directory the command runs in', () => {
     ['cd X &&', 'cd ../prodapp && npm test'],
     ['npm --prefix X', 'npm --prefix ../prodapp test'],
     ['npm test --prefix X', 'npm test --prefix ../prodapp'],
+    ['npm_config_prefix=X npm test', 'npm_config_prefix=../prodapp npm test'],
     ['pnpm -C X', 'pnpm -C ../prodapp test'],
     ['yarn --cwd X', 'yarn --cwd ../prodapp test'],
   ];

@@ -47,6 +47,7 @@ describe('what each guarded invocation runs with', () => {
     ['cd /other && npm test', ['/other'], [[]]],
     ['npm --prefix /other test', ['/other'], [[]]],
     ['npm test --prefix /other', ['/other'], [[]]],
+    ['npm_config_prefix=/other npm test', ['/other'], [['npm_config_prefix=/other']]],
     ['npm run test:env -- --prefix /other', ['/app'], [['NODE_ENV=production']]],
     ['pnpm -C /other test', ['/other'], [[]]],
     ['yarn --cwd /other test', ['/other'], [[]]],
