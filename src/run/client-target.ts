@@ -107,7 +107,8 @@ export function clientTarget(given: ClientConnection, env: Record<string, string
   if (optionsFile) return { kind: 'unknown', reason: say.optionsFileNotRead(client.client, optionsFile.written) };
   const clientVariables = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && CLIENT_VARIABLES[client.engine].test(e[0])));
   if (client.settings.length === 0 && !Object.keys(clientVariables).some((name) => namedInLine.has(name))) return { kind: 'none' };
-  const origin: ValueOrigin = { kind: 'flag', name: `${client.client} ${client.settings.map((s) => s.written).join(' ')}`.trim() };
+  // Named without the values: the origin is shown in refusals and the audit log, and a URL may carry a password.
+  const origin: ValueOrigin = { kind: 'flag', name: `${client.client} connection settings` };
   const value = (setting: ConnectionSetting) => client.settings.filter((s) => s.setting === setting).at(-1)?.value ?? undefined;
 
   const urlLike = (text: string | undefined) => (text !== undefined && URL_PREFIX.test(text) ? text : undefined);

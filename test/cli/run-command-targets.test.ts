@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
@@ -172,6 +172,17 @@ describe('database clients: the database they connect to is judged', () => {
     expect(result.stderr).toMatch(/prod\.db\.example\.com|cluster0\.example\.net|only known when the command runs|options file/);
     expect(ran()).toBe(false);
     expect(backups()).toEqual([]);
+  });
+
+  it('a password in a client’s URL or a run-time assignment never reaches the screen or the audit log', async () => {
+    for (const text of ["psql postgres://u:hunter2@prod.db.example.com/shop -c 'select 1'", "psql 'postgres://u:hunter2@$HOST/shop' -c 'select 1'", 'DATABASE_URL=postgres://u:hunter2@$HOST/app npm test']) {
+      const result = await line(text);
+      expect(result.code, result.stderr).toBe(3);
+      expect(result.stderr).not.toContain('hunter2');
+    }
+    const log = readFileSync(path.join(project.dir, 'backups/audit.log'), 'utf8');
+    expect(log).toContain('refused');
+    expect(log).not.toContain('hunter2');
   });
 
   it('sqlite3 other.db backs up other.db, not the project’s database', async () => {
