@@ -37,6 +37,8 @@ interface Scope {
   /** Null: only known at run time (`unknownDir` says what was written). */
   dir: string | null;
   unknownDir?: string;
+  /** `pushd` saves the directory it leaves; `popd` returns to it. */
+  dirStack?: ReadonlyArray<Pick<Scope, 'dir' | 'unknownDir'>>;
   env: readonly EnvChange[];
   /** The invocation that runs this one (a launcher, a script call, a shell), if any. */
   parent: number | null;
@@ -191,12 +193,19 @@ function npmPrefixFromEnvironment(scope: Scope): string | null {
 }
 
 /** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */
-function nextDirectory(command: SimpleCommand, scope: Scope): Pick<Scope, 'dir' | 'unknownDir'> {
+function nextDirectory(command: SimpleCommand, scope: Scope): Pick<Scope, 'dir' | 'unknownDir' | 'dirStack'> {
   const name = command.words[0]?.text;
+  const stack = scope.dirStack ?? [];
+  if (name === 'popd') {
+    // Past the line's own pushd, popd returns to a directory the line does not say.
+    const previous = stack.at(-1) ?? { dir: null, unknownDir: command.text };
+    return { ...previous, dirStack: stack.slice(0, -1) };
+  }
   if (name !== 'cd' && name !== 'pushd') return scope;
   const target = command.words.slice(1).find((word) => !/^-[PLe@]*$/.test(word.text) || word.text === '-');
   // A bare `cd` goes to $HOME, which the line does not say.
-  return directoryScope(scope, target?.resolved ? target.text : null, command.text);
+  const moved = directoryScope(scope, target?.resolved ? target.text : null, command.text);
+  return name === 'pushd' ? { ...moved, dirStack: [...stack, { dir: scope.dir, unknownDir: scope.unknownDir }] } : moved;
 }
 
 /**

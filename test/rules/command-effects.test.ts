@@ -53,6 +53,8 @@ describe('what each guarded invocation runs with', () => {
     ['yarn --cwd /other test', ['/other'], [[]]],
     ['env -C /other rails db:migrate', ['/other'], [[]]],
     ['cd $PROJECT && rails db:migrate', [null], [[]]],
+    ['pushd /other && npm test; popd && rails db:migrate', ['/other', '/app'], [[], []]],
+    ['popd && rails db:migrate', [null], [[]]],
     ['npm run test:cd', [null], [[]]],
     // Only the guarded part's environment counts: the build step's NODE_ENV is its own.
     ['NODE_ENV=production npm run lint && rails db:migrate', ['/app'], [[]]],
