@@ -100,8 +100,11 @@ function callerProject(request: GuardRequest): ProjectContext | null {
 
 /** Every refused unit's reasons, each under the name of what named its database when there are several. */
 function refusalText(judged: readonly JudgedUnit[], refused: readonly JudgedUnit[]): string {
-  if (judged.length === 1) return refused[0]!.verdict.explanation;
-  return refused.map((j) => `${commandTargetMessages.unitHeader(j.unit.label)}\n${j.verdict.explanation}`).join('\n');
+  if (judged.length === 1 && judged[0]!.unit.label === 'this project') return refused[0]!.verdict.explanation;
+  // `dbsafe check` shows the project's databases only: one pointer, to both views, at the end.
+  const withoutPointer = (text: string) => text.split('\n').filter((line) => !line.includes('Run `dbsafe check`')).join('\n');
+  const parts = refused.map((j) => `${commandTargetMessages.unitHeader(j.unit.label)}\n${withoutPointer(j.verdict.explanation)}`);
+  return [...parts, commandTargetMessages.whereToLook].join('\n');
 }
 
 /**
