@@ -171,3 +171,20 @@ describe('expandVariableReference: a word that is only $VAR takes its value from
     expect(result.kind === 'target' && result.target.host).toBe('prod.example.com');
   });
 });
+
+describe('gatherJudgeUnits over the whole command corpus', () => {
+  it('gives every command at least one unit, without throwing', async () => {
+    const { gatherJudgeUnits } = await import('../../src/run/command-targets.js');
+    const { COMMAND_CASES } = await import('../rules/command-cases.js');
+    const { createFixtureProject } = await import('../rules/fixture-project.js');
+    const project = createFixtureProject();
+    try {
+      for (const [command] of COMMAND_CASES) {
+        const units = await gatherJudgeUnits({ operation: 'guard', argv: ['dbsafe', 'guard'], commandLine: command, cwd: project.dir, env: { DATABASE_URL: 'sqlite:./dev.db', HOME: project.dir } });
+        expect(units.length, command).toBeGreaterThan(0);
+      }
+    } finally {
+      project.cleanup();
+    }
+  });
+});
