@@ -225,7 +225,12 @@ function sourcedFile(command: SimpleCommand, scope: Scope): EnvChange[] {
 
 function judgeCommands(line: ParsedLine, outer: Scope, depth: number, ctx: Context): { command: SimpleCommand; verdict: RuleVerdict }[] {
   let scope = outer;
+  // The scope each enclosing subshell started with: leaving one restores it (its cd and exports end with it).
+  const entered: Scope[] = [];
   const results = line.commands.map((command) => {
+    const subshells = command.subshell ?? 0;
+    while (entered.length > subshells) scope = entered.pop()!;
+    while (entered.length < subshells) entered.push(scope);
     if (command.before) scope = { ...scope, env: [...scope.env, ...command.before] };
     const own = command.assignments ? { ...scope, env: [...scope.env, ...command.assignments] } : scope;
     const verdict = judgeWords(command.words, command, own, depth, ctx);

@@ -36,11 +36,15 @@ function wordOf(node: Node): ShellWord {
   }
 }
 
+const SUBSHELLS: ReadonlySet<string> = new Set(['subshell', 'command_substitution', 'process_substitution']);
+
 interface Walk {
   commands: SimpleCommand[];
   syntaxError: boolean;
   /** `export`, `unset` and bare assignments seen since the last command: they apply from the next one on. */
   pending: EnvChange[];
+  /** Subshells entered around the current node. */
+  depth: number;
 }
 
 /** `NAME=value` (or `NAME+=value`, whose result depends on the old value): a change to the environment. */
@@ -79,7 +83,11 @@ function visit(node: Node, walk: Walk, stdin: { stdin: StdinSource; stdinText?: 
   switch (node.type) {
     case 'command': {
       // Substitutions in the words run before the command itself.
-      for (const child of node.namedChildren) if (child) visitChildren(child, walk, { stdin: 'terminal' });
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (SUBSHELLS.has(child.type)) visit(child, walk, { stdin: 'terminal' });
+        else visitChildren(child, walk, { stdin: 'terminal' });
+      }
       let own = stdin;
       for (const redirect of node.childrenForFieldName('redirect')) own = (redirect && redirectStdin(redirect)) ?? own;
       const name = node.childForFieldName('name');
@@ -91,9 +99,18 @@ function visit(node: Node, walk: Walk, stdin: { stdin: StdinSource; stdinText?: 
         return;
       }
       const before = walk.pending.splice(0);
-      walk.commands.push({ text: node.text, words, ...own, ...(assignments.length > 0 ? { assignments } : {}), ...(before.length > 0 ? { before } : {}) });
+      walk.commands.push({ text: node.text, words, ...own, ...(assignments.length > 0 ? { assignments } : {}), ...(before.length > 0 ? { before } : {}), ...(walk.depth > 0 ? { subshell: walk.depth } : {}) });
       return;
     }
+    case 'subshell':
+    case 'command_substitution':
+    case 'process_substitution':
+      walk.depth += 1;
+      visitChildren(node, walk, stdin);
+      walk.depth -= 1;
+      // What a subshell exports ends with it.
+      walk.pending = [];
+      return;
     // Bare, and inside `export A=1` / `declare -x A=1` / `readonly A=1` (a bare name there only marks it exported).
     case 'variable_assignment': {
       visitChildren(node, walk, stdin);
@@ -152,7 +169,7 @@ export async function loadTreeSitterParser(): Promise<ShellParse> {
   return (source: string): ParsedLine => {
     const tree = parser.parse(source);
     if (!tree) return { commands: [], syntaxError: true };
-    const walk: Walk = { commands: [], syntaxError: tree.rootNode.hasError, pending: [] };
+    const walk: Walk = { commands: [], syntaxError: tree.rootNode.hasError, pending: [], depth: 0 };
     visit(tree.rootNode, walk, { stdin: 'terminal' });
     tree.delete();
     return walk;

@@ -33,6 +33,8 @@ export interface SimpleCommand {
   assignments?: EnvChange[];
   /** `export X=…`, `X=…`, `unset X` written before this command (and after the previous one): in force from here on. */
   before?: EnvChange[];
+  /** How many subshells (`( … )`, `$( … )`, `<( … )`) it runs in: a `cd` or `export` there does not outlive them. */
+  subshell?: number;
 }
 
 export interface ParsedLine {

@@ -310,6 +310,14 @@ describe('the directory the command runs in', () => {
     expect(existsSync(path.join(plain, 'backups'))).toBe(false);
   });
 
+  it('a cd inside a subshell ends with it: the command after runs, and is judged, here', async () => {
+    siblingProject('other', 'DATABASE_URL=file:./other.db\n');
+    const prodapp = siblingProject('prodapp', 'DATABASE_URL=file:./prodapp.db\nNODE_ENV=production\n');
+    const result = await project.run(['run', '--', 'sh', '-c', '(cd ../other) && cd ../prodapp && (cd ../other; true) && npm test']);
+    expect(result.code, result.stderr).toBe(3);
+    expect(existsSync(path.join(prodapp, 'ran'))).toBe(false);
+  });
+
   it('a directory only known at run time: fails closed', async () => {
     const result = await line('cd "$(cat where)" && npm test');
     expect(result.code).toBe(3);

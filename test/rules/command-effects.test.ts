@@ -55,6 +55,10 @@ describe('what each guarded invocation runs with', () => {
     ['cd $PROJECT && rails db:migrate', [null], [[]]],
     ['pushd /other && npm test; popd && rails db:migrate', ['/other', '/app'], [[], []]],
     ['popd && rails db:migrate', [null], [[]]],
+    // A subshell's cd and exports end with it.
+    ['(cd /other && export NODE_ENV=production); rails db:migrate', ['/app'], [[]]],
+    ['echo $(cd /other) && rails db:migrate', ['/app'], [[]]],
+    ['(cd /other && rails db:migrate)', ['/other'], [[]]],
     ['npm run test:cd', [null], [[]]],
     // Only the guarded part's environment counts: the build step's NODE_ENV is its own.
     ['NODE_ENV=production npm run lint && rails db:migrate', ['/app'], [[]]],
