@@ -94,6 +94,10 @@ function directoryScope(scope: Scope, target: string | null, written: string): P
   return { dir: path.resolve(scope.dir, target), unknownDir: undefined };
 }
 
+function directoryEffects(moved: Pick<Scope, 'dir' | 'unknownDir'>): Pick<InvocationEffects, 'dir' | 'unknownDirectory'> {
+  return moved.dir === null ? { dir: null, unknownDirectory: moved.unknownDir } : { dir: moved.dir };
+}
+
 function wordsText(words: readonly ShellWord[]): string {
   return words.map(quoteWord).join(' ');
 }
@@ -128,6 +132,11 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   if (step) return judgeUnwrapped(step, command, words, scope, depth, ctx);
 
   const task = taskRunOf(words);
+  if (task.kind === 'targets') {
+    // The recipes are not read: the runner itself stands for them, in its directory and with what it exports.
+    effects.env.push(...(task.env ?? []));
+    if (task.directory) Object.assign(effects, directoryEffects(directoryScope(scope, task.directory.value, task.directory.written)));
+  }
   if (task.kind !== 'none') return judgeTaskRun(task, command, scope, depth, ctx);
 
   if (PACKAGE_MANAGERS.has(name)) {

@@ -62,6 +62,7 @@ describe('environment assignments in the command line are judged', () => {
     ['bash -c around it', ['bash', '-c', `DATABASE_URL=${PROD_URL} npm test`]],
     ['VAR=x sudo -E VAR=…', ['sh', '-c', `VAR=x sudo -E DATABASE_URL=${PROD_URL} npm test`]],
     ['cross-env', ['sh', '-c', `cross-env NODE_ENV=production npm test`]],
+    ['make NAME=value (make exports it to the recipes)', ['make', 'db-reset', `DATABASE_URL=${PROD_URL}`]],
     ['an assignment in the script body', ['npm', 'run', 'test:prod-url']],
     ['NODE_ENV=production in the script body', ['npm', 'run', 'test:prod-env']],
     ['a script calling a script that exports NODE_ENV=production', ['npm', 'run', 'test:outer']],
@@ -277,6 +278,7 @@ describe('the directory the command runs in', () => {
     ['npm --prefix X', 'npm --prefix ../prodapp test'],
     ['npm test --prefix X', 'npm test --prefix ../prodapp'],
     ['npm_config_prefix=X npm test', 'npm_config_prefix=../prodapp npm test'],
+    ['make -C X', 'make -C ../prodapp db-reset'],
     ['pnpm -C X', 'pnpm -C ../prodapp test'],
     ['yarn --cwd X', 'yarn --cwd ../prodapp test'],
   ];

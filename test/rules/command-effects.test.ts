@@ -55,6 +55,8 @@ describe('what each guarded invocation runs with', () => {
     ['cd $PROJECT && rails db:migrate', [null], [[]]],
     ['pushd /other && npm test; popd && rails db:migrate', ['/other', '/app'], [[], []]],
     ['popd && rails db:migrate', [null], [[]]],
+    ['make -C /other db-reset DATABASE_URL=postgres://prod/app', ['/other'], [['DATABASE_URL=postgres://prod/app']]],
+    ['just -d /other migrate', ['/other'], [[]]],
     // A subshell's cd and exports end with it.
     ['(cd /other && export NODE_ENV=production); rails db:migrate', ['/app'], [[]]],
     ['echo $(cd /other) && rails db:migrate', ['/app'], [[]]],
