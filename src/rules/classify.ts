@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { clientConnection } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { pathWordVerdict } from './path-words.js';
 import { innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
 import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
-import { matchToolRules, type RuleVerdict } from './match.js';
+import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
 import { scriptNameRule } from './script-names.js';
@@ -13,7 +14,7 @@ import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
 import { inlineCode } from './inline-code.js';
 import { matchUserRules } from './user-rules.js';
-import type { Classification, CommandRule, ProjectFiles, ParsedLine, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
+import type { Classification, CommandRule, EnvChange, InvocationEffects, ParsedLine, ProjectFiles, ReadPackageScripts, Segment, ShellParse, ShellWord, SimpleCommand, StdinSource, UserCommandRule } from './types.js';
 
 /** Deeper than this (scripts calling scripts, shells in shells) is treated as guarded: a loop or an obfuscation. */
 export const MAX_DEPTH = 16;
@@ -28,18 +29,40 @@ export interface ClassifyInput {
   /** Synchronous shell parser for nested sources (`bash -c`, script bodies, heredocs). */
   parse: ShellParse;
   userRules?: readonly UserCommandRule[];
-  /** Workspaces, composer.json, Makefile and justfile of the project (I/O stays with the caller); without it only names are judged. */
-  projectFiles?: ProjectFiles;
   /** Built-in table; tests may pass another. */
   table?: readonly CommandRule[];
+  /** Workspaces, composer.json, Makefile and justfile of the project (I/O stays with the caller); without it only names are judged. */
+  projectFiles?: ProjectFiles;
 }
 
 /** More invocations than this in one line (scripts fanning out to scripts) is guarded rather than followed. */
 export const MAX_INVOCATIONS = 2000;
 
+const DIRECTORY_CHANGES: ReadonlySet<string> = new Set(['cd', 'pushd', 'popd']);
+
+/** Where an invocation runs and what it inherits from the line around it. */
+interface Scope {
+  /** Null: only known at run time (`unknownDir` says what was written). */
+  dir: string | null;
+  unknownDir?: string;
+  /** `pushd` saves the directory it leaves; `popd` returns to it. */
+  dirStack?: ReadonlyArray<Pick<Scope, 'dir' | 'unknownDir'>>;
+  env: readonly EnvChange[];
+  /** The invocation that runs this one (a launcher, a script call, a shell), if any. */
+  parent: number | null;
+  inContainer: boolean;
+}
+
+interface InvocationRecord {
+  parent: number | null;
+  effects: InvocationEffects;
+}
+
 interface Context {
   /** Invocations judged so far, shared by the whole line. */
   judged: { count: number };
+  /** Every invocation reached, numbered by position: a verdict's `decidedBy` points here. */
+  invocations: InvocationRecord[];
   readScripts: ReadPackageScripts;
   parse: ShellParse;
   userRules: readonly UserCommandRule[];
@@ -47,40 +70,72 @@ interface Context {
   files: ProjectFiles | null;
 }
 
-
 function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
   return { ...verdict, reason: `through ${via}: ${verdict.reason}` };
 }
 
-function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: SimpleCommand, original: readonly ShellWord[], cwd: string | null, depth: number, ctx: Context): RuleVerdict {
+function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: SimpleCommand, original: readonly ShellWord[], scope: Scope, depth: number, ctx: Context): RuleVerdict {
   if (step.kind === 'unresolvable') return { guarded: true, rule: 'unresolvable', reason: step.reason };
   if (step.kind === 'shell') {
     if (step.source.length === 0) return PASS_NO_RULE(original.map(quoteWord).join(' '));
     if (step.source.some((word) => !word.resolved)) {
       return { guarded: true, rule: 'unresolvable', reason: `${step.via} runs shell code built at run time (${step.source.map((w) => w.text).join(' ')})` };
     }
-    const verdicts = judgeSource(step.source.map((word) => word.text).join(' '), cwd, depth + 1, ctx);
+    const verdicts = judgeSource(step.source.map((word) => word.text).join(' '), scope, depth + 1, ctx);
     const guarded = verdicts.find((v) => v.guarded);
-    return guarded ? viaReason(step.via, guarded) : (verdicts[0] ?? PASS_NO_RULE(step.via));
+    return guarded ? viaReason(step.via, { ...guarded, decidedBy: guardedDeciders(verdicts) }) : (verdicts[0] ?? PASS_NO_RULE(step.via));
   }
   // xargs appends words read at run time: an unresolved word stands for them, so the rules decide whether they matter.
   const words = step.trailingUnknown ? [...step.words, { text: `<arguments read by ${step.via}>`, resolved: false }] : step.words;
-  return judgeWords(words, command, cwd, depth + 1, ctx);
+  // A dotenv file is read relative to where the launcher runs.
+  const changes = (step.env ?? []).map((change): EnvChange => (change.kind === 'file' && change.path !== null ? { ...change, path: scope.dir === null ? null : path.resolve(scope.dir, change.path) } : change));
+  const inner: Scope = { ...scope, env: [...scope.env, ...changes], inContainer: scope.inContainer || step.inContainer === true };
+  if (step.directory) Object.assign(inner, directoryScope(scope, step.directory.value, step.directory.written));
+  return judgeWords(words, command, inner, depth + 1, ctx);
 }
 
-function nestedJudge(command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): NestedJudge {
+/** The scope after moving to `target` (relative to the current directory); unknown when either is. */
+function directoryScope(scope: Scope, target: string | null, written: string): Pick<Scope, 'dir' | 'unknownDir'> {
+  if (target === null || target.startsWith('~') || target === '-') return { dir: null, unknownDir: written };
+  if (scope.dir === null) return { dir: null, unknownDir: scope.unknownDir };
+  return { dir: path.resolve(scope.dir, target), unknownDir: undefined };
+}
+
+function directoryEffects(moved: Pick<Scope, 'dir' | 'unknownDir'>): Pick<InvocationEffects, 'dir' | 'unknownDirectory'> {
+  return moved.dir === null ? { dir: null, unknownDirectory: moved.unknownDir } : { dir: moved.dir };
+}
+
+function wordsText(words: readonly ShellWord[]): string {
+  return words.map(quoteWord).join(' ');
+}
+
+/** How the modules that read runner files and inline code judge what they find, from this invocation's scope. */
+function nestedJudge(command: SimpleCommand, scope: Scope, depth: number, ctx: Context): NestedJudge {
   return {
-    source: (source, dir = cwd) => judgeSource(source, dir, depth + 1, ctx),
-    words: (words) => judgeWords(words, command, cwd, depth + 1, ctx),
+    source: (source, dir) => judgeSource(source, dir === undefined || dir === scope.dir ? scope : { ...scope, dir, unknownDir: dir === null ? scope.unknownDir : undefined }, depth + 1, ctx),
+    words: (words) => judgeWords(words, command, scope, depth + 1, ctx),
     table: ctx.table,
     files: ctx.files,
   };
 }
 
-/** Judge one invocation, peeling launchers off until a rule, a script or nothing applies. */
-function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict {
+/** Judge one invocation, recording where it runs and with what environment; the verdict names the invocation that decided it. */
+function judgeWords(words: readonly ShellWord[], command: SimpleCommand, scope: Scope, depth: number, ctx: Context): RuleVerdict {
   const first = words[0];
   if (!first) return PASS_NO_RULE('');
+  // A directory change runs nothing itself: what it changes is in the scope of the commands after it.
+  if (first.resolved && DIRECTORY_CHANGES.has(first.text)) return judgeInvocation(words, command, scope, { text: '', dir: null, env: [] }, depth, ctx);
+  const id = ctx.invocations.length;
+  const effects: InvocationEffects = { text: wordsText(words), dir: scope.dir, env: [...scope.env], ...(scope.unknownDir !== undefined && scope.dir === null ? { unknownDirectory: scope.unknownDir } : {}), ...(scope.inContainer ? { inContainer: true } : {}) };
+  ctx.invocations.push({ parent: scope.parent, effects });
+  const verdict = judgeInvocation(words, command, { ...scope, parent: id }, effects, depth, ctx);
+  return verdict.decidedBy === undefined ? { ...verdict, decidedBy: [id] } : verdict;
+}
+
+/** Peel launchers off until a rule, a script or nothing applies. */
+function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, scope: Scope, effects: InvocationEffects, depth: number, ctx: Context): RuleVerdict {
+  const first = words[0]!;
+  const cwd = scope.dir;
   if (depth > MAX_DEPTH) return { guarded: true, rule: 'too-deep', reason: `commands nest more than ${MAX_DEPTH} levels deep (scripts calling scripts or shells), which dbsafe does not follow` };
   ctx.judged.count += 1;
   if (ctx.judged.count > MAX_INVOCATIONS) return { guarded: true, rule: 'too-deep', reason: `the line expands to more than ${MAX_INVOCATIONS} commands (scripts fanning out to scripts), which dbsafe does not follow` };
@@ -90,64 +145,79 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, cwd: st
   if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
   const step = steps.find((s) => s.kind !== 'none');
-  if (step) return judgeUnwrapped(step, command, words, cwd, depth, ctx);
+  if (step) return judgeUnwrapped(step, command, words, scope, depth, ctx);
 
   const code = inlineCode(words);
   if (code) {
-    const verdict = judgeInlineCode(name, code, nestedJudge(command, cwd, depth, ctx));
+    const verdict = judgeInlineCode(name, code, nestedJudge(command, scope, depth, ctx));
     if (verdict) return verdict;
   }
 
   const task = taskRunOf(words);
-  if (task.kind !== 'none') return judgeTaskRun(task, command, cwd, depth, ctx);
+  if (task.kind === 'targets') {
+    // The recipes are not read: the runner itself stands for them, in its directory and with what it exports.
+    effects.env.push(...(task.env ?? []));
+    if (task.directory) Object.assign(effects, directoryEffects(directoryScope(scope, task.directory.value, task.directory.written)));
+  }
+  if (task.kind !== 'none') return judgeTaskRun(task, command, scope, depth, ctx);
 
   if (name === 'deno' && words[1]?.text === 'task' && words[2] && ctx.files) {
     const files = ctx.files;
     const call = { kind: 'script' as const, names: words[2].resolved ? [words[2].text] : [], nameWord: words[2], extra: words.slice(3), dir: cwd, binFallback: false };
     return judgeScriptCall(call, {
       readScripts: (dir) => files.denoTasks(dir),
-      judgeSource: (source, dir) => judgeSource(source, dir, depth + 1, ctx),
-      judgeWords: (binWords) => judgeWords(binWords, command, cwd, depth + 1, ctx),
+      judgeSource: (source, dir) => judgeSource(source, { ...scope, dir }, depth + 1, ctx),
+      judgeWords: (binWords) => judgeWords(binWords, command, scope, depth + 1, ctx),
     });
   }
   if (name === 'composer') {
-    const composer = judgeComposer(words, cwd, nestedJudge(command, cwd, depth, ctx));
+    const composer = judgeComposer(words, cwd, nestedJudge(command, scope, depth, ctx));
     if (composer) return composer;
   }
   if (PACKAGE_MANAGERS.has(name)) {
-    const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], cwd);
+    const call = parsePackageManagerCall([{ text: name, resolved: true }, ...words.slice(1)], name === 'npm' ? npmPrefixFromEnvironment(scope) : cwd);
     if (call.kind === 'bun-test') return { guarded: true, rule: 'js-test-runner', reason: 'runs the bun test suite, which usually writes to the configured database', kind: 'test' };
-    if (call.kind === 'exec') return judgeWords(call.words, command, cwd, depth + 1, ctx);
+    if (call.kind === 'exec') return judgeWords(call.words, command, scope, depth + 1, ctx);
     if (call.kind === 'script-edit') {
       for (const { name: script, body } of call.scripts) {
         if (!body.resolved) return { guarded: true, rule: 'unresolvable', reason: `the new body of script "${script}" is only known at run time` };
-        const guarded = judgeSource(body.text, cwd, depth + 1, ctx).find((v) => v.guarded);
-        if (guarded) return { ...guarded, rule: 'script-edit', reason: `sets script "${script}" to \`${body.text}\`, which ${guarded.reason}` };
+        const verdicts = judgeSource(body.text, scope, depth + 1, ctx);
+        const guarded = verdicts.find((v) => v.guarded);
+        if (guarded) return { ...guarded, decidedBy: guardedDeciders(verdicts), rule: 'script-edit', reason: `sets script "${script}" to \`${body.text}\`, which ${guarded.reason}` };
       }
       return { guarded: false, rule: 'script-edit', reason: 'sets package.json scripts whose bodies touch no database' };
     }
     if (call.kind === 'script') {
+      // The script runs in its package's directory; a workspace filter keeps the caller's project.
+      const callScope: Scope = call.dir !== null ? { ...scope, dir: call.dir, unknownDir: undefined } : call.workspace || scope.dir === null ? scope : { ...scope, dir: null, unknownDir: wordsText(words) };
+      effects.dir = callScope.dir;
+      if (callScope.dir === null) effects.unknownDirectory = callScope.unknownDir;
       return judgeScriptCall(call, {
         readScripts: ctx.readScripts,
-        judgeSource: (source, dir) => judgeSource(source, dir, depth + 1, ctx),
-        judgeWords: (binWords) => judgeWords(binWords, command, cwd, depth + 1, ctx),
+        judgeSource: (source, dir) => judgeSource(source, { ...callScope, dir }, depth + 1, ctx),
+        judgeWords: (binWords) => judgeWords(binWords, command, callScope, depth + 1, ctx),
         workspacePackages: (dir) => ctx.files?.workspacePackages(dir) ?? null,
       });
     }
   }
+  if (!scope.inContainer) {
+    const client = clientConnection(name, words.slice(1));
+    if (client) effects.client = client;
+  }
   return (
     matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
     pathWordVerdict(first.text) ??
-    innerCommandVerdict(name, words, nestedJudge(command, cwd, depth, ctx)) ??
+    innerCommandVerdict(name, words, nestedJudge(command, scope, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
   );
 }
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
-function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleCommand, cwd: string | null, depth: number, ctx: Context): RuleVerdict {
+function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleCommand, scope: Scope, depth: number, ctx: Context): RuleVerdict {
+  const cwd = scope.dir;
   const unresolved = (word: ShellWord): RuleVerdict => ({ guarded: true, rule: 'unresolvable', reason: `${word.text} is only known at run time` });
   if (task.kind === 'sources') {
-    const verdicts = task.sources.map((source) => (source.resolved ? firstGuarded(judgeSource(source.text, cwd, depth + 1, ctx), PASS_NO_RULE(source.text)) : unresolved(source)));
+    const verdicts = task.sources.map((source) => (source.resolved ? firstGuarded(judgeSource(source.text, scope, depth + 1, ctx), PASS_NO_RULE(source.text)) : unresolved(source)));
     return firstGuarded(verdicts, PASS_NO_RULE('concurrently'));
   }
   if (task.kind === 'scripts') {
@@ -156,17 +226,19 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
     const patterns = task.patterns.map((p) => (!p.resolved && /^[\w:.*-]+$/.test(p.text) ? { ...p, resolved: true } : p));
     const verdicts = patterns.flatMap((pattern) =>
       pattern.resolved
-        ? scriptsMatching(pattern.text, scripts).map((name) => judgeWords([{ text: 'npm', resolved: true }, { text: 'run', resolved: true }, { text: name, resolved: true }], command, cwd, depth + 1, ctx))
+        ? scriptsMatching(pattern.text, scripts).map((name) => judgeWords([{ text: 'npm', resolved: true }, { text: 'run', resolved: true }, { text: name, resolved: true }], command, scope, depth + 1, ctx))
         : [unresolved(pattern)],
     );
     return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: 'the scripts it runs touch no database' });
   }
-  const recipeDir = cwd === null ? null : task.directory ? path.resolve(cwd, task.directory) : cwd;
+  const recipeDir = task.directory ? (task.directory.value === null || cwd === null ? null : path.resolve(cwd, task.directory.value)) : cwd;
   const recipes = task.readable && recipeDir !== null ? (ctx.files?.recipes(recipeDir, task.runner === 'just' || task.runner === 'task' ? task.runner : 'make') ?? null) : null;
   if (recipes) {
+    // The recipes run in the runner's directory, with the variables it exports.
+    const recipeScope: Scope = { ...scope, dir: recipeDir, unknownDir: undefined, env: [...scope.env, ...(task.env ?? [])] };
     const names = task.names.length > 0 ? task.names : recipes.first ? [{ text: recipes.first, resolved: true }] : [];
     const seen = new Set<string>();
-    const verdicts = names.map((name) => (name.resolved ? (judgeRecipeTarget(recipes, task.runner, name.text, seen, nestedJudge(command, cwd, depth, ctx)) ?? judgeTargetName(task.runner, name)) : unresolved(name)));
+    const verdicts = names.map((name) => (name.resolved ? (judgeRecipeTarget(recipes, task.runner, name.text, seen, nestedJudge(command, recipeScope, depth, ctx)) ?? judgeTargetName(task.runner, name)) : unresolved(name)));
     return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
   }
   const verdicts = task.names.map((name): RuleVerdict => {
@@ -177,20 +249,56 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
   return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
 }
 
-/** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */
-function nextDirectory(command: SimpleCommand, cwd: string | null): string | null {
-  const name = command.words[0]?.text;
-  if (name !== 'cd' && name !== 'pushd') return cwd;
-  const target = command.words.slice(1).find((word) => !/^-[PLe@]*$/.test(word.text) || word.text === '-');
-  if (!target || !target.resolved || target.text === '-' || target.text.startsWith('~') || cwd === null) return null;
-  return path.resolve(cwd, target.text);
+/** npm reads `npm_config_prefix` from its environment as `--prefix`: set by the line, it moves `npm test`. */
+function npmPrefixFromEnvironment(scope: Scope): string | null {
+  const change = scope.env.filter((c) => (c.kind === 'set' || c.kind === 'unset') && c.name.toLowerCase() === 'npm_config_prefix').at(-1);
+  if (!change || change.kind !== 'set') return scope.dir;
+  return directoryScope(scope, change.value, change.text).dir;
 }
 
-function judgeCommands(line: ParsedLine, cwd: string | null, depth: number, ctx: Context): { command: SimpleCommand; verdict: RuleVerdict }[] {
-  let directory = cwd;
+/** `cd dir` changes where later commands run; a directory known only at run time makes it unknown (null). */
+function nextDirectory(command: SimpleCommand, scope: Scope): Pick<Scope, 'dir' | 'unknownDir' | 'dirStack'> {
+  const name = command.words[0]?.text;
+  const stack = scope.dirStack ?? [];
+  if (name === 'popd') {
+    // Past the line's own pushd, popd returns to a directory the line does not say.
+    const previous = stack.at(-1) ?? { dir: null, unknownDir: command.text };
+    return { ...previous, dirStack: stack.slice(0, -1) };
+  }
+  if (name !== 'cd' && name !== 'pushd') return scope;
+  const target = command.words.slice(1).find((word) => !/^-[PLe@]*$/.test(word.text) || word.text === '-');
+  // A bare `cd` goes to $HOME, which the line does not say.
+  const moved = directoryScope(scope, target?.resolved ? target.text : null, command.text);
+  return name === 'pushd' ? { ...moved, dirStack: [...stack, { dir: scope.dir, unknownDir: scope.unknownDir }] } : moved;
+}
+
+/**
+ * `. FILE` / `source FILE` can set any variable for the commands after it:
+ * read as a dotenv file (KEY=value lines, `export` allowed), the way
+ * `set -a; . ./.env.production; set +a` is used.
+ */
+function sourcedFile(command: SimpleCommand, scope: Scope): EnvChange[] {
+  const [name, file] = command.words;
+  if (!name?.resolved || (name.text !== '.' && name.text !== 'source')) return [];
+  const written = command.text;
+  // `~/.nvm/nvm.sh`, `"$HOME/x"`: the guard expands these from the environment.
+  if (file && (!file.resolved || file.text.startsWith('~'))) return [{ kind: 'file', path: null, written, source: file.text }];
+  if (!file || scope.dir === null) return [{ kind: 'file', path: null, written }];
+  return [{ kind: 'file', path: path.resolve(scope.dir, file.text), written }];
+}
+
+function judgeCommands(line: ParsedLine, outer: Scope, depth: number, ctx: Context): { command: SimpleCommand; verdict: RuleVerdict }[] {
+  let scope = outer;
+  // The scope each enclosing subshell started with: leaving one restores it (its cd and exports end with it).
+  const entered: Scope[] = [];
   const results = line.commands.map((command) => {
-    const verdict = judgeWords(command.words, command, directory, depth, ctx);
-    directory = nextDirectory(command, directory);
+    const subshells = command.subshell ?? 0;
+    while (entered.length > subshells) scope = entered.pop()!;
+    while (entered.length < subshells) entered.push(scope);
+    if (command.before) scope = { ...scope, env: [...scope.env, ...command.before] };
+    const own = command.assignments ? { ...scope, env: [...scope.env, ...command.assignments] } : scope;
+    const verdict = judgeWords(command.words, command, own, depth, ctx);
+    scope = { ...scope, ...nextDirectory(command, scope), env: [...scope.env, ...sourcedFile(command, scope)] };
     return { command, verdict };
   });
   if (line.syntaxError) {
@@ -202,9 +310,32 @@ function judgeCommands(line: ParsedLine, cwd: string | null, depth: number, ctx:
   return results;
 }
 
-function judgeSource(source: string, cwd: string | null, depth: number, ctx: Context): RuleVerdict[] {
+function judgeSource(source: string, scope: Scope, depth: number, ctx: Context): RuleVerdict[] {
   if (depth > MAX_DEPTH) return [{ guarded: true, rule: 'too-deep', reason: `commands nest more than ${MAX_DEPTH} levels deep, which dbsafe does not follow` }];
-  return judgeCommands(ctx.parse(source), cwd, depth, ctx).map((r) => r.verdict);
+  return judgeCommands(ctx.parse(source), scope, depth, ctx).map((r) => r.verdict);
+}
+
+/** The invocations that actually run (no invocation under them) among `roots` and everything they run. */
+function runningInvocations(invocations: readonly InvocationRecord[], roots: ReadonlySet<number> | 'all'): InvocationEffects[] {
+  const hasChildren = new Set(invocations.map((record) => record.parent).filter((parent) => parent !== null));
+  const under = (id: number): boolean => {
+    if (roots === 'all') return true;
+    for (let at: number | null = id; at !== null; at = invocations[at]!.parent) if (roots.has(at)) return true;
+    return false;
+  };
+  return invocations.flatMap((record, id) => (!hasChildren.has(id) && under(id) ? [record.effects] : []));
+}
+
+/**
+ * The invocations whose databases decide the guard: what runs under each
+ * guarded part of the line (under the invocation whose rule guarded it), or
+ * every invocation when no part is guarded or a part cannot be traced.
+ */
+function effectsOf(verdicts: readonly RuleVerdict[], invocations: readonly InvocationRecord[]): InvocationEffects[] {
+  const guarded = verdicts.filter((verdict) => verdict.guarded);
+  const deciders = guardedDeciders(guarded);
+  if (guarded.length === 0 || deciders === undefined) return runningInvocations(invocations, 'all');
+  return runningInvocations(invocations, new Set(deciders));
 }
 
 function argvLine(argv: readonly string[]): ParsedLine {
@@ -217,9 +348,10 @@ function argvLine(argv: readonly string[]): ParsedLine {
  * `readScripts` and `parse`. Guarded when any part is guarded.
  */
 export function classifyCommand(input: ClassifyInput): Classification {
-  const ctx: Context = { judged: { count: 0 }, readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null };
+  const ctx: Context = { judged: { count: 0 }, invocations: [], readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null };
   const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
-  const results = judgeCommands(line, input.cwd, 0, ctx);
+  const results = judgeCommands(line, { dir: input.cwd, env: [], parent: null, inContainer: false }, 0, ctx);
+  const effects = effectsOf(results.map((r) => r.verdict), ctx.invocations);
   const segments: Segment[] = results.map(({ command, verdict }) => ({
     text: command.text,
     argv: command.words.map((word) => word.text),
@@ -229,7 +361,7 @@ export function classifyCommand(input: ClassifyInput): Classification {
     ...(verdict.kind ? { kind: verdict.kind } : {}),
   }));
   const deciding = segments.find((s) => s.guarded) ?? (segments.length === 1 ? segments[0] : undefined);
-  if (deciding) return { guarded: deciding.guarded, rule: deciding.rule, reason: deciding.reason, ...(deciding.kind ? { kind: deciding.kind } : {}), segments };
-  if (segments.length === 0) return { guarded: false, rule: 'no-command', reason: 'there is no command to run', segments };
-  return { guarded: false, rule: 'none-guarded', reason: 'no part of the command line touches a database', segments };
+  if (deciding) return { guarded: deciding.guarded, rule: deciding.rule, reason: deciding.reason, ...(deciding.kind ? { kind: deciding.kind } : {}), segments, effects };
+  if (segments.length === 0) return { guarded: false, rule: 'no-command', reason: 'there is no command to run', segments, effects };
+  return { guarded: false, rule: 'none-guarded', reason: 'no part of the command line touches a database', segments, effects };
 }

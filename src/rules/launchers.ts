@@ -1,9 +1,25 @@
 import path from 'node:path';
-import type { ShellWord } from './types.js';
+import type { EnvChange, ShellWord } from './types.js';
+
+/** Where a launcher runs its command: `env -C dir`; `value` null when only known at run time. */
+export interface LauncherDirectory {
+  value: string | null;
+  written: string;
+}
 
 /** What peeling a launcher off an invocation leaves to judge. */
 export type Unwrapped =
-  | { kind: 'command'; words: ShellWord[]; via: string; trailingUnknown?: boolean }
+  | {
+      kind: 'command';
+      words: ShellWord[];
+      via: string;
+      trailingUnknown?: boolean;
+      /** Environment changes the launcher makes for its command (`env A=1 -u B`, `cross-env A=1`). */
+      env?: EnvChange[];
+      directory?: LauncherDirectory;
+      /** The command runs in a container, whose databases are not the host's. */
+      inContainer?: boolean;
+    }
   | { kind: 'shell'; source: ShellWord[]; via: string }
   | { kind: 'unresolvable'; reason: string }
   | { kind: 'none' };
@@ -33,14 +49,25 @@ interface Launcher {
   onlyShellOptions?: boolean;
   /** The positional skipped is a container image: an image named after a tool runs that tool (`flyway/flyway:10 migrate`). */
   image?: boolean;
+  /** Options that remove one variable from the command's environment (`env -u NAME`). */
+  unsetOptions?: readonly string[];
+  /** Options that start the command from an empty environment (`env -i`). */
+  clearOptions?: readonly string[];
+  /** Options that name the directory the command runs in (`env -C dir`). */
+  chdirOptions?: readonly string[];
+  /** Options that load a dotenv file into the command's environment (`dotenv -e .env.test`). */
+  envFileOptions?: readonly string[];
+  /** Options whose value is one `NAME=value` assignment (`dotenv -v NAME=value`). */
+  assignmentOptions?: readonly string[];
+  inContainer?: boolean;
 }
 
 const NPX_OPTIONS = ['-p', '--package', '--registry', '--cache', '--userconfig', '-w', '--workspace'];
 const DOCKER_RUN_OPTIONS = ['-e', '--env', '-u', '--user', '-w', '--workdir', '--index', '--name', '--entrypoint', '-p', '--publish', '-v', '--volume', '-l', '--label', '--env-file', '--network', '--pull'];
 
 export const LAUNCHERS: readonly Launcher[] = [
-  { words: ['env'], valueOptions: ['-u', '--unset', '-C', '--chdir'], assignments: true, shellOptions: ['-S', '--split-string'] },
-  { words: ['sudo'], valueOptions: ['-u', '--user', '-g', '--group', '-C', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-U', '--other-user'], assignments: true, noRunOptions: ['-l', '--list', '-v', '--validate', '-k', '-K'] },
+  { words: ['env'], valueOptions: ['-u', '--unset', '-C', '--chdir'], shellOptions: ['-S', '--split-string'], assignments: true, unsetOptions: ['-u', '--unset'], clearOptions: ['-i', '--ignore-environment', '-'], chdirOptions: ['-C', '--chdir'] },
+  { words: ['sudo'], valueOptions: ['-u', '--user', '-g', '--group', '-C', '-D', '--chdir', '-h', '--host', '-p', '--prompt', '-r', '--role', '-t', '--type', '-U', '--other-user'], assignments: true, noRunOptions: ['-l', '--list', '-v', '--validate', '-k', '-K'], chdirOptions: ['-D', '--chdir'] },
   { words: ['doas'], valueOptions: ['-u', '-C'] },
   { words: ['time'], valueOptions: ['-f', '--format', '-o', '--output'] },
   { words: ['nice'], valueOptions: ['-n', '--adjustment'] },
@@ -56,8 +83,8 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['xargs'], valueOptions: ['-I', '-n', '-L', '-P', '-s', '-d', '-E', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--replace', '--max-lines', '--max-chars', '--eof'], appendsUnknown: true },
   { words: ['cross-env'], assignments: true },
   { words: ['cross-env-shell'], assignments: true, shellOptions: ['*'] },
-  { words: ['dotenv'], valueOptions: ['-e', '-c', '-v', '-p'] },
-  { words: ['env-cmd'], valueOptions: ['-f', '--file', '-e', '--environments', '-r', '--rc-file'] },
+  { words: ['dotenv'], valueOptions: ['-e', '-c', '-v', '-p'], envFileOptions: ['-e'], assignmentOptions: ['-v'] },
+  { words: ['env-cmd'], valueOptions: ['-f', '--file', '-e', '--environments', '-r', '--rc-file'], envFileOptions: ['-f', '--file'] },
   { words: ['npx'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
   { words: ['pnpx'], valueOptions: NPX_OPTIONS, shellOptions: ['-c', '--call'], packageSpec: true },
   { words: ['bunx'], valueOptions: ['-p', '--package'], packageSpec: true },
@@ -80,17 +107,17 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['conda', 'run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
   { words: ['symfony', 'console'] },
   { words: ['cargo', 'sqlx'] },
-  { words: ['docker', 'compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['docker', 'compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['docker-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1, image: true },
-  { words: ['podman', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['podman', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '-m', '--memory'], positionalsBefore: 1, image: true },
-  { words: ['podman-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
-  { words: ['podman-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1 },
+  { words: ['docker', 'compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker', 'compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1, image: true, inContainer: true },
+  { words: ['podman', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['podman', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '-m', '--memory'], positionalsBefore: 1, image: true, inContainer: true },
+  { words: ['podman-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['podman-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
   // Coverage tools and parallel test runners run the command after their options.
   { words: ['coverage', 'run'], valueOptions: ['--source', '--omit', '--include', '--rcfile', '--concurrency', '--context', '--data-file'] },
   { words: ['flatware'], valueOptions: ['-w', '--workers'] },
@@ -118,7 +145,7 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['git', 'rebase'], shellOptions: ['--exec', '-x'], shellOptionsAnywhere: true, onlyShellOptions: true },
   { words: ['git', 'bisect', 'run'] },
   { words: ['git', 'submodule', 'foreach'], shellOptions: ['*'] },
-  { words: ['kubectl', 'exec'], valueOptions: ['-c', '--container', '-n', '--namespace', '--context', '-f', '--filename'], positionalsBefore: 1 },
+  { words: ['kubectl', 'exec'], valueOptions: ['-c', '--container', '-n', '--namespace', '--context', '-f', '--filename'], positionalsBefore: 1, inContainer: true },
 ];
 
 /** Container images that are a migration tool: `docker run flyway/flyway migrate` runs flyway. */
@@ -169,6 +196,18 @@ function stripPackageSpec(text: string): string {
   return at > 0 ? text.slice(0, at) : text;
 }
 
+/** The value of an option at `index`: `--opt value`, `--opt=value` or `-Xvalue`. */
+function optionValue(words: readonly ShellWord[], index: number, option: string): ShellWord | undefined {
+  const text = words[index]!.text;
+  if (text === option) return words[index + 1];
+  const inline = text.startsWith(`${option}=`) ? text.slice(option.length + 1) : text.slice(option.length);
+  return { text: inline, resolved: words[index]!.resolved };
+}
+
+function matchingOption(options: readonly string[] | undefined, text: string): string | undefined {
+  return options?.find((option) => text === option || text.startsWith(`${option}=`) || (/^-[A-Za-z]$/.test(option) && text.startsWith(option) && !text.startsWith('--')));
+}
+
 function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: number): Unwrapped {
   const via = launcher.words.join(' ');
   if (launcher.shellOptionsAnywhere) {
@@ -176,6 +215,8 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
     if (at >= 0) return { kind: 'shell', source: words.slice(at + 1, at + 2), via };
     if (launcher.onlyShellOptions) return { kind: 'none' };
   }
+  const env: EnvChange[] = [];
+  let directory: LauncherDirectory | undefined;
   let index = start;
   let positionalsLeft = launcher.positionalsBefore ?? 0;
   let image: ShellWord | undefined;
@@ -185,14 +226,44 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
       index += 1;
       break;
     }
+    if (launcher.clearOptions?.includes(word.text)) {
+      env.push({ kind: 'clear' });
+      index += 1;
+      continue;
+    }
     if (word.text.startsWith('-') && word.text.length > 1) {
       if (launcher.noRunOptions?.includes(word.text)) return { kind: 'none' };
       if (launcher.shellOptions?.includes(word.text)) return { kind: 'shell', source: words.slice(index + 1, index + 2), via };
+      const file = matchingOption(launcher.envFileOptions, word.text);
+      const assignment = matchingOption(launcher.assignmentOptions, word.text);
+      if (file || assignment) {
+        const option = (file ?? assignment)!;
+        const value = optionValue(words, index, option);
+        if (file) env.push({ kind: 'file', path: value?.resolved ? value.text : null, written: `${word.text} ${value?.text ?? ''}`.trim() });
+        else if (value && isAssignment(value.text)) {
+          const eq = value.text.indexOf('=');
+          env.push({ kind: 'set', name: value.text.slice(0, eq), value: value.resolved ? value.text.slice(eq + 1) : null, text: value.text });
+        }
+        index += word.text === option ? 2 : 1;
+        continue;
+      }
+      const unset = matchingOption(launcher.unsetOptions, word.text);
+      const chdir = matchingOption(launcher.chdirOptions, word.text);
+      if (unset || chdir) {
+        const value = optionValue(words, index, (unset ?? chdir)!);
+        // An unset of a name known only at run time could remove anything: say so as an unknown assignment.
+        if (unset) env.push(value?.resolved ? { kind: 'unset', name: value.text } : { kind: 'unset', name: '', source: value?.text ?? '' });
+        else directory = { value: value?.resolved ? value.text : null, written: `${word.text} ${value?.text ?? ''}`.trim() };
+        index += word.text === (unset ?? chdir) ? 2 : 1;
+        continue;
+      }
       const [name] = word.text.split('=', 1);
       index += launcher.valueOptions?.includes(word.text) && name === word.text ? 2 : 1;
       continue;
     }
     if (launcher.assignments && isAssignment(word.text)) {
+      const eq = word.text.indexOf('=');
+      env.push({ kind: 'set', name: word.text.slice(0, eq), value: word.resolved ? word.text.slice(eq + 1) : null, text: word.text });
       index += 1;
       continue;
     }
@@ -206,15 +277,24 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
   }
   const rest = words.slice(index);
   if (launcher.shellOptions?.includes('*')) return { kind: 'shell', source: rest, via };
-  if (rest.length === 0 && image && imageTool(image)) return { kind: 'command', words: [{ text: imageTool(image)!, resolved: true }], via: `${via} ${image.text}` };
+  const inContainer = launcher.inContainer ? { inContainer: true } : {};
+  if (rest.length === 0 && image && imageTool(image)) return { kind: 'command', words: [{ text: imageTool(image)!, resolved: true }], via: `${via} ${image.text}`, ...inContainer };
   if (rest.length === 0) return launcher.appendsUnknown ? { kind: 'unresolvable', reason: `${via} runs a command dbsafe cannot see` } : { kind: 'none' };
   const tool = image ? imageTool(image) : null;
-  if (tool) return { kind: 'command', words: [{ text: tool, resolved: true }, ...rest], via: `${via} ${image!.text}` };
+  if (tool) return { kind: 'command', words: [{ text: tool, resolved: true }, ...rest], via: `${via} ${image!.text}`, ...inContainer };
   const kept = KEPT_WORD[via];
   const [first, ...others] = rest;
   const commandWord = launcher.packageSpec && first!.resolved ? { ...first!, text: stripPackageSpec(first!.text) } : first!;
   const command = kept ? [{ text: kept, resolved: true }, ...rest] : [commandWord, ...others];
-  return { kind: 'command', words: command, via, trailingUnknown: launcher.appendsUnknown };
+  return {
+    kind: 'command',
+    words: command,
+    via,
+    trailingUnknown: launcher.appendsUnknown,
+    ...(env.length > 0 ? { env } : {}),
+    ...(directory ? { directory } : {}),
+    ...inContainer,
+  };
 }
 
 /** Peel a prefix launcher (`env`, `sudo`, `npx`, `docker compose exec svc`, …) off an invocation. Pure. */

@@ -4,6 +4,15 @@ import type { CommandRule, RuleKind, ShellWord, StdinSource, Verdict } from './t
 
 export interface RuleVerdict extends Verdict {
   kind?: RuleKind;
+  /** The invocations (classify.ts numbers them) whose rules gave this verdict: they and what they run decide the databases. */
+  decidedBy?: readonly number[];
+}
+
+/** The invocations behind every guarded verdict of several; undefined when one of them cannot say. Pure. */
+export function guardedDeciders(verdicts: readonly RuleVerdict[]): readonly number[] | undefined {
+  const guarded = verdicts.filter((verdict) => verdict.guarded);
+  if (guarded.some((verdict) => verdict.decidedBy === undefined)) return undefined;
+  return [...new Set(guarded.flatMap((verdict) => verdict.decidedBy!))];
 }
 
 export const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V', 'help', 'version']);

@@ -1,4 +1,4 @@
-import type { RuleVerdict } from './match.js';
+import { guardedDeciders, type RuleVerdict } from './match.js';
 import type { CommandRule, ProjectFiles, ShellWord } from './types.js';
 
 /** How modules outside classify.ts judge the commands they find, one nesting level deeper (the depth limit stays with the classifier). */
@@ -15,5 +15,8 @@ export const PASS_NO_RULE = (name: string): RuleVerdict => ({ guarded: false, ru
 
 /** The first guarded verdict, else the first a rule decided, else the fallback. */
 export function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): RuleVerdict {
-  return verdicts.find((v) => v.guarded) ?? verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
+  const guarded = verdicts.find((v) => v.guarded);
+  // Every guarded verdict's deciders: the guard judges the databases of all of them.
+  if (guarded) return { ...guarded, decidedBy: guardedDeciders(verdicts) };
+  return verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { RuleVerdict } from './match.js';
+import { guardedDeciders, type RuleVerdict } from './match.js';
 import { quoteWord } from './quote.js';
 import { globMatches } from './glob.js';
 import { scriptNameRule } from './script-names.js';
@@ -88,6 +88,17 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     else if (WORKSPACE_OPTIONS.has(option) || WORKSPACE_FLAGS.has(option)) {
       workspace = true;
       if (WORKSPACE_OPTIONS.has(option)) filters.push(valueWord?.resolved ? valueWord.text : '*');
+    }
+  }
+  // npm reads its own options anywhere before `--`: `npm test --prefix ../other` runs the other package's test.
+  if (manager === 'npm') {
+    for (let later = index + 1; later < words.length && words[later]!.text !== '--'; later += 1) {
+      const text = words[later]!.text;
+      const option = text.includes('=') ? text.slice(0, text.indexOf('=')) : text;
+      if (option === '--prefix' || option === '-C') {
+        const valueWord = option !== text ? { text: text.slice(option.length + 1), resolved: words[later]!.resolved } : words[later + 1];
+        dir = valueWord?.resolved && dir !== null ? path.resolve(dir, valueWord.text) : null;
+      }
     }
   }
   const subcommandWord = words[index];
@@ -212,9 +223,11 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   }
   const parts = bodies.flatMap(({ script, body, dir }) => judge.judgeSource(body, dir).map((verdict) => ({ script, body, verdict })));
   const guardedParts = parts.filter((part) => part.verdict.guarded);
-  const deciding = byName && !byName.guard ? guardedParts.find((part) => part.verdict.kind !== 'test') : guardedParts[0];
+  const counting = byName && !byName.guard ? guardedParts.filter((part) => part.verdict.kind !== 'test') : guardedParts;
+  const deciding = counting[0];
   if (deciding) {
-    return { ...deciding.verdict, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
+    const decidedBy = guardedDeciders(counting.map((part) => part.verdict));
+    return { ...deciding.verdict, decidedBy, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
   }
   // A database-sounding name is judged by its body when every command of the body is one dbsafe knows
   // (`db:up` starting a container passes); a body running something unknown keeps the name's verdict.

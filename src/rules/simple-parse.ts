@@ -1,4 +1,4 @@
-import type { ParsedLine } from './types.js';
+import type { EnvChange, ParsedLine } from './types.js';
 
 /**
  * Characters whose meaning in a shell line is only their own: a line made of
@@ -15,5 +15,9 @@ export function parsePlainLine(source: string): ParsedLine | null {
   while (start < tokens.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(tokens[start]!)) start += 1;
   const words = tokens.slice(start).map((text) => ({ text, resolved: true }));
   if (words.length === 0) return { commands: [], syntaxError: false };
-  return { commands: [{ text: source.trim(), words, stdin: 'terminal' }], syntaxError: false };
+  const assignments = tokens.slice(0, start).map((text): EnvChange => {
+    const eq = text.indexOf('=');
+    return { kind: 'set', name: text.slice(0, eq), value: text.slice(eq + 1), text };
+  });
+  return { commands: [{ text: source.trim(), words, stdin: 'terminal', ...(assignments.length > 0 ? { assignments } : {}) }], syntaxError: false };
 }

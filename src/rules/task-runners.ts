@@ -1,6 +1,6 @@
 import { globMatches } from './glob.js';
 import { commandName } from './launchers.js';
-import type { ShellWord } from './types.js';
+import type { EnvChange, ShellWord } from './types.js';
 
 /**
  * Tools that run other commands named in their arguments rather than as
@@ -12,14 +12,22 @@ export type TaskRun =
   | { kind: 'scripts'; patterns: ShellWord[] }
   /** Shell command lines. */
   | { kind: 'sources'; sources: ShellWord[] }
-  /** Target or task names, judged by the script-name rules (the recipes are not read). */
-  | { kind: 'targets'; runner: string; names: ShellWord[]; readable: boolean; directory?: string }
+  /**
+   * Target or task names, judged by their recipes when `readable` (the project's Makefile, justfile or
+   * Taskfile), else by the script-name rules. `directory`: `make -C dir`; `env`: `make test NAME=value`,
+   * which make exports to its recipes.
+   */
+  | { kind: 'targets'; runner: string; names: ShellWord[]; readable: boolean; directory?: { value: string | null; written: string }; env?: EnvChange[] }
   | { kind: 'none' };
 
 export interface TaskRunner {
   words: readonly string[];
   run: 'scripts' | 'sources' | 'targets';
   valueOptions?: readonly string[];
+  /** Options naming the directory the runner works in. */
+  dirOptions?: readonly string[];
+  /** `NAME=value` arguments are variables exported to what it runs (make). */
+  exportsAssignments?: boolean;
 }
 
 export const TASK_RUNNERS: readonly TaskRunner[] = [
@@ -27,10 +35,10 @@ export const TASK_RUNNERS: readonly TaskRunner[] = [
   { words: ['run-p'], run: 'scripts', valueOptions: ['--npm-path', '--max-parallel'] },
   { words: ['npm-run-all'], run: 'scripts', valueOptions: ['--npm-path', '--max-parallel'] },
   { words: ['concurrently'], run: 'sources', valueOptions: ['-n', '--names', '-c', '--prefix-colors', '-p', '--prefix', '-s', '--success', '--restart-tries', '--restart-after', '-m', '--max-processes', '--name-separator', '-t', '--timestamp-format', '--default-input-target', '-l', '--prefix-length'] },
-  { words: ['make'], run: 'targets', valueOptions: ['-C', '--directory', '-f', '--file', '--makefile', '-j', '--jobs', '-I', '--include-dir', '-o', '-W', '-l'] },
-  { words: ['gmake'], run: 'targets', valueOptions: ['-C', '--directory', '-f', '--file', '--makefile', '-j', '--jobs', '-I', '-o', '-W', '-l'] },
-  { words: ['just'], run: 'targets', valueOptions: ['-f', '--justfile', '-d', '--working-directory', '--set', '--dotenv-filename', '--dotenv-path'] },
-  { words: ['task'], run: 'targets', valueOptions: ['-t', '--taskfile', '-d', '--dir', '-c', '--concurrency', '-o', '--output'] },
+  { words: ['make'], run: 'targets', valueOptions: ['-C', '--directory', '-f', '--file', '--makefile', '-j', '--jobs', '-I', '--include-dir', '-o', '-W', '-l'], dirOptions: ['-C', '--directory'], exportsAssignments: true },
+  { words: ['gmake'], run: 'targets', valueOptions: ['-C', '--directory', '-f', '--file', '--makefile', '-j', '--jobs', '-I', '-o', '-W', '-l'], dirOptions: ['-C', '--directory'], exportsAssignments: true },
+  { words: ['just'], run: 'targets', valueOptions: ['-f', '--justfile', '-d', '--working-directory', '--set', '--dotenv-filename', '--dotenv-path'], dirOptions: ['-d', '--working-directory'] },
+  { words: ['task'], run: 'targets', valueOptions: ['-t', '--taskfile', '-d', '--dir', '-c', '--concurrency', '-o', '--output'], dirOptions: ['-d', '--dir'] },
   { words: ['turbo', 'run'], run: 'targets', valueOptions: ['--filter', '-F', '--concurrency', '--cache-dir', '--graph', '--log-order', '--output-logs', '--env-mode', '--cache'] },
   { words: ['turbo'], run: 'targets', valueOptions: ['--filter', '-F', '--concurrency', '--cache-dir', '--graph', '--log-order', '--output-logs', '--env-mode', '--cache'] },
   { words: ['nx', 'run-many'], run: 'targets', valueOptions: ['-p', '--projects', '--exclude', '-c', '--configuration', '--parallel'] },
@@ -63,10 +71,17 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
   const runner = TASK_RUNNERS.find((r) => commandName(first.text) === r.words[0] && r.words.every((w, i) => i === 0 || words[i]?.text === w));
   if (!runner) return { kind: 'none' };
   const positionals: ShellWord[] = [];
+  const env: EnvChange[] = [];
+  let directory: { value: string | null; written: string } | undefined;
   for (let index = runner.words.length; index < words.length; index += 1) {
     const word = words[index]!;
     if (word.text === '--') break;
     if (word.text.startsWith('-')) {
+      const dirOption = runner.dirOptions?.find((option) => word.text === option || word.text.startsWith(`${option}=`));
+      if (dirOption) {
+        const value = word.text === dirOption ? words[index + 1] : { text: word.text.slice(dirOption.length + 1), resolved: word.resolved };
+        directory = { value: value?.resolved ? value.text : null, written: `${dirOption} ${value?.text ?? ''}`.trim() };
+      }
       if (runner.valueOptions?.includes(word.text)) index += 1;
       // nx run-many -t test / --targets=test,lint name the tasks through an option.
       if (runner.words[1] !== undefined && ['-t', '--target', '--targets'].includes(word.text.split('=')[0]!)) {
@@ -76,23 +91,25 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
       }
       continue;
     }
-    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text) || runner.run !== 'targets') positionals.push(word);
+    const assignment = /^[A-Za-z_][A-Za-z0-9_]*=/.test(word.text);
+    if (assignment && runner.exportsAssignments) {
+      const eq = word.text.indexOf('=');
+      env.push({ kind: 'set', name: word.text.slice(0, eq), value: word.resolved ? word.text.slice(eq + 1) : null, text: word.text });
+    }
+    if (!assignment || runner.run !== 'targets') positionals.push(word);
   }
   const via = runner.words.join(' ');
   if (runner.run === 'scripts') return { kind: 'scripts', patterns: positionals };
   if (runner.run === 'sources') return { kind: 'sources', sources: positionals.map(expandShorthand) };
   const names = via === 'nx' || via === 'nx run' ? positionals.slice(0, 1) : positionals;
-  // -C, -f and their kin read another directory's or file's recipes: only the target names are judged then.
-  // `make -C dir` (and `task -d dir`) read that directory's recipes; -f and its kin name another file: only the names are judged then.
-  const directoryAt = words.findIndex((w) => ['-C', '--directory', '-d', '--dir'].includes(w.text) && via !== 'just');
-  const directory = directoryAt > 0 ? words[directoryAt + 1] : undefined;
+  // -f and its kin name another file: only the target names are judged then. `make -C dir` (and `task -d dir`) read that directory's recipes.
   const readable =
     ['make', 'gmake', 'just', 'task'].includes(via) &&
-    (directoryAt < 0 || directory?.resolved === true) &&
-    !words.some((w) => /^(-f|--file|--makefile|--justfile|--working-directory|-t|--taskfile)(=|$)/.test(w.text) || /^(-C|--directory|-d|--dir)=/.test(w.text));
+    (directory === undefined || (directory.value !== null && via !== 'just')) &&
+    !words.some((w) => /^(-f|--file|--makefile|--justfile|-t|--taskfile)(=|$)/.test(w.text));
   // `just --list`, `make --version`: options that print and run no recipe.
   if (names.length === 0 && words.some((w) => NO_RUN_OPTIONS.has(w.text.split('=')[0]!))) return { kind: 'none' };
-  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable, directory: directory?.text };
+  return { kind: 'targets', runner: via, names: names.map((word) => taskName(via, word)), readable, ...(directory ? { directory } : {}), ...(env.length > 0 ? { env } : {}) };
 }
 
 /** Script names a run-s/npm-run-all pattern selects (`test:*`); the pattern itself when nothing matches. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';
 import type { Node } from 'web-tree-sitter';
-import type { ParsedLine, ShellParse, ShellWord, SimpleCommand, StdinSource } from './types.js';
+import type { EnvChange, ParsedLine, ShellParse, ShellWord, SimpleCommand, StdinSource } from './types.js';
 
 function unescapeWord(text: string): string {
   return text.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1');
@@ -36,9 +36,32 @@ function wordOf(node: Node): ShellWord {
   }
 }
 
+const SUBSHELLS: ReadonlySet<string> = new Set(['subshell', 'command_substitution', 'process_substitution']);
+
 interface Walk {
   commands: SimpleCommand[];
   syntaxError: boolean;
+  /** `export`, `unset` and bare assignments seen since the last command: they apply from the next one on. */
+  pending: EnvChange[];
+  /** Subshells entered around the current node. */
+  depth: number;
+}
+
+/** `NAME=value` (or `NAME+=value`, whose result depends on the old value): a change to the environment. */
+function assignmentOf(node: Node): EnvChange | null {
+  const name = node.childForFieldName('name');
+  if (!name || name.type !== 'variable_name') return null;
+  const value = node.childForFieldName('value');
+  const word = value ? wordOf(value) : { text: '', resolved: true };
+  const appends = node.children.some((child) => child?.type === '+=');
+  return { kind: 'set', name: name.text, value: word.resolved && !appends ? word.text : null, text: node.text };
+}
+
+/** `unset A B` (not `unset -f name`, which removes a function). */
+function unsetChanges(node: Node): EnvChange[] {
+  const words = node.namedChildren.filter((child): child is Node => child !== null);
+  if (words.some((w) => w.type === 'word' && /^-\w*f/.test(w.text))) return [];
+  return words.filter((w) => w.type === 'variable_name' || (w.type === 'word' && !w.text.startsWith('-'))).map((w) => ({ kind: 'unset', name: w.text }));
 }
 
 function redirectStdin(redirect: Node): { stdin: StdinSource; stdinText?: string } | null {
@@ -60,15 +83,44 @@ function visit(node: Node, walk: Walk, stdin: { stdin: StdinSource; stdinText?: 
   switch (node.type) {
     case 'command': {
       // Substitutions in the words run before the command itself.
-      for (const child of node.namedChildren) if (child) visitChildren(child, walk, { stdin: 'terminal' });
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (SUBSHELLS.has(child.type)) visit(child, walk, { stdin: 'terminal' });
+        else visitChildren(child, walk, { stdin: 'terminal' });
+      }
       let own = stdin;
       for (const redirect of node.childrenForFieldName('redirect')) own = (redirect && redirectStdin(redirect)) ?? own;
       const name = node.childForFieldName('name');
       const args = node.childrenForFieldName('argument').filter((n): n is Node => n !== null);
       const words = name ? [wordOf(name), ...args.map(wordOf)] : [];
-      if (words.length > 0) walk.commands.push({ text: node.text, words, ...own });
+      const assignments = node.namedChildren.flatMap((child) => (child?.type === 'variable_assignment' ? [assignmentOf(child)].filter((c) => c !== null) : []));
+      if (words.length === 0) {
+        walk.pending.push(...assignments);
+        return;
+      }
+      const before = walk.pending.splice(0);
+      walk.commands.push({ text: node.text, words, ...own, ...(assignments.length > 0 ? { assignments } : {}), ...(before.length > 0 ? { before } : {}), ...(walk.depth > 0 ? { subshell: walk.depth } : {}) });
       return;
     }
+    case 'subshell':
+    case 'command_substitution':
+    case 'process_substitution':
+      walk.depth += 1;
+      visitChildren(node, walk, stdin);
+      walk.depth -= 1;
+      // What a subshell exports ends with it.
+      walk.pending = [];
+      return;
+    // Bare, and inside `export A=1` / `declare -x A=1` / `readonly A=1` (a bare name there only marks it exported).
+    case 'variable_assignment': {
+      visitChildren(node, walk, stdin);
+      const change = assignmentOf(node);
+      if (change) walk.pending.push(change);
+      return;
+    }
+    case 'unset_command':
+      walk.pending.push(...unsetChanges(node));
+      return;
     case 'redirected_statement': {
       let own = stdin;
       for (const redirect of node.childrenForFieldName('redirect')) {
@@ -117,7 +169,7 @@ export async function loadTreeSitterParser(): Promise<ShellParse> {
   return (source: string): ParsedLine => {
     const tree = parser.parse(source);
     if (!tree) return { commands: [], syntaxError: true };
-    const walk: Walk = { commands: [], syntaxError: tree.rootNode.hasError };
+    const walk: Walk = { commands: [], syntaxError: tree.rootNode.hasError, pending: [], depth: 0 };
     visit(tree.rootNode, walk, { stdin: 'terminal' });
     tree.delete();
     return walk;

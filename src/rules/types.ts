@@ -7,6 +7,19 @@ export interface ShellWord {
 /** Where a command's standard input comes from: it decides whether a SQL client runs statements it was fed. */
 export type StdinSource = 'terminal' | 'pipe' | 'file' | 'heredoc';
 
+/**
+ * A change to the environment the commands of a line see. `value` null: the
+ * shell computes it at run time (`$X`, `$(…)`), `text` is the source as written.
+ */
+export type EnvChange =
+  | { kind: 'set'; name: string; value: string | null; text: string }
+  /** `source`: the name as written when only known at run time (`env -u $NAME`); `name` is then empty. */
+  | { kind: 'unset'; name: string; source?: string }
+  /** `env -i`: the command starts from an empty environment. */
+  | { kind: 'clear' }
+  /** `dotenv -e FILE`, `env-cmd -f FILE`: the variables of a dotenv file (absolute path; null when only known at run time). */
+  | { kind: 'file'; path: string | null; written: string; source?: string };
+
 /** One simple command of a parsed line, in the order the shell runs them. */
 export interface SimpleCommand {
   /** Source text, for display. */
@@ -16,6 +29,12 @@ export interface SimpleCommand {
   stdin: StdinSource;
   /** Text fed on stdin by a heredoc or here-string (a shell reading it runs it). */
   stdinText?: string;
+  /** `VAR=x` prefixes: the environment of this command only. */
+  assignments?: EnvChange[];
+  /** `export X=…`, `X=…`, `unset X` written before this command (and after the previous one): in force from here on. */
+  before?: EnvChange[];
+  /** How many subshells (`( … )`, `$( … )`, `<( … )`) it runs in: a `cd` or `export` there does not outlive them. */
+  subshell?: number;
 }
 
 export interface ParsedLine {
@@ -67,8 +86,45 @@ export interface Segment extends Verdict {
   argv: string[];
 }
 
+/**
+ * Connection settings a database client is given on its command line, as
+ * written: option values and positionals by what they mean. Parsed into a
+ * target in src/target; `value` null when only known at run time.
+ */
+/** `options-file`: the connection comes from a file dbsafe does not read (`--defaults-file`, `--login-path`). */
+export type ConnectionSetting = 'host' | 'port' | 'database' | 'user' | 'socket' | 'file' | 'url' | 'options-file';
+export interface ClientConnection {
+  client: string;
+  engine: 'postgres' | 'mysql' | 'sqlite' | 'mongodb';
+  /** `source`: the value's text when it is only known at run time (`$DBHOST`), for the guard to expand from the environment. */
+  settings: Array<{ setting: ConnectionSetting; value: string | null; written: string; source?: string }>;
+}
+
+/**
+ * What one invocation that may touch a database runs with: the directory,
+ * the environment changes in force (in order, from the start of the line),
+ * and the connection a database client is told to use.
+ */
+export interface InvocationEffects {
+  text: string;
+  /** Null when the directory is only known at run time (`cd $X`, `npm --prefix $(…)`). */
+  dir: string | null;
+  /** What was written that made the directory unknown. */
+  unknownDirectory?: string;
+  env: EnvChange[];
+  /** Set for a database client: the database it connects to is named here, not by the project. */
+  client?: ClientConnection;
+  /** Runs inside a container (`docker compose exec`): its connection settings name the container's databases. */
+  inContainer?: boolean;
+}
+
 export interface Classification extends Verdict {
   segments: Segment[];
+  /**
+   * The invocations whose databases decide the guard: those under the guarded
+   * parts of the line (all of them when no part is guarded).
+   */
+  effects: InvocationEffects[];
 }
 
 /** The scripts of the nearest package.json at or above a directory, or null when there is none. */

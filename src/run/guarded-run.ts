@@ -58,14 +58,15 @@ export async function guardedRun(request: RunRequest, steps: GuardSteps): Promis
   const outcome = await runCommand(request.argv, { cwd: request.cwd, env: prepared.childEnv });
   if (outcome.startError) printFailure(outcome.startError);
   let exitCode = outcome.exitCode;
-  if (request.restoreAfter && prepared.backup) {
+  for (const { context, target, backup } of request.restoreAfter ? prepared.guarded : []) {
+    if (!backup) continue;
     const restoreStarted = Date.now();
-    const name = databaseName(prepared.target);
+    const name = databaseName(target);
     try {
-      await steps.restore(prepared.context, prepared.target, prepared.backup);
-      process.stderr.write(`dbsafe: ${runMessages.restored(name, prepared.backup, Date.now() - restoreStarted)}\n`);
+      await steps.restore(context, target, backup);
+      process.stderr.write(`dbsafe: ${runMessages.restored(name, backup, Date.now() - restoreStarted)}\n`);
     } catch (error) {
-      printFailure(runMessages.restoreFailed(name, prepared.backup, (error as Error).message));
+      printFailure(runMessages.restoreFailed(name, backup, (error as Error).message));
       exitCode = 1;
     }
   }

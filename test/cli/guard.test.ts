@@ -110,7 +110,9 @@ describe('nested guards', () => {
   });
 
   it('a guard of a different database is not suppressed by the marker', async () => {
-    const result = await project.run(['run', '--', 'sh', '-c', `DATABASE_URL=${other.url} dbsafe guard`]);
+    // In a script file: a DATABASE_URL written in the run's own command line would make the run guard that database itself.
+    writeFileSync(path.join(project.dir, 'inner.sh'), `DATABASE_URL=${other.url} dbsafe guard\n`);
+    const result = await project.run(['run', '--', 'sh', 'inner.sh']);
     expect(result.code).toBe(0);
     expect(backupsOf(database.name)).toHaveLength(1);
     expect(backupsOf(other.name)).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
@@ -40,5 +40,43 @@ describe('guardOperation fails closed', () => {
     const steps: GuardSteps = { ...realGuardSteps, backup: () => Promise.reject(new RangeError('unexpected')) };
     expect(await guardOperation(request, steps)).toEqual({ kind: 'stopped', exitCode: 4 });
     expect(readAuditLog(path.join(work.dir, 'backups/audit.log')).entries[0]).toMatchObject({ decision: 'backup-failed', rule: 'backup-error', exitCode: 4 });
+  });
+});
+
+describe('guardOperation judges the command line it is given (commandLine)', () => {
+  it('a shell line naming a production database stops with exit 3, for guard as for run', async () => {
+    const line = 'DATABASE_URL=postgres://u@prod.db.example.com/app npm test';
+    expect(await guardOperation({ ...request, operation: 'guard', argv: ['dbsafe', 'guard'], commandLine: line }, realGuardSteps)).toEqual({ kind: 'stopped', exitCode: 3 });
+    expect(await guardOperation({ ...request, commandLine: line }, realGuardSteps)).toEqual({ kind: 'stopped', exitCode: 3 });
+  });
+
+  it('an argv commandLine is words, as exec receives them', async () => {
+    const argv = ['env', 'NODE_ENV=production', 'npm', 'test'];
+    expect(await guardOperation({ ...request, commandLine: argv }, realGuardSteps)).toEqual({ kind: 'stopped', exitCode: 3 });
+  });
+
+  it('without commandLine, run judges its argv and guard only the project', async () => {
+    writeFileSync(path.join(work.dir, 'dev.db'), '');
+    const argv = ['env', 'NODE_ENV=production', 'npm', 'test'];
+    expect(await guardOperation({ ...request, argv }, realGuardSteps)).toEqual({ kind: 'stopped', exitCode: 3 });
+    const guarded = await guardOperation({ ...request, operation: 'guard', argv }, realGuardSteps);
+    expect(guarded.kind).toBe('ready');
+    if (guarded.kind === 'ready') guarded.finish({ exitCode: 0 });
+  });
+
+  it('cd X && …: the project, database and backup of X', async () => {
+    const other = path.join(work.dir, 'other');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'package.json'), JSON.stringify({ name: 'other', dbsafe: {}, scripts: { test: 'vitest' } }));
+    writeFileSync(path.join(other, '.env'), 'DATABASE_URL=sqlite:./other.db\n');
+    writeFileSync(path.join(other, 'other.db'), '');
+    const env = { ...request.env, DATABASE_URL: undefined };
+    const result = await guardOperation({ ...request, env, operation: 'guard', argv: ['dbsafe', 'guard'], commandLine: 'cd other && npm test' }, realGuardSteps);
+    expect(result.kind).toBe('ready');
+    if (result.kind !== 'ready') return;
+    result.finish({ exitCode: 0 });
+    expect(result.target.database).toBe(path.join(other, 'other.db'));
+    expect(result.guarded).toHaveLength(1);
+    expect(result.backup?.file.startsWith(path.join(other, 'backups'))).toBe(true);
   });
 });

@@ -40,7 +40,7 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
         const { command, cwd: lineCwd } = parseBatchLine(line, RULE_MESSAGES.batchLineNotJson);
         const directory = lineCwd === undefined ? cwd : path.resolve(cwd, lineCwd);
         if (!rulesByDirectory.has(directory)) rulesByDirectory.set(directory, loadUserCommandRules(directory));
-        const result = await classifyCommandLine({ command, cwd: directory, userRules: rulesByDirectory.get(directory), readScripts });
+        const { effects: _effects, ...result } = await classifyCommandLine({ command, cwd: directory, userRules: rulesByDirectory.get(directory), readScripts });
         output.writeStdout(`${JSON.stringify({ command: display(command), ...result })}\n`);
       }
       process.exitCode = ExitCode.ok;
@@ -48,9 +48,12 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
     }
     const command: string | string[] = words.length === 1 ? words[0]! : words;
     if (display(command) === '') throw new DbsafeError('explain-empty', RULE_MESSAGES.emptyCommand, ExitCode.usage);
-    const result = await classifyCommandLine({ command, cwd, userRules, readScripts });
+    const { effects, ...result } = await classifyCommandLine({ command, cwd, userRules, readScripts });
     if (options.json) {
-      output.printJson({ command: display(command), ...result });
+      // The databases the command would be judged on: the project's of each directory it runs in, and each client's.
+      const { distinctEffects, judgeUnitFor, namedTargets } = await import('../../run/command-targets.js');
+      const targets = namedTargets(distinctEffects(effects, cwd).map((effect) => judgeUnitFor(effect, { cwd, env: process.env })));
+      output.printJson({ command: display(command), ...result, targets });
     } else {
       const lines = [RULE_MESSAGES.summary(display(command), result)];
       if (result.segments.length > 1) lines.push(...result.segments.map((s) => RULE_MESSAGES.segmentLine(s.text, s.guarded, s.rule)));
