@@ -140,7 +140,11 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   ctx.judged.count += 1;
   if (ctx.judged.count > MAX_INVOCATIONS) return { guarded: true, rule: 'too-deep', reason: `the line expands to more than ${MAX_INVOCATIONS} commands (scripts fanning out to scripts), which dbsafe does not follow` };
   const user = matchUserRules(words, ctx.userRules);
-  if (user) return user;
+  if (user) {
+    // The project's rule decides; what the command runs is still walked, so the databases it names are judged too.
+    if (user.guarded) judgeInvocation(words, command, scope, effects, depth, { ...ctx, userRules: [] });
+    return user;
+  }
   const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
   if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];

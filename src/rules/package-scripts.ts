@@ -227,7 +227,9 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   const deciding = counting[0];
   if (deciding) {
     const decidedBy = guardedDeciders(counting.map((part) => part.verdict));
-    return { ...deciding.verdict, decidedBy, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
+    // A script named as a migration or seed is one, whatever its body runs (retention keeps the backup taken before it).
+    const kind = guardedByName?.kind ?? deciding.verdict.kind;
+    return { ...deciding.verdict, ...(kind ? { kind } : {}), decidedBy, reason: `script "${deciding.script}" runs \`${deciding.body}\`, which ${deciding.verdict.reason}` };
   }
   // A database-sounding name is judged by its body when every command of the body is one dbsafe knows
   // (`db:up` starting a container passes); a body running something unknown keeps the name's verdict.

@@ -17,7 +17,7 @@ afterAll(() => {
   other.drop();
 });
 beforeEach(() => {
-  project = makeProject({ scripts: { pretest: 'dbsafe guard', test: 'echo tests-ran' } });
+  project = makeProject({ scripts: { pretest: 'dbsafe guard', test: `node -p "'tests-ran'"` } });
   project.env.DATABASE_URL = database.url;
 });
 afterEach(() => project.cleanup());
@@ -51,7 +51,7 @@ describe('dbsafe guard', () => {
 describe('dbsafe guard from an npm pre-script', () => {
   it('decides as dbsafe explain does for the script it protects: prelint of `npm run lint` backs nothing up and says nothing; pretest of `npm test` backs up, audited as npm run test', async () => {
     const { spawnSync } = await import('node:child_process');
-    const app = makeProject({ scripts: { prelint: 'dbsafe guard', lint: 'echo lint-ran', pretest: 'dbsafe guard', test: 'echo tests-ran' } });
+    const app = makeProject({ scripts: { prelint: 'dbsafe guard', lint: 'echo lint-ran', pretest: 'dbsafe guard', test: `node -p "'tests-ran'"` } });
     try {
       const env = { ...app.env, DATABASE_URL: database.url };
       const explain = async (line: string) => JSON.parse((await app.run(['explain', '--json', '--', line])).stdout) as { guarded: boolean };
@@ -112,7 +112,7 @@ describe('nested guards', () => {
   it('a guard of a different database is not suppressed by the marker', async () => {
     // In a script file: a DATABASE_URL written in the run's own command line would make the run guard that database itself.
     writeFileSync(path.join(project.dir, 'inner.sh'), `DATABASE_URL=${other.url} dbsafe guard\n`);
-    const result = await project.run(['run', '--', 'sh', 'inner.sh']);
+    const result = await project.run(['run', '--', 'sh', '-c', 'sh inner.sh']);
     expect(result.code).toBe(0);
     expect(backupsOf(database.name)).toHaveLength(1);
     expect(backupsOf(other.name)).toHaveLength(1);

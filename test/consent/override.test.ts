@@ -63,7 +63,7 @@ describe('one-off consent, end to end', () => {
   });
 
   it('an allowed npm test carries the consent to its own pretest guard, once', async () => {
-    const app = makeProject({ scripts: { pretest: 'dbsafe guard', test: 'echo tests-ran' } });
+    const app = makeProject({ scripts: { pretest: 'dbsafe guard', test: `node -p "'tests-ran'"` } });
     try {
       app.env.DATABASE_URL = database.url;
       const refused = await dbsafe(app, ['run', '--', 'npm', 'test']);

@@ -18,9 +18,9 @@ async function agentProject(pieces: string[]) {
   const home = path.join(root, 'home');
   const project = path.join(root, 'app');
   spawnSync('mkdir', ['-p', home, project]);
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, dbsafe: {}, scripts: { test: 'echo tests-ran', 'db:seed': 'echo seed-ran' } }, null, 2));
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, dbsafe: {}, scripts: { test: `node -p "'tests-ran'"`, 'db:seed': `node -p "'seed-ran'"` } }, null, 2));
   // A script the rules cannot see into (the hook allows it without a backup) that runs a guarded npm script.
-  writeFileSync(path.join(project, 'seed.sh'), 'npm run db:seed\n');
+  writeFileSync(path.join(project, 'chores.sh'), 'npm run db:seed\n');
   writeFileSync(path.join(project, '.env'), 'DATABASE_URL=sqlite:./app.db\n');
   spawnSync('sqlite3', [path.join(project, 'app.db'), 'CREATE TABLE t (x); INSERT INTO t VALUES (1);']);
   installBuiltDbsafe(project);
@@ -69,9 +69,9 @@ describe('one backup per command, whichever integrations see it', () => {
     expect(t.backups()).toHaveLength(2);
   });
 
-  it('a record the agent’s declined `npm test` left is no pass for another command of that agent: the `npm run db:seed` inside `sh ./seed.sh` is backed up', async () => {
+  it('a record the agent’s declined `npm test` left is no pass for another command of that agent: the `npm run db:seed` inside `sh ./chores.sh` is backed up', async () => {
     const t = await agentProject(['--shims']);
-    const ran = t.agent('declined:npm test', 'sh ./seed.sh');
+    const ran = t.agent('declined:npm test', 'sh ./chores.sh');
     expect(ran.status, ran.stderr).toBe(0);
     expect(ran.stdout).toContain('seed-ran');
     const audit = readAuditLog(path.join(t.project, 'backups/audit.log')).entries;

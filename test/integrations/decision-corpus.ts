@@ -34,9 +34,9 @@ export const CORPUS_SCRIPTS: Record<string, string> = {
   lint: 'echo corpus-lint-ran',
   build: 'echo corpus-build-ran',
   start: 'node server.js',
-  test: 'echo corpus-test-ran',
-  migrate: 'echo corpus-migrate-ran',
-  'db:seed': 'echo corpus-seed-ran',
+  test: `node -p "'corpus-test-ran'"`,
+  migrate: `node -p "'corpus-migrate-ran'"`,
+  'db:seed': `node -p "'corpus-seed-ran'"`,
 };
 
 export const CORPUS_FILES: Record<string, { text: string; mode?: number }> = {

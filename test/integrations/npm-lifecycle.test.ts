@@ -27,7 +27,7 @@ describe('npm lifecycle scripts', () => {
     // A recording stand-in for dbsafe where npm finds it (node_modules/.bin), exiting as told.
     writeFileSync(path.join(dir, 'node_modules', '.bin', 'dbsafe'), '#!/bin/sh\necho "$*" >> guard-calls\nexit "${GUARD_EXIT:-0}"\n');
     chmodSync(path.join(dir, 'node_modules', '.bin', 'dbsafe'), 0o755);
-    writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'shop', scripts: { test: 'echo suite-ran' } }, null, 2)}\n`);
+    writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: 'shop', scripts: { test: `node -p "'suite-ran'"` } }, null, 2)}\n`);
     expect((await runCli(['install', '--npm'], { cwd: dir, env: { HOME: dir } })).code).toBe(0);
     const npm = (env: Record<string, string> = {}) => spawnSync('npm', ['test'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
     const ok = npm();

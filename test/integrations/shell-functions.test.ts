@@ -34,8 +34,8 @@ async function interactiveShell(shell: string) {
   for (const d of [home, bin, path.join(project, 'src'), plain]) mkdirSync(d, { recursive: true });
   writeFileSync(path.join(bin, 'dbsafe'), STAND_IN);
   chmodSync(path.join(bin, 'dbsafe'), 0o755);
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', dbsafe: {}, scripts: { test: 'echo real-test-ran' } }));
-  writeFileSync(path.join(plain, 'package.json'), JSON.stringify({ name: 'other', scripts: { test: 'echo plain-test-ran' } }));
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', dbsafe: {}, scripts: { test: `node -p "'real-test-ran'"` } }));
+  writeFileSync(path.join(plain, 'package.json'), JSON.stringify({ name: 'other', scripts: { test: `node -p "'plain-test-ran'"` } }));
   const record = path.join(dir, 'record');
   // A fish that never ran starts a background job generating completions, which
   // would still be writing into HOME while the test removes it.
@@ -115,7 +115,7 @@ describe.each(['bash', 'zsh'])('interactive %s with the shell functions and the 
     const project = path.join(dir, 'project');
     for (const d of [home, project]) mkdirSync(d, { recursive: true });
     // No dbsafe anywhere: every guarded call stops and says how to bypass the guard once.
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', dbsafe: {}, scripts: { test: 'echo real-test-ran' } }));
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', dbsafe: {}, scripts: { test: `node -p "'real-test-ran'"` } }));
     const installed = await runCli(['install', `--shell=${shell}`, '--shims'], { cwd: project, env: { HOME: home } });
     expect(installed.code, installed.stderr).toBe(0);
     const shimDir = path.join(home, '.local/share/dbsafe/shims');

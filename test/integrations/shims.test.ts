@@ -26,7 +26,7 @@ async function shimmedMachine() {
   writeFileSync(path.join(bin, 'dbsafe'), STAND_IN);
   chmodSync(path.join(bin, 'dbsafe'), 0o755);
   writeFileSync(path.join(project, 'dbsafe.config.json'), '{}\n');
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', scripts: { test: 'echo real-test-ran' } }));
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'shop', scripts: { test: `node -p "'real-test-ran'"` } }));
   const installed = await runCli(['install', '--shims'], { cwd: project, env: { HOME: home } });
   expect(installed.code).toBe(0);
   const shimDir = path.join(home, '.local', 'share', 'dbsafe', 'shims');
@@ -74,7 +74,7 @@ describe('PATH shims', () => {
     const m = await shimmedMachine();
     const outside = path.join(m.dir, 'elsewhere');
     mkdirSync(outside);
-    writeFileSync(path.join(outside, 'package.json'), JSON.stringify({ name: 'x', scripts: { test: 'echo outside-test-ran' } }));
+    writeFileSync(path.join(outside, 'package.json'), JSON.stringify({ name: 'x', scripts: { test: `node -p "'outside-test-ran'"` } }));
     const pathValue = `${m.shimDir}:${m.bin}:${process.env.PATH}`;
     expect(m.bashC('npm test', { path: pathValue, cwd: outside }).stdout).toContain('outside-test-ran');
     expect(m.bashC('npm test', { path: pathValue, env: { DBSAFE: '0' } }).stdout).toContain('real-test-ran');

@@ -37,11 +37,16 @@ describe('clientTarget: where a client connects', () => {
 
   const unknown: Array<[string, ClientConnection]> = [
     ['a setting known only at run time', psql(['host', null])],
-    ['a URL query that moves the target', psql(['database', 'postgresql:///shop?host=prod'])],
     ['a conninfo keyword dbsafe does not read', psql(['database', 'host=prod frobnicate=1'])],
     ['a service', psql(['database', 'service=prod'])],
     ['a broken conninfo', psql(['database', "host='prod"])],
   ];
+  it('a URL query that moves the target is read as libpq reads it: the host it names is the target', () => {
+    const result = clientTarget(psql(['database', 'postgresql:///shop?host=prod']), {}, '/app', new Set(), 'root');
+    expect(result.kind).toBe('target');
+    if (result.kind === 'target') expect(result.target).toMatchObject({ database: 'shop', hosts: ['prod'] });
+  });
+
   it.each(unknown)('unknown: %s', (_name, client) => {
     const result = clientTarget(client, {}, '/app', new Set(), 'root');
     expect(result.kind).toBe('unknown');
