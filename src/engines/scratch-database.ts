@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stateDirectory } from '../consent/store.js';
 import { describeLocation } from '../target/describe.js';
 import type { EngineName, Target } from '../target/types.js';
+import { processAlive } from '../store/files.js';
 import { scratchMessages } from './scratch-messages.js';
 
 /**
@@ -60,16 +61,6 @@ export function processStartTime(pid: number): string | null {
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
     return null;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -228,13 +228,13 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     // The agent hook already backed this database up for the agent's command this run belongs to.
     const byAgentHook = !nested && request.backup === 'unless-nested' ? claimAgentHookGuard(request.env, fingerprint, guardedWords(request.commandLine)) : null;
     if (request.backup === 'never') say(runMessages.backupSkipped(name));
-    else if (entry.nothingToBackUp) say(runMessages.nothingToBackUp(name));
-    else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
-    else if (byAgentHook) say(runMessages.backedUpByAgentHook(name, byAgentHook));
     else if (outsideProject(entry.context)) {
       printFailure(runMessages.outsideProject(entry.context.cwd));
       return { kind: 'stopped', exitCode: ExitCode.refused };
-    } else {
+    } else if (entry.nothingToBackUp) say(runMessages.nothingToBackUp(name));
+    else if (nested) say(runMessages.alreadyBackedUp(name, enclosing.pid));
+    else if (byAgentHook) say(runMessages.backedUpByAgentHook(name, byAgentHook));
+    else {
       try {
         entry.backup = await steps.backup(entry.context, entry.target, { label: request.label, trigger: `${request.caller ?? `dbsafe ${request.operation}`}: ${command}`, command: request.commandLine ?? request.argv, cwd: request.cwd });
       } catch (error) {

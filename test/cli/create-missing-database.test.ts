@@ -1,8 +1,11 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
 import { mariadb, psql, uniqueName } from '../helpers/databases.js';
 import { makeProject, type TestProject } from '../run/project.js';
+
+const CREATE_MARIADB_DATABASE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/create-mariadb-database.cjs');
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -30,7 +33,8 @@ const engines = [
   {
     engine: 'MariaDB',
     url: (name: string) => `mysql://root@127.0.0.1:3306/${name}`,
-    create: (name: string) => `mariadb -h 127.0.0.1 -P 3306 -u root -e 'CREATE DATABASE ${name}'`,
+    // A framework's own code, not the mariadb client: a client naming no database is one dbsafe refuses to guess about.
+    create: (name: string) => `node ${CREATE_MARIADB_DATABASE} ${name}`,
     exists: mariaExists,
     drop: (name: string) => mariadb(`DROP DATABASE IF EXISTS ${name}`),
   },

@@ -25,8 +25,8 @@ function sqliteProject(files: Record<string, string> = {}): string {
 describe('outside any project', () => {
   it('a refusal creates no backups/audit.log in the current directory', async () => {
     const dir = outsideAnyProject();
-    // Guarded by the built-in rules; had it run, sqlite3 would have created x.db here.
-    const result = await runCli(['run', '--', 'sqlite3', 'x.db', 'select 1'], { cwd: dir, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
+    // Guarded by the built-in rules (a test runner on the project's database).
+    const result = await runCli(['run', '--', 'node', '--test', 'no-such.test.js'], { cwd: dir, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
     expect(result.code).toBe(3);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -72,7 +72,7 @@ describe('install and uninstall say what matters, briefly', () => {
     const home = testDir('dbsafe-home-');
     const project = sqliteProject();
     // A refusal leaves a pending consent request in the state directory.
-    const refused = await runCli(['run', '--', 'sqlite3', 'x.db', 'select 1'], { cwd: project, env: { HOME: home, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
+    const refused = await runCli(['run', '--', 'node', '--test', 'no-such.test.js'], { cwd: project, env: { HOME: home, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
     expect(refused.code).toBe(3);
     const state = path.join(home, '.local', 'state', 'dbsafe');
     expect(readdirSync(path.join(state, 'consent')).length).toBeGreaterThan(0);

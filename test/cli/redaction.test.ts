@@ -43,11 +43,11 @@ describe('passwords on the command line are never shown or stored', () => {
   it('a refused command: not on screen, not in the audit log, not in the consent request', async () => {
     project = makeProject();
     project.env.DATABASE_URL = 'postgres://app@db.example.com/app_dev';
-    const argv = ['env', `PGPASSWORD=${SECRETS[0]}`, 'mysql', '-u', 'root', `-p${SECRETS[1]}`, `--db-password=${SECRETS[2]}`, 'shop'];
+    const argv = ['env', `PGPASSWORD=${SECRETS[0]}`, 'mysql', '-h', 'db.example.com', '-u', 'root', `-p${SECRETS[1]}`, `--db-password=${SECRETS[2]}`, 'shop'];
     const result = await project.run(['run', '--', ...argv]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('refused');
-    expect(result.stderr).toContain('mysql -u root -p******** --db-password=******** shop');
+    expect(result.stderr).toContain('mysql -h db.example.com -u root -p******** --db-password=******** shop');
     expectNoSecret(result.stdout + result.stderr, 'the output');
     const stored = allText(path.join(project.dir, 'backups')) + allText(project.state);
     expect(stored).toContain('"decision":"refused"');

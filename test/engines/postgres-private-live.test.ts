@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, closeSync, mkdirSync, openSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, runAsPostgres } from '../helpers/private-postgres.js';
 import { live } from '../../src/engines/postgres/live.js';
 import { isDbsafeError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
@@ -15,32 +15,13 @@ import { runCli, tempDir } from '../helpers/cli.js';
  * allows no replication and trusts every password, so the standby and the
  * wrong-password cases need their own instance. Both are stopped and removed.
  */
-const BIN = '/usr/lib/postgresql/15/bin';
 const PASSWORD_ROLE = 'dbsafe_test_pw';
 let base = '';
 let primaryPort = 0;
 let standbyPort = 0;
 
-/** Runs a server binary as the postgres user. Output goes to a file: a started server inherits the descriptors and would hold a pipe open. */
 function asPostgres(program: string, args: string[]): void {
-  const [command, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path.join(BIN, program), ...args]] : [path.join(BIN, program), args];
-  const log = openSync(path.join(base, 'commands.log'), 'a');
-  try {
-    execFileSync(command as string, argv as string[], { stdio: ['ignore', log, log] });
-  } finally {
-    closeSync(log);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+  runAsPostgres(program, args, path.join(base, 'commands.log'));
 }
 
 function sql(port: number, statement: string): string {

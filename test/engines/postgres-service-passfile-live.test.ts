@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, PG_BIN, runAsPostgres } from '../helpers/private-postgres.js';
 import { CLI, runCli, testDir } from '../helpers/cli.js';
 
 /**
@@ -13,31 +13,13 @@ import { CLI, runCli, testDir } from '../helpers/cli.js';
  * their own environment (/proc/self/environ) and the password file's mode,
  * then run the real tool.
  */
-const BIN = '/usr/lib/postgresql/15/bin';
 const ROLE = 'dbsafe_test_pw';
 const PASSWORD = 'pw:with\\colon';
 let base = '';
 let port = 0;
 
 function asPostgres(program: string, args: string[]): void {
-  const [command, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', path.join(BIN, program), ...args]] : [path.join(BIN, program), args];
-  const log = openSync(path.join(base, 'commands.log'), 'a');
-  try {
-    execFileSync(command as string, argv as string[], { stdio: ['ignore', log, log] });
-  } finally {
-    closeSync(log);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+  runAsPostgres(program, args, path.join(base, 'commands.log'));
 }
 
 function sql(statement: string, database = 'postgres'): string {
@@ -106,7 +88,7 @@ if [ "$1" != --version ]; then
     echo "end"
   } >> "${log}"
 fi
-${waitForSignal}exec ${BIN}/${tool} "$@"
+${waitForSignal}exec ${PG_BIN}/${tool} "$@"
 `,
       { mode: 0o755 },
     );

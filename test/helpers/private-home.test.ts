@@ -19,7 +19,7 @@ describe('CLI runs in tests', () => {
     execFileSync('git', ['init', '-q'], { cwd: dir });
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fixture', private: true, dbsafe: {} }));
     // A production-looking database: the refusal issues a consent request, stored in the state directory.
-    const result = await runCli(['run', '--', 'sqlite3', 'x.db', 'select 1'], { cwd: dir, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
+    const result = await runCli(['run', '--', 'node', '--test', 'no-such.test.js'], { cwd: dir, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
     expect(result.code).toBe(3);
 
     const { HOME, XDG_STATE_HOME } = privateHome();
