@@ -3,7 +3,7 @@ import { loadProjectContext, type ProjectContext } from '../config/context.js';
 import { readOptionalFile } from '../config/optional-file.js';
 import { findProject } from '../config/project.js';
 import { isDbsafeError } from '../errors.js';
-import type { EnvChange, InvocationEffects } from '../rules/types.js';
+import type { Classification, EnvChange, InvocationEffects } from '../rules/types.js';
 import { APP_ENVIRONMENT_VARIABLES, CERTIFICATE_VARIABLES } from '../safety/rules.js';
 import { describeOrigin, describeTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
@@ -173,27 +173,35 @@ export function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; 
   return { kind: 'judge', label, context };
 }
 
+interface GuardedLineRequest {
+  operation: 'run' | 'guard';
+  argv: readonly string[];
+  commandLine?: string | readonly string[];
+  cwd: string;
+}
+
+/**
+ * The guarded command line classified with the project's rules, in the
+ * caller's directory: `commandLine`, or CMD for `dbsafe run`; null for a bare
+ * `dbsafe guard`, which guards the project only. Throws DbsafeError when the
+ * caller's configuration cannot be read.
+ */
+export async function classifyGuardedLine(request: GuardedLineRequest): Promise<Classification | null> {
+  const commandLine = request.commandLine ?? (request.operation === 'run' ? request.argv : undefined);
+  if (commandLine === undefined) return null;
+  const { classifyCommandLine, loadUserCommandRules } = await import('../rules/classify-line.js');
+  return classifyCommandLine({ command: commandLine, cwd: request.cwd, userRules: loadUserCommandRules(request.cwd) });
+}
+
 /**
  * The units a guard judges for `request`: from the command line (classified
  * with the project's rules, in the caller's directory) when there is one,
  * else the project of the caller's directory. Throws DbsafeError when the
  * caller's configuration cannot be read.
  */
-export async function gatherJudgeUnits(request: {
-  operation: 'run' | 'guard';
-  argv: readonly string[];
-  commandLine?: string | readonly string[];
-  cwd: string;
-  env: Record<string, string | undefined>;
-  flagUrl?: string;
-}): Promise<JudgeUnit[]> {
-  const commandLine = request.commandLine ?? (request.operation === 'run' ? request.argv : undefined);
-  let effects: InvocationEffects[] = [];
-  if (commandLine !== undefined) {
-    const { classifyCommandLine, loadUserCommandRules } = await import('../rules/classify-line.js');
-    const classification = await classifyCommandLine({ command: commandLine, cwd: request.cwd, userRules: loadUserCommandRules(request.cwd) });
-    effects = classification.effects;
-  }
+export async function gatherJudgeUnits(request: GuardedLineRequest & { env: Record<string, string | undefined>; flagUrl?: string; classification?: Classification | null }): Promise<JudgeUnit[]> {
+  const classification = request.classification !== undefined ? request.classification : await classifyGuardedLine(request);
+  const effects: InvocationEffects[] = classification?.effects ?? [];
   // `cd src && npm test` runs in the project too: one judgement per project, environment and client.
   const seen = new Set<string>();
   return distinctEffects(effects, request.cwd).flatMap((effect) => {

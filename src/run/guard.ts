@@ -12,7 +12,9 @@ import { printable } from '../printable.js';
 import { describeTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
 import { commandForDisplay } from './command-text.js';
-import { gatherJudgeUnits, type JudgeUnit } from './command-targets.js';
+import { backupKindOf } from '../store/rotation.js';
+import type { Classification } from '../rules/types.js';
+import { classifyGuardedLine, gatherJudgeUnits, type JudgeUnit } from './command-targets.js';
 import { targetFingerprint } from './fingerprint.js';
 import { runMessages } from './messages.js';
 import { commandTargetMessages } from './command-target-messages.js';
@@ -33,6 +35,8 @@ export interface GuardRequest {
   commandLine?: string | readonly string[];
   /** Who asks, when not the person at the terminal: "agent Claude Code". Shown as the audit operation and in the backup's trigger. */
   caller?: string;
+  /** The command line's classification when the caller already made it (`dbsafe run` decides with it first): never made twice. */
+  classification?: Classification;
   cwd: string;
   env: Record<string, string | undefined>;
   flagUrl?: string;
@@ -138,8 +142,10 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
   };
 
   let units: JudgeUnit[];
+  let classification: Classification | null;
   try {
-    units = await gatherJudgeUnits(request);
+    classification = request.classification ?? (await classifyGuardedLine(request));
+    units = await gatherJudgeUnits({ ...request, classification });
   } catch (error) {
     if (!isDbsafeError(error)) throw error;
     printFailure(runMessages.configUnusable(error.message));
@@ -220,6 +226,8 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     guarded.push({ context: j.context, target: j.target, backup: null, nothingToBackUp: j.verdict.nothingToBackUp === true });
   }
   const targetText = targetsText(judged);
+  // Retention keeps the newest backup taken before a migration, seed or reset: the kind of the rule that guarded the command.
+  const commandKind = classification ? backupKindOf(classification.segments.filter((s) => s.guarded).map((s) => s.kind)) : null;
   for (const entry of guarded) {
     const name = databaseName(entry.target);
     const fingerprint = targetFingerprint(entry.target);
@@ -236,7 +244,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     else if (byAgentHook) say(runMessages.backedUpByAgentHook(name, byAgentHook));
     else {
       try {
-        entry.backup = await steps.backup(entry.context, entry.target, { label: request.label, trigger: `${request.caller ?? `dbsafe ${request.operation}`}: ${command}`, command: request.commandLine ?? request.argv, cwd: request.cwd });
+        entry.backup = await steps.backup(entry.context, entry.target, { label: request.label, trigger: `${request.caller ?? `dbsafe ${request.operation}`}: ${command}`, commandKind });
       } catch (error) {
         // Whatever went wrong, no verified backup exists, so the command must not start.
         printFailure(runMessages.backupFailed(error instanceof Error ? error.message : String(error)));

@@ -1,5 +1,6 @@
 import { printFailure } from '../cli/output.js';
 import { isDbsafeError } from '../errors.js';
+import type { Classification } from '../rules/types.js';
 import { ExitCode } from '../exit-codes.js';
 import { classifyForGuard } from './command-decision.js';
 import { commandExists } from './command-lookup.js';
@@ -26,16 +27,16 @@ export interface RunRequest extends Omit<GuardRequest, 'operation'> {
  * up, then goes through the guard. Returns the exit code to leave with.
  */
 export async function runAsRulesDecide(request: RunRequest, loadSteps: () => Promise<GuardSteps>): Promise<number> {
+  let classification: Classification | undefined;
   if (!request.explicitBackup) {
-    let guarded: boolean;
     try {
-      guarded = (await classifyForGuard(request.argv, request.cwd)).guarded;
+      classification = await classifyForGuard(request.argv, request.cwd);
     } catch (error) {
       if (!isDbsafeError(error)) throw error;
       printFailure(runMessages.configUnusable(error.message));
       return ExitCode.refused;
     }
-    if (!guarded) {
+    if (!classification.guarded) {
       const outcome = await runCommand(request.argv, { cwd: request.cwd, env: request.env });
       if (outcome.startError) printFailure(outcome.startError);
       return outcome.exitCode;
@@ -46,7 +47,8 @@ export async function runAsRulesDecide(request: RunRequest, loadSteps: () => Pro
     printFailure(runMessages.commandNotFound(program));
     return SHELL_EXIT.notFound;
   }
-  return guardedRun(request, await loadSteps());
+  // The guard judges the databases of this same classification: the line is not classified twice.
+  return guardedRun({ ...request, ...(classification ? { classification } : {}) }, await loadSteps());
 }
 
 /** Guard, run the command, optionally restore. Returns the exit code to leave with. */

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { RuleKind } from '../rules/types.js';
 import type { GuardSteps, SafetyVerdict } from './steps.js';
 
 /**
@@ -35,13 +34,12 @@ export const realGuardSteps: GuardSteps = {
       import('../cli/progress.js'),
     ]);
     const store = backupStoreFor(context);
-    const commandKind = options.command ? await guardedCommandKind(options.command, options.cwd ?? context.projectRoot) : null;
     const started = Date.now();
     // A progress line only on a terminal and only for a backup taking more than a second: quick runs stay one line.
     const progress = progressLine(`dbsafe: backing up ${target.database}`, { verbose: false });
     let manifest;
     try {
-      manifest = await takeBackup(store, target, { trigger: options.trigger, label: options.label ?? null, commandKind, progress: progress.sink });
+      manifest = await takeBackup(store, target, { trigger: options.trigger, label: options.label ?? null, commandKind: options.commandKind ?? null, progress: progress.sink });
     } finally {
       progress.done();
     }
@@ -64,15 +62,3 @@ export const realGuardSteps: GuardSteps = {
     await restoreBackup(store, target, await findBackup(store, backup.id, target));
   },
 };
-
-/** The kind of the command a backup is taken before ('migration', 'test'…); null when no rule decides or it cannot be read. */
-async function guardedCommandKind(command: string | readonly string[], cwd: string): Promise<RuleKind | null> {
-  const [{ classifyCommandLine, loadUserCommandRules }, { backupKindOf }] = await Promise.all([import('../rules/classify-line.js'), import('../store/rotation.js')]);
-  try {
-    const classification = await classifyCommandLine({ command, cwd, userRules: loadUserCommandRules(cwd) });
-    return backupKindOf(classification.segments.filter((s) => s.guarded).map((s) => s.kind));
-  } catch {
-    // Only retention uses the kind: a command dbsafe cannot classify is still backed up, as an ordinary one.
-    return null;
-  }
-}

@@ -1,5 +1,6 @@
 import type { ProjectContext } from '../config/context.js';
 import type { Target } from '../target/types.js';
+import type { RuleKind } from '../rules/types.js';
 
 /** The production check's answer for a project, as `dbsafe check` gives it. */
 export interface SafetyVerdict {
@@ -31,8 +32,8 @@ export interface BackupTaken {
  */
 export interface GuardSteps {
   judge(context: ProjectContext): Promise<SafetyVerdict>;
-  /** `command` (a shell line or an argv, run in `cwd`) is the guarded command: its rule's kind goes into the manifest for rotation. */
-  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string; command?: string | readonly string[]; cwd?: string }): Promise<BackupTaken>;
+  /** `commandKind`: the kind of the rule that guarded the command (migration, test…), kept in the manifest for rotation. */
+  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string; commandKind?: RuleKind | null }): Promise<BackupTaken>;
   restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
   /** Tell whoever the project configured (notify settings) that a command was refused; never throws. */
   notifyRefusal(context: ProjectContext, details: { database: string | null; message: string }): Promise<void>;
