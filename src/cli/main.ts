@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { isDbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { dbsafeVersion } from '../package-root.js';
+import { requireWithCodeCache } from './code-cache.js';
 import { parseQuickly, type CommandSpec } from './command-spec.js';
 import { printFailure } from './output.js';
 
@@ -26,8 +27,12 @@ const COMMAND_NAMES: readonly string[] = ['check', 'mark', 'backup', 'list', 'fo
 // parses only its own. This file therefore runs only as dist/dbsafe.cjs.
 const requireBeside = createRequire(import.meta.url);
 
+const hasCompileCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+
 function loadCommand(name: string): CommandModule {
-  return requireBeside(`./commands/${name}.cjs`) as CommandModule;
+  const file = requireBeside.resolve(`./commands/${name}.cjs`);
+  // Node 22+ caches compiled code itself (enableCompileCache, below); Node 20 uses V8's code cache.
+  return (hasCompileCache ? requireBeside(file) : requireWithCodeCache(file)) as CommandModule;
 }
 
 async function runWithCommander(argv: string[], modules: CommandModule[]): Promise<void> {

@@ -1,4 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { codeCacheDirectory } from '../cli/code-cache.js';
 import { stateDirectory } from '../consent/store.js';
 import type { FileChange } from './files.js';
 
@@ -9,8 +11,11 @@ import type { FileChange } from './files.js';
  * gone, and a consent left behind must not outlive the uninstall.
  */
 export function removeStateDirectory(env: Record<string, string | undefined>): FileChange[] {
-  const dir = stateDirectory(env);
-  if (!existsSync(dir)) return [];
-  rmSync(dir, { recursive: true, force: true });
-  return [{ file: dir, action: 'removed' }];
+  // The compiled-code cache (src/cli/code-cache.ts) goes too: it only ever saves a start-up.
+  const dirs = [stateDirectory(env), ...(env.HOME && path.isAbsolute(env.HOME) ? [codeCacheDirectory(env.HOME)] : [])];
+  return dirs.flatMap((dir): FileChange[] => {
+    if (!existsSync(dir)) return [];
+    rmSync(dir, { recursive: true, force: true });
+    return [{ file: dir, action: 'removed' }];
+  });
 }
