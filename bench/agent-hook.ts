@@ -19,6 +19,8 @@ export async function agentHookBench(): Promise<BenchRow[]> {
   try {
     const project = path.join(root, 'app');
     mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+    // A user's home has ~/.cache, where Node 20 keeps dbsafe's compiled code (src/cli/code-cache.ts).
+    mkdirSync(path.join(root, '.cache'));
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', scripts: { test: 'vitest run' }, dbsafe: {} }));
     // As npm installs it: node_modules/.bin/dbsafe links to the package's CLI.
     symlinkSync(CLI, path.join(project, 'node_modules', '.bin', 'dbsafe'));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, medianOf, ratioRow, runMeasured, type BenchRow } from './measure.js';
@@ -27,6 +27,8 @@ export async function startupBench(): Promise<BenchRow[]> {
   const project = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-startup-'));
   try {
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', scripts: { test: 'vitest run' }, dbsafe: {} }));
+    // A user's home has ~/.cache, where Node 20 keeps dbsafe's compiled code (src/cli/code-cache.ts).
+    mkdirSync(path.join(project, '.cache'));
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: project, DATABASE_URL: 'postgres://dev@127.0.0.1:5432/app_dev' };
     const rows: BenchRow[] = [];
     for (const command of COMMANDS) {

@@ -21,11 +21,11 @@ export function requireWithCodeCache(file: string, home: string | undefined = pr
   const key = `${path.basename(file, '.cjs')}-${size}-${Math.trunc(mtimeMs)}-${process.version}.bin`;
   const cacheFile = path.join(dir, key);
   const cachedData = readOwnFile(cacheFile);
-  quietMainContextLoaderWarning();
   const script = new vm.Script(nodeModule.wrap(source), {
     filename: file,
+    // The bundles load packages with require, never import(): a script compiled from cached data loses
+    // its dynamic-import callback on Node 20 (package.json "bundle": --supported:dynamic-import=false).
     cachedData: cachedData ?? undefined,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (cachedData === null || script.cachedDataRejected) {
     // Written as the process ends, so the functions this run compiled lazily are in it too.
@@ -37,28 +37,20 @@ export function requireWithCodeCache(file: string, home: string | undefined = pr
   return module.exports;
 }
 
-/**
- * Node 20 marks the loader that lets this script's `import()` behave exactly
- * like a required file's as experimental, and says so on stderr the first
- * time a bundle imports a package. dbsafe's stderr is read by agents and
- * scripts: only that one notice is dropped.
- */
-function quietMainContextLoaderWarning(): void {
-  const emit = process.emitWarning;
-  process.emitWarning = function (warning: string | Error, ...rest: unknown[]) {
-    const text = typeof warning === 'string' ? warning : warning?.message;
-    if (typeof text === 'string' && text.startsWith('vm.USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-    return (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  } as typeof process.emitWarning;
-}
-
+/** ~/.cache/dbsafe/code: the whole of ~/.cache/dbsafe is dbsafe's, and uninstall removes it. */
 export function codeCacheDirectory(home: string): string {
   return path.join(home, '.cache', 'dbsafe', 'code');
 }
 
-/** The cache directory when it is the user's own and nobody else can write it; null otherwise. */
+/**
+ * The cache directory when it is the user's own and nobody else can write
+ * it; null otherwise. dbsafe makes its own directory inside an existing
+ * ~/.cache, never ~/.cache itself: a home without one is left as it is.
+ */
 function privateCacheDirectory(dir: string): string | null {
   try {
+    const cacheHome = path.dirname(path.dirname(dir));
+    if (!statSync(cacheHome).isDirectory()) return null;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stats = statSync(dir);
     const uid = process.getuid?.();

@@ -18,9 +18,13 @@ function stagedText(root: string, file: string): string {
   return result.status === 0 ? result.stdout : '';
 }
 
+type LintStaged = typeof import('lint-staged').default;
+
 /** Runs lint-staged (shipped with dbsafe, in this process) with dbsafe's configuration; its tasks call `dbsafe hook check-staged`. */
 export async function runLintStaged(cwd: string): Promise<boolean> {
-  const { default: lintStaged } = await import('lint-staged');
+  const loaded = (await import('lint-staged')) as unknown as { default: LintStaged | { default: LintStaged } };
+  // lint-staged is an ES module; the bundle loads it with require, which hands back its namespace as the default.
+  const lintStaged = typeof loaded.default === 'function' ? loaded.default : loaded.default.default;
   // stash off: the checks only read the index, so nothing needs hiding or restoring.
   return lintStaged({ configPath: path.join(packageRoot(), 'hooks', 'lint-staged.config.js'), cwd: gitRoot(cwd), stash: false, quiet: true });
 }

@@ -12,7 +12,7 @@ import type { FileChange } from './files.js';
  */
 export function removeStateDirectory(env: Record<string, string | undefined>): FileChange[] {
   // The compiled-code cache (src/cli/code-cache.ts) goes too: it only ever saves a start-up.
-  const dirs = [stateDirectory(env), ...(env.HOME && path.isAbsolute(env.HOME) ? [codeCacheDirectory(env.HOME)] : [])];
+  const dirs = [stateDirectory(env), ...(env.HOME && path.isAbsolute(env.HOME) ? [path.dirname(codeCacheDirectory(env.HOME))] : [])];
   return dirs.flatMap((dir): FileChange[] => {
     if (!existsSync(dir)) return [];
     rmSync(dir, { recursive: true, force: true });

@@ -7,13 +7,20 @@ import { runCli, testDir } from '../helpers/cli.js';
 /** Node 22+ caches compiled code itself; dbsafe keeps V8's code cache only on Node 20. */
 const ownCache = typeof (nodeModule as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
 
+/** A home as users have it: with ~/.cache, inside which dbsafe makes its own directory. */
+function homeWithCache(): string {
+  const home = testDir('dbsafe-code-cache-');
+  mkdirSync(path.join(home, '.cache'));
+  return home;
+}
+
 function explainIn(home: string) {
   return runCli(['explain', '--', 'ls'], { cwd: home, env: { HOME: home } });
 }
 
 describe.runIf(ownCache)('the compiled-code cache of the command bundles (Node 20)', () => {
   it('is written once into a private directory of the user, and used by the next start', async () => {
-    const home = testDir('dbsafe-code-cache-');
+    const home = homeWithCache();
     const first = await explainIn(home);
     expect(first.code, first.stderr).toBe(0);
     const dir = path.join(home, '.cache/dbsafe/code');
@@ -31,7 +38,7 @@ describe.runIf(ownCache)('the compiled-code cache of the command bundles (Node 2
   });
 
   it('a damaged cache file is rejected and rewritten; the command runs as always', async () => {
-    const home = testDir('dbsafe-code-cache-');
+    const home = homeWithCache();
     const first = await explainIn(home);
     const dir = path.join(home, '.cache/dbsafe/code');
     const [entry] = readdirSync(dir);
@@ -43,7 +50,7 @@ describe.runIf(ownCache)('the compiled-code cache of the command bundles (Node 2
   });
 
   it('a cache directory or file others can write is never used', async () => {
-    const home = testDir('dbsafe-code-cache-');
+    const home = homeWithCache();
     const dir = path.join(home, '.cache/dbsafe/code');
     mkdirSync(dir, { recursive: true });
     chmodSync(dir, 0o777);
@@ -64,22 +71,36 @@ describe.runIf(ownCache)('the compiled-code cache of the command bundles (Node 2
     expect(readFileSync(file, 'utf8')).not.toBe('planted by someone else');
   });
 
-  it('a bundle that imports a package at run time (the shell grammar) prints nothing but its own output', async () => {
-    const home = testDir('dbsafe-code-cache-');
+  it('a bundle loaded from the cache still loads packages at run time (the shell grammar, the YAML parser)', async () => {
+    const home = homeWithCache();
+    writeFileSync(path.join(home, 'package.json'), JSON.stringify({ name: 'app', dbsafe: {} }));
+    writeFileSync(path.join(home, 'compose.yaml'), 'services:\n  db:\n    image: postgres:17\n');
+    const env = { HOME: home, DATABASE_URL: 'postgres://app@db:5432/app_dev' };
     for (let run = 0; run < 2; run += 1) {
-      const result = await runCli(['explain', '--', 'echo "$(date)" | wc -l'], { cwd: home, env: { HOME: home } });
-      expect(result.code).toBe(0);
-      expect(result.stderr).toBe('');
-      expect(result.stdout).toContain('not guarded');
+      const explained = await runCli(['explain', '--', 'echo "$(date)" | wc -l'], { cwd: home, env });
+      expect(explained.stderr).toBe('');
+      expect(explained.stdout).toContain('not guarded');
+      const checked = await runCli(['check', '--offline'], { cwd: home, env });
+      expect(checked.stderr).toBe('');
+      expect(checked.stdout).toContain('compose service');
+      expect(checked.code).toBe(0);
     }
   });
 
   it('uninstall removes it', async () => {
-    const home = testDir('dbsafe-code-cache-');
+    const home = homeWithCache();
     await explainIn(home);
     expect(existsSync(path.join(home, '.cache/dbsafe/code'))).toBe(true);
     const removed = await runCli(['uninstall'], { cwd: home, env: { HOME: home } });
     expect(removed.code, removed.stderr).toBe(0);
-    expect(existsSync(path.join(home, '.cache/dbsafe/code'))).toBe(false);
+    expect(existsSync(path.join(home, '.cache/dbsafe'))).toBe(false);
+    expect(existsSync(path.join(home, '.cache'))).toBe(true);
+  });
+
+  it('a home without ~/.cache is left without one', async () => {
+    const home = testDir('dbsafe-code-cache-');
+    const result = await explainIn(home);
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(path.join(home, '.cache'))).toBe(false);
   });
 });
