@@ -22,12 +22,15 @@ describe('CLI runs in tests', () => {
     const result = await runCli(['run', '--', 'node', '--test', 'no-such.test.js'], { cwd: dir, env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/orders_production' } });
     expect(result.code).toBe(3);
 
+    // The developer's home, as it was before test/private-home.setup.ts gave this test process its own.
+    const realHome = process.env.DBSAFE_TEST_REAL_HOME || os.userInfo().homedir;
+    expect(process.env.HOME).not.toBe(realHome);
     const { HOME, XDG_STATE_HOME } = privateHome();
-    expect(HOME).not.toBe(os.homedir());
+    expect(HOME).not.toBe(realHome);
     const mine = filesUnder(path.join(XDG_STATE_HOME, 'dbsafe')).filter((file) => readFileSync(file, 'utf8').includes(dir));
     expect(mine.length).toBeGreaterThan(0);
     // Other sessions on this machine may use the real state directory; none of its files may come from this run.
-    const real = filesUnder(path.join(os.homedir(), '.local', 'state', 'dbsafe')).filter((file) => readFileSync(file, 'utf8').includes(dir));
+    const real = filesUnder(path.join(realHome, '.local', 'state', 'dbsafe')).filter((file) => readFileSync(file, 'utf8').includes(dir));
     expect(real).toEqual([]);
   });
 
