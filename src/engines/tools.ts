@@ -24,7 +24,8 @@ export const TOOL_PACKAGES: Record<string, string> = {
   mongosh: 'mongodb-mongosh',
 };
 
-function isExecutable(file: string): boolean {
+/** May this process execute `file`? */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, fsConstants.X_OK);
     return true;

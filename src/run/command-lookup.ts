@@ -1,5 +1,6 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { isExecutable } from '../engines/tools.js';
 
 /**
  * Where a shell would look for `command`, in order: the word itself when it
@@ -14,15 +15,6 @@ export function commandCandidates(command: string, pathValue: string | undefined
 function isFile(file: string): boolean {
   try {
     return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
   } catch {
     return false;
   }
