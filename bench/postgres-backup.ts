@@ -54,7 +54,7 @@ interface BenchProject {
 function benchProject(database: string): BenchProject {
   const dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-'));
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench', private: true, dbsafe: { retention: 50 } }));
-  return { dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: `postgres://${SERVER.user}@${SERVER.host}:${SERVER.port}/${database}` } };
+  return { dir, env: { PATH: process.env.PATH, HOME: dir, DATABASE_URL: `postgres://${SERVER.user}@${SERVER.host}:${SERVER.port}/${database}` } };
 }
 
 function dbsafe(project: BenchProject, args: string[]) {
