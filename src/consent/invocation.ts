@@ -1,4 +1,3 @@
-import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -10,13 +9,4 @@ import path from 'node:path';
 export function dbsafeInvocation(pathVariable: string | undefined, isExecutable: (file: string) => boolean): string {
   const dirs = (pathVariable ?? '').split(path.delimiter).filter((dir) => dir !== '' && !/(^|[\\/])node_modules[\\/]\.bin[\\/]?$/.test(dir));
   return dirs.some((dir) => isExecutable(path.join(dir, 'dbsafe'))) ? 'dbsafe' : 'npx dbsafe';
-}
-
-export function isExecutableFile(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

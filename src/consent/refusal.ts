@@ -1,6 +1,7 @@
 import { isDbsafeError } from '../errors.js';
 import { describeAgent, detectAgentAnywhere } from './agents.js';
-import { dbsafeInvocation, isExecutableFile } from './invocation.js';
+import { isExecutable } from '../executable.js';
+import { dbsafeInvocation } from './invocation.js';
 import { consentInstructions, storeMessages } from './messages.js';
 import { issueConsentRequest, type ConsentRequest } from './store.js';
 
@@ -18,7 +19,7 @@ export function consentForRefusal(
   const agent = detected ? describeAgent(detected) : null;
   try {
     const issued = issueConsentRequest(env, { ...request, agent });
-    return { instructions: consentInstructions(issued, detected, dbsafeInvocation(env.PATH, isExecutableFile)), agent };
+    return { instructions: consentInstructions(issued, detected, dbsafeInvocation(env.PATH, isExecutable)), agent };
   } catch (error) {
     if (!isDbsafeError(error)) throw error;
     return { instructions: storeMessages.noConsentPossible(error.message), agent };

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants as fsConstants, createWriteStream, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DbsafeError } from '../errors.js';
+import { isExecutable } from '../executable.js';
 import { ExitCode } from '../exit-codes.js';
 import { redactSecretsInText } from '../target/describe.js';
 import type { ToolInfo } from './types.js';
@@ -23,16 +24,6 @@ export const TOOL_PACKAGES: Record<string, string> = {
   mongorestore: 'mongodb-database-tools',
   mongosh: 'mongodb-mongosh',
 };
-
-/** May this process execute `file`? */
-export function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, fsConstants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** First line after the shebang of every shim `dbsafe install --shims` writes (shell/shim.sh). */
 const SHIM_SIGNATURE = '# dbsafe PATH shim for ';

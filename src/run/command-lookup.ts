@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { isExecutable } from '../engines/tools.js';
+import { isExecutable } from '../executable.js';
 
 /**
  * Where a shell would look for `command`, in order: the word itself when it
