@@ -84,20 +84,29 @@ async function waitFor<T>(what: string, ready: () => T | undefined, timeoutMs = 
   }
 }
 
+/**
+ * Run `dbsafe ARGS` and SIGKILL it once its recorded scratch database of
+ * `purpose` exists on the server (the record comes first, then the
+ * database); the database the kill left behind, checked to be there.
+ */
+async function killOnceScratchExists(engine: Engine, at: { project: { dir: string }; env: Record<string, string>; records: string }, args: string[], purpose: string): Promise<string> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: at.project.dir, env: { PATH: process.env.PATH, ...at.env }, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const scratch = await waitFor(`the ${purpose} database on the server`, () => {
+    const record = recordedDatabases(at.records).find((r) => r.pid === child.pid && r.purpose === purpose);
+    return record && engine.exists(record.database) ? record.database : undefined;
+  });
+  cleanups.push(() => engine.drop(scratch));
+  child.kill('SIGKILL');
+  await exited;
+  expect(engine.exists(scratch)).toBe(true);
+  return scratch;
+}
+
 describe.each(ENGINES)('$name: a verify killed with SIGKILL', (engine) => {
   it('leaves its scratch database recorded; doctor lists it; the next verify drops it', async () => {
     const { project, env, records } = await projectWithBackup(engine);
-    const child = spawn(process.execPath, [CLI, 'verify'], { cwd: project.dir, env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    // The record comes first, then the database: wait until the server has it.
-    const scratch = await waitFor('the scratch database on the server', () => {
-      const record = recordedDatabases(records).find((r) => r.pid === child.pid && r.purpose === 'verify');
-      return record && engine.exists(record.database) ? record.database : undefined;
-    });
-    cleanups.push(() => engine.drop(scratch));
-    child.kill('SIGKILL');
-    await exited;
-    expect(engine.exists(scratch)).toBe(true);
+    const scratch = await killOnceScratchExists(engine, { project, env, records }, ['verify'], 'verify');
 
     const doctor = await runCli(['doctor', '--json'], { cwd: project.dir, env });
     const facts = JSON.parse(doctor.stdout) as { scratchDatabases: Array<{ database: string }>; problems: Array<{ area: string; fix: string }> };
@@ -154,16 +163,7 @@ describe.each(ENGINES)('$name: a restore killed with SIGKILL', (engine) => {
   it('leaves its staging copy recorded, and the next restore drops it and restores', async () => {
     const { db, project, env, records, backupId } = await projectWithBackup(engine);
     engine.sql(db.name, 'CREATE TABLE made_later (x int)');
-    const child = spawn(process.execPath, [CLI, 'restore', backupId, '--yes'], { cwd: project.dir, env: { PATH: process.env.PATH, ...env }, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    const staging = await waitFor('the staging copy on the server', () => {
-      const record = recordedDatabases(records).find((r) => r.pid === child.pid && r.purpose === 'restore staging');
-      return record && engine.exists(record.database) ? record.database : undefined;
-    });
-    cleanups.push(() => engine.drop(staging));
-    child.kill('SIGKILL');
-    await exited;
-    expect(engine.exists(staging)).toBe(true);
+    const staging = await killOnceScratchExists(engine, { project, env, records }, ['restore', backupId, '--yes'], 'restore staging');
     expect(engine.hasTable(db.name, 'made_later')).toBe(true);
 
     const again = await runCli(['restore', backupId, '--yes'], { cwd: project.dir, env });
