@@ -32,6 +32,8 @@ export interface DbsafeConfig {
   notify?: NotifyConfig;
   /** Encrypt new backups with the key in this file (DBSAFE_BACKUP_KEY wins over it). */
   encryption?: EncryptionConfig;
+  /** How guarded commands and `dbsafe backup` protect the database: "snapshot" (server-side), "dump" (file), "auto" (snapshot where possible). */
+  mode?: 'snapshot' | 'dump' | 'auto';
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -80,6 +82,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
+  mode: { validate: (value) => (value === 'snapshot' || value === 'dump' || value === 'auto' ? null : 'must be "snapshot", "dump" or "auto"'), describe: 'snapshot (server-side copy, restored by a rename), dump (file backup) or auto (snapshot where the server allows)' },
   encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 

@@ -1,5 +1,5 @@
 import type { EngineName } from '../target/types.js';
-import type { ArchiveOps, LiveOps } from './types.js';
+import type { ArchiveOps, LiveOps, SnapshotOps } from './types.js';
 
 /**
  * Engines are loaded on demand so that `check` never loads dump code and
@@ -29,4 +29,25 @@ export async function liveOps(engine: EngineName): Promise<LiveOps> {
 
 export async function archiveOps(engine: EngineName): Promise<ArchiveOps> {
   return (await ARCHIVE[engine]()).archive;
+}
+
+/**
+ * Engines that can hold a snapshot on their own server, and for the others
+ * why not (said when `--mode snapshot` or `auto` meets them).
+ */
+const SNAPSHOT: Record<EngineName, (() => Promise<{ snapshot: SnapshotOps }>) | { unsupported: string }> = {
+  postgres: () => import('./postgres/snapshot.js'),
+  mysql: { unsupported: 'MySQL/MariaDB snapshots are not built yet' },
+  sqlite: { unsupported: 'SQLite snapshots are not built yet' },
+  mongodb: {
+    unsupported:
+      'MongoDB has no server-side database copy dbsafe can rename into place (copydb was removed in MongoDB 4.2), so its backups are always mongodump archives',
+  },
+};
+
+/** The engine's snapshot operations, or why it has none. */
+export async function snapshotOps(engine: EngineName): Promise<{ ops: SnapshotOps } | { unsupported: string }> {
+  const entry = SNAPSHOT[engine];
+  if (typeof entry !== 'function') return entry;
+  return { ops: (await entry()).snapshot };
 }

@@ -37,6 +37,7 @@ type Env = Record<string, string | undefined>;
 const SCRATCH_NAME_SHAPES: readonly RegExp[] = [
   /^dbsafe_verify_[0-9a-f]{8,12}$/, // verify (PostgreSQL, MySQL/MariaDB, MongoDB)
   /__dbsafe_(restore|old)_[0-9a-f]{8}$/, // PostgreSQL restore: staging, and the database it replaced
+  /^dbsafe_snap_[0-9a-f]{8}(_r[0-9a-f]{0,4})?$/, // snapshots being taken, their standby copies, safety copies (src/store/snapshot-naming.ts)
   /\/dbsafe-verify-[0-9a-f]{12}$/, // SQLite verify: a directory under the system's temporary directory
 ];
 

@@ -88,3 +88,54 @@ export interface EngineModules {
 }
 
 export type EngineRegistry = Record<EngineName, EngineModules>;
+
+/** Another session on a database, named so a person can tell whose it is. */
+export interface BlockingSession {
+  /** The server's id for it (a backend pid, a connection id). */
+  id: string;
+  application: string;
+  client: string;
+  /** When it connected (ISO), or null where the server does not say. */
+  since: string | null;
+}
+
+/** What taking a snapshot learned, for the manifest. */
+export interface SnapshotFacts {
+  /** How the copy was made ("CREATE DATABASE … TEMPLATE, STRATEGY FILE_COPY"). */
+  method: string;
+  serverVersion: string;
+  /** Space the snapshot uses on the server, or null when unknown. */
+  sizeBytes: number | null;
+}
+
+/**
+ * Server-side snapshots: a copy of the database kept on its own server, that
+ * refuses connections and is restored by renaming, not by reloading. Names
+ * are the store's (see src/store/snapshot-naming.ts); an engine only copies,
+ * renames and drops what it is told. Loaded only when a snapshot is asked for.
+ */
+export interface SnapshotOps {
+  /** Why this server cannot hold a snapshot of `target` (remote, no privilege…), or null when it can. */
+  unavailable(target: Target): Promise<string | null>;
+  /** Other sessions on the database that would make the copy fail or be inconsistent. */
+  blockingSessions(target: Target): Promise<BlockingSession[]>;
+  /** End those sessions (only ever called with the person's consent). */
+  terminateSessions(target: Target, sessions: readonly BlockingSession[]): Promise<void>;
+  /** Copy `target`'s database into the new snapshot `name`, which then refuses connections. */
+  create(target: Target, name: string, marker: string): Promise<SnapshotFacts>;
+  /**
+   * Copy snapshot `from` to `to` (connections refused): the standby a restore
+   * renames into place, so the snapshot itself survives every restore.
+   */
+  copy(target: Target, from: string, to: string, marker: string): Promise<void>;
+  /** `copy`, started detached so the caller does not wait; false when it could not be started (the next restore copies then). */
+  copyInBackground(target: Target, from: string, to: string, marker: string): Promise<boolean>;
+  /**
+   * Put `standby` in place of the live database in one atomic step; the live
+   * database is kept as `safetyCopy` (connections refused, marked). Sessions
+   * on the live database are ended: a restore replaces it anyway.
+   */
+  swapIn(target: Target, standby: string, safetyCopy: string, marker: string): Promise<void>;
+  exists(target: Target, name: string): Promise<boolean>;
+  drop(target: Target, name: string): Promise<void>;
+}

@@ -20,6 +20,7 @@ import { runMessages } from './messages.js';
 import { commandTargetMessages } from './command-target-messages.js';
 import { claimAgentHookGuard, enterGuard, findEnclosingGuard, GUARD_MARKER, guardedWords, type EnclosingGuard } from './nesting.js';
 import type { BackupTaken, GuardSteps, SafetyVerdict } from './steps.js';
+import type { CopyMode } from '../store/copy-mode.js';
 
 export interface GuardRequest {
   operation: 'run' | 'guard';
@@ -41,6 +42,10 @@ export interface GuardRequest {
   env: Record<string, string | undefined>;
   flagUrl?: string;
   label?: string;
+  /** --mode: snapshot, dump or auto; absent: the project's "mode" setting. */
+  mode?: CopyMode;
+  /** --terminate-connections: a person's consent to end sessions that block a snapshot (never given for an agent). */
+  terminateConnections?: boolean;
   /** "unless-nested": skip the backup when an enclosing dbsafe run already took one of this database. */
   backup: 'unless-nested' | 'always' | 'never';
 }
@@ -244,7 +249,11 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
     else if (byAgentHook) say(runMessages.backedUpByAgentHook(name, byAgentHook));
     else {
       try {
-        entry.backup = await steps.backup(entry.context, entry.target, { label: request.label, trigger: `${request.caller ?? `dbsafe ${request.operation}`}: ${command}`, commandKind });
+        entry.backup = await steps.backup(entry.context, entry.target, { label: request.label, trigger: `${request.caller ?? `dbsafe ${request.operation}`}: ${command}`,
+          commandKind,
+          ...(request.mode ? { mode: request.mode } : {}),
+          terminateConnections: request.terminateConnections === true && agent === null,
+        });
       } catch (error) {
         // Whatever went wrong, no verified backup exists, so the command must not start.
         printFailure(runMessages.backupFailed(error instanceof Error ? error.message : String(error)));

@@ -11,7 +11,9 @@ export const runMessages = {
   noBackupToRestore: (): string =>
     '--restore-after needs the backup that --no-backup skips. Drop one of the two: dbsafe run --restore-after -- <command>',
   backedUp: (database: string, backup: BackupTaken, cwd: string): string =>
-    `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${formatBytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
+    backup.snapshot
+      ? `snapshot of ${database} → ${backup.id} (on the server, ${seconds(backup.durationMs)}; dbsafe undo or dbsafe restore ${backup.id} brings it back)`
+      : `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${formatBytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
   alreadyBackedUp: (database: string, pid: number): string => `${database} already backed up by the enclosing dbsafe run (pid ${pid}); checked only`,
   outsideProject: (cwd: string): string =>
     `${cwd} is not inside a project (no dbsafe.config.json, package.json or git repository in it or above it), so dbsafe has nowhere to keep the backup and did not run the command. Run it from your project's directory, or create dbsafe.config.json (it may hold just {}) where the backups should live.`,

@@ -28,10 +28,11 @@ export const realGuardSteps: GuardSteps = {
   },
 
   async backup(context, target, options) {
-    const [{ backupStoreFor }, { takeBackup }, { progressLine }] = await Promise.all([
+    const [{ backupStoreFor }, { takeProtectiveCopy }, { progressLine }, { copyModeOf }] = await Promise.all([
       import('../store/store.js'),
-      import('../store/take-backup.js'),
+      import('../store/take-copy.js'),
       import('../cli/progress.js'),
+      import('../store/copy-mode.js'),
     ]);
     const store = backupStoreFor(context);
     const started = Date.now();
@@ -39,11 +40,19 @@ export const realGuardSteps: GuardSteps = {
     const progress = progressLine(`dbsafe: backing up ${target.database}`, { verbose: false });
     let manifest;
     try {
-      manifest = await takeBackup(store, target, { trigger: options.trigger, label: options.label ?? null, commandKind: options.commandKind ?? null, progress: progress.sink });
+      manifest = await takeProtectiveCopy(store, target, {
+        trigger: options.trigger,
+        label: options.label ?? null,
+        commandKind: options.commandKind ?? null,
+        progress: progress.sink,
+        mode: options.mode ?? copyModeOf(context.config.config),
+        terminateConnections: options.terminateConnections === true,
+        say: (line) => process.stderr.write(`dbsafe: ${line}\n`),
+      });
     } finally {
       progress.done();
     }
-    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started };
+    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started, ...(manifest.snapshot ? { snapshot: true } : {}) };
   },
 
   async notifyRefusal(context, details) {

@@ -1,6 +1,7 @@
 import type { ProjectContext } from '../config/context.js';
 import type { Target } from '../target/types.js';
 import type { RuleKind } from '../rules/types.js';
+import type { CopyMode } from '../store/copy-mode.js';
 
 /** The production check's answer for a project, as `dbsafe check` gives it. */
 export interface SafetyVerdict {
@@ -20,6 +21,8 @@ export interface SafetyVerdict {
 /** A verified backup that now exists on disk. */
 export interface BackupTaken {
   id: string;
+  /** A snapshot on the database's server (`file` is then its descriptor). */
+  snapshot?: boolean;
   file: string;
   sizeBytes: number;
   durationMs: number;
@@ -33,7 +36,11 @@ export interface BackupTaken {
 export interface GuardSteps {
   judge(context: ProjectContext): Promise<SafetyVerdict>;
   /** `commandKind`: the kind of the rule that guarded the command (migration, test…), kept in the manifest for rotation. */
-  backup(context: ProjectContext, target: Target, options: { label?: string; trigger: string; commandKind?: RuleKind | null }): Promise<BackupTaken>;
+  backup(
+    context: ProjectContext,
+    target: Target,
+    options: { label?: string; trigger: string; commandKind?: RuleKind | null; mode?: CopyMode; terminateConnections?: boolean },
+  ): Promise<BackupTaken>;
   restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
   /** Tell whoever the project configured (notify settings) that a command was refused; never throws. */
   notifyRefusal(context: ProjectContext, details: { database: string | null; message: string }): Promise<void>;

@@ -37,6 +37,21 @@ export interface Manifest {
   dbsafeVersion: string;
   /** Present when the file is encrypted (src/encryption/format.ts): how, and a short hash of the key. Never key material. */
   encryption?: { algorithm: string; keyId: string };
+  /**
+   * Present for a snapshot: the data is the database `database` on the
+   * backup's own server (connections refused), and the file is only its
+   * descriptor. It does not survive losing the server.
+   */
+  snapshot?: SnapshotRecord;
+}
+
+export interface SnapshotRecord {
+  /** The snapshot database's name on the server (src/store/snapshot-naming.ts). */
+  database: string;
+  /** How it was made ("CREATE DATABASE … TEMPLATE, STRATEGY FILE_COPY"). */
+  method: string;
+  /** Space it uses on the server, when known. */
+  sizeBytes: number | null;
 }
 
 const ENGINES = new Set<string>(Object.values(URL_SCHEMES));
@@ -74,6 +89,13 @@ const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
   encryption: (v) =>
     v === undefined ||
     (typeof v === 'object' && v !== null && text((v as Record<string, unknown>).algorithm) && typeof (v as Record<string, unknown>).keyId === 'string' && /^[0-9a-f]{16}$/.test((v as Record<string, unknown>).keyId as string)),
+  snapshot: (v) =>
+    v === undefined ||
+    (typeof v === 'object' &&
+      v !== null &&
+      typeof (v as Record<string, unknown>).database === 'string' &&
+      /^dbsafe_snap_[0-9a-f]{8}$/.test((v as Record<string, unknown>).database as string) &&
+      typeof (v as Record<string, unknown>).method === 'string'),
 };
 
 /**

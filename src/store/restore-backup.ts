@@ -76,8 +76,8 @@ export async function lockForRestore(store: BackupStore, target: Target, onWait?
 
 export interface RestoreResult {
   restored: Manifest;
-  /** The backup of the state the restore replaced. */
-  safetyBackup: Manifest;
+  /** The backup (or, for a snapshot restore, the renamed database itself) of the state the restore replaced; null when the database did not exist. */
+  safetyBackup: Manifest | null;
 }
 
 /**
@@ -101,12 +101,18 @@ export async function restoreBackup(
     : await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `restore of ${backup.manifest.id}` });
   try {
     if (!options.checksumVerified) await verifyChecksum(backup);
+    if (backup.manifest.snapshot) {
+      const { requireSnapshotOps, restoreSnapshotHoldingLock } = await import('./snapshot-store.js');
+      const { safetyCopy } = await restoreSnapshotHoldingLock(store, target, backup, await requireSnapshotOps(target, backup.manifest.id));
+      await rotate(store, target);
+      return { restored: backup.manifest, safetyBackup: safetyCopy };
+    }
     // An encrypted backup is decrypted (and fully authenticated) before the safety backup and before the database is touched.
     return await withPlainArchive(store, backup, async (file) => {
       const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
       const archive = await archiveOps(target.engine);
       await archive.restore(target, file, options.progress);
-      await rotate(store);
+      await rotate(store, target);
       return { restored: backup.manifest, safetyBackup };
     });
   } finally {
@@ -118,6 +124,15 @@ export async function restoreBackup(
 export async function verifyBackup(store: BackupStore, target: Target, backup: StoredBackup, progress?: ProgressSink): Promise<TableCounts> {
   assertSameEngine(backup, target);
   await verifyChecksum(backup, progress);
+  if (backup.manifest.snapshot) {
+    const { requireSnapshotOps, snapshotPresent } = await import('./snapshot-store.js');
+    const { snapshotMessages } = await import('./snapshot-messages.js');
+    if (!(await snapshotPresent(target, backup, await requireSnapshotOps(target, backup.manifest.id)))) {
+      throw snapshotMessages.missing(backup.manifest.id, backup.manifest.snapshot.database, backup.manifest.location);
+    }
+    // Its tables cannot be counted without opening it to connections: the server's catalogue vouches for it.
+    return { tables: [] };
+  }
   const archive = await archiveOps(target.engine);
   return withPlainArchive(store, backup, async (file) => {
     await archive.checkArchive(file);

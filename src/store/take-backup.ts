@@ -133,15 +133,29 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     await fs.rm(finalPath, { force: true });
     throw explainWriteFailure(store.dir, error, null);
   }
-  if (request.rotate !== false) await rotate(store);
+  if (request.rotate !== false) await rotate(store, target);
   return manifest;
 }
 
-export async function rotate(store: BackupStore): Promise<Manifest[]> {
+/**
+ * Delete what the retention policy no longer keeps. A snapshot lives on its
+ * server: it is dropped only by a command holding a target on that server
+ * (`target`), and kept until then.
+ */
+export async function rotate(store: BackupStore, target?: Target): Promise<Manifest[]> {
   const backups = await readBackups(store.dir);
   const doomed = new Set(planRotation(backups.map((b) => b.manifest), retentionPolicy(store)));
-  for (const backup of backups) if (doomed.has(backup.manifest)) await deleteBackup(backup);
-  return [...doomed];
+  const deleted: Manifest[] = [];
+  for (const backup of backups) {
+    if (!doomed.has(backup.manifest)) continue;
+    if (backup.manifest.snapshot) {
+      const { dropSnapshot, onSameServer, requireSnapshotOps } = await import('./snapshot-store.js');
+      if (!target || !onSameServer(backup.manifest, target)) continue;
+      await dropSnapshot(target, backup, await requireSnapshotOps(target, backup.manifest.id));
+    } else await deleteBackup(backup);
+    deleted.push(backup.manifest);
+  }
+  return deleted;
 }
 
 function explainWriteFailure(dir: string, error: unknown, fileError: NodeJS.ErrnoException | null): unknown {

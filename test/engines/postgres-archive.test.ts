@@ -70,7 +70,7 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
 
     const backup = await findBackup(store, manifest.id, target);
     const result = await restoreBackup(store, target, backup);
-    expect(result.safetyBackup.trigger).toBe('pre-restore');
+    expect(result.safetyBackup!.trigger).toBe('pre-restore');
 
     expect(tableChecksums(db.name)).toEqual(before);
     expect(psql("SELECT to_regclass('created_after_backup') IS NULL", db.name)).toBe('t');
@@ -86,10 +86,10 @@ describe('PostgreSQL archive: back up, damage, restore', () => {
     // No staging or retired copy is left behind (the retired one is dropped in the background).
     expect(await waitUntilNoDatabaseLike(`${db.name}\\_\\_dbsafe%`)).toBe(0);
     // The safety backup holds the damaged state: it has the table created after the backup.
-    const counts = await archive.scratchRestore(target, path.join(store.dir, result.safetyBackup.file));
+    const counts = await archive.scratchRestore(target, path.join(store.dir, result.safetyBackup!.file));
     expect(counts.tables.map((t) => t.name)).toContain('created_after_backup');
     expect(counts.tables.map((t) => t.name)).not.toContain('invoices');
-    expect((await listBackups(store)).map((b) => b.manifest.id)).toEqual([result.safetyBackup.id, manifest.id]);
+    expect((await listBackups(store)).map((b) => b.manifest.id)).toEqual([result.safetyBackup!.id, manifest.id]);
   });
 
   it('counts tables and rows in a scratch database and drops it', async () => {

@@ -12,6 +12,8 @@ interface BackupFlags {
   json?: boolean;
   verbose?: boolean;
   scheduled?: boolean;
+  mode?: string;
+  terminateConnections?: boolean;
 }
 
 export function register(program: Command): void {
@@ -22,16 +24,21 @@ export function register(program: Command): void {
     .option('--url <url>', 'the database to back up, instead of the configured one')
     .option('--json', 'print the manifest as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
+    .option('--mode <mode>', 'snapshot (on the server, restored by a rename), dump (a file) or auto; default: the "mode" setting, else dump')
+    .option('--terminate-connections', 'end the sessions that keep a snapshot from being taken (they are named first)')
     .option('--scheduled', 'as run by the crontab entry of `dbsafe schedule`: trigger "scheduled", each run starting with its time')
     .action((flags: BackupFlags) =>
       stopCleanlyOnSignal(async () => {
-        const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, { takeBackup }, { progressLine, formatBytes }, { describeTarget }, path] = await Promise.all([
+        const [{ backupCommandSetting, requireTarget, refuseUnlessSafe }, { takeProtectiveCopy }, { progressLine, formatBytes }, { describeTarget }, path, { copyModeOf, parseCopyMode }, { snapshotMessages }] = await Promise.all([
           import('../backup-target.js'),
-          import('../../store/take-backup.js'),
+          import('../../store/take-copy.js'),
           import('../progress.js'),
           import('../../target/describe.js'),
           import('node:path'),
+          import('../../store/copy-mode.js'),
+          import('../../store/snapshot-messages.js'),
         ]);
+        const flagMode = parseCopyMode(flags.mode, snapshotMessages.invalidMode);
         // The log of scheduled runs is one file appended to by every run: each starts with its time.
         if (flags.scheduled) process.stdout.write(`${new Date().toISOString()} dbsafe scheduled backup in ${process.cwd()}\n`);
         const setting = backupCommandSetting(flags.url);
@@ -46,7 +53,14 @@ export function register(program: Command): void {
           const progress = progressLine(`Backing up ${printable(target.database)}`, { verbose: Boolean(flags.verbose) });
           started = Date.now();
           try {
-            manifest = await takeBackup(setting.store, target, { trigger: flags.scheduled ? 'scheduled' : 'manual', label: flags.label ?? null, progress: progress.sink });
+            manifest = await takeProtectiveCopy(setting.store, target, {
+              trigger: flags.scheduled ? 'scheduled' : 'manual',
+              label: flags.label ?? null,
+              progress: progress.sink,
+              mode: flagMode ?? copyModeOf(setting.context.config.config),
+              terminateConnections: flags.terminateConnections === true,
+              say: (line) => process.stderr.write(`dbsafe: ${printable(line, { lineBreaks: true })}\n`),
+            });
           } finally {
             progress.done();
           }
@@ -63,6 +77,10 @@ export function register(program: Command): void {
         }
         if (flags.json) {
           printJson({ ...manifest, path: path.join(setting.store.dir, manifest.file) });
+          return;
+        }
+        if (manifest.snapshot) {
+          process.stdout.write(`${printable(snapshotMessages.snapshotTaken(describeTarget(target), manifest, ((Date.now() - started) / 1000).toFixed(1)))}\n`);
           return;
         }
         const where = path.relative(process.cwd(), path.join(setting.store.dir, manifest.file)) || manifest.file;

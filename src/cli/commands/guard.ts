@@ -6,6 +6,7 @@ interface GuardOptions {
   label?: string;
   url?: string;
   agent?: string;
+  mode?: string;
 }
 
 export function register(program: Command): void {
@@ -14,6 +15,7 @@ export function register(program: Command): void {
     .description('check the database and back it up without running anything (for npm pretest scripts and git hooks); exit 0, 3 or 4')
     .option('--label <label>', 'label for the backup')
     .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
+    .option('--mode <mode>', 'snapshot, dump or auto (default: the "mode" setting, else dump)')
     // The agent hook's own call: the agent's command line arrives on stdin, never as an argument (it may hold a password).
     .addOption(new Option('--agent <agent>', 'guard for this agent’s hook; the command line is read from stdin').hideHelp())
     .action(async (options: GuardOptions) => {
@@ -46,11 +48,16 @@ export function register(program: Command): void {
         if (decision === 'safe') return;
         commandLine = decision ?? undefined;
       }
-      const { realGuardSteps } = await import('../../run/real-steps.js');
+      const [{ realGuardSteps }, { parseCopyMode }, { snapshotMessages }] = await Promise.all([
+        import('../../run/real-steps.js'),
+        import('../../store/copy-mode.js'),
+        import('../../store/snapshot-messages.js'),
+      ]);
+      const mode = parseCopyMode(options.mode, snapshotMessages.invalidMode);
       const argv = ['dbsafe', 'guard', ...(options.label ? ['--label', options.label] : [])];
       const result = await guardOperation(
         // The hook sees each agent command first: it always backs up, and never takes a record an earlier command left.
-        { operation: 'guard', argv, commandLine, caller, cwd, env, flagUrl: options.url, label: options.label, backup: options.agent !== undefined ? 'always' : 'unless-nested' },
+        { operation: 'guard', argv, commandLine, caller, cwd, env, flagUrl: options.url, label: options.label, ...(mode ? { mode } : {}), backup: options.agent !== undefined ? 'always' : 'unless-nested' },
         realGuardSteps,
       );
       if (result.kind === 'stopped') {

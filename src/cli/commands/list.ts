@@ -29,8 +29,8 @@ export function register(program: Command): void {
       const rows = backups.map(({ manifest: m, kept }) => [
         m.id,
         m.database,
-        ENGINE_LABELS[m.engine],
-        formatBytes(m.size),
+        m.snapshot ? `${ENGINE_LABELS[m.engine]} snapshot (on the server)` : ENGINE_LABELS[m.engine],
+        m.snapshot ? (m.snapshot.sizeBytes !== null ? formatBytes(m.snapshot.sizeBytes) : '-') : formatBytes(m.size),
         formatAge(new Date(m.createdAt)),
         m.label ? `${m.trigger} (${m.label})` : m.trigger,
         m.verified ? 'yes' : 'no',

@@ -14,7 +14,7 @@ export function register(program: Command): void {
   program
     .command('restore')
     .argument('[backup]', 'a backup id from `dbsafe list`, a backup file, or "latest"', 'latest')
-    .description('restore a backup (checksum first, safety backup of the current state, all-or-nothing)')
+    .description('restore a backup or snapshot (checksum first, safety copy of the current state, all-or-nothing)')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--url <url>', 'the database to restore into, instead of the configured one')
     .option('--json', 'print the result as JSON')
@@ -68,8 +68,7 @@ export function register(program: Command): void {
           printJson({ restored: result.restored, safetyBackup: result.safetyBackup, target: target.database });
           return;
         }
-        process.stdout.write(
-          `${printable(`Restored ${result.restored.id} into ${describeTarget(target)}. Its previous state is backup ${result.safetyBackup.id} (dbsafe restore ${result.safetyBackup.id} brings it back).`)}\n`,
-        );
+        const { snapshotMessages } = await import('../../store/snapshot-messages.js');
+        process.stdout.write(`${printable(snapshotMessages.restored(result.restored, describeTarget(target), result.safetyBackup))}\n`);
       }));
 }

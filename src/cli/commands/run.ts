@@ -7,6 +7,8 @@ interface RunOptions {
   restoreAfter?: boolean;
   label?: string;
   url?: string;
+  mode?: string;
+  terminateConnections?: boolean;
 }
 
 export function register(program: Command): void {
@@ -21,12 +23,19 @@ export function register(program: Command): void {
     .option('--restore-after', 'restore the pre-run backup when CMD ends, whatever its result (backs up even when the rules call CMD safe)')
     .option('--label <label>', 'label for the backup (backs up even when the rules call CMD safe)')
     .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
+    .option('--mode <mode>', 'snapshot, dump or auto: how the database is protected (default: the "mode" setting, else dump)')
+    .option('--terminate-connections', 'end the sessions that keep a snapshot from being taken (never for an agent)')
     .passThroughOptions()
     .action(async (command: string[], options: RunOptions) => {
       const { runMessages } = await import('../../run/messages.js');
       if (command.length === 0 || command[0] === '') throw new DbsafeError('usage', runMessages.usage(), ExitCode.usage);
       if (options.restoreAfter && !options.backup) throw new DbsafeError('usage', runMessages.noBackupToRestore(), ExitCode.usage);
-      const { runAsRulesDecide } = await import('../../run/guarded-run.js');
+      const [{ runAsRulesDecide }, { parseCopyMode }, { snapshotMessages }] = await Promise.all([
+        import('../../run/guarded-run.js'),
+        import('../../store/copy-mode.js'),
+        import('../../store/snapshot-messages.js'),
+      ]);
+      const mode = parseCopyMode(options.mode, snapshotMessages.invalidMode);
       process.exitCode = await runAsRulesDecide(
         {
           argv: command,
@@ -35,6 +44,8 @@ export function register(program: Command): void {
           env: process.env,
           flagUrl: options.url,
           label: options.label,
+          ...(mode ? { mode } : {}),
+          terminateConnections: options.terminateConnections === true,
           backup: !options.backup ? 'never' : options.restoreAfter ? 'always' : 'unless-nested',
           restoreAfter: options.restoreAfter === true,
           explicitBackup: options.restoreAfter === true || options.label !== undefined,

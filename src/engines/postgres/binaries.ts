@@ -6,7 +6,7 @@ import { postgresMessages } from './messages.js';
 /** Debian/Ubuntu install one directory of client tools per major version here. */
 export const DEBIAN_PG_ROOT = '/usr/lib/postgresql';
 
-export type PgTool = 'pg_dump' | 'pg_restore' | 'dropdb';
+export type PgTool = 'pg_dump' | 'pg_restore' | 'dropdb' | 'psql';
 
 export interface PgToolCandidate {
   file: string;

@@ -102,7 +102,7 @@ export async function dropDatabaseInBackground(target: Target, name: string, ser
  * marker) belong to the database, not to its dump: carry the current ones
  * over to the restored copy so a restore never erases a marker.
  */
-async function carryDatabaseSettings(client: pg.Client, from: string, to: string): Promise<void> {
+export async function carryDatabaseSettings(client: pg.Client, from: string, to: string): Promise<void> {
   const settings = await client.query<{ role: string | null; setconfig: string[] }>(
     `SELECT r.rolname AS role, s.setconfig FROM pg_db_role_setting s
      JOIN pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE d.datname = $1`,

@@ -1,0 +1,47 @@
+import type { BlockingSession } from '../engines/types.js';
+import { DbsafeError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+
+function sessionLine(session: BlockingSession): string {
+  return `  - session ${session.id}: ${session.application}, from ${session.client}${session.since ? `, connected since ${session.since}` : ''}`;
+}
+
+import type { Manifest } from './manifest.js';
+
+/** What snapshot mode says: which way a copy was taken and why. */
+export const snapshotMessages = {
+  snapshotTaken: (where: string, manifest: Manifest, seconds: string) =>
+    `Snapshot ${manifest.id} of ${where} taken on the server (database ${manifest.snapshot?.database}, ${seconds} s). It does not survive losing the server; \`dbsafe snapshot export ${manifest.id}\` makes a file backup of it.`,
+  fellBack: (reason: string) => `file backup instead of a snapshot: ${reason}`,
+  blocked: (database: string, sessions: readonly BlockingSession[]) =>
+    `${sessions.length === 1 ? 'a session is' : `${sessions.length} sessions are`} connected to ${database}, and a server-side copy needs it to itself:\n${sessions.map(sessionLine).join('\n')}\n  (pass --terminate-connections to end ${sessions.length === 1 ? 'it' : 'them'} and take a snapshot)`,
+  terminating: (database: string, sessions: readonly BlockingSession[]) =>
+    `ending ${sessions.length} session(s) on ${database} (--terminate-connections):\n${sessions.map(sessionLine).join('\n')}`,
+  restored: (restored: Manifest, where: string, safety: Manifest | null) =>
+    `Restored ${restored.snapshot ? 'snapshot ' : ''}${restored.id} into ${where}.` +
+    (safety
+      ? ` Its previous state is ${safety.snapshot ? 'kept on the server as snapshot' : 'backup'} ${safety.id} (dbsafe restore ${safety.id}, or dbsafe undo, brings it back).`
+      : ' The database did not exist before, so there was no previous state to keep.'),
+  invalidMode: (value: string) =>
+    new DbsafeError('usage', `--mode must be snapshot, dump or auto, not "${value}". Example: dbsafe backup --mode snapshot`, ExitCode.usage),
+  descriptorMismatch: (id: string) =>
+    new DbsafeError(
+      'snapshot-descriptor-mismatch',
+      `The descriptor file of snapshot ${id} no longer matches its manifest, so dbsafe does not trust which database it names. Nothing was touched. Restore another backup from \`dbsafe list\`.`,
+      ExitCode.failure,
+    ),
+  otherServer: (id: string, location: string) =>
+    new DbsafeError(
+      'snapshot-other-server',
+      `Snapshot ${id} lives on the server ${location}, not on the one this command uses; a snapshot can only be restored onto its own server. Use a file backup from \`dbsafe list\`, or \`dbsafe snapshot export ${id}\` on that server first.`,
+      ExitCode.failure,
+    ),
+  missing: (id: string, database: string, location: string) =>
+    new DbsafeError(
+      'snapshot-missing',
+      `Snapshot ${id} cannot be restored: its database ${database} is no longer on ${location} (dropped by hand, or the server was rebuilt). Snapshots live on the server and do not survive losing it. Nothing was touched; restore a file backup from \`dbsafe list\`.`,
+      ExitCode.failure,
+    ),
+  unsupported: (id: string, reason: string) =>
+    new DbsafeError('snapshot-unsupported', `Snapshot ${id} cannot be used here: ${reason}.`, ExitCode.failure),
+} as const;

@@ -1,0 +1,228 @@
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { snapshotOps } from '../engines/registry.js';
+import { dropLeftScratchDatabases, recordScratchDatabase } from '../engines/scratch-database.js';
+import type { SnapshotOps } from '../engines/types.js';
+import { dbsafeVersion } from '../package-root.js';
+import { redactCommandLine } from '../redact.js';
+import { describeLocation } from '../target/describe.js';
+import type { Target } from '../target/types.js';
+import { commitFile, deleteBackup, hashFile, readBackups, writeManifest, type StoredBackup } from './files.js';
+import type { Manifest } from './manifest.js';
+import { backupDatabaseName, backupFileName, chooseBackupId, manifestName, partialName } from './naming.js';
+import { gitProvenance } from './provenance.js';
+import { newSnapshotName, restoreCopyName, snapshotMarker, SNAPSHOT_EXTENSION, standbyName } from './snapshot-naming.js';
+import { snapshotMessages } from './snapshot-messages.js';
+import type { BackupStore } from './store.js';
+import type { BackupRequest } from './take-backup.js';
+
+/** The descriptor a snapshot's manifest points at: what the checksum covers, so the database it names cannot be swapped under it. */
+interface SnapshotDescriptor {
+  engine: string;
+  location: string;
+  source: string;
+  snapshot: string;
+}
+
+export async function requireSnapshotOps(target: Target, id: string): Promise<SnapshotOps> {
+  const found = await snapshotOps(target.engine);
+  if ('unsupported' in found) throw snapshotMessages.unsupported(id, found.unsupported);
+  return found.ops;
+}
+
+export function onSameServer(manifest: Pick<Manifest, 'engine' | 'location'>, target: Target): boolean {
+  return manifest.engine === target.engine && manifest.location === describeLocation(target);
+}
+
+/**
+ * Snapshots left by a killed dbsafe: a copy whose manifest was never
+ * written, a standby whose copy was cut off. Only recorded names of the
+ * snapshot shape are dropped; a recorded snapshot that has its manifest
+ * is the store's, and only its record goes.
+ */
+export async function cleanSnapshotLeftovers(store: BackupStore, target: Target, ops: SnapshotOps): Promise<void> {
+  const owned = new Set((await readBackups(store.dir)).flatMap((b) => (b.manifest.snapshot ? [b.manifest.snapshot.database] : [])));
+  await dropLeftScratchDatabases(target, async (name) => {
+    if (owned.has(name)) return;
+    await ops.drop(target, name);
+  });
+}
+
+async function writeDescriptor(store: BackupStore, id: string, descriptor: SnapshotDescriptor): Promise<{ file: string; sha256: string; size: number }> {
+  const file = backupFileName(id, SNAPSHOT_EXTENSION, false);
+  const temporary = path.join(store.dir, partialName(file, process.pid));
+  await fs.writeFile(temporary, `${JSON.stringify(descriptor, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await commitFile(temporary, path.join(store.dir, file));
+  return { file, ...(await hashFile(path.join(store.dir, file))) };
+}
+
+function newId(store: BackupStore, target: Target, createdAt: Date): string {
+  return chooseBackupId(backupDatabaseName(target), createdAt, (candidate) =>
+    existsSync(path.join(store.dir, manifestName(candidate))) || existsSync(path.join(store.dir, backupFileName(candidate, SNAPSHOT_EXTENSION, false))),
+  );
+}
+
+/**
+ * Record a snapshot database that now exists on the server as a backup of
+ * the store: descriptor file, then manifest (the snapshot is real only once
+ * the manifest is written).
+ */
+async function describeSnapshot(
+  store: BackupStore,
+  target: Target,
+  details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; request: BackupRequest },
+): Promise<Manifest> {
+  const written = await writeDescriptor(store, details.id, { engine: target.engine, location: describeLocation(target), source: target.database, snapshot: details.name });
+  const manifest: Manifest = {
+    manifestVersion: 1,
+    id: details.id,
+    file: written.file,
+    engine: target.engine,
+    database: backupDatabaseName(target),
+    location: describeLocation(target),
+    user: target.user ?? null,
+    size: written.size,
+    sha256: written.sha256,
+    clientTool: details.method,
+    serverVersion: details.serverVersion,
+    trigger: redactCommandLine(details.request.trigger),
+    label: details.request.label ?? null,
+    ...(details.request.commandKind ? { commandKind: details.request.commandKind } : {}),
+    git: await gitProvenance(store.projectRoot),
+    createdAt: details.createdAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    verified: true,
+    dbsafeVersion: dbsafeVersion(),
+    snapshot: { database: details.name, method: details.method, sizeBytes: details.sizeBytes },
+  };
+  try {
+    await writeManifest(store.dir, manifest);
+  } catch (error) {
+    await fs.rm(path.join(store.dir, written.file), { force: true });
+    throw error;
+  }
+  return manifest;
+}
+
+/**
+ * Take a snapshot of `target` on its own server, the caller holding the
+ * database's lock. The new database is recorded before it exists, so a kill
+ * before its manifest is written leaves a copy the next run drops; then a
+ * standby copy is started in the background, so that a restore is a rename.
+ */
+export async function takeSnapshotHoldingLock(store: BackupStore, target: Target, request: BackupRequest, ops: SnapshotOps): Promise<Manifest> {
+  await cleanSnapshotLeftovers(store, target, ops);
+  const createdAt = new Date();
+  const id = newId(store, target, createdAt);
+  const name = newSnapshotName();
+  const marker = snapshotMarker({ id, database: target.database, createdAt: createdAt.toISOString() });
+  const forget = recordScratchDatabase(target, name, `snapshot ${id} being taken`);
+  let facts;
+  try {
+    facts = await ops.create(target, name, marker);
+  } catch (error) {
+    // CREATE DATABASE is all-or-nothing: nothing was made.
+    forget();
+    throw error;
+  }
+  let manifest: Manifest;
+  try {
+    manifest = await describeSnapshot(store, target, { id, name, createdAt, ...facts, request });
+  } catch (error) {
+    // The drop takes the record over (and forgets it once done).
+    await ops.drop(target, name).catch(() => undefined);
+    throw error;
+  }
+  forget();
+  await ops.copyInBackground(target, name, standbyName(name), marker).catch(() => false);
+  return manifest;
+}
+
+async function readDescriptor(backup: StoredBackup): Promise<SnapshotDescriptor> {
+  const descriptor = JSON.parse(await fs.readFile(backup.file, 'utf8')) as SnapshotDescriptor;
+  if (descriptor.snapshot !== backup.manifest.snapshot?.database) throw snapshotMessages.descriptorMismatch(backup.manifest.id);
+  return descriptor;
+}
+
+export interface SnapshotRestoreResult {
+  /** The database the restore replaced, kept as a snapshot of its own; null when there was none. */
+  safetyCopy: Manifest | null;
+}
+
+/**
+ * Put snapshot `backup` in place of `target`'s database, the caller holding
+ * the lock and having checked the descriptor's checksum. The live database is
+ * renamed into a safety copy in the same transaction that renames the
+ * standby into place, so the name never points at nothing; the safety copy
+ * then gets its manifest (a snapshot like any other: listed, rotated,
+ * restorable — undo of the restore). The snapshot itself is untouched: a new
+ * standby is made in the background for the next restore.
+ */
+export async function restoreSnapshotHoldingLock(store: BackupStore, target: Target, backup: StoredBackup, ops: SnapshotOps): Promise<SnapshotRestoreResult> {
+  const snapshot = backup.manifest.snapshot!;
+  if (!onSameServer(backup.manifest, target)) throw snapshotMessages.otherServer(backup.manifest.id, backup.manifest.location);
+  await readDescriptor(backup);
+  await cleanSnapshotLeftovers(store, target, ops);
+  if (!(await ops.exists(target, snapshot.database))) {
+    throw snapshotMessages.missing(backup.manifest.id, snapshot.database, backup.manifest.location);
+  }
+  const createdAt = new Date();
+  const safetyId = newId(store, target, createdAt);
+  const safetyName = newSnapshotName();
+  const safetyMarker = snapshotMarker({ id: safetyId, database: target.database, createdAt: createdAt.toISOString() });
+  const baseMarker = snapshotMarker({ id: backup.manifest.id, database: target.database, createdAt: backup.manifest.createdAt });
+  let standby = standbyName(snapshot.database);
+  let forgetStandby = () => undefined as void;
+  if (!(await ops.exists(target, standby))) {
+    standby = restoreCopyName(snapshot.database);
+    forgetStandby = recordScratchDatabase(target, standby, `restore of ${backup.manifest.id}: copy of the snapshot`);
+    await ops.copy(target, snapshot.database, standby, baseMarker).catch((error: unknown) => {
+      forgetStandby();
+      throw error;
+    });
+  }
+  const forgetSafety = recordScratchDatabase(target, safetyName, `restore of ${backup.manifest.id}: the database it replaced`);
+  const liveExisted = await ops.exists(target, target.database);
+  try {
+    await ops.swapIn(target, standby, safetyName, safetyMarker);
+  } catch (error) {
+    forgetSafety();
+    if (standby !== standbyName(snapshot.database)) await ops.drop(target, standby).catch(() => undefined);
+    throw error;
+  }
+  // The standby now carries the target's name: its record goes before anything could act on it.
+  forgetStandby();
+  let safetyCopy: Manifest | null = null;
+  if (liveExisted) {
+    safetyCopy = await describeSnapshot(store, target, {
+      id: safetyId,
+      name: safetyName,
+      createdAt,
+      method: 'the replaced database itself, renamed',
+      serverVersion: backup.manifest.serverVersion,
+      sizeBytes: null,
+      // No label: a labelled backup is kept until forgotten, and safety copies take the server's disk.
+      request: { trigger: `pre-restore (before restoring ${backup.manifest.id})`, label: null },
+    });
+  }
+  forgetSafety();
+  await ops.copyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker).catch(() => false);
+  return { safetyCopy };
+}
+
+/** Remove a snapshot: recorded first, so a kill half-way leaves a database the next run drops, never one nobody knows. */
+export async function dropSnapshot(target: Target, backup: StoredBackup, ops: SnapshotOps): Promise<void> {
+  const name = backup.manifest.snapshot!.database;
+  const forget = recordScratchDatabase(target, name, `snapshot ${backup.manifest.id} being removed`);
+  await deleteBackup(backup);
+  await ops.drop(target, standbyName(name));
+  // The drop takes the record over (`forget` is not called): it goes once the database is gone, in the background on PostgreSQL.
+  void forget;
+  await ops.drop(target, name);
+}
+
+/** Is the snapshot's database still on the server (verify's check: it holds data nobody else can read). */
+export async function snapshotPresent(target: Target, backup: StoredBackup, ops: SnapshotOps): Promise<boolean> {
+  await readDescriptor(backup);
+  return ops.exists(target, backup.manifest.snapshot!.database);
+}
