@@ -19,6 +19,7 @@ export function consentInstructions(request: ConsentRequest, agent: DetectedAgen
       `    ${dbsafe} allow`,
       `Then you run the same command again, unchanged. Every override is recorded in the audit log and sent to the team's notification.`,
       `The durable fix is a reviewed change to the dbsafe configuration (allowedHosts, productionPatterns) or to the environment.`,
+      `If a command of yours already damaged a development database, \`${dbsafe} undo --list\` shows what \`${dbsafe} undo\` can put back.`,
     ].join('\n');
   }
   return [

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/audit/entry.js';
+import { decideCopy } from '../../src/store/copy-mode.js';
+import type { Manifest } from '../../src/store/manifest.js';
+import { pickUndoStep, undoSteps } from '../../src/store/undo.js';
+
+const session = { id: '42', application: 'rails', client: '10.0.0.5', since: null };
+
+describe('decideCopy', () => {
+  const cases: Array<[string, Parameters<typeof decideCopy>[0], ReturnType<typeof decideCopy>['kind'], string | null]> = [
+    ['engine without snapshots', { unsupported: 'MongoDB has none', unavailable: null, blockers: [], mayTerminate: true }, 'dump', 'unsupported'],
+    ['no privilege', { unsupported: null, unavailable: 'not the owner', blockers: [], mayTerminate: false }, 'dump', 'unavailable'],
+    ['a session, no consent', { unsupported: null, unavailable: null, blockers: [session], mayTerminate: false }, 'dump', 'blocked'],
+    ['a session, consent', { unsupported: null, unavailable: null, blockers: [session], mayTerminate: true }, 'snapshot', null],
+    ['free', { unsupported: null, unavailable: null, blockers: [], mayTerminate: false }, 'snapshot', null],
+  ];
+  it.each(cases)('%s', (_name, conditions, kind, reason) => {
+    const decision = decideCopy(conditions);
+    expect(decision.kind).toBe(kind);
+    if (decision.kind === 'dump') expect(decision.reason).toBe(reason);
+    else expect(decision.terminate).toEqual(conditions.blockers);
+  });
+});
+
+function manifest(id: string, trigger: string, createdAt: string, extra: Partial<Manifest> = {}): Manifest {
+  return {
+    manifestVersion: 1, id, file: `${id}.dump`, engine: 'postgres', database: 'app', location: '127.0.0.1:5432', user: null, size: 1, sha256: '0'.repeat(64),
+    clientTool: 'pg_dump', serverVersion: '15', trigger, label: null, git: null, createdAt, finishedAt: createdAt, verified: true, dbsafeVersion: '0', ...extra,
+  };
+}
+
+describe('undoSteps', () => {
+  const where = { engine: 'postgres' as const, location: '127.0.0.1:5432', database: 'app' };
+  const manifests = [
+    manifest('a1', 'manual', '2026-01-01T10:00:00Z'),
+    manifest('a2', 'agent Claude Code: npx prisma migrate reset', '2026-01-01T11:00:00Z'),
+    manifest('a3', 'dbsafe run: npm test', '2026-01-01T12:00:00Z'),
+    manifest('a4', 'pre-restore', '2026-01-01T13:00:00Z', { label: 'before restoring a3' }),
+    manifest('b1', 'dbsafe run: npm test', '2026-01-01T14:00:00Z', { database: 'other' }),
+  ];
+  const audit: AuditEntry[] = [
+    { time: '2026-01-01T11:00:00Z', operation: 'agent Claude Code', decision: 'allowed', rule: null, target: 'x', command: 'npx prisma migrate reset --force', backupId: 'a2', exitCode: 0, durationMs: 1, user: 'alice', host: 'h', cwd: '/p', agent: 'Claude Code (CLAUDECODE)' },
+  ];
+  const steps = undoSteps(manifests, audit, where);
+
+  it('lists guarded commands and restores of this database, newest first; manual backups are not steps', () => {
+    expect(steps.map((s) => s.manifest.id)).toEqual(['a4', 'a3', 'a2']);
+    expect(steps[0]!.what).toBe('the restore of a3');
+  });
+
+  it('takes what ran and who from the audit log, the trigger otherwise', () => {
+    expect(steps[2]).toMatchObject({ what: 'npx prisma migrate reset --force', who: 'agent Claude Code (CLAUDECODE), as alice', exitCode: 0 });
+    expect(steps[1]).toMatchObject({ what: 'npm test', who: 'unknown (no audit line)' });
+  });
+
+  it('picks the newest, or the one named; null when there is none', () => {
+    expect(pickUndoStep(steps, undefined)?.manifest.id).toBe('a4');
+    expect(pickUndoStep(steps, 'a2')?.manifest.id).toBe('a2');
+    expect(pickUndoStep(steps, 'zz')).toBeNull();
+    expect(pickUndoStep([], undefined)).toBeNull();
+  });
+});

@@ -1,0 +1,128 @@
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { backupProject, type BackupProject } from '../cli/backup-project.js';
+import { createPostgresDatabase, PG, psql } from '../helpers/databases.js';
+import { damage, dropSnapshotDatabases, fillShop, snapshotDatabasesOf, tableChecksums } from './postgres-helpers.js';
+
+let cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+function setUp(config: Record<string, unknown> = {}) {
+  const db = createPostgresDatabase();
+  const project = backupProject(db.url, config);
+  cleanups.push(() => db.drop());
+  cleanups.push(project.cleanup);
+  cleanups.push(() => dropSnapshotDatabases(snapshotDatabasesOf(project)));
+  fillShop(db.name);
+  return { db, project };
+}
+
+function latest(project: BackupProject): Record<string, unknown> {
+  return project.manifests().sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)))[0]!;
+}
+
+describe('PostgreSQL snapshots', () => {
+  it('snapshot, damage, restore: identical tables; the damaged state is kept as a safety copy and restores too', async () => {
+    const { db, project } = setUp();
+    const before = tableChecksums(db.name);
+    const taken = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(taken.code, taken.stderr).toBe(0);
+    const manifest = JSON.parse(taken.stdout) as { id: string; snapshot: { database: string } };
+    expect(manifest.snapshot.database).toMatch(/^dbsafe_snap_[0-9a-f]{8}$/);
+    // Marked, and closed to connections: nobody takes it for a database of theirs.
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${manifest.snapshot.database}'`)).toBe('f');
+    expect(psql(`SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '${manifest.snapshot.database}'`)).toContain(`dbsafe snapshot ${manifest.id}`);
+
+    damage(db.name);
+    const damaged = tableChecksums(db.name);
+    expect(damaged).not.toBe(before);
+
+    const restored = await project.cli(['restore', manifest.id, '--yes', '--json']);
+    expect(restored.code, restored.stderr).toBe(0);
+    const safety = (JSON.parse(restored.stdout) as { safetyBackup: { id: string; snapshot?: unknown } }).safetyBackup;
+    expect(safety.snapshot).toBeDefined();
+    expect(tableChecksums(db.name)).toBe(before);
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${db.name}'`)).toBe('t');
+
+    // The same snapshot restores again (its standby is remade, or copied on demand).
+    damage(db.name);
+    const again = await project.cli(['restore', manifest.id, '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(tableChecksums(db.name)).toBe(before);
+
+    // The first restore's safety copy holds the damaged state: restoring it undoes that restore.
+    const back = await project.cli(['restore', String(safety.id), '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(tableChecksums(db.name)).toBe(damaged);
+
+    const list = await project.cli(['list']);
+    expect(list.stdout).toContain('snapshot (on the server)');
+  });
+
+  it('a session on the database: named, no snapshot without consent (file backup instead, saying why); ended with --terminate-connections', async () => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+
+    const refused = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(refused.code, refused.stderr).toBe(0);
+    expect(refused.stderr).toContain('file backup instead of a snapshot');
+    expect(refused.stderr).toContain('my-app-server');
+    expect(refused.stderr).toContain('--terminate-connections');
+    const dump = JSON.parse(refused.stdout) as { file: string; snapshot?: unknown };
+    expect(dump.snapshot).toBeUndefined();
+    expect(dump.file).toMatch(/\.dump$/);
+    expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+
+    const consented = await project.cli(['backup', '--mode', 'snapshot', '--terminate-connections', '--json']);
+    expect(consented.code, consented.stderr).toBe(0);
+    expect(consented.stderr).toContain('ending 1 session(s)');
+    expect((JSON.parse(consented.stdout) as { snapshot?: unknown }).snapshot).toBeDefined();
+    await expect(client.query('SELECT 1')).rejects.toThrow();
+  });
+
+  it('an agent never ends sessions, even when asked to: the guard falls back to a file backup', async () => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'rails-console' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+    const run = await project.cli(['run', '--mode', 'snapshot', '--terminate-connections', '--label', 'x', '--', 'true'], { CLAUDECODE: '1' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('rails-console');
+    expect(run.stderr).toMatch(/backed up .* → backups\//);
+    expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+  });
+
+  it('run --mode snapshot takes a snapshot and says so; the config "mode" does the same; --mode dump wins over it', async () => {
+    const { project } = setUp({ mode: 'snapshot' });
+    const run = await project.cli(['run', '--label', 'l', '--', 'true']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/snapshot of .* → /);
+    expect(latest(project).snapshot).toBeDefined();
+    const dump = await project.cli(['run', '--mode', 'dump', '--label', 'l2', '--', 'true']);
+    expect(dump.code, dump.stderr).toBe(0);
+    expect(latest(project).snapshot).toBeUndefined();
+    const bad = await project.cli(['run', '--mode', 'fast', '--', 'true']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--mode must be snapshot, dump or auto');
+  });
+
+  it('rotation drops the snapshot databases it no longer keeps', async () => {
+    const { project } = setUp({ retention: 1 });
+    const first = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const old = (JSON.parse(first.stdout) as { snapshot: { database: string } }).snapshot.database;
+    const second = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(project.manifests()).toHaveLength(1);
+    const deadline = Date.now() + 30_000;
+    while (psql(`SELECT count(*) FROM pg_database WHERE datname = '${old}'`) !== '0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(psql(`SELECT count(*) FROM pg_database WHERE datname = '${old}'`)).toBe('0');
+  });
+});
