@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { snapshotOps } from '../engines/registry.js';
-import { dropLeftScratchDatabases, recordScratchDatabase } from '../engines/scratch-database.js';
+import { dropLeftScratchDatabases, leftScratchDatabases, recordScratchDatabase } from '../engines/scratch-database.js';
 import type { SnapshotOps } from '../engines/types.js';
 import { dbsafeVersion } from '../package-root.js';
 import { redactCommandLine } from '../redact.js';
@@ -11,9 +11,10 @@ import { commitFile, deleteBackup, hashFile, readBackups, writeManifest, type St
 import type { Manifest } from './manifest.js';
 import { backupDatabaseName, backupFileName, chooseBackupId, manifestName, partialName } from './naming.js';
 import { gitProvenance } from './provenance.js';
-import { newSnapshotName, restoreCopyName, snapshotMarker, SNAPSHOT_EXTENSION, standbyName } from './snapshot-naming.js';
+import { isSnapshotName, newSnapshotName, restoreCopyName, snapshotMarker, SNAPSHOT_EXTENSION, standbyName } from './snapshot-naming.js';
 import { snapshotMessages } from './snapshot-messages.js';
 import type { BackupStore } from './store.js';
+import { stepBoundary } from './step-boundary.js';
 import type { BackupRequest } from './take-backup.js';
 
 /** The descriptor a snapshot's manifest points at: what the checksum covers, so the database it names cannot be swapped under it. */
@@ -42,11 +43,41 @@ export function onSameServer(manifest: Pick<Manifest, 'engine' | 'location'>, ta
  */
 export async function cleanSnapshotLeftovers(store: BackupStore, target: Target, ops: SnapshotOps): Promise<void> {
   const owned = new Set((await readBackups(store.dir)).flatMap((b) => (b.manifest.snapshot ? [b.manifest.snapshot.database] : [])));
+  const adoptable = new Map(
+    leftScratchDatabases()
+      .filter((record) => record.purpose.startsWith(`${SAFETY_PURPOSE} ${target.database} by`) && record.server === describeLocation(target) && record.engine === target.engine)
+      .map((record) => [record.database, record]),
+  );
   await dropLeftScratchDatabases(target, async (name) => {
     if (owned.has(name)) return;
+    const record = adoptable.get(name);
+    // A restore killed after its swap: the database it replaced is the person's only copy of that state. Keep it as a snapshot.
+    if (record && isSnapshotName(name) && (await ops.exists(target, name))) {
+      const createdAt = new Date(record.createdAt);
+      await describeSnapshot(store, target, {
+        id: newId(store, target, Number.isNaN(createdAt.getTime()) ? new Date() : createdAt),
+        name,
+        createdAt: Number.isNaN(createdAt.getTime()) ? new Date() : createdAt,
+        method: 'the replaced database itself, renamed (kept after an interrupted restore)',
+        serverVersion: '',
+        sizeBytes: null,
+        request: { trigger: `pre-restore (before restoring ${record.purpose.slice(record.purpose.indexOf(RESTORE_OF) + RESTORE_OF.length)})`, label: null },
+      });
+      return;
+    }
     await ops.drop(target, name);
   });
 }
+
+/** cleanSnapshotLeftovers for a command that has no snapshot at hand yet (undo, before it lists what can be undone). */
+export async function tidySnapshotLeftovers(store: BackupStore, target: Target): Promise<void> {
+  const found = await snapshotOps(target.engine);
+  if ('ops' in found) await cleanSnapshotLeftovers(store, target, found.ops);
+}
+
+/** The purpose a safety copy is recorded under until its manifest exists: a killed restore's copy is adopted, not dropped. */
+const SAFETY_PURPOSE = 'safety copy of';
+const RESTORE_OF = ' by the restore of ';
 
 async function writeDescriptor(store: BackupStore, id: string, descriptor: SnapshotDescriptor): Promise<{ file: string; sha256: string; size: number }> {
   const file = backupFileName(id, SNAPSHOT_EXTENSION, false);
@@ -117,6 +148,7 @@ export async function takeSnapshotHoldingLock(store: BackupStore, target: Target
   const name = newSnapshotName();
   const marker = snapshotMarker({ id, database: target.database, createdAt: createdAt.toISOString() });
   const forget = recordScratchDatabase(target, name, `snapshot ${id} being taken`);
+  stepBoundary('snapshot:recorded');
   let facts;
   try {
     facts = await ops.create(target, name, marker);
@@ -125,6 +157,7 @@ export async function takeSnapshotHoldingLock(store: BackupStore, target: Target
     forget();
     throw error;
   }
+  stepBoundary('snapshot:created');
   let manifest: Manifest;
   try {
     manifest = await describeSnapshot(store, target, { id, name, createdAt, ...facts, request });
@@ -133,6 +166,7 @@ export async function takeSnapshotHoldingLock(store: BackupStore, target: Target
     await ops.drop(target, name).catch(() => undefined);
     throw error;
   }
+  stepBoundary('snapshot:described');
   forget();
   await ops.copyInBackground(target, name, standbyName(name), marker).catch(() => false);
   return manifest;
@@ -181,7 +215,8 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
       throw error;
     });
   }
-  const forgetSafety = recordScratchDatabase(target, safetyName, `restore of ${backup.manifest.id}: the database it replaced`);
+  stepBoundary('restore:copied');
+  const forgetSafety = recordScratchDatabase(target, safetyName, `${SAFETY_PURPOSE} ${target.database}${RESTORE_OF}${backup.manifest.id}`);
   const liveExisted = await ops.exists(target, target.database);
   try {
     await ops.swapIn(target, standby, safetyName, safetyMarker);
@@ -192,6 +227,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   }
   // The standby now carries the target's name: its record goes before anything could act on it.
   forgetStandby();
+  stepBoundary('restore:swapped');
   let safetyCopy: Manifest | null = null;
   if (liveExisted) {
     safetyCopy = await describeSnapshot(store, target, {
@@ -205,6 +241,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
       request: { trigger: `pre-restore (before restoring ${backup.manifest.id})`, label: null },
     });
   }
+  stepBoundary('restore:described');
   forgetSafety();
   await ops.copyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker).catch(() => false);
   return { safetyCopy };

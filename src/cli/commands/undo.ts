@@ -56,6 +56,8 @@ export function register(program: Command): void {
         const release = await store.lockForRestore(setting.store, target);
         let result;
         try {
+          // A restore killed after its swap left the replaced database: adopted as a safety copy first, so it can be undone to.
+          await (await import('../../store/snapshot-store.js')).tidySnapshotLeftovers(setting.store, target);
           // Picked once the lock is held: a guarded command that finished meanwhile is the one undone.
           const step = pickUndoStep(await stepsNow(), id);
           if (!step) throw id === undefined ? undoMessages.nothing(where) : undoMessages.unknownStep(id);
