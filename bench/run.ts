@@ -2,6 +2,7 @@ import { agentHookBench } from './agent-hook.js';
 import { printTable, type BenchRow } from './measure.js';
 import { postgresBackupBench } from './postgres-backup.js';
 import { shellOverheadBench } from './shell-overhead.js';
+import { snapshotBench } from './snapshots.js';
 import { startupBench } from './startup.js';
 
 /**
@@ -13,12 +14,15 @@ const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> 
   { title: 'CLI start-up (median of 11, interleaved with node -e \'\')', run: startupBench },
   { title: 'Agent hook as registered by install --agent (median of 11, interleaved with node -e \'\')', run: agentHookBench },
   { title: 'PostgreSQL backup and restore (pgbench -s 30 ≈ 450 MB)', run: () => postgresBackupBench(30, 5) },
+  { title: 'Snapshots: PostgreSQL (pgbench -s 30 ≈ 450 MB)', run: () => snapshotBench(30) },
   { title: 'Shell functions: cost of the wrapper around npm (bash)', run: () => shellOverheadBench(21) },
 ];
 
 async function main(): Promise<void> {
   let missed = false;
-  for (const benchmark of BENCHMARKS) {
+  // `node dist/bench/run.js WORD` runs only the benchmarks whose title holds WORD.
+  const only = process.argv[2]?.toLowerCase();
+  for (const benchmark of BENCHMARKS.filter((b) => !only || b.title.toLowerCase().includes(only))) {
     const rows = await benchmark.run();
     printTable(benchmark.title, rows);
     missed ||= rows.some((row) => row.pass === false);

@@ -35,7 +35,8 @@ export function register(program: Command): void {
         import('../../store/copy-mode.js'),
         import('../../store/snapshot-messages.js'),
       ]);
-      const mode = parseCopyMode(options.mode, snapshotMessages.invalidMode);
+      // Test isolation restores after every run: a snapshot (a rename) wherever the server allows one.
+      const mode = parseCopyMode(options.mode, snapshotMessages.invalidMode) ?? (options.restoreAfter ? 'auto' : undefined);
       process.exitCode = await runAsRulesDecide(
         {
           argv: command,
