@@ -63,6 +63,15 @@ export interface TableCounts {
   tables: Array<{ name: string; rows: number }>;
 }
 
+export interface RestoreOptions {
+  /**
+   * Keep the replaced database under this name (connections refused, marked
+   * with `marker`) instead of dropping it: it is the restore's safety copy.
+   * Passed only for engines that have SnapshotOps, which must honour it.
+   */
+  keepReplaced?: { name: string; marker: string };
+}
+
 /**
  * The archive side of an engine: back up, check an archive, restore.
  * Loaded only by commands that need it, so `check` stays fast.
@@ -77,7 +86,7 @@ export interface ArchiveOps {
   /** Prove the engine's own tool can read the archive; throws DbsafeError when it cannot. */
   checkArchive(file: string): Promise<void>;
   /** Restore `file` into `target` exactly and, where the engine allows, all-or-nothing. */
-  restore(target: Target, file: string, progress?: ProgressSink): Promise<void>;
+  restore(target: Target, file: string, progress?: ProgressSink, options?: RestoreOptions): Promise<void>;
   /** Restore `file` into a throw-away database beside `target`, count tables and rows, drop it. */
   scratchRestore(target: Target, file: string): Promise<TableCounts>;
 }
@@ -137,5 +146,7 @@ export interface SnapshotOps {
    */
   swapIn(target: Target, standby: string, safetyCopy: string, marker: string): Promise<void>;
   exists(target: Target, name: string): Promise<boolean>;
+  /** Free space where the server keeps its databases (null when it cannot be seen from here), and the size of `target`'s database. */
+  room(target: Target): Promise<{ freeBytes: number | null; databaseBytes: number }>;
   drop(target: Target, name: string): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { backupDatabaseName } from './naming.js';
 import { prepareBackupDir, type BackupStore } from './store.js';
 import { rotate, takeBackupHoldingLock } from './take-backup.js';
 import { withPlainArchive } from './encrypted.js';
+import type { CopyMode } from './copy-mode.js';
 
 export { listBackups } from './files.js';
 
@@ -78,6 +79,8 @@ export interface RestoreResult {
   restored: Manifest;
   /** The backup (or, for a snapshot restore, the renamed database itself) of the state the restore replaced; null when the database did not exist. */
   safetyBackup: Manifest | null;
+  /** Which way the safety copy was kept, and why, when there was a choice. */
+  note?: string;
 }
 
 /**
@@ -92,7 +95,7 @@ export async function restoreBackup(
   store: BackupStore,
   target: Target,
   backup: StoredBackup,
-  options: { progress?: ProgressSink; checksumVerified?: boolean; lockHeld?: boolean } = {},
+  options: { progress?: ProgressSink; checksumVerified?: boolean; lockHeld?: boolean; mode?: CopyMode } = {},
 ): Promise<RestoreResult> {
   assertSameEngine(backup, target);
   await prepareBackupDir(store);
@@ -109,6 +112,20 @@ export async function restoreBackup(
     }
     // An encrypted backup is decrypted (and fully authenticated) before the safety backup and before the database is touched.
     return await withPlainArchive(store, backup, async (file) => {
+      // Outside "dump" mode, a server that can hold both keeps the replaced database as the safety copy: no second dump.
+      if (options.mode && options.mode !== 'dump') {
+        const { planSafetyCopy, restoreKeepingReplaced } = await import('./restore-keeping.js');
+        const plan = await planSafetyCopy(target);
+        if (plan.kind === 'keep') {
+          const safetyCopy = await restoreKeepingReplaced(store, target, backup, file, plan.ops, options.progress);
+          await rotate(store, target);
+          return { restored: backup.manifest, safetyBackup: safetyCopy, note: plan.note };
+        }
+        const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
+        await (await archiveOps(target.engine)).restore(target, file, options.progress);
+        await rotate(store, target);
+        return { restored: backup.manifest, safetyBackup, ...(plan.note ? { note: plan.note } : {}) };
+      }
       const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
       const archive = await archiveOps(target.engine);
       await archive.restore(target, file, options.progress);

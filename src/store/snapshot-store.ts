@@ -55,7 +55,7 @@ export async function cleanSnapshotLeftovers(store: BackupStore, target: Target,
     if (record && isSnapshotName(name) && (await ops.exists(target, name))) {
       const createdAt = new Date(record.createdAt);
       await describeSnapshot(store, target, {
-        id: newId(store, target, Number.isNaN(createdAt.getTime()) ? new Date() : createdAt),
+        id: newSnapshotId(store, target, Number.isNaN(createdAt.getTime()) ? new Date() : createdAt),
         name,
         createdAt: Number.isNaN(createdAt.getTime()) ? new Date() : createdAt,
         method: 'the replaced database itself, renamed (kept after an interrupted restore)',
@@ -75,6 +75,10 @@ export async function tidySnapshotLeftovers(store: BackupStore, target: Target):
   if ('ops' in found) await cleanSnapshotLeftovers(store, target, found.ops);
 }
 
+export function safetyCopyPurpose(target: Target, restoredId: string): string {
+  return `${SAFETY_PURPOSE} ${target.database}${RESTORE_OF}${restoredId}`;
+}
+
 /** The purpose a safety copy is recorded under until its manifest exists: a killed restore's copy is adopted, not dropped. */
 const SAFETY_PURPOSE = 'safety copy of';
 const RESTORE_OF = ' by the restore of ';
@@ -87,7 +91,7 @@ async function writeDescriptor(store: BackupStore, id: string, descriptor: Snaps
   return { file, ...(await hashFile(path.join(store.dir, file))) };
 }
 
-function newId(store: BackupStore, target: Target, createdAt: Date): string {
+export function newSnapshotId(store: BackupStore, target: Target, createdAt: Date): string {
   return chooseBackupId(backupDatabaseName(target), createdAt, (candidate) =>
     existsSync(path.join(store.dir, manifestName(candidate))) || existsSync(path.join(store.dir, backupFileName(candidate, SNAPSHOT_EXTENSION, false))),
   );
@@ -98,7 +102,7 @@ function newId(store: BackupStore, target: Target, createdAt: Date): string {
  * the store: descriptor file, then manifest (the snapshot is real only once
  * the manifest is written).
  */
-async function describeSnapshot(
+export async function describeSnapshot(
   store: BackupStore,
   target: Target,
   details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; request: BackupRequest },
@@ -144,7 +148,7 @@ async function describeSnapshot(
 export async function takeSnapshotHoldingLock(store: BackupStore, target: Target, request: BackupRequest, ops: SnapshotOps): Promise<Manifest> {
   await cleanSnapshotLeftovers(store, target, ops);
   const createdAt = new Date();
-  const id = newId(store, target, createdAt);
+  const id = newSnapshotId(store, target, createdAt);
   const name = newSnapshotName();
   const marker = snapshotMarker({ id, database: target.database, createdAt: createdAt.toISOString() });
   const forget = recordScratchDatabase(target, name, `snapshot ${id} being taken`);
@@ -201,7 +205,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
     throw snapshotMessages.missing(backup.manifest.id, snapshot.database, backup.manifest.location);
   }
   const createdAt = new Date();
-  const safetyId = newId(store, target, createdAt);
+  const safetyId = newSnapshotId(store, target, createdAt);
   const safetyName = newSnapshotName();
   const safetyMarker = snapshotMarker({ id: safetyId, database: target.database, createdAt: createdAt.toISOString() });
   const baseMarker = snapshotMarker({ id: backup.manifest.id, database: target.database, createdAt: backup.manifest.createdAt });
@@ -216,7 +220,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
     });
   }
   stepBoundary('restore:copied');
-  const forgetSafety = recordScratchDatabase(target, safetyName, `${SAFETY_PURPOSE} ${target.database}${RESTORE_OF}${backup.manifest.id}`);
+  const forgetSafety = recordScratchDatabase(target, safetyName, safetyCopyPurpose(target, backup.manifest.id));
   const liveExisted = await ops.exists(target, target.database);
   try {
     await ops.swapIn(target, standby, safetyName, safetyMarker);

@@ -60,3 +60,18 @@ describe('undoSteps', () => {
     expect(pickUndoStep([], undefined)).toBeNull();
   });
 });
+
+describe('chooseSafetyCopy', () => {
+  it.each([
+    [{ freeBytes: 10_000, databaseBytes: 1000 }, null, 'keep'],
+    [{ freeBytes: 1100, databaseBytes: 1000 }, null, /free and keeping both copies needs about/],
+    [{ freeBytes: null, databaseBytes: 1000 }, null, /cannot be seen/],
+    [null, null, /could not be asked/],
+    [{ freeBytes: 10_000, databaseBytes: 1 }, 'no privilege', 'no privilege'],
+  ] as const)('%j, %s → %s', async (room, without, expected) => {
+    const { chooseSafetyCopy } = await import('../../src/store/restore-keeping.js');
+    const choice = chooseSafetyCopy(room, without);
+    if (typeof expected === 'string') expect(choice).toBe(expected);
+    else expect(choice).toMatch(expected);
+  });
+});

@@ -126,3 +126,49 @@ describe('PostgreSQL snapshots', () => {
     expect(psql(`SELECT count(*) FROM pg_database WHERE datname = '${old}'`)).toBe('0');
   });
 });
+
+describe('restoring a file backup outside dump mode (no second dump)', () => {
+  it('keeps the replaced database itself as the safety copy, says so, and it restores', async () => {
+    const { db, project } = setUp({ mode: 'auto' });
+    const before = tableChecksums(db.name);
+    const dumped = await project.cli(['backup', '--mode', 'dump', '--json']);
+    expect(dumped.code, dumped.stderr).toBe(0);
+    const id = (JSON.parse(dumped.stdout) as { id: string }).id;
+    damage(db.name);
+    const damaged = tableChecksums(db.name);
+    const dumpsBefore = project.files().filter((f) => f.endsWith('.dump')).length;
+
+    const restored = await project.cli(['restore', id, '--yes', '--json']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stderr).toContain('the replaced database itself, kept on the server (no dump taken)');
+    expect(tableChecksums(db.name)).toBe(before);
+    const safety = (JSON.parse(restored.stdout) as { safetyBackup: { id: string; snapshot: { database: string } } }).safetyBackup;
+    expect(project.files().filter((f) => f.endsWith('.dump')).length).toBe(dumpsBefore);
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${safety.snapshot.database}'`)).toBe('f');
+
+    const back = await project.cli(['undo', '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(tableChecksums(db.name)).toBe(damaged);
+  });
+
+  it('--mode dump keeps the old way: a file backup first', async () => {
+    const { db, project } = setUp({ mode: 'auto' });
+    const dumped = await project.cli(['backup', '--mode', 'dump', '--json']);
+    expect(dumped.code, dumped.stderr).toBe(0);
+    damage(db.name);
+    const restored = await project.cli(['restore', 'latest', '--yes', '--mode', 'dump', '--json']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect((JSON.parse(restored.stdout) as { safetyBackup: { file: string } }).safetyBackup.file).toMatch(/\.dump$/);
+  });
+});
+
+describe('run --restore-after', () => {
+  it('takes a snapshot (auto) and puts the database back by a rename after the command', async () => {
+    const { db, project } = setUp();
+    const before = tableChecksums(db.name);
+    const run = await project.cli(['run', '--restore-after', '--', 'psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', db.name, '-q', '-c', 'DELETE FROM orders']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/snapshot of .* → /);
+    expect(tableChecksums(db.name)).toBe(before);
+  });
+});

@@ -8,6 +8,7 @@ interface RestoreFlags {
   url?: string;
   json?: boolean;
   verbose?: boolean;
+  mode?: string;
 }
 
 export function register(program: Command): void {
@@ -18,6 +19,7 @@ export function register(program: Command): void {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--url <url>', 'the database to restore into, instead of the configured one')
     .option('--json', 'print the result as JSON')
+    .option('--mode <mode>', 'snapshot or auto: keep the replaced database on the server as the safety copy where it has room; dump: a file backup first (default: the "mode" setting, else dump)')
     .option('--verbose', 'show progress totals even without a terminal')
     .action((selector: string, flags: RestoreFlags) =>
       stopCleanlyOnSignal(async () => {
@@ -28,6 +30,9 @@ export function register(program: Command): void {
           import('../progress.js'),
           import('../../target/describe.js'),
         ]);
+        const { copyModeOf, parseCopyMode } = await import('../../store/copy-mode.js');
+        const { snapshotMessages } = await import('../../store/snapshot-messages.js');
+        const flagMode = parseCopyMode(flags.mode, snapshotMessages.invalidMode);
         const setting = backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         await refuseUnlessSafe(setting.context, 'restore', target.database);
@@ -57,18 +62,18 @@ export function register(program: Command): void {
           }
           const progress = progressLine(`Restoring ${shownId}`, { verbose: Boolean(flags.verbose) });
           try {
-            result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true, lockHeld: true });
+            result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true, lockHeld: true, mode: flagMode ?? copyModeOf(setting.context.config.config) });
           } finally {
             progress.done();
           }
         } finally {
           await release();
         }
+        if (result.note) process.stderr.write(`dbsafe: ${printable(result.note)}\n`);
         if (flags.json) {
           printJson({ restored: result.restored, safetyBackup: result.safetyBackup, target: target.database });
           return;
         }
-        const { snapshotMessages } = await import('../../store/snapshot-messages.js');
         process.stdout.write(`${printable(snapshotMessages.restored(result.restored, describeTarget(target), result.safetyBackup))}\n`);
       }));
 }

@@ -68,10 +68,12 @@ export function register(program: Command): void {
             if (answer.ok !== true) throw (await import('../../store/messages.js')).storeMessages.declined();
           }
           const backup = await store.findBackup(setting.store, step.manifest.id, target);
-          result = await store.restoreBackup(setting.store, target, backup, { lockHeld: true });
+          const { copyModeOf } = await import('../../store/copy-mode.js');
+          result = await store.restoreBackup(setting.store, target, backup, { lockHeld: true, mode: copyModeOf(setting.context.config.config) });
         } finally {
           await release();
         }
+        if (result.note) process.stderr.write(`dbsafe: ${printable(result.note)}\n`);
         if (flags.json) return printJson({ restored: result.restored, safetyBackup: result.safetyBackup, target: target.database });
         const { snapshotMessages } = await import('../../store/snapshot-messages.js');
         process.stdout.write(`${printable(snapshotMessages.restored(result.restored, where, result.safetyBackup))}\n`);

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { fileReaderWithProgress } from '../archive-streams.js';
-import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
+import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
 import { runTool } from '../tools.js';
 import type { Target } from '../../target/types.js';
 import { pgToolFor, type PgToolCandidate } from './binaries.js';
-import { quoteIdent, withConnection, withLibpqEnv } from './connection.js';
+import { quoteIdent, quoteLiteral, withConnection, withLibpqEnv, withMaintenanceConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
 import { createDatabaseLike, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 import { dropLeftScratchDatabases, recordScratchDatabase, withScratchDatabase } from '../scratch-database.js';
@@ -122,17 +122,19 @@ export const archive: ArchiveOps = {
    * (see dropDatabaseInBackground). A failure at any step leaves the target
    * as it was.
    */
-  async restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
+  async restore(target: Target, file: string, progress?: ProgressSink, options: RestoreOptions = {}): Promise<void> {
     await assertCustomArchive(file);
     const server = await serverVersionOfServer(target);
     const pgRestore = await pgToolFor('pg_restore', server);
     const drop = (name: string) => dropDatabase(target, name);
     await dropLeftScratchDatabases(target, drop);
     const staging = scratchName(RESTORE_PREFIX, target.database);
-    const retired = staging.replace(RESTORE_PREFIX, '__dbsafe_old_');
+    // A replaced database kept as the safety copy is recorded by the caller, under the name it chose.
+    const kept = options.keepReplaced;
+    const retired = kept?.name ?? staging.replace(RESTORE_PREFIX, '__dbsafe_old_');
     // Both recorded before either exists: a kill at any point leaves nothing the next run does not know of.
     const forgetStaging = recordScratchDatabase(target, staging, 'restore staging');
-    const forgetRetired = recordScratchDatabase(target, retired, 'restore: the database it replaced');
+    const forgetRetired = kept ? () => undefined : recordScratchDatabase(target, retired, 'restore: the database it replaced');
     const abandon = async (error: unknown, dropStaging: boolean): Promise<never> => {
       if (dropStaging) await drop(staging);
       forgetStaging();
@@ -144,7 +146,10 @@ export const archive: ArchiveOps = {
     const replaced = await swapInRestoredDatabase(target, staging, retired).catch((error: unknown) => abandon(error, true));
     // The staging database now has the target's name: its record must go before anything could act on it.
     forgetStaging();
-    if (replaced) await dropDatabaseInBackground(target, replaced, server);
+    if (replaced && kept) {
+      // Connections to it were refused before the swap; the marker says what it is.
+      await withMaintenanceConnection(target, (client) => client.query(`COMMENT ON DATABASE ${quoteIdent(replaced)} IS ${quoteLiteral(kept.marker)}`));
+    } else if (replaced) await dropDatabaseInBackground(target, replaced, server);
     else forgetRetired();
   },
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { statfs } from 'node:fs/promises';
 import type pg from 'pg';
 import type { BlockingSession, SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
@@ -164,6 +165,18 @@ export const snapshot: SnapshotOps = {
       }
       await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS true`).catch(() => undefined);
       throw postgresSnapshotMessages.swapFailed(target, lastError instanceof Error ? lastError.message : String(lastError));
+    });
+  },
+
+  async room(target) {
+    return withMaintenanceConnection(target, async (client) => {
+      const size = await client.query<{ size: string }>('SELECT pg_database_size($1) AS size', [target.database]);
+      const databaseBytes = Number(size.rows[0]?.size ?? 0);
+      // Readable only for a superuser (or pg_read_all_settings) on a server whose files are on this machine.
+      const dir = await client.query<{ dir: string | null }>("SELECT current_setting('data_directory', true) AS dir").catch(() => null);
+      const where = dir?.rows[0]?.dir;
+      const stats = where ? await statfs(where).catch(() => null) : null;
+      return { freeBytes: stats ? stats.bavail * stats.bsize : null, databaseBytes };
     });
   },
 
