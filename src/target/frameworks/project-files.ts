@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { frameworkFileMessages } from './messages-laravel-rails-django.js';
+import type { FrameworkId, FrameworkInput, FrameworkProblem } from './types.js';
+
+/** Parsers (yaml, fast-xml-parser, dotenv) are required only when a reader needs them: start-up stays fast. */
+export const requireLazily = createRequire(import.meta.url);
+
+/** The text of a project file: undefined when absent; an unreadable file becomes a problem. */
+export function readProjectFile(input: FrameworkInput, framework: FrameworkId, file: string, problems: FrameworkProblem[]): string | undefined {
+  const read = input.readFile(file);
+  if (read === undefined || typeof read === 'string') return read;
+  problems.push({ framework, file, message: frameworkFileMessages.unreadable(file, read.unreadable) });
+  return undefined;
+}
+
+export function projectFileExists(input: FrameworkInput, file: string): boolean {
+  return input.readFile(file) !== undefined;
+}
+
+/** The command's directory, else the project root, when it holds `marker` (a file path relative to it). */
+export function findFrameworkDir(input: FrameworkInput, marker: string): string | undefined {
+  const dirs = input.dir === input.root ? [input.dir] : [input.dir, input.root];
+  return dirs.find((dir) => projectFileExists(input, path.join(dir, marker)));
+}
+
+export function parseDotenvText(text: string | undefined): Record<string, string> {
+  if (text === undefined) return {};
+  return (requireLazily('dotenv') as typeof import('dotenv')).parse(text);
+}
+
+/**
+ * A variable set in the shell (or on the command line) rather than by the
+ * project's `.env`: `input.variable` answers both, and frameworks that pick
+ * their .env file from the shell's value (Laravel's APP_ENV, the RAILS_ENV a
+ * test helper defaults) must not mistake `.env`'s own line for it. A shell
+ * value equal to `.env`'s is taken as `.env`'s.
+ */
+export function shellVariable(input: FrameworkInput, dotenv: Record<string, string>, name: string): string | undefined {
+  const value = input.variable(name);
+  if (value === undefined || value === '' || dotenv[name] === value) return undefined;
+  return value;
+}
+
+/** The value of `--name=value` or `--name value` (and of the short form, when given). */
+export function optionValue(words: readonly string[], long: string, short?: string): string | undefined {
+  for (let index = 0; index < words.length; index += 1) {
+    const word = words[index]!;
+    if (word.startsWith(`${long}=`)) return word.slice(long.length + 1);
+    if (short && word.startsWith(`${short}=`)) return word.slice(short.length + 1);
+    if ((word === long || (short !== undefined && word === short)) && index + 1 < words.length) return words[index + 1];
+  }
+  return undefined;
+}
+
+/** The base name of a program word: `./vendor/bin/phpunit` → `phpunit`, `bin/rails` → `rails`. */
+export function programName(word: string | undefined): string {
+  return word === undefined ? '' : path.basename(word);
+}
+
+/** Drop leading launcher words (`php`, `bundle exec`, `python -m`) that `input.argv` may still hold. */
+export function withoutLaunchers(argv: readonly string[], launchers: readonly (readonly string[])[]): string[] {
+  let words = [...argv];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const launcher of launchers) {
+      if (launcher.every((word, index) => programName(words[index]) === word || words[index] === word) && words.length > launcher.length) {
+        words = words.slice(launcher.length);
+        changed = true;
+      }
+    }
+  }
+  return words;
+}
