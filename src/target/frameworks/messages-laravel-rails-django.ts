@@ -62,3 +62,8 @@ export const djangoMessages = {
   notParsed: (file: string, line: number, detail: string) =>
     `${file} line ${line}: DATABASES could not be read (${detail}); ${JUDGED_ON_THE_REST}. Write DATABASES as a literal dict, ${POINT_WITH_URL}.`,
 } as const;
+
+export const djangoSettingsMessages = {
+  noSettingsModule: (manage: string) =>
+    `No Django settings module is named (no --settings, no DJANGO_SETTINGS_MODULE, no os.environ.setdefault("DJANGO_SETTINGS_MODULE", …) in ${manage}), so dbsafe cannot tell which database Django uses; ${JUDGED_ON_THE_REST}. Set DJANGO_SETTINGS_MODULE.`,
+} as const;
