@@ -67,3 +67,8 @@ export const djangoSettingsMessages = {
   noSettingsModule: (manage: string) =>
     `No Django settings module is named (no --settings, no DJANGO_SETTINGS_MODULE, no os.environ.setdefault("DJANGO_SETTINGS_MODULE", …) in ${manage}), so dbsafe cannot tell which database Django uses; ${JUDGED_ON_THE_REST}. Set DJANGO_SETTINGS_MODULE.`,
 } as const;
+
+export const symfonyMessages = {
+  dumpedEnvNotParsed: (file: string, detail: string) =>
+    `${file} could not be read as a PHP array (${detail}), so dbsafe cannot see the variables Symfony uses instead of the .env files; ${JUDGED_ON_THE_REST}. Regenerate it with composer dump-env, or remove it.`,
+} as const;
