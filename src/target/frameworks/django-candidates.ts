@@ -2,6 +2,7 @@ import type { EngineName } from '../types.js';
 import type { DjangoDatabases, Located } from './django-settings.js';
 import { evaluateDjangoValue, NotReadable, type DjangoValue, type ValueScope } from './django-values.js';
 import { djangoMessages } from './messages-laravel-rails-django.js';
+import { isInMemorySqlite } from './project-files.js';
 import { dottedName, type PyExpr } from './python-source.js';
 import type { FrameworkCandidate, FrameworkField, FrameworkProblem, FrameworkSource } from './types.js';
 
@@ -74,7 +75,7 @@ export function djangoCandidate(context: CandidateContext, databases: DjangoData
   const entry = databases.aliases.get(alias)!;
   const at = entry.value;
   const key = `DATABASES['${alias}']`;
-  const base = { framework: 'django' as const, relativeTo: context.root, source: { file: at.file, key } };
+  const base: Pick<FrameworkCandidate, 'framework' | 'relativeTo' | 'source'> = { framework: 'django', relativeTo: context.root, source: { file: at.file, key } };
   let url: DjangoValue | undefined;
   try {
     url = urlOf(at.expr, at, context.scope);
@@ -83,6 +84,8 @@ export function djangoCandidate(context: CandidateContext, databases: DjangoData
   }
   if (url?.value) {
     const source = sourceOf(at, key, url);
+    // A URL read from a variable (DATABASE_URL) replaces dbsafe's generic reading of it: a test run uses test_<NAME>, not it.
+    if (url.variable && !url.isDefault) base.source = { ...base.source, variable: url.variable };
     if (!context.testRun) return { ...base, label: `settings ${key}`, url: url.value, fieldSources: { database: source } };
     const test = testUrl(url.value);
     return test ? { ...base, label: `settings ${key} (test database)`, url: test, createdByRun: true, fieldSources: { database: source } } : undefined;
@@ -124,7 +127,7 @@ export function djangoCandidate(context: CandidateContext, databases: DjangoData
       return problem(context, error);
     }
   }
-  if (!context.testRun) return { ...base, label: `settings ${key}`, fields, fieldSources };
+  if (!context.testRun) return engine === 'sqlite' && isInMemorySqlite(fields.database) ? undefined : { ...base, label: `settings ${key}`, fields, fieldSources };
   return testCandidate(context, { ...base, label: `settings ${key} (test database)`, fields, fieldSources }, settings.get('TEST'));
 }
 
@@ -146,6 +149,6 @@ function testCandidate(context: CandidateContext, candidate: FrameworkCandidate,
     fieldSources.database = sourceOf(test!, `${candidate.source.key}['TEST']['NAME']`, testName);
   } else if (fields.engine === 'sqlite') return undefined;
   else fields.database = `test_${fields.database ?? ''}`;
-  if (fields.engine === 'sqlite' && (fields.database === ':memory:' || fields.database?.startsWith('file:memorydb'))) return undefined;
+  if (fields.engine === 'sqlite' && (isInMemorySqlite(fields.database) || fields.database?.startsWith('file:memorydb'))) return undefined;
   return { ...candidate, fields, fieldSources, createdByRun: true };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { EngineName } from '../types.js';
 import { laravelMessages } from './messages-laravel-rails-django.js';
+import { isInMemorySqlite } from './project-files.js';
 import { phpArrayEntry, readReturnedPhpArray, type PhpValue } from './php-array.js';
 import type { FrameworkCandidate, FrameworkField, FrameworkProblem, FrameworkSource } from './types.js';
 
@@ -82,7 +83,9 @@ export function readLaravelDatabaseConfig(
   };
   const url = evaluate(phpArrayEntry(connection, 'url'), key('url'));
   if (url !== 'computed' && url.value) {
-    return { ...candidate, url: url.value, fieldSources: { database: url.source } };
+    // A URL read from a variable replaces dbsafe's generic reading of that variable.
+    const source = url.source.variable && !url.source.isDefault ? { ...candidate.source, variable: url.source.variable } : candidate.source;
+    return { ...candidate, source, url: url.value, fieldSources: { database: url.source } };
   }
   const fields: NonNullable<FrameworkCandidate['fields']> = { engine };
   const fieldSources: NonNullable<FrameworkCandidate['fieldSources']> = { engine: defaultName.source };
@@ -97,6 +100,7 @@ export function readLaravelDatabaseConfig(
     fields[field] = value.value;
     fieldSources[field] = value.source;
   }
+  if (engine === 'sqlite' && isInMemorySqlite(fields.database)) return undefined;
   return { ...candidate, fields, fieldSources };
 }
 

@@ -24,6 +24,11 @@ export function findFrameworkDir(input: FrameworkInput, marker: string): string 
   return dirs.find((dir) => projectFileExists(input, path.join(dir, marker)));
 }
 
+/** SQLite's in-memory database: nothing on disk to protect or back up, so no target. */
+export function isInMemorySqlite(database: string | undefined): boolean {
+  return database === ':memory:' || (database?.startsWith('file::memory:') ?? false) || (database?.includes('mode=memory') ?? false);
+}
+
 export function parseDotenvText(text: string | undefined): Record<string, string> {
   if (text === undefined) return {};
   return (requireLazily('dotenv') as typeof import('dotenv')).parse(text);

@@ -4,7 +4,7 @@ import { railsMessages } from './messages-laravel-rails-django.js';
 import { evaluateErb, UNEVALUATED, type ErbUse } from './rails-erb.js';
 import { railsEnvironment } from './rails-environment.js';
 import { readYamlTree, type YamlTree } from './rails-yaml.js';
-import { findFrameworkDir, parseDotenvText, projectFileExists, readProjectFile, shellVariable } from './project-files.js';
+import { findFrameworkDir, isInMemorySqlite, parseDotenvText, projectFileExists, readProjectFile, shellVariable } from './project-files.js';
 import type { FrameworkCandidate, FrameworkField, FrameworkInput, FrameworkProblem, FrameworkReader, FrameworkSource } from './types.js';
 
 const ADAPTER_ENGINES: Record<string, EngineName> = {
@@ -152,5 +152,6 @@ function railsCandidate(context: EntryContext, database: { key: string; name: st
     fields[field] = value;
     fieldSources[field] = sourceOf(key);
   }
+  if (engine === 'sqlite' && isInMemorySqlite(fields.database)) return undefined;
   return { ...candidate, fields, fieldSources };
 }

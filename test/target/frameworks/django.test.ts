@@ -86,6 +86,8 @@ describe('readDjango', () => {
     const pytest = readDjango(inputFor(root, ['pytest', '-x'], { DATABASE_URL: 'postgres://shop@127.0.0.1:5432/shop' }))!;
     expect(pytest.environment?.reason).toContain('DJANGO_SETTINGS_MODULE=config.settings.test in pytest.ini (pytest-django)');
     expect(pytest.candidates[0]).toMatchObject({ url: 'postgres://shop@127.0.0.1:5432/test_shop', createdByRun: true });
+    // The test database replaces dbsafe's generic reading of DATABASE_URL (the development database is not what pytest uses).
+    expect(pytest.candidates[0]?.source.variable).toBe('DATABASE_URL');
   });
 
   it('reports a variable that is unset and has no default', () => {

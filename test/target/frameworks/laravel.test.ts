@@ -74,6 +74,15 @@ describe('readLaravel', () => {
     expect(reading.candidates[0]?.fields).toEqual({ engine: 'sqlite', database: 'from_shell' });
   });
 
+  it('names no target for an in-memory SQLite test database (phpunit.xml DB_DATABASE=:memory:)', () => {
+    const phpunit = laravelPhpunitXml('        <env name="DB_CONNECTION" value="sqlite"/>\n        <env name="DB_DATABASE" value=":memory:"/>\n');
+    const root = writeProject(laravelProject({ 'phpunit.xml': phpunit }));
+    const reading = readLaravel(inputFor(root, ['php', 'artisan', 'test']))!;
+    expect(reading.problems).toEqual([]);
+    expect(reading.variables?.['DB_DATABASE']?.value).toBe(':memory:');
+    expect(reading.candidates).toEqual([]);
+  });
+
   it('loads .env.<X> for --env=X, and says when it falls back to .env', () => {
     const root = writeProject(laravelProject({ '.env.staging': PRODUCTION_ENV }));
     const staging = readLaravel(inputFor(root, ['php', 'artisan', 'migrate', '--env=staging']))!;
@@ -139,5 +148,7 @@ describe('readLaravel', () => {
     const root = writeProject(laravelProject({ '.env': laravelDotenv('DB_CONNECTION=pgsql\nDB_URL=postgres://app@db.prod.example.com/shop') }));
     const reading = readLaravel(inputFor(root, ['php', 'artisan', 'migrate']))!;
     expect(reading.candidates[0]?.url).toBe('postgres://app@db.prod.example.com/shop');
+    // It replaces dbsafe's generic reading of DB_URL.
+    expect(reading.candidates[0]?.source.variable).toBe('DB_URL');
   });
 });
