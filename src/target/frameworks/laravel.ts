@@ -8,7 +8,7 @@ import {
   programName,
   projectFileExists,
   readProjectFile,
-  shellVariable,
+  shellVariables,
   withoutLaunchers,
 } from './project-files.js';
 import type { FrameworkInput, FrameworkProblem, FrameworkReader, FrameworkReading } from './types.js';
@@ -45,7 +45,7 @@ export const readLaravel: FrameworkReader = (input) => {
   const testRun = isLaravelTestRun(words, composer.scripts);
   const phpunit = testRun ? readPhpunitVariables(input, 'laravel', dir, words, problems) : undefined;
   const dotenv = parseDotenvText(readProjectFile(input, 'laravel', path.join(dir, '.env'), problems));
-  const shell = (name: string) => shellVariable(input, dotenv, name);
+  const shell = shellVariables(input, dir, dotenv);
 
   const envOption = programName(words[0]) === 'artisan' ? optionValue(words, '--env') : undefined;
   const choice = chooseLaravelEnvFile(input, dir, envOption, appEnvironment(phpunit, shell, testRun), dotenv['APP_ENV']);

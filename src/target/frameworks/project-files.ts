@@ -34,17 +34,37 @@ export function parseDotenvText(text: string | undefined): Record<string, string
   return (requireLazily('dotenv') as typeof import('dotenv')).parse(text);
 }
 
+/** The .env files dbsafe's default resolution may have read `input.variable` from. */
+function defaultDotenvValues(input: FrameworkInput, dir: string, dotenv: Record<string, string>): Record<string, string>[] {
+  const appEnv = dotenv['APP_ENV'] ?? dotenv['RAILS_ENV'];
+  const names = ['.env.local', '.env.test', '.env.test.local', ...(appEnv && /^[\w-]+$/.test(appEnv) ? [`.env.${appEnv}`, `.env.${appEnv}.local`] : [])];
+  const files = [dotenv];
+  for (const name of names) {
+    const text = input.readFile(path.join(dir, name));
+    if (typeof text === 'string') files.push(parseDotenvText(text));
+  }
+  return files;
+}
+
 /**
- * A variable set in the shell (or on the command line) rather than by the
- * project's `.env`: `input.variable` answers both, and frameworks that pick
- * their .env file from the shell's value (Laravel's APP_ENV, the RAILS_ENV a
- * test helper defaults) must not mistake `.env`'s own line for it. A shell
- * value equal to `.env`'s is taken as `.env`'s.
+ * A variable set in the shell (or on the command line) rather than by a .env
+ * file: frameworks that pick their .env file from the shell's value
+ * (Laravel's APP_ENV, the RAILS_ENV a test helper keeps) must not mistake a
+ * .env file's line for it. `input.shell` answers when the caller gives it;
+ * else a value equal to one of the .env files' is taken as theirs.
  */
-export function shellVariable(input: FrameworkInput, dotenv: Record<string, string>, name: string): string | undefined {
-  const value = input.variable(name);
-  if (value === undefined || value === '' || dotenv[name] === value) return undefined;
-  return value;
+export function shellVariables(input: FrameworkInput, dir: string, dotenv: Record<string, string>): (name: string) => string | undefined {
+  if (input.shell) {
+    const shell = input.shell;
+    return (name) => shell(name) || undefined;
+  }
+  let files: Record<string, string>[] | undefined;
+  return (name) => {
+    const value = input.variable(name);
+    if (value === undefined || value === '') return undefined;
+    files ??= defaultDotenvValues(input, dir, dotenv);
+    return files.some((values) => values[name] === value) ? undefined : value;
+  };
 }
 
 /** The value of `--name=value` or `--name value` (and of the short form, when given). */

@@ -4,7 +4,7 @@ import { railsMessages } from './messages-laravel-rails-django.js';
 import { evaluateErb, UNEVALUATED, type ErbUse } from './rails-erb.js';
 import { railsEnvironment } from './rails-environment.js';
 import { readYamlTree, type YamlTree } from './rails-yaml.js';
-import { findFrameworkDir, isInMemorySqlite, parseDotenvText, projectFileExists, readProjectFile, shellVariable } from './project-files.js';
+import { findFrameworkDir, isInMemorySqlite, parseDotenvText, projectFileExists, readProjectFile, shellVariables } from './project-files.js';
 import type { FrameworkCandidate, FrameworkField, FrameworkInput, FrameworkProblem, FrameworkReader, FrameworkSource } from './types.js';
 
 const ADAPTER_ENGINES: Record<string, EngineName> = {
@@ -42,7 +42,7 @@ export const readRails: FrameworkReader = (input) => {
   const file = path.join(dir, 'config', 'database.yml');
   const problems: FrameworkProblem[] = [];
   const dotenv = parseDotenvText(readProjectFile(input, 'rails', path.join(dir, '.env'), problems));
-  const environment = railsEnvironment(input.argv, (name) => shellVariable(input, dotenv, name), Boolean(input.variable('DATABASE_URL')));
+  const environment = railsEnvironment(input.argv, shellVariables(input, dir, dotenv), Boolean(input.variable('DATABASE_URL')));
   const reading = { framework: 'rails' as const, environment: { name: environment.name, reason: environment.reason }, candidates: [] as FrameworkCandidate[], problems };
 
   const text = readProjectFile(input, 'rails', file, problems);

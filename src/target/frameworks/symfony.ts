@@ -2,7 +2,7 @@ import path from 'node:path';
 import { symfonyMessages } from './messages-laravel-rails-django.js';
 import { phpArrayEntry, readReturnedPhpArray } from './php-array.js';
 import { readPhpunitVariables } from './phpunit-xml.js';
-import { findFrameworkDir, optionValue, parseDotenvText, programName, projectFileExists, readProjectFile, shellVariable, withoutLaunchers } from './project-files.js';
+import { findFrameworkDir, optionValue, parseDotenvText, programName, projectFileExists, readProjectFile, shellVariables, withoutLaunchers } from './project-files.js';
 import type { FrameworkInput, FrameworkProblem, FrameworkReader, FrameworkReading, FrameworkVariable } from './types.js';
 
 const TEST_RUNNERS = new Set(['phpunit', 'simple-phpunit', 'pest', 'paratest']);
@@ -42,7 +42,7 @@ export const readSymfony: FrameworkReader = (input) => {
 
   const dotenvFile = projectFileExists(input, path.join(dir, '.env')) ? path.join(dir, '.env') : path.join(dir, '.env.dist');
   const dotenv = parseDotenvText(readProjectFile(input, 'symfony', dotenvFile, problems));
-  const environment = symfonyEnvironment(input, words, phpunit?.variables['APP_ENV'], dotenv, testRun);
+  const environment = symfonyEnvironment(input, dir, words, phpunit?.variables['APP_ENV'], dotenv, testRun);
   const names = ['', environment.name === 'test' ? undefined : '.local', `.${environment.name}`, `.${environment.name}.local`];
   reading.envFiles = names
     .filter((suffix): suffix is string => suffix !== undefined)
@@ -52,11 +52,11 @@ export const readSymfony: FrameworkReader = (input) => {
   return reading;
 };
 
-function symfonyEnvironment(input: FrameworkInput, words: readonly string[], fromPhpunit: FrameworkVariable | undefined, dotenv: Record<string, string>, testRun: boolean) {
+function symfonyEnvironment(input: FrameworkInput, dir: string, words: readonly string[], fromPhpunit: FrameworkVariable | undefined, dotenv: Record<string, string>, testRun: boolean) {
   const option = programName(words[0]) === 'console' ? optionValue(words, '--env', '-e') : undefined;
   if (option) return { name: option, reason: `\`--env=${option}\` on the command line` };
   if (fromPhpunit?.overridesShell) return { name: fromPhpunit.value, reason: `APP_ENV=${fromPhpunit.value} forced by ${path.basename(fromPhpunit.source.file ?? 'phpunit.xml')}` };
-  const fromShell = shellVariable(input, dotenv, 'APP_ENV');
+  const fromShell = shellVariables(input, dir, dotenv)('APP_ENV');
   if (fromShell) return { name: fromShell, reason: `APP_ENV=${fromShell} in the environment` };
   if (fromPhpunit) return { name: fromPhpunit.value, reason: `APP_ENV=${fromPhpunit.value} in ${path.basename(fromPhpunit.source.file ?? 'phpunit.xml')}` };
   if (testRun) return { name: 'test', reason: 'a PHPUnit run (APP_ENV=test)' };

@@ -105,6 +105,16 @@ describe('readLaravel', () => {
     expect(plain.envFiles).toEqual([path.join(root, '.env')]);
   });
 
+  it('uses the caller\'s shell lookup when given, to tell the shell\'s APP_ENV from .env\'s', () => {
+    const root = writeProject(laravelProject({ '.env.local': PRODUCTION_ENV }));
+    const input = inputFor(root, ['php', 'artisan', 'migrate'], { APP_ENV: 'local' });
+    // The same value as .env's: without a shell lookup it is taken as .env's line, which chooses no file.
+    expect(readLaravel(input)!.envFiles).toEqual([path.join(root, '.env')]);
+    const withShell = readLaravel({ ...input, shell: (name) => (name === 'APP_ENV' ? 'local' : undefined) })!;
+    expect(withShell.envFiles).toEqual([path.join(root, '.env.local')]);
+    expect(withShell.candidates[0]?.fields?.host).toBe('db.prod.example.com');
+  });
+
   it('recognises the test runners', () => {
     const scripts = { test: ['@php artisan config:clear --ansi', '@php artisan test'], lint: ['pint'] };
     for (const words of [['artisan', 'test'], ['./vendor/bin/phpunit'], ['vendor/bin/pest'], ['./vendor/bin/sail', 'test'], ['./vendor/bin/sail', 'artisan', 'test'], ['composer', 'test'], ['composer', 'run', 'test']]) {
