@@ -17,6 +17,8 @@ export const jsFrameworkMessages = {
     `${shown(file, root)} exists but cannot be read (${reason}), so dbsafe cannot tell which database it names. Fix its permissions (chmod u+r ${shown(file, root)}).`,
   notParsable: (file: string, root: string, detail: string) =>
     `${shown(file, root)} cannot be read as JavaScript/TypeScript: ${detail}. Fix the syntax, or point dbsafe at the database with --url.`,
+  notPrismaSchema: (file: string, root: string, detail: string) =>
+    `${shown(file, root)} cannot be read as a Prisma schema: ${detail}. Fix it (\`npx prisma validate\` shows the error), or point dbsafe at the database with --url.`,
   notJson: (file: string, root: string, detail: string) =>
     `${shown(file, root)} is not valid JSON (${detail}). Fix the syntax, or point dbsafe at the database with --url.`,
   unsetVariable: (file: string, root: string, variable: string, what: string) =>
@@ -33,4 +35,6 @@ export const jsFrameworkMessages = {
     `${named} names ${shown(file, root)}, which does not exist, so the command will fail or read another configuration. Correct the path.`,
   noDatabase: (file: string, root: string, what: string) =>
     `${shown(file, root)} names no database for ${what}, so dbsafe cannot tell which database the command uses; ${FALLBACK}. Add a url (or host and database) to it.`,
+  folderNotListed: (dir: string, root: string) =>
+    `${shown(dir, root)} is a multi-file Prisma schema, which dbsafe cannot list here, so it cannot tell which database it names; ${FALLBACK}. Pass the file holding the datasource block with --schema.`,
 } as const;
