@@ -196,7 +196,8 @@ class Parser {
       break;
     }
     const dotted = path.join('.');
-    const envName = /^(?:process\.env|import\.meta\.env)\.(.+)$/.exec(dotted)?.[1];
+    // `env.DATABASE_URL`: the validated environment object of create-t3-app and @t3-oss/env, read from process.env.
+    const envName = /^(?:process\.env|import\.meta\.env|env)\.(.+)$/.exec(dotted)?.[1];
     if (envName && !envName.includes('.') && !isNew) return { kind: 'env', name: envName };
     if (this.is('<')) this.skipTypeArguments();
     if (!this.is('(')) return isNew ? undefined : { kind: 'identifier', name: dotted };
