@@ -7,6 +7,8 @@ import type { FrameworkCandidate, FrameworkField, FrameworkId, FrameworkInput, F
 /** Fields whose absence changes which database is reached; a missing user or password only fails the login. */
 const TARGET_FIELDS: readonly FrameworkField[] = ['host', 'port', 'database', 'socket'];
 
+const IN_MEMORY = new Set([':memory:', 'file::memory:', 'sqlite::memory:']);
+
 export interface ConnectionSpec {
   framework: FrameworkId;
   input: FrameworkInput;
@@ -66,6 +68,8 @@ export function connectionCandidate(spec: ConnectionSpec): Collected {
       });
     }
   }
+  // An in-memory SQLite database lives and dies with the process: nothing to judge or back up.
+  const kept = candidates.filter((candidate) => !IN_MEMORY.has(candidate.url ?? candidate.fields?.database ?? ''));
   if (candidates.length === 0 && problems.length === 0) problem(jsFrameworkMessages.noDatabase(file, input.root, spec.what));
-  return { candidates, problems };
+  return { candidates: kept, problems };
 }
