@@ -58,12 +58,15 @@ class Parser {
   /** Skip a balanced run of tokens up to a closer at depth 0 (or a new statement when `atTop`). */
   skipExpression(atTop: boolean): void {
     let depth = 0;
+    let conditionals = 0;
     const first = this.at;
     while (this.at < this.tokens.length) {
       const token = this.peek()!;
       if (token.kind === 'punctuation') {
         if (OPENERS[token.text]) depth += 1;
         else if (depth > 0 && [')', ']', '}'].includes(token.text)) depth -= 1;
+        else if (depth === 0 && token.text === '?') conditionals += 1;
+        else if (depth === 0 && token.text === ':' && conditionals > 0) conditionals -= 1;
         else if (depth === 0 && CLOSERS.has(token.text) && !(token.text === ':' && this.at === first)) return;
       }
       if (atTop && depth === 0 && this.at > first && token.newlineBefore && token.kind === 'identifier' && STATEMENT_STARTS.has(token.text)) return;
@@ -131,7 +134,7 @@ class Parser {
     } while (depth > 0 && this.at < this.tokens.length);
   }
 
-  private operand(): JsValue | undefined {
+  operand(): JsValue | undefined {
     const token = this.peek();
     if (!token) return undefined;
     if (token.kind === 'string') {
@@ -286,8 +289,8 @@ class Parser {
       if (this.tokens[index]!.text === 'new' && this.tokens[index]!.kind === 'identifier') {
         const parser = new Parser(this.tokens, this.source);
         parser.at = index;
-        const value = parser.expression();
-        if (value.kind === 'call') constructions.push({ callee: value.callee.replace(/^new /, ''), args: value.args });
+        const value = parser.operand();
+        if (value?.kind === 'call') constructions.push({ callee: value.callee.replace(/^new /, ''), args: value.args });
       }
     }
     let depth = 0;
