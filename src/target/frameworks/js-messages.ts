@@ -35,6 +35,8 @@ export const jsFrameworkMessages = {
     `${named} names ${shown(file, root)}, which does not exist, so the command will fail or read another configuration. Correct the path.`,
   noDatabase: (file: string, root: string, what: string) =>
     `${shown(file, root)} names no database for ${what}, so dbsafe cannot tell which database the command uses; ${FALLBACK}. Add a url (or host and database) to it.`,
+  noDialect: (file: string, root: string, environment: string) =>
+    `${shown(file, root)} names no dialect for "${environment}", so Sequelize refuses to connect and dbsafe cannot tell which database it is. Add "dialect" (postgres, mysql, mariadb or sqlite) to it.`,
   folderNotListed: (dir: string, root: string) =>
     `${shown(dir, root)} is a multi-file Prisma schema, which dbsafe cannot list here, so it cannot tell which database it names; ${FALLBACK}. Pass the file holding the datasource block with --schema.`,
 } as const;

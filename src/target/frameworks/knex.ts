@@ -65,6 +65,10 @@ export function readKnex(input: FrameworkInput): FrameworkReading | null {
     reading.problems.push({ framework: 'knex', file, message: jsFrameworkMessages.noConfiguration(file, input.root, `"${selected.name}" configuration`) });
     return reading;
   }
+  if (config.spread && !config.entries.has('client')) {
+    reading.problems.push({ framework: 'knex', file, message: jsFrameworkMessages.computed(file, input.root, `${keyPrefix}client`, '...spread') });
+    return reading;
+  }
   const client = resolveScalar(config.entries.get('client'), context);
   const engine = client.value ? engineOfDriver(client.value) : undefined;
   if (client.value && !engine) {

@@ -105,6 +105,11 @@ export function readSequelize(input: FrameworkInput): FrameworkReading | null {
     return reading;
   }
   const envVariable = resolveScalar(config.entries.get('use_env_variable'), context).value;
+  if (!engine && !envVariable) {
+    const why = config.spread ? jsFrameworkMessages.computed(file, input.root, `${selected.name}.dialect`, '...spread') : jsFrameworkMessages.noDialect(file, input.root, selected.name);
+    problems.push({ framework: 'sequelize', file, message: why });
+    return reading;
+  }
   const isSqlite = engine === 'sqlite';
   // Sequelize's SQLite without `storage` is an in-memory database: nothing to judge or back up.
   if (isSqlite && !config.entries.has('storage') && !envVariable) return reading;

@@ -145,6 +145,8 @@ describe('readKnex', () => {
     expect(readKnex(unknown.input({ argv: ['knex', 'migrate:latest', '--env', 'qa'] }))!.problems[0]?.message).toBe(
       'knexfile.js has no "qa" environment (it has development, staging, production), so the command will fail or use another configuration. Add "qa" to it, or choose an existing one with --env or NODE_ENV.',
     );
+    const spread = testProject({ 'knexfile.js': `const base = require('./base');\nmodule.exports = { development: { ...base, connection: { database: 'dev' } } };\n` });
+    expect(readKnex(spread.input())!.problems[0]?.message).toMatch(/^knexfile\.js computes development\.client in code \(\.\.\.spread\)/);
     const broken = testProject({ 'knexfile.js': `module.exports = {\n  development: { client: 'pg', connection: 'postgres://localhost/x }\n};\n` });
     expect(readKnex(broken.input())!.problems[0]?.message).toBe(
       'knexfile.js cannot be read as JavaScript/TypeScript: a string starting on line 2 is not closed. Fix the syntax, or point dbsafe at the database with --url.',

@@ -121,6 +121,8 @@ describe('readSequelize', () => {
     expect(readSequelize(missing.input({ argv: ['sequelize', 'db:migrate', '--env', 'staging'] }))!.problems[0]?.message).toBe(
       'config/config.json has no "staging" environment (it has development, test, production), so the command will fail or use another configuration. Add "staging" to it, or choose an existing one with --env or NODE_ENV.',
     );
+    const noDialect = testProject({ 'package.json': PACKAGE_JSON, 'config/config.json': '{ "development": { "database": "app", "host": "127.0.0.1" } }' });
+    expect(readSequelize(noDialect.input())!.problems[0]?.message).toMatch(/^config\/config\.json names no dialect for "development"/);
     const computed = testProject({ 'package.json': PACKAGE_JSON, '.sequelizerc': `module.exports = { config: configFor(process.env.TARGET) };\n` });
     expect(readSequelize(computed.input())!.problems[0]?.message).toMatch(/^\.sequelizerc computes config in code \(configFor\(…\)\), which dbsafe does not run/);
   });
