@@ -52,7 +52,7 @@ export function readDrizzle(input: FrameworkInput): FrameworkReading | null {
     return reading;
   }
   const module = read.value;
-  const context: ValueContext = { variable: input.variable, module };
+  const context: ValueContext = { variable: input.variable, module, dir: path.dirname(file), cwd: input.dir };
   const config = followValue(module.defaultExport, module);
   if (config?.kind !== 'object') {
     problem(jsFrameworkMessages.noConfiguration(file, input.root, 'exported configuration'));

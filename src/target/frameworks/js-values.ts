@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { JsModule, JsValue } from './js-expression.js';
 import type { FrameworkField, FrameworkSource } from './types.js';
 
@@ -17,6 +18,25 @@ export interface ResolvedValue {
 export interface ValueContext {
   variable: (name: string) => string | undefined;
   module: JsModule;
+  /** The file's directory (`__dirname`) and the directory the tool runs in (`process.cwd()`), for `path.join(__dirname, 'dev.sqlite3')`. */
+  dir?: string;
+  cwd?: string;
+}
+
+const PATH_CALLS = new Set(['path.join', 'path.resolve', 'join', 'resolve']);
+
+/** `path.join(__dirname, 'db', 'dev.sqlite3')`, `path.resolve('config', 'database.json')`: the path, when every part is known. */
+export function pathCall(value: JsValue, context: Pick<ValueContext, 'dir' | 'cwd'>): string | undefined {
+  if (value.kind !== 'call' || !PATH_CALLS.has(value.callee) || value.args.length === 0) return undefined;
+  const parts: string[] = [];
+  for (const [index, arg] of value.args.entries()) {
+    if (arg.kind === 'string') parts.push(arg.value);
+    else if (index === 0 && arg.kind === 'identifier' && arg.name === '__dirname' && context.dir) parts.push(context.dir);
+    else if (index === 0 && arg.kind === 'call' && arg.callee === 'process.cwd' && arg.args.length === 0 && context.cwd) parts.push(context.cwd);
+    else return undefined;
+  }
+  const joined = value.callee.endsWith('join') ? path.join(...parts) : path.resolve(context.cwd ?? '/', ...parts);
+  return value.callee.endsWith('join') && !path.isAbsolute(joined) && context.cwd ? path.resolve(context.cwd, joined) : joined;
 }
 
 /** Calls that wrap a configuration object without changing it. */
@@ -80,8 +100,10 @@ export function resolveScalar(value: JsValue | undefined, context: ValueContext,
     }
     case 'identifier':
       return { computed: followed.name, unset: [] };
-    case 'call':
-      return { computed: `${followed.callee}(…)`, unset: [] };
+    case 'call': {
+      const file = pathCall(followed, context);
+      return file === undefined ? { computed: `${followed.callee}(…)`, unset: [] } : { value: file, unset: [] };
+    }
     case 'object':
       return { computed: '{…}', unset: [] };
     case 'array':

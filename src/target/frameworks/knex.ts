@@ -43,7 +43,7 @@ export function readKnex(input: FrameworkInput): FrameworkReading | null {
     return reading;
   }
   const module = read.value;
-  const context: ValueContext = { variable: (name) => (name === 'NODE_ENV' ? selected.name : input.variable(name)), module };
+  const context: ValueContext = { variable: (name) => (name === 'NODE_ENV' ? selected.name : input.variable(name)), module, dir: path.dirname(file), cwd: path.dirname(file) };
   const exported = followValue(module.defaultExport, module);
   if (exported?.kind !== 'object') {
     reading.problems.push({ framework: 'knex', file, message: jsFrameworkMessages.noConfiguration(file, input.root, 'exported configuration') });

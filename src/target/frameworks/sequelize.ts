@@ -4,7 +4,7 @@ import { readJsModule } from './js-config-file.js';
 import type { JsModule, JsValue } from './js-expression.js';
 import { engineOfDriver } from './js-engines.js';
 import { jsFrameworkMessages } from './js-messages.js';
-import { followValue, objectEntry, resolveScalar, type ConnectionField, type ValueContext } from './js-values.js';
+import { followValue, objectEntry, pathCall, resolveScalar, type ConnectionField, type ValueContext } from './js-values.js';
 import { commandWords, flagValue, selectNodeEnvironment } from './node-command.js';
 import type { FrameworkInput, FrameworkProblem, FrameworkReading } from './types.js';
 
@@ -18,15 +18,7 @@ const FIELD_KEYS: Readonly<Record<string, ConnectionField>> = { host: 'host', po
 function configPath(value: JsValue | undefined, module: JsModule, rcDir: string, cwd: string): string | undefined {
   const followed = followValue(value, module);
   if (followed?.kind === 'string') return path.resolve(cwd, followed.value);
-  if (followed?.kind !== 'call' || !['path.resolve', 'path.join', 'resolve', 'join'].includes(followed.callee)) return undefined;
-  const parts: string[] = [];
-  for (const [index, arg] of followed.args.entries()) {
-    if (arg.kind === 'string') parts.push(arg.value);
-    else if (index === 0 && arg.kind === 'identifier' && arg.name === '__dirname') parts.push(rcDir);
-    else if (index === 0 && arg.kind === 'call' && arg.callee === 'process.cwd' && arg.args.length === 0) parts.push(cwd);
-    else return undefined;
-  }
-  return path.resolve(cwd, ...parts);
+  return followed ? pathCall(followed, { dir: rcDir, cwd }) : undefined;
 }
 
 function findConfig(input: FrameworkInput, problems: FrameworkProblem[]): { file: string; named?: string } | undefined {
@@ -84,7 +76,7 @@ export function readSequelize(input: FrameworkInput): FrameworkReading | null {
     return reading;
   }
   const module = read.value;
-  const context: ValueContext = { variable: (name) => (name === 'NODE_ENV' ? selected.name : input.variable(name)), module };
+  const context: ValueContext = { variable: (name) => (name === 'NODE_ENV' ? selected.name : input.variable(name)), module, dir: path.dirname(file), cwd: input.dir };
   const exported = followValue(module.defaultExport, module);
   if (exported?.kind !== 'object') {
     problems.push({ framework: 'sequelize', file, message: jsFrameworkMessages.noConfiguration(file, input.root, 'exported configuration') });

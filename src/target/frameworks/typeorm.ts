@@ -121,7 +121,7 @@ export function readTypeorm(input: FrameworkInput): FrameworkReading | null {
     else if ('problem' in read) reading.problems.push(read.problem);
     else {
       const module = read.value;
-      const context: ValueContext = { variable: input.variable, module };
+      const context: ValueContext = { variable: input.variable, module, dir: path.dirname(dataSourceFile), cwd: input.dir };
       const sources = module.constructions.filter((construction) => /(^|\.)DataSource$/.test(construction.callee));
       if (sources.length === 0) reading.problems.push({ framework: 'typeorm', file: dataSourceFile, message: jsFrameworkMessages.noConfiguration(dataSourceFile, input.root, '`new DataSource({…})`') });
       for (const [index, source] of sources.entries()) {

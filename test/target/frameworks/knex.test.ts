@@ -153,6 +153,15 @@ describe('readKnex', () => {
     );
   });
 
+  it('reads path.join(__dirname, …) filenames, as the TypeScript knexfiles of many projects write them', () => {
+    const project = testProject({
+      'src/db/knexfile.ts': `import path from "path";\nimport type { Knex } from "knex";\nconst config: { [key: string]: Knex.Config } = {\n  development: {\n    client: "sqlite3",\n    connection: { filename: path.join(__dirname, "..", "..", "db.sqlite") },\n    useNullAsDefault: true,\n  },\n};\nmodule.exports = config;\n`,
+    });
+    const reading = readKnex(project.input({ argv: ['knex', '--knexfile', 'src/db/knexfile.ts', 'migrate:latest'] }))!;
+    expect(reading.problems).toEqual([]);
+    expect(reading.candidates[0]?.fields).toEqual({ engine: 'sqlite', database: path.join(project.root, 'db.sqlite') });
+  });
+
   it('follows --knexfile to another directory and reports one that does not exist', () => {
     const project = testProject({ 'db/knexfile.js': `module.exports = { client: 'better-sqlite3', connection: { filename: 'app.db' } };\n` });
     const reading = readKnex(project.input({ argv: ['knex', '--knexfile', 'db/knexfile.js', 'migrate:latest'] }))!;
