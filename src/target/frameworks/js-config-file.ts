@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseModule, type JsModule } from './js-expression.js';
+import { parseModule, type JsModule } from './js-module.js';
 import { TokenizeError } from './js-tokens.js';
 import { jsFrameworkMessages } from './js-messages.js';
 import type { FrameworkId, FrameworkInput, FrameworkProblem } from './types.js';

@@ -22,35 +22,24 @@ export type JsValue =
   | { kind: 'call'; callee: string; args: JsValue[] }
   | { kind: 'computed'; text: string };
 
-/** The top-level bindings and exports of a configuration file. */
-export interface JsModule {
-  /** `const NAME = …` (also `let`, `var`, `export const`) at the top level. */
-  bindings: Map<string, JsValue>;
-  /** `export default …`, `module.exports = …`, `export = …`. */
-  defaultExport?: JsValue;
-  /** Every `new NAME(…)` anywhere in the file, in order. */
-  constructions: { callee: string; args: JsValue[] }[];
-  source: string;
-}
-
 const CLOSERS = new Set([',', ';', ')', ']', '}', ':']);
-const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+export const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const STATEMENT_STARTS = new Set(['const', 'let', 'var', 'export', 'import', 'module', 'function', 'class', 'async', 'type', 'interface']);
 /** Calls that only change a value's type, not which database it names. */
 const TRANSPARENT_CALLS = new Set(['Number', 'String', 'parseInt', 'parseFloat']);
 
-class Parser {
+export class Parser {
   at = 0;
   constructor(
-    private readonly tokens: Token[],
-    private readonly source: string,
+    readonly tokens: Token[],
+    readonly source: string,
   ) {}
 
-  private peek(offset = 0): Token | undefined {
+  peek(offset = 0): Token | undefined {
     return this.tokens[this.at + offset];
   }
 
-  private is(text: string, offset = 0): boolean {
+  is(text: string, offset = 0): boolean {
     const token = this.peek(offset);
     return token !== undefined && token.kind !== 'string' && token.text === text;
   }
@@ -124,7 +113,7 @@ class Parser {
     }
   }
 
-  private skipBalanced(): void {
+  skipBalanced(): void {
     let depth = 0;
     do {
       const token = this.peek()!;
@@ -280,58 +269,6 @@ class Parser {
     this.at += 1;
     return { kind: 'array', items };
   }
-
-  module(): JsModule {
-    const bindings = new Map<string, JsValue>();
-    let defaultExport: JsValue | undefined;
-    const constructions: JsModule['constructions'] = [];
-    for (let index = 0; index < this.tokens.length; index += 1) {
-      if (this.tokens[index]!.text === 'new' && this.tokens[index]!.kind === 'identifier') {
-        const parser = new Parser(this.tokens, this.source);
-        parser.at = index;
-        const value = parser.operand();
-        if (value?.kind === 'call') constructions.push({ callee: value.callee.replace(/^new /, ''), args: value.args });
-      }
-    }
-    let depth = 0;
-    while (this.at < this.tokens.length) {
-      const token = this.peek()!;
-      if (token.kind === 'punctuation') {
-        if (OPENERS[token.text]) depth += 1;
-        else if ([')', ']', '}'].includes(token.text)) depth -= 1;
-        this.at += 1;
-        continue;
-      }
-      if (depth !== 0 || token.kind !== 'identifier') {
-        this.at += 1;
-        continue;
-      }
-      if (token.text === 'export' && this.is('default', 1)) {
-        this.at += 2;
-        defaultExport = this.expression(true);
-      } else if ((token.text === 'export' && this.is('=', 1)) || (token.text === 'module' && this.is('.', 1) && this.is('exports', 2) && this.is('=', 3))) {
-        this.at += token.text === 'export' ? 2 : 4;
-        defaultExport = this.expression(true);
-      } else if (['const', 'let', 'var'].includes(token.text) && this.peek(1)?.kind === 'identifier') {
-        const name = this.peek(1)!.text;
-        this.at += 2;
-        if (this.is(':')) {
-          this.at += 1;
-          while (this.peek() && !this.is('=')) {
-            if (OPENERS[this.peek()!.text] && this.peek()!.kind === 'punctuation') this.skipBalanced();
-            else this.at += 1;
-          }
-        }
-        if (this.is('=')) {
-          this.at += 1;
-          bindings.set(name, this.expression(true));
-        }
-      } else {
-        this.at += 1;
-      }
-    }
-    return { bindings, defaultExport, constructions, source: this.source };
-  }
 }
 
 /** Parse one expression's source text (a template literal's `${…}`). */
@@ -339,9 +276,4 @@ export function parseExpression(text: string): JsValue {
   const parser = new Parser(tokenize(text), text);
   const value = parser.expression();
   return parser.at < tokenize(text).length ? { kind: 'computed', text: text.trim() } : value;
-}
-
-/** Read a configuration file's top level. Throws TokenizeError for text that is not JavaScript. */
-export function parseModule(source: string): JsModule {
-  return new Parser(tokenize(source), source).module();
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { JsModule, JsValue } from './js-expression.js';
+import type { JsValue } from './js-expression.js';
+import type { JsModule } from './js-module.js';
 import type { FrameworkField, FrameworkSource } from './types.js';
 
 /** A scalar read from a configuration file: its text and where it came from, or why it could not be read. */

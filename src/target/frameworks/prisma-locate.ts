@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { findFile, readJsModule } from './js-config-file.js';
-import type { JsModule } from './js-expression.js';
+import type { JsModule } from './js-module.js';
 import { jsFrameworkMessages } from './js-messages.js';
 import { objectEntry, resolveScalar } from './js-values.js';
 import { commandWords, flagValue } from './node-command.js';

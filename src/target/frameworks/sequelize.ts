@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { connectionCandidate } from './js-candidates.js';
 import { readJsModule } from './js-config-file.js';
-import type { JsModule, JsValue } from './js-expression.js';
+import type { JsValue } from './js-expression.js';
+import type { JsModule } from './js-module.js';
 import { engineOfDriver } from './js-engines.js';
 import { jsFrameworkMessages } from './js-messages.js';
 import { followValue, objectEntry, pathCall, resolveScalar, type ConnectionField, type ValueContext } from './js-values.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseModule } from '../../../src/target/frameworks/js-expression.js';
+import { parseModule } from '../../../src/target/frameworks/js-module.js';
 import { TokenizeError } from '../../../src/target/frameworks/js-tokens.js';
 import { followValue, resolveScalar } from '../../../src/target/frameworks/js-values.js';
 
