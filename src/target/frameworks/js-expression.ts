@@ -273,7 +273,8 @@ export class Parser {
 
 /** Parse one expression's source text (a template literal's `${…}`). */
 export function parseExpression(text: string): JsValue {
-  const parser = new Parser(tokenize(text), text);
+  const tokens = tokenize(text);
+  const parser = new Parser(tokens, text);
   const value = parser.expression();
-  return parser.at < tokenize(text).length ? { kind: 'computed', text: text.trim() } : value;
+  return parser.at < tokens.length ? { kind: 'computed', text: text.trim() } : value;
 }

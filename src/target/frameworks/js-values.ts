@@ -81,6 +81,8 @@ export function resolveScalar(value: JsValue | undefined, context: ValueContext,
         unset.push(...read.unset);
         if (read.value !== undefined && (followed.operator === '??' || read.value !== '')) {
           const isDefault = index > 0 && read.variable === undefined;
+          // `process.env.DATABASE_URL ?? ""`: an empty default names no database; the variable is what is missing.
+          if (isDefault && read.value === '') return { variable: firstVariable, unset };
           return { value: read.value, variable: read.variable ?? firstVariable, isDefault: isDefault || undefined, unset: [] };
         }
       }

@@ -23,6 +23,7 @@ describe('reading configuration expressions as text', () => {
     ["process.env.DB_HOST || 'localhost'", { DB_HOST: '' }, { value: 'localhost', variable: 'DB_HOST', isDefault: true, unset: [] }],
     ["process.env.DB_HOST ?? 'localhost'", { DB_HOST: '' }, { value: '', variable: 'DB_HOST', unset: [] }],
     ['process.env.A ?? process.env.B ?? ""', { B: 'b' }, { value: 'b', variable: 'B', unset: [] }],
+    ['process.env.A ?? process.env.B ?? ""', {}, { variable: 'A', unset: ['A', 'B'] }],
     ["env('POSTGRES_PRISMA_URL')", { POSTGRES_PRISMA_URL: 'p' }, { value: 'p', variable: 'POSTGRES_PRISMA_URL', unset: [] }],
     ["env<Env>('X')", { X: 'x' }, { value: 'x', variable: 'X', unset: [] }],
     ['env.DATABASE_URL', { DATABASE_URL: 'd' }, { value: 'd', variable: 'DATABASE_URL', unset: [] }],
