@@ -36,7 +36,7 @@ export interface PrismaLocation {
 /** The `prisma` subcommand (`migrate dev`, `db push`), when the command runs the Prisma CLI. */
 export function prismaSubcommand(argv: readonly string[] | null): string | undefined {
   const words = commandWords(argv);
-  const at = words.findIndex((word, index) => index < 3 && path.basename(word) === 'prisma');
+  const at = words.findIndex((word, index) => index < 3 && path.basename(word).replace(/@[^/]*$/, '') === 'prisma');
   if (at === -1) return undefined;
   return words
     .slice(at + 1)

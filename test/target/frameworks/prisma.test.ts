@@ -80,6 +80,15 @@ describe('readPrisma', () => {
     ]);
   });
 
+  it('reads the create-t3-app SQLite layout (file:./db.sqlite next to the schema) for any way of starting prisma', () => {
+    // create-t3-app with Prisma and SQLite: .env DATABASE_URL="file:./db.sqlite", prisma/schema.prisma as prisma init writes it.
+    const project = testProject({ 'prisma/schema.prisma': PRISMA_INIT_SQLITE_SCHEMA, '.env': 'DATABASE_URL="file:./db.sqlite"\n' });
+    for (const argv of [['pnpm', 'prisma', 'db', 'push'], ['npx', '--yes', 'prisma@6.2.1', 'db', 'push'], ['npm', 'exec', 'prisma', '--', 'db', 'push'], ['node_modules/.bin/prisma', 'db', 'push']]) {
+      const [candidate] = readPrisma(project.input({ argv }))!.candidates;
+      expect(candidate, argv.join(' ')).toMatchObject({ url: 'file:./db.sqlite', relativeTo: path.join(project.root, 'prisma'), label: 'prisma/schema.prisma datasource db (url: `prisma db push` connects here)' });
+    }
+  });
+
   it('reads the Vercel Postgres url and directUrl, and says migrate connects through directUrl', () => {
     const project = testProject({
       'prisma/schema.prisma': VERCEL_POSTGRES_SCHEMA,
