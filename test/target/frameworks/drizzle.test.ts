@@ -87,6 +87,17 @@ describe('readDrizzle', () => {
     expect(reading.candidates[0]?.fieldSources?.database).toEqual({ file: path.join(project.root, 'drizzle.config.ts'), key: 'dbCredentials.database', variable: 'DB_NAME', isDefault: true });
   });
 
+  it('reads configs that guard or load the environment first (public drizzle.config.ts forms)', () => {
+    // e.g. KnowledgeBridge drizzle.config.ts (throw when DATABASE_URL is unset), tweakcn drizzle.config.ts (dotenv .env.local).
+    const guarded = `import { defineConfig } from "drizzle-kit";\nif (!process.env.DATABASE_URL) {\n  throw new Error("DATABASE_URL, ensure the database is provisioned");\n}\nexport default defineConfig({\n  out: "./migrations",\n  schema: "./shared/schema.ts",\n  dialect: "postgresql",\n  dbCredentials: {\n    url: process.env.DATABASE_URL,\n  },\n});\n`;
+    const dotenvFirst = `import "dotenv/config";\nimport { defineConfig } from "drizzle-kit";\nimport { config } from "dotenv";\n\nconfig({ path: ".env.local" });\n\nexport default defineConfig({\n  out: "./drizzle",\n  schema: "./db/schema.ts",\n  dialect: "postgresql",\n  dbCredentials: {\n    url: process.env.DATABASE_URL!,\n  },\n});\n`;
+    for (const text of [guarded, dotenvFirst]) {
+      const project = testProject({ 'drizzle.config.ts': text });
+      const reading = readDrizzle(project.input({ env: { DATABASE_URL: 'postgres://localhost:5432/app' } }))!;
+      expect(reading).toMatchObject({ problems: [], candidates: [{ url: 'postgres://localhost:5432/app', source: { variable: 'DATABASE_URL' } }] });
+    }
+  });
+
   it('follows --config to another file, and reports one that does not exist', () => {
     const project = testProject({ 'config/drizzle.prod.ts': DOCS_POSTGRES_CONFIG.replace('DATABASE_URL', 'PROD_DATABASE_URL') });
     const reading = readDrizzle(project.input({ argv: ['drizzle-kit', 'migrate', '--config=config/drizzle.prod.ts'], env: { PROD_DATABASE_URL: 'postgres://u@db.example.com/app' } }))!;
