@@ -98,25 +98,26 @@ export function readSequelize(input: FrameworkInput): FrameworkReading | null {
     return reading;
   }
   const envVariable = resolveScalar(config.entries.get('use_env_variable'), context).value;
-  if (!engine && !envVariable) {
+  const url = envVariable ? ({ kind: 'env', name: envVariable } as const) : config.entries.get('url');
+  if (!engine && !url) {
     const why = config.spread ? jsFrameworkMessages.computed(file, input.root, `${selected.name}.dialect`, '...spread') : jsFrameworkMessages.noDialect(file, input.root, selected.name);
     problems.push({ framework: 'sequelize', file, message: why });
     return reading;
   }
   const isSqlite = engine === 'sqlite';
   // Sequelize's SQLite without `storage` is an in-memory database: nothing to judge or back up.
-  if (isSqlite && !config.entries.has('storage') && !envVariable) return reading;
+  if (isSqlite && !config.entries.has('storage') && !url) return reading;
   const collected = connectionCandidate({
     framework: 'sequelize',
     input,
     context,
     file,
     label: `${path.basename(file)} \`${selected.name}\``,
-    key: envVariable ? `${selected.name}.use_env_variable` : selected.name,
+    key: envVariable ? `${selected.name}.use_env_variable` : url ? `${selected.name}.url` : selected.name,
     what: `the ${selected.name} configuration`,
     engine,
-    url: envVariable ? { kind: 'env', name: envVariable } : isSqlite ? config.entries.get('storage') : undefined,
-    fields: envVariable || isSqlite ? undefined : config,
+    url: url ?? (isSqlite ? config.entries.get('storage') : undefined),
+    fields: url || isSqlite ? undefined : config,
     fieldKeys: FIELD_KEYS,
     relativeTo: input.dir,
   });

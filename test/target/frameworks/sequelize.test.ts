@@ -94,6 +94,12 @@ describe('readSequelize', () => {
     expect(production.problems[0]?.message).toMatch(/^config\/config\.json names DATABASE_URL for the production configuration, which is not set/);
   });
 
+  it('reads a url key of config.js', () => {
+    const project = testProject({ 'package.json': PACKAGE_JSON, 'config/config.js': `module.exports = {\n  development: { url: process.env.DEV_DATABASE_URL, dialect: 'postgres' },\n};\n` });
+    const reading = readSequelize(project.input({ env: { DEV_DATABASE_URL: 'postgres://localhost/app_dev' }, argv: ['sequelize', 'db:migrate', '--config', 'config/config.js'] }))!;
+    expect(reading.candidates).toMatchObject([{ url: 'postgres://localhost/app_dev', source: { key: 'development.url', variable: 'DEV_DATABASE_URL' } }]);
+  });
+
   it('follows .sequelizerc to config/database.js and its SQLite storage', () => {
     const project = testProject({ 'package.json': PACKAGE_JSON, '.sequelizerc': SEQUELIZERC, 'config/database.js': DATABASE_JS });
     const reading = readSequelize(project.input({ argv: ['npx', 'sequelize-cli', 'db:migrate'] }))!;
