@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDrizzle } from '../../../src/target/frameworks/drizzle.js';
-import { testProject } from './project.js';
+import { testProject } from './js-project.js';
 
 // drizzle-kit's documented config (orm.drizzle.team "Drizzle config file"; the same
 // shape in many public repos, e.g. tangled.org atbb apps/appview/drizzle.postgres.config.ts).

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readKnex } from '../../../src/target/frameworks/knex.js';
-import { testProject } from './project.js';
+import { testProject } from './js-project.js';
 
 // The layout `knex init` writes (knex/knex lib/migrations/migrate/stub/knexfile-js.stub):
 // module.exports with development (sqlite3, ./dev.sqlite3), staging and production

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPrisma } from '../../../src/target/frameworks/prisma.js';
 import type { FrameworkInput } from '../../../src/target/frameworks/types.js';
-import { testProject } from './project.js';
+import { testProject } from './js-project.js';
 
 // `prisma init --datasource-provider sqlite` (Prisma 6): prisma/schema.prisma with a
 // generator and `url = env("DATABASE_URL")`, and .env with DATABASE_URL="file:./dev.db";

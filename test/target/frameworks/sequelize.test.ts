@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSequelize } from '../../../src/target/frameworks/sequelize.js';
-import { testProject } from './project.js';
+import { testProject } from './js-project.js';
 
 // `sequelize-cli init` writes config/config.json with development, test and production
 // entries (username root, password null, database_<env>, host 127.0.0.1, dialect mysql)

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readTypeorm } from '../../../src/target/frameworks/typeorm.js';
-import { testProject } from './project.js';
+import { testProject } from './js-project.js';
 
 // `typeorm init --database postgres` writes src/data-source.ts exporting
 // `AppDataSource = new DataSource({ type: "postgres", host: "localhost", port: 5432,
