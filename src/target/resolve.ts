@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_VARIABLE_SUFFIX, URL_VARIABLES, type FieldFamily } from './sources.js';
+import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_CREDENTIALS, URL_VARIABLE_SUFFIX, URL_VARIABLES, type FieldFamily } from './sources.js';
 import { buildTarget, type ConnectionContext } from './connection-target.js';
 import type { ReadTextFile } from './pg-service.js';
 import type { ResolvedTargets, Target, TargetProblem, ValueOrigin } from './types.js';
@@ -101,8 +101,13 @@ function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input
 
   let engine = family.engine;
   let engineOrigin: ValueOrigin = present.origin;
-  if (family.engineVariable) {
-    const engineVar = variables.get(family.engineVariable.name);
+  const engineVariable = family.engineVariable ? variables.get(family.engineVariable.name) : undefined;
+  if (family.engineWhenUnset && (!engineVariable || engineVariable.value === '')) {
+    const port = firstSet(variables, family.port);
+    engine = (port && family.engineWhenUnset.byPort[port.value]) || family.engineWhenUnset.otherwise;
+    engineOrigin = { kind: 'default', name: `${engine} assumed: ${family.engineVariable?.name ?? 'no engine variable'} is not set` };
+  } else if (family.engineVariable) {
+    const engineVar = engineVariable;
     if (!engineVar || engineVar.value === '') {
       return {
         origin: present.origin,
@@ -215,6 +220,24 @@ function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input
   return target;
 }
 
+/** The user and password given beside a URL that carries none (SPRING_DATASOURCE_USERNAME beside SPRING_DATASOURCE_URL). */
+function withCredentials(target: Target, variables: Map<string, Variable>): Target {
+  const names = URL_CREDENTIALS[target.origin.name];
+  if (!names) return target;
+  const user = variables.get(names.user);
+  const password = variables.get(names.password);
+  const result = { ...target, fields: { ...target.fields } };
+  if (target.user === undefined && user && user.value !== '') {
+    result.user = user.value;
+    result.fields.user = user.origin;
+  }
+  if (target.password === undefined && password) {
+    result.password = password.value;
+    result.fields.password = password.origin;
+  }
+  return result;
+}
+
 function sameDatabase(a: Target, b: Target): boolean {
   return (
     a.engine === b.engine &&
@@ -250,7 +273,7 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
   const addUrl = (value: string, origin: ValueOrigin) => {
     if (value.trim() === '') return;
     try {
-      for (const target of parseConnectionString(value, origin, context)) candidates.push({ target, variable: origin.name });
+      for (const target of parseConnectionString(value, origin, context)) candidates.push({ target: withCredentials(target, variables), variable: origin.name });
     } catch (error) {
       if (error instanceof UrlProblem) problems.push(urlProblem(origin, error));
       else throw error;
