@@ -126,7 +126,7 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, scope: 
   // A directory change runs nothing itself: what it changes is in the scope of the commands after it.
   if (first.resolved && DIRECTORY_CHANGES.has(first.text)) return judgeInvocation(words, command, scope, { text: '', dir: null, env: [] }, depth, ctx);
   const id = ctx.invocations.length;
-  const effects: InvocationEffects = { text: wordsText(words), dir: scope.dir, env: [...scope.env], ...(scope.unknownDir !== undefined && scope.dir === null ? { unknownDirectory: scope.unknownDir } : {}), ...(scope.inContainer ? { inContainer: true } : {}) };
+  const effects: InvocationEffects = { text: wordsText(words), argv: words.map((word) => word.text), dir: scope.dir, env: [...scope.env], ...(scope.unknownDir !== undefined && scope.dir === null ? { unknownDirectory: scope.unknownDir } : {}), ...(scope.inContainer ? { inContainer: true } : {}) };
   ctx.invocations.push({ parent: scope.parent, effects });
   const verdict = judgeInvocation(words, command, { ...scope, parent: id }, effects, depth, ctx);
   return verdict.decidedBy === undefined ? { ...verdict, decidedBy: [id] } : verdict;
