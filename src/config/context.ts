@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readEnvFiles, readListedEnvFiles } from '../target/env-files.js';
@@ -71,16 +71,30 @@ function runReaders(readers: readonly LoadedReader[], input: Parameters<LoadedRe
   });
 }
 
-/** The variables frameworks set for the command, as dotenv-like entries (over the .env files, under the shell). */
-function frameworkVariables(readings: readonly FrameworkReading[], fallbackFile: string): DotenvFile[] {
+/**
+ * The variables frameworks set for the command, as dotenv-like entries (over
+ * the .env files, under the shell), and those they set over the shell's own
+ * value (phpunit.xml `<server>`, `<env force="true">`).
+ */
+function frameworkVariables(readings: readonly FrameworkReading[], fallbackFile: string): { files: DotenvFile[]; overShell: Set<string> } {
   const byFile = new Map<string, Record<string, string>>();
+  const overShell = new Set<string>();
   for (const reading of readings) {
-    for (const [name, { value, source }] of Object.entries(reading.variables ?? {})) {
+    for (const [name, { value, source, overridesShell }] of Object.entries(reading.variables ?? {})) {
       const file = source.file ?? fallbackFile;
       byFile.set(file, { ...byFile.get(file), [name]: value });
+      if (overridesShell) overShell.add(name);
     }
   }
-  return [...byFile].map(([file, values]) => ({ file, values }));
+  return { files: [...byFile].map(([file, values]) => ({ file, values })), overShell };
+}
+
+function listDirectory(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Everything a command needs to know about where it runs: project, config and databases. */
@@ -90,38 +104,43 @@ export function loadProjectContext(options: ContextOptions): ProjectContext {
   const appDir = packageDirectory(options.cwd, project.root);
   const dirs = appDir === path.resolve(project.root) ? [project.root] : [project.root, appDir];
   const argv = options.argv ?? null;
-  const envFiles = readEnvFiles(dirs, options.env, argv);
+  /** The environment as the command's framework sees it: the shell's, less what the framework sets over it. */
+  let env = options.env;
+  const envFiles = readEnvFiles(dirs, env, argv);
   let dotenv = envFiles.files;
   let envProblems = envFiles.problems;
 
   let readings: FrameworkReading[] = [];
   if (options.frameworks && options.frameworks.length > 0) {
-    const merged = (files: readonly DotenvFile[]) => (name: string) => options.env[name] ?? [...files].reverse().find((f) => f.values[name] !== undefined)?.values[name];
-    readings = runReaders(options.frameworks, { root: project.root, dir: appDir, argv, variable: merged(dotenv), readFile: (file) => {
+    const merged = (files: readonly DotenvFile[]) => (name: string) => env[name] ?? [...files].reverse().find((f) => f.values[name] !== undefined)?.values[name];
+    const readFile = (file: string) => {
       const read = readOptionalFile(file);
       return read.found ? read.text : read.unreadable === undefined ? undefined : { unreadable: read.unreadable };
-    } });
+    };
+    readings = runReaders(options.frameworks, { root: project.root, dir: appDir, argv, variable: merged(dotenv), readFile, listDirectory });
     // The framework's own choice of .env files (Laravel's .env.testing) replaces dbsafe's default list.
     const chosen = readings.find((reading) => reading.envFiles !== undefined)?.envFiles;
     if (chosen) ({ files: dotenv, problems: envProblems } = readListedEnvFiles(chosen));
-    dotenv = [...dotenv, ...frameworkVariables(readings, appDir)];
+    const set = frameworkVariables(readings, appDir);
+    dotenv = [...dotenv, ...set.files];
+    if (set.overShell.size > 0) env = Object.fromEntries(Object.entries(env).filter(([name]) => !set.overShell.has(name)));
   }
 
   const targets = resolveTargets({
     flagUrl: options.flagUrl,
-    env: options.env,
+    env,
     dotenv,
     cwd: project.root,
     preferredVariable: config.config.target,
-    osUser: options.env.PGUSER ?? options.env.USER ?? osUserName(),
-    home: options.env.HOME ?? os.homedir(),
+    osUser: env.PGUSER ?? env.USER ?? osUserName(),
+    home: env.HOME ?? os.homedir(),
     readFile: readText,
     frameworks: readings,
   });
   targets.problems.unshift(...envProblems);
   targets.environment = envFiles.environment;
   if (readings.length > 0) targets.frameworks = readings.map((reading) => ({ framework: reading.framework, ...(reading.environment ? { environment: reading.environment } : {}) }));
-  return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env: options.env, dotenv };
+  return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env, dotenv };
 }
 
 /**

@@ -121,6 +121,14 @@ describe('loadProjectContext with readers (real files)', () => {
     expect(shell.targets.primary?.database).toBe('from_shell');
   });
 
+  it('a variable the framework forces (phpunit.xml <server>) overrides the shell too, and is listed from its file', () => {
+    const dir = project({ '.env': 'DB_CONNECTION=pgsql\nDB_DATABASE=shop\n' });
+    const forcing: FrameworkReader = (input) => ({ framework: 'laravel', variables: { DB_DATABASE: { value: 'shop_forced', overridesShell: true, source: { file: path.join(input.root, 'phpunit.xml'), key: '<server name="DB_DATABASE">' } } }, candidates: [], problems: [] });
+    const context = loadProjectContext({ cwd: dir, env: { DB_DATABASE: 'from_shell' }, argv: ['vendor/bin/phpunit'], frameworks: [{ framework: 'laravel', read: forcing }] });
+    expect(context.targets.primary?.database).toBe('shop_forced');
+    expect(context.targets.primary?.fields.database).toEqual({ kind: 'dotenv', name: 'DB_DATABASE', file: path.join(dir, 'phpunit.xml') });
+  });
+
   it('a reader that throws is a notice, and the environment is judged', () => {
     const dir = project({ '.env': 'DATABASE_URL=postgres://127.0.0.1/app\n' });
     const context = loadProjectContext({ cwd: dir, env: {}, argv: null, frameworks: [{ framework: 'typeorm', read: () => { throw new Error('boom'); } }] });
