@@ -151,11 +151,13 @@ export async function loadCommandContext(options: Omit<ContextOptions, 'framewor
   const project = findProject(options.cwd);
   const appDir = packageDirectory(options.cwd, project.root);
   const { loadFrameworkReaders } = await import('../target/frameworks/registry.js');
-  const { readers, failures } = await loadFrameworkReaders([appDir, project.root]);
+  const { readers, failures } = await loadFrameworkReaders([appDir, project.root], options.argv ?? null);
   const context = loadProjectContext({ ...options, frameworks: readers });
-  if (failures.length > 0) {
-    const notices = failures.map(({ framework, reason }) => ({ framework, file: appDir, message: frameworkMessages.readerFailed(framework, appDir, reason) }));
-    context.targets.notices = [...(context.targets.notices ?? []), ...notices];
+  for (const { framework, reason } of failures) {
+    const problem = { framework, file: appDir, message: frameworkMessages.readerFailed(framework, appDir, reason) };
+    // Judged on what could be read; nothing at all: fail closed.
+    if (context.targets.all.length > 0) context.targets.notices = [...(context.targets.notices ?? []), problem];
+    else context.targets.problems.push({ origin: { kind: 'framework', name: framework, file: appDir }, code: 'incomplete', message: frameworkMessages.nothingReadable(problem) });
   }
   return context;
 }

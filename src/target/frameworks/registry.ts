@@ -11,7 +11,10 @@ import type { FrameworkId, FrameworkReader } from './types.js';
  */
 export interface FrameworkRow {
   framework: FrameworkId;
+  /** Files or directories (relative) whose presence means the project uses the framework. */
   signals: readonly string[];
+  /** Command words that run the framework's tool (`prisma`, `drizzle-kit`): read for such a command even without a signal file (a `--schema` elsewhere). */
+  commands?: readonly string[];
   load: () => Promise<FrameworkReader>;
 }
 
@@ -22,10 +25,11 @@ export interface LoadedReader {
   read: FrameworkReader;
 }
 
-/** The rows whose signal files exist in one of `dirs`. */
-export function signalledFrameworks(dirs: readonly string[], rows: readonly FrameworkRow[] = FRAMEWORK_ROWS): FrameworkRow[] {
+/** The rows whose signal files exist in one of `dirs`, or whose tool the command runs. */
+export function signalledFrameworks(dirs: readonly string[], argv: readonly string[] | null = null, rows: readonly FrameworkRow[] = FRAMEWORK_ROWS): FrameworkRow[] {
   const unique = [...new Set(dirs)];
-  return rows.filter((row) => row.signals.some((signal) => unique.some((dir) => existsSync(path.join(dir, signal)))));
+  const words = (argv ?? []).slice(0, 3).map((word) => path.basename(word));
+  return rows.filter((row) => row.commands?.some((command) => words.includes(command)) || row.signals.some((signal) => unique.some((dir) => existsSync(path.join(dir, signal)))));
 }
 
 /**
@@ -33,8 +37,8 @@ export function signalledFrameworks(dirs: readonly string[], rows: readonly Fram
  * load is left out with its reason: the command is then judged on the
  * environment, and `check` says why.
  */
-export async function loadFrameworkReaders(dirs: readonly string[], rows: readonly FrameworkRow[] = FRAMEWORK_ROWS): Promise<{ readers: LoadedReader[]; failures: Array<{ framework: FrameworkId; reason: string }> }> {
-  const signalled = signalledFrameworks(dirs, rows);
+export async function loadFrameworkReaders(dirs: readonly string[], argv: readonly string[] | null = null, rows: readonly FrameworkRow[] = FRAMEWORK_ROWS): Promise<{ readers: LoadedReader[]; failures: Array<{ framework: FrameworkId; reason: string }> }> {
+  const signalled = signalledFrameworks(dirs, argv, rows);
   const readers: LoadedReader[] = [];
   const failures: Array<{ framework: FrameworkId; reason: string }> = [];
   for (const row of signalled) {
