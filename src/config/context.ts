@@ -21,6 +21,8 @@ export interface ProjectContext {
   env: Record<string, string | undefined>;
   /** The .env files read, lowest precedence first (the shell environment overrides them); then the variables the frameworks set. */
   dotenv: DotenvFile[];
+  /** The framework readers used, to resolve the project again another way (under cron's environment). */
+  frameworks?: readonly LoadedReader[];
 }
 
 export interface ContextOptions {
@@ -140,7 +142,7 @@ export function loadProjectContext(options: ContextOptions): ProjectContext {
   targets.problems.unshift(...envProblems);
   targets.environment = envFiles.environment;
   if (readings.length > 0) targets.frameworks = readings.map((reading) => ({ framework: reading.framework, ...(reading.environment ? { environment: reading.environment } : {}) }));
-  return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env, dotenv };
+  return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env, dotenv, ...(options.frameworks ? { frameworks: options.frameworks } : {}) };
 }
 
 /**

@@ -37,7 +37,7 @@ export function sourceJson(origin: ValueOrigin): TargetSourceJson {
     source.variable = origin.name;
     if (origin.file) source.file = origin.file;
   } else if (origin.file) source.file = origin.file;
-  if (origin.via?.kind === 'framework') source.readBy = { ...(origin.via.file ? { file: origin.via.file } : {}), key: origin.via.name };
+  if (origin.readBy) source.readBy = { ...(origin.readBy.file ? { file: origin.readBy.file } : {}), key: origin.readBy.name };
   return source;
 }
 

@@ -26,7 +26,7 @@ export function describeOrigin(origin: ValueOrigin): string {
   }
   let text = origin.kind === 'dotenv' || ((origin.kind === 'config' || origin.kind === 'framework') && origin.file) ? `${origin.name} in ${origin.file}` : origin.name;
   if (origin.parameter) text = origin.kind === 'framework' ? `${text} (${origin.parameter})` : `${origin.parameter} parameter of ${text}`;
-  if (origin.via) text = `${text}, read by ${describeOrigin(origin.via)}`;
+  if (origin.readBy) text = `${text}, read by ${describeOrigin(origin.readBy)}`;
   if (origin.reading) text = `${text}, as ${origin.reading} reads it`;
   return text;
 }

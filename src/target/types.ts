@@ -23,8 +23,10 @@ export interface ValueOrigin {
   file?: string;
   /** The connection parameter inside that value that set the field (`dbname` of `?dbname=shop`, `host` of a service line). */
   parameter?: string;
-  /** For a service: where its name came from (`PGSERVICE in .env`, `service` of DATABASE_URL); for a variable a framework read: the framework's file and key. */
+  /** For a service: where its name came from (`PGSERVICE in .env`, `service` of DATABASE_URL). */
   via?: ValueOrigin;
+  /** For a variable a framework read: the framework's file and key that read it (schema.prisma `datasource db.url`). */
+  readBy?: ValueOrigin;
   /** A client whose reading of the same connection string names another database ("node-postgres"). */
   reading?: string;
 }

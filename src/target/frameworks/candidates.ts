@@ -18,7 +18,7 @@ export function frameworkOrigin(source: FrameworkSource, framework: string, look
   const through: ValueOrigin = { kind: 'framework', name: source.key ?? framework, ...(source.file ? { file: source.file } : {}) };
   if (source.variable) {
     const variable = lookup(source.variable);
-    if (variable && !source.isDefault) return { ...variable.origin, via: through };
+    if (variable && !source.isDefault) return { ...variable.origin, readBy: through };
     return { kind: 'framework', name: source.isDefault ? `default of ${source.variable}` : source.variable, ...(source.file ? { file: source.file } : {}), ...(source.key ? { parameter: source.key } : {}) };
   }
   return source.isDefault ? { ...through, name: `${through.name} (default)` } : through;

@@ -20,7 +20,7 @@ describe('resolveTargets with framework readings', () => {
   it('a candidate read from DATABASE_URL replaces the generic reading: the SQLite file is relative to the schema', () => {
     const result = resolveTargets(base({ dotenv: [{ file: '/project/.env', values: { DATABASE_URL: 'file:./dev.db' } }], frameworks: [prismaReading] }));
     expect(result.all.map((t) => t.database)).toEqual(['/project/prisma/dev.db']);
-    expect(result.primary?.origin).toMatchObject({ kind: 'dotenv', name: 'DATABASE_URL', file: '/project/.env', via: { kind: 'framework', name: 'datasource db.url', file: '/project/prisma/schema.prisma' } });
+    expect(result.primary?.origin).toMatchObject({ kind: 'dotenv', name: 'DATABASE_URL', file: '/project/.env', readBy: { kind: 'framework', name: 'datasource db.url', file: '/project/prisma/schema.prisma' } });
     expect(describeOrigin(result.primary!.origin)).toBe('DATABASE_URL in /project/.env, read by datasource db.url in /project/prisma/schema.prisma');
   });
 
@@ -38,7 +38,7 @@ describe('resolveTargets with framework readings', () => {
     };
     const result = resolveTargets(base({ env: { DATABASE_URL: 'postgres://127.0.0.1/shop_dev', DB_HOST: 'db.prod.example.com' }, frameworks: [reading] }));
     expect(result.all.map((t) => `${t.host}/${t.database}`)).toEqual(['db.prod.example.com/shop_test', '127.0.0.1/shop_dev']);
-    expect(result.primary?.fields.host).toMatchObject({ kind: 'env', name: 'DB_HOST', via: { kind: 'framework', name: 'test.host' } });
+    expect(result.primary?.fields.host).toMatchObject({ kind: 'env', name: 'DB_HOST', readBy: { kind: 'framework', name: 'test.host' } });
     expect(result.primary?.fields.database).toEqual({ kind: 'framework', name: 'test', file: '/project/config/database.yml' });
   });
 
