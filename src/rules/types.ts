@@ -107,6 +107,12 @@ export interface ClientConnection {
  */
 export interface InvocationEffects {
   text: string;
+  /**
+   * The words of the invocation, launchers and wrappers removed (`prisma migrate dev`
+   * of `npx prisma migrate dev`), unresolved words as written: framework readers
+   * read the command's environment from them (`rails test`, `artisan --env=staging`).
+   */
+  argv?: string[];
   /** Null when the directory is only known at run time (`cd $X`, `npm --prefix $(…)`). */
   dir: string | null;
   /** What was written that made the directory unknown. */

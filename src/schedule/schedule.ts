@@ -93,7 +93,7 @@ function cronEnvironment(): Record<string, string> {
  * (a password, a NODE_ENV choosing another .env file).
  */
 export function refuseShellOnlyDatabase(context: ProjectContext, target: Target): void {
-  const underCron = loadProjectContext({ cwd: context.projectRoot, env: cronEnvironment() }).targets.primary;
+  const underCron = loadProjectContext({ cwd: context.projectRoot, env: cronEnvironment(), frameworks: context.frameworks }).targets.primary;
   if (underCron && sameConnection(underCron, target)) return;
   // A service line counts as coming from where its service was named (PGSERVICE in the shell).
   const fromShell = [target.origin, ...Object.values(target.fields)]

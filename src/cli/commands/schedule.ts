@@ -53,8 +53,8 @@ export function register(program: Command): void {
       }
 
       if (flags.every === undefined) {
-        const { loadProjectContext } = await import('../../config/context.js');
-        const context = loadProjectContext({ cwd: process.cwd(), env: process.env });
+        const { loadCommandContext } = await import('../../config/context.js');
+        const context = await loadCommandContext({ cwd: process.cwd(), env: process.env });
         const view = schedule.scheduleView(context.projectRoot, schedule.readCrontab(), schedule.commandParts(context));
         if (flags.json) printJson(view);
         else process.stdout.write(await render(view));
@@ -65,7 +65,7 @@ export function register(program: Command): void {
       const parsed = parseInterval(flags.every);
       if (!parsed.ok) throw parsed.problem === 'malformed' ? scheduleMessages.malformedInterval(flags.every) : scheduleMessages.unevenInterval(flags.every, parsed.nearest);
       const { backupCommandSetting, requireTarget, refuseUnlessSafe } = await import('../backup-target.js');
-      const setting = backupCommandSetting();
+      const setting = await backupCommandSetting();
       const target = requireTarget(setting);
       await refuseUnlessSafe(setting.context, 'backup', target.database);
       schedule.refuseShellOnlyDatabase(setting.context, target);
