@@ -80,7 +80,7 @@ const PIECES: Record<string, Piece> = {
   cron: {
     selected: (plan) => plan.cron === true,
     install: () => changesOnly([]),
-    uninstall: () => uninstallSchedules(),
+    uninstall: (_plan, _target, where) => uninstallSchedules(where.home),
   },
   state: {
     selected: (plan) => plan.state === true,
