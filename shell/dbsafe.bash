@@ -81,7 +81,12 @@ __dbsafe_route() {
   fi
 }
 
+# A command that is already a function of the user's own (conda's shell
+# integration defines `conda`; wrapping it breaks `conda activate`) is left alone.
 for __dbsafe_word in @DBSAFE_COMMANDS@; do
+  if declare -F "$__dbsafe_word" >/dev/null; then
+    case $(declare -f "$__dbsafe_word") in *__dbsafe_route*) ;; *) continue ;; esac
+  fi
   eval "function $__dbsafe_word { __dbsafe_route $__dbsafe_word \"\$@\"; }"
 done
 unset __dbsafe_word

@@ -84,7 +84,12 @@ __dbsafe_route() {
   fi
 }
 
+# A command that is already a function of the user's own (conda's shell
+# integration defines `conda`; wrapping it breaks `conda activate`) is left alone.
 for __dbsafe_word in ${=:-@DBSAFE_COMMANDS@}; do
+  if (( ${+functions[$__dbsafe_word]} )) && [[ ${functions[$__dbsafe_word]} != *__dbsafe_route* ]]; then
+    continue
+  fi
   eval "function $__dbsafe_word { __dbsafe_route $__dbsafe_word \"\$@\"; }"
 done
 unset __dbsafe_word
