@@ -1,4 +1,4 @@
-import type { WordPrefilter } from '../rules/prefilter.js';
+import { WORD_CHARACTER, type RecipeCheck, type WordPrefilter } from '../rules/prefilter.js';
 
 export type { WordPrefilter };
 
@@ -49,6 +49,7 @@ export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' 
       const arms = filter.arms
         .filter((arm) => arm.globs.length > 0)
         .map((arm) => `      ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard)} ;;`);
+      if (filter.recipe) return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        ${filter.recipe.moveOptions.map(shPattern).join('|')}) ${result(true)} ;;`, '      esac', shRecipeCheck(filter.recipe, filter.otherwise), '      ;;'].join('\n');
       return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        *) ${result(filter.otherwise)} ;;`, '      esac', '      ;;'].join('\n');
     });
     return words.join('\n');
@@ -57,9 +58,57 @@ export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' 
     const arms = filter.arms
       .filter((arm) => arm.globs.length > 0)
       .map((arm) => `            case ${arm.globs.map(fishPattern).join(' ')}\n                ${result(arm.mayGuard)}`);
+    if (filter.recipe) {
+      const move = `            case ${filter.recipe.moveOptions.map(fishPattern).join(' ')}\n                ${result(true)}`;
+      return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...[...arms, move].map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), '            end', fishRecipeCheck(filter.recipe, filter.otherwise)].join('\n');
+    }
     return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise)}`, '            end'].join('\n');
   });
   return words.join('\n');
+}
+
+/**
+ * sh/bash/zsh: read the first recipe file present line by line (builtins
+ * only, no process started) and match it against the check's words and
+ * substrings; prefilter.ts `recipeMayGuard` is the reference.
+ */
+function shRecipeCheck(check: RecipeCheck, otherwise: boolean): string {
+  const boundary = `[!${WORD_CHARACTER}]`;
+  const patterns = [...check.words.map((word) => `*${boundary}${shPattern(word)}${boundary}*`), ...check.substrings.map((text) => shPattern(`*${text}*`))];
+  return [
+    `      for __dbsafe_recipe in ${check.files.map(shPattern).join(' ')}; do`,
+    '        [ -f "$__dbsafe_recipe" ] || continue',
+    "        __dbsafe_text='",
+    "'",
+    '        while IFS= read -r __dbsafe_line || [ -n "$__dbsafe_line" ]; do',
+    "          __dbsafe_text=$__dbsafe_text$__dbsafe_line'",
+    "'",
+    '        done <"$__dbsafe_recipe"',
+    '        case $__dbsafe_text in',
+    `          ${patterns.join('|')}) ${result(true)} ;;`,
+    '        esac',
+    `        ${result(false)}`,
+    '      done',
+    `      ${result(otherwise)}`,
+  ].join('\n');
+}
+
+function regexEscape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\t/g, '\\t');
+}
+
+/** fish: the same check with one regular expression (`string match -r`, a builtin). */
+function fishRecipeCheck(check: RecipeCheck, otherwise: boolean): string {
+  const boundary = `[^${WORD_CHARACTER}]`;
+  const regex = `${boundary}(?:${check.words.map(regexEscape).join('|')})${boundary}|${check.substrings.map(regexEscape).join('|')}`;
+  return [
+    `            for __dbsafe_recipe in ${check.files.map((file) => quoteFor('fish', file)).join(' ')}`,
+    '                test -f $__dbsafe_recipe; or continue',
+    `                string match -qr -- ${quoteFor('fish', regex)} \\n(string collect < $__dbsafe_recipe)\\n; and ${result(true)}`,
+    `                ${result(false)}`,
+    '            end',
+    `            ${result(otherwise)}`,
+  ].join('\n');
 }
 
 /** Replace every `@NAME@` of a template; an unknown name is a bug in dbsafe, so it throws. */
