@@ -1,4 +1,4 @@
-import { commandName } from './launchers.js';
+import { commandName, FIND_EXEC_ACTIONS, GIT_CONFIG_OPTION, LAUNCHERS } from './launchers.js';
 import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
@@ -102,6 +102,24 @@ function argumentGlob(pattern: string): string {
   return `*${pattern.split(' ').join('*')}*`.replace(/\*{2,}/g, '*');
 }
 
+/**
+ * git and find run commands only in a few forms (launchers.ts): `git rebase
+ * --exec`, `git bisect run`, `git submodule foreach`, `git -c alias.x='!…'`,
+ * `find … -exec`. Only those reach Node; every other git or find call is no.
+ */
+function commandRunningForms(): WordPrefilter[] {
+  const gitGlobs = LAUNCHERS.filter((launcher) => launcher.words[0] === 'git').flatMap((launcher) => {
+    const sub = launcher.words.slice(1).join(' ');
+    const options = launcher.shellOptions?.filter((option) => option !== '*') ?? [];
+    return options.length > 0 ? options.map((option) => argumentGlob(`${sub} ${option}`)) : [argumentGlob(sub)];
+  });
+  gitGlobs.push(`${GIT_CONFIG_OPTION}*alias.*`, `* ${GIT_CONFIG_OPTION}*alias.*`);
+  return [
+    { word: 'git', arms: [HELP_ARM, { globs: gitGlobs, mayGuard: true }], otherwise: false },
+    { word: 'find', arms: [HELP_ARM, { globs: FIND_EXEC_ACTIONS.map((action) => `*${action}*`), mayGuard: true }], otherwise: false },
+  ];
+}
+
 function toolFilter(tool: string, rules: readonly CommandRule[]): WordPrefilter {
   const own = rules.filter((rule) => rule.tools.includes(tool));
   const catchAll = DATABASE_TOOLS.has(tool) || own.some((rule) => rule.guard && (rule.always || rule.stdin || rule.flags));
@@ -117,6 +135,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   const filters = new Map<string, WordPrefilter>();
   const tools = [...new Set(table.flatMap((rule) => rule.tools))].filter((tool) => !PATH_ONLY_TOOLS.has(tool));
   for (const tool of tools) filters.set(tool, toolFilter(tool, table));
+  for (const filter of commandRunningForms()) filters.set(filter.word, filter);
   const reachableTools = [...new Set(table.flatMap((rule) => rule.tools)), ...TASK_RUNNERS.map((runner) => runner.words[0]!), ...userRules.map((rule) => commandName(rule.words[0]!))];
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
