@@ -44,16 +44,7 @@ const result = (mayGuard: boolean) => `return ${mayGuard ? 0 : 1}`;
 
 /** The body of the candidate test: one case per word, its arms over the joined arguments. */
 export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' | 'fish'): string {
-  if (flavour === 'sh') {
-    const words = filters.map((filter) => {
-      const arms = filter.arms
-        .filter((arm) => arm.globs.length > 0)
-        .map((arm) => `      ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard)} ;;`);
-      if (filter.recipe) return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        ${filter.recipe.moveOptions.map(shPattern).join('|')}) ${result(true)} ;;`, '      esac', shRecipeCheck(filter.recipe, filter.otherwise), '      ;;'].join('\n');
-      return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        *) ${result(filter.otherwise)} ;;`, '      esac', '      ;;'].join('\n');
-    });
-    return words.join('\n');
-  }
+  if (flavour === 'sh') return filters.map((filter) => [`    ${shPattern(filter.word)})`, shWordCheck(filter), '      ;;'].join('\n')).join('\n');
   const words = filters.map((filter) => {
     const arms = filter.arms
       .filter((arm) => arm.globs.length > 0)
@@ -65,6 +56,46 @@ export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' 
     return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise)}`, '            end'].join('\n');
   });
   return words.join('\n');
+}
+
+/** sh/bash/zsh: the test of one word's arguments ("$*"), ending in a return. */
+function shWordCheck(filter: WordPrefilter): string {
+  const arms = filter.arms
+    .filter((arm) => arm.globs.length > 0)
+    .map((arm) => `        ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard)} ;;`);
+  if (filter.recipe) return ['      case "$*" in', ...arms, `        ${filter.recipe.moveOptions.map(shPattern).join('|')}) ${result(true)} ;;`, '      esac', shRecipeCheck(filter.recipe, filter.otherwise)].join('\n');
+  return ['      case "$*" in', ...arms, `        *) ${result(filter.otherwise)} ;;`, '      esac'].join('\n');
+}
+
+/** The name of a word's own candidate function: letters, digits and `_` only, one per word. */
+export function candidateFunctionNames(filters: readonly WordPrefilter[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const filter of filters) {
+    const base = `__dbsafe_c_${filter.word.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1) name = `${base}${n}`;
+    taken.add(name);
+    names.set(filter.word, name);
+  }
+  return names;
+}
+
+/**
+ * bash/zsh: one small candidate function per wrapped word. bash copies a
+ * function's whole body on every call, so one function holding every word's
+ * case made each wrapped call pay for all of them (milliseconds); a word's
+ * own function costs microseconds.
+ */
+export function candidateFunctions(filters: readonly WordPrefilter[], prologue: readonly string[] = []): string {
+  const names = candidateFunctionNames(filters);
+  return filters.map((filter) => [`${names.get(filter.word)}() {`, ...prologue.map((line) => `  ${line}`), "  local IFS=' '", shWordCheck(filter), '}'].join('\n')).join('\n');
+}
+
+/** bash/zsh: the wrapping functions, each calling its word's candidate function directly. */
+export function wrapperFunctions(filters: readonly WordPrefilter[]): string {
+  const names = candidateFunctionNames(filters);
+  return filters.map((filter) => `function ${filter.word} { __dbsafe_route ${names.get(filter.word)} ${filter.word} "$@"; }`).join('\n');
 }
 
 /**
