@@ -33,7 +33,7 @@ export function register(program: Command): void {
         const { copyModeOf, parseCopyMode } = await import('../../store/copy-mode.js');
         const { snapshotMessages } = await import('../../store/snapshot-messages.js');
         const flagMode = parseCopyMode(flags.mode, snapshotMessages.invalidMode);
-        const setting = backupCommandSetting(flags.url);
+        const setting = await backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         await refuseUnlessSafe(setting.context, 'restore', target.database);
         if (!flags.yes && (!process.stdin.isTTY || !process.stdout.isTTY)) {

@@ -32,7 +32,7 @@ export function register(program: Command): void {
             import('../../audit/log.js'),
             import('../../store/naming.js'),
           ]);
-        const setting = backupCommandSetting(flags.url);
+        const setting = await backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         const where = describeTarget(target);
         const stepsNow = async () => {

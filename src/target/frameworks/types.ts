@@ -29,8 +29,22 @@ export interface FrameworkInput {
   argv: readonly string[] | null;
   /** A variable of the environment the command runs with: the shell, the command line's own changes, then the project's .env files. */
   variable: (name: string) => string | undefined;
+  /**
+   * A variable of the shell and the command line alone, without the .env
+   * files: Laravel chooses `.env.<APP_ENV>` from it, and test helpers keep a
+   * RAILS_ENV only when the shell set it. Without it, readers tell the shell's
+   * value from a .env file's by comparing with the files.
+   */
+  shell?: (name: string) => string | undefined;
   /** Read a file (absolute path). */
   readFile: (file: string) => FrameworkFileRead;
+  /**
+   * The names of a directory's entries (absolute path), `undefined` when it is
+   * not a readable directory. For configurations split over a folder (Prisma's
+   * multi-file `prisma/schema/`); a reader that needs it reports a problem
+   * when it is not given.
+   */
+  listDirectory?: (dir: string) => string[] | undefined;
 }
 
 /** Where one value came from: a file and the key inside it, or a variable. */
@@ -95,10 +109,21 @@ export interface FrameworkReading {
    * and under nothing else the reader knows of (phpunit.xml `<env>`/`<server>`,
    * `NODE_ENV=test` that a test runner sets in its own process).
    */
-  variables?: Record<string, { value: string; source: FrameworkSource }>;
+  variables?: Record<string, FrameworkVariable>;
   /** Databases named by the framework's own configuration for this command. */
   candidates: FrameworkCandidate[];
   problems: FrameworkProblem[];
+}
+
+/** A variable the framework sets for the command. */
+export interface FrameworkVariable {
+  value: string;
+  source: FrameworkSource;
+  /**
+   * The framework sets it over the shell's own value too (phpunit.xml
+   * `<server>` and `<env force="true">`); otherwise the shell's value wins.
+   */
+  overridesShell?: boolean;
 }
 
 /** A framework's reader: null when the project does not use that framework (its files are absent). */
