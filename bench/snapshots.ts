@@ -32,10 +32,30 @@ async function until(ready: () => boolean): Promise<void> {
   while (!ready()) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-/** Background copies (standbys) still being made: wait, so no measurement pays for another's I/O. */
-async function quiet(): Promise<void> {
-  await until(() => psql("SELECT count(*) FROM pg_stat_activity WHERE query ILIKE 'CREATE DATABASE \"dbsafe_snap_%' OR query ILIKE 'DROP DATABASE%dbsafe_snap%'") === '0');
-  await until(() => psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dropdb'") === '0');
+/**
+ * Background work of earlier steps (standby copies, drops) still going:
+ * wait, so no measurement pays for another's I/O. A detached copy is
+ * recorded (scratch record, its psql as owner) until it has committed.
+ */
+async function quiet(home: string): Promise<void> {
+  const records = path.join(home, '.local', 'state', 'dbsafe', 'scratch-databases');
+  const pending = () => {
+    try {
+      return readdirSync(records).filter((f) => f.endsWith('.json')).some((f) => {
+        const record = JSON.parse(readFileSync(path.join(records, f), 'utf8')) as { pid: number };
+        try {
+          process.kill(record.pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+    } catch {
+      return false;
+    }
+  };
+  await until(() => !pending());
+  await until(() => psql("SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('dropdb', 'psql') AND query ILIKE '%DATABASE%dbsafe_snap_%'") === '0');
 }
 
 function snapshotNames(dir: string): string[] {
@@ -72,11 +92,11 @@ export async function snapshotBench(scale: number): Promise<BenchRow[]> {
     let snapshotId = '';
     for (let run = 0; run < RUNS; run++) {
       dumps.push((await runMeasured(`${PG_BIN}/pg_dump`, [...pgArgs(database), '-Fc', '-f', plainDump])).seconds);
-      await quiet();
+      await quiet(dir);
       const taken = await dbsafe(['backup', '--mode', 'snapshot', '--json']);
       snapshots.push(taken.seconds);
       snapshotId = (JSON.parse(taken.stdout) as { id: string }).id;
-      await quiet();
+      await quiet(dir);
     }
     rows.push(ratioRow('snapshot: `dbsafe backup --mode snapshot` ÷ `pg_dump -Fc`', median(snapshots), median(dumps), 1.5));
 
@@ -94,9 +114,9 @@ export async function snapshotBench(scale: number): Promise<BenchRow[]> {
         ).seconds,
       );
       psql(`DROP DATABASE IF EXISTS ${name}`);
-      await quiet();
+      await quiet(dir);
       restores.push((await dbsafe(['restore', snapshotId, '--yes'])).seconds);
-      await quiet();
+      await quiet(dir);
     }
     rows.push(ratioRow('snapshot restore: whole `dbsafe restore ID --yes` (rename swap) ÷ createdb + `pg_restore`', median(restores), median(plainRestores), 0.05));
 
@@ -105,16 +125,16 @@ export async function snapshotBench(scale: number): Promise<BenchRow[]> {
     const dumpRuns: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       dumpRuns.push((await dbsafe(['run', '--mode', 'dump', '--label', `d${run}`, '--', 'true'])).seconds);
-      await quiet();
+      await quiet(dir);
       snapshotRuns.push((await dbsafe(['run', '--mode', 'snapshot', '--label', `s${run}`, '--', 'true'])).seconds);
-      await quiet();
+      await quiet(dir);
       undos.push((await dbsafe(['undo', '--yes'])).seconds);
-      await quiet();
+      await quiet(dir);
     }
     rows.push({ measurement: '`dbsafe undo --yes` after a snapshot-mode run', value: `${median(undos).seconds.toFixed(2)} s`, target: 'informational', pass: null });
     rows.push(ratioRow('`dbsafe run --mode snapshot -- true` ÷ `dbsafe run --mode dump -- true`', median(snapshotRuns), median(dumpRuns), 1.0));
   } finally {
-    await quiet().catch(() => undefined);
+    await quiet(dir).catch(() => undefined);
     for (const name of snapshotNames(dir)) {
       psql(`DROP DATABASE IF EXISTS "${name}_r" WITH (FORCE)`);
       psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -46,6 +46,10 @@ async function backupDirFacts(context: ProjectContext): Promise<BackupDirFacts> 
     git: await backupDirIgnoreState(store.projectRoot, store.dir),
     count: backups.length,
     totalSize: backups.reduce((sum, b) => sum + b.manifest.size, 0),
+    snapshots: {
+      count: backups.filter((b) => b.manifest.snapshot).length,
+      serverBytes: backups.reduce((sum, b) => sum + (b.manifest.snapshot?.sizeBytes ?? 0), 0),
+    },
   };
 }
 

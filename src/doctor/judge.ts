@@ -25,6 +25,8 @@ export interface BackupDirFacts {
   /** Backups with a valid manifest, of every database. */
   count: number;
   totalSize: number;
+  /** Of those, snapshots: their data lives on the database server (sizes as recorded when taken; standby copies not counted). */
+  snapshots?: { count: number; serverBytes: number };
 }
 
 /** Everything `dbsafe doctor` reports, gathered beforehand; never a password. */

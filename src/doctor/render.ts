@@ -45,6 +45,7 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
     lines.push('', c.bold('Backups'), `  directory  ${b.dir}${b.exists ? '' : ' (not created yet: the first backup creates it)'}`);
     if (b.exists) {
       lines.push(`  backups    ${b.count}, ${formatBytes(b.totalSize)}`);
+      if (b.snapshots && b.snapshots.count > 0) lines.push(`  snapshots  ${b.snapshots.count} on the database server, at least ${formatBytes(b.snapshots.serverBytes)} there (they do not survive losing the server)`);
       lines.push(`  ${b.mode !== null && isPrivateMode(b.mode) ? ok : bad} private    mode 0${(b.mode ?? 0).toString(8)}`);
       const git = { ignored: `${ok} ignored by git`, 'not-ignored': `${bad} NOT ignored by git`, 'not-a-repo': '- not in a git repository', tracked: `${bad} backups already committed to git`, unignorable: `${bad} holds the project: git cannot ignore it` }[b.git];
       lines.push(`  ${git}`);

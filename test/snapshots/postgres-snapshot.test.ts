@@ -60,6 +60,10 @@ describe('PostgreSQL snapshots', () => {
 
     const list = await project.cli(['list']);
     expect(list.stdout).toContain('snapshot (on the server)');
+    const doctor = await project.cli(['doctor', '--json']);
+    const facts = JSON.parse(doctor.stdout) as { backups: { snapshots: { count: number; serverBytes: number } } };
+    expect(facts.backups.snapshots.count).toBeGreaterThanOrEqual(1);
+    expect(facts.backups.snapshots.serverBytes).toBeGreaterThan(0);
   });
 
   it('a session on the database: named, no snapshot without consent (file backup instead, saying why); ended with --terminate-connections', async () => {
