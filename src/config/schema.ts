@@ -1,6 +1,7 @@
 import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
+import { compressionSettingProblem, type CompressionSetting } from '../engines/compression-setting.js';
 import { validateAllowedHosts } from './allowed-hosts.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 
@@ -32,6 +33,8 @@ export interface DbsafeConfig {
   notify?: NotifyConfig;
   /** Encrypt new backups with the key in this file (DBSAFE_BACKUP_KEY wins over it). */
   encryption?: EncryptionConfig;
+  /** How file backups are compressed in the stream: "zstd", "lz4", "gzip", "none", or {"codec", "level"}; absent: the fastest installed that keeps files no larger (src/engines/compression.ts). */
+  compression?: CompressionSetting['codec'] | CompressionSetting;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -80,6 +83,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
+  compression: { validate: compressionSettingProblem, describe: 'backup compression: "zstd", "lz4", "gzip", "none", or {"codec": "zstd", "level": 3} (default: zstd -1 when installed, else gzip -1)' },
   encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 

@@ -20,6 +20,8 @@ export const TOOL_PACKAGES: Record<string, string> = {
   mysql: 'mariadb-client (or mysql-client)',
   mariadb: 'mariadb-client',
   sqlite3: 'sqlite3',
+  zstd: 'zstd',
+  lz4: 'lz4',
   mongodump: 'mongodb-database-tools',
   mongorestore: 'mongodb-database-tools',
   mongosh: 'mongodb-mongosh',
@@ -112,10 +114,17 @@ export interface ToolRun {
   args: readonly string[];
   /** Extra environment for the child: this is where passwords go (never in args). */
   env?: Record<string, string | undefined>;
-  /** Text or a stream fed to the child's stdin. */
-  stdin?: string | Readable;
-  /** Where stdout goes: a Writable (the child's output is piped into it), or 'capture'. Default: capture. */
-  stdout?: Writable | 'capture';
+  /**
+   * Text or a stream fed to the child's stdin; or `{ fromChild }`, another
+   * child's stdout (run with stdout 'hand-over') given to this child as its
+   * stdin, so the bytes go straight from one to the other without passing
+   * through this process.
+   */
+  stdin?: string | Readable | { fromChild: Readable };
+  /** Where stdout goes: a Writable (the child's output is piped into it), 'capture', or 'hand-over' (left unread for `onSpawn`'s caller to give to another child). Default: capture. */
+  stdout?: Writable | 'capture' | 'hand-over';
+  /** Told the child as soon as it is spawned (a 'hand-over' stdout is `child.stdout`). */
+  onSpawn?: (child: ChildProcess) => void;
   /** Aborting kills the child with SIGTERM. */
   signal?: AbortSignal;
   cwd?: string;
@@ -168,38 +177,49 @@ function childEnvironment(extra: ToolRun['env']): NodeJS.ProcessEnv {
 export function runTool(run: ToolRun): Promise<ToolResult> {
   if (stoppedBy) return Promise.reject(interruptedError(stoppedBy));
   return new Promise((resolve, reject) => {
+    const handedStdin = run.stdin && typeof run.stdin === 'object' && 'fromChild' in run.stdin ? run.stdin.fromChild : null;
     const child = spawn(run.program, [...run.args], {
       cwd: run.cwd,
       env: childEnvironment(run.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [handedStdin ?? 'pipe', 'pipe', 'pipe'],
       signal: run.signal,
       killSignal: 'SIGTERM',
     });
+    // This process's copy of the handed pipe is closed: the writer then sees EPIPE when this child stops reading.
+    handedStdin?.destroy();
     runningTools.add(child);
+    run.onSpawn?.(child);
+    // Only a handed stdin is not a pipe of ours; stdout and stderr always are.
+    const childStdout = child.stdout!;
+    const childStderr = child.stderr!;
     let stdout = '';
     let stderr = '';
     let stdoutDone: Promise<void> = Promise.resolve();
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    childStderr.setEncoding('utf8');
+    childStderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_LIMIT);
     });
-    if (run.stdout && run.stdout !== 'capture') {
-      stdoutDone = pipeline(child.stdout, run.stdout);
+    if (run.stdout === 'hand-over') {
+      // Read by the child it is handed to.
+    } else if (run.stdout && run.stdout !== 'capture') {
+      stdoutDone = pipeline(childStdout, run.stdout);
       // Judged once the child closes; a failure before that (disk full) must not count as unhandled.
       stdoutDone.catch(() => undefined);
     } else {
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
+      childStdout.setEncoding('utf8');
+      childStdout.on('data', (chunk: string) => {
         stdout += chunk;
       });
     }
     let stdinDone: Promise<void> = Promise.resolve();
-    if (typeof run.stdin === 'string') child.stdin.end(run.stdin);
-    else if (run.stdin) stdinDone = pipeline(run.stdin, child.stdin).catch((error: NodeJS.ErrnoException) => {
+    if (typeof run.stdin === 'string') child.stdin!.end(run.stdin);
+    else if (handedStdin) {
+      // The child reads the other child's pipe directly.
+    } else if (run.stdin && 'pipe' in run.stdin) stdinDone = pipeline(run.stdin, child.stdin!).catch((error: NodeJS.ErrnoException) => {
       // The child may exit before reading all its input (it failed): its exit code says why.
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     });
-    else child.stdin.end();
+    else child.stdin?.end();
 
     let spawnError: Error | undefined;
     child.on('error', (error) => {
