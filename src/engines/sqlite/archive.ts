@@ -8,6 +8,9 @@ import { requireTool, runTool, toolInfos, toolVersion, type ToolResult } from '.
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import { sqliteMessages } from './messages.js';
 import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
+import { companionFiles, processesHolding } from './holders.js';
+import { replaceDatabaseFile } from './replace-file.js';
+import { copyDatabaseSnapshot, SnapshotReadFailed } from './snapshot-copy.js';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -53,16 +56,33 @@ async function clientLabel(program: string): Promise<string> {
 }
 
 /**
+ * A copy of the file under a read transaction where that is consistent
+ * (snapshot-copy.ts: the speed of `cp`), else the online backup API.
+ * Either way the tool writes `output.path` itself, not the stream; the store
+ * hashes the copy while quick_check reads it.
+ */
+async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
+  const program = sqlite3('back up a SQLite database');
+  if (!existsSync(target.database)) throw sqliteMessages.noSuchFile(target);
+  let copied: { version: string } | null;
+  try {
+    copied = await copyDatabaseSnapshot(program, target.database, output.path, LOCK_WAIT_MS);
+  } catch (error) {
+    rmSync(output.path, { force: true });
+    if (error instanceof SnapshotReadFailed) throw sqliteMessages.backupFailed(target, error.message);
+    throw error;
+  }
+  const version = copied?.version ?? (await backupThroughApi(program, target, output.path));
+  return { clientTool: await clientLabel(program), serverVersion: `SQLite ${version}` };
+}
+
+/**
  * The online backup API (sqlite3's `.backup`), inside a read transaction
  * opened first: the copy is one snapshot of the database, and the API never
  * restarts it when another process commits. In WAL mode writers carry on
  * meanwhile; in rollback-journal mode they wait for the copy (busy timeout).
- * The backup API writes the file itself, so `output.path` is used, not the stream.
  */
-async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
-  const destination = output.path;
-  const program = sqlite3('back up a SQLite database');
-  if (!existsSync(target.database)) throw sqliteMessages.noSuchFile(target);
+async function backupThroughApi(program: string, target: Target, destination: string): Promise<string> {
   // Created 0600 before sqlite3 writes into it: the backup inherits the mode, and is never world-readable.
   closeSync(openSync(destination, 'w', 0o600));
   const script = [
@@ -80,8 +100,7 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
     rmSync(destination, { force: true });
     throw sqliteMessages.backupFailed(target, failure);
   }
-  const serverVersion = result.stdout.trim().split('\n').pop() ?? '';
-  return { clientTool: await clientLabel(program), serverVersion: `SQLite ${serverVersion}` };
+  return result.stdout.trim().split('\n').pop() ?? '';
 }
 
 /**
@@ -115,19 +134,23 @@ async function restoreInto(program: string, database: string, file: string): Pro
 }
 
 /**
- * Restored through the backup API into the live file rather than renamed
- * over it: a process that has the database open keeps its file descriptor,
- * locks and -shm mapping, so a rename would leave it writing to the old,
- * unlinked file (and deleting -wal/-shm under it can corrupt both). The
- * backup API writes the pages in one transaction under SQLite's own locking:
- * every connection sees either the old database or the restored one, and a
- * failure or crash midway rolls back.
+ * When no process has the database open, the backup is copied beside it and
+ * renamed into place (replace-file.ts): the speed of a file copy. While a
+ * process holds it open, a rename would leave that process writing to the
+ * old, unlinked file (and deleting -wal/-shm under it can corrupt both), so
+ * the backup API writes the pages into the live file instead, in one
+ * transaction under SQLite's own locking: every connection sees either the
+ * old database or the restored one, and a failure midway rolls back.
  */
 async function restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
   await checkArchive(file);
   const program = sqlite3('restore a SQLite database');
-  const failure = await restoreInto(program, target.database, file);
-  if (failure) throw sqliteMessages.restoreFailed(target, failure);
+  if ((await processesHolding(companionFiles(target.database))).length === 0) {
+    await replaceDatabaseFile(target.database, file, { sqlite3: program });
+  } else {
+    const failure = await restoreInto(program, target.database, file);
+    if (failure) throw sqliteMessages.restoreFailed(target, failure);
+  }
   progress?.(statSync(file).size);
 }
 
