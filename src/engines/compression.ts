@@ -1,8 +1,10 @@
+import { closeSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { CODECS, type CodecName, type CodecSpec, type CompressionSetting } from './compression-setting.js';
 import { findTool, missingToolError, runTool, type ToolResult, type ToolRun } from './tools.js';
+import type { BackupOutput } from './types.js';
 
 export type { CodecName, CompressionSetting } from './compression-setting.js';
 
@@ -93,22 +95,35 @@ export interface CodecRun {
 
 /**
  * Run `producer` (a dump tool writing to stdout) with its output compressed
- * by `codec` into `destination`. With a codec program, the producer's stdout
- * is handed straight to it: the uncompressed bytes never pass through Node.
+ * by `codec` into the backup `output`. With a codec program, the producer's
+ * stdout is handed straight to it (the uncompressed bytes never pass through
+ * Node) and the codec writes into the store's pipe (output.pipe).
  */
-export async function runCompressing(producer: ToolRun, codec: ResolvedCodec, destination: Writable): Promise<CodecRun> {
-  if (codec.codec === 'none') return { tool: await runTool({ ...producer, stdout: destination }), codec: null };
-  if (!codec.program) {
+export async function runCompressing(producer: ToolRun, codec: ResolvedCodec, output: BackupOutput): Promise<CodecRun> {
+  if (!codec.program && codec.codec !== 'none') {
     const gzip = createGzip({ level: codec.level ?? 1 });
-    const written = pipeline(gzip, destination);
+    const written = pipeline(gzip, output.stream());
     written.catch(() => undefined);
     const tool = await runTool({ ...producer, stdout: gzip });
     await written;
     return { tool, codec: null };
   }
+  const piped = (await output.pipe?.()) ?? null;
+  const destination = piped ? { fd: piped.fd } : output.stream();
+  const run = await runToPipe(producer, codec, destination);
+  // Everything the last writer wrote is in the file (or the file's own error, ENOSPC…) once this settles.
+  await piped?.finished;
+  return run;
+}
+
+async function runToPipe(producer: ToolRun, codec: ResolvedCodec, destination: Writable | { fd: number }): Promise<CodecRun> {
+  if (!codec.program) return { tool: await runTool({ ...producer, stdout: destination }), codec: null };
   let handed: Readable | null = null;
   const producing = runTool({ ...producer, stdout: 'hand-over', onSpawn: (child) => (handed = child.stdout) });
-  if (!handed) return { tool: await producing, codec: null };
+  if (!handed) {
+    if ('fd' in destination) closeSync(destination.fd);
+    return { tool: await producing, codec: null };
+  }
   const compressing = runTool({ program: codec.program, args: compressArgs(codec), stdin: { fromChild: handed }, stdout: destination });
   const [tool, codecResult] = await Promise.all([producing, compressing]);
   return { tool, codec: codecResult };

@@ -121,8 +121,13 @@ export interface ToolRun {
    * through this process.
    */
   stdin?: string | Readable | { fromChild: Readable };
-  /** Where stdout goes: a Writable (the child's output is piped into it), 'capture', or 'hand-over' (left unread for `onSpawn`'s caller to give to another child). Default: capture. */
-  stdout?: Writable | 'capture' | 'hand-over';
+  /**
+   * Where stdout goes: a Writable (the child's output is piped into it),
+   * 'capture', 'hand-over' (left unread for `onSpawn`'s caller to give to
+   * another child), or `{ fd }`, a file descriptor the child writes to
+   * directly (this process's copy is closed once the child has it). Default: capture.
+   */
+  stdout?: Writable | 'capture' | 'hand-over' | { fd: number };
   /** Told the child as soon as it is spawned (a 'hand-over' stdout is `child.stdout`). */
   onSpawn?: (child: ChildProcess) => void;
   /** Aborting kills the child with SIGTERM. */
@@ -175,22 +180,28 @@ function childEnvironment(extra: ToolRun['env']): NodeJS.ProcessEnv {
 
 /** Run a client tool to completion. Never throws for a non-zero exit: callers judge `code` and `stderr`. */
 export function runTool(run: ToolRun): Promise<ToolResult> {
-  if (stoppedBy) return Promise.reject(interruptedError(stoppedBy));
+  if (stoppedBy) {
+    // A descriptor handed over is closed all the same, so its reader sees the end.
+    if (run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout) closeSync(run.stdout.fd);
+    return Promise.reject(interruptedError(stoppedBy));
+  }
   return new Promise((resolve, reject) => {
     const handedStdin = run.stdin && typeof run.stdin === 'object' && 'fromChild' in run.stdin ? run.stdin.fromChild : null;
+    const stdoutFd = run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout ? run.stdout.fd : null;
     const child = spawn(run.program, [...run.args], {
       cwd: run.cwd,
       env: childEnvironment(run.env),
-      stdio: [handedStdin ?? 'pipe', 'pipe', 'pipe'],
+      stdio: [handedStdin ?? 'pipe', stdoutFd ?? 'pipe', 'pipe'],
       signal: run.signal,
       killSignal: 'SIGTERM',
     });
-    // This process's copy of the handed pipe is closed: the writer then sees EPIPE when this child stops reading.
+    // This process's copies are closed: the writer then sees EPIPE when this child stops reading, and the reader EOF when the child exits.
     handedStdin?.destroy();
+    if (stdoutFd !== null) closeSync(stdoutFd);
     runningTools.add(child);
     run.onSpawn?.(child);
-    // Only a handed stdin is not a pipe of ours; stdout and stderr always are.
-    const childStdout = child.stdout!;
+    // stdout is null when given a descriptor; stderr is always a pipe of ours.
+    const childStdout = child.stdout;
     const childStderr = child.stderr!;
     let stdout = '';
     let stderr = '';
@@ -199,9 +210,9 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     childStderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_LIMIT);
     });
-    if (run.stdout === 'hand-over') {
-      // Read by the child it is handed to.
-    } else if (run.stdout && run.stdout !== 'capture') {
+    if (run.stdout === 'hand-over' || stdoutFd !== null || !childStdout) {
+      // Read by the child it is handed to, or written by the child straight to its descriptor.
+    } else if (run.stdout && run.stdout !== 'capture' && !('fd' in run.stdout)) {
       stdoutDone = pipeline(childStdout, run.stdout);
       // Judged once the child closes; a failure before that (disk full) must not count as unhandled.
       stdoutDone.catch(() => undefined);

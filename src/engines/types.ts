@@ -51,6 +51,14 @@ export interface BackupOutput {
   path: string;
   /** A writable onto `path` (created 0600) that hashes, counts and reports progress. Call it at most once. */
   stream(): Writable;
+  /**
+   * The same for a child's stdout given to it directly: a file descriptor
+   * (a FIFO the store reads with one fixed buffer, so memory stays flat).
+   * Give `fd` to the child as its stdout (runTool's `{ fd }`), then await
+   * `finished`. Absent, or null where FIFOs are unavailable: use stream().
+   * Call at most one of stream() and pipe(), once.
+   */
+  pipe?(): Promise<{ fd: number; finished: Promise<void> } | null>;
 }
 
 export interface BackupFacts {

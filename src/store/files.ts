@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { BackupOutput, ProgressSink } from '../engines/types.js';
 import { backupIdOfFile, manifestName, partialName, partialOwner } from './naming.js';
 import { newestFirst, parseManifest, type Manifest } from './manifest.js';
+import { openPipeReader } from './pipe-output.js';
 
 export interface HashedOutput extends BackupOutput {
   /** sha256 and size of what passed through `stream()`, or null when the engine wrote `path` itself. */
@@ -63,6 +64,42 @@ export function hashedOutput(file: string, progress?: ProgressSink): HashedOutpu
           done(error);
         },
       });
+    },
+    async pipe() {
+      const sink = await fs.open(file, 'wx', 0o600);
+      const hash = createHash('sha256');
+      let size = 0;
+      const reader = await openPipeReader(async (chunk) => {
+        hash.update(chunk);
+        size += chunk.length;
+        progress?.(size);
+        await sink.write(chunk).catch((error: NodeJS.ErrnoException) => {
+          sinkError ??= error;
+          throw error;
+        });
+      }).catch(async (error: unknown) => {
+        await sink.close();
+        throw error;
+      });
+      if (!reader) {
+        await sink.close();
+        await fs.rm(file, { force: true });
+        return null;
+      }
+      used = true;
+      const finished = reader.finished.then(
+        async () => {
+          await sink.close();
+          result = { sha256: hash.digest('hex'), size };
+        },
+        async (error: unknown) => {
+          await sink.close();
+          throw error;
+        },
+      );
+      // Judged by the engine once its tool has exited; never an unhandled rejection before that.
+      finished.catch(() => undefined);
+      return { fd: reader.fd, finished };
     },
   };
 }

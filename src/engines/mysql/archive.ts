@@ -11,6 +11,7 @@ import {
   SANDBOX_LINE,
   SQL_CLIENTS,
   dumpArguments,
+  installedPrograms,
   programLabel,
   quoteIdentifier,
   resolveDumpTool,
@@ -88,15 +89,21 @@ async function countRows(session: MysqlSession, database: string): Promise<Table
 
 async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
   requireDatabase(target);
+  // The dump tools' versions are asked while the client connects: these steps used to add up before the dump started.
+  const dumpTools = installedPrograms(DUMP_TOOLS);
+  dumpTools.catch(() => undefined);
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await resolveDumpTool(server, 'back up a MySQL/MariaDB database');
+    const { dump, dumpHelp } = await resolveDumpTool(server, 'back up a MySQL/MariaDB database', dumpTools);
+    // The dump goes straight into the store's pipe where it has one (flat memory), else through its stream.
+    const piped = (await output.pipe?.()) ?? null;
     const result = await runTool({
       program: dump.path,
       args: dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }),
-      stdout: output.stream(),
+      stdout: piped ? { fd: piped.fd } : output.stream(),
     });
+    await piped?.finished;
     const errors = stderrErrors(result.stderr);
     if (result.code !== 0 || errors.length > 0) {
       const detail = errors.join(' ') || `exit code ${result.code ?? result.signal}`;

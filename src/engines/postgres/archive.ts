@@ -110,7 +110,7 @@ export const archive: ArchiveOps = {
     const codec = chooseCodec(options.compression);
     const server = await serverVersionOf(target);
     const pgDump = await pgToolFor('pg_dump', server);
-    const run = await withLibpqEnv(target, target.database, (env) => runCompressing({ program: pgDump.file, args: DUMP_ARGS, env }, codec, output.stream()));
+    const run = await withLibpqEnv(target, target.database, (env) => runCompressing({ program: pgDump.file, args: DUMP_ARGS, env }, codec, output));
     if (run.tool.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, run.tool.code, run.tool.stderr);
     const compression = codecFailure(run);
     if (compression) throw postgresMessages.compressionFailed(codec.codec, compression);
