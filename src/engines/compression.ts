@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { CODECS, type CodecName, type CodecSpec, type CompressionSetting } from './compression-setting.js';
 import { findTool, missingToolError, runTool, type ToolResult, type ToolRun } from './tools.js';
-import type { BackupOutput } from './types.js';
+import { fileAsStdin, fileReaderWithProgress } from './archive-streams.js';
+import type { BackupOutput, ProgressSink } from './types.js';
 
 export type { CodecName, CompressionSetting } from './compression-setting.js';
 
@@ -130,20 +131,32 @@ async function runToPipe(producer: ToolRun, codec: ResolvedCodec, destination: W
 }
 
 /**
- * Run `consumer` (a restore tool reading stdin) on `source`, the stored
- * bytes, decompressed by `codec` on the way. With a codec program, its
- * stdout is handed straight to the consumer.
+ * Run `consumer` (a restore tool reading stdin) on the stored `file`,
+ * decompressed by `codec` on the way. The first program reads the file
+ * itself and a codec program's stdout is handed straight to the consumer:
+ * no byte passes through Node (gzip excepted, which Node's zlib does).
  */
-export async function runDecompressing(consumer: ToolRun, codec: ResolvedCodec, source: Readable): Promise<CodecRun> {
-  if (codec.codec === 'none') return { tool: await runTool({ ...consumer, stdin: source }), codec: null };
+export async function runDecompressing(consumer: ToolRun, codec: ResolvedCodec, file: string, progress?: ProgressSink): Promise<CodecRun> {
+  if (codec.codec === 'none') return { tool: await runTool({ ...consumer, ...fileAsStdin(file, progress) }), codec: null };
   if (!codec.program) {
     const gunzip = createGunzip();
+    const source = fileReaderWithProgress(file, progress);
     source.on('error', (error) => gunzip.destroy(error));
     const tool = await runTool({ ...consumer, stdin: source.pipe(gunzip) });
     return { tool, codec: null };
   }
   let handed: Readable | null = null;
-  const decompressing = runTool({ program: codec.program, args: DECOMPRESS_ARGS, stdin: source, stdout: 'hand-over', onSpawn: (child) => (handed = child.stdout) });
+  const reading = fileAsStdin(file, progress);
+  const decompressing = runTool({
+    program: codec.program,
+    args: DECOMPRESS_ARGS,
+    stdin: reading.stdin,
+    stdout: 'hand-over',
+    onSpawn: (child) => {
+      handed = child.stdout;
+      reading.onSpawn(child);
+    },
+  });
   if (!handed) return { tool: await decompressing, codec: null };
   const consuming = runTool({ ...consumer, stdin: { fromChild: handed } });
   const [tool, codecResult] = await Promise.all([consuming, decompressing]);

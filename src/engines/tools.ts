@@ -118,9 +118,10 @@ export interface ToolRun {
    * Text or a stream fed to the child's stdin; or `{ fromChild }`, another
    * child's stdout (run with stdout 'hand-over') given to this child as its
    * stdin, so the bytes go straight from one to the other without passing
-   * through this process.
+   * through this process; or `{ fd }`, a file descriptor the child reads
+   * directly (this process's copy is closed once the child has it).
    */
-  stdin?: string | Readable | { fromChild: Readable };
+  stdin?: string | Readable | { fromChild: Readable } | { fd: number };
   /**
    * Where stdout goes: a Writable (the child's output is piped into it),
    * 'capture', 'hand-over' (left unread for `onSpawn`'s caller to give to
@@ -183,21 +184,24 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
   if (stoppedBy) {
     // A descriptor handed over is closed all the same, so its reader sees the end.
     if (run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout) closeSync(run.stdout.fd);
+    if (run.stdin && typeof run.stdin === 'object' && 'fd' in run.stdin) closeSync(run.stdin.fd);
     return Promise.reject(interruptedError(stoppedBy));
   }
   return new Promise((resolve, reject) => {
     const handedStdin = run.stdin && typeof run.stdin === 'object' && 'fromChild' in run.stdin ? run.stdin.fromChild : null;
     const stdoutFd = run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout ? run.stdout.fd : null;
+    const stdinFd = run.stdin && typeof run.stdin === 'object' && 'fd' in run.stdin ? run.stdin.fd : null;
     const child = spawn(run.program, [...run.args], {
       cwd: run.cwd,
       env: childEnvironment(run.env),
-      stdio: [handedStdin ?? 'pipe', stdoutFd ?? 'pipe', 'pipe'],
+      stdio: [handedStdin ?? stdinFd ?? 'pipe', stdoutFd ?? 'pipe', 'pipe'],
       signal: run.signal,
       killSignal: 'SIGTERM',
     });
     // This process's copies are closed: the writer then sees EPIPE when this child stops reading, and the reader EOF when the child exits.
     handedStdin?.destroy();
     if (stdoutFd !== null) closeSync(stdoutFd);
+    if (stdinFd !== null) closeSync(stdinFd);
     runningTools.add(child);
     run.onSpawn?.(child);
     // stdout is null when given a descriptor; stderr is always a pipe of ours.
@@ -224,7 +228,7 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     }
     let stdinDone: Promise<void> = Promise.resolve();
     if (typeof run.stdin === 'string') child.stdin!.end(run.stdin);
-    else if (handedStdin) {
+    else if (handedStdin || stdinFd !== null) {
       // The child reads the other child's pipe directly.
     } else if (run.stdin && 'pipe' in run.stdin) stdinDone = pipeline(run.stdin, child.stdin!).catch((error: NodeJS.ErrnoException) => {
       // The child may exit before reading all its input (it failed): its exit code says why.

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { fileReaderWithProgress, readHeadAndTail } from '../archive-streams.js';
+import { readHeadAndTail } from '../archive-streams.js';
 import { chooseCodec, codecFailure, codecOfHead, decompressorFor, describeCodec, runCompressing, runDecompressing, type ResolvedCodec } from '../compression.js';
 import type { ArchiveOps, BackupFacts, BackupOptions, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import type { Target } from '../../target/types.js';
@@ -37,7 +36,8 @@ async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, databas
     runDecompressing(
       { program: pgRestore.file, args: [...RESTORE_ARGS, `--dbname=${database}`], env: { ...env, PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined } },
       codec,
-      fileReaderWithProgress(file, progress),
+      file,
+      progress,
     ),
   );
   const decompression = codecFailure(run);
@@ -121,7 +121,7 @@ export const archive: ArchiveOps = {
   async checkArchive(file: string): Promise<void> {
     const codec = await archiveCodec(file);
     const pgRestore = await pgToolFor('pg_restore', null);
-    const run = await runDecompressing({ program: pgRestore.file, args: ['--list'] }, codec, createReadStream(file));
+    const run = await runDecompressing({ program: pgRestore.file, args: ['--list'] }, codec, file);
     if (run.tool.code !== 0 || !/^;\s*Archive created at/m.test(run.tool.stdout)) {
       throw postgresMessages.archiveUnreadable(file, [run.tool.stderr, codecFailure(run) ?? ''].join('\n').trim());
     }
