@@ -28,7 +28,10 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
 async function main(): Promise<void> {
   let missed = false;
   for (const benchmark of BENCHMARKS.filter((b) => !only || b.title.includes(only))) {
-    const rows = await benchmark.run();
+    // One benchmark failing (a server down) is reported and counted as missed; the others still run.
+    const rows = await benchmark.run().catch((error: unknown): BenchRow[] => [
+      { measurement: 'benchmark failed', value: error instanceof Error ? error.message.split('\n')[0]! : String(error), target: '', pass: false },
+    ]);
     printTable(benchmark.title, rows);
     missed ||= rows.some((row) => row.pass === false);
   }
