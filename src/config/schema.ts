@@ -1,6 +1,7 @@
 import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
+import { compressionSettingProblem, type CompressionSetting } from '../engines/compression-setting.js';
 import { validateAllowedHosts } from './allowed-hosts.js';
 import { DURATION_FORMS, parseDuration } from './duration.js';
 
@@ -34,6 +35,8 @@ export interface DbsafeConfig {
   encryption?: EncryptionConfig;
   /** How guarded commands and `dbsafe backup` protect the database: "snapshot" (server-side), "dump" (file), "auto" (snapshot where possible). */
   mode?: 'snapshot' | 'dump' | 'auto';
+  /** How file backups are compressed in the stream: "zstd", "lz4", "gzip", "none", or {"codec", "level"}; absent: the fastest installed that keeps files no larger (src/engines/compression.ts). */
+  compression?: CompressionSetting['codec'] | CompressionSetting;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -83,6 +86,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
   mode: { validate: (value) => (value === 'snapshot' || value === 'dump' || value === 'auto' ? null : 'must be "snapshot", "dump" or "auto"'), describe: 'snapshot (server-side copy, restored by a rename), dump (file backup) or auto (snapshot where the server allows)' },
+  compression: { validate: compressionSettingProblem, describe: 'backup compression: "zstd", "lz4", "gzip", "none", or {"codec": "zstd", "level": 3} (default: zstd -1 when installed, else gzip -1)' },
   encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 

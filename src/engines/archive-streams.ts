@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { ProgressSink } from './types.js';
@@ -31,4 +32,34 @@ export async function readHeadAndTail(file: string, size: number): Promise<{ hea
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * `file` as a child's stdin (runTool's `{ fd }`), from byte `skip` on: the
+ * child reads the file itself, so no byte passes through this process and
+ * memory stays flat. Progress comes from the child's read offset
+ * (/proc/PID/fdinfo/0, every 250 ms; none where /proc does not exist).
+ * Spread the result into the ToolRun.
+ */
+export function fileAsStdin(file: string, progress?: ProgressSink, skip = 0): { stdin: { fd: number }; onSpawn: (child: ChildProcess) => void } {
+  const fd = openSync(file, 'r');
+  // Reading the skipped bytes moves the descriptor's offset, which the child inherits.
+  if (skip > 0) readSync(fd, Buffer.alloc(skip), 0, skip, null);
+  return {
+    stdin: { fd },
+    onSpawn(child) {
+      if (!progress || child.pid === undefined) return;
+      const info = `/proc/${child.pid}/fdinfo/0`;
+      const timer = setInterval(() => {
+        try {
+          const match = /^pos:\s+(\d+)$/m.exec(readFileSync(info, 'utf8'));
+          if (match) progress(Number(match[1]));
+        } catch {
+          clearInterval(timer);
+        }
+      }, 250);
+      timer.unref();
+      child.once('exit', () => clearInterval(timer));
+    },
+  };
 }

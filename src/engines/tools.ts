@@ -21,6 +21,8 @@ export const TOOL_PACKAGES: Record<string, string> = {
   mysql: 'mariadb-client (or mysql-client)',
   mariadb: 'mariadb-client',
   sqlite3: 'sqlite3',
+  zstd: 'zstd',
+  lz4: 'lz4',
   mongodump: 'mongodb-database-tools',
   mongorestore: 'mongodb-database-tools',
   mongosh: 'mongodb-mongosh',
@@ -148,10 +150,23 @@ export interface ToolRun {
   args: readonly string[];
   /** Extra environment for the child: this is where passwords go (never in args). */
   env?: Record<string, string | undefined>;
-  /** Text or a stream fed to the child's stdin. */
-  stdin?: string | Readable;
-  /** Where stdout goes: a Writable (the child's output is piped into it), or 'capture'. Default: capture. */
-  stdout?: Writable | 'capture';
+  /**
+   * Text or a stream fed to the child's stdin; or `{ fromChild }`, another
+   * child's stdout (run with stdout 'hand-over') given to this child as its
+   * stdin, so the bytes go straight from one to the other without passing
+   * through this process; or `{ fd }`, a file descriptor the child reads
+   * directly (this process's copy is closed once the child has it).
+   */
+  stdin?: string | Readable | { fromChild: Readable } | { fd: number };
+  /**
+   * Where stdout goes: a Writable (the child's output is piped into it),
+   * 'capture', 'hand-over' (left unread for `onSpawn`'s caller to give to
+   * another child), or `{ fd }`, a file descriptor the child writes to
+   * directly (this process's copy is closed once the child has it). Default: capture.
+   */
+  stdout?: Writable | 'capture' | 'hand-over' | { fd: number };
+  /** Told the child as soon as it is spawned (a 'hand-over' stdout is `child.stdout`). */
+  onSpawn?: (child: ChildProcess) => void;
   /** Aborting kills the child with SIGTERM. */
   signal?: AbortSignal;
   cwd?: string;
@@ -202,40 +217,60 @@ function childEnvironment(extra: ToolRun['env']): NodeJS.ProcessEnv {
 
 /** Run a client tool to completion. Never throws for a non-zero exit: callers judge `code` and `stderr`. */
 export function runTool(run: ToolRun): Promise<ToolResult> {
-  if (stoppedBy) return Promise.reject(interruptedError(stoppedBy));
+  if (stoppedBy) {
+    // A descriptor handed over is closed all the same, so its reader sees the end.
+    if (run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout) closeSync(run.stdout.fd);
+    if (run.stdin && typeof run.stdin === 'object' && 'fd' in run.stdin) closeSync(run.stdin.fd);
+    return Promise.reject(interruptedError(stoppedBy));
+  }
   return new Promise((resolve, reject) => {
+    const handedStdin = run.stdin && typeof run.stdin === 'object' && 'fromChild' in run.stdin ? run.stdin.fromChild : null;
+    const stdoutFd = run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout ? run.stdout.fd : null;
+    const stdinFd = run.stdin && typeof run.stdin === 'object' && 'fd' in run.stdin ? run.stdin.fd : null;
     const child = spawn(run.program, [...run.args], {
       cwd: run.cwd,
       env: childEnvironment(run.env),
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [handedStdin ?? stdinFd ?? 'pipe', stdoutFd ?? 'pipe', 'pipe'],
       signal: run.signal,
       killSignal: 'SIGTERM',
     });
+    // This process's copies are closed: the writer then sees EPIPE when this child stops reading, and the reader EOF when the child exits.
+    handedStdin?.destroy();
+    if (stdoutFd !== null) closeSync(stdoutFd);
+    if (stdinFd !== null) closeSync(stdinFd);
     runningTools.add(child);
+    run.onSpawn?.(child);
+    // stdout is null when given a descriptor; stderr is always a pipe of ours.
+    const childStdout = child.stdout;
+    const childStderr = child.stderr!;
     let stdout = '';
     let stderr = '';
     let stdoutDone: Promise<void> = Promise.resolve();
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    childStderr.setEncoding('utf8');
+    childStderr.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_LIMIT);
     });
-    if (run.stdout && run.stdout !== 'capture') {
-      stdoutDone = pipeline(child.stdout, run.stdout);
+    if (run.stdout === 'hand-over' || stdoutFd !== null || !childStdout) {
+      // Read by the child it is handed to, or written by the child straight to its descriptor.
+    } else if (run.stdout && run.stdout !== 'capture' && !('fd' in run.stdout)) {
+      stdoutDone = pipeline(childStdout, run.stdout);
       // Judged once the child closes; a failure before that (disk full) must not count as unhandled.
       stdoutDone.catch(() => undefined);
     } else {
-      child.stdout.setEncoding('utf8');
-      child.stdout.on('data', (chunk: string) => {
+      childStdout.setEncoding('utf8');
+      childStdout.on('data', (chunk: string) => {
         stdout += chunk;
       });
     }
     let stdinDone: Promise<void> = Promise.resolve();
-    if (typeof run.stdin === 'string') child.stdin.end(run.stdin);
-    else if (run.stdin) stdinDone = pipeline(run.stdin, child.stdin).catch((error: NodeJS.ErrnoException) => {
+    if (typeof run.stdin === 'string') child.stdin!.end(run.stdin);
+    else if (handedStdin || stdinFd !== null) {
+      // The child reads the other child's pipe directly.
+    } else if (run.stdin && 'pipe' in run.stdin) stdinDone = pipeline(run.stdin, child.stdin!).catch((error: NodeJS.ErrnoException) => {
       // The child may exit before reading all its input (it failed): its exit code says why.
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     });
-    else child.stdin.end();
+    else child.stdin?.end();
 
     let spawnError: Error | undefined;
     child.on('error', (error) => {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { CompressionSetting } from './compression-setting.js';
 import type { EngineName, Target } from '../target/types.js';
 
 /** What a live connection learned about the server and the database. */
@@ -50,12 +51,28 @@ export interface BackupOutput {
   path: string;
   /** A writable onto `path` (created 0600) that hashes, counts and reports progress. Call it at most once. */
   stream(): Writable;
+  /**
+   * The same for a child's stdout given to it directly: a file descriptor
+   * (a FIFO the store reads with one fixed buffer, so memory stays flat).
+   * Give `fd` to the child as its stdout (runTool's `{ fd }`), then await
+   * `finished`. Absent, or null where FIFOs are unavailable: use stream().
+   * Call at most one of stream() and pipe(), once.
+   */
+  pipe?(): Promise<{ fd: number; finished: Promise<void> } | null>;
 }
 
 export interface BackupFacts {
   /** Client tool and version that wrote the archive ("pg_dump 15.20"). */
   clientTool: string;
   serverVersion: string;
+  /** The codec the archive was compressed with in the stream ("zstd -1", "none"); absent when the engine compresses in its own tool or not at all. */
+  compression?: string;
+}
+
+/** How the configuration asks backups to be made. */
+export interface BackupOptions {
+  /** The configuration's `compression`; absent: the engine's default. */
+  compression?: CompressionSetting;
 }
 
 /** Table and row counts of a database, as read after a scratch restore. */
@@ -82,7 +99,7 @@ export interface ArchiveOps {
   /** Client tools this engine uses, for `doctor` and for error messages. */
   clientTools(target?: Target): Promise<ToolInfo[]>;
   /** Write a backup of `target` into `output` (a temporary file the store renames once verified). */
-  backup(target: Target, output: BackupOutput): Promise<BackupFacts>;
+  backup(target: Target, output: BackupOutput, options?: BackupOptions): Promise<BackupFacts>;
   /** Prove the engine's own tool can read the archive; throws DbsafeError when it cannot. */
   checkArchive(file: string): Promise<void>;
   /** Restore `file` into `target` exactly and, where the engine allows, all-or-nothing. */

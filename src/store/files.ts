@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, promises as fs, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BackupOutput, ProgressSink } from '../engines/types.js';
 import { backupIdOfFile, manifestName, partialName, partialOwner } from './naming.js';
 import { newestFirst, parseManifest, type Manifest } from './manifest.js';
+import { openPipeReader } from './pipe-output.js';
 
 export interface HashedOutput extends BackupOutput {
   /** sha256 and size of what passed through `stream()`, or null when the engine wrote `path` itself. */
@@ -64,23 +64,62 @@ export function hashedOutput(file: string, progress?: ProgressSink): HashedOutpu
         },
       });
     },
+    async pipe() {
+      const sink = await fs.open(file, 'wx', 0o600);
+      const hash = createHash('sha256');
+      let size = 0;
+      const reader = await openPipeReader(async (chunk) => {
+        hash.update(chunk);
+        size += chunk.length;
+        progress?.(size);
+        await sink.write(chunk).catch((error: NodeJS.ErrnoException) => {
+          sinkError ??= error;
+          throw error;
+        });
+      }).catch(async (error: unknown) => {
+        await sink.close();
+        throw error;
+      });
+      if (!reader) {
+        await sink.close();
+        await fs.rm(file, { force: true });
+        return null;
+      }
+      used = true;
+      const finished = reader.finished.then(
+        async () => {
+          await sink.close();
+          result = { sha256: hash.digest('hex'), size };
+        },
+        async (error: unknown) => {
+          await sink.close();
+          throw error;
+        },
+      );
+      // Judged by the engine once its tool has exited; never an unhandled rejection before that.
+      finished.catch(() => undefined);
+      return { fd: reader.fd, finished };
+    },
   };
 }
 
 export async function hashFile(file: string, progress?: ProgressSink): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
-  await pipeline(
-    createReadStream(file),
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        progress?.(size);
-        done();
-      },
-    }),
-  );
+  // One 1 MiB buffer for the whole file: large reads, and no Buffer per chunk left for the garbage collector (flat memory).
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const handle = await fs.open(file, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+      progress?.(size);
+    }
+  } finally {
+    await handle.close();
+  }
   return { sha256: hash.digest('hex'), size };
 }
 

@@ -35,6 +35,8 @@ export interface Manifest {
   /** Non-empty and read back by the engine's own tool before the manifest was written. */
   verified: true;
   dbsafeVersion: string;
+  /** The codec the engine compressed the archive with in the stream ("zstd -1", "gzip -1", "none"); absent for backups made before, or by engines whose tool compresses itself. */
+  compression?: string;
   /** Present when the file is encrypted (src/encryption/format.ts): how, and a short hash of the key. Never key material. */
   encryption?: { algorithm: string; keyId: string };
   /**
@@ -86,6 +88,7 @@ const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
   finishedAt: isoDate,
   verified: (v) => v === true,
   dbsafeVersion: (v) => typeof v === 'string',
+  compression: (v) => v === undefined || text(v),
   encryption: (v) =>
     v === undefined ||
     (typeof v === 'object' && v !== null && text((v as Record<string, unknown>).algorithm) && typeof (v as Record<string, unknown>).keyId === 'string' && /^[0-9a-f]{16}$/.test((v as Record<string, unknown>).keyId as string)),

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProjectContext } from '../config/context.js';
 import { keySourceFor, type KeySource } from '../encryption/key.js';
+import { toCompressionSetting, type CompressionSetting } from '../engines/compression-setting.js';
 import { storeMessages } from './messages.js';
 import { removeDeadPartials } from './files.js';
 import { countPolicy, type RetentionPolicy } from './rotation.js';
@@ -18,6 +19,8 @@ export interface BackupStore {
   lockWaitMs: number;
   /** Where the backup encryption key comes from; absent: no encryption, and encrypted backups cannot be read. */
   keys?: KeySource;
+  /** The configuration's `compression`; absent: each engine's default. */
+  compression?: CompressionSetting;
 }
 
 export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'config'> & { env?: ProjectContext['env'] }, lockWaitMs = 10 * 60_000): BackupStore {
@@ -29,6 +32,7 @@ export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'co
     keep: { keepLabelled: context.config.config.keepLabelled ?? null, keepDaily: context.config.config.keepDaily ?? 0, keepWeekly: context.config.config.keepWeekly ?? 0 },
     lockWaitMs,
     keys: keySourceFor({ keyFileSetting: context.config.config.encryption?.keyFile, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
+    ...(context.config.config.compression ? { compression: toCompressionSetting(context.config.config.compression) } : {}),
   };
 }
 

@@ -80,10 +80,14 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   let encryption: Manifest['encryption'];
   let facts;
   try {
-    facts = await archive.backup(target, output);
-    written = output.streamed() ?? (await hashFile(temporary));
+    facts = await archive.backup(target, output, { compression: store.compression });
+    // A file the engine's tool wrote itself is hashed while the engine's check reads it (two cores, one pass each, no wait in between).
+    const streamed = output.streamed();
+    const [hashed, checked] = await Promise.allSettled([streamed ?? hashFile(temporary), archive.checkArchive(temporary)]);
+    if (hashed.status === 'rejected') throw hashed.reason;
+    written = hashed.value;
     if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);
-    await archive.checkArchive(temporary);
+    if (checked.status === 'rejected') throw checked.reason;
     if (key) {
       ({ encryption, ...written } = await sealArchive(temporary, sealed, key, written));
       await fs.rm(temporary, { force: true });
@@ -124,6 +128,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     finishedAt: new Date().toISOString(),
     verified: true,
     dbsafeVersion: dbsafeVersion(),
+    ...(facts.compression ? { compression: facts.compression } : {}),
     ...(encryption ? { encryption } : {}),
   };
   try {

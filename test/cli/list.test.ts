@@ -41,7 +41,7 @@ describe('dbsafe list', () => {
     const table = await project.cli(['list']);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+DATABASE\s+ENGINE\s+SIZE\s+AGE\s+TRIGGER\s+VERIFIED\s+ENCRYPTED\s+KEPT$/);
-    expect(lines[1]).toMatch(new RegExp(`^${second.id}\\s+${db.name}\\s+PostgreSQL\\s+[\\d.]+ KB\\s+\\d+s ago\\s+manual\\s+yes\\s+no\\s+newest 10$`));
+    expect(lines[1]).toMatch(new RegExp(`^${second.id}\\s+${db.name}\\s+PostgreSQL\\s+[\\d.]+ K?B\\s+\\d+s ago\\s+manual\\s+yes\\s+no\\s+newest 10$`));
     expect(lines[2]).toMatch(/manual \(one\)\s+yes\s+no\s+labelled "one" \(dbsafe forget ID removes it\)$/);
     expect(lines).toHaveLength(3);
   });

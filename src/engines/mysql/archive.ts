@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { fileReaderWithProgress, readHeadAndTail } from '../archive-streams.js';
+import { fileAsStdin, readHeadAndTail } from '../archive-streams.js';
 import { runTool, toolInfos } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
@@ -11,13 +11,13 @@ import {
   SANDBOX_LINE,
   SQL_CLIENTS,
   dumpArguments,
+  installedPrograms,
   programLabel,
   quoteIdentifier,
   resolveDumpTool,
   serverLabel,
   stderrErrors,
   textLiteral,
-  withoutSandboxLine,
 } from './clients.js';
 import { mysqlMessages } from './messages.js';
 import { exportNonTableObjects, schemaObjects, swapStatements } from './swap.js';
@@ -43,13 +43,23 @@ async function loadSql(session: MysqlSession, sql: Readable | string, database: 
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
 }
 
-/** Load a dump file, streamed (memory does not grow with its size). */
-function loadDump(session: MysqlSession, file: string, database: string, progress?: ProgressSink): Promise<string | null> {
-  const reader = fileReaderWithProgress(file, progress);
-  const stripped = withoutSandboxLine();
-  // pipe() does not pass errors on: a failed read must end the client's input, not leave it waiting.
-  reader.on('error', (error) => stripped.destroy(error));
-  return loadSql(session, reader.pipe(stripped), database);
+/**
+ * Load a dump file: the client reads the file itself (memory does not grow
+ * with its size, no byte passes through Node), from after mariadb-dump's
+ * "sandbox mode" first line when there is one (see withoutSandboxLine).
+ */
+async function loadDump(session: MysqlSession, file: string, database: string, progress?: ProgressSink): Promise<string | null> {
+  const { head } = await readHeadAndTail(file, 4096);
+  const newline = head.indexOf(0x0a);
+  const skip = newline >= 0 && SANDBOX_LINE.test(head.subarray(0, newline).toString('utf8')) ? newline + 1 : 0;
+  const result = await runTool({
+    program: session.client.path,
+    args: session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]),
+    ...fileAsStdin(file, progress, skip),
+  });
+  const errors = stderrErrors(result.stderr);
+  if (result.code === 0 && errors.length === 0) return null;
+  return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
 }
 
 async function databaseExists(session: MysqlSession, name: string): Promise<boolean> {
@@ -88,15 +98,21 @@ async function countRows(session: MysqlSession, database: string): Promise<Table
 
 async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
   requireDatabase(target);
+  // The dump tools' versions are asked while the client connects: these steps used to add up before the dump started.
+  const dumpTools = installedPrograms(DUMP_TOOLS);
+  dumpTools.catch(() => undefined);
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await resolveDumpTool(server, 'back up a MySQL/MariaDB database');
+    const { dump, dumpHelp } = await resolveDumpTool(server, 'back up a MySQL/MariaDB database', dumpTools);
+    // The dump goes straight into the store's pipe where it has one (flat memory), else through its stream.
+    const piped = (await output.pipe?.()) ?? null;
     const result = await runTool({
       program: dump.path,
       args: dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }),
-      stdout: output.stream(),
+      stdout: piped ? { fd: piped.fd } : output.stream(),
     });
+    await piped?.finished;
     const errors = stderrErrors(result.stderr);
     if (result.code !== 0 || errors.length > 0) {
       const detail = errors.join(' ') || `exit code ${result.code ?? result.signal}`;

@@ -107,8 +107,12 @@ export function dumpArguments(options: {
 }
 
 /** The dump tool for this server, with its --help text (flags differ between MySQL's and MariaDB's). */
-export async function resolveDumpTool(server: FlavouredVersion, purpose: string): Promise<{ dump: ClientProgram; dumpHelp: string }> {
-  const dump = chooseDumpTool(server, await installedPrograms(DUMP_TOOLS));
+export async function resolveDumpTool(
+  server: FlavouredVersion,
+  purpose: string,
+  installed: Promise<ClientProgram[]> = installedPrograms(DUMP_TOOLS),
+): Promise<{ dump: ClientProgram; dumpHelp: string }> {
+  const dump = chooseDumpTool(server, await installed);
   if (!dump) throw missingToolError(server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump'], purpose);
   const dumpHelp = dump.flavour === 'mysql' ? (await runTool({ program: dump.path, args: ['--help'] })).stdout : '';
   return { dump, dumpHelp };
@@ -127,10 +131,13 @@ export async function installedPrograms(names: readonly string[]): Promise<Clien
   return found.filter((program): program is ClientProgram => program !== null);
 }
 
+/** The first SQL client installed, in order of preference: only its own version is asked. */
 export async function requireSqlClient(purpose: string): Promise<ClientProgram> {
-  const [client] = await installedPrograms(SQL_CLIENTS);
-  if (!client) throw missingToolError(SQL_CLIENTS, purpose);
-  return client;
+  for (const name of SQL_CLIENTS) {
+    const client = await programInfo(name);
+    if (client) return client;
+  }
+  throw missingToolError(SQL_CLIENTS, purpose);
 }
 
 export function quoteIdentifier(name: string): string {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { fileReaderWithProgress } from '../archive-streams.js';
-import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
-import { runTool } from '../tools.js';
+import { readHeadAndTail } from '../archive-streams.js';
+import { chooseCodec, codecFailure, codecOfHead, decompressorFor, describeCodec, runCompressing, runDecompressing, type ResolvedCodec } from '../compression.js';
+import type { ArchiveOps, BackupFacts, BackupOptions, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
 import type { Target } from '../../target/types.js';
 import { pgToolFor, type PgToolCandidate } from './binaries.js';
 import { quoteIdent, quoteLiteral, withConnection, withLibpqEnv, withMaintenanceConnection } from './connection.js';
@@ -13,11 +12,12 @@ import { dropLeftScratchDatabases, recordScratchDatabase, withScratchDatabase } 
 const MAGIC = 'PGDMP';
 
 /**
- * gzip level 1: pg_dump's time is dominated by compression at the default
- * level 6, and level 1 keeps archives within a few percent of its size
- * (bench/run.ts measures both). lz4/zstd would need a PostgreSQL 16 client.
+ * Uncompressed: pg_dump's time is dominated by its own zlib (even at level 1),
+ * and pg_dump 15 has no zstd or lz4; the stream is compressed by a fast codec
+ * on the other core instead (src/engines/compression.ts). Backups made before
+ * were `--compress=1` archives starting with PGDMP: they restore as they are.
  */
-const DUMP_ARGS = ['--format=custom', '--compress=1', '--no-password'];
+const DUMP_ARGS = ['--format=custom', '--compress=0', '--no-password'];
 
 /**
  * A development copy is restored without owners and privileges, the usual
@@ -30,28 +30,34 @@ const RESTORE_ARGS = ['--no-owner', '--no-acl', '--exit-on-error', '--no-passwor
 const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_commit=off';
 
 
-/** pg_restore of `file` into the existing, empty database `database`; throws with pg_restore's own words. */
-async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, database: string, file: string, progress?: ProgressSink): Promise<void> {
-  const result = await withLibpqEnv(target, database, (env) =>
-    runTool({
-      program: pgRestore.file,
-      args: [...RESTORE_ARGS, `--dbname=${database}`],
-      env: { ...env, PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined },
-      stdin: fileReaderWithProgress(file, progress),
-    }),
+/** pg_restore of `file` into the existing, empty database `database`, decompressed on the way; throws with pg_restore's own words. */
+async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, database: string, file: string, codec: ResolvedCodec, progress?: ProgressSink): Promise<void> {
+  const run = await withLibpqEnv(target, database, (env) =>
+    runDecompressing(
+      { program: pgRestore.file, args: [...RESTORE_ARGS, `--dbname=${database}`], env: { ...env, PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined } },
+      codec,
+      file,
+      progress,
+    ),
   );
+  const decompression = codecFailure(run);
+  if (decompression) throw postgresMessages.decompressionFailed(file, codec.codec, decompression);
   // pg_restore can exit 0 after printing errors it chose to ignore; either one fails the restore.
-  if (result.code !== 0 || /^pg_restore: error:/m.test(result.stderr)) throw postgresMessages.restoreFailed(target, result.stderr);
+  if (run.tool.code !== 0 || /^pg_restore: error:/m.test(run.tool.stderr)) throw postgresMessages.restoreFailed(target, run.tool.stderr);
 }
 
-async function assertCustomArchive(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(MAGIC.length), 0, MAGIC.length, 0);
-    if (bytesRead < MAGIC.length || buffer.toString('latin1') !== MAGIC) throw postgresMessages.notCustomArchive(file);
-  } finally {
-    await handle.close();
-  }
+/**
+ * How `file` is compressed: a bare custom-format archive (PGDMP, the format
+ * of every backup before stream compression), or a codec's stream of one.
+ * Anything else is refused before a database is touched; a missing codec
+ * program is named with its package.
+ */
+async function archiveCodec(file: string): Promise<ResolvedCodec> {
+  const { head } = await readHeadAndTail(file, MAGIC.length);
+  if (head.toString('latin1') === MAGIC) return { codec: 'none', level: null, program: null };
+  const codec = codecOfHead(head);
+  if (!codec || codec === 'none') throw postgresMessages.notCustomArchive(file);
+  return decompressorFor(codec);
 }
 
 const RESTORE_PREFIX = '__dbsafe_restore_';
@@ -100,19 +106,25 @@ export const archive: ArchiveOps = {
     return infos;
   },
 
-  async backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
+  async backup(target: Target, output: BackupOutput, options: BackupOptions = {}): Promise<BackupFacts> {
+    const codec = chooseCodec(options.compression);
     const server = await serverVersionOf(target);
     const pgDump = await pgToolFor('pg_dump', server);
-    const result = await withLibpqEnv(target, target.database, (env) => runTool({ program: pgDump.file, args: DUMP_ARGS, env, stdout: output.stream() }));
-    if (result.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, result.code, result.stderr);
-    return { clientTool: `pg_dump ${pgDump.version}`, serverVersion: `PostgreSQL ${server.version}` };
+    const run = await withLibpqEnv(target, target.database, (env) => runCompressing({ program: pgDump.file, args: DUMP_ARGS, env }, codec, output));
+    if (run.tool.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, run.tool.code, run.tool.stderr);
+    const compression = codecFailure(run);
+    if (compression) throw postgresMessages.compressionFailed(codec.codec, compression);
+    return { clientTool: `pg_dump ${pgDump.version}`, serverVersion: `PostgreSQL ${server.version}`, compression: describeCodec(codec) };
   },
 
+  /** pg_restore reads the archive's table of contents (decompressing only its start). */
   async checkArchive(file: string): Promise<void> {
-    await assertCustomArchive(file);
+    const codec = await archiveCodec(file);
     const pgRestore = await pgToolFor('pg_restore', null);
-    const result = await runTool({ program: pgRestore.file, args: ['--list', file] });
-    if (result.code !== 0 || !/^;\s*Archive created at/m.test(result.stdout)) throw postgresMessages.archiveUnreadable(file, result.stderr);
+    const run = await runDecompressing({ program: pgRestore.file, args: ['--list'] }, codec, file);
+    if (run.tool.code !== 0 || !/^;\s*Archive created at/m.test(run.tool.stdout)) {
+      throw postgresMessages.archiveUnreadable(file, [run.tool.stderr, codecFailure(run) ?? ''].join('\n').trim());
+    }
   },
 
   /**
@@ -123,7 +135,7 @@ export const archive: ArchiveOps = {
    * as it was.
    */
   async restore(target: Target, file: string, progress?: ProgressSink, options: RestoreOptions = {}): Promise<void> {
-    await assertCustomArchive(file);
+    const codec = await archiveCodec(file);
     const server = await serverVersionOfServer(target);
     const pgRestore = await pgToolFor('pg_restore', server);
     const drop = (name: string) => dropDatabase(target, name);
@@ -142,7 +154,7 @@ export const archive: ArchiveOps = {
       throw error;
     };
     await createDatabaseLike(target, staging, target.database).catch((error: unknown) => abandon(error, false));
-    await pgRestoreInto(pgRestore, target, staging, file, progress).catch((error: unknown) => abandon(error, true));
+    await pgRestoreInto(pgRestore, target, staging, file, codec, progress).catch((error: unknown) => abandon(error, true));
     const replaced = await swapInRestoredDatabase(target, staging, retired).catch((error: unknown) => abandon(error, true));
     // The staging database now has the target's name: its record must go before anything could act on it.
     forgetStaging();
@@ -154,7 +166,7 @@ export const archive: ArchiveOps = {
   },
 
   async scratchRestore(target: Target, file: string): Promise<TableCounts> {
-    await assertCustomArchive(file);
+    const codec = await archiveCodec(file);
     const server = await serverVersionOfServer(target);
     const pgRestore = await pgToolFor('pg_restore', server);
     const scratch = {
@@ -164,7 +176,7 @@ export const archive: ArchiveOps = {
       drop: (name: string) => dropDatabase(target, name),
     };
     return withScratchDatabase(target, scratch, async (name) => {
-      await pgRestoreInto(pgRestore, target, name, file);
+      await pgRestoreInto(pgRestore, target, name, file, codec);
       return countTables(target, name);
     });
   },

@@ -79,6 +79,18 @@ export const postgresMessages = {
       `${file} is not a PostgreSQL custom-format archive (it does not start with PGDMP). Nothing was restored. Pick a PostgreSQL backup from \`dbsafe list\`.`,
       ExitCode.failure,
     ),
+  compressionFailed: (codec: string, stderr: string) =>
+    new DbsafeError(
+      'postgres-compression-failed',
+      `${codec} failed while compressing the backup, so no backup was kept:\n${lastLines(stderr)}\nFix the cause above, or set "compression" in the configuration to another codec ("gzip" needs no program).`,
+      ExitCode.failure,
+    ),
+  decompressionFailed: (file: string, codec: string, stderr: string) =>
+    new DbsafeError(
+      'postgres-decompression-failed',
+      `${codec} cannot decompress ${file}, so the database was left exactly as it was:\n${lastLines(stderr)}\nThe file is damaged; restore another backup from \`dbsafe list\`.`,
+      ExitCode.failure,
+    ),
   archiveUnreadable: (file: string, stderr: string) =>
     new DbsafeError(
       'postgres-archive-unreadable',

@@ -9,6 +9,9 @@ import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, 
 import { queryRows } from './query-rows.js';
 import { sqliteMessages } from './messages.js';
 import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
+import { companionFiles, processesHolding } from './holders.js';
+import { replaceDatabaseFile } from './replace-file.js';
+import { copyDatabaseSnapshot, SnapshotReadFailed } from './snapshot-copy.js';
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -54,16 +57,33 @@ async function clientLabel(program: string): Promise<string> {
 }
 
 /**
+ * A copy of the file under a read transaction where that is consistent
+ * (snapshot-copy.ts: the speed of `cp`), else the online backup API.
+ * Either way the tool writes `output.path` itself, not the stream; the store
+ * hashes the copy while quick_check reads it.
+ */
+async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
+  const program = sqlite3('back up a SQLite database');
+  if (!existsSync(target.database)) throw sqliteMessages.noSuchFile(target);
+  let copied: { version: string } | null;
+  try {
+    copied = await copyDatabaseSnapshot(program, target.database, output.path, LOCK_WAIT_MS);
+  } catch (error) {
+    rmSync(output.path, { force: true });
+    if (error instanceof SnapshotReadFailed) throw sqliteMessages.backupFailed(target, error.message);
+    throw error;
+  }
+  const version = copied?.version ?? (await backupThroughApi(program, target, output.path));
+  return { clientTool: await clientLabel(program), serverVersion: `SQLite ${version}` };
+}
+
+/**
  * The online backup API (sqlite3's `.backup`), inside a read transaction
  * opened first: the copy is one snapshot of the database, and the API never
  * restarts it when another process commits. In WAL mode writers carry on
  * meanwhile; in rollback-journal mode they wait for the copy (busy timeout).
- * The backup API writes the file itself, so `output.path` is used, not the stream.
  */
-async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
-  const destination = output.path;
-  const program = sqlite3('back up a SQLite database');
-  if (!existsSync(target.database)) throw sqliteMessages.noSuchFile(target);
+async function backupThroughApi(program: string, target: Target, destination: string): Promise<string> {
   // Created 0600 before sqlite3 writes into it: the backup inherits the mode, and is never world-readable.
   closeSync(openSync(destination, 'w', 0o600));
   const script = [
@@ -81,8 +101,7 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
     rmSync(destination, { force: true });
     throw sqliteMessages.backupFailed(target, failure);
   }
-  const serverVersion = result.stdout.trim().split('\n').pop() ?? '';
-  return { clientTool: await clientLabel(program), serverVersion: `SQLite ${serverVersion}` };
+  return result.stdout.trim().split('\n').pop() ?? '';
 }
 
 /**
@@ -92,6 +111,17 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
  * cannot get wrong that quick_check would not see as page damage.
  */
 async function checkArchive(file: string): Promise<void> {
+  await assertSqliteHeader(file);
+  const result = await runScript(sqlite3('check a SQLite backup'), immutableUri(file), 'PRAGMA quick_check;\n');
+  const output = result.stdout.trim();
+  if (result.code !== 0 || output !== 'ok') {
+    const problems = (output || result.stderr.trim()).split('\n').slice(0, 3).join('; ');
+    throw sqliteMessages.notADatabase(file, `sqlite3's quick_check found damage (${problems})`);
+  }
+}
+
+/** The SQLite magic, and with `size` the file's size against its header (cheap: no pass over the pages). */
+async function assertSqliteHeader(file: string, options: { size?: boolean } = {}): Promise<void> {
   let head: Buffer;
   try {
     head = (await readHeadAndTail(file, 100)).head;
@@ -101,12 +131,21 @@ async function checkArchive(file: string): Promise<void> {
   if (head.length < SQLITE_MAGIC.length || !head.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
     throw sqliteMessages.notADatabase(file, 'it does not start with the "SQLite format 3" header');
   }
-  const result = await runScript(sqlite3('check a SQLite backup'), immutableUri(file), 'PRAGMA quick_check;\n');
-  const output = result.stdout.trim();
-  if (result.code !== 0 || output !== 'ok') {
-    const problems = (output || result.stderr.trim()).split('\n').slice(0, 3).join('; ');
-    throw sqliteMessages.notADatabase(file, `sqlite3's quick_check found damage (${problems})`);
-  }
+  if (options.size && !sizeMatchesHeader(head, statSync(file).size)) throw sqliteMessages.notADatabase(file, 'its size is not what its header says (the copy was cut short)');
+}
+
+/**
+ * The header's page size × page count against the file's size, where the
+ * header vouches for its page count (its "version-valid-for" equals the
+ * change counter, as in every file a backup writes). Pure.
+ */
+export function sizeMatchesHeader(head: Buffer, fileSize: number): boolean {
+  if (head.length < 100) return false;
+  const rawPageSize = head.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pageCount = head.readUInt32BE(28);
+  if (head.readUInt32BE(92) !== head.readUInt32BE(24) || pageCount === 0) return true;
+  return pageCount * pageSize === fileSize;
 }
 
 /** Copy the archive into `database` with the backup API (`.restore`): one write transaction on the destination. */
@@ -116,19 +155,24 @@ async function restoreInto(program: string, database: string, file: string): Pro
 }
 
 /**
- * Restored through the backup API into the live file rather than renamed
- * over it: a process that has the database open keeps its file descriptor,
- * locks and -shm mapping, so a rename would leave it writing to the old,
- * unlinked file (and deleting -wal/-shm under it can corrupt both). The
- * backup API writes the pages in one transaction under SQLite's own locking:
- * every connection sees either the old database or the restored one, and a
- * failure or crash midway rolls back.
+ * When no process has the database open, the backup is copied beside it and
+ * renamed into place (replace-file.ts): the speed of a file copy. While a
+ * process holds it open, a rename would leave that process writing to the
+ * old, unlinked file (and deleting -wal/-shm under it can corrupt both), so
+ * the backup API writes the pages into the live file instead, in one
+ * transaction under SQLite's own locking: every connection sees either the
+ * old database or the restored one, and a failure midway rolls back.
  */
 async function restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
-  await checkArchive(file);
+  // Only the header: the store proved the file is, byte for byte, the one quick_check passed when it was made (checksum), and a second pass would cost a full read.
+  await assertSqliteHeader(file, { size: true });
   const program = sqlite3('restore a SQLite database');
-  const failure = await restoreInto(program, target.database, file);
-  if (failure) throw sqliteMessages.restoreFailed(target, failure);
+  if ((await processesHolding(companionFiles(target.database))).length === 0) {
+    await replaceDatabaseFile(target.database, file, { sqlite3: program });
+  } else {
+    const failure = await restoreInto(program, target.database, file);
+    if (failure) throw sqliteMessages.restoreFailed(target, failure);
+  }
   progress?.(statSync(file).size);
 }
 

@@ -2,6 +2,7 @@ import { DbsafeError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { describeOrigin } from '../../target/describe.js';
 import type { Target } from '../../target/types.js';
+import { describeHolders, type FileHolder } from './holders.js';
 
 /** Every message the SQLite engine shows: what happened, then how to fix it. */
 export const sqliteMessages = {
@@ -45,6 +46,20 @@ export const sqliteMessages = {
     return new DbsafeError(
       'sqlite-restore-failed',
       `sqlite3 could not restore into ${target.database}: ${detail}. The restore runs as one transaction, so the database was left as it was. Check that the file and its directory are writable by you, then restore again.`,
+    );
+  },
+
+  fileInUse(database: string, holders: readonly FileHolder[]): DbsafeError {
+    return new DbsafeError(
+      'sqlite-in-use',
+      `${database} is open in ${describeHolders(holders)}, so it was not replaced (a process holding the old file would go on writing into it after the swap). The database was left as it was. Stop ${holders.length === 1 ? 'that process' : 'those processes'} (your app server, a sqlite3 shell, a database GUI), then run the command again.`,
+    );
+  },
+
+  settleFailed(database: string, detail: string): DbsafeError {
+    return new DbsafeError(
+      'sqlite-in-use',
+      `${database} could not be closed cleanly before it was replaced (${detail}), so it was left as it was. Stop whatever has it open (your app server, a sqlite3 shell, a database GUI), then run the command again.`,
     );
   },
 };
