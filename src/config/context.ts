@@ -5,6 +5,7 @@ import { resolveTargets, type DotenvFile } from '../target/resolve.js';
 import type { ResolvedTargets } from '../target/types.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { findProject } from './project.js';
+import { useContainerSettings } from '../engines/container/settings.js';
 
 export interface ProjectContext {
   cwd: string;
@@ -45,5 +46,7 @@ export function loadProjectContext(options: { cwd: string; env: Record<string, s
     },
   });
   targets.problems.unshift(...envFiles.problems);
+  const { tools = 'auto', container, containerCli } = config.config;
+  useContainerSettings({ projectRoot: project.root, tools, container, containerCli, env: options.env });
   return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env: options.env, dotenv: envFiles.files };
 }

@@ -32,6 +32,12 @@ export interface DbsafeConfig {
   notify?: NotifyConfig;
   /** Encrypt new backups with the key in this file (DBSAFE_BACKUP_KEY wins over it). */
   encryption?: EncryptionConfig;
+  /** Where the engine's client tools run: auto (default), host, or container (inside the container that serves the database). */
+  tools?: 'auto' | 'host' | 'container';
+  /** The container (name, Compose service or id) whose tools to use when several could serve the database. */
+  container?: string;
+  /** The container CLI: docker (default), podman, or a path. */
+  containerCli?: string;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -80,6 +86,9 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
+  tools: { validate: (value) => (value === 'auto' || value === 'host' || value === 'container' ? null : 'must be "auto", "host" or "container"'), describe: 'where client tools run: auto, host, or container (inside the container serving the database)' },
+  container: { validate: isString, describe: 'the container (name, Compose service or id) serving the database, when several could' },
+  containerCli: { validate: isString, describe: 'the container CLI: docker (default), podman, or a path' },
   encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 

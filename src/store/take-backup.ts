@@ -83,7 +83,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     facts = await archive.backup(target, output);
     written = output.streamed() ?? (await hashFile(temporary));
     if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);
-    await archive.checkArchive(temporary);
+    await archive.checkArchive(temporary, target);
     if (key) {
       ({ encryption, ...written } = await sealArchive(temporary, sealed, key, written));
       await fs.rm(temporary, { force: true });

@@ -3,9 +3,10 @@ import { promises as fs } from 'node:fs';
 import { fileReaderWithProgress } from '../archive-streams.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import { runTool } from '../tools.js';
+import { pgPlacement, pgRunner, type PgRunner } from './container.js';
 import type { Target } from '../../target/types.js';
-import { pgToolFor, type PgToolCandidate } from './binaries.js';
-import { quoteIdent, withConnection, withLibpqEnv } from './connection.js';
+import { pgToolFor } from './binaries.js';
+import { quoteIdent, withConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
 import { createDatabaseLike, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 import { dropLeftScratchDatabases, recordScratchDatabase, withScratchDatabase } from '../scratch-database.js';
@@ -31,15 +32,12 @@ const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_co
 
 
 /** pg_restore of `file` into the existing, empty database `database`; throws with pg_restore's own words. */
-async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, database: string, file: string, progress?: ProgressSink): Promise<void> {
-  const result = await withLibpqEnv(target, database, (env) =>
-    runTool({
-      program: pgRestore.file,
-      args: [...RESTORE_ARGS, `--dbname=${database}`],
-      env: { ...env, PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined },
-      stdin: fileReaderWithProgress(file, progress),
-    }),
-  );
+async function pgRestoreInto(pgRestore: PgRunner, target: Target, database: string, file: string, progress?: ProgressSink): Promise<void> {
+  const result = await pgRestore.run(database, {
+    args: [...RESTORE_ARGS, `--dbname=${database}`],
+    env: { PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined },
+    stdin: fileReaderWithProgress(file, progress),
+  });
   // pg_restore can exit 0 after printing errors it chose to ignore; either one fails the restore.
   if (result.code !== 0 || /^pg_restore: error:/m.test(result.stderr)) throw postgresMessages.restoreFailed(target, result.stderr);
 }
@@ -87,6 +85,13 @@ export const archive: ArchiveOps = {
 
   async clientTools(target?: Target): Promise<ToolInfo[]> {
     const server = target ? await serverVersionOf(target).catch(() => null) : null;
+    const placement = target && server ? await pgPlacement(target).catch(() => null) : null;
+    if (target && placement?.kind === 'container') {
+      return Promise.all((['pg_dump', 'pg_restore'] as const).map(async (name) => {
+        const runner = await pgRunner(name, target, server);
+        return { name, path: `${placement.exec.cli} exec ${placement.exec.container.name} ${name}`, version: runner.label.split(' ')[1] ?? null };
+      }));
+    }
     const infos: ToolInfo[] = [];
     for (const name of ['pg_dump', 'pg_restore'] as const) {
       try {
@@ -100,18 +105,25 @@ export const archive: ArchiveOps = {
     return infos;
   },
 
-  async backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
-    const server = await serverVersionOf(target);
-    const pgDump = await pgToolFor('pg_dump', server);
-    const result = await withLibpqEnv(target, target.database, (env) => runTool({ program: pgDump.file, args: DUMP_ARGS, env, stdout: output.stream() }));
-    if (result.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, result.code, result.stderr);
-    return { clientTool: `pg_dump ${pgDump.version}`, serverVersion: `PostgreSQL ${server.version}` };
+  async toolPlacement(target: Target) {
+    const placement = await pgPlacement(target);
+    return { container: placement.kind === 'container' ? placement.exec.container.name : null, why: placement.why };
   },
 
-  async checkArchive(file: string): Promise<void> {
+  async backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
+    const server = await serverVersionOf(target);
+    const pgDump = await pgRunner('pg_dump', target, server);
+    const result = await pgDump.run(target.database, { args: DUMP_ARGS, stdout: output.stream() });
+    if (result.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, result.code, result.stderr);
+    return { clientTool: pgDump.label, serverVersion: `PostgreSQL ${server.version}` };
+  },
+
+  async checkArchive(file: string, target?: Target): Promise<void> {
     await assertCustomArchive(file);
-    const pgRestore = await pgToolFor('pg_restore', null);
-    const result = await runTool({ program: pgRestore.file, args: ['--list', file] });
+    // With a target, the archive is read by the tool that serves it (it may only be inside its container).
+    const result = target
+      ? await (await pgRunner('pg_restore', target, await serverVersionOfServer(target))).run(target.database, { args: ['--list'], stdin: fileReaderWithProgress(file) })
+      : await runTool({ program: (await pgToolFor('pg_restore', null)).file, args: ['--list', file] });
     if (result.code !== 0 || !/^;\s*Archive created at/m.test(result.stdout)) throw postgresMessages.archiveUnreadable(file, result.stderr);
   },
 
@@ -125,7 +137,7 @@ export const archive: ArchiveOps = {
   async restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
     await assertCustomArchive(file);
     const server = await serverVersionOfServer(target);
-    const pgRestore = await pgToolFor('pg_restore', server);
+    const pgRestore = await pgRunner('pg_restore', target, server);
     const drop = (name: string) => dropDatabase(target, name);
     await dropLeftScratchDatabases(target, drop);
     const staging = scratchName(RESTORE_PREFIX, target.database);
@@ -151,7 +163,7 @@ export const archive: ArchiveOps = {
   async scratchRestore(target: Target, file: string): Promise<TableCounts> {
     await assertCustomArchive(file);
     const server = await serverVersionOfServer(target);
-    const pgRestore = await pgToolFor('pg_restore', server);
+    const pgRestore = await pgRunner('pg_restore', target, server);
     const scratch = {
       name: scratchName('dbsafe_verify_'),
       purpose: 'verify',
