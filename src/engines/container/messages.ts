@@ -49,10 +49,10 @@ export const containerMessages = {
       `The container "${name}" named in dbsafe.config.json ("container") is not running${running.length > 0 ? ` (running: ${running.join(', ')})` : ''}. Start it (\`docker compose up -d\`) or fix the name.`,
       ExitCode.failure,
     ),
-  notServing: (engine: string, where: string, candidate: ContainerCandidate, hostIdentity: string, containerIdentity: string, proof: string) =>
+  notServing: (where: string, candidate: ContainerCandidate, mismatch: string) =>
     new DbsafeError(
       'container-identity',
-      `The container ${describeCandidate(candidate)} does not serve ${where}: its ${engine} server reports ${proof} ${containerIdentity}, the database's server ${hostIdentity}. dbsafe refuses to back up or restore through it. Name the right container with "container" in dbsafe.config.json, or fix the host and port dbsafe reads (see \`dbsafe check\`).`,
+      `The container ${describeCandidate(candidate)} does not serve ${where}: ${mismatch}. dbsafe refuses to back up or restore through it. Name the right container with "container" in dbsafe.config.json, or fix the host and port dbsafe reads (see \`dbsafe check\`).`,
       ExitCode.failure,
     ),
   identityUnproved: (engine: string, where: string, candidate: ContainerCandidate, detail: string) =>

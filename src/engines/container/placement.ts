@@ -12,12 +12,15 @@ export interface EngineContainerOps {
   profile: EngineContainerProfile;
   /** Why the host's tools cannot serve this target (missing, older than the server), or null when they can. */
   hostProblem(target: Target): Promise<string | null>;
-  /** The server's identity through the host's own connection (the engine's driver or client). */
-  hostIdentity(target: Target): Promise<string>;
-  /** The same through the engine's client inside the container, connected to the container's own server. */
-  containerIdentity(target: Target, exec: ContainerExec): Promise<string>;
-  /** What the identity is, for messages ("system_identifier"). */
-  identityName: string;
+  /**
+   * The server's identity through the host's own connection (the engine's
+   * driver) and through the engine's client inside the container, connected
+   * to the container's own server. Equal values prove the container serves
+   * the target. `container` is an Error when the client inside failed.
+   */
+  identities(target: Target, exec: ContainerExec): Promise<{ host: string; container: string | Error }>;
+  /** Why two identities differ, in words ("its server's system_identifier is 1, the database's 2"). */
+  describeMismatch(host: string, container: string): string;
 }
 
 export type ToolPlacement =
@@ -80,13 +83,8 @@ async function decidePlacement(ops: EngineContainerOps, target: Target): Promise
   }
   const { candidate } = choice;
   const exec: ContainerExec = { cli: inventory.cli, container: candidate.container, internalPort: candidate.internalPort };
-  const hostIdentity = await ops.hostIdentity(target);
-  let inside: string;
-  try {
-    inside = await ops.containerIdentity(target, exec);
-  } catch (error) {
-    throw say.identityUnproved(engine, where, candidate, (error as Error).message);
-  }
-  if (inside !== hostIdentity) throw say.notServing(engine, where, candidate, hostIdentity, inside, ops.identityName);
+  const identity = await ops.identities(target, exec);
+  if (identity.container instanceof Error) throw say.identityUnproved(engine, where, candidate, identity.container.message);
+  if (identity.container !== identity.host) throw say.notServing(where, candidate, ops.describeMismatch(identity.host, identity.container));
   return { kind: 'container', exec, candidate, why: say.containerPath(candidate, forced) };
 }

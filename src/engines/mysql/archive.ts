@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileReaderWithProgress, readHeadAndTail } from '../archive-streams.js';
-import { runTool, toolInfos } from '../tools.js';
+import { toolInfos } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../target/types.js';
@@ -11,14 +11,13 @@ import {
   SANDBOX_LINE,
   SQL_CLIENTS,
   dumpArguments,
-  programLabel,
   quoteIdentifier,
-  resolveDumpTool,
   serverLabel,
   stderrErrors,
   textLiteral,
   withoutSandboxLine,
 } from './clients.js';
+import { containerProgram, mysqlPlacement } from './container.js';
 import { mysqlMessages } from './messages.js';
 import { exportNonTableObjects, schemaObjects, swapStatements } from './swap.js';
 import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
@@ -33,11 +32,7 @@ export function scratchDatabaseName(): string {
 
 /** Feed SQL to the client on stdin, into `database`. Returns what went wrong, or null. */
 async function loadSql(session: MysqlSession, sql: Readable | string, database: string): Promise<string | null> {
-  const result = await runTool({
-    program: session.client.path,
-    args: session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]),
-    stdin: sql,
-  });
+  const result = await session.runProgram(session.client, session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]), { stdin: sql });
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
@@ -91,12 +86,8 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await resolveDumpTool(server, 'back up a MySQL/MariaDB database');
-    const result = await runTool({
-      program: dump.path,
-      args: dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }),
-      stdout: output.stream(),
-    });
+    const { dump, dumpHelp } = await session.dumpTool(server, 'back up a MySQL/MariaDB database');
+    const result = await session.runProgram(dump, dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }), { stdout: output.stream() });
     const errors = stderrErrors(result.stderr);
     if (result.code !== 0 || errors.length > 0) {
       const detail = errors.join(' ') || `exit code ${result.code ?? result.signal}`;
@@ -104,7 +95,7 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
       if (/Access denied|Unknown database|Can't connect/i.test(detail)) throw mysqlMessages.clientFailed(target, `running ${dump.name}`, detail);
       throw mysqlMessages.dumpFailed(dump.name, detail);
     }
-    return { clientTool: programLabel(dump), serverVersion: serverLabel(server) };
+    return { clientTool: session.label(dump), serverVersion: serverLabel(server) };
   } finally {
     session.close();
   }
@@ -154,7 +145,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
   const session = await MysqlSession.open(target, 'restore a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await resolveDumpTool(server, 'restore a MySQL/MariaDB database');
+    const { dump, dumpHelp } = await session.dumpTool(server, 'restore a MySQL/MariaDB database');
     await withScratchDatabase(target, scratchDatabase(session, 'restore staging'), async (scratch) => {
       const failure = await loadDump(session, file, scratch, progress);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
@@ -195,7 +186,15 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   }
 }
 
-function clientTools(): Promise<ToolInfo[]> {
+async function clientTools(target?: Target): Promise<ToolInfo[]> {
+  const placement = target ? await mysqlPlacement(target).catch(() => null) : null;
+  if (placement?.kind === 'container') {
+    const { exec } = placement;
+    const programs = await Promise.all([containerProgram(exec, DUMP_TOOLS), containerProgram(exec, SQL_CLIENTS)]);
+    return programs
+      .filter((program) => program !== null)
+      .map((program) => ({ name: program.name, path: `${exec.cli} exec ${exec.container.name} ${program.name}`, version: program.version }));
+  }
   return toolInfos([
     { names: DUMP_TOOLS, purpose: 'back up MySQL/MariaDB databases' },
     { names: SQL_CLIENTS, purpose: 'restore and verify MySQL/MariaDB backups' },
@@ -205,6 +204,10 @@ function clientTools(): Promise<ToolInfo[]> {
 export const archive: ArchiveOps = {
   extension: 'sql',
   clientTools,
+  async toolPlacement(target: Target) {
+    const placement = await mysqlPlacement(target);
+    return { container: placement.kind === 'container' ? placement.exec.container.name : null, why: placement.why };
+  },
   backup,
   checkArchive,
   restore,

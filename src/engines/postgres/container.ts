@@ -29,7 +29,13 @@ function containerLibpqEnv(target: Target, exec: ContainerExec, database: string
 
 export const postgresContainerOps: EngineContainerOps = {
   profile: { label: 'PostgreSQL', image: /postgres|postgis|timescale|pgvector|supabase/i, defaultPort: 5432 },
-  identityName: 'system_identifier',
+  async identities(target, exec) {
+    const host = await withMaintenanceConnection(target, async (client) => (await client.query<{ id: string }>(IDENTITY_SQL)).rows[0]!.id);
+    const result = await runTool(inContainer(exec, 'psql', { args: ['-XAtq', '-c', IDENTITY_SQL], env: containerLibpqEnv(target, exec, 'postgres') }));
+    const container = result.code === 0 ? result.stdout.trim() : new Error(result.stderr || `psql exited with ${result.code}`);
+    return { host, container };
+  },
+  describeMismatch: (host, container) => `its PostgreSQL server reports system_identifier ${container}, the database's server ${host}`,
   async hostProblem(target) {
     try {
       const server = await serverVersionOfServer(target);
@@ -39,12 +45,6 @@ export const postgresContainerOps: EngineContainerOps = {
     } catch (error) {
       return (error as Error).message;
     }
-  },
-  hostIdentity: (target) => withMaintenanceConnection(target, async (client) => (await client.query<{ id: string }>(IDENTITY_SQL)).rows[0]!.id),
-  async containerIdentity(target, exec) {
-    const result = await runTool(inContainer(exec, 'psql', { args: ['-XAtq', '-c', IDENTITY_SQL], env: containerLibpqEnv(target, exec, 'postgres') }));
-    if (result.code !== 0) throw new Error(result.stderr || `psql exited with ${result.code}`);
-    return result.stdout.trim();
   },
 };
 
