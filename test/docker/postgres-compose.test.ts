@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/private-postgres.js';
+import { testDir } from '../helpers/cli.js';
 import { backupProject, type BackupProject } from '../cli/backup-project.js';
 import { buildImages, composeUp, dockerUnavailable, removeProjectContainers, waitFor, type TestService } from './containers.js';
 
@@ -86,6 +87,34 @@ describe.skipIf(unavailable !== null)('PostgreSQL 17 in Docker Compose, host too
     expect(restore.code).toBe(0);
     expect(psqlAt(port, CHECKSUM, 'app')).toBe(before);
     expect(psqlAt(port, "SELECT count(*) FROM pg_tables WHERE tablename = 'later'", 'app')).toBe('0');
+  });
+
+  it('check names the container; doctor says the tools run inside it and why', async () => {
+    const check = await single.project.cli(['check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/container +"[^"]*db[^"]*" \(dbsafe-test\/postgres:17, Compose service db; shares the host's network/);
+    const doctor = await single.project.cli(['doctor']);
+    expect(doctor.stdout).toMatch(/✓ pg_dump +17\.\d+ +\S*docker exec \S*db\S* pg_dump/);
+    expect(doctor.stdout).toMatch(/tools run inside the container \S*db\S*: the host's client tools do not match the server; container .*identity proved/);
+  });
+
+  it('podman with the same CLI: every call goes through it, the password never in its arguments', async () => {
+    const bin = testDir('dbsafe-podman-');
+    const record = path.join(bin, 'calls');
+    // A recorded-arguments stand-in: logs each call, then lets Docker answer it as podman would.
+    writeFileSync(path.join(bin, 'podman'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${record}'\nexec docker "$@"\n`, { mode: 0o755 });
+    writeConfig(single.project, { containerCli: 'podman' });
+    try {
+      const backup = await single.project.cli(['backup', '--json'], { PATH: `${bin}:${process.env.PATH}` });
+      expect(backup.stderr).toBe('');
+      expect(backup.code).toBe(0);
+      const calls = readFileSync(record, 'utf8');
+      expect(calls).toMatch(/^ps --quiet --no-trunc$/m);
+      expect(calls).toMatch(/^exec -i -e PGPORT -e PGUSER -e PGPASSWORD -e PGDATABASE -e PGAPPNAME -e PGCONNECT_TIMEOUT [0-9a-f]{64} pg_dump --format=custom/m);
+      expect(calls).not.toContain(PASSWORD);
+    } finally {
+      writeConfig(single.project, {});
+    }
   });
 
   it('two containers could serve the database: dbsafe names both and asks for "container"', async () => {

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { COMPOSE_FILES } from '../../safety/rules.js';
 
-/** The Compose files a project may have, in Compose's own order, with their overrides. */
-export const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
 
 export interface ComposeProject {
   /** The project name Compose gives its containers' `com.docker.compose.project` label. */

@@ -62,5 +62,7 @@ export const containerMessages = {
       ExitCode.failure,
     ),
   /** The short form `check` and `doctor` show. */
-  named: (candidate: ContainerCandidate) => `container ${describeCandidate(candidate)}`,
+  named: (candidate: ContainerCandidate) => describeCandidate(candidate),
+  namedSeveral: (candidates: readonly ContainerCandidate[]) =>
+    `one of ${candidates.map(describeCandidate).join(', ')}: backups will ask which (set "container" in dbsafe.config.json)`,
 };

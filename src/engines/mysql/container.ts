@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import type { Target } from '../../target/types.js';
 import { inContainer, type ContainerExec } from '../container/exec.js';
+import { CONTAINER_PROFILES } from '../container/profiles.js';
 import { toolPlacement, type EngineContainerOps, type ToolPlacement } from '../container/placement.js';
 import { missingToolError, runTool, type ToolRun } from '../tools.js';
 import { chooseDumpTool, DUMP_TOOLS, installedPrograms, parseClientVersion, parseServerVersion, SQL_CLIENTS, type ClientProgram, type FlavouredVersion } from './clients.js';
@@ -55,7 +56,7 @@ export async function containerProgram(exec: ContainerExec, names: readonly stri
 }
 
 export const mysqlContainerOps: EngineContainerOps = {
-  profile: { label: 'MySQL/MariaDB', image: /mariadb|mysql|percona/i, defaultPort: 3306 },
+  profile: CONTAINER_PROFILES.mysql!,
   async hostProblem(target) {
     try {
       const server = parseServerVersion(await withServer(target, async (c) => String(((await c.query('SELECT VERSION() AS v')) as unknown as [Array<{ v: string }>])[0][0]!.v)));

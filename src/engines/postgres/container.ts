@@ -1,6 +1,7 @@
 import type { Target } from '../../target/types.js';
 import type { ContainerExec } from '../container/exec.js';
 import { inContainer } from '../container/exec.js';
+import { CONTAINER_PROFILES } from '../container/profiles.js';
 import { toolPlacement, type EngineContainerOps, type ToolPlacement } from '../container/placement.js';
 import { runTool, type ToolResult, type ToolRun } from '../tools.js';
 import { pgToolFor, parseToolVersion, type PgTool } from './binaries.js';
@@ -28,7 +29,7 @@ function containerLibpqEnv(target: Target, exec: ContainerExec, database: string
 }
 
 export const postgresContainerOps: EngineContainerOps = {
-  profile: { label: 'PostgreSQL', image: /postgres|postgis|timescale|pgvector|supabase/i, defaultPort: 5432 },
+  profile: CONTAINER_PROFILES.postgres!,
   async identities(target, exec) {
     const host = await withMaintenanceConnection(target, async (client) => (await client.query<{ id: string }>(IDENTITY_SQL)).rows[0]!.id);
     const result = await runTool(inContainer(exec, 'psql', { args: ['-XAtq', '-c', IDENTITY_SQL], env: containerLibpqEnv(target, exec, 'postgres') }));
