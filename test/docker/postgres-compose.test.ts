@@ -117,6 +117,21 @@ describe.skipIf(unavailable !== null)('PostgreSQL 17 in Docker Compose, host too
     }
   });
 
+  it('health reads the archive of a newer pg_dump as "cannot check here", not as damage', async () => {
+    const health = await single.project.cli(['health']);
+    expect(health.stdout + health.stderr).not.toMatch(/damaged/i);
+    expect(health.stdout + health.stderr).toMatch(/older than the pg_dump that wrote/);
+  });
+
+  it('"tools": "container" with no container serving the database: a clear error, nothing written', async () => {
+    const project = backupProject('postgres://postgres@127.0.0.1:5432/postgres', { tools: 'container' });
+    projects.push(project);
+    const backup = await project.cli(['backup']);
+    expect(backup.code).not.toBe(0);
+    expect(backup.stderr).toMatch(/"tools": "container".*no running container serves 127\.0\.0\.1:5432.*docker compose up -d/s);
+    expect(project.manifests()).toEqual([]);
+  });
+
   it('two containers could serve the database: dbsafe names both and asks for "container"', async () => {
     const backup = await pair.project.cli(['backup']);
     expect(backup.code).not.toBe(0);

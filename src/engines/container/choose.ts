@@ -44,8 +44,12 @@ export function belongsToProject(container: ContainerFacts, compose: ComposeProj
   return compose !== null && container.labels['com.docker.compose.project'] === compose.name;
 }
 
-/** How `container` could serve the target: a published port, or the host's network. Pure. */
-function servingRoute(container: ContainerFacts, target: Target, profile: EngineContainerProfile): { internalPort: number; why: string } | null {
+/**
+ * How `container` could serve the target: a published port (any container:
+ * only one can publish it), or the host's network (only the project's own
+ * containers: on the host's network any container could claim any port). Pure.
+ */
+function servingRoute(container: ContainerFacts, target: Target, profile: EngineContainerProfile, ofProject: boolean): { internalPort: number; why: string } | null {
   const port = target.port ?? profile.defaultPort;
   if (target.host !== undefined && target.hosts.length > 0 && !isLocalTarget(target)) {
     // A Compose service name as host: the container of that service listens on its own port.
@@ -53,7 +57,7 @@ function servingRoute(container: ContainerFacts, target: Target, profile: Engine
   }
   const published = container.ports.find((binding) => binding.hostPort === port);
   if (published) return { internalPort: published.containerPort, why: `publishes port ${port} → ${published.containerPort}` };
-  if (container.networkMode === 'host') return { internalPort: port, why: `shares the host's network (port ${port})` };
+  if (container.networkMode === 'host' && ofProject) return { internalPort: port, why: `shares the host's network (port ${port})` };
   return null;
 }
 
@@ -76,17 +80,18 @@ export function chooseContainer(options: {
   named?: string;
 }): ContainerChoice {
   const { containers, target, profile, compose, projectRoot, named } = options;
-  const candidate = (container: ContainerFacts): ContainerCandidate | null => {
-    const route = servingRoute(container, target, profile);
-    return route && { container, ...route, ofProject: belongsToProject(container, compose, projectRoot) };
+  const candidate = (container: ContainerFacts, named = false): ContainerCandidate | null => {
+    const ofProject = belongsToProject(container, compose, projectRoot);
+    const route = servingRoute(container, target, profile, ofProject || named);
+    return route && { container, ...route, ofProject };
   };
   if (named) {
     const match = containers.find((c) => c.name === named || serviceName(c) === named || (named.length >= 6 && c.id.startsWith(named)));
     if (!match) return { kind: 'named-missing', name: named, running: containers.map((c) => c.name) };
     const port = target.port ?? profile.defaultPort;
-    return { kind: 'one', candidate: candidate(match) ?? { container: match, internalPort: port, why: 'named in the config ("container")', ofProject: belongsToProject(match, compose, projectRoot) } };
+    return { kind: 'one', candidate: candidate(match, true) ?? { container: match, internalPort: port, why: 'named in the config ("container")', ofProject: belongsToProject(match, compose, projectRoot) } };
   }
-  const all = containers.filter((c) => runsEngine(c, profile)).map(candidate).filter((c): c is ContainerCandidate => c !== null);
+  const all = containers.filter((c) => runsEngine(c, profile)).map((c) => candidate(c)).filter((c): c is ContainerCandidate => c !== null);
   const ofProject = all.filter((c) => c.ofProject);
   const pool = ofProject.length > 0 ? ofProject : all;
   if (pool.length === 0) return { kind: 'none' };

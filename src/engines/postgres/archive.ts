@@ -124,6 +124,7 @@ export const archive: ArchiveOps = {
     const result = target
       ? await (await pgRunner('pg_restore', target, await serverVersionOfServer(target))).run(target.database, { args: ['--list'], stdin: fileReaderWithProgress(file) })
       : await runTool({ program: (await pgToolFor('pg_restore', null)).file, args: ['--list', file] });
+    if (/unsupported version \(\d+\.\d+\) in file header/.test(result.stderr)) throw postgresMessages.archiveNewerThanClient(file, result.stderr);
     if (result.code !== 0 || !/^;\s*Archive created at/m.test(result.stdout)) throw postgresMessages.archiveUnreadable(file, result.stderr);
   },
 

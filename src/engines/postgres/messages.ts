@@ -79,6 +79,13 @@ export const postgresMessages = {
       `${file} is not a PostgreSQL custom-format archive (it does not start with PGDMP). Nothing was restored. Pick a PostgreSQL backup from \`dbsafe list\`.`,
       ExitCode.failure,
     ),
+  /** The archive is fine as far as anyone knows: only a newer pg_restore (or the server's container) reads it. */
+  archiveNewerThanClient: (file: string, stderr: string) =>
+    new DbsafeError(
+      'postgres-client-too-old',
+      `pg_restore on this machine is older than the pg_dump that wrote ${file} (${lastLines(stderr, 1)}), so it cannot check it. Install newer client tools (DBSAFE_PG_BIN), or run \`dbsafe verify\`: it reads the archive with the tools inside the database's container.`,
+      ExitCode.failure,
+    ),
   archiveUnreadable: (file: string, stderr: string) =>
     new DbsafeError(
       'postgres-archive-unreadable',
