@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/private-postgres.js';
 import { testDir } from '../helpers/cli.js';
-import { backupProject, type BackupProject } from '../cli/backup-project.js';
+import { backupProject, startUntil, type BackupProject } from '../cli/backup-project.js';
 import { buildImages, composeUp, dockerUnavailable, removeProjectContainers, waitFor, type TestService } from './containers.js';
 
 /**
@@ -110,7 +110,7 @@ describe.skipIf(unavailable !== null)('PostgreSQL 17 in Docker Compose, host too
       expect(backup.code).toBe(0);
       const calls = readFileSync(record, 'utf8');
       expect(calls).toMatch(/^ps --quiet --no-trunc$/m);
-      expect(calls).toMatch(/^exec -i -e PGPORT -e PGUSER -e PGPASSWORD -e PGDATABASE -e PGAPPNAME -e PGCONNECT_TIMEOUT [0-9a-f]{64} pg_dump --format=custom/m);
+      expect(calls).toMatch(/^exec -i -e PGPORT -e PGUSER -e PGPASSWORD -e PGDATABASE -e PGAPPNAME -e PGCONNECT_TIMEOUT -e DBSAFE_EXEC [0-9a-f]{64} pg_dump --format=custom/m);
       expect(calls).not.toContain(PASSWORD);
     } finally {
       writeConfig(single.project, {});
@@ -130,6 +130,25 @@ describe.skipIf(unavailable !== null)('PostgreSQL 17 in Docker Compose, host too
     expect(backup.code).not.toBe(0);
     expect(backup.stderr).toMatch(/"tools": "container".*no running container serves 127\.0\.0\.1:5432.*docker compose up -d/s);
     expect(project.manifests()).toEqual([]);
+  });
+
+  it('a stopped backup stops pg_dump inside the container too', async () => {
+    const { project, port } = single;
+    psqlAt(port, 'CREATE DATABASE locked');
+    psqlAt(port, 'CREATE TABLE held (id int)', 'locked');
+    // pg_dump waits for this lock for ever: only stopping it ends its session.
+    const holder = spawn('psql', ['-XAtq', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'locked'], { env: { ...process.env, PGPASSWORD: PASSWORD }, stdio: ['pipe', 'ignore', 'ignore'] });
+    holder.stdin.write('BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600);\n');
+    try {
+      const sessions = (condition: string) => psqlAt(port, `SELECT count(*) FROM pg_stat_activity WHERE datname = 'locked' AND application_name = 'dbsafe'${condition}`);
+      const url = `postgres://postgres:${encodeURIComponent(PASSWORD)}@127.0.0.1:${port}/locked`;
+      const backup = await startUntil(project.dir, url, ['backup'], 'pg_dump waiting for the lock', () => (sessions(" AND wait_event_type = 'Lock'") === '0' ? undefined : true));
+      backup.child.kill('SIGTERM');
+      expect(await backup.exited).not.toBe(0);
+      await waitFor(() => expect(sessions('')).toBe('0'), 'pg_dump in the container to stop');
+    } finally {
+      holder.kill();
+    }
   });
 
   it('two containers could serve the database: dbsafe names both and asks for "container"', async () => {

@@ -119,8 +119,8 @@ describe('running a tool inside the container', () => {
   it('values of the environment travel in the CLI\'s environment, named by -e, never on the command line', () => {
     const run = inContainer(exec, 'pg_dump', { args: ['--format=custom'], env: { PGPASSWORD: 's3cret', PGUSER: 'app', PGHOST: undefined } });
     expect(run.program).toBe('/usr/bin/docker');
-    expect(run.args).toEqual(['exec', '-i', '-e', 'PGPASSWORD', '-e', 'PGUSER', exec.container.id, 'pg_dump', '--format=custom']);
-    expect(run.env).toEqual({ PGPASSWORD: 's3cret', PGUSER: 'app' });
+    expect(run.args).toEqual(['exec', '-i', '-e', 'PGPASSWORD', '-e', 'PGUSER', '-e', 'DBSAFE_EXEC', exec.container.id, 'pg_dump', '--format=custom']);
+    expect(run.env).toEqual({ PGPASSWORD: 's3cret', PGUSER: 'app', DBSAFE_EXEC: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(run.args.join(' ')).not.toContain('s3cret');
   });
 
@@ -128,8 +128,8 @@ describe('running a tool inside the container', () => {
     const t = target('mysql://app:s3cret@127.0.0.1:3307/shop');
     const dump = { name: 'mariadb-dump', path: 'mariadb-dump', flavour: 'mariadb' as const, version: '11.8.3', major: 11, minor: 8 };
     const run = containerRun(exec, t, '/tmp/x/client.cnf', dump, ['--defaults-extra-file=/tmp/x/client.cnf', '--single-transaction', 'shop'], {});
-    expect(run.args).toEqual(['exec', '-i', '-e', 'MYSQL_PWD', exec.container.id, 'mariadb-dump', '--user=app', '--single-transaction', 'shop']);
-    expect(run.env).toEqual({ MYSQL_PWD: 's3cret' });
+    expect(run.args).toEqual(['exec', '-i', '-e', 'MYSQL_PWD', '-e', 'DBSAFE_EXEC', exec.container.id, 'mariadb-dump', '--user=app', '--single-transaction', 'shop']);
+    expect(run.env).toMatchObject({ MYSQL_PWD: 's3cret' });
   });
 
   it('MySQL: host tools of another flavour or an older release do not serve the server', () => {
