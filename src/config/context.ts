@@ -10,6 +10,7 @@ import type { LoadedReader } from '../target/frameworks/registry.js';
 import { frameworkMessages } from '../target/frameworks/messages.js';
 import { loadConfig, type LoadedConfig } from './load.js';
 import { findProject } from './project.js';
+import { useContainerSettings } from '../engines/container/settings.js';
 
 export interface ProjectContext {
   cwd: string;
@@ -142,6 +143,8 @@ export function loadProjectContext(options: ContextOptions): ProjectContext {
   targets.problems.unshift(...envProblems);
   targets.environment = envFiles.environment;
   if (readings.length > 0) targets.frameworks = readings.map((reading) => ({ framework: reading.framework, ...(reading.environment ? { environment: reading.environment } : {}) }));
+  const { tools = 'auto', container, containerCli } = config.config;
+  useContainerSettings({ projectRoot: project.root, tools, container, containerCli, env: options.env });
   return { cwd: options.cwd, projectRoot: project.root, optedIn: project.optedIn, config, targets, env, dotenv, ...(options.frameworks ? { frameworks: options.frameworks } : {}) };
 }
 

@@ -37,6 +37,12 @@ export interface DbsafeConfig {
   mode?: 'snapshot' | 'dump' | 'auto';
   /** How file backups are compressed in the stream: "zstd", "lz4", "gzip", "none", or {"codec", "level"}; absent: the fastest installed that keeps files no larger (src/engines/compression.ts). */
   compression?: CompressionSetting['codec'] | CompressionSetting;
+  /** Where the engine's client tools run: auto (default), host, or container (inside the container that serves the database). */
+  tools?: 'auto' | 'host' | 'container';
+  /** The container (name, Compose service or id) whose tools to use when several could serve the database. */
+  container?: string;
+  /** The container CLI: docker (default), podman, or a path. */
+  containerCli?: string;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -87,6 +93,9 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
   mode: { validate: (value) => (value === 'snapshot' || value === 'dump' || value === 'auto' ? null : 'must be "snapshot", "dump" or "auto"'), describe: 'snapshot (server-side copy, restored by a rename), dump (file backup) or auto (snapshot where the server allows)' },
   compression: { validate: compressionSettingProblem, describe: 'backup compression: "zstd", "lz4", "gzip", "none", or {"codec": "zstd", "level": 3} (default: zstd -1 when installed, else gzip -1)' },
+  tools: { validate: (value) => (value === 'auto' || value === 'host' || value === 'container' ? null : 'must be "auto", "host" or "container"'), describe: 'where client tools run: auto, host, or container (inside the container serving the database)' },
+  container: { validate: isString, describe: 'the container (name, Compose service or id) serving the database, when several could' },
+  containerCli: { validate: isString, describe: 'the container CLI: docker (default), podman, or a path' },
   encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 

@@ -18,7 +18,7 @@ import { listBackups } from '../store/restore-backup.js';
 import { backupStoreFor } from '../store/store.js';
 import { describeTarget, redactTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
-import type { BackupDirFacts, DoctorFacts, EncryptionFacts, ServerState } from './judge.js';
+import type { BackupDirFacts, DoctorFacts, EncryptionFacts, ServerState, ToolPath } from './judge.js';
 import { doctorMessages as say } from './messages.js';
 
 /** How long doctor waits for the database server: it reports, it does not wait for a slow network. */
@@ -67,11 +67,15 @@ async function encryptionFacts(source: KeySource | undefined): Promise<Encryptio
 }
 
 /** The server of the backed-up database, and its engine's client tools (matched to the server's version when it answered). */
-async function engineFacts(target: Target | null, verdict: Verdict): Promise<{ server: ServerState | null; tools: ToolInfo[] }> {
-  if (!target) return { server: null, tools: [] };
+async function engineFacts(target: Target | null, verdict: Verdict): Promise<{ server: ServerState | null; tools: ToolInfo[]; toolPath: ToolPath | null }> {
+  if (!target) return { server: null, tools: [], toolPath: null };
   const server: ServerState = staticallyRefused(target, verdict.outcomes) ? { state: 'skipped', detail: say.serverSkipped } : await probeWithTimeout(target);
-  const tools = await (await archiveOps(target.engine)).clientTools(server.state === 'answered' ? target : undefined);
-  return { server, tools };
+  const archive = await archiveOps(target.engine);
+  const answered = server.state === 'answered';
+  const tools = await archive.clientTools(answered ? target : undefined);
+  const toolPath: ToolPath | null =
+    answered && archive.toolPlacement ? await archive.toolPlacement(target).catch((error: Error) => ({ problem: error.message })) : null;
+  return { server, tools, toolPath };
 }
 
 /**
@@ -97,6 +101,7 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     databases: (context?.targets.all ?? []).map((target) => ({ description: describeTarget(target), primary: target === primary, target: redactTarget(target) })),
     engine: primary?.engine ?? null,
     tools: engine.tools,
+    toolPath: engine.toolPath,
     server: engine.server,
     backups,
     encryption: context ? await encryptionFacts(backupStoreFor(context).keys) : null,

@@ -39,6 +39,8 @@ export interface DoctorFacts {
   /** Engine of the database guarded commands back up, or null when there is none. */
   engine: EngineName | null;
   tools: ToolInfo[];
+  /** Where the client tools run (the host, or the container serving the database) and why; a problem when dbsafe cannot tell. */
+  toolPath: ToolPath | null;
   server: ServerState | null;
   backups: BackupDirFacts | null;
   /** Where notifications go (null when the configuration could not be read); never the webhook address. */
@@ -50,6 +52,8 @@ export interface DoctorFacts {
   scratchDatabases: Array<Pick<ScratchRecord, 'engine' | 'server' | 'database' | 'purpose' | 'pid' | 'createdAt'>>;
   environment: { dbsafeZero: boolean; integrationsDisabled: boolean; agent: DetectedAgent | null };
 }
+
+export type ToolPath = { container: string | null; why: string } | { problem: string };
 
 export interface EncryptionFacts {
   /** The "encryption" row is configured: new backups are encrypted. */
@@ -117,6 +121,7 @@ export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
       ? []
       : facts.check.reasons.map((reason) => ({ area: 'check', message: reason.message, fix: reason.fix ?? say.checkFallbackFix }))),
     ...toolProblems(facts.tools),
+    ...(facts.toolPath && 'problem' in facts.toolPath ? [{ area: 'client tools', ...say.splitFix(facts.toolPath.problem) }] : []),
     ...(facts.backups ? backupProblems(facts.backups) : []),
     ...(facts.notifications?.webhook.set && 'problem' in facts.notifications.webhook ? [{ area: 'notifications', ...say.webhookInvalid(facts.notifications.webhook.problem) }] : []),
     ...(facts.encryption?.problem ? [{ area: 'encryption', ...say.encryptionKeyProblem(facts.encryption.problem) }] : []),

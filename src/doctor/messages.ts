@@ -9,6 +9,8 @@ export const doctorMessages = {
   /** An engine's message ("X was not found … Install it …") as cause and fix. */
   splitFix: (text: string) => splitCauseAndFix(text, 'Install the client tool, then run `dbsafe doctor` again.'),
   checkFallbackFix: 'Run `dbsafe check` for details.',
+  toolPath: (container: string | null, why: string) => (container ? `tools run inside the container ${container}: ${why}` : `tools run on the host: ${why}`),
+  toolPathUnknown: 'dbsafe cannot tell which container to run the tools in (see the problems below)',
   notPrivate: (dir: string, mode: number) => ({
     message: `The backup directory ${dir} has mode ${octal(mode)}: other users on this machine can read your database copies.`,
     fix: `Run \`chmod 700 ${dir}\` (dbsafe creates it 0700).`,

@@ -33,6 +33,8 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
       const usable = tool.path !== null && !tool.problem;
       lines.push(`  ${usable ? ok : tool.problem ? bad : c.dim('-')} ${tool.name.padEnd(width)}  ${usable ? `${tool.version ?? 'version unknown'}  ${c.dim(tool.path!)}` : say.toolMissing}`);
     }
+    const toolPath = facts.toolPath;
+    if (toolPath) lines.push('problem' in toolPath ? `  ${bad} ${say.toolPathUnknown}` : `  ${say.toolPath(toolPath.container, toolPath.why)}`);
     if (facts.server) {
       const server = facts.server;
       lines.push('', c.bold('Server'));

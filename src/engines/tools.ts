@@ -170,6 +170,8 @@ export interface ToolRun {
   /** Aborting kills the child with SIGTERM. */
   signal?: AbortSignal;
   cwd?: string;
+  /** Also run when dbsafe stops its tools: a tool started through another program (`docker exec`) must be stopped where it runs. */
+  onStop?: () => void;
 }
 
 export interface ToolResult {
@@ -186,12 +188,16 @@ export interface ToolResult {
  * a file nobody owns, or keep a restore half-applied.
  */
 const runningTools = new Set<ChildProcess>();
+const stopHooks = new Map<ChildProcess, () => void>();
 let stoppedBy: NodeJS.Signals | null = null;
 
 /** Stop every running client tool and start no new one (Ctrl-C, SIGTERM). */
 export function stopAllTools(signal: NodeJS.Signals): void {
   stoppedBy ??= signal;
-  for (const child of runningTools) child.kill('SIGTERM');
+  for (const child of runningTools) {
+    child.kill('SIGTERM');
+    stopHooks.get(child)?.();
+  }
 }
 
 /** The signal that stopped the tools, or null while work may go on. */
@@ -243,6 +249,7 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     // stdout is null when given a descriptor; stderr is always a pipe of ours.
     const childStdout = child.stdout;
     const childStderr = child.stderr!;
+    if (run.onStop) stopHooks.set(child, run.onStop);
     let stdout = '';
     let stderr = '';
     let stdoutDone: Promise<void> = Promise.resolve();
@@ -278,6 +285,7 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     });
     child.on('close', (code, signal) => {
       runningTools.delete(child);
+      stopHooks.delete(child);
       if (stoppedBy) {
         // Let the output streams settle first: a file stream failing after the rejection would go unhandled.
         const signal = stoppedBy;

@@ -100,8 +100,13 @@ export interface ArchiveOps {
   clientTools(target?: Target): Promise<ToolInfo[]>;
   /** Write a backup of `target` into `output` (a temporary file the store renames once verified). */
   backup(target: Target, output: BackupOutput, options?: BackupOptions): Promise<BackupFacts>;
-  /** Prove the engine's own tool can read the archive; throws DbsafeError when it cannot. */
-  checkArchive(file: string): Promise<void>;
+  /**
+   * Prove the engine's own tool can read the archive; throws DbsafeError when it cannot.
+   * With `target`, the tool that serves that database reads it (it may run inside its container).
+   */
+  checkArchive(file: string, target?: Target): Promise<void>;
+  /** Where this engine's tools run for `target` and why (host, or the container that serves it), for doctor and check. */
+  toolPlacement?(target: Target): Promise<{ container: string | null; why: string }>;
   /** Restore `file` into `target` exactly and, where the engine allows, all-or-nothing. */
   restore(target: Target, file: string, progress?: ProgressSink, options?: RestoreOptions): Promise<void>;
   /** Restore `file` into a throw-away database beside `target`, count tables and rows, drop it. */

@@ -19,6 +19,8 @@ export interface Assessment {
   /** Null when the configuration itself could not be loaded. */
   context: ProjectContext | null;
   project: ProjectFacts;
+  /** The running container that serves a database, described (a project with a Compose file, not offline). */
+  containers?: Map<Target, string>;
 }
 
 /** Connect to one database and read its facts; a failure becomes a result, never a pass. */
@@ -63,9 +65,16 @@ export async function assessProject(context: ProjectContext, options: AssessOpti
   if (options.offline) return { verdict: offlineVerdict, context, project };
   const live = new Map<Target, LiveResult>();
   const reachable = context.targets.all.filter((target) => !staticallyRefused(target, offlineVerdict.outcomes));
-  const results = await Promise.all(reachable.map((target) => probeTarget(target)));
+  const [results, containers] = await Promise.all([Promise.all(reachable.map((target) => probeTarget(target))), containersOf(project, reachable)]);
   reachable.forEach((target, i) => live.set(target, results[i]!));
-  return { verdict: judgeTargets({ ...input, live }), context, project };
+  return { verdict: judgeTargets({ ...input, live }), context, project, containers };
+}
+
+/** Only a project with a Compose file asks the container engine; the module is loaded then only. */
+async function containersOf(project: ProjectFacts, targets: readonly Target[]): Promise<Map<Target, string> | undefined> {
+  if (project.composeFiles.length === 0 || targets.length === 0) return undefined;
+  const { servingContainers } = await import('../engines/container/serving.js');
+  return servingContainers(targets).catch(() => undefined);
 }
 
 /**

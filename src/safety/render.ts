@@ -73,6 +73,8 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
     const width = Math.max(28, ...rows.map(([, value]) => value.length));
     for (const [name, value, source] of rows) lines.push(`  ${name.padEnd(9)} ${value.padEnd(width)} ${c.dim(source)}`);
     if (live?.ok) lines.push(`  ${'server'.padEnd(9)} ${live.serverVersion}`);
+    const container = report.targets[i]?.container;
+    if (container) lines.push(`  ${'container'.padEnd(9)} ${printable(container)}`);
     else if (!live && !assessment.verdict.offline) lines.push(`  ${'server'.padEnd(9)} not contacted: already refused without connecting`);
     lines.push(c.dim(assessment.verdict.offline ? '  rules (offline: no connection made)' : '  rules'));
     assessment.verdict.outcomes.filter((o) => o.target === describeTarget(target)).forEach(rule);

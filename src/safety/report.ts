@@ -15,7 +15,8 @@ export interface CheckReport {
   exitCode: number;
   reasons: Array<Pick<RuleOutcome, 'rule' | 'target' | 'value' | 'message' | 'fix'>>;
   checks: Array<Pick<RuleOutcome, 'rule' | 'target' | 'passed' | 'value' | 'message'>>;
-  targets: Array<RedactedTarget & { label: string; primary: boolean; live: LiveReport | null }>;
+  /** `container`: the running container that serves the database (by Compose labels and ports), or null. */
+  targets: Array<RedactedTarget & { label: string; primary: boolean; live: LiveReport | null; container: string | null }>;
   environment: {
     projectRoot: string | null;
     configFile: string | null;
@@ -47,6 +48,7 @@ export function buildCheckReport(assessment: Assessment): CheckReport {
       label: describeTarget(target),
       primary: target === context?.targets.primary,
       live: liveReport(assessment, target),
+      container: assessment.containers?.get(target) ?? null,
     })),
     environment: {
       projectRoot: project.projectRoot,

@@ -152,7 +152,7 @@ export async function verifyBackup(store: BackupStore, target: Target, backup: S
   }
   const archive = await archiveOps(target.engine);
   return withPlainArchive(store, backup, async (file) => {
-    await archive.checkArchive(file);
+    await archive.checkArchive(file, target);
     return archive.scratchRestore(target, file);
   });
 }

@@ -83,7 +83,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
     facts = await archive.backup(target, output, { compression: store.compression });
     // A file the engine's tool wrote itself is hashed while the engine's check reads it (two cores, one pass each, no wait in between).
     const streamed = output.streamed();
-    const [hashed, checked] = await Promise.allSettled([streamed ?? hashFile(temporary), archive.checkArchive(temporary)]);
+    const [hashed, checked] = await Promise.allSettled([streamed ?? hashFile(temporary), archive.checkArchive(temporary, target)]);
     if (hashed.status === 'rejected') throw hashed.reason;
     written = hashed.value;
     if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);

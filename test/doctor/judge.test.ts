@@ -23,6 +23,7 @@ function facts(overrides: Partial<DoctorFacts> = {}): DoctorFacts {
       { name: 'pg_dump', path: '/usr/bin/pg_dump', version: '15.20' },
       { name: 'pg_restore', path: '/usr/bin/pg_restore', version: '15.20' },
     ],
+    toolPath: { container: null, why: "the host's client tools match the server" },
     server: { state: 'answered', version: 'PostgreSQL 15.20' },
     backups: { dir: '/work/app/backups', exists: true, mode: 0o700, git: 'ignored', count: 2, totalSize: 2048 },
     notifications: { webhook: { set: true, host: 'hooks.slack.com' }, command: false, events: ['backup-failed', 'unhealthy'] },
@@ -38,6 +39,12 @@ const MISSING = 'pg_dump was not found on PATH, and dbsafe needs it to back up. 
 
 const CASES: Array<{ name: string; facts: DoctorFacts; problems: Array<[string, RegExp]>; notes?: Array<[string, RegExp]> }> = [
   { name: 'everything in order', facts: facts(), problems: [] },
+  { name: 'tools inside the container that serves the database', facts: facts({ toolPath: { container: 'app-db-1', why: 'the host\'s client tools do not match the server' } }), problems: [] },
+  {
+    name: 'several containers could serve the database: the tools cannot run until one is named',
+    facts: facts({ toolPath: { problem: 'Several running PostgreSQL containers could serve 127.0.0.1:5433: "a" (…); "b" (…). dbsafe does not guess which one holds your data: add "container": "a" (or the right one\'s name) to dbsafe.config.json.' } }),
+    problems: [['client tools', /Several running PostgreSQL containers[\s\S]*"container": "a"/]],
+  },
   {
     name: 'a missing client tool, with the package to install',
     facts: facts({ tools: [{ name: 'pg_dump', path: null, version: null, problem: MISSING }, { name: 'pg_restore', path: '/usr/bin/pg_restore', version: '15.20' }] }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileAsStdin, readHeadAndTail } from '../archive-streams.js';
-import { runTool, toolInfos } from '../tools.js';
+import { toolInfos } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../target/types.js';
@@ -12,13 +12,12 @@ import {
   SQL_CLIENTS,
   dumpArguments,
   installedPrograms,
-  programLabel,
   quoteIdentifier,
-  resolveDumpTool,
   serverLabel,
   stderrErrors,
   textLiteral,
 } from './clients.js';
+import { containerProgram, mysqlPlacement } from './container.js';
 import { mysqlMessages } from './messages.js';
 import { exportNonTableObjects, schemaObjects, swapStatements } from './swap.js';
 import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
@@ -33,11 +32,7 @@ export function scratchDatabaseName(): string {
 
 /** Feed SQL to the client on stdin, into `database`. Returns what went wrong, or null. */
 async function loadSql(session: MysqlSession, sql: Readable | string, database: string): Promise<string | null> {
-  const result = await runTool({
-    program: session.client.path,
-    args: session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]),
-    stdin: sql,
-  });
+  const result = await session.runProgram(session.client, session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]), { stdin: sql });
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
@@ -52,11 +47,8 @@ async function loadDump(session: MysqlSession, file: string, database: string, p
   const { head } = await readHeadAndTail(file, 4096);
   const newline = head.indexOf(0x0a);
   const skip = newline >= 0 && SANDBOX_LINE.test(head.subarray(0, newline).toString('utf8')) ? newline + 1 : 0;
-  const result = await runTool({
-    program: session.client.path,
-    args: session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]),
-    ...fileAsStdin(file, progress, skip),
-  });
+  // On the host or inside the server's container alike (the container's client reads the descriptor through `docker exec -i`).
+  const result = await session.runProgram(session.client, session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]), fileAsStdin(file, progress, skip));
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
@@ -104,12 +96,10 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await resolveDumpTool(server, 'back up a MySQL/MariaDB database', dumpTools);
+    const { dump, dumpHelp } = await session.dumpTool(server, 'back up a MySQL/MariaDB database', dumpTools);
     // The dump goes straight into the store's pipe where it has one (flat memory), else through its stream.
     const piped = (await output.pipe?.()) ?? null;
-    const result = await runTool({
-      program: dump.path,
-      args: dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }),
+    const result = await session.runProgram(dump, dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }), {
       stdout: piped ? { fd: piped.fd } : output.stream(),
     });
     await piped?.finished;
@@ -120,7 +110,7 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
       if (/Access denied|Unknown database|Can't connect/i.test(detail)) throw mysqlMessages.clientFailed(target, `running ${dump.name}`, detail);
       throw mysqlMessages.dumpFailed(dump.name, detail);
     }
-    return { clientTool: programLabel(dump), serverVersion: serverLabel(server) };
+    return { clientTool: session.label(dump), serverVersion: serverLabel(server) };
   } finally {
     session.close();
   }
@@ -170,7 +160,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
   const session = await MysqlSession.open(target, 'restore a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await resolveDumpTool(server, 'restore a MySQL/MariaDB database');
+    const { dump, dumpHelp } = await session.dumpTool(server, 'restore a MySQL/MariaDB database');
     await withScratchDatabase(target, scratchDatabase(session, 'restore staging'), async (scratch) => {
       const failure = await loadDump(session, file, scratch, progress);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
@@ -211,7 +201,15 @@ async function scratchRestore(target: Target, file: string): Promise<TableCounts
   }
 }
 
-function clientTools(): Promise<ToolInfo[]> {
+async function clientTools(target?: Target): Promise<ToolInfo[]> {
+  const placement = target ? await mysqlPlacement(target).catch(() => null) : null;
+  if (placement?.kind === 'container') {
+    const { exec } = placement;
+    const programs = await Promise.all([containerProgram(exec, DUMP_TOOLS), containerProgram(exec, SQL_CLIENTS)]);
+    return programs
+      .filter((program) => program !== null)
+      .map((program) => ({ name: program.name, path: `${exec.cli} exec ${exec.container.name} ${program.name}`, version: program.version }));
+  }
   return toolInfos([
     { names: DUMP_TOOLS, purpose: 'back up MySQL/MariaDB databases' },
     { names: SQL_CLIENTS, purpose: 'restore and verify MySQL/MariaDB backups' },
@@ -221,6 +219,10 @@ function clientTools(): Promise<ToolInfo[]> {
 export const archive: ArchiveOps = {
   extension: 'sql',
   clientTools,
+  async toolPlacement(target: Target) {
+    const placement = await mysqlPlacement(target);
+    return { container: placement.kind === 'container' ? placement.exec.container.name : null, why: placement.why };
+  },
   backup,
   checkArchive,
   restore,

@@ -1,6 +1,8 @@
 import { Transform } from 'node:stream';
 import type { Target } from '../../target/types.js';
-import { findTool, missingToolError, runTool, toolVersion, writeSecretFile, type ToolResult } from '../tools.js';
+import { findTool, missingToolError, runTool, toolVersion, writeSecretFile, type ToolResult, type ToolRun } from '../tools.js';
+import type { ContainerExec } from '../container/exec.js';
+import { containerProgram, containerRun, mysqlPlacement } from './container.js';
 import { mysqlMessages } from './messages.js';
 import { clientOptionFile } from './option-file.js';
 
@@ -174,6 +176,8 @@ export class MysqlSession {
   private constructor(
     readonly target: Target,
     readonly client: ClientProgram,
+    /** The container whose tools run, when the host's cannot serve the server (see toolPlacement). */
+    readonly exec: ContainerExec | null = null,
   ) {
     const secret = writeSecretFile('client.cnf', clientOptionFile(target));
     this.optionFile = secret.file;
@@ -181,7 +185,31 @@ export class MysqlSession {
   }
 
   static async open(target: Target, purpose: string): Promise<MysqlSession> {
-    return new MysqlSession(target, await requireSqlClient(purpose));
+    const placement = await mysqlPlacement(target);
+    if (placement.kind === 'host') return new MysqlSession(target, await requireSqlClient(purpose));
+    const client = await containerProgram(placement.exec, SQL_CLIENTS);
+    if (!client) throw missingToolError(SQL_CLIENTS, `${purpose} inside the container ${placement.exec.container.name}`);
+    return new MysqlSession(target, client, placement.exec);
+  }
+
+  /** Run `program` (the session's client or a dump tool) with `args`, on the host or inside the container. */
+  runProgram(program: ClientProgram, args: readonly string[], io: Pick<ToolRun, 'stdin' | 'stdout' | 'onSpawn'> = {}): Promise<ToolResult> {
+    if (this.exec) return runTool(containerRun(this.exec, this.target, this.optionFile, program, args, io));
+    return runTool({ program: program.path, args, ...io });
+  }
+
+  /** The dump tool for this server, from where the session's tools run. */
+  async dumpTool(server: FlavouredVersion, purpose: string, installed?: Promise<ClientProgram[]>): Promise<{ dump: ClientProgram; dumpHelp: string }> {
+    if (!this.exec) return resolveDumpTool(server, purpose, installed);
+    const dump = await containerProgram(this.exec, server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump']);
+    if (!dump) throw missingToolError(DUMP_TOOLS, `${purpose} inside the container ${this.exec.container.name}`);
+    const dumpHelp = dump.flavour === 'mysql' ? (await this.runProgram(dump, ['--help'])).stdout : '';
+    return { dump, dumpHelp };
+  }
+
+  /** "mariadb-dump 11.8.3", "… (in container db-1)": the manifest's client tool. */
+  label(program: ClientProgram): string {
+    return this.exec ? `${programLabel(program)} (in container ${this.exec.container.name})` : programLabel(program);
   }
 
   close(): void {
@@ -194,7 +222,7 @@ export class MysqlSession {
 
   /** Run SQL (fed on stdin) and return the rows, fields unescaped. Throws a DbsafeError naming the cause. */
   async query(sql: string): Promise<string[][]> {
-    const result = await runTool({ program: this.client.path, args: this.clientArgs(['--batch', '--skip-column-names']), stdin: sql });
+    const result = await this.runProgram(this.client, this.clientArgs(['--batch', '--skip-column-names']), { stdin: sql });
     this.assertSucceeded(result);
     return result.stdout
       .split('\n')

@@ -82,6 +82,11 @@ export const mysqlMessages = {
     );
   },
 
+  clientOlderThanServer(program: { name: string; version: string; flavour: string }, server: { version: string; flavour: string }): string {
+    const serverName = `${server.flavour === 'mariadb' ? 'MariaDB' : 'MySQL'} ${server.version}`;
+    return `${program.name} ${program.version} (${program.flavour === 'mariadb' ? 'MariaDB' : 'MySQL'}) does not match the server, ${serverName}. Install the client of the server's release, or run the server in a container: dbsafe then uses the tools inside it.`;
+  },
+
   dumpFailed(tool: string, detail: string): DbsafeError {
     return new DbsafeError(
       'mysql-dump-failed',

@@ -1,4 +1,3 @@
-import { runTool } from '../tools.js';
 import { MysqlSession, dumpArguments, quoteIdentifier, stderrErrors, textLiteral, withoutSandboxText, type ClientProgram, type FlavouredVersion } from './clients.js';
 
 export interface SchemaObject {
@@ -82,10 +81,10 @@ export async function exportNonTableObjects(context: DumpContext, database: stri
   const runs = [{ mode: 'programs' as const, objects: [] as string[] }, ...(views.length > 0 ? [{ mode: 'views' as const, objects: views }] : [])];
   const parts: string[] = [];
   for (const run of runs) {
-    const result = await runTool({
-      program: context.dump.path,
-      args: dumpArguments({ optionFile: context.session.optionFile, dump: context.dump, server: context.server, dumpHelp: context.dumpHelp, database, mode: run.mode, objects: run.objects }),
-    });
+    const result = await context.session.runProgram(
+      context.dump,
+      dumpArguments({ optionFile: context.session.optionFile, dump: context.dump, server: context.server, dumpHelp: context.dumpHelp, database, mode: run.mode, objects: run.objects }),
+    );
     const errors = stderrErrors(result.stderr);
     if (result.code !== 0 || errors.length > 0) throw new Error(errors.join(' ') || `${context.dump.name} exited with ${result.code ?? result.signal}`);
     parts.push(withoutSandboxText(result.stdout));

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readHeadAndTail } from '../archive-streams.js';
 import { chooseCodec, codecFailure, codecOfHead, decompressorFor, describeCodec, runCompressing, runDecompressing, type ResolvedCodec } from '../compression.js';
 import type { ArchiveOps, BackupFacts, BackupOptions, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
+import { pgPlacement, pgRunner, type PgRunner } from './container.js';
 import type { Target } from '../../target/types.js';
-import { pgToolFor, type PgToolCandidate } from './binaries.js';
-import { quoteIdent, quoteLiteral, withConnection, withLibpqEnv, withMaintenanceConnection } from './connection.js';
+import { pgToolFor } from './binaries.js';
+import { quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
 import { createDatabaseLike, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 import { dropLeftScratchDatabases, recordScratchDatabase, withScratchDatabase } from '../scratch-database.js';
@@ -30,15 +31,10 @@ const RESTORE_ARGS = ['--no-owner', '--no-acl', '--exit-on-error', '--no-passwor
 const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_commit=off';
 
 
-/** pg_restore of `file` into the existing, empty database `database`, decompressed on the way; throws with pg_restore's own words. */
-async function pgRestoreInto(pgRestore: PgToolCandidate, target: Target, database: string, file: string, codec: ResolvedCodec, progress?: ProgressSink): Promise<void> {
-  const run = await withLibpqEnv(target, database, (env) =>
-    runDecompressing(
-      { program: pgRestore.file, args: [...RESTORE_ARGS, `--dbname=${database}`], env: { ...env, PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined } },
-      codec,
-      file,
-      progress,
-    ),
+/** pg_restore of `file` into the existing, empty database `database` (on the host or in the server's container), decompressed on the way; throws with pg_restore's own words. */
+async function pgRestoreInto(pgRestore: PgRunner, target: Target, database: string, file: string, codec: ResolvedCodec, progress?: ProgressSink): Promise<void> {
+  const run = await pgRestore.prepare(database, (build) =>
+    runDecompressing(build({ args: [...RESTORE_ARGS, `--dbname=${database}`], env: { PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined } }), codec, file, progress),
   );
   const decompression = codecFailure(run);
   if (decompression) throw postgresMessages.decompressionFailed(file, codec.codec, decompression);
@@ -93,6 +89,13 @@ export const archive: ArchiveOps = {
 
   async clientTools(target?: Target): Promise<ToolInfo[]> {
     const server = target ? await serverVersionOf(target).catch(() => null) : null;
+    const placement = target && server ? await pgPlacement(target).catch(() => null) : null;
+    if (target && placement?.kind === 'container') {
+      return Promise.all((['pg_dump', 'pg_restore'] as const).map(async (name) => {
+        const runner = await pgRunner(name, target, server);
+        return { name, path: `${placement.exec.cli} exec ${placement.exec.container.name} ${name}`, version: runner.label.split(' ')[1] ?? null };
+      }));
+    }
     const infos: ToolInfo[] = [];
     for (const name of ['pg_dump', 'pg_restore'] as const) {
       try {
@@ -106,22 +109,33 @@ export const archive: ArchiveOps = {
     return infos;
   },
 
+  async toolPlacement(target: Target) {
+    const placement = await pgPlacement(target);
+    return { container: placement.kind === 'container' ? placement.exec.container.name : null, why: placement.why };
+  },
+
   async backup(target: Target, output: BackupOutput, options: BackupOptions = {}): Promise<BackupFacts> {
     const codec = chooseCodec(options.compression);
     const server = await serverVersionOf(target);
-    const pgDump = await pgToolFor('pg_dump', server);
-    const run = await withLibpqEnv(target, target.database, (env) => runCompressing({ program: pgDump.file, args: DUMP_ARGS, env }, codec, output));
+    const pgDump = await pgRunner('pg_dump', target, server);
+    const run = await pgDump.prepare(target.database, (build) => runCompressing(build({ args: DUMP_ARGS }), codec, output));
     if (run.tool.code !== 0) throw postgresMessages.toolFailed('pg_dump', target, target.database, run.tool.code, run.tool.stderr);
     const compression = codecFailure(run);
     if (compression) throw postgresMessages.compressionFailed(codec.codec, compression);
-    return { clientTool: `pg_dump ${pgDump.version}`, serverVersion: `PostgreSQL ${server.version}`, compression: describeCodec(codec) };
+    return { clientTool: pgDump.label, serverVersion: `PostgreSQL ${server.version}`, compression: describeCodec(codec) };
   },
 
-  /** pg_restore reads the archive's table of contents (decompressing only its start). */
-  async checkArchive(file: string): Promise<void> {
+  /**
+   * pg_restore reads the archive's table of contents (decompressing only its
+   * start). With a target, the tool that serves it reads it (it may only be
+   * inside its container).
+   */
+  async checkArchive(file: string, target?: Target): Promise<void> {
     const codec = await archiveCodec(file);
-    const pgRestore = await pgToolFor('pg_restore', null);
-    const run = await runDecompressing({ program: pgRestore.file, args: ['--list'] }, codec, file);
+    const run = target
+      ? await (await pgRunner('pg_restore', target, await serverVersionOfServer(target))).prepare(target.database, (build) => runDecompressing(build({ args: ['--list'] }), codec, file))
+      : await runDecompressing({ program: (await pgToolFor('pg_restore', null)).file, args: ['--list'] }, codec, file);
+    if (/unsupported version \(\d+\.\d+\) in file header/.test(run.tool.stderr)) throw postgresMessages.archiveNewerThanClient(file, run.tool.stderr);
     if (run.tool.code !== 0 || !/^;\s*Archive created at/m.test(run.tool.stdout)) {
       throw postgresMessages.archiveUnreadable(file, [run.tool.stderr, codecFailure(run) ?? ''].join('\n').trim());
     }
@@ -137,7 +151,7 @@ export const archive: ArchiveOps = {
   async restore(target: Target, file: string, progress?: ProgressSink, options: RestoreOptions = {}): Promise<void> {
     const codec = await archiveCodec(file);
     const server = await serverVersionOfServer(target);
-    const pgRestore = await pgToolFor('pg_restore', server);
+    const pgRestore = await pgRunner('pg_restore', target, server);
     const drop = (name: string) => dropDatabase(target, name);
     await dropLeftScratchDatabases(target, drop);
     const staging = scratchName(RESTORE_PREFIX, target.database);
@@ -168,7 +182,7 @@ export const archive: ArchiveOps = {
   async scratchRestore(target: Target, file: string): Promise<TableCounts> {
     const codec = await archiveCodec(file);
     const server = await serverVersionOfServer(target);
-    const pgRestore = await pgToolFor('pg_restore', server);
+    const pgRestore = await pgRunner('pg_restore', target, server);
     const scratch = {
       name: scratchName('dbsafe_verify_'),
       purpose: 'verify',

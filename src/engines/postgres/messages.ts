@@ -91,6 +91,13 @@ export const postgresMessages = {
       `${codec} cannot decompress ${file}, so the database was left exactly as it was:\n${lastLines(stderr)}\nThe file is damaged; restore another backup from \`dbsafe list\`.`,
       ExitCode.failure,
     ),
+  /** The archive is fine as far as anyone knows: only a newer pg_restore (or the server's container) reads it. */
+  archiveNewerThanClient: (file: string, stderr: string) =>
+    new DbsafeError(
+      'postgres-client-too-old',
+      `pg_restore on this machine is older than the pg_dump that wrote ${file} (${lastLines(stderr, 1)}), so it cannot check it. Install newer client tools (DBSAFE_PG_BIN), or run \`dbsafe verify\`: it reads the archive with the tools inside the database's container.`,
+      ExitCode.failure,
+    ),
   archiveUnreadable: (file: string, stderr: string) =>
     new DbsafeError(
       'postgres-archive-unreadable',
