@@ -80,7 +80,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
-  encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
+  encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"recipients": ["age1…"]}, {"gpgRecipients": […]} or {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 
 /**

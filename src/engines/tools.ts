@@ -23,6 +23,9 @@ export const TOOL_PACKAGES: Record<string, string> = {
   mongodump: 'mongodb-database-tools',
   mongorestore: 'mongodb-database-tools',
   mongosh: 'mongodb-mongosh',
+  gpg: 'gnupg',
+  rclone: 'rclone',
+  restic: 'restic',
 };
 
 /** First line after the shebang of every shim `dbsafe install --shims` writes (shell/shim.sh). */

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ProjectContext } from '../config/context.js';
 import { keySourceFor, type KeySource } from '../encryption/key.js';
+import { publicKeySettingsFor, type PublicKeySettings } from '../encryption/public-keys.js';
 import { storeMessages } from './messages.js';
 import { removeDeadPartials } from './files.js';
 import { countPolicy, type RetentionPolicy } from './rotation.js';
@@ -18,6 +19,8 @@ export interface BackupStore {
   lockWaitMs: number;
   /** Where the backup encryption key comes from; absent: no encryption, and encrypted backups cannot be read. */
   keys?: KeySource;
+  /** age or gpg recipients new backups are encrypted to, and the identity that reads age backups (src/store/sealed.ts). */
+  publicKeys?: PublicKeySettings;
 }
 
 export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'config'> & { env?: ProjectContext['env'] }, lockWaitMs = 10 * 60_000): BackupStore {
@@ -29,6 +32,7 @@ export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'co
     keep: { keepLabelled: context.config.config.keepLabelled ?? null, keepDaily: context.config.config.keepDaily ?? 0, keepWeekly: context.config.config.keepWeekly ?? 0 },
     lockWaitMs,
     keys: keySourceFor({ keyFileSetting: context.config.config.encryption?.keyFile, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
+    publicKeys: publicKeySettingsFor({ config: context.config.config.encryption, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
   };
 }
 

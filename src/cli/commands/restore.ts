@@ -8,6 +8,7 @@ interface RestoreFlags {
   url?: string;
   json?: boolean;
   verbose?: boolean;
+  identity?: string;
 }
 
 export function register(program: Command): void {
@@ -17,6 +18,7 @@ export function register(program: Command): void {
     .description('restore a backup (checksum first, safety backup of the current state, all-or-nothing)')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--url <url>', 'the database to restore into, instead of the configured one')
+    .option('--identity <file>', 'the age identity (secret key file) that reads age-encrypted backups (or DBSAFE_AGE_IDENTITY_FILE)')
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
     .action((selector: string, flags: RestoreFlags) =>
@@ -28,7 +30,7 @@ export function register(program: Command): void {
           import('../progress.js'),
           import('../../target/describe.js'),
         ]);
-        const setting = backupCommandSetting(flags.url);
+        const setting = backupCommandSetting(flags.url, flags.identity);
         const target = requireTarget(setting);
         await refuseUnlessSafe(setting.context, 'restore', target.database);
         if (!flags.yes && (!process.stdin.isTTY || !process.stdout.isTTY)) {
@@ -48,7 +50,7 @@ export function register(program: Command): void {
             checking.done();
           }
           // No key or the wrong key for an encrypted backup: say so before asking anything.
-          if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).keyToRead(setting.store, backup);
+          if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).assertReadable(setting.store, backup);
           if (!flags.yes) {
             const question = printable(`Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`);
             const prompts = (await import('prompts')).default;
