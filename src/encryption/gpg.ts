@@ -1,5 +1,6 @@
 import { PassThrough, type Writable } from 'node:stream';
-import { findTool, runTool } from '../engines/tools.js';
+import { runTool } from '../engines/tools.js';
+import { findOnPath } from '../executable.js';
 import { publicKeyMessages as say } from './public-key-messages.js';
 
 /**
@@ -10,8 +11,9 @@ import { publicKeyMessages as say } from './public-key-messages.js';
  * never from a command line of the user's.
  */
 
-function gpgProgram(): string {
-  const gpg = findTool(['gpg']);
+/** The gpg binary on PATH; a clear error naming the package when there is none. */
+export function requireGpg(): string {
+  const gpg = findOnPath('gpg');
   if (!gpg) throw say.gpgMissing();
   return gpg;
 }
@@ -22,8 +24,7 @@ export function gpgEncryptArgs(recipients: readonly string[]): string[] {
 }
 
 /** Start encrypting into `sink`: write the plaintext into `input`; `done` settles once gpg exited and `sink` is finished. */
-export function startGpgEncryption(recipients: readonly string[], sink: Writable): { input: Writable; done: Promise<void> } {
-  const program = gpgProgram();
+export function startGpgEncryption(program: string, recipients: readonly string[], sink: Writable): { input: Writable; done: Promise<void> } {
   const input = new PassThrough();
   const done = runTool({ program, args: gpgEncryptArgs(recipients), stdin: input, stdout: sink }).then((result) => {
     if (result.code !== 0) throw say.gpgEncryptFailed([...recipients], result.stderr);
@@ -33,6 +34,6 @@ export function startGpgEncryption(recipients: readonly string[], sink: Writable
 
 /** Decrypt `file` into `sink`; the output is complete (and authenticated by gpg's MDC) only when this resolves. */
 export async function gpgDecrypt(file: string, sink: Writable): Promise<void> {
-  const result = await runTool({ program: gpgProgram(), args: ['--batch', '--no-tty', '--quiet', '--decrypt', '--', file], stdout: sink });
+  const result = await runTool({ program: requireGpg(), args: ['--batch', '--no-tty', '--quiet', '--decrypt', '--', file], stdout: sink });
   if (result.code !== 0) throw say.gpgDecryptFailed(file, result.stderr);
 }

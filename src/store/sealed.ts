@@ -5,7 +5,7 @@ import { type Readable, Transform, type TransformCallback, type Writable } from 
 import { pipeline } from 'node:stream/promises';
 import { AgeOpenError, decryptAgeFile, newAgeFile } from '../encryption/age.js';
 import { AgePayloadError, agePayloadEncryptor } from '../encryption/age-stream.js';
-import { gpgDecrypt, startGpgEncryption } from '../encryption/gpg.js';
+import { gpgDecrypt, requireGpg, startGpgEncryption } from '../encryption/gpg.js';
 import { publicKeyMessages as say } from '../encryption/public-key-messages.js';
 import { loadAgeIdentities, type NewBackupEncryption } from '../encryption/public-keys.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink } from '../engines/types.js';
@@ -47,7 +47,10 @@ function hashingTap(onBytes?: ProgressSink): { tap: Transform; digest: () => Dig
 
 /** Encrypt everything written into `input` into `sink`, ready before the engine starts (age's header is made here). */
 async function prepareEncryption(sealing: Sealing): Promise<(sink: Writable) => { input: Writable; done: Promise<void> }> {
-  if (sealing.format === 'gpg') return (sink) => startGpgEncryption(sealing.recipients, sink);
+  if (sealing.format === 'gpg') {
+    const gpg = requireGpg();
+    return (sink) => startGpgEncryption(gpg, sealing.recipients, sink);
+  }
   const { prefix, key } = await newAgeFile(sealing.recipients);
   return (sink) => {
     const input = agePayloadEncryptor(prefix, key);
@@ -90,7 +93,11 @@ export async function writeSealedBackup(
     const written = pipeline(stored.tap, createWriteStream(paths.sealedPath, { mode: 0o600, flags: 'wx' }));
     const { input, done } = encrypt(stored.tap);
     const fed = source ? pipeline(source, plain.tap, input) : pipeline(plain.tap, input);
-    return Promise.all([fed, done, written]).then(() => undefined);
+    // The encryption's own failure (gpg refusing a recipient) explains the others (a broken pipe).
+    return Promise.allSettled([done, fed, written]).then((results) => {
+      const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
   };
   const scratch = await privateDirectory(paths.storeDir, paths.id);
   let streaming: Promise<void> | null = null;
