@@ -8,6 +8,7 @@ import type { ToolInfo } from '../engines/types.js';
 import { integrationStatus } from '../integrations/status.js';
 import { isDbsafeError } from '../errors.js';
 import { loadBackupKey, type KeySource } from '../encryption/key.js';
+import { encryptionForNewBackups, loadAgeIdentities, type PublicKeySettings } from '../encryption/public-keys.js';
 import { findWebhookUrl, notifyStatus } from '../notify/plan.js';
 import { dbsafeVersion } from '../package-root.js';
 import { assessDirectory, probeTarget } from '../safety/assess.js';
@@ -49,8 +50,24 @@ async function backupDirFacts(context: ProjectContext): Promise<BackupDirFacts> 
   };
 }
 
+/** age or gpg recipients (each checked) and the identity's source; a bad recipient or identity file is the problem. */
+async function publicKeyFacts(settings: PublicKeySettings | undefined): Promise<EncryptionFacts | null> {
+  try {
+    const sealing = await encryptionForNewBackups(settings);
+    if (!sealing) return null;
+    if (sealing.format === 'age') await loadAgeIdentities(settings);
+    const identity = sealing.format === 'age' && settings?.identity ? `${settings.identity.file} (${settings.identity.source})` : null;
+    return { encryptNewBackups: true, key: null, problem: null, publicKeys: { format: sealing.format, recipients: sealing.recipients, identity } };
+  } catch (error) {
+    if (!isDbsafeError(error)) throw error;
+    return { encryptNewBackups: true, key: null, problem: error.message, publicKeys: null };
+  }
+}
+
 /** Whether backups are encrypted and the key loads; the key itself stays here. */
-async function encryptionFacts(source: KeySource | undefined): Promise<EncryptionFacts> {
+async function encryptionFacts(source: KeySource | undefined, publicKeys?: PublicKeySettings): Promise<EncryptionFacts> {
+  const sealed = await publicKeyFacts(publicKeys);
+  if (sealed) return sealed;
   const encryptNewBackups = source?.encryptNewBackups ?? false;
   if (!source) return { encryptNewBackups, key: null, problem: null };
   try {
@@ -95,7 +112,7 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     tools: engine.tools,
     server: engine.server,
     backups,
-    encryption: context ? await encryptionFacts(backupStoreFor(context).keys) : null,
+    encryption: context ? await encryptionFacts(backupStoreFor(context).keys, backupStoreFor(context).publicKeys) : null,
     notifications: context ? notifyStatus({ config: context.config.config.notify, webhookUrl: findWebhookUrl(context.env, context.dotenv) }) : null,
     integrations: integrationStatus(cwd, env),
     scratchDatabases: leftScratchDatabases(env).map(({ engine, server, database, purpose, pid, createdAt }) => ({ engine, server, database, purpose, pid, createdAt })),

@@ -56,6 +56,8 @@ export interface EncryptionFacts {
   key: { source: string; keyId: string } | null;
   /** Why the key cannot be loaded (the message names the fix). */
   problem: string | null;
+  /** age or gpg: the format, the recipients' public keys and where the identity comes from (null: none here); never an identity. */
+  publicKeys?: { format: 'age' | 'gpg'; recipients: string[]; identity: string | null } | null;
 }
 
 export interface DoctorFinding {

@@ -63,6 +63,11 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
     const e = facts.encryption;
     lines.push('', c.bold('Encryption'));
     if (e.problem) lines.push(`  ${bad} key cannot be loaded (see the problems below)`);
+    else if (e.publicKeys) {
+      const p = e.publicKeys;
+      lines.push(`  ${ok} new backups are encrypted with ${p.format} to ${p.recipients.join(', ')}`);
+      if (p.format === 'age') lines.push(`  identity ${p.identity ?? 'none on this machine (restore and verify need --identity FILE or DBSAFE_AGE_IDENTITY_FILE)'}`);
+    }
     else if (e.key) lines.push(`  ${e.encryptNewBackups ? `${ok} new backups are encrypted` : '- new backups are not encrypted (no "encryption" setting); the key reads encrypted ones'}`, `  key      ${e.key.source} (key id ${e.key.keyId})`);
     else lines.push(`  ${say.encryptionOff}`);
   }

@@ -12,7 +12,7 @@ export interface BackupSummary {
 
 /** Whether the newest backup file still is what was written, and readable by the engine's tool. */
 export type IntegrityFact =
-  | { checksum: 'match'; archive: { ok: true } | { ok: false; reason: string; cannotCheck: boolean; keyProblem?: true } }
+  | { checksum: 'match'; archive: { ok: true; notDecrypted?: true } | { ok: false; reason: string; cannotCheck: boolean; keyProblem?: true } }
   | { checksum: 'mismatch'; actual: string; recorded: string }
   | { checksum: 'unreadable'; reason: string };
 
@@ -90,7 +90,7 @@ function intactCheck(newest: BackupSummary, integrity: IntegrityFact): HealthChe
     case 'unreadable':
       return { name: 'intact', ok: false, detail: say.unreadable(integrity.reason), fix: say.damagedFix(newest.id) };
     case 'match':
-      if (integrity.archive.ok) return { name: 'intact', ok: true, detail: say.intact };
+      if (integrity.archive.ok) return { name: 'intact', ok: true, detail: integrity.archive.notDecrypted ? say.intactNotDecrypted : say.intact };
       if (integrity.archive.keyProblem) return { name: 'intact', ok: false, detail: say.cannotDecrypt(integrity.archive.reason), fix: say.keyFix };
       if (integrity.archive.cannotCheck) return { name: 'intact', ok: false, detail: say.cannotCheck(integrity.archive.reason), fix: say.cannotCheckFix };
       return { name: 'intact', ok: false, detail: say.archiveUnreadable(integrity.archive.reason), fix: say.damagedFix(newest.id) };

@@ -95,6 +95,12 @@ describe('age backups: PostgreSQL', () => {
     expect(psql("SELECT count(*) FROM pg_tables WHERE tablename = 'made_later'", db.name)).toBe('0');
     expect(leftovers(p)).toEqual([]);
 
+    // This machine holds only the recipient: health checks what it can, and says so.
+    const health = JSON.parse((await p.cli(['health', '--json'])).stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> };
+    expect(health.checks.find((c) => c.name === 'intact')).toEqual(expect.objectContaining({ ok: true, detail: expect.stringContaining('it was not decrypted, as this machine has no identity') as unknown }));
+    const withIdentity = JSON.parse((await p.cli(['health', '--json', '--identity', key.file])).stdout) as { checks: Array<{ name: string; ok: boolean; detail: string }> };
+    expect(withIdentity.checks.find((c) => c.name === 'intact')).toEqual(expect.objectContaining({ ok: true, detail: expect.stringContaining("the engine's own tool reads it") as unknown }));
+
     const verified = await p.cli(['verify', taken.id, '--json'], { DBSAFE_AGE_IDENTITY_FILE: key.file });
     expect(verified.code).toBe(0);
     expect(JSON.parse(verified.stdout)).toEqual(expect.objectContaining({ checksum: 'ok', restore: 'ok', totalRows: 5001 }));
