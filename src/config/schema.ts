@@ -1,3 +1,4 @@
+import { validateOffsiteConfig, type OffsiteConfig } from '../offsite/config.js';
 import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
@@ -32,6 +33,8 @@ export interface DbsafeConfig {
   notify?: NotifyConfig;
   /** Encrypt new backups with the key in this file (DBSAFE_BACKUP_KEY wins over it). */
   encryption?: EncryptionConfig;
+  /** Where a copy of every backup is uploaded: {"rclone": "remote:path"} and/or {"restic": "repository"}, "keep" per database. */
+  offsite?: OffsiteConfig;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -80,6 +83,7 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   commands: { validate: validateCommandRulesConfig, describe: 'extra command rules: {"guard": [...], "allow": [...]}' },
   healthMaxAge: { validate: isDuration, describe: 'how old the newest backup may be for dbsafe health (30m, 12h, 2d)' },
   notify: { validate: validateNotifyConfig, describe: 'notifications: {"command": "...", "events": ["backup-failed", "unhealthy"]}; the webhook address goes in DBSAFE_NOTIFY_URL' },
+  offsite: { validate: validateOffsiteConfig, describe: 'offsite copies of every backup: {"rclone": "remote:path"} and/or {"restic": "repository"}, "keep": N' },
   encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"recipients": ["age1…"]}, {"gpgRecipients": […]} or {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 

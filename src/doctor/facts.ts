@@ -16,10 +16,10 @@ import { staticallyRefused } from '../safety/judge.js';
 import type { LiveResult, Verdict } from '../safety/types.js';
 import { backupDirIgnoreState } from '../store/gitignore.js';
 import { listBackups } from '../store/restore-backup.js';
-import { backupStoreFor } from '../store/store.js';
+import { backupStoreFor, type BackupStore } from '../store/store.js';
 import { describeTarget, redactTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
-import type { BackupDirFacts, DoctorFacts, EncryptionFacts, ServerState } from './judge.js';
+import type { BackupDirFacts, DoctorFacts, EncryptionFacts, OffsiteFacts, ServerState } from './judge.js';
 import { doctorMessages as say } from './messages.js';
 
 /** How long doctor waits for the database server: it reports, it does not wait for a slow network. */
@@ -62,6 +62,19 @@ async function publicKeyFacts(settings: PublicKeySettings | undefined): Promise<
     if (!isDbsafeError(error)) throw error;
     return { encryptNewBackups: true, key: null, problem: error.message, publicKeys: null };
   }
+}
+
+/** The configured offsite remotes, their tool, and the last upload's record (no network). */
+async function offsiteFacts(store: BackupStore): Promise<OffsiteFacts | null> {
+  if (!store.offsite) return null;
+  const [{ offsiteRemotes }, { readOffsiteState }, { findOnPath }] = await Promise.all([import('../offsite/sync.js'), import('../offsite/state.js'), import('../executable.js')]);
+  const state = readOffsiteState(store.dir);
+  return {
+    remotes: offsiteRemotes(store.offsite).map(({ name }) => {
+      const tool = name.startsWith('restic') ? ('restic' as const) : ('rclone' as const);
+      return { remote: name, tool, toolPath: findOnPath(tool), last: state[name] ?? null };
+    }),
+  };
 }
 
 /** Whether backups are encrypted and the key loads; the key itself stays here. */
@@ -112,6 +125,7 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     tools: engine.tools,
     server: engine.server,
     backups,
+    offsite: context ? await offsiteFacts(backupStoreFor(context)) : null,
     encryption: context ? await encryptionFacts(backupStoreFor(context).keys, backupStoreFor(context).publicKeys) : null,
     notifications: context ? notifyStatus({ config: context.config.config.notify, webhookUrl: findWebhookUrl(context.env, context.dotenv) }) : null,
     integrations: integrationStatus(cwd, env),

@@ -72,6 +72,14 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
     else lines.push(`  ${say.encryptionOff}`);
   }
 
+  if (facts.offsite) {
+    lines.push('', c.bold('Offsite'));
+    for (const r of facts.offsite.remotes) {
+      const last = r.last ? (r.last.ok ? `${ok} last upload ${r.last.at} worked` : `${bad} last upload ${r.last.at} failed (see the problems below)`) : '- no upload recorded yet';
+      lines.push(`  ${r.remote}: ${r.toolPath ? r.toolPath : `${bad} ${r.tool} not installed`}; ${last}`);
+    }
+  }
+
   lines.push('', c.bold('Integrations'), ...integrationStatusLines(facts.integrations).map((line) => `  ${line}`));
   lines.push('', c.bold('Environment'));
   lines.push(`  DBSAFE=0      ${facts.environment.dbsafeZero ? (facts.environment.integrationsDisabled ? statusMessages.disabledByEnvironment : 'set, but ignored: an AI agent is detected') : 'not set'}`);

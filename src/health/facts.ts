@@ -74,6 +74,17 @@ export async function gatherHealthFacts(store: BackupStore, target: Target, maxA
           integrity: await integrityOf(store, newest),
         }
       : null,
+    ...(store.offsite ? { offsite: await offsiteFacts(store) } : {}),
   };
   return { facts, newest };
+}
+
+/** The last upload to each configured remote, from the backup directory's record (health never touches the network). */
+async function offsiteFacts(store: BackupStore): Promise<NonNullable<HealthFacts['offsite']>> {
+  const [{ offsiteRemotes }, { readOffsiteState }] = await Promise.all([import('../offsite/sync.js'), import('../offsite/state.js')]);
+  const state = readOffsiteState(store.dir);
+  return offsiteRemotes(store.offsite).map(({ name }) => {
+    const last = state[name];
+    return last ? { remote: name, at: last.at, ok: last.ok, ...(last.error ? { error: last.error } : {}), missing: last.missing } : { remote: name, at: null, ok: false, missing: [] };
+  });
 }

@@ -31,9 +31,11 @@ export interface HealthFacts {
   backups: readonly BackupSummary[];
   /** Facts about backups[0]; null when there is none. */
   newest: { sizeOnDisk: number; integrity: IntegrityFact } | null;
+  /** Offsite copies, from the last upload's record (no network): absent when none are configured. */
+  offsite?: Array<{ remote: string; at: string | null; ok: boolean; error?: string; missing: string[] }>;
 }
 
-export type HealthCheckName = 'exists' | 'recent' | 'size' | 'intact';
+export type HealthCheckName = 'exists' | 'recent' | 'size' | 'intact' | 'offsite';
 
 export interface HealthCheck {
   name: HealthCheckName;
@@ -97,6 +99,14 @@ function intactCheck(newest: BackupSummary, integrity: IntegrityFact): HealthChe
   }
 }
 
+function offsiteCheck(remotes: NonNullable<HealthFacts['offsite']>): HealthCheck {
+  const never = remotes.find((r) => r.at === null);
+  if (never) return { name: 'offsite', ok: false, detail: say.offsiteNever(never.remote), fix: say.offsiteFix };
+  const failed = remotes.find((r) => !r.ok);
+  if (failed) return { name: 'offsite', ok: false, detail: say.offsiteFailed(failed.remote, failed.at!, failed.error ?? 'unknown error', failed.missing), fix: say.offsiteFix };
+  return { name: 'offsite', ok: true, detail: say.offsiteOk(remotes.map((r) => r.remote), remotes[0]!.at!) };
+}
+
 /**
  * Is the newest backup of a database recent, large enough and intact? Pure:
  * the facts were read from the backup directory; the verdict lists every
@@ -112,6 +122,7 @@ export function judgeHealth(facts: HealthFacts): HealthVerdict {
     recentCheck(facts, newest),
     sizeCheck(facts, newest, facts.newest.sizeOnDisk),
     intactCheck(newest, facts.newest.integrity),
+    ...(facts.offsite ? [offsiteCheck(facts.offsite)] : []),
   ];
   return { healthy: checks.every((check) => check.ok), checks };
 }

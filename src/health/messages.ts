@@ -31,6 +31,11 @@ export const healthMessages = {
   tooSmallFix: (newest: string, previous: string) =>
     `Check that the database still holds its data (\`dbsafe verify ${newest}\` shows its tables and rows). If it was emptied by mistake, restore an earlier backup: \`dbsafe restore ${previous}\`. If the data was removed on purpose, this settles once the recent backups are of the new size.`,
 
+  offsiteNever: (remote: string) => `no upload to ${remote} is recorded yet.`,
+  offsiteFailed: (remote: string, at: string, error: string, missing: string[]) =>
+    `the last upload to ${remote} (${at}) failed: ${error}${missing.length ? ` Missing there: ${missing.join(', ')}.` : ''}`,
+  offsiteOk: (remotes: string[], at: string) => `the last upload to ${remotes.join(' and ')} (${at}) worked.`,
+  offsiteFix: 'Check the remote (network, credentials: `dbsafe offsite status` shows the tool\'s own message), then run `dbsafe offsite sync`; the next backup retries by itself.',
   intact: "its sha256 matches the manifest, and the engine's own tool reads it.",
   intactNotDecrypted:
     'its sha256 matches the manifest and it is a well-formed age file; it was not decrypted, as this machine has no identity (that is the point of age). To check the archive inside too: `dbsafe health --identity FILE` or DBSAFE_AGE_IDENTITY_FILE.',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ProjectContext } from '../config/context.js';
 import { keySourceFor, type KeySource } from '../encryption/key.js';
 import { publicKeySettingsFor, type PublicKeySettings } from '../encryption/public-keys.js';
+import type { OffsiteConfig } from '../offsite/config.js';
 import { storeMessages } from './messages.js';
 import { removeDeadPartials } from './files.js';
 import { countPolicy, type RetentionPolicy } from './rotation.js';
@@ -21,6 +22,8 @@ export interface BackupStore {
   keys?: KeySource;
   /** age or gpg recipients new backups are encrypted to, and the identity that reads age backups (src/store/sealed.ts). */
   publicKeys?: PublicKeySettings;
+  /** Where copies of every backup are uploaded (src/offsite); absent: nowhere. */
+  offsite?: OffsiteConfig;
 }
 
 export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'config'> & { env?: ProjectContext['env'] }, lockWaitMs = 10 * 60_000): BackupStore {
@@ -32,6 +35,7 @@ export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'co
     keep: { keepLabelled: context.config.config.keepLabelled ?? null, keepDaily: context.config.config.keepDaily ?? 0, keepWeekly: context.config.config.keepWeekly ?? 0 },
     lockWaitMs,
     keys: keySourceFor({ keyFileSetting: context.config.config.encryption?.keyFile, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
+    offsite: context.config.config.offsite,
     publicKeys: publicKeySettingsFor({ config: context.config.config.encryption, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
   };
 }

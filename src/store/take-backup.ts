@@ -44,11 +44,15 @@ export async function takeBackup(store: BackupStore, target: Target, request: Ba
     waitMs: store.lockWaitMs,
     purpose: `backup (${redactCommandLine(request.trigger)})`,
   });
+  let manifest: Manifest;
   try {
-    return await takeBackupHoldingLock(store, target, request);
+    manifest = await takeBackupHoldingLock(store, target, request);
   } finally {
     await release();
   }
+  // Outside the lock: an upload never holds up another dbsafe process, and never fails the backup.
+  if (store.offsite) await (await import('../offsite/sync.js')).uploadAfterBackup(store);
+  return manifest;
 }
 
 /** takeBackup for a caller that already holds the database's lock (restore's safety backup). */

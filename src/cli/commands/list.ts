@@ -15,7 +15,9 @@ export function register(program: Command): void {
     .command('list')
     .description('the backups, newest first')
     .option('--json', 'print the manifests as JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .option('--offsite', 'the backups on the offsite remotes (config "offsite") instead of the local ones')
+    .action(async (flags: { json?: boolean; offsite?: boolean }) => {
+      if (flags.offsite) return listOffsite(flags.json === true);
       const [{ backupCommandSetting }, { backupsWithReasons }, { keptBecause, keepReasonText }, { formatAge, formatBytes }, { ENGINE_LABELS }] = await Promise.all([
         import('../backup-target.js'),
         import('../../store/prune.js'),
@@ -50,4 +52,22 @@ export function register(program: Command): void {
       process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);
       if (backups.some((b) => b.manifest.encryption && encryptionLabel(b.manifest.encryption.algorithm) === OLD_FORMAT)) process.stdout.write(`\n${OLD_FORMAT_NOTE}\n`);
     });
+}
+
+async function listOffsite(json: boolean): Promise<void> {
+  const [{ backupCommandSetting }, { offsiteStatus }, { remoteBackupTable }] = await Promise.all([
+    import('../backup-target.js'),
+    import('../../offsite/status.js'),
+    import('../../offsite/render.js'),
+  ]);
+  const statuses = await offsiteStatus(backupCommandSetting().store);
+  if (json) {
+    printJson(statuses.flatMap((s) => s.backups.map((m) => ({ ...m, remote: s.remote }))));
+  } else {
+    for (const s of statuses) {
+      const body = s.reachable ? (s.backups.length ? remoteBackupTable(s.backups) : 'no complete backups there yet') : `unreachable: ${s.error ?? ''}`;
+      process.stdout.write(`${printable(`${s.remote}\n${body}`, { lineBreaks: true })}\n`);
+    }
+  }
+  if (statuses.some((s) => !s.reachable)) process.exitCode = 1;
 }

@@ -9,6 +9,7 @@ interface RestoreFlags {
   json?: boolean;
   verbose?: boolean;
   identity?: string;
+  fromOffsite?: string | boolean;
 }
 
 export function register(program: Command): void {
@@ -19,6 +20,7 @@ export function register(program: Command): void {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--url <url>', 'the database to restore into, instead of the configured one')
     .option('--identity <file>', 'the age identity (secret key file) that reads age-encrypted backups (or DBSAFE_AGE_IDENTITY_FILE)')
+    .option('--from-offsite [id]', 'fetch the backup (an id, or "latest") from the offsite remotes first, its checksum verified')
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
     .action((selector: string, flags: RestoreFlags) =>
@@ -35,6 +37,13 @@ export function register(program: Command): void {
         await refuseUnlessSafe(setting.context, 'restore', target.database);
         if (!flags.yes && (!process.stdin.isTTY || !process.stdout.isTTY)) {
           throw storeMessages.needsYes(`Restoring ${selector === 'latest' ? 'the latest backup' : selector} into ${target.database}`);
+        }
+        if (flags.fromOffsite !== undefined) {
+          const wanted = typeof flags.fromOffsite === 'string' ? flags.fromOffsite : selector;
+          const { fetchFromOffsite } = await import('../../offsite/fetch.js');
+          const fetched = await fetchFromOffsite(setting.store, wanted, target);
+          process.stderr.write(`${printable(`Fetched ${fetched.backup.manifest.id} from ${fetched.remote} (sha256 verified).`)}\n`);
+          selector = fetched.backup.manifest.id;
         }
         // The backup is picked once the lock is held: "latest" is then the newest, a backup finished while this waited included.
         const release = await store.lockForRestore(setting.store, target, (holder) => process.stderr.write(storeMessages.waitingForLock(target.database, holder)));
