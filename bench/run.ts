@@ -1,3 +1,4 @@
+import { ageBackupBench } from './age-backup.js';
 import { agentHookBench } from './agent-hook.js';
 import { printTable, type BenchRow } from './measure.js';
 import { postgresBackupBench } from './postgres-backup.js';
@@ -13,6 +14,7 @@ const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> 
   { title: 'CLI start-up (median of 11, interleaved with node -e \'\')', run: startupBench },
   { title: 'Agent hook as registered by install --agent (median of 11, interleaved with node -e \'\')', run: agentHookBench },
   { title: 'PostgreSQL backup and restore (pgbench -s 30 ≈ 450 MB)', run: () => postgresBackupBench(30, 5) },
+  { title: 'age encryption: encrypted ÷ plain backup (pgbench -s 30, median of 5, interleaved)', run: () => ageBackupBench(30) },
   { title: 'Shell functions: cost of the wrapper around npm (bash)', run: () => shellOverheadBench(21) },
 ];
 
