@@ -253,6 +253,13 @@ describe('offsite with restic', () => {
     expect(listed.map((b) => b.id).sort()).toEqual(p.manifests().map((m) => m.id as string).sort());
     expect(listed[0]!.remote).toBe(`restic ${repository}`);
 
+    // A repository that refuses the credentials: the backup still succeeds, restic's own words are reported.
+    const refused = await p.cli(['backup'], { RESTIC_PASSWORD: 'not-the-password' });
+    expect(refused.code).toBe(0);
+    expect(refused.stderr).toContain(`offsite copy to restic ${repository} failed`);
+    expect(refused.stderr).toMatch(/wrong password|no key found/);
+    expect(refused.stderr).not.toContain('not-the-password');
+
     loseLocalBackups(p);
     sqlite(db.file, 'DELETE FROM notes');
     const restored = await p.cli(['restore', '--yes', '--from-offsite'], env);
