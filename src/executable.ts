@@ -9,3 +9,12 @@ export function isExecutable(file: string): boolean {
     return false;
   }
 }
+
+/** The first `name` on PATH, as a shell would find it; null when there is none. */
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = `${dir.replace(/\/$/, '')}/${name}`;
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 /** What dbsafe did about one guarded operation. */
-export type AuditDecision = 'allowed' | 'refused' | 'override' | 'backup-failed' | 'checked-only' | 'nothing-to-back-up' | 'consent-granted' | 'consent-refused' | 'marked' | 'unmarked' | 'integrations-disabled' | 'notified' | 'notify-failed';
+export type AuditDecision = 'allowed' | 'refused' | 'override' | 'backup-failed' | 'checked-only' | 'nothing-to-back-up' | 'consent-granted' | 'consent-refused' | 'marked' | 'unmarked' | 'integrations-disabled' | 'notified' | 'notify-failed' | 'offsite-uploaded' | 'offsite-failed';
 
 /** One line of `<backupDir>/audit.log`, as JSON. */
 export interface AuditEntry {

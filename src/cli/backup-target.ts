@@ -1,5 +1,6 @@
 import { loadCommandContext, type ProjectContext } from '../config/context.js';
 import { backupStoreFor, type BackupStore } from '../store/store.js';
+import { withIdentityFlag } from '../encryption/public-keys.js';
 import { storeMessages } from '../store/messages.js';
 import type { Target } from '../target/types.js';
 
@@ -10,10 +11,12 @@ export interface BackupCommandSetting {
   target: Target | null;
 }
 
-/** The project, its backup store and its database, for backup/list/restore/verify. */
-export async function backupCommandSetting(flagUrl?: string): Promise<BackupCommandSetting> {
+/** The project, its backup store and its database, for backup/list/restore/verify; `identityFlag` is `--identity FILE` (reads age backups). */
+export async function backupCommandSetting(flagUrl?: string, identityFlag?: string): Promise<BackupCommandSetting> {
   const context = await loadCommandContext({ cwd: process.cwd(), env: process.env, flagUrl });
-  return { context, store: backupStoreFor(context), target: context.targets.primary };
+  const store = backupStoreFor(context);
+  if (identityFlag && store.publicKeys) store.publicKeys = withIdentityFlag(store.publicKeys, identityFlag);
+  return { context, store, target: context.targets.primary };
 }
 
 export function requireTarget(setting: BackupCommandSetting): Target {

@@ -1,3 +1,4 @@
+import { validateOffsiteConfig, type OffsiteConfig } from '../offsite/config.js';
 import { validateEncryptionConfig, type EncryptionConfig } from '../encryption/config.js';
 import { validateCommandRulesConfig, type CommandRulesConfig } from '../rules/user-rules.js';
 import { validateNotifyConfig, type NotifyConfig } from '../notify/events.js';
@@ -43,6 +44,8 @@ export interface DbsafeConfig {
   container?: string;
   /** The container CLI: docker (default), podman, or a path. */
   containerCli?: string;
+  /** Where a copy of every backup is uploaded: {"rclone": "remote:path"} and/or {"restic": "repository"}, "keep" per database. */
+  offsite?: OffsiteConfig;
 }
 
 export const DEFAULT_CONFIG: DbsafeConfig = {
@@ -96,7 +99,8 @@ export const CONFIG_KEYS: Record<string, { validate: Validator; describe: string
   tools: { validate: (value) => (value === 'auto' || value === 'host' || value === 'container' ? null : 'must be "auto", "host" or "container"'), describe: 'where client tools run: auto, host, or container (inside the container serving the database)' },
   container: { validate: isString, describe: 'the container (name, Compose service or id) serving the database, when several could' },
   containerCli: { validate: isString, describe: 'the container CLI: docker (default), podman, or a path' },
-  encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"keyFile": "~/.config/dbsafe/backup.key"}' },
+  offsite: { validate: validateOffsiteConfig, describe: 'offsite copies of every backup: {"rclone": "remote:path"} and/or {"restic": "repository"}, "keep": N' },
+  encryption: { validate: validateEncryptionConfig, describe: 'encrypt backups: {"recipients": ["age1…"]}, {"gpgRecipients": […]} or {"keyFile": "~/.config/dbsafe/backup.key"}' },
 };
 
 /**

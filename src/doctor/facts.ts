@@ -8,6 +8,7 @@ import type { ToolInfo } from '../engines/types.js';
 import { integrationStatus } from '../integrations/status.js';
 import { isDbsafeError } from '../errors.js';
 import { loadBackupKey, type KeySource } from '../encryption/key.js';
+import { encryptionForNewBackups, loadAgeIdentities, type PublicKeySettings } from '../encryption/public-keys.js';
 import { findWebhookUrl, notifyStatus } from '../notify/plan.js';
 import { dbsafeVersion } from '../package-root.js';
 import { assessDirectory, probeTarget } from '../safety/assess.js';
@@ -15,10 +16,10 @@ import { staticallyRefused } from '../safety/judge.js';
 import type { LiveResult, Verdict } from '../safety/types.js';
 import { backupDirIgnoreState } from '../store/gitignore.js';
 import { listBackups } from '../store/restore-backup.js';
-import { backupStoreFor } from '../store/store.js';
+import { backupStoreFor, type BackupStore } from '../store/store.js';
 import { describeTarget, redactTarget } from '../target/describe.js';
 import type { Target } from '../target/types.js';
-import type { BackupDirFacts, DoctorFacts, EncryptionFacts, ServerState, ToolPath } from './judge.js';
+import type { BackupDirFacts, DoctorFacts, EncryptionFacts, OffsiteFacts, ServerState, ToolPath } from './judge.js';
 import { doctorMessages as say } from './messages.js';
 
 /** How long doctor waits for the database server: it reports, it does not wait for a slow network. */
@@ -53,8 +54,37 @@ async function backupDirFacts(context: ProjectContext): Promise<BackupDirFacts> 
   };
 }
 
+/** age or gpg recipients (each checked) and the identity's source; a bad recipient or identity file is the problem. */
+async function publicKeyFacts(settings: PublicKeySettings | undefined): Promise<EncryptionFacts | null> {
+  try {
+    const sealing = await encryptionForNewBackups(settings);
+    if (!sealing) return null;
+    if (sealing.format === 'age') await loadAgeIdentities(settings);
+    const identity = sealing.format === 'age' && settings?.identity ? `${settings.identity.file} (${settings.identity.source})` : null;
+    return { encryptNewBackups: true, key: null, problem: null, publicKeys: { format: sealing.format, recipients: sealing.recipients, identity } };
+  } catch (error) {
+    if (!isDbsafeError(error)) throw error;
+    return { encryptNewBackups: true, key: null, problem: error.message, publicKeys: null };
+  }
+}
+
+/** The configured offsite remotes, their tool, and the last upload's record (no network). */
+async function offsiteFacts(store: BackupStore): Promise<OffsiteFacts | null> {
+  if (!store.offsite) return null;
+  const [{ offsiteRemotes }, { readOffsiteState }, { findOnPath }] = await Promise.all([import('../offsite/sync.js'), import('../offsite/state.js'), import('../executable.js')]);
+  const state = readOffsiteState(store.dir);
+  return {
+    remotes: offsiteRemotes(store.offsite).map(({ name }) => {
+      const tool = name.startsWith('restic') ? ('restic' as const) : ('rclone' as const);
+      return { remote: name, tool, toolPath: findOnPath(tool), last: state[name] ?? null };
+    }),
+  };
+}
+
 /** Whether backups are encrypted and the key loads; the key itself stays here. */
-async function encryptionFacts(source: KeySource | undefined): Promise<EncryptionFacts> {
+async function encryptionFacts(source: KeySource | undefined, publicKeys?: PublicKeySettings): Promise<EncryptionFacts> {
+  const sealed = await publicKeyFacts(publicKeys);
+  if (sealed) return sealed;
   const encryptNewBackups = source?.encryptNewBackups ?? false;
   if (!source) return { encryptNewBackups, key: null, problem: null };
   try {
@@ -104,7 +134,8 @@ export async function gatherDoctorFacts(cwd: string, env: Record<string, string 
     toolPath: engine.toolPath,
     server: engine.server,
     backups,
-    encryption: context ? await encryptionFacts(backupStoreFor(context).keys) : null,
+    offsite: context ? await offsiteFacts(backupStoreFor(context)) : null,
+    encryption: context ? await encryptionFacts(backupStoreFor(context).keys, backupStoreFor(context).publicKeys) : null,
     notifications: context ? notifyStatus({ config: context.config.config.notify, webhookUrl: findWebhookUrl(context.env, context.dotenv) }) : null,
     integrations: integrationStatus(cwd, env),
     scratchDatabases: leftScratchDatabases(env).map(({ engine, server, database, purpose, pid, createdAt }) => ({ engine, server, database, purpose, pid, createdAt })),

@@ -47,6 +47,8 @@ export interface DoctorFacts {
   notifications: NotifyStatus | null;
   /** Backup encryption (null when the configuration could not be read); never the key. */
   encryption: EncryptionFacts | null;
+  /** Offsite remotes (null when none are configured): the tool on PATH, and the last upload as recorded; never a credential. */
+  offsite?: OffsiteFacts | null;
   integrations: IntegrationStatus;
   /** Scratch databases recorded by a dbsafe that is gone (killed mid verify or restore), not dropped yet. */
   scratchDatabases: Array<Pick<ScratchRecord, 'engine' | 'server' | 'database' | 'purpose' | 'pid' | 'createdAt'>>;
@@ -54,6 +56,9 @@ export interface DoctorFacts {
 }
 
 export type ToolPath = { container: string | null; why: string } | { problem: string };
+export interface OffsiteFacts {
+  remotes: Array<{ remote: string; tool: 'rclone' | 'restic'; toolPath: string | null; last: { at: string; ok: boolean; error?: string; missing: string[] } | null }>;
+}
 
 export interface EncryptionFacts {
   /** The "encryption" row is configured: new backups are encrypted. */
@@ -62,6 +67,8 @@ export interface EncryptionFacts {
   key: { source: string; keyId: string } | null;
   /** Why the key cannot be loaded (the message names the fix). */
   problem: string | null;
+  /** age or gpg: the format, the recipients' public keys and where the identity comes from (null: none here); never an identity. */
+  publicKeys?: { format: 'age' | 'gpg'; recipients: string[]; identity: string | null } | null;
 }
 
 export interface DoctorFinding {
@@ -126,6 +133,9 @@ export function judgeDoctor(facts: DoctorFacts): DoctorVerdict {
     ...(facts.notifications?.webhook.set && 'problem' in facts.notifications.webhook ? [{ area: 'notifications', ...say.webhookInvalid(facts.notifications.webhook.problem) }] : []),
     ...(facts.encryption?.problem ? [{ area: 'encryption', ...say.encryptionKeyProblem(facts.encryption.problem) }] : []),
     ...facts.scratchDatabases.map((left) => ({ area: 'scratch databases', ...say.scratchDatabaseLeft(left) })),
+    ...(facts.offsite?.remotes ?? []).flatMap((r) =>
+      !r.toolPath ? [{ area: 'offsite', ...say.offsiteToolMissing(r.tool) }] : r.last && !r.last.ok ? [{ area: 'offsite', ...say.offsiteFailed(r.remote, r.last.at, r.last.error ?? 'unknown error') }] : [],
+    ),
   ];
   return { ok: problems.length === 0, problems, notes: notesOf(facts) };
 }

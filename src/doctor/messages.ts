@@ -48,6 +48,11 @@ export const doctorMessages = {
     message: `${problem}: notifications cannot reach the webhook.`,
     fix: 'Set DBSAFE_NOTIFY_URL (in .env or the environment) to the https:// address your chat tool gave for its incoming webhook.',
   }),
+  offsiteToolMissing: (tool: 'rclone' | 'restic') => ({ message: `offsite copies need ${tool}, which is not on PATH`, fix: `Install it (Debian/Ubuntu: \`sudo apt-get install ${tool}\`).` }),
+  offsiteFailed: (remote: string, at: string, error: string) => ({
+    message: `the last upload to ${remote} (${at}) failed: ${error}`,
+    fix: 'Check the remote (network, credentials), then run `dbsafe offsite sync`; the next backup retries by itself.',
+  }),
   encryptionKeyProblem: (text: string) => splitCauseAndFix(text, 'See "Encrypted backups" in the README.'),
   encryptionOff: 'off: backups are stored unencrypted (see "Encrypted backups" in the README)',
   notifyNone: 'not configured: nobody is told when a scheduled backup fails (see "Notifications" in the README)',

@@ -66,8 +66,21 @@ export function renderDoctor(facts: DoctorFacts, verdict: DoctorVerdict, c: Colo
     const e = facts.encryption;
     lines.push('', c.bold('Encryption'));
     if (e.problem) lines.push(`  ${bad} key cannot be loaded (see the problems below)`);
+    else if (e.publicKeys) {
+      const p = e.publicKeys;
+      lines.push(`  ${ok} new backups are encrypted with ${p.format} to ${p.recipients.join(', ')}`);
+      if (p.format === 'age') lines.push(`  identity ${p.identity ?? 'none on this machine (restore and verify need --identity FILE or DBSAFE_AGE_IDENTITY_FILE)'}`);
+    }
     else if (e.key) lines.push(`  ${e.encryptNewBackups ? `${ok} new backups are encrypted` : '- new backups are not encrypted (no "encryption" setting); the key reads encrypted ones'}`, `  key      ${e.key.source} (key id ${e.key.keyId})`);
     else lines.push(`  ${say.encryptionOff}`);
+  }
+
+  if (facts.offsite) {
+    lines.push('', c.bold('Offsite'));
+    for (const r of facts.offsite.remotes) {
+      const last = r.last ? (r.last.ok ? `${ok} last upload ${r.last.at} worked` : `${bad} last upload ${r.last.at} failed (see the problems below)`) : '- no upload recorded yet';
+      lines.push(`  ${r.remote}: ${r.toolPath ? r.toolPath : `${bad} ${r.tool} not installed`}; ${last}`);
+    }
   }
 
   lines.push('', c.bold('Integrations'), ...integrationStatusLines(facts.integrations).map((line) => `  ${line}`));

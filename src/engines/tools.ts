@@ -26,6 +26,9 @@ export const TOOL_PACKAGES: Record<string, string> = {
   mongodump: 'mongodb-database-tools',
   mongorestore: 'mongodb-database-tools',
   mongosh: 'mongodb-mongosh',
+  gpg: 'gnupg',
+  rclone: 'rclone',
+  restic: 'restic',
 };
 
 /** Homebrew formula of each client tool: dbsafe finds keg-only formulae without a PATH change. */

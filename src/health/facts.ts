@@ -8,6 +8,8 @@ import { listBackups } from '../store/restore-backup.js';
 import type { BackupStore } from '../store/store.js';
 import type { Target } from '../target/types.js';
 import { withPlainArchive } from '../store/encrypted.js';
+import { isPublicKeyEncryption } from '../store/manifest.js';
+import { AGE_MAGIC } from '../encryption/age.js';
 import type { HealthFacts, IntegrityFact } from './judge.js';
 
 /** Errors that mean the engine's tool could not run, not that the archive is bad. */
@@ -21,6 +23,17 @@ async function integrityOf(store: BackupStore, backup: StoredBackup): Promise<In
     return { checksum: 'unreadable', reason: (error as Error).message };
   }
   if (actual !== backup.manifest.sha256) return { checksum: 'mismatch', actual, recorded: backup.manifest.sha256 };
+  // The machine taking age backups may hold only the recipients: a well-formed age file with the right checksum is all it can tell.
+  if (isPublicKeyEncryption(backup.manifest.encryption) && backup.manifest.encryption.algorithm === 'age' && !store.publicKeys?.identity) {
+    const head = await fs.open(backup.file, 'r').then(
+      async (handle) => {
+        const { buffer, bytesRead } = await handle.read(Buffer.alloc(AGE_MAGIC.length), 0, AGE_MAGIC.length, 0).finally(() => handle.close());
+        return buffer.subarray(0, bytesRead).toString('latin1');
+      },
+      () => '',
+    );
+    return head === AGE_MAGIC ? { checksum: 'match', archive: { ok: true, notDecrypted: true } } : { checksum: 'match', archive: { ok: false, reason: 'it does not start with an age header', cannotCheck: false } };
+  }
   try {
     const archive = await archiveOps(backup.manifest.engine);
     // An encrypted backup is decrypted into a private temporary file, checked, and the plaintext removed.
@@ -61,6 +74,17 @@ export async function gatherHealthFacts(store: BackupStore, target: Target, maxA
           integrity: await integrityOf(store, newest),
         }
       : null,
+    ...(store.offsite ? { offsite: await offsiteFacts(store) } : {}),
   };
   return { facts, newest };
+}
+
+/** The last upload to each configured remote, from the backup directory's record (health never touches the network). */
+async function offsiteFacts(store: BackupStore): Promise<NonNullable<HealthFacts['offsite']>> {
+  const [{ offsiteRemotes }, { readOffsiteState }] = await Promise.all([import('../offsite/sync.js'), import('../offsite/state.js')]);
+  const state = readOffsiteState(store.dir);
+  return offsiteRemotes(store.offsite).map(({ name }) => {
+    const last = state[name];
+    return last ? { remote: name, at: last.at, ok: last.ok, ...(last.error ? { error: last.error } : {}), missing: last.missing } : { remote: name, at: null, ok: false, missing: [] };
+  });
 }

@@ -12,7 +12,7 @@ export interface BackupSummary {
 
 /** Whether the newest backup file still is what was written, and readable by the engine's tool. */
 export type IntegrityFact =
-  | { checksum: 'match'; archive: { ok: true } | { ok: false; reason: string; cannotCheck: boolean; keyProblem?: true } }
+  | { checksum: 'match'; archive: { ok: true; notDecrypted?: true } | { ok: false; reason: string; cannotCheck: boolean; keyProblem?: true } }
   | { checksum: 'mismatch'; actual: string; recorded: string }
   | { checksum: 'unreadable'; reason: string };
 
@@ -31,9 +31,11 @@ export interface HealthFacts {
   backups: readonly BackupSummary[];
   /** Facts about backups[0]; null when there is none. */
   newest: { sizeOnDisk: number; integrity: IntegrityFact } | null;
+  /** Offsite copies, from the last upload's record (no network): absent when none are configured. */
+  offsite?: Array<{ remote: string; at: string | null; ok: boolean; error?: string; missing: string[] }>;
 }
 
-export type HealthCheckName = 'exists' | 'recent' | 'size' | 'intact';
+export type HealthCheckName = 'exists' | 'recent' | 'size' | 'intact' | 'offsite';
 
 export interface HealthCheck {
   name: HealthCheckName;
@@ -90,11 +92,19 @@ function intactCheck(newest: BackupSummary, integrity: IntegrityFact): HealthChe
     case 'unreadable':
       return { name: 'intact', ok: false, detail: say.unreadable(integrity.reason), fix: say.damagedFix(newest.id) };
     case 'match':
-      if (integrity.archive.ok) return { name: 'intact', ok: true, detail: say.intact };
+      if (integrity.archive.ok) return { name: 'intact', ok: true, detail: integrity.archive.notDecrypted ? say.intactNotDecrypted : say.intact };
       if (integrity.archive.keyProblem) return { name: 'intact', ok: false, detail: say.cannotDecrypt(integrity.archive.reason), fix: say.keyFix };
       if (integrity.archive.cannotCheck) return { name: 'intact', ok: false, detail: say.cannotCheck(integrity.archive.reason), fix: say.cannotCheckFix };
       return { name: 'intact', ok: false, detail: say.archiveUnreadable(integrity.archive.reason), fix: say.damagedFix(newest.id) };
   }
+}
+
+function offsiteCheck(remotes: NonNullable<HealthFacts['offsite']>): HealthCheck {
+  const never = remotes.find((r) => r.at === null);
+  if (never) return { name: 'offsite', ok: false, detail: say.offsiteNever(never.remote), fix: say.offsiteFix };
+  const failed = remotes.find((r) => !r.ok);
+  if (failed) return { name: 'offsite', ok: false, detail: say.offsiteFailed(failed.remote, failed.at!, failed.error ?? 'unknown error', failed.missing), fix: say.offsiteFix };
+  return { name: 'offsite', ok: true, detail: say.offsiteOk(remotes.map((r) => r.remote), remotes[0]!.at!) };
 }
 
 /**
@@ -112,6 +122,7 @@ export function judgeHealth(facts: HealthFacts): HealthVerdict {
     recentCheck(facts, newest),
     sizeCheck(facts, newest, facts.newest.sizeOnDisk),
     intactCheck(newest, facts.newest.integrity),
+    ...(facts.offsite ? [offsiteCheck(facts.offsite)] : []),
   ];
   return { healthy: checks.every((check) => check.ok), checks };
 }

@@ -31,7 +31,14 @@ export const healthMessages = {
   tooSmallFix: (newest: string, previous: string) =>
     `Check that the database still holds its data (\`dbsafe verify ${newest}\` shows its tables and rows). If it was emptied by mistake, restore an earlier backup: \`dbsafe restore ${previous}\`. If the data was removed on purpose, this settles once the recent backups are of the new size.`,
 
+  offsiteNever: (remote: string) => `no upload to ${remote} is recorded yet.`,
+  offsiteFailed: (remote: string, at: string, error: string, missing: string[]) =>
+    `the last upload to ${remote} (${at}) failed: ${error}${missing.length ? ` Missing there: ${missing.join(', ')}.` : ''}`,
+  offsiteOk: (remotes: string[], at: string) => `the last upload to ${remotes.join(' and ')} (${at}) worked.`,
+  offsiteFix: 'Check the remote (network, credentials: `dbsafe offsite status` shows the tool\'s own message), then run `dbsafe offsite sync`; the next backup retries by itself.',
   intact: "its sha256 matches the manifest, and the engine's own tool reads it.",
+  intactNotDecrypted:
+    'its sha256 matches the manifest and it is a well-formed age file; it was not decrypted, as this machine has no identity (that is the point of age). To check the archive inside too: `dbsafe health --identity FILE` or DBSAFE_AGE_IDENTITY_FILE.',
   checksumMismatch: (actual: string, recorded: string) =>
     `the file's sha256 is ${actual.slice(0, 12)}… but the manifest recorded ${recorded.slice(0, 12)}…: the file changed or was damaged after it was written.`,
   unreadable: (reason: string) => `the backup file cannot be read: ${reason}.`,
@@ -41,7 +48,7 @@ export const healthMessages = {
   cannotCheck: (reason: string) => `the engine's tool could not check it: ${reason}`,
   cannotCheckFix: 'Install the client tool named above, then run `dbsafe health` again.',
   cannotDecrypt: (reason: string) => `the backup is encrypted and could not be decrypted to check it (this is not damage): ${reason}`,
-  keyFix: 'Make the key it was encrypted with available ("encryption.keyFile" or DBSAFE_BACKUP_KEY), then run `dbsafe health` again.',
+  keyFix: 'Make the key it was encrypted with available ("encryption.keyFile" or DBSAFE_BACKUP_KEY; for an age backup the identity: --identity FILE, DBSAFE_AGE_IDENTITY_FILE or "encryption.identityFile"; for gpg the secret key in your keyring), then run `dbsafe health` again.',
 
   badMaxAge: (value: string) =>
     new DbsafeError('health-bad-max-age', `--max-age "${value}" is not a duration. Use ${DURATION_FORMS}, e.g. --max-age 12h.`, ExitCode.usage),

@@ -6,7 +6,7 @@ import { loadBackupKey, type BackupKey } from '../encryption/key.js';
 import { DAMAGE_DETAILS, encryptionMessages as say } from '../encryption/messages.js';
 import { DecryptionError } from '../encryption/streams.js';
 import { removeOnExit, type StoredBackup } from './files.js';
-import type { Manifest } from './manifest.js';
+import { isPublicKeyEncryption, type Manifest } from './manifest.js';
 import { ENCRYPTED_EXTENSION, partialName } from './naming.js';
 import type { BackupStore } from './store.js';
 
@@ -52,6 +52,13 @@ export async function keyToRead(store: BackupStore, backup: StoredBackup): Promi
   return key;
 }
 
+/** No key, the wrong key, no identity or the wrong identity for an encrypted backup: a clear error before anything is asked or changed. */
+export async function assertReadable(store: BackupStore, backup: StoredBackup): Promise<void> {
+  if (!isEncrypted(backup.manifest)) return;
+  if (isPublicKeyEncryption(backup.manifest.encryption)) return (await import('./sealed.js')).assertSealedReadable(store, backup);
+  await keyToRead(store, backup);
+}
+
 /**
  * Run `work` on the plaintext archive of `backup`: the file itself when it
  * is not encrypted; otherwise a complete, authenticated decryption in a 0600
@@ -61,6 +68,7 @@ export async function keyToRead(store: BackupStore, backup: StoredBackup): Promi
  */
 export async function withPlainArchive<T>(store: BackupStore, backup: StoredBackup, work: (file: string) => Promise<T>): Promise<T> {
   if (!isEncrypted(backup.manifest)) return work(backup.file);
+  if (isPublicKeyEncryption(backup.manifest.encryption)) return (await import('./sealed.js')).withPlainSealedArchive(store, backup, work);
   const key = await keyToRead(store, backup);
   const plainName = `${backup.manifest.file.slice(0, -ENCRYPTED_EXTENSION.length - 1)}.decrypted`;
   const plain = path.join(store.dir, partialName(plainName, process.pid));

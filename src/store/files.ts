@@ -173,7 +173,7 @@ export function removeOnExit(file: string): () => void {
 }
 
 function removeAllOnExit(): void {
-  for (const file of removedOnExit) rmSync(file, { force: true });
+  for (const file of removedOnExit) rmSync(file, { force: true, recursive: true });
   removedOnExit.clear();
 }
 
@@ -225,7 +225,8 @@ export async function removeDeadPartials(dir: string): Promise<string[]> {
     const file = path.join(dir, name);
     const written = (await fs.stat(file).catch(() => null))?.mtimeMs;
     if (written === undefined || !writerGone(owner, written)) continue;
-    await fs.rm(file, { force: true });
+    // A directory is the private one an age or gpg backup decrypts or dumps a file engine's plaintext into.
+    await fs.rm(file, { force: true, recursive: true });
     removed.push(name);
   }
   return removed;

@@ -37,8 +37,13 @@ export interface Manifest {
   dbsafeVersion: string;
   /** The codec the engine compressed the archive with in the stream ("zstd -1", "gzip -1", "none"); absent for backups made before, or by engines whose tool compresses itself. */
   compression?: string;
-  /** Present when the file is encrypted (src/encryption/format.ts): how, and a short hash of the key. Never key material. */
-  encryption?: { algorithm: string; keyId: string };
+  /**
+   * Present when the file is encrypted. The dbsafe format (src/encryption/format.ts): its algorithm and a short
+   * hash of the key. age or gpg (src/store/sealed.ts): the recipients' public keys, the plaintext's sha256 and size
+   * (checked after decryption), and whether the engine's tool read the archive back before it was encrypted
+   * (a streamed dump never exists in plaintext on disk: `dbsafe verify` proves it). Never key material.
+   */
+  encryption?: LegacyEncryption | PublicKeyEncryption;
   /**
    * Present for a snapshot: the data is the database `database` on the
    * backup's own server (connections refused), and the file is only its
@@ -54,6 +59,23 @@ export interface SnapshotRecord {
   method: string;
   /** Space it uses on the server, when known. */
   sizeBytes: number | null;
+}
+
+export interface LegacyEncryption {
+  algorithm: string;
+  keyId: string;
+}
+
+export interface PublicKeyEncryption {
+  algorithm: 'age' | 'gpg';
+  recipients: string[];
+  plainSha256: string;
+  plainSize: number;
+  checkedBeforeEncryption: boolean;
+}
+
+export function isPublicKeyEncryption(encryption: Manifest['encryption']): encryption is PublicKeyEncryption {
+  return encryption?.algorithm === 'age' || encryption?.algorithm === 'gpg';
 }
 
 const ENGINES = new Set<string>(Object.values(URL_SCHEMES));
@@ -89,9 +111,7 @@ const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
   verified: (v) => v === true,
   dbsafeVersion: (v) => typeof v === 'string',
   compression: (v) => v === undefined || text(v),
-  encryption: (v) =>
-    v === undefined ||
-    (typeof v === 'object' && v !== null && text((v as Record<string, unknown>).algorithm) && typeof (v as Record<string, unknown>).keyId === 'string' && /^[0-9a-f]{16}$/.test((v as Record<string, unknown>).keyId as string)),
+  encryption: (v) => v === undefined || validEncryptionRecord(v),
   snapshot: (v) =>
     v === undefined ||
     (typeof v === 'object' &&
@@ -100,6 +120,23 @@ const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
       /^dbsafe_snap_[0-9a-f]{8}$/.test((v as Record<string, unknown>).database as string) &&
       typeof (v as Record<string, unknown>).method === 'string'),
 };
+
+function validEncryptionRecord(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const record = v as Record<string, unknown>;
+  if (!text(record.algorithm)) return false;
+  if (record.algorithm === 'age' || record.algorithm === 'gpg') {
+    return (
+      Array.isArray(record.recipients) &&
+      record.recipients.every(text) &&
+      typeof record.plainSha256 === 'string' &&
+      SHA256.test(record.plainSha256) &&
+      Number.isInteger(record.plainSize) &&
+      typeof record.checkedBeforeEncryption === 'boolean'
+    );
+  }
+  return typeof record.keyId === 'string' && /^[0-9a-f]{16}$/.test(record.keyId);
+}
 
 /**
  * Parse a manifest's JSON text; null when it is not a complete dbsafe

@@ -62,14 +62,19 @@ export function partialOwner(name: string): number | null {
 /** Appended to the engine's extension of an encrypted backup: `app_dev_20261124_101500.dump.enc`. */
 export const ENCRYPTED_EXTENSION = 'enc';
 
-/** The file name of backup `id`: `<id>.<ext>`, plus `.enc` when encrypted. */
-export function backupFileName(id: string, extension: string, encrypted: boolean): string {
-  return encrypted ? `${id}.${extension}.${ENCRYPTED_EXTENSION}` : `${id}.${extension}`;
+/** Appended to the engine's extension by the other encryptions: `<name>.<ext>.age`, `<name>.<ext>.gpg`. */
+export const SEALED_EXTENSIONS = [ENCRYPTED_EXTENSION, 'age', 'gpg'] as const;
+
+/** The file name of backup `id`: `<id>.<ext>`, plus `.enc` when encrypted (true) or the extension of its encryption ('age', 'gpg'). */
+export function backupFileName(id: string, extension: string, encrypted: boolean | (typeof SEALED_EXTENSIONS)[number]): string {
+  if (encrypted === false) return `${id}.${extension}`;
+  return `${id}.${extension}.${encrypted === true ? ENCRYPTED_EXTENSION : encrypted}`;
 }
 
-/** The id a backup file name belongs to: its name without the engine's extension (and `.enc`). */
+/** The id a backup file name belongs to: its name without the engine's extension (and `.enc`, `.age`, `.gpg`). */
 export function backupIdOfFile(name: string): string {
-  const base = name.endsWith(`.${ENCRYPTED_EXTENSION}`) ? name.slice(0, -ENCRYPTED_EXTENSION.length - 1) : name;
+  const sealed = SEALED_EXTENSIONS.find((extension) => name.endsWith(`.${extension}`));
+  const base = sealed ? name.slice(0, -sealed.length - 1) : name;
   return base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
 }
 

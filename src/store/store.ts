@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { ProjectContext } from '../config/context.js';
 import { keySourceFor, type KeySource } from '../encryption/key.js';
 import { toCompressionSetting, type CompressionSetting } from '../engines/compression-setting.js';
+import { publicKeySettingsFor, type PublicKeySettings } from '../encryption/public-keys.js';
+import type { OffsiteConfig } from '../offsite/config.js';
 import { storeMessages } from './messages.js';
 import { removeDeadPartials } from './files.js';
 import { countPolicy, type RetentionPolicy } from './rotation.js';
@@ -21,6 +23,10 @@ export interface BackupStore {
   keys?: KeySource;
   /** The configuration's `compression`; absent: each engine's default. */
   compression?: CompressionSetting;
+  /** age or gpg recipients new backups are encrypted to, and the identity that reads age backups (src/store/sealed.ts). */
+  publicKeys?: PublicKeySettings;
+  /** Where copies of every backup are uploaded (src/offsite); absent: nowhere. */
+  offsite?: OffsiteConfig;
 }
 
 export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'config'> & { env?: ProjectContext['env'] }, lockWaitMs = 10 * 60_000): BackupStore {
@@ -33,6 +39,8 @@ export function backupStoreFor(context: Pick<ProjectContext, 'projectRoot' | 'co
     lockWaitMs,
     keys: keySourceFor({ keyFileSetting: context.config.config.encryption?.keyFile, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
     ...(context.config.config.compression ? { compression: toCompressionSetting(context.config.config.compression) } : {}),
+    offsite: context.config.config.offsite,
+    publicKeys: publicKeySettingsFor({ config: context.config.config.encryption, env: context.env ?? {}, projectRoot: context.projectRoot, backupDir: dir }),
   };
 }
 

@@ -9,7 +9,9 @@ import { commitFile, deleteBackup, hashedOutput, hashFile, readBackups, removeOn
 import { acquireDatabaseLock } from './lock.js';
 import type { Manifest } from './manifest.js';
 import { storeMessages } from './messages.js';
-import { backupDatabaseName, backupFileName, chooseBackupId, manifestName, partialName } from './naming.js';
+import { backupDatabaseName, backupFileName, chooseBackupId, manifestName, partialName, SEALED_EXTENSIONS } from './naming.js';
+import { encryptionForNewBackups } from '../encryption/public-keys.js';
+import { writeSealedBackup } from './sealed.js';
 import { keyForNewBackups, sealArchive } from './encrypted.js';
 import { ensureBackupDirIgnored } from './gitignore.js';
 import { dbsafeVersion } from '../package-root.js';
@@ -42,26 +44,31 @@ export async function takeBackup(store: BackupStore, target: Target, request: Ba
     waitMs: store.lockWaitMs,
     purpose: `backup (${redactCommandLine(request.trigger)})`,
   });
+  let manifest: Manifest;
   try {
-    return await takeBackupHoldingLock(store, target, request);
+    manifest = await takeBackupHoldingLock(store, target, request);
   } finally {
     await release();
   }
+  // Outside the lock: an upload never holds up another dbsafe process, and never fails the backup.
+  if (store.offsite) await (await import('../offsite/sync.js')).uploadAfterBackup(store);
+  return manifest;
 }
 
 /** takeBackup for a caller that already holds the database's lock (restore's safety backup). */
 export async function takeBackupHoldingLock(store: BackupStore, target: Target, request: BackupRequest): Promise<Manifest> {
   const archive = await archiveOps(target.engine);
-  // A missing or malformed key is a configuration error: found before anything is dumped.
-  const key = await keyForNewBackups(store);
+  // A missing or malformed key, an invalid recipient: configuration errors, found before anything is dumped. age or gpg recipients win over the older key.
+  const sealing = await encryptionForNewBackups(store.publicKeys);
+  const key = sealing ? null : await keyForNewBackups(store);
   const database = backupDatabaseName(target);
   const createdAt = new Date();
   const id = chooseBackupId(database, createdAt, (candidate) =>
-    [manifestName(candidate), backupFileName(candidate, archive.extension, false), backupFileName(candidate, archive.extension, true)].some((name) =>
+    [manifestName(candidate), backupFileName(candidate, archive.extension, false), ...SEALED_EXTENSIONS.map((sealed) => backupFileName(candidate, archive.extension, sealed))].some((name) =>
       existsSync(path.join(store.dir, name)),
     ),
   );
-  const file = backupFileName(id, archive.extension, key !== null);
+  const file = backupFileName(id, archive.extension, sealing ? sealing.format : key !== null);
   const finalPath = path.join(store.dir, file);
   // The engine writes (and checks) the plaintext archive here; when encrypting, it is sealed into `sealed` and removed.
   const temporary = path.join(store.dir, partialName(backupFileName(id, archive.extension, false), process.pid));
@@ -80,20 +87,27 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   let encryption: Manifest['encryption'];
   let facts;
   try {
-    facts = await archive.backup(target, output, { compression: store.compression });
-    // A file the engine's tool wrote itself is hashed while the engine's check reads it (two cores, one pass each, no wait in between).
-    const streamed = output.streamed();
-    const [hashed, checked] = await Promise.allSettled([streamed ?? hashFile(temporary), archive.checkArchive(temporary, target)]);
-    if (hashed.status === 'rejected') throw hashed.reason;
-    written = hashed.value;
-    if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);
-    if (checked.status === 'rejected') throw checked.reason;
-    if (key) {
-      ({ encryption, ...written } = await sealArchive(temporary, sealed, key, written));
-      await fs.rm(temporary, { force: true });
+    if (sealing) {
+      const result = await writeSealedBackup(archive, target, sealing, { storeDir: store.dir, id, sealedPath: sealed, compression: store.compression }, request.progress);
+      ({ facts, stored: written, encryption } = result);
+      if (result.encryption.plainSize === 0) throw storeMessages.emptyBackup(facts.clientTool);
       await commitFile(sealed, finalPath);
     } else {
-      await commitFile(temporary, finalPath);
+      facts = await archive.backup(target, output, { compression: store.compression });
+      // A file the engine's tool wrote itself is hashed while the engine's check reads it (two cores, one pass each, no wait in between).
+      const streamed = output.streamed();
+      const [hashed, checked] = await Promise.allSettled([streamed ?? hashFile(temporary), archive.checkArchive(temporary, target)]);
+      if (hashed.status === 'rejected') throw hashed.reason;
+      written = hashed.value;
+      if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);
+      if (checked.status === 'rejected') throw checked.reason;
+      if (key) {
+        ({ encryption, ...written } = await sealArchive(temporary, sealed, key, written));
+        await fs.rm(temporary, { force: true });
+        await commitFile(sealed, finalPath);
+      } else {
+        await commitFile(temporary, finalPath);
+      }
     }
   } catch (error) {
     await fs.rm(temporary, { force: true });

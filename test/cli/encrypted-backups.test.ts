@@ -91,7 +91,7 @@ describe('encrypted backups: SQLite', () => {
 
     const table = await p.cli(['list']);
     expect(table.stdout.split('\n')[0]).toMatch(/VERIFIED\s+ENCRYPTED\s+KEPT$/);
-    expect(table.stdout.split('\n')[1]).toMatch(/yes\s+yes\s+newest 10$/);
+    expect(table.stdout.split('\n')[1]).toMatch(/yes\s+old format\s+newest 10$/);
     const json = JSON.parse((await p.cli(['list', '--json'])).stdout) as Array<{ encrypted: boolean; path: string }>;
     expect(json).toEqual([expect.objectContaining({ encrypted: true, path: taken.path })]);
 

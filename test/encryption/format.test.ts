@@ -123,7 +123,7 @@ describe('sizes and names', () => {
       createdAt: '2026-11-24T10:15:00.000Z', finishedAt: '2026-11-24T10:15:01.000Z', verified: true, dbsafeVersion: '0.1.0',
       encryption: { algorithm: 'aes-256-gcm-stream', keyId: '00112233aabbccdd' },
     };
-    expect(parseManifest(JSON.stringify(manifest))?.encryption?.keyId).toBe('00112233aabbccdd');
+    expect((parseManifest(JSON.stringify(manifest))?.encryption as { keyId?: string } | undefined)?.keyId).toBe('00112233aabbccdd');
     expect(parseManifest(JSON.stringify({ ...manifest, encryption: { algorithm: 'x', keyId: 'the key itself' } }))).toBeNull();
     expect(parseManifest(JSON.stringify({ ...manifest, encryption: undefined }))?.encryption).toBeUndefined();
   });
@@ -132,9 +132,17 @@ describe('sizes and names', () => {
 describe('the "encryption" configuration row', () => {
   it.each([
     [{ keyFile: '~/.config/dbsafe/backup.key' }, null],
-    [{}, /needs "keyFile"/],
-    [{ keyFile: '' }, /needs "keyFile"/],
-    [{ keyFile: 3 }, /needs "keyFile"/],
+    [{}, /needs "recipients", "recipientsFile", "gpgRecipients" or "keyFile"/],
+    [{ recipients: ["age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"] }, null],
+    [{ recipients: ["ssh-ed25519 AAAA"] }, /not an age public key/],
+    [{ recipients: [] }, /non-empty list/],
+    [{ recipientsFile: "~/.config/dbsafe/recipients.txt", identityFile: "~/.config/dbsafe/age.txt" }, null],
+    [{ identityFile: "~/k.txt" }, /no "recipients"/],
+    [{ gpgRecipients: ["team@example.com"] }, null],
+    [{ gpgRecipients: ["--homedir=/x"] }, /not a gpg key id/],
+    [{ gpgRecipients: ["a@b.c"], recipients: ["age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"] }, /choose one/],
+    [{ keyFile: '' }, /not a path/],
+    [{ keyFile: 3 }, /not a path/],
     [{ keyFile: 'k', key: 'secret' }, /unknown key "key"/],
     ['~/.key', /must be an object/],
     [null, /must be an object/],

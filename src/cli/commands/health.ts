@@ -8,6 +8,7 @@ interface HealthFlags {
   maxAge?: string;
   json?: boolean;
   notify?: boolean;
+  identity?: string;
 }
 
 const DEFAULT_MAX_AGE = '24h';
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .command('health')
     .description('is the newest backup recent, large enough and intact (exit 0 healthy, 1 not)')
     .option('--max-age <duration>', `how old the newest backup may be: 30m, 12h, 2d (default: "healthMaxAge" in the config, else ${DEFAULT_MAX_AGE})`)
+    .option('--identity <file>', 'the age identity (secret key file) that reads age-encrypted backups (or DBSAFE_AGE_IDENTITY_FILE)')
     .option('--json', 'print the verdict as JSON')
     .option('--notify', 'when not healthy, send the "unhealthy" notification (config "notify", DBSAFE_NOTIFY_URL): for cron and monitoring')
     .action(async (flags: HealthFlags) => {
@@ -38,7 +40,7 @@ export function register(program: Command): void {
       // A malformed flag is a usage error before anything is read.
       const flagSeconds = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge);
       if (flagSeconds === null) throw healthMessages.badMaxAge(flags.maxAge!);
-      const setting = await backupCommandSetting();
+      const setting = await backupCommandSetting(undefined, flags.identity);
       const notify = async (message: string) => {
         if (!flags.notify) return;
         const { sendNotification } = await import('../../notify/send.js');

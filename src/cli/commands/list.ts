@@ -2,12 +2,22 @@ import type { Command } from 'commander';
 import { printable } from '../../printable.js';
 import { printJson } from '../output.js';
 
+const OLD_FORMAT = 'old format';
+const OLD_FORMAT_NOTE = `"${OLD_FORMAT}": dbsafe's own encryption ("encryption.keyFile"), which only dbsafe reads. These backups stay restorable with that key; new ones can be age files that the \`age\` tool opens too: see "Moving to age" in the README.`;
+
+/** What the ENCRYPTED column says: the format, so that backups only dbsafe can open stand out. */
+function encryptionLabel(algorithm: string): string {
+  return algorithm === 'age' || algorithm === 'gpg' ? algorithm : OLD_FORMAT;
+}
+
 export function register(program: Command): void {
   program
     .command('list')
     .description('the backups, newest first')
     .option('--json', 'print the manifests as JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .option('--offsite', 'the backups on the offsite remotes (config "offsite") instead of the local ones')
+    .action(async (flags: { json?: boolean; offsite?: boolean }) => {
+      if (flags.offsite) return listOffsite(flags.json === true);
       const [{ backupCommandSetting }, { backupsWithReasons }, { keptBecause, keepReasonText }, { formatAge, formatBytes }, { ENGINE_LABELS }] = await Promise.all([
         import('../backup-target.js'),
         import('../../store/prune.js'),
@@ -34,11 +44,30 @@ export function register(program: Command): void {
         formatAge(new Date(m.createdAt)),
         m.label ? `${m.trigger} (${m.label})` : m.trigger,
         m.verified ? 'yes' : 'no',
-        m.encryption ? 'yes' : 'no',
+        m.encryption ? encryptionLabel(m.encryption.algorithm) : 'no',
         keptBecause(kept),
       ].map((cell) => printable(cell)));
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
       process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);
+      if (backups.some((b) => b.manifest.encryption && encryptionLabel(b.manifest.encryption.algorithm) === OLD_FORMAT)) process.stdout.write(`\n${OLD_FORMAT_NOTE}\n`);
     });
+}
+
+async function listOffsite(json: boolean): Promise<void> {
+  const [{ backupCommandSetting }, { offsiteStatus }, { remoteBackupTable }] = await Promise.all([
+    import('../backup-target.js'),
+    import('../../offsite/status.js'),
+    import('../../offsite/render.js'),
+  ]);
+  const statuses = await offsiteStatus((await backupCommandSetting()).store);
+  if (json) {
+    printJson(statuses.flatMap((s) => s.backups.map((m) => ({ ...m, remote: s.remote }))));
+  } else {
+    for (const s of statuses) {
+      const body = s.reachable ? (s.backups.length ? remoteBackupTable(s.backups) : 'no complete backups there yet') : `unreachable: ${s.error ?? ''}`;
+      process.stdout.write(`${printable(`${s.remote}\n${body}`, { lineBreaks: true })}\n`);
+    }
+  }
+  if (statuses.some((s) => !s.reachable)) process.exitCode = 1;
 }

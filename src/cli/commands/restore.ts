@@ -9,6 +9,8 @@ interface RestoreFlags {
   json?: boolean;
   verbose?: boolean;
   mode?: string;
+  identity?: string;
+  fromOffsite?: string | boolean;
 }
 
 export function register(program: Command): void {
@@ -18,6 +20,8 @@ export function register(program: Command): void {
     .description('restore a backup or snapshot (checksum first, safety copy of the current state, all-or-nothing)')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .option('--url <url>', 'the database to restore into, instead of the configured one')
+    .option('--identity <file>', 'the age identity (secret key file) that reads age-encrypted backups (or DBSAFE_AGE_IDENTITY_FILE)')
+    .option('--from-offsite [id]', 'fetch the backup (an id, or "latest") from the offsite remotes first, its checksum verified')
     .option('--json', 'print the result as JSON')
     .option('--mode <mode>', 'snapshot or auto: keep the replaced database on the server as the safety copy where it has room; dump: a file backup first (default: the "mode" setting, else dump)')
     .option('--verbose', 'show progress totals even without a terminal')
@@ -33,11 +37,18 @@ export function register(program: Command): void {
         const { copyModeOf, parseCopyMode } = await import('../../store/copy-mode.js');
         const { snapshotMessages } = await import('../../store/snapshot-messages.js');
         const flagMode = parseCopyMode(flags.mode, snapshotMessages.invalidMode);
-        const setting = await backupCommandSetting(flags.url);
+        const setting = await backupCommandSetting(flags.url, flags.identity);
         const target = requireTarget(setting);
         await refuseUnlessSafe(setting.context, 'restore', target.database);
         if (!flags.yes && (!process.stdin.isTTY || !process.stdout.isTTY)) {
           throw storeMessages.needsYes(`Restoring ${selector === 'latest' ? 'the latest backup' : selector} into ${target.database}`);
+        }
+        if (flags.fromOffsite !== undefined) {
+          const wanted = typeof flags.fromOffsite === 'string' ? flags.fromOffsite : selector;
+          const { fetchFromOffsite } = await import('../../offsite/fetch.js');
+          const fetched = await fetchFromOffsite(setting.store, wanted, target);
+          process.stderr.write(`${printable(`Fetched ${fetched.backup.manifest.id} from ${fetched.remote} (sha256 verified).`)}\n`);
+          selector = fetched.backup.manifest.id;
         }
         // The backup is picked once the lock is held: "latest" is then the newest, a backup finished while this waited included.
         const release = await store.lockForRestore(setting.store, target, (holder) => process.stderr.write(storeMessages.waitingForLock(target.database, holder)));
@@ -53,7 +64,7 @@ export function register(program: Command): void {
             checking.done();
           }
           // No key or the wrong key for an encrypted backup: say so before asking anything.
-          if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).keyToRead(setting.store, backup);
+          if (backup.manifest.encryption) await (await import('../../store/encrypted.js')).assertReadable(setting.store, backup);
           if (!flags.yes) {
             const question = printable(`Replace ${describeTarget(target)} with backup ${backup.manifest.id} (taken ${backup.manifest.createdAt})? A safety backup of its current state is taken first.`);
             const prompts = (await import('prompts')).default;

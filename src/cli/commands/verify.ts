@@ -9,16 +9,17 @@ export function register(program: Command): void {
     .argument('[backup]', 'a backup id from `dbsafe list`, a backup file, or "latest"', 'latest')
     .description('checksum a backup, then restore it into a scratch database and count tables and rows')
     .option('--url <url>', 'the server to test-restore on, instead of the configured database')
+    .option('--identity <file>', 'the age identity (secret key file) that reads age-encrypted backups (or DBSAFE_AGE_IDENTITY_FILE)')
     .option('--json', 'print the result as JSON')
     .option('--verbose', 'show progress totals even without a terminal')
-    .action((selector: string, flags: { url?: string; json?: boolean; verbose?: boolean }) =>
+    .action((selector: string, flags: { url?: string; json?: boolean; verbose?: boolean; identity?: string }) =>
       stopCleanlyOnSignal(async () => {
         const [{ backupCommandSetting, requireTarget }, store, { progressLine }] = await Promise.all([
           import('../backup-target.js'),
           import('../../store/restore-backup.js'),
           import('../progress.js'),
         ]);
-        const setting = await backupCommandSetting(flags.url);
+        const setting = await backupCommandSetting(flags.url, flags.identity);
         const target = requireTarget(setting);
         const backup = await store.findBackup(setting.store, selector, target);
         const progress = progressLine(`Verifying ${printable(backup.manifest.id)}`, { verbose: Boolean(flags.verbose) });
