@@ -230,8 +230,11 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       });
     }
     let stdinDone: Promise<void> = Promise.resolve();
-    if (typeof run.stdin === 'string') child.stdin.end(run.stdin);
-    else if (run.stdin) stdinDone = pipeline(run.stdin, child.stdin).catch((error: NodeJS.ErrnoException) => {
+    if (typeof run.stdin === 'string') {
+      // A child that exits before reading its input (it failed, or rejected an option) closes the pipe: its exit code says why.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(run.stdin);
+    } else if (run.stdin) stdinDone = pipeline(run.stdin, child.stdin).catch((error: NodeJS.ErrnoException) => {
       // The child may exit before reading all its input (it failed): its exit code says why.
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     });
