@@ -62,7 +62,7 @@ const RECIPE_EXTRA_WORDS = ['sh', 'bash', 'zsh', 'dash', 'source', 'eval', 'exec
 const RECIPE_VARIABLE_COMMANDS = ['\t$(', '\t@$(', '\t-$(', '\t${', '\t@${', '\t-${'];
 export const WORD_CHARACTER = 'A-Za-z0-9_-';
 
-const NPM_MAY_RUN_SCRIPTS = ['install', 'install *', 'i', 'i *', 'ci', 'ci *', 'clean-install*', 'add *', 'rebuild*', 'rb', 'rb *', 'pack*', 'publish*', 'version *', 'run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', 'pkg set *', '-*'];
+const NPM_MAY_RUN_SCRIPTS = ['install', 'install *', 'i', 'i *', 'ci', 'ci *', 'clean-install*', 'add *', 'rebuild*', 'rb', 'rb *', 'pack*', 'publish*', 'version *', 'run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', 'pkg set *', 'set-script *', '-*'];
 // install, add and a bare `yarn` run the project's lifecycle scripts (postinstall, prepare): Node reads them.
 const YARN_SAFE = ['remove *', 'upgrade*', 'up *', 'info *', 'init*', 'why *', 'list*', 'config *', 'cache *', 'outdated*', 'audit*', 'login*', 'logout*', 'publish*', 'pack*', 'version*', 'link*', 'unlink*', 'licenses *', 'global *', 'dedupe*', 'npm *', 'plugin *', 'set *'];
 const PNPM_SAFE = ['', 'remove *', 'rm *', 'update*', 'up', 'up *', 'list*', 'ls*', 'outdated*', 'why *', 'store *', 'config *', 'link*', 'unlink*', 'prune*', 'audit*', 'fetch*', 'publish*', 'pack*', 'init*', 'env *', 'setup', 'rebuild*', 'root*', 'bin*', 'licenses *', 'approve-builds*'];

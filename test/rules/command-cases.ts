@@ -344,6 +344,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ["awk '{ system(\"psql -c \\\"drop table x\\\"\") }' list.txt", true, 'inline-code'],
   ["python3 -c 'print(1 + 1)'", false, 'no-rule'],
   ["npm pkg set scripts.x='prisma migrate reset --force' && npm run x", true, 'script-edit'],
+  ["npm set-script x 'prisma migrate reset --force' && npm run x", true, 'script-edit'],
+  ["npm set-script prepare 'husky install'", false, 'script-edit'],
   // install lifecycles
   ['cd lifecycle && npm ci', true, 'prisma-migrate'],
   ['cd lifecycle && yarn', true, 'prisma-migrate'],
