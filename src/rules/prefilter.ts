@@ -3,7 +3,7 @@ import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
-import { DATABASE_PATH_WORDS } from './path-words.js';
+import { DATABASE_NOUNS, DATABASE_PATH_WORDS } from './path-words.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
 /**
@@ -88,6 +88,8 @@ LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
 /** Interpreters that run a script file: a database word anywhere in the arguments may be a path word (path-words.ts). */
 const INTERPRETERS = new Set(['node', 'php', 'python', 'python3', 'ruby', 'tsx', 'ts-node', 'nodemon']);
 const PATH_WORD_GLOBS = [...new Set(DATABASE_PATH_WORDS.map((word) => `*${word.startsWith('migrat') ? 'migrat' : word.startsWith('seed') ? 'seed' : word}*`))];
+/** A script path naming a database and a setup verb (`scripts/init_db.mjs`) has one of these nouns. */
+const SCRIPT_PATH_GLOBS = [...PATH_WORD_GLOBS, ...DATABASE_NOUNS.map((noun) => `*${noun}*`)];
 /** Programs given inline (`python3 -c`, `node -e`) are searched for commands: any such call may be guarded. */
 const INLINE_CODE_GLOBS: Record<string, string[]> = { node: ['-e *', '*--eval*', '-p *', '*--print*'], python: ['-c *', '* -c *'], python3: ['-c *', '* -c *'], php: ['-r *'], ruby: ['-e *'] };
 for (const runner of ['tsx', 'ts-node']) LAUNCHER_REACH[runner] = () => false;
@@ -140,7 +142,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
     if (launcher === 'node') globs.push('*--test*');
-    if (INTERPRETERS.has(launcher)) globs.push(...PATH_WORD_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
+    if (INTERPRETERS.has(launcher)) globs.push(...SCRIPT_PATH_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
     if (['npx', 'pnpx'].includes(launcher)) globs.push('-c *', '*--call*', '* -c *');
     const existing = filters.get(launcher);
     filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });
