@@ -87,7 +87,7 @@ export function chooseEnvironment(env: Record<string, string | undefined>, argv:
     const value = env[name];
     if (usable(value)) return { name: value, reason: `${name} in the environment` };
   }
-  if (runsTestSuite(argv)) return { name: 'test', reason: `\`${argv!.slice(0, 3).join(' ')}\` runs a test suite, with NODE_ENV=test` };
+  if (runsTestSuite(argv)) return { name: 'test', reason: `\`${argv!.slice(0, 3).join(' ')}\` runs a test suite, in the test environment (NODE_ENV=test)` };
   for (const name of APP_ENVIRONMENT_VARIABLES) {
     const file = [...baseFiles].reverse().find((f) => usable(f.values[name]));
     if (file) return { name: file.values[name]!, reason: `${name} in ${file.file}` };
