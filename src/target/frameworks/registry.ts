@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameworkId, FrameworkReader } from './types.js';
 
@@ -27,9 +27,23 @@ export interface LoadedReader {
 
 /** The rows whose signal files exist in one of `dirs`, or whose tool the command runs. */
 export function signalledFrameworks(dirs: readonly string[], argv: readonly string[] | null = null, rows: readonly FrameworkRow[] = FRAMEWORK_ROWS): FrameworkRow[] {
-  const unique = [...new Set(dirs)];
+  // One directory listing each, rather than a stat per signal file: start-up stays flat as rows are added.
+  const listings = [...new Set(dirs)].map((dir) => ({ dir, names: directoryNames(dir) }));
+  const present = (signal: string) =>
+    listings.some(({ dir, names }) => {
+      const [first, ...rest] = signal.split('/');
+      return names.has(first!) && (rest.length === 0 || existsSync(path.join(dir, signal)));
+    });
   const words = (argv ?? []).slice(0, 3).map((word) => path.basename(word));
-  return rows.filter((row) => row.commands?.some((command) => words.includes(command)) || row.signals.some((signal) => unique.some((dir) => existsSync(path.join(dir, signal)))));
+  return rows.filter((row) => row.commands?.some((command) => words.includes(command)) || row.signals.some(present));
+}
+
+function directoryNames(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return new Set();
+  }
 }
 
 /**
