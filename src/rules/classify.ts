@@ -9,6 +9,7 @@ import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-file
 import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
+import { judgeRakeCall } from './rake-tasks.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
@@ -68,6 +69,8 @@ interface Context {
   userRules: readonly UserCommandRule[];
   table: readonly CommandRule[];
   files: ProjectFiles | null;
+  /** The project's rake tasks already being judged on this line (a task that re-runs itself is not followed again). */
+  rakeSeen: Set<string>;
 }
 
 function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
@@ -205,6 +208,11 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
         workspacePackages: (dir) => ctx.files?.workspacePackages(dir) ?? null,
       });
     }
+  }
+  if ((name === 'rake' || name === 'rails') && cwd !== null && ctx.files?.rakeTasks) {
+    const tasks = ctx.files.rakeTasks(cwd);
+    const verdict = tasks ? judgeRakeCall(name, words, tasks, ctx.rakeSeen, nestedJudge(command, { ...scope, dir: tasks.dir, unknownDir: undefined }, depth, ctx)) : null;
+    if (verdict) return verdict;
   }
   if (!scope.inContainer) {
     const client = clientConnection(name, words.slice(1));
@@ -380,7 +388,7 @@ function argvLine(argv: readonly string[]): ParsedLine {
  * `readScripts` and `parse`. Guarded when any part is guarded.
  */
 export function classifyCommand(input: ClassifyInput): Classification {
-  const ctx: Context = { judged: { count: 0 }, invocations: [], readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null };
+  const ctx: Context = { judged: { count: 0 }, invocations: [], readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null, rakeSeen: new Set() };
   const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
   const results = judgeCommands(line, { dir: input.cwd, env: [], parent: null, inContainer: false }, 0, ctx);
   const effects = effectsOf(results.map((r) => r.verdict), ctx.invocations);

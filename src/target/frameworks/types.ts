@@ -29,6 +29,13 @@ export interface FrameworkInput {
   argv: readonly string[] | null;
   /** A variable of the environment the command runs with: the shell, the command line's own changes, then the project's .env files. */
   variable: (name: string) => string | undefined;
+  /**
+   * A variable of the shell and the command line alone, without the .env
+   * files: Laravel chooses `.env.<APP_ENV>` from it, and test helpers keep a
+   * RAILS_ENV only when the shell set it. Without it, readers tell the shell's
+   * value from a .env file's by comparing with the files.
+   */
+  shell?: (name: string) => string | undefined;
   /** Read a file (absolute path). */
   readFile: (file: string) => FrameworkFileRead;
   /**
