@@ -18,6 +18,7 @@ export interface FrameworkRow {
   load: () => Promise<FrameworkReader>;
 }
 
+// `node_modules/.bin/<cli>` also signals a JavaScript framework whose configuration is at a custom path (--schema, .sequelizerc, -d).
 export const FRAMEWORK_ROWS: readonly FrameworkRow[] = [
   { framework: 'laravel', signals: ['artisan'], load: async () => (await import('./laravel.js')).readLaravel },
   { framework: 'symfony', signals: ['bin/console'], load: async () => (await import('./symfony.js')).readSymfony },
@@ -25,21 +26,31 @@ export const FRAMEWORK_ROWS: readonly FrameworkRow[] = [
   { framework: 'django', signals: ['manage.py'], commands: ['django-admin'], load: async () => (await import('./django.js')).readDjango },
   {
     framework: 'prisma',
-    signals: ['prisma', 'schema.prisma', 'prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs', '.config/prisma.ts', '.config/prisma.js'],
+    signals: ['prisma/schema.prisma', 'schema.prisma', 'prisma/schema', 'prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs', '.config/prisma.ts', 'node_modules/.bin/prisma'],
     commands: ['prisma'],
     load: async () => (await import('./prisma.js')).readPrisma,
   },
   {
     framework: 'drizzle',
-    signals: ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.json'],
+    signals: ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.json', 'node_modules/.bin/drizzle-kit'],
     commands: ['drizzle-kit'],
     load: async () => (await import('./drizzle.js')).readDrizzle,
   },
-  { framework: 'knex', signals: ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'], commands: ['knex'], load: async () => (await import('./knex.js')).readKnex },
-  { framework: 'sequelize', signals: ['.sequelizerc', 'config/config.json', 'config/config.js'], commands: ['sequelize', 'sequelize-cli'], load: async () => (await import('./sequelize.js')).readSequelize },
+  {
+    framework: 'knex',
+    signals: ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts', 'node_modules/.bin/knex'],
+    commands: ['knex'],
+    load: async () => (await import('./knex.js')).readKnex,
+  },
+  {
+    framework: 'sequelize',
+    signals: ['.sequelizerc', 'node_modules/.bin/sequelize', 'node_modules/.bin/sequelize-cli'],
+    commands: ['sequelize', 'sequelize-cli'],
+    load: async () => (await import('./sequelize.js')).readSequelize,
+  },
   {
     framework: 'typeorm',
-    signals: ['src/data-source.ts', 'data-source.ts', 'src/data-source.js', 'data-source.js', 'src/data-source.mts', 'src/data-source.mjs', 'ormconfig.json', 'ormconfig.js', 'ormconfig.ts', 'ormconfig.cjs'],
+    signals: ['src/data-source.ts', 'data-source.ts', 'src/data-source.js', 'data-source.js', 'ormconfig.json', 'ormconfig.js', 'ormconfig.ts', 'node_modules/.bin/typeorm'],
     commands: ['typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm'],
     load: async () => (await import('./typeorm.js')).readTypeorm,
   },
