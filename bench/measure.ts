@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,8 +30,19 @@ export async function medianOf(runs: number, work: (run: number) => Promise<Timi
   return { seconds: sorted[Math.floor(sorted.length / 2)]!, all };
 }
 
-/** kB of VmHWM (peak resident set) of a live process, or null once it is gone. */
+const HAS_PROC = existsSync('/proc/self/status');
+
+/**
+ * kB of VmHWM (peak resident set) of a live process, or null once it is gone.
+ * Without /proc (macOS) the current RSS from `ps`, so the sampled maximum
+ * stands in for the peak (sampled less often: each sample is a process).
+ */
 function peakRssKb(pid: number): number | null {
+  if (!HAS_PROC) {
+    const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
+    const kb = Number(ps.stdout.trim());
+    return ps.status === 0 && Number.isFinite(kb) && kb > 0 ? kb : null;
+  }
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : null;
@@ -63,7 +74,7 @@ export function runMeasured(program: string, args: string[], options: { env?: No
       const kb = child.pid ? peakRssKb(child.pid) : null;
       if (kb !== null) peakKb = Math.max(peakKb, kb);
     };
-    const timer = setInterval(sample, 5);
+    const timer = setInterval(sample, HAS_PROC ? 5 : 50);
     child.on('error', reject);
     child.on('exit', () => sample());
     child.on('close', (code) => {

@@ -78,7 +78,12 @@ function __dbsafe_route
     end
 end
 
+# A command that is already a function of the user's own (conda's shell
+# integration defines `conda`; wrapping it breaks `conda activate`) is left alone.
 for __dbsafe_word in @DBSAFE_COMMANDS@
+    if functions -q $__dbsafe_word; and not string match -q '*__dbsafe_route*' -- (functions $__dbsafe_word)
+        continue
+    end
     function $__dbsafe_word
         __dbsafe_route (status current-function) $argv
     end

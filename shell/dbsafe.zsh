@@ -10,14 +10,17 @@
 
 __dbsafe_shim_dir=@DBSAFE_SHIM_DIR@
 
+# One small candidate function per wrapped word (status 0: the call may
+# touch a database): each wrapped call runs only its own word's test.
+@DBSAFE_CANDIDATE_FUNCTIONS@
+
+# The same test by command word: __dbsafe_candidate WORD ARGS...
 __dbsafe_candidate() {
   emulate -L zsh
-  local command_word=$1 IFS=' '
+  local candidate=__dbsafe_c_${1//[^A-Za-z0-9_]/_}
   shift
-  case $command_word in
-@DBSAFE_CANDIDATE_CASES@
-  esac
-  return 1
+  (( $+functions[$candidate] )) || return 1
+  "$candidate" "$@"
 }
 
 __dbsafe_agent_detected() {
@@ -73,9 +76,12 @@ __dbsafe_guarded_run() {
   PATH=$kept command "$dbsafe_bin" run -- "$@"
 }
 
+# __dbsafe_route CANDIDATE-FUNCTION WORD ARGS...
 __dbsafe_route() {
   emulate -L zsh
-  if __dbsafe_candidate "$@" &&
+  local candidate=$1
+  shift
+  if "$candidate" "${@:2}" &&
     { [ "${DBSAFE-}" != 0 ] || __dbsafe_agent_detected; } &&
     __dbsafe_find_project; then
     __dbsafe_guarded_run "$@"
@@ -84,7 +90,14 @@ __dbsafe_route() {
   fi
 }
 
-for __dbsafe_word in ${=:-@DBSAFE_COMMANDS@}; do
-  eval "function $__dbsafe_word { __dbsafe_route $__dbsafe_word \"\$@\"; }"
-done
-unset __dbsafe_word
+# A command that is already a function of the user's own (conda's shell
+# integration defines `conda`; wrapping it breaks `conda activate`) is left alone.
+__dbsafe_wrap() {
+  if (( ${+functions[$1]} )) && [[ ${functions[$1]} != *__dbsafe_route* ]]; then
+    return 0
+  fi
+  eval "$2"
+}
+
+@DBSAFE_WRAPPERS@
+unfunction __dbsafe_wrap

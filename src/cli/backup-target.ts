@@ -1,4 +1,4 @@
-import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import { loadCommandContext, type ProjectContext } from '../config/context.js';
 import { backupStoreFor, type BackupStore } from '../store/store.js';
 import { storeMessages } from '../store/messages.js';
 import type { Target } from '../target/types.js';
@@ -11,8 +11,8 @@ export interface BackupCommandSetting {
 }
 
 /** The project, its backup store and its database, for backup/list/restore/verify. */
-export function backupCommandSetting(flagUrl?: string): BackupCommandSetting {
-  const context = loadProjectContext({ cwd: process.cwd(), env: process.env, flagUrl });
+export async function backupCommandSetting(flagUrl?: string): Promise<BackupCommandSetting> {
+  const context = await loadCommandContext({ cwd: process.cwd(), env: process.env, flagUrl });
   return { context, store: backupStoreFor(context), target: context.targets.primary };
 }
 

@@ -8,6 +8,7 @@ import { DbsafeError } from '../errors.js';
 import { isExecutable } from '../executable.js';
 import { ExitCode } from '../exit-codes.js';
 import { redactSecretsInText } from '../target/describe.js';
+import { extraToolDirs } from './tool-locations.js';
 import type { ToolInfo } from './types.js';
 
 /** Debian/Ubuntu package that provides each client tool, for "install it with …" messages. */
@@ -23,6 +24,20 @@ export const TOOL_PACKAGES: Record<string, string> = {
   mongodump: 'mongodb-database-tools',
   mongorestore: 'mongodb-database-tools',
   mongosh: 'mongodb-mongosh',
+};
+
+/** Homebrew formula of each client tool: dbsafe finds keg-only formulae without a PATH change. */
+const BREW_FORMULAE: Record<string, string> = {
+  pg_dump: 'brew install libpq',
+  pg_restore: 'brew install libpq',
+  psql: 'brew install libpq',
+  mysqldump: 'brew install mysql-client',
+  'mariadb-dump': 'brew install mariadb',
+  mysql: 'brew install mysql-client',
+  mariadb: 'brew install mariadb',
+  sqlite3: 'nothing to install, /usr/bin/sqlite3 ships with macOS',
+  mongodump: 'brew install mongodb/brew/mongodb-database-tools',
+  mongorestore: 'brew install mongodb/brew/mongodb-database-tools',
 };
 
 /** First line after the shebang of every shim `dbsafe install --shims` writes (shell/shim.sh). */
@@ -46,28 +61,49 @@ function isDbsafeShim(file: string): boolean {
   }
 }
 
+/** The directories searched for a client tool, in order: `extraDirs`, PATH, the system's, then package managers' keg-only directories. */
+function searchDirs(extraDirs: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  return [...new Set([...extraDirs, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin', ...extraToolDirs(env)])];
+}
+
+function isRealTool(candidate: string): boolean {
+  return isExecutable(candidate) && !isDbsafeShim(candidate);
+}
+
 /**
- * The first of `names` found in `extraDirs` (searched first) or on PATH
- * (never a dbsafe shim).
+ * The first of `names` found in `extraDirs` (searched first), on PATH, or in
+ * Homebrew's keg-only and Postgres.app's directories (never a dbsafe shim).
  * Explicit search rather than relying on the shell, so that a cron job with a
  * bare PATH gets the same answer and a clear error when nothing is found.
  */
 export function findTool(names: readonly string[], extraDirs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): string | null {
-  const dirs = [...extraDirs, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin'];
+  const onPath = [...extraDirs, ...(env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin'];
   for (const name of names) {
-    for (const dir of dirs) {
+    for (const dir of onPath) {
       const candidate = path.join(dir, name);
-      if (isExecutable(candidate) && !isDbsafeShim(candidate)) return candidate;
+      if (isRealTool(candidate)) return candidate;
+    }
+  }
+  // Only when PATH has none: the keg-only directories cost a few directory reads.
+  for (const name of names) {
+    for (const dir of extraToolDirs(env)) {
+      const candidate = path.join(dir, name);
+      if (isRealTool(candidate)) return candidate;
     }
   }
   return null;
+}
+
+/** Every copy of `name`, in search order, for choosing by version (a pg_dump matching the server may not be the first on PATH). */
+export function findAllTools(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  return searchDirs([], env).map((dir) => path.join(dir, name)).filter(isRealTool);
 }
 
 export function missingToolError(names: readonly string[], purpose: string): DbsafeError {
   const pkg = TOOL_PACKAGES[names[0] ?? ''] ?? 'the engine client tools';
   return new DbsafeError(
     'tool-missing',
-    `${names.join(' or ')} was not found on PATH, and dbsafe needs it to ${purpose}. Install it (Debian/Ubuntu: apt-get install ${pkg}; macOS: brew install the engine's client) or add its directory to PATH.`,
+    `${names.join(' or ')} was not found on PATH (nor in Homebrew's or Postgres.app's directories), and dbsafe needs it to ${purpose}. Install it (Debian/Ubuntu: apt-get install ${pkg}; macOS: ${BREW_FORMULAE[names[0] ?? ''] ?? "brew install the engine's client"}) or add its directory to PATH.`,
     ExitCode.failure,
   );
 }

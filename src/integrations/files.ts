@@ -31,17 +31,17 @@ export function writeIfChanged(file: string, text: string, mode?: number): FileC
 }
 
 /** Put dbsafe's marked block into a file the user owns (created when missing). */
-export function installBlock(file: string, body: string, options: { header?: string; mode?: number } = {}): FileChange {
+export function installBlock(file: string, body: string, options: { header?: string; mode?: number; id?: string } = {}): FileChange {
   const before = readTextOrNull(file);
   const mode = before === null ? options.mode : undefined;
-  return writeIfChanged(file, upsertBlock(before, body, options.header), mode);
+  return writeIfChanged(file, upsertBlock(before, body, options.header, options.id), mode);
 }
 
 /** Take dbsafe's marked block out of a file again; deletes the file when dbsafe created it. */
-export function uninstallBlock(file: string, options: { header?: string } = {}): FileChange {
+export function uninstallBlock(file: string, options: { header?: string; id?: string } = {}): FileChange {
   const before = readTextOrNull(file);
   if (before === null) return { file, action: 'unchanged' };
-  const after = removeBlock(before, options.header);
+  const after = removeBlock(before, options.header, options.id);
   if (after === null) {
     rmSync(file);
     return { file, action: 'removed' };

@@ -3,8 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { StepResult } from '../../install.js';
-import { installBlock, readTextOrNull, removeEmptyDirs, uninstallBlock } from './files.js';
+import { installBlock, readTextOrNull, removeEmptyDirs, uninstallBlock, type FileChange } from './files.js';
 import { findBlock } from './marker-block.js';
+import { quoteFor } from './shell-prefilter.js';
 import { hookMessages } from './messages.js';
 
 /** The git hooks dbsafe adds, and the line each runs (husky runs them with `sh -e`, node_modules/.bin on PATH). */
@@ -71,6 +72,29 @@ function setUpHusky(root: string, env: Record<string, string | undefined>): stri
   return result.status === 0 && message === '' ? null : message || `husky exited with ${result.status}`;
 }
 
+/** husky 9 sources this file before every hook it runs (node_modules/husky/husky). */
+export function huskyInitFile(env: Record<string, string | undefined>): string | null {
+  const config = env.XDG_CONFIG_HOME || (env.HOME ? path.join(env.HOME, '.config') : null);
+  return config ? path.join(config, 'husky', 'init.sh') : null;
+}
+
+/**
+ * Git clients with a window (GitHub Desktop, Tower, SourceTree, IDEs on macOS)
+ * run hooks with the bare PATH of a GUI app: no Homebrew, nvm or Volta
+ * directory, so `#!/usr/bin/env node` fails and every commit with it. The
+ * hooks then find the node that installed them, unless PATH already has one.
+ */
+function nodeForGuiClients(node: string): string {
+  const quoted = quoteFor('sh', path.dirname(node));
+  return `# dbsafe: git hooks run by GUI git clients (bare PATH, no node) find the node dbsafe was installed with.\ncommand -v node >/dev/null 2>&1 || PATH=${quoted}:$PATH`;
+}
+
+/** For a full uninstall: the block out of husky's per-user init file (other projects' hooks need it while dbsafe is installed). */
+export function uninstallHuskyInit(env: Record<string, string | undefined>): FileChange[] {
+  const file = huskyInitFile(env);
+  return file && existsSync(file) ? [uninstallBlock(file)] : [];
+}
+
 export function installGitHooks(projectDir: string, env: Record<string, string | undefined>): StepResult {
   const facts = repoFacts(projectDir);
   if (!facts) return { changes: [], notes: [hookMessages.notARepository(projectDir)] };
@@ -83,6 +107,8 @@ export function installGitHooks(projectDir: string, env: Record<string, string |
     if (manager === 'none') git(facts.root, ['config', HUSKY_SET_UP_BY_DBSAFE, 'true']);
   }
   const changes = Object.entries(DBSAFE_GIT_HOOKS).map(([hook, body]) => installBlock(path.join(facts.root, '.husky', hook), body, { mode: 0o755 }));
+  const init = huskyInitFile(env);
+  if (init) changes.push(installBlock(init, nodeForGuiClients(process.execPath)));
   return { changes, notes };
 }
 

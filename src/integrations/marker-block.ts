@@ -7,6 +7,15 @@
  */
 export const BEGIN_LINE = '# >>> dbsafe >>>';
 export const END_LINE = '# <<< dbsafe <<<';
+
+/**
+ * Markers of a second, named block in the same file (`# >>> dbsafe login-bash >>>`):
+ * two pieces of dbsafe (the PATH shims and the login-bash shell functions)
+ * may both need ~/.profile, and each is installed and removed on its own.
+ */
+function markers(id?: string): { begin: string; end: string } {
+  return id ? { begin: `# >>> dbsafe ${id} >>>`, end: `# <<< dbsafe ${id} <<<` } : { begin: BEGIN_LINE, end: END_LINE };
+}
 export const CREATED_NOTE = '# (dbsafe created this file; `dbsafe uninstall` removes it)';
 export const NEWLINE_NOTE = '# (dbsafe added the newline before this block)';
 
@@ -17,29 +26,31 @@ interface BlockSpan {
   newlineAdded: boolean;
 }
 
-function renderBlock(body: string, notes: { created: boolean; newlineAdded: boolean }): string {
-  const lines = [BEGIN_LINE];
+function renderBlock(body: string, notes: { created: boolean; newlineAdded: boolean }, id?: string): string {
+  const { begin, end } = markers(id);
+  const lines = [begin];
   if (notes.created) lines.push(CREATED_NOTE);
   if (notes.newlineAdded) lines.push(NEWLINE_NOTE);
-  lines.push(body.replace(/\n+$/, ''), END_LINE);
+  lines.push(body.replace(/\n+$/, ''), end);
   return `${lines.join('\n')}\n`;
 }
 
 /** Where dbsafe's block sits in `text`, or null. A begin line without an end line counts as no block. */
-export function findBlock(text: string): BlockSpan | null {
-  const start = text.startsWith(`${BEGIN_LINE}\n`) ? 0 : text.indexOf(`\n${BEGIN_LINE}\n`) + 1;
-  if (start === 0 && !text.startsWith(`${BEGIN_LINE}\n`)) return null;
-  const endMarker = text.indexOf(`\n${END_LINE}`, start);
+export function findBlock(text: string, id?: string): BlockSpan | null {
+  const { begin, end: endLine } = markers(id);
+  const start = text.startsWith(`${begin}\n`) ? 0 : text.indexOf(`\n${begin}\n`) + 1;
+  if (start === 0 && !text.startsWith(`${begin}\n`)) return null;
+  const endMarker = text.indexOf(`\n${endLine}`, start);
   if (endMarker === -1) return null;
-  let end = endMarker + 1 + END_LINE.length;
+  let end = endMarker + 1 + endLine.length;
   if (text[end] === '\n') end += 1;
   const block = text.slice(start, end);
   return { start, end, created: block.includes(`\n${CREATED_NOTE}\n`), newlineAdded: block.includes(`\n${NEWLINE_NOTE}\n`) };
 }
 
 /** The body between the markers (notes excluded), or null when there is no block. */
-export function blockBody(text: string): string | null {
-  const span = findBlock(text);
+export function blockBody(text: string, id?: string): string | null {
+  const span = findBlock(text, id);
   if (!span) return null;
   const lines = text.slice(span.start, span.end).replace(/\n$/, '').split('\n');
   return lines
@@ -53,12 +64,12 @@ export function blockBody(text: string): string | null {
  * when present, else appended. `existing` null means the file does not
  * exist; `header` (a shebang) then goes before the block.
  */
-export function upsertBlock(existing: string | null, body: string, header = ''): string {
-  if (existing === null) return `${header}${renderBlock(body, { created: true, newlineAdded: false })}`;
-  const span = findBlock(existing);
-  if (span) return existing.slice(0, span.start) + renderBlock(body, span) + existing.slice(span.end);
+export function upsertBlock(existing: string | null, body: string, header = '', id?: string): string {
+  if (existing === null) return `${header}${renderBlock(body, { created: true, newlineAdded: false }, id)}`;
+  const span = findBlock(existing, id);
+  if (span) return existing.slice(0, span.start) + renderBlock(body, span, id) + existing.slice(span.end);
   const newlineAdded = existing !== '' && !existing.endsWith('\n');
-  return `${existing}${newlineAdded ? '\n' : ''}${renderBlock(body, { created: false, newlineAdded })}`;
+  return `${existing}${newlineAdded ? '\n' : ''}${renderBlock(body, { created: false, newlineAdded }, id)}`;
 }
 
 /**
@@ -66,8 +77,8 @@ export function upsertBlock(existing: string | null, body: string, header = ''):
  * and nothing but its `header` is left (delete the file); the text unchanged
  * when there is no block.
  */
-export function removeBlock(text: string, header = ''): string | null {
-  const span = findBlock(text);
+export function removeBlock(text: string, header = '', id?: string): string | null {
+  const span = findBlock(text, id);
   if (!span) return text;
   let before = text.slice(0, span.start);
   const after = text.slice(span.end);

@@ -60,6 +60,12 @@ export const statusMessages = {
   disabledByEnvironment: 'DBSAFE=0 is set: the shell functions, shims and git hooks stand aside in this environment.',
 };
 
+/** Shims that never run because a directory earlier on PATH has the same command. */
+export function shimsShadowed(shadowed: ReadonlyArray<{ command: string; file: string }>): string {
+  const list = shadowed.map((s) => `${s.command} (${s.file})`).join(', ');
+  return `NOT first on this PATH for ${list}: those run instead of the shims. Open a new terminal (the login files put the shims first again after path_helper and brew shellenv), or move the shim directory to the front of PATH where you set PATH last.`;
+}
+
 /** One line per integration, as `dbsafe status` and `dbsafe doctor` print them. */
 export function integrationStatusLines(status: IntegrationStatus): string[] {
   const yes = (flag: boolean) => (flag ? 'yes' : 'no');
@@ -69,8 +75,9 @@ export function integrationStatusLines(status: IntegrationStatus): string[] {
     `shims:         ${
       status.shims.installed === 0
         ? 'not installed'
-        : `${status.shims.installed} in ${status.shims.dir}; on this PATH: ${yes(status.shims.onPath)}; in ~/.profile / ~/.zshenv: ${yes(status.shims.activated)}`
+        : `${status.shims.installed} in ${status.shims.dir}; on this PATH: ${yes(status.shims.onPath)}; in ~/.profile / ~/.zshenv / ~/.zprofile: ${yes(status.shims.activated)}`
     }`,
+    ...(status.shims.shadowed.length > 0 ? [`               ${shimsShadowed(status.shims.shadowed)}`] : []),
     `npm lifecycle: ${status.npmLifecycle.length === 0 ? 'not installed' : status.npmLifecycle.join(', ')}`,
     ...status.agents.map((a) => `${`${a.agent} hook:`.padEnd(15)}${a.installed ? 'installed' : 'not installed'}`),
     `scheduled:     ${scheduleLine(status.schedule)}`,

@@ -1,4 +1,4 @@
-import type { WordPrefilter } from '../rules/prefilter.js';
+import { WORD_CHARACTER, type RecipeCheck, type WordPrefilter } from '../rules/prefilter.js';
 
 export type { WordPrefilter };
 
@@ -44,22 +44,103 @@ const result = (mayGuard: boolean) => `return ${mayGuard ? 0 : 1}`;
 
 /** The body of the candidate test: one case per word, its arms over the joined arguments. */
 export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' | 'fish'): string {
-  if (flavour === 'sh') {
-    const words = filters.map((filter) => {
-      const arms = filter.arms
-        .filter((arm) => arm.globs.length > 0)
-        .map((arm) => `      ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard)} ;;`);
-      return [`    ${shPattern(filter.word)})`, '      case "$*" in', ...arms.map((arm) => `  ${arm}`), `        *) ${result(filter.otherwise)} ;;`, '      esac', '      ;;'].join('\n');
-    });
-    return words.join('\n');
-  }
+  if (flavour === 'sh') return filters.map((filter) => [`    ${shPattern(filter.word)})`, shWordCheck(filter), '      ;;'].join('\n')).join('\n');
   const words = filters.map((filter) => {
     const arms = filter.arms
       .filter((arm) => arm.globs.length > 0)
       .map((arm) => `            case ${arm.globs.map(fishPattern).join(' ')}\n                ${result(arm.mayGuard)}`);
+    if (filter.recipe) {
+      const move = `            case ${filter.recipe.moveOptions.map(fishPattern).join(' ')}\n                ${result(true)}`;
+      return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...[...arms, move].map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), '            end', fishRecipeCheck(filter.recipe, filter.otherwise)].join('\n');
+    }
     return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise)}`, '            end'].join('\n');
   });
   return words.join('\n');
+}
+
+/** sh/bash/zsh: the test of one word's arguments ("$*"), ending in a return. */
+function shWordCheck(filter: WordPrefilter): string {
+  const arms = filter.arms
+    .filter((arm) => arm.globs.length > 0)
+    .map((arm) => `        ${arm.globs.map(shPattern).join('|')}) ${result(arm.mayGuard)} ;;`);
+  if (filter.recipe) return ['      case "$*" in', ...arms, `        ${filter.recipe.moveOptions.map(shPattern).join('|')}) ${result(true)} ;;`, '      esac', shRecipeCheck(filter.recipe, filter.otherwise)].join('\n');
+  return ['      case "$*" in', ...arms, `        *) ${result(filter.otherwise)} ;;`, '      esac'].join('\n');
+}
+
+/** The name of a word's own candidate function: letters, digits and `_` only, one per word. */
+export function candidateFunctionNames(filters: readonly WordPrefilter[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const filter of filters) {
+    const base = `__dbsafe_c_${filter.word.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    let name = base;
+    for (let n = 2; taken.has(name); n += 1) name = `${base}${n}`;
+    taken.add(name);
+    names.set(filter.word, name);
+  }
+  return names;
+}
+
+/**
+ * bash/zsh: one small candidate function per wrapped word. bash copies a
+ * function's whole body on every call, so one function holding every word's
+ * case made each wrapped call pay for all of them (milliseconds); a word's
+ * own function costs microseconds.
+ */
+export function candidateFunctions(filters: readonly WordPrefilter[], prologue: readonly string[] = []): string {
+  const names = candidateFunctionNames(filters);
+  return filters.map((filter) => [`${names.get(filter.word)}() {`, ...prologue.map((line) => `  ${line}`), "  local IFS=' '", shWordCheck(filter), '}'].join('\n')).join('\n');
+}
+
+/** bash/zsh: the wrapping functions, each calling its word's candidate function directly. */
+export function wrapperFunctions(filters: readonly WordPrefilter[]): string {
+  const names = candidateFunctionNames(filters);
+  // __dbsafe_wrap (in the template) skips a word that is already a function of the user's own.
+  return filters.map((filter) => `__dbsafe_wrap ${filter.word} 'function ${filter.word} { __dbsafe_route ${names.get(filter.word)} ${filter.word} "$@"; }'`).join('\n');
+}
+
+/**
+ * sh/bash/zsh: read the first recipe file present line by line (builtins
+ * only, no process started) and match it against the check's words and
+ * substrings; prefilter.ts `recipeMayGuard` is the reference.
+ */
+function shRecipeCheck(check: RecipeCheck, otherwise: boolean): string {
+  const boundary = `[!${WORD_CHARACTER}]`;
+  const patterns = [...check.words.map((word) => `*${boundary}${shPattern(word)}${boundary}*`), ...check.substrings.map((text) => shPattern(`*${text}*`))];
+  return [
+    `      for __dbsafe_recipe in ${check.files.map(shPattern).join(' ')}; do`,
+    '        [ -f "$__dbsafe_recipe" ] || continue',
+    "        __dbsafe_text='",
+    "'",
+    '        while IFS= read -r __dbsafe_line || [ -n "$__dbsafe_line" ]; do',
+    "          __dbsafe_text=$__dbsafe_text$__dbsafe_line'",
+    "'",
+    '        done <"$__dbsafe_recipe"',
+    '        case $__dbsafe_text in',
+    `          ${patterns.join('|')}) ${result(true)} ;;`,
+    '        esac',
+    `        ${result(false)}`,
+    '      done',
+    `      ${result(otherwise)}`,
+  ].join('\n');
+}
+
+function regexEscape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\t/g, '\\t');
+}
+
+/** fish: the same check with one regular expression (`string match -r`, a builtin). */
+function fishRecipeCheck(check: RecipeCheck, otherwise: boolean): string {
+  const boundary = `[^${WORD_CHARACTER}]`;
+  const regex = `${boundary}(?:${check.words.map(regexEscape).join('|')})${boundary}|${check.substrings.map(regexEscape).join('|')}`;
+  return [
+    `            for __dbsafe_recipe in ${check.files.map((file) => quoteFor('fish', file)).join(' ')}`,
+    '                test -f $__dbsafe_recipe; or continue',
+    `                string match -qr -- ${quoteFor('fish', regex)} \\n(string collect < $__dbsafe_recipe)\\n; and ${result(true)}`,
+    `                ${result(false)}`,
+    '            end',
+    `            ${result(otherwise)}`,
+  ].join('\n');
 }
 
 /** Replace every `@NAME@` of a template; an unknown name is a bug in dbsafe, so it throws. */

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { installBlock, removeEmptyDirs, removeOwnedFile, uninstallBlock, writeIfChanged, readTextOrNull, type FileChange } from './files.js';
 import { shellTemplate, type UserLocations } from './locations.js';
 import { findBlock } from './marker-block.js';
-import { candidateCases, fillTemplate, quoteFor, wrappableFilters, type WordPrefilter } from './shell-prefilter.js';
+import { candidateCases, candidateFunctions, fillTemplate, quoteFor, wrappableFilters, wrapperFunctions, type WordPrefilter } from './shell-prefilter.js';
 import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, shellFilters } from './wrapped-commands.js';
 
 import type { ShellName } from './names.js';
@@ -15,19 +15,37 @@ interface ShellSetup {
   flavour: 'sh' | 'fish';
   /** bash and zsh: the rc file that sources the generated file. fish: null (conf.d file instead). */
   rcFile: ((home: string) => string) | null;
+  /** Files login shells of this kind read instead of the rc file, where the block goes too (see bashLoginFile). */
+  loginFiles?: (home: string) => string[];
   /** Commands this shell must not wrap. */
   unwrapped: readonly string[];
 }
 
 /** One row per shell: a new shell is a template file plus a row. */
 export const SHELLS: Record<ShellName, ShellSetup> = {
-  bash: { template: 'dbsafe.bash', flavour: 'sh', rcFile: (home) => path.join(home, '.bashrc'), unwrapped: [] },
+  bash: { template: 'dbsafe.bash', flavour: 'sh', rcFile: (home) => path.join(home, '.bashrc'), loginFiles: (home) => bashLoginFiles(home), unwrapped: [] },
   zsh: { template: 'dbsafe.zsh', flavour: 'sh', rcFile: (home) => path.join(home, '.zshrc'), unwrapped: [] },
   // fish runs its own jobs as `python3 … &`, and runs a backgrounded function in
   // the foreground: a python wrapper froze fish's first start for many seconds.
   // The PATH shims still cover python in fish.
   fish: { template: 'dbsafe.fish', flavour: 'fish', rcFile: null, unwrapped: ['python', 'python3'] },
 };
+
+/**
+ * A login bash (macOS's Terminal and iTerm open one per window) reads the
+ * first of ~/.bash_profile, ~/.bash_login and ~/.profile, and not ~/.bashrc.
+ * The block goes into that file unless it already sources ~/.bashrc (Debian's
+ * ~/.profile does). When none exists, ~/.profile gets it: creating
+ * ~/.bash_profile would make bash stop reading the user's ~/.profile.
+ */
+const SOURCES_BASHRC = /(^|[\s;&|{(])(\.|source)\s+["']?(\$HOME|\$\{HOME\}|~)\/\.bashrc\b/m;
+
+export function bashLoginFiles(home: string): string[] {
+  const file = ['.bash_profile', '.bash_login', '.profile'].map((name) => path.join(home, name)).find((candidate) => existsSync(candidate)) ?? path.join(home, '.profile');
+  const text = readTextOrNull(file);
+  const sourcesBashrc = text !== null && SOURCES_BASHRC.test(text);
+  return sourcesBashrc ? [] : [file];
+}
 
 /** The shell code `dbsafe shell-init <shell>` prints: the template with the wrapped commands filled in. */
 export function renderShellInit(shell: ShellName, shimDir: string, filters: readonly WordPrefilter[] = shellFilters()): string {
@@ -36,7 +54,9 @@ export function renderShellInit(shell: ShellName, shimDir: string, filters: read
   const wrapped = wrappableFilters(filters, setup.unwrapped);
   return fillTemplate(template, {
     DBSAFE_COMMANDS: wrapped.map((filter) => filter.word).join(' '),
-    DBSAFE_CANDIDATE_CASES: candidateCases(wrapped, setup.flavour),
+    DBSAFE_CANDIDATE_CASES: setup.flavour === 'fish' ? candidateCases(wrapped, 'fish') : '',
+    DBSAFE_CANDIDATE_FUNCTIONS: setup.flavour === 'fish' ? '' : candidateFunctions(wrapped, shell === 'zsh' ? ['emulate -L zsh'] : []),
+    DBSAFE_WRAPPERS: setup.flavour === 'fish' ? '' : wrapperFunctions(wrapped),
     DBSAFE_SHIM_DIR: quoteFor(setup.flavour, shimDir),
     DBSAFE_AGENT_VARIABLES: AGENT_VARIABLES.join(' '),
     DBSAFE_AGENT_PREFIXES: AGENT_VARIABLE_PREFIXES.join(' '),
@@ -53,11 +73,20 @@ function rcBlock(file: string): string {
   return `# dbsafe shell integration: routes database commands through dbsafe (remove it with: dbsafe uninstall --shell).\n[ -f ${quoted} ] && . ${quoted}`;
 }
 
+const LOGIN_BLOCK_ID = 'login-bash';
+
+/** For a login file other shells read too (~/.profile is read by sh and dash): only bash sources the bash code. */
+function loginBlock(file: string): string {
+  const quoted = quoteFor('sh', file);
+  return `# dbsafe shell integration for login bash (macOS terminals): remove it with: dbsafe uninstall --shell.\n[ -n "\${BASH_VERSION-}" ] && [ -f ${quoted} ] && . ${quoted}`;
+}
+
 export function installShell(shell: ShellName, where: UserLocations): FileChange[] {
   const generated = generatedShellFile(shell, where);
   const changes = [writeIfChanged(generated, renderShellInit(shell, where.shimDir))];
   const rcFile = SHELLS[shell].rcFile?.(where.home);
   if (rcFile) changes.push(installBlock(rcFile, rcBlock(generated)));
+  for (const login of SHELLS[shell].loginFiles?.(where.home) ?? []) changes.push(installBlock(login, loginBlock(generated), { id: LOGIN_BLOCK_ID }));
   return changes;
 }
 
@@ -67,6 +96,13 @@ export function uninstallShell(shell: ShellName, where: UserLocations): FileChan
   removeEmptyDirs(path.dirname(generated), where.home);
   const rcFile = SHELLS[shell].rcFile?.(where.home);
   if (rcFile) changes.push(uninstallBlock(rcFile));
+  // Every login file that may hold the block, whether or not it would be chosen now.
+  if (SHELLS[shell].loginFiles) {
+    for (const name of ['.bash_profile', '.bash_login', '.profile']) {
+      const file = path.join(where.home, name);
+      if (readTextOrNull(file)?.includes(loginBlock(generated))) changes.push(uninstallBlock(file, { id: LOGIN_BLOCK_ID }));
+    }
+  }
   return changes;
 }
 

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isExecutable } from '../executable.js';
 import { installBlock, readTextOrNull, removeEmptyDirs, removeOwnedFile, uninstallBlock, writeIfChanged, type FileChange } from './files.js';
 import { shellTemplate, type UserLocations } from './locations.js';
 import { candidateCases, fillTemplate, quoteFor, wrappableFilters, type WordPrefilter } from './shell-prefilter.js';
@@ -17,18 +18,36 @@ const SHIM_UNWRAPPED: readonly string[] = ['node'];
 const SHIM_SIGNATURE = '# dbsafe PATH shim for ';
 
 /**
- * Files non-interactive shells read, where the shim directory goes on PATH:
- * login shells read ~/.profile, every zsh reads ~/.zshenv (NOTES.md, "Interception").
+ * Files shells read, where the shim directory goes on PATH: login shells read
+ * ~/.profile, every zsh reads ~/.zshenv (NOTES.md, "Interception"). On macOS,
+ * /etc/zprofile's path_helper then moves the system directories back in
+ * front, and Homebrew's installer puts `brew shellenv` (which prepends
+ * /opt/homebrew/bin, where npm lives) in ~/.zprofile: the block in ~/.zprofile,
+ * read after both, puts the shims first again. A login bash reads
+ * ~/.bash_profile instead of ~/.profile when it exists, so the block goes there
+ * too, but only into one that exists: creating it would make bash stop reading
+ * ~/.profile.
  */
 export function shimActivationFiles(home: string): string[] {
-  return [path.join(home, '.profile'), path.join(home, '.zshenv')];
+  const files = [path.join(home, '.profile'), path.join(home, '.zshenv'), path.join(home, '.zprofile')];
+  const bashLogin = [path.join(home, '.bash_profile'), path.join(home, '.bash_login')].find((file) => existsSync(file));
+  return bashLogin ? [...files, bashLogin] : files;
 }
 
+/**
+ * Takes the shim directory out of PATH wherever it is and puts it first:
+ * something run earlier (path_helper, `brew shellenv`, a version manager) may
+ * have prepended its own directories in front of it. Plain POSIX sh, no
+ * command run, so it costs nothing at login.
+ */
 function activationBlock(shimDir: string): string {
   const quoted = quoteFor('sh', shimDir);
   return [
-    '# dbsafe PATH shims: guard database commands run by scripts, IDEs and AI agents.',
-    `case ":$PATH:" in *:${quoted}:*) ;; *) PATH=${quoted}:$PATH; export PATH ;; esac`,
+    '# dbsafe PATH shims: guard database commands run by scripts, IDEs and AI agents (first on PATH).',
+    `__dbsafe_path=":$PATH:"`,
+    `while :; do case $__dbsafe_path in *:${quoted}:*) __dbsafe_path=\${__dbsafe_path%%:${quoted}:*}:\${__dbsafe_path#*:${quoted}:} ;; *) break ;; esac; done`,
+    `__dbsafe_path=\${__dbsafe_path#:}; __dbsafe_path=\${__dbsafe_path%:}`,
+    `PATH=${quoted}\${__dbsafe_path:+:$__dbsafe_path}; export PATH; unset __dbsafe_path`,
   ].join('\n');
 }
 
@@ -74,6 +93,13 @@ export function uninstallShims(where: UserLocations): FileChange[] {
   return changes;
 }
 
+/** A shimmed command that another program on PATH answers first: the shim never runs for it. */
+export interface ShadowedShim {
+  command: string;
+  /** The program that runs instead. */
+  file: string;
+}
+
 export interface ShimStatus {
   dir: string;
   installed: number;
@@ -81,10 +107,27 @@ export interface ShimStatus {
   onPath: boolean;
   /** ~/.profile or ~/.zshenv puts it on PATH for new shells. */
   activated: boolean;
+  /** Shimmed commands another directory earlier on this PATH answers first (Homebrew's npm before the shim). */
+  shadowed: ShadowedShim[];
+}
+
+/** For each shim, the program this PATH runs for its command when that is not the shim. Pure apart from reading the directories. */
+export function shadowedShims(shims: readonly string[], shimDir: string, currentPath: string): ShadowedShim[] {
+  const entries = currentPath.split(path.delimiter).filter((entry) => entry !== '');
+  return shims.flatMap((shim) => {
+    const command = path.basename(shim);
+    for (const entry of entries) {
+      if (path.resolve(entry) === shimDir) return [];
+      const file = path.join(entry, command);
+      if (isExecutable(file)) return [{ command, file }];
+    }
+    return [];
+  });
 }
 
 export function shimStatus(where: UserLocations, currentPath: string): ShimStatus {
   const activated = shimActivationFiles(where.home).some((file) => readTextOrNull(file)?.includes(activationBlock(where.shimDir)) ?? false);
   const onPath = currentPath.split(path.delimiter).some((entry) => entry !== '' && path.resolve(entry) === where.shimDir);
-  return { dir: where.shimDir, installed: ownedShims(where.shimDir).length, onPath, activated };
+  const shims = ownedShims(where.shimDir);
+  return { dir: where.shimDir, installed: shims.length, onPath, activated, shadowed: onPath ? shadowedShims(shims, where.shimDir, currentPath) : [] };
 }

@@ -9,6 +9,7 @@ import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-file
 import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
+import { judgeRakeCall } from './rake-tasks.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
@@ -68,6 +69,8 @@ interface Context {
   userRules: readonly UserCommandRule[];
   table: readonly CommandRule[];
   files: ProjectFiles | null;
+  /** The project's rake tasks already being judged on this line (a task that re-runs itself is not followed again). */
+  rakeSeen: Set<string>;
 }
 
 function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
@@ -126,7 +129,7 @@ function judgeWords(words: readonly ShellWord[], command: SimpleCommand, scope: 
   // A directory change runs nothing itself: what it changes is in the scope of the commands after it.
   if (first.resolved && DIRECTORY_CHANGES.has(first.text)) return judgeInvocation(words, command, scope, { text: '', dir: null, env: [] }, depth, ctx);
   const id = ctx.invocations.length;
-  const effects: InvocationEffects = { text: wordsText(words), dir: scope.dir, env: [...scope.env], ...(scope.unknownDir !== undefined && scope.dir === null ? { unknownDirectory: scope.unknownDir } : {}), ...(scope.inContainer ? { inContainer: true } : {}) };
+  const effects: InvocationEffects = { text: wordsText(words), argv: words.map((word) => word.text), dir: scope.dir, env: [...scope.env], ...(scope.unknownDir !== undefined && scope.dir === null ? { unknownDirectory: scope.unknownDir } : {}), ...(scope.inContainer ? { inContainer: true } : {}) };
   ctx.invocations.push({ parent: scope.parent, effects });
   const verdict = judgeInvocation(words, command, { ...scope, parent: id }, effects, depth, ctx);
   return verdict.decidedBy === undefined ? { ...verdict, decidedBy: [id] } : verdict;
@@ -163,6 +166,8 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     effects.env.push(...(task.env ?? []));
     if (task.directory) Object.assign(effects, directoryEffects(directoryScope(scope, task.directory.value, task.directory.written)));
   }
+  // Without a readable workspace (no package list), turbo's task names are judged by the name rules.
+  if (task.kind === 'targets' && task.runner.startsWith('turbo') && cwd !== null && ctx.files?.workspacePackages(cwd)) return judgeTurboTasks(task, words, command, { ...scope, dir: cwd }, depth, ctx);
   if (task.kind !== 'none') return judgeTaskRun(task, command, scope, depth, ctx);
 
   if (name === 'deno' && words[1]?.text === 'task' && words[2] && ctx.files) {
@@ -203,6 +208,11 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
         workspacePackages: (dir) => ctx.files?.workspacePackages(dir) ?? null,
       });
     }
+  }
+  if ((name === 'rake' || name === 'rails') && cwd !== null && ctx.files?.rakeTasks) {
+    const tasks = ctx.files.rakeTasks(cwd);
+    const verdict = tasks ? judgeRakeCall(name, words, tasks, ctx.rakeSeen, nestedJudge(command, { ...scope, dir: tasks.dir, unknownDir: undefined }, depth, ctx)) : null;
+    if (verdict) return verdict;
   }
   if (!scope.inContainer) {
     const client = clientConnection(name, words.slice(1));
@@ -249,6 +259,32 @@ function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleC
     if (!name.resolved) return unresolved(name);
     const rule = scriptNameRule(name.text);
     return rule?.guard ? { guarded: true, rule: rule.id, reason: `${task.runner} task "${name.text}" ${rule.reason}`, kind: rule.kind } : PASS_NO_RULE(`${task.runner} ${name.text}`);
+  });
+  return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
+}
+
+/**
+ * `turbo run migrate --filter db`: turbo runs the package.json script of that
+ * name in each workspace package (those the filters select), in the
+ * package's directory: judged like `pnpm -r --filter db run migrate`.
+ */
+function judgeTurboTasks(task: Extract<TaskRun, { kind: 'targets' }>, words: readonly ShellWord[], command: SimpleCommand, scope: Scope & { dir: string }, depth: number, ctx: Context): RuleVerdict {
+  const filters: string[] = [];
+  words.forEach((word, index) => {
+    if (word.text === '--filter' || word.text === '-F') filters.push(words[index + 1]?.resolved ? words[index + 1]!.text : '*');
+    else if (word.text.startsWith('--filter=')) filters.push(word.resolved ? word.text.slice('--filter='.length) : '*');
+  });
+  // `db#migrate` runs the task of one package.
+  for (const word of words) if (word.resolved && /^[^-][^#]*#/.test(word.text)) filters.push(word.text.slice(0, word.text.indexOf('#')));
+  const verdicts = task.names.map((name): RuleVerdict => {
+    if (!name.resolved) return { guarded: true, rule: 'unresolvable', reason: `${name.text} is only known at run time` };
+    const call = { kind: 'script' as const, names: [name.text], nameWord: name, extra: [], dir: scope.dir, binFallback: false, workspace: true, filters };
+    return judgeScriptCall(call, {
+      readScripts: ctx.readScripts,
+      judgeSource: (source, dir) => judgeSource(source, { ...scope, dir, unknownDir: undefined }, depth + 1, ctx),
+      judgeWords: (binWords) => judgeWords(binWords, command, scope, depth + 1, ctx),
+      workspacePackages: (dir) => ctx.files?.workspacePackages(dir) ?? null,
+    });
   });
   return firstGuarded(verdicts, PASS_NO_RULE(task.runner));
 }
@@ -352,7 +388,7 @@ function argvLine(argv: readonly string[]): ParsedLine {
  * `readScripts` and `parse`. Guarded when any part is guarded.
  */
 export function classifyCommand(input: ClassifyInput): Classification {
-  const ctx: Context = { judged: { count: 0 }, invocations: [], readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null };
+  const ctx: Context = { judged: { count: 0 }, invocations: [], readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null, rakeSeen: new Set() };
   const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
   const results = judgeCommands(line, { dir: input.cwd, env: [], parent: null, inContainer: false }, 0, ctx);
   const effects = effectsOf(results.map((r) => r.verdict), ctx.invocations);

@@ -308,10 +308,16 @@ export function unwrapLauncher(words: readonly ShellWord[]): Unwrapped {
   return { kind: 'none' };
 }
 
+/** The find actions that run a command for each file found. */
+export const FIND_EXEC_ACTIONS: readonly string[] = ['-exec', '-execdir', '-ok', '-okdir'];
+
+/** The git option whose `alias.NAME=!cmd` value defines a shell alias for the call. */
+export const GIT_CONFIG_OPTION = '-c';
+
 /** `find … -exec CMD {} ;` (and -execdir, -ok, -okdir) runs CMD for each file found. */
 function findExec(words: readonly ShellWord[]): Unwrapped | null {
   if (commandName(words[0]!.text) !== 'find') return null;
-  const at = words.findIndex((word) => ['-exec', '-execdir', '-ok', '-okdir'].includes(word.text));
+  const at = words.findIndex((word) => FIND_EXEC_ACTIONS.includes(word.text));
   if (at < 0) return null;
   const end = words.findIndex((word, i) => i > at && (word.text === ';' || word.text === '+'));
   // `{}` stands for each file found under the search root, so a path word in the root counts (`find db/seeds -exec tsx {} ;`).
@@ -324,7 +330,7 @@ function findExec(words: readonly ShellWord[]): Unwrapped | null {
 function gitAlias(words: readonly ShellWord[]): Unwrapped | null {
   if (commandName(words[0]!.text) !== 'git') return null;
   for (let i = 1; i + 1 < words.length && words[i]!.text.startsWith('-'); i += 1) {
-    const value = words[i]!.text === '-c' ? words[i + 1]! : null;
+    const value = words[i]!.text === GIT_CONFIG_OPTION ? words[i + 1]! : null;
     const alias = value && /^alias\.[^=]+=\s*!([\s\S]*)$/.exec(value.text);
     if (alias) return { kind: 'shell', source: [{ text: alias[1]!, resolved: value.resolved }], via: 'git alias' };
   }

@@ -1,4 +1,4 @@
-import { commandName } from './launchers.js';
+import { commandName, FIND_EXEC_ACTIONS, GIT_CONFIG_OPTION, LAUNCHERS } from './launchers.js';
 import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
@@ -22,6 +22,26 @@ export interface WordPrefilter {
   word: string;
   arms: PrefilterArm[];
   otherwise: boolean;
+  /** make/just/task: when no arm decides, the recipe file in the current directory does (see RecipeCheck). */
+  recipe?: RecipeCheck;
+}
+
+/**
+ * How the shell decides a make/just/task call no name arm decided: options
+ * that read another file or directory may be guarded (Node reads it); else
+ * the first recipe file present is read, and the call may be guarded when
+ * the file names any command the classifier could guard (a wrapped word as
+ * a word, a script runner or shell, an include) or has a path word or a
+ * recipe line whose command word is a variable. No file: `otherwise`.
+ */
+export interface RecipeCheck {
+  files: string[];
+  /** Globs over the joined arguments. */
+  moveOptions: string[];
+  /** Matched as words: not next to a letter, digit, `_` or `-`. */
+  words: string[];
+  /** Matched anywhere in the file. */
+  substrings: string[];
 }
 
 /** Exactly the classifier's help-or-version arguments, so the filter never says no where the classifier guards. */
@@ -31,6 +51,16 @@ const HELP_ARM: PrefilterArm = { globs: [...HELP_OR_VERSION], mayGuard: false };
 const PATH_ONLY_TOOLS = new Set(['artisan', 'console', 'manage.py', 'django']);
 
 const MAKE_LIKE = new Set(['make', 'gmake', 'just', 'task']);
+
+/** The recipe files each make-like runner reads, in its order (project-files.ts reads the same). */
+const RECIPE_FILES: Record<string, string[]> = { make: ['GNUmakefile', 'makefile', 'Makefile'], gmake: ['GNUmakefile', 'makefile', 'Makefile'], just: ['justfile', 'Justfile', '.justfile'], task: ['Taskfile.yml', 'taskfile.yml', 'Taskfile.yaml', 'taskfile.yaml'] };
+/** Options naming another recipe file or directory, per runner. */
+const RECIPE_MOVE_OPTIONS: Record<string, string[]> = { make: ['-C', '--directory', '-f', '--file', '--makefile'], gmake: ['-C', '--directory', '-f', '--file', '--makefile'], just: ['-f', '--justfile', '-d', '--working-directory'], task: ['-t', '--taskfile', '-d', '--dir'] };
+/** Words a recipe can run other commands through, besides the wrapped words: shells, and the files a recipe file includes. */
+const RECIPE_EXTRA_WORDS = ['sh', 'bash', 'zsh', 'dash', 'source', 'eval', 'exec', 'env', 'xargs', 'find', 'git', 'include', 'import', 'includes', 'artisan', 'console', 'manage.py', 'django'];
+/** A recipe line whose command word is a variable (`\t$(PSQL) -f x.sql`): only known when make runs. */
+const RECIPE_VARIABLE_COMMANDS = ['\t$(', '\t@$(', '\t-$(', '\t${', '\t@${', '\t-${'];
+export const WORD_CHARACTER = 'A-Za-z0-9_-';
 
 const NPM_MAY_RUN_SCRIPTS = ['install', 'install *', 'i', 'i *', 'ci', 'ci *', 'clean-install*', 'add *', 'rebuild*', 'rb', 'rb *', 'pack*', 'publish*', 'version *', 'run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', 'pkg set *', '-*'];
 // install, add and a bare `yarn` run the project's lifecycle scripts (postinstall, prepare): Node reads them.
@@ -72,6 +102,24 @@ function argumentGlob(pattern: string): string {
   return `*${pattern.split(' ').join('*')}*`.replace(/\*{2,}/g, '*');
 }
 
+/**
+ * git and find run commands only in a few forms (launchers.ts): `git rebase
+ * --exec`, `git bisect run`, `git submodule foreach`, `git -c alias.x='!…'`,
+ * `find … -exec`. Only those reach Node; every other git or find call is no.
+ */
+function commandRunningForms(): WordPrefilter[] {
+  const gitGlobs = LAUNCHERS.filter((launcher) => launcher.words[0] === 'git').flatMap((launcher) => {
+    const sub = launcher.words.slice(1).join(' ');
+    const options = launcher.shellOptions?.filter((option) => option !== '*') ?? [];
+    return options.length > 0 ? options.map((option) => argumentGlob(`${sub} ${option}`)) : [argumentGlob(sub)];
+  });
+  gitGlobs.push(`${GIT_CONFIG_OPTION}*alias.*`, `* ${GIT_CONFIG_OPTION}*alias.*`);
+  return [
+    { word: 'git', arms: [HELP_ARM, { globs: gitGlobs, mayGuard: true }], otherwise: false },
+    { word: 'find', arms: [HELP_ARM, { globs: FIND_EXEC_ACTIONS.map((action) => `*${action}*`), mayGuard: true }], otherwise: false },
+  ];
+}
+
 function toolFilter(tool: string, rules: readonly CommandRule[]): WordPrefilter {
   const own = rules.filter((rule) => rule.tools.includes(tool));
   const catchAll = DATABASE_TOOLS.has(tool) || own.some((rule) => rule.guard && (rule.always || rule.stdin || rule.flags));
@@ -87,6 +135,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   const filters = new Map<string, WordPrefilter>();
   const tools = [...new Set(table.flatMap((rule) => rule.tools))].filter((tool) => !PATH_ONLY_TOOLS.has(tool));
   for (const tool of tools) filters.set(tool, toolFilter(tool, table));
+  for (const filter of commandRunningForms()) filters.set(filter.word, filter);
   const reachableTools = [...new Set(table.flatMap((rule) => rule.tools)), ...TASK_RUNNERS.map((runner) => runner.words[0]!), ...userRules.map((rule) => commandName(rule.words[0]!))];
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
@@ -107,7 +156,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     const word = runner.words[0]!;
     // make-like runners take target names as plain words; monorepo runners also write `app:task`, `pkg#task`, `-t a,b`.
     const wordGlobs = MAKE_LIKE.has(word) ? guardedNames.flatMap((name) => [name, `${name} *`, `* ${name}`, `* ${name} *`]) : [];
-    filters.set(word, { word, arms: [HELP_ARM, { globs: wordGlobs, mayGuard: true }], otherwise: !MAKE_LIKE.has(word) });
+    filters.set(word, { word, arms: [HELP_ARM, { globs: wordGlobs, mayGuard: true }], otherwise: !MAKE_LIKE.has(word) || word === 'just' || word === 'task' });
   }
   filters.set('composer', { word: 'composer', arms: [HELP_ARM, { globs: COMPOSER_SAFE, mayGuard: false }], otherwise: true });
   filters.set('npm', { word: 'npm', arms: [HELP_ARM, { globs: ['-v'], mayGuard: false }, { globs: NPM_MAY_RUN_SCRIPTS, mayGuard: true }], otherwise: false });
@@ -121,17 +170,43 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     const existing = filters.get(word) ?? { word, arms: [HELP_ARM], otherwise: false };
     filters.set(word, { ...existing, arms: [existing.arms[0]!, { globs: [glob], mayGuard: true }, ...existing.arms.slice(1)] });
   }
+  const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS])].sort();
+  const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t'))];
+  for (const word of MAKE_LIKE) {
+    const filter = filters.get(word);
+    if (!filter) continue;
+    const moveOptions = RECIPE_MOVE_OPTIONS[word]!.flatMap((option) => [`${option}*`, `* ${option}*`]);
+    filters.set(word, { ...filter, recipe: { files: RECIPE_FILES[word]!, moveOptions, words: recipeWords, substrings } });
+  }
   return [...filters.values()].sort((a, b) => a.word.localeCompare(b.word));
+}
+
+/** Whether a recipe file's text names anything the classifier could guard (the reference for the generated shell code). */
+export function recipeMayGuard(check: RecipeCheck, text: string): boolean {
+  const padded = `\n${text}\n`;
+  if (check.substrings.some((substring) => padded.includes(substring))) return true;
+  return check.words.some((word) => new RegExp(`[^${WORD_CHARACTER}]${word.replace(/[.+?^${}()|[\]\\]/g, '\\$&')}[^${WORD_CHARACTER}]`).test(padded));
 }
 
 function caseGlobMatches(glob: string, text: string): boolean {
   return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's').test(text);
 }
 
-/** The reference meaning of a pre-filter, as the generated `case` statement computes it. */
-export function prefilterMayGuard(filter: WordPrefilter, args: readonly string[]): boolean {
+/**
+ * The reference meaning of a pre-filter, as the generated shell code
+ * computes it; `readRecipe` reads a file of the current directory (null when
+ * absent), for the make-like runners.
+ */
+export function prefilterMayGuard(filter: WordPrefilter, args: readonly string[], readRecipe: (file: string) => string | null = () => null): boolean {
   const joined = args.join(' ');
   for (const arm of filter.arms) if (arm.globs.some((glob) => caseGlobMatches(glob, joined))) return arm.mayGuard;
+  if (filter.recipe) {
+    if (filter.recipe.moveOptions.some((glob) => caseGlobMatches(glob, joined))) return true;
+    for (const file of filter.recipe.files) {
+      const text = readRecipe(file);
+      if (text !== null) return recipeMayGuard(filter.recipe, text);
+    }
+  }
   return filter.otherwise;
 }
 

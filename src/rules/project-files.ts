@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { parseRakeFile } from './rake-tasks.js';
 import { parseRecipes, parseTaskfile } from './recipes.js';
-import type { ComposerScripts, PackageScripts, ProjectFiles, RecipeFile } from './types.js';
+import type { ComposerScripts, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
 
 /**
  * The I/O side of reading a project's runners (workspaces, composer.json,
@@ -130,6 +131,32 @@ function recipesOf(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | 
   return null;
 }
 
+/** .rake files under a directory (a few levels deep), relative to `root`. */
+function rakeFiles(root: string, relative: string, depth = 0): string[] {
+  let entries;
+  try {
+    entries = readdirSync(path.join(root, relative), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const child = path.join(relative, entry.name);
+    if (entry.isDirectory()) return depth < 4 ? rakeFiles(root, child, depth + 1) : [];
+    return entry.name.endsWith('.rake') ? [child] : [];
+  });
+}
+
+function rakeTasksOf(dir: string): RakeTasks | null {
+  const rakefile = ['Rakefile', 'rakefile', 'Rakefile.rb'].find((name) => existsSync(path.join(dir, name)));
+  if (!rakefile) return null;
+  const tasks: Record<string, RakeTask> = {};
+  for (const file of [rakefile, ...rakeFiles(dir, path.join('lib', 'tasks')), ...rakeFiles(dir, 'rakelib')]) {
+    const text = readText(path.join(dir, file));
+    if (text !== null) parseRakeFile(text, file, tasks);
+  }
+  return { dir, tasks };
+}
+
 /** A reader of the project's runner files, cached for its lifetime (one classification or one batch). */
 export function projectFilesReader(): ProjectFiles {
   const cache = new Map<string, unknown>();
@@ -150,5 +177,6 @@ export function projectFilesReader(): ProjectFiles {
     composerScripts: (dir) => cached(`composer:${dir}`, () => nearest(dir, composerOf)),
     recipes: (dir, runner) => cached(`${runner}:${dir}`, () => recipesOf(dir, runner)),
     denoTasks: (dir) => cached(`deno:${dir}`, () => nearest(dir, denoTasksOf)),
+    rakeTasks: (dir) => cached(`rake:${dir}`, () => nearest(dir, rakeTasksOf)),
   };
 }

@@ -107,6 +107,12 @@ export interface ClientConnection {
  */
 export interface InvocationEffects {
   text: string;
+  /**
+   * The words of the invocation, launchers and wrappers removed (`prisma migrate dev`
+   * of `npx prisma migrate dev`), unresolved words as written: framework readers
+   * read the command's environment from them (`rails test`, `artisan --env=staging`).
+   */
+  argv?: string[];
   /** Null when the directory is only known at run time (`cd $X`, `npm --prefix $(…)`). */
   dir: string | null;
   /** What was written that made the directory unknown. */
@@ -166,6 +172,19 @@ export interface ComposerScripts {
 }
 
 /** Project files beyond package.json that say what a runner runs; each returns null when there is none to read. */
+/** A rake task the project defines: its file (relative to the project), prerequisites and body lines. */
+export interface RakeTask {
+  file: string;
+  prerequisites: string[];
+  body: string[];
+}
+
+/** The rake tasks of the project whose Rakefile is nearest a directory. */
+export interface RakeTasks {
+  dir: string;
+  tasks: Record<string, RakeTask>;
+}
+
 export interface ProjectFiles {
   /** The packages of the workspace (npm/yarn `workspaces`, pnpm-workspace.yaml) the directory belongs to. */
   workspacePackages(dir: string): PackageScripts[] | null;
@@ -173,4 +192,6 @@ export interface ProjectFiles {
   recipes(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | null;
   /** deno.json / deno.jsonc `tasks`, read like package.json scripts. */
   denoTasks(dir: string): PackageScripts | null;
+  /** Rakefile, lib/tasks/**\/*.rake and rakelib/*.rake of the nearest project with a Rakefile; optional for readers that do not read Ruby. */
+  rakeTasks?(dir: string): RakeTasks | null;
 }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import { loadCommandContext, type ProjectContext } from '../config/context.js';
 import { readOptionalFile } from '../config/optional-file.js';
 import { findProject } from '../config/project.js';
 import { isDbsafeError } from '../errors.js';
@@ -122,7 +122,7 @@ export function distinctEffects(effects: readonly InvocationEffects[], cwd: stri
   const all = effects.length > 0 ? effects : [{ text: '', dir: cwd, env: [] }];
   const seen = new Set<string>();
   return all.filter((effect) => {
-    const key = JSON.stringify([effect.dir, effect.unknownDirectory ?? null, effect.env, effect.client ?? null]);
+    const key = JSON.stringify([effect.dir, effect.unknownDirectory ?? null, effect.env, effect.client ?? null, effect.argv ?? null]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -141,14 +141,14 @@ function labelOf(effect: InvocationEffects, cwd: string): string {
 }
 
 /** Load the project of one invocation's directory, with its environment, and put the client's database in place of the project's. */
-export function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; env: Record<string, string | undefined>; flagUrl?: string; osUser?: string }): JudgeUnit {
+export async function judgeUnitFor(effect: InvocationEffects, request: { cwd: string; env: Record<string, string | undefined>; flagUrl?: string; osUser?: string }): Promise<JudgeUnit> {
   const label = labelOf(effect, request.cwd);
   if (effect.dir === null) return { kind: 'unknown', label, reason: say.directoryUnknown(effect.unknownDirectory ?? effect.text) };
   const { env, unknown, unseen } = applyEnvChanges(request.env, effect.env, readDotenvFile);
   if (unseen.length > 0) return { kind: 'unknown', label, reason: say.environmentUnseen(unseen[0]!) };
   let context: ProjectContext;
   try {
-    context = loadProjectContext({ cwd: effect.dir, env, flagUrl: request.flagUrl });
+    context = await loadCommandContext({ cwd: effect.dir, env, flagUrl: request.flagUrl, argv: effect.argv ?? null });
   } catch (error) {
     if (!isDbsafeError(error)) throw error;
     return { kind: 'unknown', label, reason: runMessages.configUnusable(error.message) };
@@ -204,12 +204,13 @@ export async function gatherJudgeUnits(request: GuardedLineRequest & { env: Reco
   const effects: InvocationEffects[] = classification?.effects ?? [];
   // `cd src && npm test` runs in the project too: one judgement per project, environment and client.
   const seen = new Set<string>();
-  return distinctEffects(effects, request.cwd).flatMap((effect) => {
-    const unit = judgeUnitFor(effect, request);
-    const key = unit.kind === 'judge' ? JSON.stringify([unit.context.projectRoot, effect.env, effect.client ?? null]) : JSON.stringify([unit.label, unit.reason]);
-    if (seen.has(key)) return [];
+  const units = await Promise.all(distinctEffects(effects, request.cwd).map((effect) => judgeUnitFor(effect, request)));
+  return units.filter((unit) => {
+    // Two invocations that resolve to the same databases with the same environment are judged once.
+    const key = unit.kind === 'judge' ? JSON.stringify([unit.context.projectRoot, unit.context.env, unit.context.targets.all.map(describeTarget), unit.context.targets.problems.map((p) => p.message)]) : JSON.stringify([unit.label, unit.reason]);
+    if (seen.has(key)) return false;
     seen.add(key);
-    return [unit];
+    return true;
   });
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { detectAgentAnywhere } from '../consent/agents.js';
 import { consentKey, readSealed, writeSealed } from '../consent/seal.js';
@@ -40,29 +41,69 @@ interface ProcessIdentity {
   start: string;
 }
 
-/** Fields of /proc/<pid>/stat after the command name, or null when the process is gone (or there is no /proc). */
-function statFields(pid: number): string[] | null {
+/** What the guards need of a process: its parent, its start (to tell it from a later one with the same pid), its state and name. */
+interface ProcessFacts {
+  ppid: number;
+  start: string;
+  zombie: boolean;
+  name: string;
+}
+
+/** From /proc/<pid>/stat (field 22 is the start time in clock ticks); null when the process is gone or there is no /proc. */
+function procFacts(pid: number): ProcessFacts | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name in parentheses may contain spaces and ")": the fields after the last ")" are fixed.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), start: fields[19]!, zombie: fields[0] === 'Z', name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) };
   } catch {
     return null;
   }
 }
 
-/** The parent chain of this process, nearest first, read from /proc; null where there is no /proc (macOS). */
-function ancestorChain(): ProcessIdentity[] | null {
+/**
+ * `ps -o ppid=,state=,lstart=,comm=` lines, for systems without /proc (macOS,
+ * the BSDs): lstart is the start time to the second, which with the pid tells
+ * a process from a later one reusing its pid. Pure.
+ */
+export function parsePsFacts(line: string): ProcessFacts | null {
+  const match = /^\s*(\d+)\s+(\S+)\s+(\w{3}\s+\w{3}\s+\d+\s+[\d:]+\s+\d{4})\s+(.*)$/.exec(line);
+  if (!match) return null;
+  const name = match[4]!.trim();
+  return { ppid: Number(match[1]), start: match[3]!.replace(/\s+/g, ' '), zombie: match[2]!.startsWith('Z'), name: name.slice(name.lastIndexOf('/') + 1) };
+}
+
+export function psFacts(pid: number): ProcessFacts | null {
+  try {
+    const line = execFileSync('ps', ['-o', 'ppid=,state=,lstart=,comm=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000, env: { ...process.env, LC_ALL: 'C' } });
+    return parsePsFacts(line.split('\n')[0] ?? '');
+  } catch {
+    return null;
+  }
+}
+
+const HAS_PROC = existsSync('/proc/self/stat');
+
+/** The facts of `pid` from /proc, or from `ps` where there is no /proc. */
+function processFacts(pid: number): ProcessFacts | null {
+  return HAS_PROC ? procFacts(pid) : psFacts(pid);
+}
+
+/** The parent chain of this process, nearest first; null when not even the parent can be read. */
+export function ancestorChain(facts: (pid: number) => ProcessFacts | null = processFacts): ProcessIdentity[] | null {
   const chain: ProcessIdentity[] = [];
   let pid = process.ppid;
   for (let depth = 0; pid > 1 && depth < 64; depth++) {
-    const fields = statFields(pid);
-    if (!fields) return depth === 0 ? null : chain;
-    chain.push({ pid, start: fields[19]! });
-    pid = Number(fields[1]);
+    const entry = facts(pid);
+    if (!entry) return depth === 0 ? null : chain;
+    chain.push({ pid, start: entry.start });
+    pid = entry.ppid;
   }
   return chain;
 }
+
+/** The same chain read both ways, for tests on Linux that the ps path agrees with /proc. */
+export const processFactReaders = { proc: procFacts, ps: psFacts };
 
 function ancestorPids(): Set<number> | null {
   const chain = ancestorChain();
@@ -189,11 +230,7 @@ export function guardedWords(commandLine: string | readonly string[] | undefined
 }
 
 function commandName(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
+  return processFacts(pid)?.name ?? '';
 }
 
 function guardsDirectory(env: Record<string, string | undefined>): string {
@@ -202,8 +239,8 @@ function guardsDirectory(env: Record<string, string | undefined>): string {
 
 /** Still running (a zombie has ended), and the same process, not a later one with its pid. */
 function isSameLiveProcess(entry: ProcessIdentity): boolean {
-  const fields = statFields(entry.pid);
-  return fields !== null && fields[0] !== 'Z' && fields[19] === entry.start;
+  const facts = processFacts(entry.pid);
+  return facts !== null && !facts.zombie && facts.start === entry.start;
 }
 
 function readAgentRecords(env: Record<string, string | undefined>, dir: string): Array<{ file: string; record: AgentHookRecord | null }> {
@@ -225,7 +262,7 @@ function readAgentRecords(env: Record<string, string | undefined>, dir: string):
 
 /**
  * Called by the agent hook's guard (a child of the hook) after its backup.
- * No record where there is no /proc: a shim then backs up once more.
+ * Where there is no /proc, `ps` tells the agent process and its start.
  */
 export function recordAgentHookGuard(env: Record<string, string | undefined>, fingerprint: string, backupId: string, commandLine: string, now = Date.now()): void {
   const agent = ancestorChain()?.slice(1).find((entry) => !LAUNCHER.test(commandName(entry.pid)));

@@ -14,8 +14,11 @@ export const realGuardSteps: GuardSteps = {
       import('../safety/missing-database.js'),
     ]);
     const { verdict, project } = await assessProject(context);
+    // The framework creates this database for the run (Django's test_ database): nothing of the user's is in it to back up.
+    const createdByRun = context.targets.primary?.createdByRun === true;
+    if (verdict.verdict === 'safe' && createdByRun) return { refused: false, overridable: false, explanation: '', summary: null, rule: null, nothingToBackUp: true };
     const missing = judgeMissingDatabases(verdict, context.targets.primary, project);
-    if (missing.kind === 'may-create') return { refused: false, overridable: false, explanation: '', summary: null, rule: null, nothingToBackUp: missing.primaryMissing };
+    if (missing.kind === 'may-create') return { refused: false, overridable: false, explanation: '', summary: null, rule: null, nothingToBackUp: missing.primaryMissing || createdByRun };
     const first = verdict.reasons[0];
     return {
       refused: verdict.verdict !== 'safe',

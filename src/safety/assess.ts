@@ -1,4 +1,4 @@
-import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import { loadCommandContext, type ProjectContext } from '../config/context.js';
 import { findProject } from '../config/project.js';
 import { liveOps } from '../engines/registry.js';
 import { isDbsafeError } from '../errors.js';
@@ -75,7 +75,7 @@ export async function assessProject(context: ProjectContext, options: AssessOpti
 export async function assessDirectory(options: { cwd: string; env: Record<string, string | undefined>; flagUrl?: string; offline?: boolean }): Promise<Assessment> {
   let context: ProjectContext;
   try {
-    context = loadProjectContext(options);
+    context = await loadCommandContext(options);
   } catch (error) {
     if (!isDbsafeError(error) || error.exitCode !== 2) throw error;
     const { message, fix } = splitCauseAndFix(error.message, 'Fix the configuration file.');

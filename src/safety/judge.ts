@@ -6,6 +6,7 @@ import { safetyMessages as say } from './messages.js';
 import { APP_ENVIRONMENT_VARIABLES, CERTIFICATE_PARAMETERS, CERTIFICATE_VARIABLES, REPLICA_PARAMETERS, RULES, type RuleId } from './rules.js';
 import type { EnvironmentVariable, JudgeInput, RuleOutcome, Verdict } from './types.js';
 import { matchesPattern, productionToken } from './words.js';
+import { MISSING_DATABASE_CODE } from './missing-database.js';
 
 type Collect = (rule: RuleId, passed: boolean, value: string, text: string | { message: string; fix: string }) => void;
 
@@ -128,6 +129,10 @@ function describeOriginShort(variable: EnvironmentVariable): string {
 function judgeLive(target: Target, input: JudgeInput, add: Collect): void {
   const result = input.live?.get(target);
   if (!result) return;
+  if (!result.ok && result.code === MISSING_DATABASE_CODE && target.createdByRun) {
+    add('live-connection', true, result.code, say.createdByRun(target.database));
+    return;
+  }
   if (!result.ok) {
     add('live-connection', false, result.code, splitCauseAndFix(result.message, 'Start the server, or correct the connection settings.'));
     return;

@@ -1,4 +1,4 @@
-import { loadProjectContext, type ProjectContext } from '../config/context.js';
+import { loadCommandContext, type ProjectContext } from '../config/context.js';
 import { liveOps } from '../engines/registry.js';
 import type { EnvironmentMarker } from '../engines/types.js';
 import { DbsafeError } from '../errors.js';
@@ -45,7 +45,7 @@ async function promptForName(question: string): Promise<string> {
  * and removing an existing production marker needs a person at a terminal.
  */
 export async function markDatabase(request: MarkRequest): Promise<string> {
-  const context = loadProjectContext(request);
+  const context = await loadCommandContext(request);
   const target = context.targets.primary;
   if (!target) {
     const problem = context.targets.problems[0];

@@ -96,4 +96,5 @@ export const safetyMessages = {
     fix: `Point ${targetVariable(target)} at a writable development database, or make this one writable if it is yours.`,
   }),
   liveClear: (version: string) => version,
+  createdByRun: (database: string) => `${database} does not exist yet: the command's framework creates it for the run and drops it after`,
 };

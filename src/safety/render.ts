@@ -45,6 +45,15 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
   if (report.environment.composeFiles.length > 0) lines.push(`  compose   ${report.environment.composeFiles.join(', ')}: ${report.environment.composeServices.join(', ')}`);
   for (const variable of report.environment.appEnvironment) lines.push(`  ${printable(`${variable.name}=${variable.value}`)}  ${c.dim(sourceOf({ kind: 'env', name: variable.source }, root))}`);
   if (report.environment.appEnvironment.length === 0) lines.push('  app environment: not set');
+  const targets = assessment.context?.targets;
+  if (targets?.environment) lines.push(`  .env files for the "${printable(targets.environment.name)}" environment (${printable(targets.environment.reason)})`);
+  for (const { framework, environment } of targets?.frameworks ?? []) {
+    lines.push(`  framework ${framework}${environment ? `: environment "${printable(environment.name)}" (${printable(environment.reason)})` : ''}`);
+  }
+  if ((targets?.notices ?? []).length > 0) {
+    lines.push('', c.bold('Framework configuration dbsafe could not read (judged on the rest)'));
+    for (const notice of targets!.notices!) lines.push(`  ! ${notice.framework}: ${printable(notice.message, { lineBreaks: true })}`);
+  }
 
   const rule = (outcome: RuleOutcome) => {
     const mark = outcome.passed ? c.green('✓') : c.red('✗');

@@ -104,6 +104,8 @@ export interface ScheduledCommand {
   logFile: string;
   node: string;
   cli: string;
+  /** Directories of the engine tools (pg_dump, mariadb-dump, sqlite3…) found when the schedule was set: cron and launchd give jobs a bare PATH. */
+  toolDirs?: readonly string[];
 }
 
 export const LOG_FILE_NAME = 'schedule.log';
@@ -135,20 +137,26 @@ function fromProject(projectRoot: string, file: string): string {
   return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
+/** PATH for a scheduled job: node's directory, the engine tools' directories found at schedule time, then the system's. */
+export function searchPath(parts: Pick<ScheduledCommand, 'node' | 'toolDirs'>): string {
+  return [...new Set([path.dirname(parts.node), ...(parts.toolDirs ?? []), '/usr/local/bin', '/usr/bin', '/bin'])].join(':');
+}
+
 /**
  * The shell command cron runs: in the project directory, with a private
- * umask and the backup directory made if it went missing, dbsafe's own CLI
- * through the same node takes a backup with trigger "scheduled", appending
- * its output to the log. Only paths appear: the database comes from the
- * project's .env / dbsafe.config.json when it runs.
+ * umask and the backup directory made if it went missing, everything after
+ * that (the shell's own errors included) appended to the log, and dbsafe's
+ * own CLI through the same node takes a backup with trigger "scheduled".
+ * Only paths appear: the database comes from the project's .env /
+ * dbsafe.config.json when it runs.
  */
 export function scheduledCommand(parts: ScheduledCommand): string {
-  const searchPath = [...new Set([path.dirname(parts.node), '/usr/local/bin', '/usr/bin', '/bin'])].join(':');
   const command = [
     `cd ${shellQuote(parts.projectRoot)}`,
     'umask 077',
     `mkdir -p ${shellQuote(fromProject(parts.projectRoot, parts.backupDir))}`,
-    `PATH=${shellQuote(searchPath)} ${shellQuote(parts.node)} ${shellQuote(parts.cli)} backup --scheduled >> ${shellQuote(fromProject(parts.projectRoot, parts.logFile))} 2>&1`,
+    `exec >> ${shellQuote(fromProject(parts.projectRoot, parts.logFile))} 2>&1`,
+    `PATH=${shellQuote(searchPath(parts))} ${shellQuote(parts.node)} ${shellQuote(parts.cli)} backup --scheduled`,
   ].join(' && ');
   return escapeForCron(command);
 }

@@ -89,7 +89,7 @@ export function cronTimeFor(interval: Interval, projectPath: string): CronTime {
 }
 
 /** The values one cron field allows, for the forms dbsafe writes (and plain lists); null when not understood. */
-function fieldValues(field: string, min: number, max: number): Set<number> | null {
+export function fieldValues(field: string, min: number, max: number): Set<number> | null {
   const values = new Set<number>();
   for (const part of field.split(',')) {
     const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);

@@ -45,6 +45,18 @@ export const scheduleMessages = {
       'The `crontab` program is not installed, so dbsafe cannot schedule backups. Install cron (Debian/Ubuntu: sudo apt-get install cron; Fedora/RHEL: sudo dnf install cronie; Alpine: apk add dcron) and make sure its daemon runs, then run dbsafe schedule again.',
       ExitCode.failure,
     ),
+  noLaunchctl: () =>
+    new DbsafeError(
+      'schedule-no-launchctl',
+      'The `launchctl` program was not found, so dbsafe cannot schedule backups through launchd. On macOS it is /bin/launchctl: check that /bin is on PATH. Elsewhere, use cron: set DBSAFE_SCHEDULER=cron and run dbsafe schedule again.',
+      ExitCode.failure,
+    ),
+  launchctlFailed: (action: string, detail: string) =>
+    new DbsafeError(
+      'schedule-launchctl-failed',
+      `\`launchctl ${action}\` failed: ${detail || 'no message'}. No backup was scheduled. Run it from a terminal of the logged-in user (not over ssh or sudo, where the gui domain does not exist), or use cron instead: DBSAFE_SCHEDULER=cron dbsafe schedule --every <interval>.`,
+      ExitCode.failure,
+    ),
   crontabFailed: (action: string, detail: string) =>
     new DbsafeError(
       'schedule-crontab-failed',
@@ -57,10 +69,19 @@ export const scheduleMessages = {
 export const scheduleText = {
   installed: (change: 'created' | 'updated' | 'unchanged', every: string, project: string) =>
     `${change === 'unchanged' ? 'Already scheduled' : change === 'created' ? 'Scheduled' : 'Rescheduled'}: a backup of ${project} every ${every}.`,
-  removed: (project: string) => `Removed the scheduled backups of ${project} from your crontab.`,
+  removed: (project: string, scheduler: 'cron' | 'launchd' = 'cron') => `Removed the scheduled backups of ${project} from your ${scheduler === 'cron' ? 'crontab' : 'LaunchAgents'}.`,
   nothingToRemove: (project: string) => `No scheduled backups for ${project}: nothing to remove.`,
   notScheduled: (project: string) => `No scheduled backups for ${project}. Set them up with \`dbsafe schedule --every 6h\`.`,
   stale: 'The entry no longer matches this dbsafe (node, dbsafe or backup directory moved): run `dbsafe schedule --every <interval>` again to update it.',
   daemonNotRunning: 'No cron daemon is running on this machine, so nothing runs on schedule until it does. Start it (Debian/Ubuntu: sudo service cron start).',
-  otherProjects: (count: number) => `${count} other project${count === 1 ? ' is' : 's are'} scheduled in your crontab.`,
+  otherProjects: (count: number, scheduler: 'cron' | 'launchd' = 'cron') => `${count} other project${count === 1 ? ' is' : 's are'} scheduled in your ${scheduler === 'cron' ? 'crontab' : 'LaunchAgents'}.`,
+  agentNotLoaded: 'The LaunchAgent file is there but launchd has not loaded it, so nothing runs on schedule: run `dbsafe schedule --every <interval>` again from a terminal of the logged-in user.',
+};
+
+/** The scheduler's own messages on macOS (launchd) and for the choice between schedulers. */
+export const schedulerMessages = {
+  unknownScheduler: (value: string) =>
+    new DbsafeError('schedule-bad-scheduler', `DBSAFE_SCHEDULER is "${value}", which is not a scheduler dbsafe knows. Use "launchd" (macOS) or "cron", or unset it to use the platform's own (launchd on macOS, cron elsewhere).`, ExitCode.usage),
+  protectedFolder: (projectRoot: string, folder: string, scheduler: 'cron' | 'launchd') =>
+    `Note: ${projectRoot} is inside ~/${folder}, which macOS protects: a ${scheduler === 'cron' ? 'cron job' : 'background job'} cannot read it until you give ${scheduler === 'cron' ? '/usr/sbin/cron' : 'node'} Full Disk Access (System Settings → Privacy & Security → Full Disk Access), or the scheduled backups fail with "Operation not permitted". Moving the project out of ~/${folder} (e.g. to ~/code) also works.`,
 };

@@ -24,8 +24,9 @@ export function describeOrigin(origin: ValueOrigin): string {
     const via = origin.via ? ` (named by ${describeOrigin(origin.via)})` : '';
     return `${what}service "${origin.name}" in ${origin.file ?? 'the service file'}${via}`;
   }
-  let text = origin.kind === 'dotenv' || (origin.kind === 'config' && origin.file) ? `${origin.name} in ${origin.file}` : origin.name;
-  if (origin.parameter) text = `${origin.parameter} parameter of ${text}`;
+  let text = origin.kind === 'dotenv' || ((origin.kind === 'config' || origin.kind === 'framework') && origin.file) ? `${origin.name} in ${origin.file}` : origin.name;
+  if (origin.parameter) text = origin.kind === 'framework' ? `${text} (${origin.parameter})` : `${origin.parameter} parameter of ${text}`;
+  if (origin.readBy) text = `${text}, read by ${describeOrigin(origin.readBy)}`;
   if (origin.reading) text = `${text}, as ${origin.reading} reads it`;
   return text;
 }

@@ -1,8 +1,11 @@
 import path from 'node:path';
-import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_VARIABLE_SUFFIX, URL_VARIABLES, type FieldFamily } from './sources.js';
+import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_CREDENTIALS, URL_VARIABLE_SUFFIX, URL_VARIABLES, type FieldFamily } from './sources.js';
 import { buildTarget, type ConnectionContext } from './connection-target.js';
 import type { ReadTextFile } from './pg-service.js';
-import type { ResolvedTargets, Target, TargetProblem, ValueOrigin } from './types.js';
+import type { ResolvedTargets, Target, TargetNotice, TargetProblem, ValueOrigin } from './types.js';
+import { candidateTargets, replacedVariables } from './frameworks/candidates.js';
+import { frameworkMessages } from './frameworks/messages.js';
+import type { FrameworkReading } from './frameworks/types.js';
 import { DEFAULT_PORTS, parseConnectionString, UrlProblem } from './url.js';
 
 export interface DotenvFile {
@@ -26,6 +29,12 @@ export interface ResolveInput {
   /** Home directory (~/.pg_service.conf) and a reader for PostgreSQL service files; without them a named service is refused. */
   home?: string;
   readFile?: ReadTextFile;
+  /**
+   * What the project's frameworks say this command connects to (their
+   * variables are already among `dotenv`): their databases come first, and a
+   * candidate read from variable X replaces the generic reading of X.
+   */
+  frameworks?: readonly FrameworkReading[];
 }
 
 interface Variable {
@@ -101,8 +110,13 @@ function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input
 
   let engine = family.engine;
   let engineOrigin: ValueOrigin = present.origin;
-  if (family.engineVariable) {
-    const engineVar = variables.get(family.engineVariable.name);
+  const engineVariable = family.engineVariable ? variables.get(family.engineVariable.name) : undefined;
+  if (family.engineWhenUnset && (!engineVariable || engineVariable.value === '')) {
+    const port = firstSet(variables, family.port);
+    engine = (port && family.engineWhenUnset.byPort[port.value]) || family.engineWhenUnset.otherwise;
+    engineOrigin = { kind: 'default', name: `${engine} assumed: ${family.engineVariable?.name ?? 'no engine variable'} is not set` };
+  } else if (family.engineVariable) {
+    const engineVar = engineVariable;
     if (!engineVar || engineVar.value === '') {
       return {
         origin: present.origin,
@@ -215,6 +229,24 @@ function fromFamily(family: FieldFamily, variables: Map<string, Variable>, input
   return target;
 }
 
+/** The user and password given beside a URL that carries none (SPRING_DATASOURCE_USERNAME beside SPRING_DATASOURCE_URL). */
+function withCredentials(target: Target, variables: Map<string, Variable>): Target {
+  const names = URL_CREDENTIALS[target.origin.name];
+  if (!names) return target;
+  const user = variables.get(names.user);
+  const password = variables.get(names.password);
+  const result = { ...target, fields: { ...target.fields } };
+  if (target.user === undefined && user && user.value !== '') {
+    result.user = user.value;
+    result.fields.user = user.origin;
+  }
+  if (target.password === undefined && password) {
+    result.password = password.value;
+    result.fields.password = password.origin;
+  }
+  return result;
+}
+
 function sameDatabase(a: Target, b: Target): boolean {
   return (
     a.engine === b.engine &&
@@ -250,7 +282,7 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
   const addUrl = (value: string, origin: ValueOrigin) => {
     if (value.trim() === '') return;
     try {
-      for (const target of parseConnectionString(value, origin, context)) candidates.push({ target, variable: origin.name });
+      for (const target of parseConnectionString(value, origin, context)) candidates.push({ target: withCredentials(target, variables), variable: origin.name });
     } catch (error) {
       if (error instanceof UrlProblem) problems.push(urlProblem(origin, error));
       else throw error;
@@ -259,8 +291,19 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
 
   if (input.flagUrl !== undefined) addUrl(input.flagUrl, { kind: 'flag', name: '--url' });
 
-  const seenUrlVariables = new Set<string>();
+  const readings = input.frameworks ?? [];
+  for (const reading of readings) {
+    for (const candidate of reading.candidates) {
+      const result = candidateTargets(candidate, (name) => variables.get(name), context);
+      if ('code' in result) problems.push(result);
+      else for (const target of result) candidates.push({ target, variable: candidate.source.variable ?? `${candidate.framework} configuration` });
+    }
+  }
+
+  const replaced = replacedVariables(readings);
+  const seenUrlVariables = new Set(replaced);
   const readUrlVariable = (name: string) => {
+    if (replaced.has(name)) return;
     seenUrlVariables.add(name);
     const variable = variables.get(name);
     if (variable) addUrl(variable.value, variable.origin);
@@ -297,5 +340,11 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
   if (named && !preferred && !flagTarget && !problems.some((problem) => problem.origin.name === named)) problems.push(unsetTargetVariable(named));
   const primary = flagTarget ?? (named ? preferred : all[0]) ?? null;
   const ordered = primary ? [primary, ...all.filter((t) => t !== primary)] : all;
-  return { primary, all: ordered, problems };
+  // A framework file dbsafe could not read: judged on what could be read, refused when nothing could.
+  const notices: TargetNotice[] = [];
+  for (const problem of readings.flatMap((reading) => reading.problems)) {
+    if (all.length > 0 || problems.length > 0) notices.push({ framework: problem.framework, file: problem.file, message: problem.message });
+    else problems.push({ origin: { kind: 'framework', name: problem.framework, file: problem.file }, code: 'incomplete', message: frameworkMessages.nothingReadable(problem) });
+  }
+  return { primary, all: ordered, problems, ...(notices.length > 0 ? { notices } : {}) };
 }

@@ -6,7 +6,34 @@ import type { EngineName } from './types.js';
  * (PG_DATABASE_URL, NEXT_PRIVATE_DATABASE_URL, TEST_DB_URL…) is read too.
  */
 export const URL_VARIABLES: readonly string[] = ['DATABASE_URL'];
-export const LATE_URL_VARIABLES: readonly string[] = ['MONGODB_URI', 'MONGO_URI', 'MONGO_URL', 'MONGODB_URL'];
+/**
+ * Read after the field families: other names tools give a whole connection
+ * string (Prisma's DIRECT_URL, Vercel's POSTGRES_*, SQLAlchemy, Spring's JDBC
+ * URL, Railway's DATABASE_PRIVATE_URL…). Each is judged; none is the primary
+ * database unless nothing earlier names one.
+ */
+export const LATE_URL_VARIABLES: readonly string[] = [
+  'DIRECT_URL',
+  'DATABASE_PRIVATE_URL',
+  'POSTGRES_URL',
+  'POSTGRES_PRISMA_URL',
+  'POSTGRES_URL_NON_POOLING',
+  'DATABASE_URI',
+  'SQLALCHEMY_DATABASE_URI',
+  'DB_CONNECTION_STRING',
+  'DB_URI',
+  'PGURL',
+  'SPRING_DATASOURCE_URL',
+  'MONGODB_URI',
+  'MONGO_URI',
+  'MONGO_URL',
+  'MONGODB_URL',
+];
+
+/** URL variables whose user and password may be given beside them (a JDBC URL rarely carries them). */
+export const URL_CREDENTIALS: Readonly<Record<string, { user: string; password: string }>> = {
+  SPRING_DATASOURCE_URL: { user: 'SPRING_DATASOURCE_USERNAME', password: 'SPRING_DATASOURCE_PASSWORD' },
+};
 export const URL_VARIABLE_SUFFIX = /(^|_)(DATABASE_URL|DB_URL)$/;
 
 /** A family of variables that name a database field by field. */
@@ -16,6 +43,8 @@ export interface FieldFamily {
   engineVariable?: { name: string; values: Record<string, EngineName | 'unsupported'> };
   /** The engine when the family implies one (libpq's PG*, MySQL's MYSQL_*). */
   engine?: EngineName;
+  /** When `engineVariable` is unset: the engine the port implies, else `otherwise` (the host is judged either way). */
+  engineWhenUnset?: { byPort: Readonly<Record<string, EngineName>>; otherwise: EngineName };
   /** At least one of these must be set for the family to name a database. */
   presentWhen: readonly string[];
   host: readonly string[];
@@ -97,6 +126,43 @@ export const FIELD_FAMILIES: readonly FieldFamily[] = [
     sslRootCert: ['MYSQL_SSL_CA'],
     defaults: {},
   },
+  {
+    // Non-standard names seen in the wild (docker-compose setups, hand-written configs).
+    id: 'DATABASE_*',
+    engineVariable: {
+      name: 'DATABASE_ENGINE',
+      values: { postgres: 'postgres', postgresql: 'postgres', pgsql: 'postgres', mysql: 'mysql', mariadb: 'mysql', sqlite: 'sqlite', mongodb: 'mongodb' },
+    },
+    engineWhenUnset: { byPort: { '3306': 'mysql', '27017': 'mongodb' }, otherwise: 'postgres' },
+    presentWhen: ['DATABASE_HOST', 'DATABASE_NAME'],
+    host: ['DATABASE_HOST'],
+    port: ['DATABASE_PORT'],
+    database: ['DATABASE_NAME'],
+    user: ['DATABASE_USER', 'DATABASE_USERNAME'],
+    password: ['DATABASE_PASSWORD'],
+    socket: [],
+    sslMode: [],
+    sslCert: [],
+    sslKey: [],
+    sslRootCert: [],
+    defaults: {},
+  },
+  {
+    id: 'PG_*',
+    engine: 'postgres',
+    presentWhen: ['PG_HOST', 'PG_DATABASE'],
+    host: ['PG_HOST'],
+    port: ['PG_PORT'],
+    database: ['PG_DATABASE'],
+    user: ['PG_USER', 'PG_USERNAME'],
+    password: ['PG_PASSWORD'],
+    socket: [],
+    sslMode: [],
+    sslCert: [],
+    sslKey: [],
+    sslRootCert: [],
+    defaults: {},
+  },
 ];
 
 /** Variables through which libpq finds a service definition. */
@@ -108,6 +174,7 @@ export function isDatabaseVariable(name: string): boolean {
     LIBPQ_SERVICE_VARIABLES.includes(name) ||
     URL_VARIABLES.includes(name) ||
     LATE_URL_VARIABLES.includes(name) ||
+    Object.values(URL_CREDENTIALS).some((names) => names.user === name || names.password === name) ||
     URL_VARIABLE_SUFFIX.test(name) ||
     FIELD_FAMILIES.some(
       (family) =>

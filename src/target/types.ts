@@ -11,8 +11,12 @@ export const ENGINE_LABELS: Record<EngineName, string> = {
 
 /** Where one value of a target came from, so `check` can show it. */
 export interface ValueOrigin {
-  /** `service`: a line of a PostgreSQL service file (`file`), in the section `name`. */
-  kind: 'flag' | 'env' | 'dotenv' | 'config' | 'default' | 'service';
+  /**
+   * `service`: a line of a PostgreSQL service file (`file`), in the section `name`.
+   * `framework`: a framework's own configuration (`file`, key `name`: database.yml `test.database`),
+   * or a variable a framework sets itself (phpunit.xml `<env>`).
+   */
+  kind: 'flag' | 'env' | 'dotenv' | 'config' | 'default' | 'service' | 'framework';
   /** The flag or variable name (`--url`, `DATABASE_URL`, `DB_HOST`), the service name, or a short description for defaults. */
   name: string;
   /** The file the value was read from, for `dotenv`, `config` and `service` values. */
@@ -21,6 +25,8 @@ export interface ValueOrigin {
   parameter?: string;
   /** For a service: where its name came from (`PGSERVICE in .env`, `service` of DATABASE_URL). */
   via?: ValueOrigin;
+  /** For a variable a framework read: the framework's file and key that read it (schema.prisma `datasource db.url`). */
+  readBy?: ValueOrigin;
   /** A client whose reading of the same connection string names another database ("node-postgres"). */
   reading?: string;
 }
@@ -64,6 +70,8 @@ export interface Target {
   origin: ValueOrigin;
   /** Where each individual field came from. */
   fields: Partial<Record<TargetField, ValueOrigin>>;
+  /** The command's framework creates this database for the run and drops it (Django's `test_<NAME>`): its server is judged, nothing is backed up. */
+  createdByRun?: true;
 }
 
 /** A variable that looked like a database setting but could not be understood. */
@@ -73,10 +81,23 @@ export interface TargetProblem {
   message: string;
 }
 
+/** A framework configuration dbsafe could not (fully) read: shown by check and explain; the command is judged on what could be read. */
+export interface TargetNotice {
+  framework: string;
+  file: string;
+  message: string;
+}
+
 export interface ResolvedTargets {
   /** The database a guarded command uses: the first in resolution order, or the one the config names. */
   primary: Target | null;
   /** Every database the project names, primary first, duplicates removed. */
   all: Target[];
   problems: TargetProblem[];
+  /** Framework configuration that could not be read, when something else names a database (else they are problems). */
+  notices?: TargetNotice[];
+  /** The frameworks read for the command, and the environment each selected. */
+  frameworks?: Array<{ framework: string; environment?: { name: string; reason: string } }>;
+  /** The app environment whose .env files were read, and why. */
+  environment?: { name: string; reason: string } | null;
 }

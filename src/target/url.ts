@@ -83,8 +83,10 @@ function parseQuery(query: string): Array<{ name: string; value: string }> {
 }
 
 /** A named parameter of `engine`'s connection strings as a Setting; throws for one dbsafe cannot judge. */
-function parameterSetting(engine: Exclude<EngineName, 'sqlite'>, name: string, value: string, origin: ValueOrigin, keywordsOnly: boolean): Setting {
+function parameterSetting(engine: Exclude<EngineName, 'sqlite'>, name: string, value: string, origin: ValueOrigin, keywordsOnly: boolean, jdbc = false): Setting {
   const lookup = keywordsOnly ? lookupLibpqKeyword(name) : lookupParameter(engine, name);
+  // JDBC drivers have their own parameters (currentSchema, useSSL…): kept and judged by name (replica, certificate), never guessed at.
+  if (jdbc && (lookup.kind === 'unknown' || lookup.kind === 'wrong-case')) return { role: 'judged', name, value, origin: { ...origin, parameter: name }, named: true };
   switch (lookup.kind) {
     case 'known':
       return { role: lookup.rule.role, name, value, origin: { ...origin, parameter: name }, ignoredBy: lookup.rule.ignoredBy, named: true };
@@ -98,7 +100,7 @@ function parameterSetting(engine: Exclude<EngineName, 'sqlite'>, name: string, v
 }
 
 /** The settings a server URL names: its own parts first, then its query, which libpq lets override them. */
-function urlSettings(engine: Exclude<EngineName, 'sqlite'>, scheme: string, afterScheme: string, origin: ValueOrigin): Setting[] {
+function urlSettings(engine: Exclude<EngineName, 'sqlite'>, scheme: string, afterScheme: string, origin: ValueOrigin, jdbc = false): Setting[] {
   if (!afterScheme.startsWith('//')) throw new UrlProblem('malformed-url', `it should read ${scheme}://user:password@host:port/database`);
   // node-postgres, mysql2 and the MongoDB driver end a URL at "#"; libpq reads on: `?host=localhost#&host=prod`.
   if (afterScheme.includes('#')) {
@@ -152,7 +154,7 @@ function urlSettings(engine: Exclude<EngineName, 'sqlite'>, scheme: string, afte
   if (database.includes('/')) throw new UrlProblem('malformed-url', `its database name "${database}" contains "/"`);
   if (database !== '') part('database', database);
 
-  for (const { name, value } of parseQuery(query)) settings.push(parameterSetting(engine, name, value, origin, false));
+  for (const { name, value } of parseQuery(query)) settings.push(parameterSetting(engine, name, value, origin, false, jdbc));
   return settings;
 }
 
@@ -176,6 +178,7 @@ export function parseConnectionString(text: string, origin: ValueOrigin, context
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed);
   if (!schemeMatch) throw new UrlProblem('malformed-url', "it does not start with a scheme such as postgres://, mysql://, sqlite: or mongodb://, nor is it a libpq key/value string (host=… dbname=…)");
   const scheme = schemeMatch[1]!.toLowerCase();
+  if (scheme === 'jdbc') return parseJdbcUrl(trimmed.slice(schemeMatch[0].length), origin, context);
   const engine = URL_SCHEMES[scheme];
   if (!engine) {
     throw new UrlProblem('unknown-scheme', `its scheme "${scheme}:" is not one dbsafe knows (${Object.keys(URL_SCHEMES).map((s) => `${s}:`).join(', ')})`);
@@ -198,6 +201,29 @@ export function parseConnectionString(text: string, origin: ValueOrigin, context
     if (differentTargets(primary, other)) targets.push(other);
   }
   return targets;
+}
+
+/**
+ * A JDBC URL (Spring's SPRING_DATASOURCE_URL): `jdbc:postgresql://host:5432/db?user=…`,
+ * `jdbc:mysql://…`, `jdbc:sqlite:file.db`, and PostgreSQL's short forms
+ * `jdbc:postgresql:db` and `jdbc:postgresql://host/` (localhost, database named).
+ */
+function parseJdbcUrl(rest: string, origin: ValueOrigin, context: ConnectionContext): Target[] {
+  const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
+  const scheme = schemeMatch?.[1]!.toLowerCase();
+  const engine = scheme === undefined ? undefined : URL_SCHEMES[scheme];
+  if (!schemeMatch || !engine || engine === 'mongodb') {
+    throw new UrlProblem('unknown-scheme', `its JDBC subprotocol "${scheme ?? rest.split(':')[0]}" is not one dbsafe knows (jdbc:postgresql:, jdbc:mysql:, jdbc:mariadb:, jdbc:sqlite:)`);
+  }
+  let afterScheme = rest.slice(schemeMatch[0].length);
+  if (engine === 'sqlite') {
+    const database = sqliteFile(afterScheme, context.cwd);
+    return [{ engine, hosts: [], tls: {}, srv: false, params: {}, origin, database, fields: { engine: origin, database: origin } }];
+  }
+  if (!afterScheme.startsWith('//')) afterScheme = `//localhost/${afterScheme}`;
+  const settings = urlSettings(engine, `jdbc:${scheme}`, afterScheme, origin, true);
+  assertNoContradictions(settings);
+  return [buildTarget(settings, { engine, origin, context })];
 }
 
 /**

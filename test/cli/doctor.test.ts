@@ -165,7 +165,7 @@ describe('dbsafe doctor', () => {
     const json = JSON.parse(run.stdout) as DoctorJson;
     expect(json.tools).toEqual([{ name: 'sqlite3', path: null, version: null, problem: expect.any(String) }]);
     expect(json.problems).toEqual([
-      { area: 'client tools', message: 'sqlite3 was not found on PATH, and dbsafe needs it to back up, check and restore SQLite databases.', fix: expect.stringContaining('apt-get install sqlite3') },
+      { area: 'client tools', message: "sqlite3 was not found on PATH (nor in Homebrew's or Postgres.app's directories), and dbsafe needs it to back up, check and restore SQLite databases.", fix: expect.stringContaining('apt-get install sqlite3') },
     ]);
     expect(json.server).toMatchObject({ state: 'unreachable' });
   });

@@ -78,7 +78,7 @@ describe('dbsafe schedule (real crontab of a throw-away user)', () => {
     expect(crontab.startsWith(FOREIGN)).toBe(true);
     const [line, ...more] = dbsafeLines(crontab);
     expect(more).toEqual([]);
-    expect(line).toMatch(/^\d{1,2} (\*\/6|[1-5]-23\/6) \* \* \* cd '.+' && umask 077 && mkdir -p backups && PATH=\S+ \S+ \S+ backup --scheduled >> backups\/schedule\.log 2>&1$/);
+    expect(line).toMatch(/^\d{1,2} (\*\/6|[1-5]-23\/6) \* \* \* cd '.+' && umask 077 && mkdir -p backups && exec >> backups\/schedule\.log 2>&1 && PATH=\S+ \S+ \S+ backup --scheduled$/);
     expect(line).toContain(`cd '${root.replace(/'/g, `'\\''`).replace('%', '\\%')}'`);
     expect(line).toContain(` ${process.execPath} `);
     expect(line).not.toMatch(/sqlite:|DATABASE_URL/);

@@ -6,7 +6,7 @@ const INTEGRATIONS: IntegrationStatus = {
   disabledByEnvironment: false,
   gitHooks: { gitInstalled: true, repository: true, installed: [], manager: 'none', hooksPath: null, active: false },
   shells: [],
-  shims: { dir: '/home/dev/.local/share/dbsafe/shims', installed: 0, onPath: false, activated: false },
+  shims: { dir: '/home/dev/.local/share/dbsafe/shims', installed: 0, onPath: false, activated: false, shadowed: [] },
   npmLifecycle: [],
   agents: [],
   schedule: { available: false, project: '/home/dev/app', reason: 'cron is not installed (no `crontab` program)' },

@@ -13,7 +13,7 @@ describe('toolInfos (client tools for doctor)', () => {
     expect(infos.map((info) => [info.name, info.path])).toEqual([['dbsafe-absent-dump', null], ['dbsafe-absent-dump2', null]]);
     for (const info of infos) {
       expect(info.problem).toBe(
-        "dbsafe-absent-dump or dbsafe-absent-dump2 was not found on PATH, and dbsafe needs it to back up a test database. Install it (Debian/Ubuntu: apt-get install the engine client tools; macOS: brew install the engine's client) or add its directory to PATH.",
+        "dbsafe-absent-dump or dbsafe-absent-dump2 was not found on PATH (nor in Homebrew's or Postgres.app's directories), and dbsafe needs it to back up a test database. Install it (Debian/Ubuntu: apt-get install the engine client tools; macOS: brew install the engine's client) or add its directory to PATH.",
       );
     }
   });

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installBuiltDbsafe, runCli, tempDir } from '../helpers/cli.js';
+import { CLI, installBuiltDbsafe, runCli, tempDir } from '../helpers/cli.js';
 import { git } from '../helpers/install.js';
 
 let cleanups: Array<() => void> = [];
@@ -94,5 +95,45 @@ describe('git pre-commit hook (husky + lint-staged)', () => {
     expect(readFileSync(path.join(r.home, 'lint-ran'), 'utf8').split('\n').length).toBe(runsBefore + 1);
     expect(r.commit({ 'db.backup': 'x' }).status).not.toBe(0);
     expect(existsSync(path.join(r.repo, '.husky', '_', 'pre-commit'))).toBe(true);
+  });
+});
+
+describe('git hooks started by a GUI git client (bare PATH without node)', () => {
+  /** The PATH a GUI app on macOS gives hooks: the tools git and husky need, no node (node lives under Homebrew, nvm or Volta there). */
+  function guiPath(dir: string): string {
+    const bin = path.join(dir, 'gui-bin');
+    mkdirSync(bin);
+    for (const tool of ['git', 'sh', 'basename', 'dirname', 'cat', 'sed', 'grep', 'env', 'date']) {
+      const found = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+      symlinkSync(found, path.join(bin, tool));
+    }
+    return bin;
+  }
+
+  it("husky's per-user init file points the hooks at the node dbsafe was installed with, and a full uninstall takes it away", async () => {
+    const r = await repository();
+    // As npm links it: node_modules/.bin/dbsafe is the CLI itself, started through `#!/usr/bin/env node`.
+    const launcher = path.join(r.repo, 'node_modules', '.bin', 'dbsafe');
+    rmSync(launcher);
+    symlinkSync(CLI, launcher);
+    const init = path.join(r.home, '.config', 'husky', 'init.sh');
+    expect(readFileSync(init, 'utf8')).toContain(`command -v node >/dev/null 2>&1 || PATH='${path.dirname(process.execPath)}':$PATH`);
+    const env = { ...r.env, PATH: guiPath(r.dir) };
+    expect(r.commit({ 'backups/a.dump': 'x' }, env).status).not.toBe(0);
+    git(r.repo, ['reset', '-q'], r.env);
+    const ok = r.commit({ 'src/app.js': 'export {};\n' }, env);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+
+    // Without the init file the same commit fails: the hook cannot start node.
+    writeFileSync(init, '');
+    const broken = r.commit({ 'src/other.js': 'export {};\n' }, env);
+    expect(broken.status).not.toBe(0);
+    expect(broken.stdout + broken.stderr).toMatch(/node/);
+
+    await runCli(['install', '--hooks'], { cwd: r.repo, env: { HOME: r.home } });
+    expect((await runCli(['uninstall', '--hooks'], { cwd: r.repo, env: { HOME: r.home } })).code).toBe(0);
+    expect(readFileSync(init, 'utf8')).toContain('command -v node');
+    expect((await runCli(['uninstall'], { cwd: r.repo, env: { HOME: r.home } })).code).toBe(0);
+    expect(existsSync(init) ? readFileSync(init, 'utf8') : '').not.toContain('dbsafe');
   });
 });

@@ -89,6 +89,32 @@ describe.each(Object.keys(SHELL_ARGV))('interactive %s with `dbsafe install --sh
   });
 });
 
+describe.each(Object.keys(SHELL_ARGV))('interactive %s: git and find are wrapped only where they run commands', (shell) => {
+  it('`git rebase --exec`, `git bisect run`, `git submodule foreach`, a `!` alias and `find -exec` reach dbsafe run; every other git or find call runs without it', async () => {
+    const t = await interactiveShell(shell);
+    await t.run(`git --version > ${t.dir}/git-version.txt`);
+    await t.run(`git status --short > /dev/null 2>&1`);
+    await t.run(`git log -1 --oneline > /dev/null 2>&1`);
+    await t.run(`find .. -name '*.json' > ${t.dir}/found.txt`);
+    expect(readFileSync(path.join(t.dir, 'git-version.txt'), 'utf8')).toMatch(/^git version/);
+    expect(readFileSync(path.join(t.dir, 'found.txt'), 'utf8')).toContain('package.json');
+    expect(t.recorded()).toBe('');
+
+    await t.run(`git rebase --exec 'npm test' main`);
+    await t.run('git bisect run npm test');
+    await t.run(`git submodule foreach 'npm test'`);
+    await t.run(`git -c alias.t='!npm test' t`);
+    await t.run(`find . -name package.json -exec npm test ';'`);
+    expect(t.recorded().split('\n').filter((line) => line !== '')).toEqual([
+      'run -- git rebase --exec npm test main',
+      'run -- git bisect run npm test',
+      'run -- git submodule foreach npm test',
+      'run -- git -c alias.t=!npm test t',
+      'run -- find . -name package.json -exec npm test ;',
+    ]);
+  });
+});
+
 describe.each(Object.keys(SHELL_ARGV))('interactive %s with the real dbsafe', (shell) => {
   it('typing `npm test` in an opted-in project backs the database up, then runs the tests', async () => {
     const { createPostgresDatabase } = await import('../helpers/databases.js');

@@ -25,14 +25,21 @@ interface Fixture {
   makefile?: { file: string; targets: Record<string, { prerequisites: string[]; recipe: string[] }> };
   /** Workspace packages (directory relative to the root → scripts), listed in the root package.json `workspaces`. */
   workspace?: Record<string, Record<string, string>>;
+  /** Files copied verbatim from the repository (path relative to the project → text): Makefile, Rakefile, lib/tasks/*.rake, package.json… */
+  files?: Record<string, string>;
 }
 
 function readJson<T>(file: string): T {
   return JSON.parse(readFileSync(path.join(REPO_ROOT, 'test/corpus', file), 'utf8')) as T;
 }
 
-export const PUBLIC_CORPUS: readonly CorpusCase[] = readJson<CorpusCase[]>('public.json');
-export const HELD_ASIDE_CORPUS: readonly CorpusCase[] = readJson<CorpusCase[]>('held-aside.json');
+/**
+ * public.json plus held-aside.json: the first held-aside set was tuned
+ * against after its one clean measurement, so it is part of the regression
+ * corpus now; held-aside-2.json is the set kept aside.
+ */
+export const PUBLIC_CORPUS: readonly CorpusCase[] = [...readJson<CorpusCase[]>('public.json'), ...readJson<CorpusCase[]>('held-aside.json')];
+export const HELD_ASIDE_CORPUS: readonly CorpusCase[] = readJson<CorpusCase[]>('held-aside-2.json');
 const FIXTURES = readJson<Record<string, Fixture>>('fixtures.json');
 
 function makefileText(makefile: NonNullable<Fixture['makefile']>): string {
@@ -59,6 +66,10 @@ export function createCorpusProjects(): { dirOf: (c: CorpusCase) => string; clea
     }
     if (fixture['composer.json']) writeFileSync(path.join(dir, 'composer.json'), JSON.stringify({ name: `corpus/p${index}`, scripts: fixture['composer.json'] }, null, 2));
     if (fixture.makefile) writeFileSync(path.join(dir, fixture.makefile.file), makefileText(fixture.makefile));
+    for (const [relative, text] of Object.entries(fixture.files ?? {})) {
+      mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
+      writeFileSync(path.join(dir, relative), text);
+    }
     dirs.set(key, dir);
   }
   return { dirOf: (c) => (c.fixture ? dirs.get(c.fixture)! : empty), cleanup: root.cleanup };

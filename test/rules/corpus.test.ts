@@ -12,6 +12,17 @@ import { createCorpusProjects, describeFigures, figuresOf, HELD_ASIDE_CORPUS, PU
  * at least 98% with at most 3%. Until a target is met, the lines still
  * decided wrongly are listed in test/corpus/known-wrong.json, and a line may
  * leave that list but never join it.
+ *
+ * The regression corpus is public.json plus the first held-aside set
+ * (held-aside.json: measured once cleanly at recall 100% / false alarms 8.9%,
+ * then tuned against, so it no longer counts as held aside).
+ * The held-aside set is held-aside-2.json: 163 lines (66 guard, 97 pass) from
+ * 15 repositories in neither other file, labelled before the classifier saw
+ * them. Its one clean measurement (2026-12-07, commit cf7896a's classifier):
+ * recall 81.8% (12 missed), false alarms 0.0% (0 of 97). It is not tuned
+ * against: the classifier changes that followed were made for new public
+ * cases of the missed kinds from other repositories, and the set was
+ * measured again only at the end (figures in known-wrong.json `heldAside`).
  */
 const TARGETS = { public: { recall: 1, falseAlarms: 0.02 }, heldAside: { recall: 0.98, falseAlarms: 0.03 } };
 

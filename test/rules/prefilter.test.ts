@@ -90,6 +90,15 @@ describe('shellPrefilter', () => {
     expect(expected.filter((answer) => answer === 'no').length).toBeGreaterThanOrEqual(5);
   });
 
+  it('git and find reach Node only in the forms that run a command', () => {
+    const may = (line: string) => {
+      const [word, ...args] = line.split(' ');
+      return prefilterMayGuard(filters.get(word!)!, args);
+    };
+    for (const line of ['git rebase --exec npm-test main', 'git rebase -i -x make main', 'git bisect run rails test', 'git submodule foreach npx prisma migrate deploy', 'git -c alias.t=!npm t', 'find . -exec psql {} ;', 'find db -execdir tsx {} +', 'find . -ok rm {} ;']) expect(may(line), line).toBe(true);
+    for (const line of ['git status', 'git commit -m migrate-users', 'git rebase main', 'git log --oneline', 'git --version', 'find . -name *.sql', 'find db/migrations -type f -delete']) expect(may(line), line).toBe(false);
+  });
+
   it("adds the project's guard rules, so `make test` reaches dbsafe", () => {
     expect(prefilterMayGuard(filters.get('make')!, ['test'])).toBe(true);
     expect(prefilterMayGuard(filters.get('make')!, ['db-reset'])).toBe(true);

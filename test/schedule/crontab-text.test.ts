@@ -89,7 +89,7 @@ describe('the scheduled command', () => {
   });
 
   it.each([
-    ['/srv/app', "cd /srv/app && umask 077 && mkdir -p backups && PATH=/usr/bin:/usr/local/bin:/bin /usr/bin/node /opt/dbsafe/dist/dbsafe.cjs backup --scheduled >> backups/schedule.log 2>&1"],
+    ['/srv/app', "cd /srv/app && umask 077 && mkdir -p backups && exec >> backups/schedule.log 2>&1 && PATH=/usr/bin:/usr/local/bin:/bin /usr/bin/node /opt/dbsafe/dist/dbsafe.cjs backup --scheduled"],
     ['/srv/my app', "cd '/srv/my app' && umask 077"],
     ["/srv/ann's app", "cd '/srv/ann'\\''s app' && umask 077"],
     ['/srv/100%', "cd /srv/100\\% && umask"],
@@ -107,7 +107,7 @@ describe('the scheduled command', () => {
 
   it('names a backup directory outside the project by its absolute path', () => {
     expect(scheduledCommand(parts('/srv/app', '/var/backups/app'))).toContain('mkdir -p /var/backups/app && ');
-    expect(scheduledCommand(parts('/srv/app', '/var/backups/app'))).toContain('>> /var/backups/app/schedule.log 2>&1');
+    expect(scheduledCommand(parts('/srv/app', '/var/backups/app'))).toContain('exec >> /var/backups/app/schedule.log 2>&1 && ');
   });
 
   it.each([

@@ -34,7 +34,7 @@ export function register(program: Command): void {
         ]);
         // The log of scheduled runs is one file appended to by every run: each starts with its time.
         if (flags.scheduled) process.stdout.write(`${new Date().toISOString()} dbsafe scheduled backup in ${process.cwd()}\n`);
-        const setting = backupCommandSetting(flags.url);
+        const setting = await backupCommandSetting(flags.url);
         let started = Date.now();
         let manifest: Manifest;
         let target: Target;

@@ -11,7 +11,7 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
   description: 'say whether a command would be guarded (checked and backed up first), and by which rule',
   words: { name: 'command', description: 'one argument: a shell command line; several: the words of a command' },
   options: [
-    { name: 'json', description: 'print {"guarded", "rule", "reason", "segments"} as JSON' },
+    { name: 'json', description: 'print {"guarded", "rule", "reason", "segments", "target", "verdict"} as JSON' },
     // One JSON command (a string, or an argv array) per stdin line, one JSON answer per stdout line:
     // for the shell integration's tests and for checking many commands without a Node start each.
     { name: 'batch', description: 'read one JSON command per line from stdin', hidden: true },
@@ -51,9 +51,11 @@ export const spec: CommandSpec<{ json?: boolean; batch?: boolean }> = {
     const { effects, ...result } = await classifyCommandLine({ command, cwd, userRules, readScripts });
     if (options.json) {
       // The databases the command would be judged on: the project's of each directory it runs in, and each client's.
-      const { distinctEffects, judgeUnitFor, namedTargets } = await import('../../run/command-targets.js');
-      const targets = namedTargets(distinctEffects(effects, cwd).map((effect) => judgeUnitFor(effect, { cwd, env: process.env })));
-      output.printJson({ command: display(command), ...result, targets });
+      const [{ distinctEffects, judgeUnitFor, namedTargets }, { commandTargets, offlineCommandVerdict }] = await Promise.all([import('../../run/command-targets.js'), import('../../run/command-verdict.js')]);
+      const units = await Promise.all(distinctEffects(effects, cwd).map((effect) => judgeUnitFor(effect, { cwd, env: process.env })));
+      // `target`: the databases the command will use, with where each value came from; `verdict`: check's rules, offline.
+      const { verdict, reasons, notices } = await offlineCommandVerdict(units);
+      output.printJson(redactDeep({ command: display(command), ...result, targets: namedTargets(units), target: commandTargets(units), verdict, verdictReasons: reasons, notices }));
     } else {
       const lines = [RULE_MESSAGES.summary(display(command), result)];
       if (result.segments.length > 1) lines.push(...result.segments.map((s) => RULE_MESSAGES.segmentLine(s.text, s.guarded, s.rule)));

@@ -11,7 +11,7 @@ export function register(program: Command): void {
         import('../../store/prune.js'),
         import('../../store/messages.js'),
       ]);
-      const { store } = backupCommandSetting();
+      const { store } = await backupCommandSetting();
       const backup = await forgetBackup(store, id);
       process.stdout.write(`${pruneMessages.forgotten(backup.manifest.id)}\n`);
     });

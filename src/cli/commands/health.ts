@@ -38,7 +38,7 @@ export function register(program: Command): void {
       // A malformed flag is a usage error before anything is read.
       const flagSeconds = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge);
       if (flagSeconds === null) throw healthMessages.badMaxAge(flags.maxAge!);
-      const setting = backupCommandSetting();
+      const setting = await backupCommandSetting();
       const notify = async (message: string) => {
         if (!flags.notify) return;
         const { sendNotification } = await import('../../notify/send.js');

@@ -15,7 +15,7 @@ export function register(program: Command): void {
         import('../progress.js'),
         import('../../target/types.js'),
       ]);
-      const { store } = backupCommandSetting();
+      const { store } = await backupCommandSetting();
       const backups = await backupsWithReasons(store);
       if (flags.json) {
         printJson(backups.map((b) => ({ ...b.manifest, encrypted: b.manifest.encryption !== undefined, path: b.file, keptBecause: b.kept.map(keepReasonText) })));

@@ -13,7 +13,7 @@ export function register(program: Command): void {
         import('../../store/prune.js'),
         import('../../store/messages.js'),
       ]);
-      const { store } = backupCommandSetting();
+      const { store } = await backupCommandSetting();
       const { deleted } = await pruneBackups(store, { dryRun: flags.dryRun === true });
       if (flags.json) {
         printJson({ dryRun: flags.dryRun === true, deleted: deleted.map((b) => b.manifest.id) });

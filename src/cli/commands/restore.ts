@@ -28,7 +28,7 @@ export function register(program: Command): void {
           import('../progress.js'),
           import('../../target/describe.js'),
         ]);
-        const setting = backupCommandSetting(flags.url);
+        const setting = await backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         await refuseUnlessSafe(setting.context, 'restore', target.database);
         if (!flags.yes && (!process.stdin.isTTY || !process.stdout.isTTY)) {

@@ -6,7 +6,7 @@ import type { PieceFlags } from '../../integrations/install-plan.js';
 
 export function register(program: Command): void {
   pieceOptions(program.command('uninstall').description('remove everything dbsafe install added, and every scheduled backup (or only the pieces named)'))
-    .option('--cron', 'scheduled backups (`dbsafe schedule`) of every project, from your crontab')
+    .option('--cron', 'scheduled backups (`dbsafe schedule`) of every project, from your crontab and ~/Library/LaunchAgents')
     .action(
     async (options: PieceFlags & { json?: boolean }) => {
       const { uninstall, FULL_PLAN } = await import('../../../install.js');

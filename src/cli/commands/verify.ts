@@ -18,7 +18,7 @@ export function register(program: Command): void {
           import('../../store/restore-backup.js'),
           import('../progress.js'),
         ]);
-        const setting = backupCommandSetting(flags.url);
+        const setting = await backupCommandSetting(flags.url);
         const target = requireTarget(setting);
         const backup = await store.findBackup(setting.store, selector, target);
         const progress = progressLine(`Verifying ${printable(backup.manifest.id)}`, { verbose: Boolean(flags.verbose) });

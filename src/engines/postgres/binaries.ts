@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { findTool, toolVersion } from '../tools.js';
+import { findAllTools, toolVersion } from '../tools.js';
 import { postgresMessages } from './messages.js';
 
 /** Debian/Ubuntu install one directory of client tools per major version here. */
@@ -53,7 +53,8 @@ async function candidate(file: string): Promise<PgToolCandidate | null> {
 /**
  * Every installed copy of `tool`: only $DBSAFE_PG_BIN when it is set (an
  * explicit choice is not second-guessed), else Debian's per-version
- * directories, then PATH.
+ * directories, then every copy on PATH, then Homebrew's keg-only formulae
+ * (libpq, postgresql@N), Postgres.app and the EDB installer.
  */
 export async function findPgToolCandidates(tool: PgTool, env: NodeJS.ProcessEnv = process.env, serverMajor: number | null = null): Promise<PgToolCandidate[]> {
   const pinned = env.DBSAFE_PG_BIN;
@@ -71,8 +72,7 @@ export async function findPgToolCandidates(tool: PgTool, env: NodeJS.ProcessEnv 
     const file = path.join(DEBIAN_PG_ROOT, major, 'bin', tool);
     if (existsSync(file)) files.push(file);
   }
-  const onPath = findTool([tool], [], env);
-  if (onPath) files.push(onPath);
+  for (const file of findAllTools(tool, env)) if (!files.includes(file)) files.push(file);
   const candidates: PgToolCandidate[] = [];
   for (const file of files) {
     const found = await candidate(file);

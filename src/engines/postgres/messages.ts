@@ -58,13 +58,13 @@ export const postgresMessages = {
   clientTooOld: (tool: string, clientVersion: string, file: string, serverVersion: string, major: number) =>
     new DbsafeError(
       'postgres-client-too-old',
-      `${tool} ${clientVersion} (${file}) is older than the server (PostgreSQL ${serverVersion}) and cannot ${tool === 'pg_dump' ? 'back it up' : 'read its archives'}. Install the matching client tools (Debian/Ubuntu: apt-get install postgresql-client-${major}; macOS: brew install postgresql@${major}), or set DBSAFE_PG_BIN to a directory holding ${tool} ${major} or newer.`,
+      `${tool} ${clientVersion} (${file}) is older than the server (PostgreSQL ${serverVersion}) and cannot ${tool === 'pg_dump' ? 'back it up' : 'read its archives'}. Install the matching client tools (Debian/Ubuntu: apt-get install postgresql-client-${major}; macOS: brew install postgresql@${major}, which dbsafe finds in $(brew --prefix)/opt/postgresql@${major}/bin without a PATH change), or set DBSAFE_PG_BIN to a directory holding ${tool} ${major} or newer (macOS: DBSAFE_PG_BIN=$(brew --prefix postgresql@${major})/bin).`,
       ExitCode.failure,
     ),
   clientMissing: (tool: string, major: number | null) =>
     new DbsafeError(
       'tool-missing',
-      `${tool} was not found (looked in $DBSAFE_PG_BIN, /usr/lib/postgresql/<version>/bin and PATH), and dbsafe needs it for PostgreSQL backups. Install it (Debian/Ubuntu: apt-get install postgresql-client${major ? `-${major}` : ''}; macOS: brew install postgresql${major ? `@${major}` : ''}), or set DBSAFE_PG_BIN to the directory that holds it.`,
+      `${tool} was not found (looked in $DBSAFE_PG_BIN, /usr/lib/postgresql/<version>/bin, PATH, Homebrew's libpq and postgresql@N, Postgres.app and /Library/PostgreSQL), and dbsafe needs it for PostgreSQL backups. Install it (Debian/Ubuntu: apt-get install postgresql-client${major ? `-${major}` : ''}; macOS: brew install ${major ? `postgresql@${major}` : 'libpq'}, found without a PATH change), or set DBSAFE_PG_BIN to the directory that holds it (macOS: DBSAFE_PG_BIN=$(brew --prefix ${major ? `postgresql@${major}` : 'libpq'})/bin).`,
       ExitCode.failure,
     ),
   binDirWithoutTool: (dir: string, tool: string, major: number | null) =>

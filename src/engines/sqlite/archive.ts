@@ -6,6 +6,7 @@ import type { Target } from '../../target/types.js';
 import { readHeadAndTail } from '../archive-streams.js';
 import { requireTool, runTool, toolInfos, toolVersion, type ToolResult } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
+import { queryRows } from './query-rows.js';
 import { sqliteMessages } from './messages.js';
 import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
 
@@ -135,11 +136,8 @@ interface TableRow {
   name: string;
 }
 
-async function queryJson<T>(program: string, database: string, sql: string): Promise<T[]> {
-  const result = await runScript(program, database, sql, ['-json']);
-  const failure = failureDetail(result);
-  if (failure) throw new Error(failure);
-  return result.stdout.trim() === '' ? [] : (JSON.parse(result.stdout) as T[]);
+function queryJson<T>(program: string, database: string, sql: string): Promise<T[]> {
+  return queryRows<T>(program, database, sql, { run: runScript });
 }
 
 function quoteName(name: string): string {

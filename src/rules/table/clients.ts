@@ -1,6 +1,6 @@
 import type { CommandRule } from '../types.js';
 
-const SQL_CLIENTS = ['psql', 'mysql', 'mariadb', 'sqlite3', 'mongosh', 'mongo', 'pgcli', 'mycli', 'litecli', 'usql'];
+const SQL_CLIENTS = ['psql', 'mysql', 'mariadb', 'sqlite3', 'mongosh', 'mongo', 'pgcli', 'mycli', 'litecli', 'usql', 'mysqlsh'];
 
 /**
  * Raw database clients. An interactive session is guarded too: it can run
@@ -18,5 +18,6 @@ export const CLIENT_RULES: readonly CommandRule[] = [
   { id: 'db-restore', tools: ['mongorestore', 'mysqlimport', 'mariadb-import'], always: true, guard: true, kind: 'data', reason: 'loads data into a database' },
   { id: 'pgbench-init', tools: ['pgbench'], flags: ['-i', '--initialize'], guard: true, kind: 'data', reason: 'creates and fills the benchmark tables, dropping any that exist' },
   { id: 'db-drop', tools: ['dropdb'], always: true, guard: true, kind: 'data', reason: 'drops a database' },
+  { id: 'db-create', tools: ['createdb'], always: true, guard: true, kind: 'data', reason: 'creates a database on the server' },
   { id: 'db-drop', tools: ['mysqladmin', 'mariadb-admin'], args: ['drop'], guard: true, kind: 'data', reason: 'drops a database' },
 ];

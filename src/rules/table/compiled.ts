@@ -2,7 +2,8 @@ import type { CommandRule } from '../types.js';
 
 /** Go, Rust, Elixir, .NET and JVM build tools, and the stand-alone migration tools they use. */
 export const COMPILED_RULES: readonly CommandRule[] = [
-  { id: 'go-test', tools: ['go'], args: ['test'], guard: true, kind: 'test', reason: 'runs the Go tests, which often use the configured database' },
+  { id: 'go-test', tools: ['go'], args: ['test', 'tool gotestsum'], guard: true, kind: 'test', reason: 'runs the Go tests, which often use the configured database' },
+  { id: 'go-test', tools: ['gotestsum'], always: true, guard: true, kind: 'test', reason: 'runs the Go tests (gotestsum runs go test), which often use the configured database' },
   { id: 'cargo-test', tools: ['cargo'], args: ['test', 'nextest'], guard: true, kind: 'test', reason: 'runs the Rust tests, which often use the configured database' },
   { id: 'mix-test', tools: ['mix'], args: ['test'], guard: true, kind: 'test', reason: 'runs the Elixir tests, which use the test database' },
   { id: 'mix-ecto', tools: ['mix'], args: ['ecto.*'], guard: true, kind: 'migration', reason: 'migrates, rolls back, resets or drops the database' },

@@ -38,6 +38,13 @@ export interface FrameworkInput {
   shell?: (name: string) => string | undefined;
   /** Read a file (absolute path). */
   readFile: (file: string) => FrameworkFileRead;
+  /**
+   * The names of a directory's entries (absolute path), `undefined` when it is
+   * not a readable directory. For configurations split over a folder (Prisma's
+   * multi-file `prisma/schema/`); a reader that needs it reports a problem
+   * when it is not given.
+   */
+  listDirectory?: (dir: string) => string[] | undefined;
 }
 
 /** Where one value came from: a file and the key inside it, or a variable. */
