@@ -18,7 +18,12 @@ export interface FrameworkRow {
   load: () => Promise<FrameworkReader>;
 }
 
-export const FRAMEWORK_ROWS: readonly FrameworkRow[] = [];
+export const FRAMEWORK_ROWS: readonly FrameworkRow[] = [
+  { framework: 'laravel', signals: ['artisan'], load: async () => (await import('./laravel.js')).readLaravel },
+  { framework: 'symfony', signals: ['bin/console'], load: async () => (await import('./symfony.js')).readSymfony },
+  { framework: 'rails', signals: ['config/database.yml'], load: async () => (await import('./rails.js')).readRails },
+  { framework: 'django', signals: ['manage.py'], load: async () => (await import('./django.js')).readDjango },
+];
 
 export interface LoadedReader {
   framework: FrameworkId;
