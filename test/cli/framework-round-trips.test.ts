@@ -151,3 +151,26 @@ describe('a Django project: explain --json names the settings database, and the 
     expect(test.target.map((target) => target.database)).toEqual(['test_shop']);
   });
 });
+
+describe('a Django project: `python manage.py migrate` on the database of DATABASES', () => {
+  it('backs up the database the settings name before the run; refuses a production host and never runs', async () => {
+    const db = created(createPostgresDatabase());
+    psql("CREATE TABLE polls (id int PRIMARY KEY); INSERT INTO polls VALUES (1), (2)", db.name);
+    // A stand-in for `python manage.py migrate`: what a migration does to the database.
+    const python = `#!/bin/sh\n[ "$1 $2" = "manage.py migrate" ] || exit 64\npsql -q -h ${PG.host} -p ${PG.port} -U ${PG.user} -d ${db.name} -c 'DROP TABLE polls'\necho ran > migrate-ran.txt\n`;
+    const project = projectWith(startproject(POSTGRES_FROM_ENVIRON, 'import os'), { python });
+    const env = { ...project.env, POSTGRES_DB: db.name, POSTGRES_HOST: PG.host };
+    const run = await runCli(['run', '--', 'python', 'manage.py', 'migrate'], { cwd: project.dir, env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`backed up ${db.name}`);
+    expect(readFileSync(path.join(project.dir, 'migrate-ran.txt'), 'utf8')).toBe('ran\n');
+    const restore = await runCli(['restore', '--yes'], { cwd: project.dir, env });
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(psql('SELECT count(*) FROM polls', db.name)).toBe('2');
+
+    const refused = await runCli(['run', '--', 'python', 'manage.py', 'migrate'], { cwd: project.dir, env: { ...env, POSTGRES_HOST: 'db.prod.example.com' } });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('db.prod.example.com');
+    expect(psql('SELECT count(*) FROM polls', db.name)).toBe('2');
+  });
+});
