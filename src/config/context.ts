@@ -126,7 +126,7 @@ export function loadProjectContext(options: ContextOptions): ProjectContext {
       const read = readOptionalFile(file);
       return read.found ? read.text : read.unreadable === undefined ? undefined : { unreadable: read.unreadable };
     };
-    readings = runReaders(options.frameworks, { root: project.root, dir: appDir, argv, variable: merged(dotenv), readFile, listDirectory });
+    readings = runReaders(options.frameworks, { root: project.root, dir: appDir, argv, variable: merged(dotenv), shell: (name) => options.env[name], readFile, listDirectory });
     // The framework's own choice of .env files (Laravel's .env.testing) replaces dbsafe's default list.
     const chosen = readings.find((reading) => reading.envFiles !== undefined)?.envFiles;
     if (chosen) ({ files: dotenv, problems: envProblems } = readListedEnvFiles(chosen));
