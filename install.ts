@@ -6,7 +6,7 @@
  */
 import { AGENT_NAMES, installAgentHook, uninstallAgentHook, type AgentName } from './src/integrations/agents.js';
 import { removeEmptyDirs, type FileChange } from './src/integrations/files.js';
-import { installGitHooks, uninstallGitHooks, uninstallHuskyInit } from './src/integrations/git-hooks.js';
+import { installGitHooks, uninstallGitHooks } from './src/integrations/git-hooks.js';
 import { userLocations, type UserLocations } from './src/integrations/locations.js';
 import { installNpmLifecycle, uninstallNpmLifecycle } from './src/integrations/npm-lifecycle.js';
 import { SHELL_NAMES, installShell, uninstallShell, type ShellName } from './src/integrations/shells.js';
@@ -85,7 +85,7 @@ const PIECES: Record<string, Piece> = {
   state: {
     selected: (plan) => plan.state === true,
     install: () => changesOnly([]),
-    uninstall: (_plan, target) => changesOnly([...removeStateDirectory(target.env), ...uninstallHuskyInit(target.env)]),
+    uninstall: (_plan, target) => changesOnly(removeStateDirectory(target.env)),
   },
 };
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readEnvFiles, readListedEnvFiles } from '../target/env-files.js';
 import { readOptionalFile } from './optional-file.js';
 import { resolveTargets, type DotenvFile } from '../target/resolve.js';
-import type { ResolvedTargets } from '../target/types.js';
+import type { ResolvedTargets, Target } from '../target/types.js';
 import type { FrameworkReading } from '../target/frameworks/types.js';
 import type { LoadedReader } from '../target/frameworks/registry.js';
 import { frameworkMessages } from '../target/frameworks/messages.js';
@@ -34,6 +34,11 @@ export interface ContextOptions {
   argv?: readonly string[] | null;
   /** The project's framework readers, loaded (loadCommandContext loads them). */
   frameworks?: readonly LoadedReader[];
+}
+
+/** Which database a target is, whatever named it. */
+function databaseKey(target: Target): string {
+  return JSON.stringify([target.engine, target.hosts, target.socket ?? '', target.port ?? '', target.database, target.user ?? '']);
 }
 
 function osUserName(): string | undefined {
@@ -114,32 +119,44 @@ export function loadProjectContext(options: ContextOptions): ProjectContext {
   let envProblems = envFiles.problems;
 
   let readings: FrameworkReading[] = [];
+  let chosenByFramework = false;
+  let frameworkFiles: DotenvFile[] = [];
   if (options.frameworks && options.frameworks.length > 0) {
     const merged = (files: readonly DotenvFile[]) => (name: string) => env[name] ?? [...files].reverse().find((f) => f.values[name] !== undefined)?.values[name];
     const readFile = (file: string) => {
       const read = readOptionalFile(file);
       return read.found ? read.text : read.unreadable === undefined ? undefined : { unreadable: read.unreadable };
     };
-    readings = runReaders(options.frameworks, { root: project.root, dir: appDir, argv, variable: merged(dotenv), readFile, listDirectory });
+    readings = runReaders(options.frameworks, { root: project.root, dir: appDir, argv, variable: merged(dotenv), shell: (name) => options.env[name], readFile, listDirectory });
     // The framework's own choice of .env files (Laravel's .env.testing) replaces dbsafe's default list.
     const chosen = readings.find((reading) => reading.envFiles !== undefined)?.envFiles;
     if (chosen) ({ files: dotenv, problems: envProblems } = readListedEnvFiles(chosen));
+    chosenByFramework = chosen !== undefined;
     const set = frameworkVariables(readings, appDir);
+    frameworkFiles = set.files;
     dotenv = [...dotenv, ...set.files];
     if (set.overShell.size > 0) env = Object.fromEntries(Object.entries(env).filter(([name]) => !set.overShell.has(name)));
   }
 
-  const targets = resolveTargets({
-    flagUrl: options.flagUrl,
-    env,
-    dotenv,
-    cwd: project.root,
-    preferredVariable: config.config.target,
-    osUser: env.PGUSER ?? env.USER ?? osUserName(),
-    home: env.HOME ?? os.homedir(),
-    readFile: readText,
-    frameworks: readings,
-  });
+  const resolveWith = (files: DotenvFile[]) =>
+    resolveTargets({
+      flagUrl: options.flagUrl,
+      env,
+      dotenv: files,
+      cwd: project.root,
+      preferredVariable: config.config.target,
+      osUser: env.PGUSER ?? env.USER ?? osUserName(),
+      home: env.HOME ?? os.homedir(),
+      readFile: readText,
+      frameworks: readings,
+    });
+  const targets = resolveWith(dotenv);
+  // Tools disagree on which files a test run loads: the other reading's databases are judged too (the backup stays the first's).
+  if (envFiles.alsoJudged && !chosenByFramework) {
+    const other = resolveWith([...envFiles.alsoJudged, ...frameworkFiles]);
+    const known = new Set(targets.all.map(databaseKey));
+    targets.all.push(...other.all.filter((target) => !known.has(databaseKey(target))));
+  }
   targets.problems.unshift(...envProblems);
   targets.environment = envFiles.environment;
   if (readings.length > 0) targets.frameworks = readings.map((reading) => ({ framework: reading.framework, ...(reading.environment ? { environment: reading.environment } : {}) }));

@@ -273,8 +273,11 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       });
     }
     let stdinDone: Promise<void> = Promise.resolve();
-    if (typeof run.stdin === 'string') child.stdin!.end(run.stdin);
-    else if (handedStdin || stdinFd !== null) {
+    if (typeof run.stdin === 'string') {
+      // A child that exits before reading its input (it failed, or rejected an option) closes the pipe: its exit code says why.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(run.stdin);
+    } else if (handedStdin || stdinFd !== null) {
       // The child reads the other child's pipe directly.
     } else if (run.stdin && 'pipe' in run.stdin) stdinDone = pipeline(run.stdin, child.stdin!).catch((error: NodeJS.ErrnoException) => {
       // The child may exit before reading all its input (it failed): its exit code says why.

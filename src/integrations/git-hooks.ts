@@ -89,10 +89,13 @@ function nodeForGuiClients(node: string): string {
   return `# dbsafe: git hooks run by GUI git clients (bare PATH, no node) find the node dbsafe was installed with.\ncommand -v node >/dev/null 2>&1 || PATH=${quoted}:$PATH`;
 }
 
-/** For a full uninstall: the block out of husky's per-user init file (other projects' hooks need it while dbsafe is installed). */
+/** The block out of husky's per-user init file, and the directories install created for it when they are left empty. */
 export function uninstallHuskyInit(env: Record<string, string | undefined>): FileChange[] {
   const file = huskyInitFile(env);
-  return file && existsSync(file) ? [uninstallBlock(file)] : [];
+  if (!file || !existsSync(file)) return [];
+  const change = uninstallBlock(file);
+  if (env.HOME) removeEmptyDirs(path.dirname(file), env.HOME);
+  return [change];
 }
 
 export function installGitHooks(projectDir: string, env: Record<string, string | undefined>): StepResult {
@@ -112,11 +115,11 @@ export function installGitHooks(projectDir: string, env: Record<string, string |
   return { changes, notes };
 }
 
-export function uninstallGitHooks(projectDir: string, _env: Record<string, string | undefined>): StepResult {
+export function uninstallGitHooks(projectDir: string, env: Record<string, string | undefined>): StepResult {
   const facts = repoFacts(projectDir);
-  if (!facts) return { changes: [], notes: [] };
+  if (!facts) return { changes: uninstallHuskyInit(env), notes: [] };
   const huskyDir = path.join(facts.root, '.husky');
-  const changes = Object.keys(DBSAFE_GIT_HOOKS).map((hook) => uninstallBlock(path.join(huskyDir, hook)));
+  const changes = [...Object.keys(DBSAFE_GIT_HOOKS).map((hook) => uninstallBlock(path.join(huskyDir, hook))), ...uninstallHuskyInit(env)];
   if (git(facts.root, ['config', '--get', HUSKY_SET_UP_BY_DBSAFE]).stdout === 'true') {
     const userHooks = existsSync(huskyDir) ? readdirSync(huskyDir).filter((name) => name !== '_') : [];
     // Someone added hooks of their own after dbsafe set husky up: keep husky for them.

@@ -112,6 +112,11 @@ export function parsePackageManagerCall(words: readonly ShellWord[], cwd: string
     });
     return scripts.length > 0 ? { kind: 'script-edit', scripts } : { kind: 'none' };
   }
+  // npm 7–8's `npm set-script NAME BODY`, the older form of `npm pkg set scripts.NAME=BODY`.
+  if (manager === 'npm' && subcommandWord.text === 'set-script') {
+    const [name, body] = words.slice(index + 1).filter((word) => !word.text.startsWith('-'));
+    return name?.resolved && body ? { kind: 'script-edit', scripts: [{ name: name.text, body }] } : { kind: 'none' };
+  }
   if (['exec', 'dlx', 'x'].includes(subcommandWord.text) && index > 1 && manager !== 'bun') {
     const rest = words.slice(index + 1);
     const start = rest.findIndex((w) => !w.text.startsWith('-'));

@@ -20,10 +20,24 @@ function pathWords(text: string): string[] {
     .filter((word) => word !== '');
 }
 
+/**
+ * A path that names a database and sets it up (`scripts/init-db.js`,
+ * `sqlite-database/setup.js`, `./dbsetup`): guarded when it has a word of
+ * each list, or one of the joined words.
+ */
+export const DATABASE_NOUNS: readonly string[] = ['db', 'database', 'databases', 'sqlite', 'postgres', 'postgresql', 'mysql', 'pg'];
+export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean'];
+const JOINED_SETUP_WORDS: readonly string[] = ['dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
+
 /** The database word in a script's path, or null when the word is not a script path or names no database work. Pure. */
 export function databasePathWord(text: string): string | null {
   if (!text.includes('/') && !SCRIPT_EXTENSIONS.test(text)) return null;
-  return pathWords(text).find((word) => DATABASE_PATH_WORDS.includes(word)) ?? null;
+  const words = pathWords(text);
+  const single = words.find((word) => DATABASE_PATH_WORDS.includes(word) || JOINED_SETUP_WORDS.includes(word));
+  if (single) return single;
+  const noun = words.find((word) => DATABASE_NOUNS.includes(word));
+  const verb = words.find((word) => DATABASE_SETUP_VERBS.includes(word));
+  return noun && verb ? `${noun}" and "${verb}` : null;
 }
 
 /** Guarded when the script's path says it seeds, migrates, resets, truncates or drops. */

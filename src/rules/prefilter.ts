@@ -3,7 +3,7 @@ import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
-import { DATABASE_PATH_WORDS } from './path-words.js';
+import { DATABASE_NOUNS, DATABASE_PATH_WORDS } from './path-words.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
 /**
@@ -62,7 +62,7 @@ const RECIPE_EXTRA_WORDS = ['sh', 'bash', 'zsh', 'dash', 'source', 'eval', 'exec
 const RECIPE_VARIABLE_COMMANDS = ['\t$(', '\t@$(', '\t-$(', '\t${', '\t@${', '\t-${'];
 export const WORD_CHARACTER = 'A-Za-z0-9_-';
 
-const NPM_MAY_RUN_SCRIPTS = ['install', 'install *', 'i', 'i *', 'ci', 'ci *', 'clean-install*', 'add *', 'rebuild*', 'rb', 'rb *', 'pack*', 'publish*', 'version *', 'run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', 'pkg set *', '-*'];
+const NPM_MAY_RUN_SCRIPTS = ['install', 'install *', 'i', 'i *', 'ci', 'ci *', 'clean-install*', 'add *', 'rebuild*', 'rb', 'rb *', 'pack*', 'publish*', 'version *', 'run', 'run *', 'rum *', 'urn *', 'run-script *', 'test', 'test *', 't', 't *', 'tst', 'tst *', 'start', 'start *', 'stop', 'stop *', 'restart', 'restart *', 'it', 'it *', 'cit', 'cit *', 'install-test*', 'install-ci-test*', 'exec *', 'x *', 'pkg set *', 'set-script *', '-*'];
 // install, add and a bare `yarn` run the project's lifecycle scripts (postinstall, prepare): Node reads them.
 const YARN_SAFE = ['remove *', 'upgrade*', 'up *', 'info *', 'init*', 'why *', 'list*', 'config *', 'cache *', 'outdated*', 'audit*', 'login*', 'logout*', 'publish*', 'pack*', 'version*', 'link*', 'unlink*', 'licenses *', 'global *', 'dedupe*', 'npm *', 'plugin *', 'set *'];
 const PNPM_SAFE = ['', 'remove *', 'rm *', 'update*', 'up', 'up *', 'list*', 'ls*', 'outdated*', 'why *', 'store *', 'config *', 'link*', 'unlink*', 'prune*', 'audit*', 'fetch*', 'publish*', 'pack*', 'init*', 'env *', 'setup', 'rebuild*', 'root*', 'bin*', 'licenses *', 'approve-builds*'];
@@ -88,6 +88,8 @@ LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
 /** Interpreters that run a script file: a database word anywhere in the arguments may be a path word (path-words.ts). */
 const INTERPRETERS = new Set(['node', 'php', 'python', 'python3', 'ruby', 'tsx', 'ts-node', 'nodemon']);
 const PATH_WORD_GLOBS = [...new Set(DATABASE_PATH_WORDS.map((word) => `*${word.startsWith('migrat') ? 'migrat' : word.startsWith('seed') ? 'seed' : word}*`))];
+/** A script path naming a database and a setup verb (`scripts/init_db.mjs`) has one of these nouns. */
+const SCRIPT_PATH_GLOBS = [...PATH_WORD_GLOBS, ...DATABASE_NOUNS.map((noun) => `*${noun}*`)];
 /** Programs given inline (`python3 -c`, `node -e`) are searched for commands: any such call may be guarded. */
 const INLINE_CODE_GLOBS: Record<string, string[]> = { node: ['-e *', '*--eval*', '-p *', '*--print*'], python: ['-c *', '* -c *'], python3: ['-c *', '* -c *'], php: ['-r *'], ruby: ['-e *'] };
 for (const runner of ['tsx', 'ts-node']) LAUNCHER_REACH[runner] = () => false;
@@ -140,7 +142,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
     if (launcher === 'node') globs.push('*--test*');
-    if (INTERPRETERS.has(launcher)) globs.push(...PATH_WORD_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
+    if (INTERPRETERS.has(launcher)) globs.push(...SCRIPT_PATH_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
     if (['npx', 'pnpx'].includes(launcher)) globs.push('-c *', '*--call*', '* -c *');
     const existing = filters.get(launcher);
     filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });

@@ -50,10 +50,6 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
   for (const { framework, environment } of targets?.frameworks ?? []) {
     lines.push(`  framework ${framework}${environment ? `: environment "${printable(environment.name)}" (${printable(environment.reason)})` : ''}`);
   }
-  if ((targets?.notices ?? []).length > 0) {
-    lines.push('', c.bold('Framework configuration dbsafe could not read (judged on the rest)'));
-    for (const notice of targets!.notices!) lines.push(`  ! ${notice.framework}: ${printable(notice.message, { lineBreaks: true })}`);
-  }
 
   const rule = (outcome: RuleOutcome) => {
     const mark = outcome.passed ? c.green('✓') : c.red('✗');
@@ -65,6 +61,10 @@ export function renderCheck(assessment: Assessment, c: Colors): string {
   const problems = assessment.verdict.outcomes.filter((o) => o.target !== null && !labels.has(o.target));
   if (problems.length > 0) lines.push('', c.bold('Settings dbsafe cannot read'));
   problems.forEach(rule);
+  if ((targets?.notices ?? []).length > 0) {
+    lines.push('', c.bold('Framework configuration dbsafe could not read (judged on the rest)'));
+    for (const notice of targets!.notices!) lines.push(`  ! ${notice.framework}: ${printable(notice.message, { lineBreaks: true })}`);
+  }
 
   assessment.verdict.targets.forEach((target, i) => {
     const live = report.targets[i]?.live;

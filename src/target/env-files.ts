@@ -87,7 +87,7 @@ export function chooseEnvironment(env: Record<string, string | undefined>, argv:
     const value = env[name];
     if (usable(value)) return { name: value, reason: `${name} in the environment` };
   }
-  if (runsTestSuite(argv)) return { name: 'test', reason: `\`${argv!.slice(0, 3).join(' ')}\` runs a test suite, with NODE_ENV=test` };
+  if (runsTestSuite(argv)) return { name: 'test', reason: `\`${argv!.slice(0, 3).join(' ')}\` runs a test suite, in the test environment (NODE_ENV=test)` };
   for (const name of APP_ENVIRONMENT_VARIABLES) {
     const file = [...baseFiles].reverse().find((f) => usable(f.values[name]));
     if (file) return { name: file.values[name]!, reason: `${name} in ${file.file}` };
@@ -132,6 +132,12 @@ export interface EnvFilesRead {
   files: DotenvFile[];
   problems: TargetProblem[];
   environment: EnvironmentChoice | null;
+  /**
+   * Another list some tools load for the same command, judged too: in the
+   * test environment Vite (vitest) also loads `.env.local`, Next.js and
+   * dotenv-flow do not.
+   */
+  alsoJudged?: DotenvFile[];
 }
 
 /**
@@ -144,7 +150,10 @@ export function readEnvFiles(dirs: string | readonly string[], env: Record<strin
   const base = readDotenvFiles(inEach(envFileNames(null)));
   const environment = chooseEnvironment(env, argv, base.files);
   if (environment === null) return { ...base, environment };
-  return { ...readDotenvFiles(inEach(envFileNames(environment.name))), environment };
+  const chosen = readDotenvFiles(inEach(envFileNames(environment.name)));
+  if (environment.name !== 'test') return { ...chosen, environment };
+  const withLocal = readDotenvFiles(inEach(['.env', '.env.local', '.env.test', '.env.test.local']));
+  return { ...chosen, environment, alsoJudged: withLocal.files };
 }
 
 /** Read an explicit list of .env files (a framework's own choice), lowest precedence first. */

@@ -3,7 +3,7 @@ import { FIELD_FAMILIES, LATE_URL_VARIABLES, URL_CREDENTIALS, URL_VARIABLE_SUFFI
 import { buildTarget, type ConnectionContext } from './connection-target.js';
 import type { ReadTextFile } from './pg-service.js';
 import type { ResolvedTargets, Target, TargetNotice, TargetProblem, ValueOrigin } from './types.js';
-import { candidateTargets, replacedVariables } from './frameworks/candidates.js';
+import { candidateTargets, replacedVariables, variableName } from './frameworks/candidates.js';
 import { frameworkMessages } from './frameworks/messages.js';
 import type { FrameworkReading } from './frameworks/types.js';
 import { DEFAULT_PORTS, parseConnectionString, UrlProblem } from './url.js';
@@ -296,7 +296,7 @@ export function resolveTargets(input: ResolveInput): ResolvedTargets {
     for (const candidate of reading.candidates) {
       const result = candidateTargets(candidate, (name) => variables.get(name), context);
       if ('code' in result) problems.push(result);
-      else for (const target of result) candidates.push({ target, variable: candidate.source.variable ?? `${candidate.framework} configuration` });
+      else for (const target of result) candidates.push({ target, variable: candidate.source.variable ? variableName(candidate.source.variable) : `${candidate.framework} configuration` });
     }
   }
 

@@ -61,6 +61,8 @@ describe('parseQuickly', () => {
   });
 
   it('leaves help, short options, unknown options and missing values to commander', () => {
-    for (const args of [['--help'], ['-h'], ['--bogus'], ['--url'], ['--url', '--json'], ['--json=1'], ['stray']]) expect(parseQuickly(checkSpec, args)).toBeNull();
+    for (const args of [['--help'], ['-h'], ['--bogus'], ['--url'], ['--url', '--json'], ['--json=1']]) expect(parseQuickly(checkSpec, args)).toBeNull();
+    // `check -- CMD` takes the command's words.
+    expect(parseQuickly(checkSpec, ['--offline', '--', 'npm', 'test'])).toEqual({ words: ['npm', 'test'], options: { offline: true } });
   });
 });

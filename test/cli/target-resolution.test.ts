@@ -103,6 +103,15 @@ describe('explain --json target and verdict', () => {
     expect((await runCli(['check', '--offline', '--for', 'npm run dev'], { cwd: dir })).code).toBe(0);
   });
 
+  it('a test run is judged on both readings of .env.local (Vite loads it in tests, Next.js does not); the backup is of the first', async () => {
+    const dir = project({ 'package.json': JSON.stringify({ name: 'app', scripts: { test: 'jest' } }), '.env': 'DATABASE_URL=postgres://u@db.prod.example.com/shop\n', '.env.local': `DATABASE_URL=${LOCAL_URL}\n` });
+    const json = await explain(dir, 'npm test');
+    expect(json.target.map((t) => [t.database, t.primary])).toEqual([['shop', true], ['app_dev', false]]);
+    expect(json.verdict).toBe('refused');
+    const local = project({ 'package.json': JSON.stringify({ name: 'app', scripts: { test: 'jest' } }), '.env': `DATABASE_URL=${LOCAL_URL}\n`, '.env.local': 'DATABASE_URL=postgres://app@127.0.0.1:5432/app_local\n' });
+    expect((await explain(local, 'npm test')).target.map((t) => t.database)).toEqual(['app_dev', 'app_local']);
+  });
+
   it('APP_ENV set in .env selects .env.<env> (Symfony\'s .env.dev)', async () => {
     const dir = project({ 'composer.json': '{}', '.env': 'APP_ENV=dev\nDATABASE_URL=postgres://u@127.0.0.1/from_env\n', '.env.dev': 'DATABASE_URL=postgres://u@db.staging.example.com/from_env_dev\n' });
     const json = await explain(dir, 'php bin/console doctrine:migrations:migrate');

@@ -297,6 +297,9 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['npx tsx prisma/seedUsers.ts', true, 'path-word'],
   ['deno run -A scripts/truncate-tables.ts', true, 'path-word'],
   ['find db/seeds -name "*.ts" -exec tsx {} \\;', true, 'path-word'],
+  ['node scripts/init_db.mjs', true, 'path-word'],
+  ['tsx sqlite-database/setup.ts', true, 'path-word'],
+  ['node scripts/setup.js', false, 'no-rule'],
   ['node scripts/seedling.js', false, 'no-rule'],
   ['node src/dropdown.js', false, 'no-rule'],
   ['node node_modules/prisma/build/index.js migrate deploy', true, 'prisma-migrate'],
@@ -344,6 +347,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ["awk '{ system(\"psql -c \\\"drop table x\\\"\") }' list.txt", true, 'inline-code'],
   ["python3 -c 'print(1 + 1)'", false, 'no-rule'],
   ["npm pkg set scripts.x='prisma migrate reset --force' && npm run x", true, 'script-edit'],
+  ["npm set-script x 'prisma migrate reset --force' && npm run x", true, 'script-edit'],
+  ["npm set-script prepare 'husky install'", false, 'script-edit'],
   // install lifecycles
   ['cd lifecycle && npm ci', true, 'prisma-migrate'],
   ['cd lifecycle && yarn', true, 'prisma-migrate'],

@@ -22,7 +22,12 @@ import { createCorpusProjects, describeFigures, figuresOf, HELD_ASIDE_CORPUS, PU
  * recall 81.8% (12 missed), false alarms 0.0% (0 of 97). It is not tuned
  * against: the classifier changes that followed were made for new public
  * cases of the missed kinds from other repositories, and the set was
- * measured again only at the end (figures in known-wrong.json `heldAside`).
+ * measured again only at the end: recall 95.5% (63 of 66; missed: a gem's
+ * rake task, `after_party:run`; a bin/ wrapper around rspec; a Django
+ * project's own management command, whose files the fixture lacks), false
+ * alarms 0.0% (0 of 97). The false-alarm target holds; recall is below the
+ * 98% target, and that measured floor is what known-wrong.json `heldAside`
+ * records (it may rise, never fall).
  */
 const TARGETS = { public: { recall: 1, falseAlarms: 0.02 }, heldAside: { recall: 0.98, falseAlarms: 0.03 } };
 
@@ -69,10 +74,24 @@ describe('the public regression corpus', () => {
     expect(HELD_ASIDE_CORPUS.length).toBeGreaterThanOrEqual(150);
     const publicRepos = new Set(PUBLIC_CORPUS.map((c) => c.repo));
     expect(HELD_ASIDE_CORPUS.filter((c) => publicRepos.has(c.repo))).toEqual([]);
-    const kinds = ['path-word', 'wrapper', 'script-runner', 'migration-tool', 'test-runner', 'hostile-launcher', 'install-lifecycle', 'app-console', 'false-alarm'];
-    for (const kind of kinds) {
+    // The kinds issue 17 lists, each labelled in the corpus's `kind` field.
+    const kinds = {
+      'path-word': 'scripts whose path says what they do',
+      wrapper: 'wrappers and launchers that run another command',
+      'script-runner': "other script runners read like npm's (composer, make, just, task, rake)",
+      'migration-tool': 'more migration tools',
+      'test-runner': 'test runners of other ecosystems',
+      'hostile-launcher': 'forms that get past (launchers whose inner command must be extracted)',
+      'install-lifecycle': 'install and publish lifecycles',
+      'app-console': 'app consoles and runners',
+      'script-edit': 'a line that edits package.json scripts',
+      'false-alarm': 'what should not be guarded',
+    };
+    const labelled = new Set(PUBLIC_CORPUS.map((c) => c.kind));
+    expect([...labelled].filter((kind) => !(kind in kinds) && kind !== 'other'), 'kinds the corpus uses but the issue does not list').toEqual([]);
+    for (const [kind, what] of Object.entries(kinds)) {
       const repos = new Set(PUBLIC_CORPUS.filter((c) => c.kind === kind).map((c) => c.repo));
-      expect(repos.size, `kind ${kind}`).toBeGreaterThanOrEqual(3);
+      expect(repos.size, `kind ${kind} (${what}): cases from different repositories`).toBeGreaterThanOrEqual(3);
     }
   });
 
@@ -90,7 +109,7 @@ describe('the public regression corpus', () => {
     const figures = figuresOf(HELD_ASIDE_CORPUS, await classifyAll(HELD_ASIDE_CORPUS));
     console.log(describeFigures('held-aside set (classifier)', figures));
     expect(figures.recall).toBeGreaterThanOrEqual(Math.min(KNOWN.heldAside.recall, TARGETS.heldAside.recall));
-    expect(figures.falseAlarmRate).toBeLessThanOrEqual(Math.max(KNOWN.heldAside.falseAlarms, TARGETS.heldAside.falseAlarms));
+    expect(figures.falseAlarmRate).toBeLessThanOrEqual(TARGETS.heldAside.falseAlarms);
   });
 
   it('dbsafe explain --batch (the built CLI) gives the same figures on both sets', async () => {
@@ -100,6 +119,6 @@ describe('the public regression corpus', () => {
     console.log(describeFigures('held-aside set (CLI)', heldFigures));
     expectPublicWithinKnown(publicFigures);
     expect(heldFigures.recall).toBeGreaterThanOrEqual(Math.min(KNOWN.heldAside.recall, TARGETS.heldAside.recall));
-    expect(heldFigures.falseAlarmRate).toBeLessThanOrEqual(Math.max(KNOWN.heldAside.falseAlarms, TARGETS.heldAside.falseAlarms));
+    expect(heldFigures.falseAlarmRate).toBeLessThanOrEqual(TARGETS.heldAside.falseAlarms);
   }, 120_000);
 });

@@ -5,7 +5,7 @@ const SQLDEF = ['psqldef', 'mysqldef', 'sqlite3def', 'mssqldef'];
 /** Go's toolchain and the Go-built migration and platform tools not in compiled.ts: sql-migrate, sqldef, the Supabase CLI. */
 export const GO_RULES: readonly CommandRule[] = [
   { id: 'go-read-only', tools: ['go'], args: ['build', 'install', 'vet', 'fmt', 'mod', 'generate', 'get', 'env', 'version', 'list', 'tool', 'work', 'clean', 'doc', 'fix'], guard: false, kind: 'read-only', reason: 'builds or inspects Go code; no test suite runs' },
-  { id: 'go-run-database-program', tools: ['go'], args: ['run *migrat*', 'run *seed*'], guard: true, kind: 'migration', reason: 'runs a program whose path says it migrates or seeds the database' },
+  { id: 'go-run-database-program', tools: ['go'], args: ['run *migrat*', 'run *seed*', 'run *dbsetup*', 'run *setupdb*', 'run *initdb*', 'run *dbinit*'], guard: true, kind: 'migration', reason: 'runs a program whose path says it migrates, seeds or sets up the database' },
 
   { id: 'sql-migrate', tools: ['sql-migrate'], args: ['up', 'down', 'redo', 'skip'], guard: true, kind: 'migration', reason: 'applies, rolls back or skips migrations' },
   { id: 'sql-migrate-read-only', tools: ['sql-migrate'], args: ['new', 'status'], guard: false, kind: 'generator', reason: 'creates a migration file or reads migration status' },

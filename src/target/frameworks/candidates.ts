@@ -14,10 +14,19 @@ export type LookupVariable = (name: string) => { value: string; origin: ValueOri
  * .env file or the shell), read through the framework's file and key; else
  * the file and key themselves. Pure.
  */
+/**
+ * The variable's name, whether a reader wrote the name (`DB_HOST`) or the
+ * expression that reads it (`ENV.fetch("DB_HOST")`, `env("DATABASE_URL")`).
+ */
+export function variableName(written: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(written)) return written;
+  return /["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]/.exec(written)?.[1] ?? /\b([A-Z_][A-Z0-9_]*)\b/.exec(written)?.[1] ?? written;
+}
+
 export function frameworkOrigin(source: FrameworkSource, framework: string, lookup: LookupVariable): ValueOrigin {
   const through: ValueOrigin = { kind: 'framework', name: source.key ?? framework, ...(source.file ? { file: source.file } : {}) };
   if (source.variable) {
-    const variable = lookup(source.variable);
+    const variable = lookup(variableName(source.variable));
     if (variable && !source.isDefault) return { ...variable.origin, readBy: through };
     return { kind: 'framework', name: source.isDefault ? `default of ${source.variable}` : source.variable, ...(source.file ? { file: source.file } : {}), ...(source.key ? { parameter: source.key } : {}) };
   }
@@ -67,5 +76,5 @@ export function candidateTargets(candidate: FrameworkCandidate, lookup: LookupVa
 
 /** The variables whose generic reading a framework's candidates replace (Prisma's DATABASE_URL, read relative to the schema). */
 export function replacedVariables(readings: readonly FrameworkReading[]): Set<string> {
-  return new Set(readings.flatMap((reading) => reading.candidates.flatMap((candidate) => (candidate.source.variable ? [candidate.source.variable] : []))));
+  return new Set(readings.flatMap((reading) => reading.candidates.flatMap((candidate) => (candidate.source.variable ? [variableName(candidate.source.variable)] : []))));
 }

@@ -41,10 +41,11 @@ type Evaluated = { value: string | undefined; source: FrameworkSource } | 'compu
 export function readLaravelDatabaseConfig(
   root: string,
   file: string,
-  text: string,
+  text: string | undefined,
   lookup: LaravelLookup,
   problems: FrameworkProblem[],
 ): FrameworkCandidate | undefined {
+  if (text === undefined) return undefined;
   let config: PhpValue;
   try {
     config = readReturnedPhpArray(text);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { LARAVEL_FRAMEWORK_DATABASE_CONFIG } from './laravel-default-config.js';
 import { readLaravelDatabaseConfig, type LaravelLookup } from './laravel-database-config.js';
 import { readPhpunitVariables, type PhpunitReading } from './phpunit-xml.js';
 import {
@@ -27,6 +28,9 @@ const TEST_RUNNERS: readonly (readonly string[])[] = [
 ];
 
 const LAUNCHERS = [['php'], ['@php']] as const;
+
+/** How the framework's built-in configuration is named in sources and messages. */
+const FRAMEWORK_CONFIG_FILE = 'vendor/laravel/framework/config/database.php';
 
 /**
  * Laravel (an `artisan` file and laravel/framework in composer.json). Laravel
@@ -71,11 +75,12 @@ export const readLaravel: FrameworkReader = (input) => {
   };
   if (phpunit && Object.keys(phpunit.variables).length > 0) reading.variables = phpunit.variables;
   const configFile = path.join(dir, 'config', 'database.php');
+  const configRead = input.readFile(configFile);
   const configText = readProjectFile(input, 'laravel', configFile, problems);
-  if (configText !== undefined) {
-    const candidate = readLaravelDatabaseConfig(dir, configFile, configText, lookup, problems);
-    if (candidate) reading.candidates.push(candidate);
-  }
+  // Without its own config/database.php, a project uses the framework's (Laravel 11 need not publish it).
+  const own = configText !== undefined || configRead !== undefined;
+  const candidate = readLaravelDatabaseConfig(dir, own ? configFile : path.join(dir, FRAMEWORK_CONFIG_FILE), configText ?? (own ? undefined : LARAVEL_FRAMEWORK_DATABASE_CONFIG), lookup, problems);
+  if (candidate) reading.candidates.push(candidate);
   return reading;
 };
 

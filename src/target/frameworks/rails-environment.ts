@@ -41,7 +41,9 @@ export function railsEnvironment(argv: readonly string[] | null, shell: (name: s
     const value = shell(name);
     if (value) return chosen(value, `${name}=${value} in the environment`);
   }
-  const testRun = TEST_COMMANDS.some((command) => command.program === program && (command.task === undefined || (task !== undefined && command.task.test(task))));
+  // A bare `rake` runs the default task, which is the test suite in a Rails app.
+  const bareRake = program === 'rake' && task === undefined;
+  const testRun = bareRake || TEST_COMMANDS.some((command) => command.program === program && (command.task === undefined || (task !== undefined && command.task.test(task))));
   if (testRun) return chosen('test', `test: \`${words.slice(0, task && program !== 'rspec' ? 2 : 1).join(' ')}\` runs with RAILS_ENV=test`);
   return chosen('development', 'development: Rails\' default when RAILS_ENV and RACK_ENV are unset');
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameworkId, FrameworkReader } from './types.js';
 
@@ -18,7 +18,43 @@ export interface FrameworkRow {
   load: () => Promise<FrameworkReader>;
 }
 
-export const FRAMEWORK_ROWS: readonly FrameworkRow[] = [];
+// `node_modules/.bin/<cli>` also signals a JavaScript framework whose configuration is at a custom path (--schema, .sequelizerc, -d).
+export const FRAMEWORK_ROWS: readonly FrameworkRow[] = [
+  { framework: 'laravel', signals: ['artisan'], load: async () => (await import('./laravel.js')).readLaravel },
+  { framework: 'symfony', signals: ['bin/console'], load: async () => (await import('./symfony.js')).readSymfony },
+  { framework: 'rails', signals: ['config/database.yml'], load: async () => (await import('./rails.js')).readRails },
+  { framework: 'django', signals: ['manage.py'], commands: ['django-admin'], load: async () => (await import('./django.js')).readDjango },
+  {
+    framework: 'prisma',
+    signals: ['prisma/schema.prisma', 'schema.prisma', 'prisma/schema', 'prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs', '.config/prisma.ts', 'node_modules/.bin/prisma'],
+    commands: ['prisma'],
+    load: async () => (await import('./prisma.js')).readPrisma,
+  },
+  {
+    framework: 'drizzle',
+    signals: ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.json', 'node_modules/.bin/drizzle-kit'],
+    commands: ['drizzle-kit'],
+    load: async () => (await import('./drizzle.js')).readDrizzle,
+  },
+  {
+    framework: 'knex',
+    signals: ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts', 'node_modules/.bin/knex'],
+    commands: ['knex'],
+    load: async () => (await import('./knex.js')).readKnex,
+  },
+  {
+    framework: 'sequelize',
+    signals: ['.sequelizerc', 'node_modules/.bin/sequelize', 'node_modules/.bin/sequelize-cli'],
+    commands: ['sequelize', 'sequelize-cli'],
+    load: async () => (await import('./sequelize.js')).readSequelize,
+  },
+  {
+    framework: 'typeorm',
+    signals: ['src/data-source.ts', 'data-source.ts', 'src/data-source.js', 'data-source.js', 'ormconfig.json', 'ormconfig.js', 'ormconfig.ts', 'node_modules/.bin/typeorm'],
+    commands: ['typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm'],
+    load: async () => (await import('./typeorm.js')).readTypeorm,
+  },
+];
 
 export interface LoadedReader {
   framework: FrameworkId;
@@ -27,9 +63,23 @@ export interface LoadedReader {
 
 /** The rows whose signal files exist in one of `dirs`, or whose tool the command runs. */
 export function signalledFrameworks(dirs: readonly string[], argv: readonly string[] | null = null, rows: readonly FrameworkRow[] = FRAMEWORK_ROWS): FrameworkRow[] {
-  const unique = [...new Set(dirs)];
+  // One directory listing each, rather than a stat per signal file: start-up stays flat as rows are added.
+  const listings = [...new Set(dirs)].map((dir) => ({ dir, names: directoryNames(dir) }));
+  const present = (signal: string) =>
+    listings.some(({ dir, names }) => {
+      const [first, ...rest] = signal.split('/');
+      return names.has(first!) && (rest.length === 0 || existsSync(path.join(dir, signal)));
+    });
   const words = (argv ?? []).slice(0, 3).map((word) => path.basename(word));
-  return rows.filter((row) => row.commands?.some((command) => words.includes(command)) || row.signals.some((signal) => unique.some((dir) => existsSync(path.join(dir, signal)))));
+  return rows.filter((row) => row.commands?.some((command) => words.includes(command)) || row.signals.some(present));
+}
+
+function directoryNames(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return new Set();
+  }
 }
 
 /**

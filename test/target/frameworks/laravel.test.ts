@@ -147,6 +147,16 @@ describe('readLaravel', () => {
     expect(missing.problems[0]?.message).toContain("no connection named 'oracle'");
   });
 
+  it('uses the framework\'s own database configuration when the project has no config/database.php', () => {
+    const files = laravelProject({ '.env': laravelDotenv('DB_CONNECTION=pgsql\nDB_HOST=db.prod.example.com') });
+    delete files['config/database.php'];
+    const root = writeProject(files);
+    const reading = readLaravel(inputFor(root, ['php', 'artisan', 'migrate']))!;
+    expect(reading.problems).toEqual([]);
+    expect(reading.candidates[0]?.fields).toEqual({ engine: 'postgres', host: 'db.prod.example.com', port: '5432', database: 'laravel', user: 'root' });
+    expect(reading.candidates[0]?.source.file).toBe(path.join(root, 'vendor/laravel/framework/config/database.php'));
+  });
+
   it('uses config/database.php defaults for variables that are unset', () => {
     const root = writeProject(laravelProject({ '.env': laravelDotenv('DB_CONNECTION=pgsql') }));
     const reading = readLaravel(inputFor(root, ['php', 'artisan', 'migrate']))!;

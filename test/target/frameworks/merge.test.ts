@@ -32,7 +32,7 @@ describe('resolveTargets with framework readings', () => {
         framework: 'rails', label: 'database.yml `test`', relativeTo: '/project',
         fields: { engine: 'postgres', host: 'db.prod.example.com', database: 'shop_test', user: 'shop' },
         source: { file: '/project/config/database.yml', key: 'test' },
-        fieldSources: { host: { file: '/project/config/database.yml', key: 'test.host', variable: 'DB_HOST' } },
+        fieldSources: { host: { file: '/project/config/database.yml', key: 'test.host', variable: 'ENV.fetch("DB_HOST", "localhost")' } },
       }],
       problems: [],
     };

@@ -86,6 +86,7 @@ describe('readRails', () => {
     expect(name(['rails', 'test:system'])).toBe('test');
     expect(name(['bin/rspec', 'spec/models'])).toBe('test');
     expect(name(['rake', 'spec'])).toBe('test');
+    expect(name(['bundle', 'exec', 'rake'])).toBe('test');
     expect(name(['bin/rails', 'db:test:prepare'])).toBe('test');
     expect(name(['rails', 'db:migrate'])).toBe('development');
     expect(name(['rails', 'db:migrate'], { RACK_ENV: 'staging' })).toBe('staging');
