@@ -121,9 +121,11 @@ export const archive: ArchiveOps = {
   async checkArchive(file: string, target?: Target): Promise<void> {
     await assertCustomArchive(file);
     // With a target, the archive is read by the tool that serves it (it may only be inside its container).
-    const result = target
-      ? await (await pgRunner('pg_restore', target, await serverVersionOfServer(target))).run(target.database, { args: ['--list'], stdin: fileReaderWithProgress(file) })
-      : await runTool({ program: (await pgToolFor('pg_restore', null)).file, args: ['--list', file] });
+    const placement = target ? await pgPlacement(target) : null;
+    const result =
+      target && placement?.kind === 'container'
+        ? await (await pgRunner('pg_restore', target, null)).run(target.database, { args: ['--list'], stdin: fileReaderWithProgress(file) })
+        : await runTool({ program: (await pgToolFor('pg_restore', null)).file, args: ['--list', file] });
     if (/unsupported version \(\d+\.\d+\) in file header/.test(result.stderr)) throw postgresMessages.archiveNewerThanClient(file, result.stderr);
     if (result.code !== 0 || !/^;\s*Archive created at/m.test(result.stdout)) throw postgresMessages.archiveUnreadable(file, result.stderr);
   },
