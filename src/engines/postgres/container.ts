@@ -54,8 +54,8 @@ export const postgresContainerOps: EngineContainerOps = {
   async hostProblem(target) {
     try {
       const server = await serverVersionOf(target).catch(() => serverVersionOfServer(target));
+      // pg_restore comes in the same package: one check is enough.
       await pgToolFor('pg_dump', server);
-      await pgToolFor('pg_restore', server);
       return null;
     } catch (error) {
       return (error as Error).message;
