@@ -89,6 +89,15 @@ describe.skipIf(unavailable !== null)('MariaDB 11 in Docker Compose, host tools 
     expect(sqlAt(port, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'app' AND TABLE_NAME = 'later'")).toBe('0');
   });
 
+  it('check names the container; doctor says the tools run inside it and why', async () => {
+    const check = await single.project.cli(['check']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/container +"[^"]*db[^"]*" \(dbsafe-test\/mariadb:11, Compose service db; shares the host's network/);
+    const doctor = await single.project.cli(['doctor']);
+    expect(doctor.stdout).toMatch(/✓ mariadb-dump +11\.\d+\.\d+ +\S*docker exec \S*db\S* mariadb-dump/);
+    expect(doctor.stdout).toMatch(/tools run inside the container \S*db\S*: the host's client tools do not match the server; container .*identity proved/);
+  });
+
   it('two containers could serve the database: dbsafe names both and asks for "container"', async () => {
     const backup = await pair.project.cli(['backup']);
     expect(backup.code).not.toBe(0);

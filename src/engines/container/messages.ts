@@ -25,6 +25,8 @@ export const containerMessages = {
     matched: 'the host\'s client tools match the server',
     configured: '"tools": "host" in dbsafe.config.json',
     noContainer: 'no running container serves the database',
+    noEngine: 'no container engine (docker or podman) on this machine',
+    remote: 'the database is on another machine',
   },
   containerPath: (candidate: ContainerCandidate, configured: boolean) =>
     `${configured ? '"tools": "container" in dbsafe.config.json' : 'the host\'s client tools do not match the server'}; container ${describeCandidate(candidate)}, identity proved`,

@@ -3,7 +3,7 @@ import type { Target } from '../../target/types.js';
 import { chooseContainer, isLocalTarget, type ContainerCandidate, type EngineContainerProfile } from './choose.js';
 import { composeProject } from './compose.js';
 import type { ContainerExec } from './exec.js';
-import { listContainers } from './inventory.js';
+import { containerCli, listContainers } from './inventory.js';
 import { containerMessages as say } from './messages.js';
 import { containerSettings } from './settings.js';
 
@@ -56,7 +56,9 @@ async function decidePlacement(ops: EngineContainerOps, target: Target): Promise
   if (settings.tools === 'host') return { kind: 'host', why: say.hostPath.configured };
   const forced = settings.tools === 'container';
   if (!forced) {
-    if (!isLocalTarget(target) && !settings.container) return { kind: 'host', why: say.hostPath.noContainer };
+    // No container engine, or a remote server: nothing to look for, and no cost for the common case.
+    if (containerCli(settings) === null) return { kind: 'host', why: say.hostPath.noEngine };
+    if (!isLocalTarget(target) && !settings.container) return { kind: 'host', why: say.hostPath.remote };
     const problem = await ops.hostProblem(target);
     if (problem === null) return { kind: 'host', why: say.hostPath.matched };
   }

@@ -132,9 +132,12 @@ export const archive: ArchiveOps = {
    */
   async checkArchive(file: string, target?: Target): Promise<void> {
     const codec = await archiveCodec(file);
-    const run = target
-      ? await (await pgRunner('pg_restore', target, await serverVersionOfServer(target))).prepare(target.database, (build) => runDecompressing(build({ args: ['--list'] }), codec, file))
-      : await runDecompressing({ program: (await pgToolFor('pg_restore', null)).file, args: ['--list'] }, codec, file);
+    // With a target whose tools run in its container, the archive is read in there; else by the host's newest pg_restore (no server connection needed).
+    const placement = target ? await pgPlacement(target) : null;
+    const run =
+      target && placement?.kind === 'container'
+        ? await (await pgRunner('pg_restore', target, null)).prepare(target.database, (build) => runDecompressing(build({ args: ['--list'] }), codec, file))
+        : await runDecompressing({ program: (await pgToolFor('pg_restore', null)).file, args: ['--list'] }, codec, file);
     if (/unsupported version \(\d+\.\d+\) in file header/.test(run.tool.stderr)) throw postgresMessages.archiveNewerThanClient(file, run.tool.stderr);
     if (run.tool.code !== 0 || !/^;\s*Archive created at/m.test(run.tool.stdout)) {
       throw postgresMessages.archiveUnreadable(file, [run.tool.stderr, codecFailure(run) ?? ''].join('\n').trim());

@@ -5,8 +5,22 @@ import { CONTAINER_PROFILES } from '../container/profiles.js';
 import { toolPlacement, type EngineContainerOps, type ToolPlacement } from '../container/placement.js';
 import { runTool, type ToolResult, type ToolRun } from '../tools.js';
 import { pgToolFor, parseToolVersion, type PgTool } from './binaries.js';
-import { withLibpqEnv, withMaintenanceConnection } from './connection.js';
-import { serverVersionOfServer, type ServerVersion } from './databases.js';
+import type pg from 'pg';
+import { withConnection, withLibpqEnv, withMaintenanceConnection } from './connection.js';
+import { serverVersionOf, serverVersionOfServer, type ServerVersion } from './databases.js';
+
+/**
+ * A connection to the target's server: its database first (the one the
+ * user's password is surely for, ~/.pgpass may name only it), else the
+ * maintenance database (a restore may recreate a database that is gone).
+ */
+async function withServerConnection<T>(target: Target, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  try {
+    return await withConnection(target, target.database, work);
+  } catch {
+    return withMaintenanceConnection(target, work);
+  }
+}
 
 /** One value per cluster (initdb), asked of its maintenance database: the target database may not exist yet. */
 const IDENTITY_SQL = 'SELECT system_identifier::text AS id FROM pg_control_system()';
@@ -31,7 +45,7 @@ function containerLibpqEnv(target: Target, exec: ContainerExec, database: string
 export const postgresContainerOps: EngineContainerOps = {
   profile: CONTAINER_PROFILES.postgres!,
   async identities(target, exec) {
-    const host = await withMaintenanceConnection(target, async (client) => (await client.query<{ id: string }>(IDENTITY_SQL)).rows[0]!.id);
+    const host = await withServerConnection(target, async (client) => (await client.query<{ id: string }>(IDENTITY_SQL)).rows[0]!.id);
     const result = await runTool(inContainer(exec, 'psql', { args: ['-XAtq', '-c', IDENTITY_SQL], env: containerLibpqEnv(target, exec, 'postgres') }));
     const container = result.code === 0 ? result.stdout.trim() : new Error(result.stderr || `psql exited with ${result.code}`);
     return { host, container };
@@ -39,9 +53,9 @@ export const postgresContainerOps: EngineContainerOps = {
   describeMismatch: (host, container) => `its PostgreSQL server reports system_identifier ${container}, the database's server ${host}`,
   async hostProblem(target) {
     try {
-      const server = await serverVersionOfServer(target);
+      const server = await serverVersionOf(target).catch(() => serverVersionOfServer(target));
+      // pg_restore comes in the same package: one check is enough.
       await pgToolFor('pg_dump', server);
-      await pgToolFor('pg_restore', server);
       return null;
     } catch (error) {
       return (error as Error).message;
