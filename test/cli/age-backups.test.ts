@@ -257,7 +257,12 @@ describe('age backups: plaintext after a SIGKILL', () => {
     const { child, exited, found } = await startUntil(p.dir, `sqlite:${file}`, ['verify'], 'verify decrypting into its private directory', () =>
       privateDirs().find((dir) => {
         const inside = path.join(p.backups, dir);
-        const names = existsSync(inside) ? readdirSync(inside) : [];
+        let names: string[] = [];
+        try {
+          names = readdirSync(inside);
+        } catch {
+          // Gone already: verify finished; the next poll fails the wait.
+        }
         return names.some((name) => (statSync(path.join(inside, name), { throwIfNoEntry: false })?.size ?? 0) > 0);
       }),
     );
