@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Readable, Transform, type TransformCallback, Writable } from 'node:stream';
+import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { AGE_NONCE_BYTES, agePayloadDecryptor, agePayloadEncryptor, payloadKey } from './age-stream.js';
@@ -168,11 +168,4 @@ export async function encryptFileForRecipients(source: string, destination: stri
       },
     });
   await pipeline(createReadStream(source), tap(taps.plain), await ageEncryptor(recipients), tap(taps.stored), createWriteStream(destination, { mode: 0o600, flags: 'wx' }));
-}
-
-/** Read the whole of a small stream (tests). */
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const part of stream) parts.push(part as Buffer);
-  return Buffer.concat(parts);
 }

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AgeOpenError, decryptAgeFile, newAgeFile } from '../encryption/age.js';
+import { AgeOpenError, decryptAgeFile, newAgeFile, openAgeFile } from '../encryption/age.js';
 import { AgePayloadError, agePayloadEncryptor } from '../encryption/age-stream.js';
 import { gpgDecrypt, requireGpg, startGpgEncryption } from '../encryption/gpg.js';
 import { publicKeyMessages as say } from '../encryption/public-key-messages.js';
@@ -181,7 +181,6 @@ export async function assertSealedReadable(store: BackupStore, backup: StoredBac
   if (!isPublicKeyEncryption(encryption) || encryption.algorithm !== 'age') return;
   const loaded = await loadAgeIdentities(store.publicKeys);
   if (!loaded) throw say.noIdentity(backup.file, encryption.recipients);
-  const { openAgeFile } = await import('../encryption/age.js');
   await openAgeFile(backup.file, loaded.identities).catch((error: unknown) => {
     throw explainAgeFailure(backup.file, loaded.file, encryption.recipients, error);
   });

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import { createMariaDatabase, createPostgresDatabase, mariadb, psql } from '../helpers/databases.js';
-import { backupProject, type BackupProject } from './backup-project.js';
+import { backupProject, startUntil, type BackupProject } from './backup-project.js';
 
 /**
  * age-encrypted backups end to end: the real CLI, real databases, keys made
@@ -240,5 +240,38 @@ describe('age backups: SQLite', () => {
     expect(restored.code).toBe(0);
     expect(sqlite(file, "SELECT group_concat(body, ',') FROM notes")).toBe('old');
     expect(leftovers(p)).toEqual([]);
+  });
+});
+
+describe('age backups: plaintext after a SIGKILL', () => {
+  it('the private directory a killed verify decrypted into does not survive the next `list`', async () => {
+    const temp = tempDir('dbsafe-age-kill-');
+    cleanups.push(temp.cleanup);
+    const file = path.join(temp.dir, 'app_dev.sqlite');
+    // About 30 MB, so that verify spends a moment with its plaintext on disk.
+    execFileSync('sqlite3', [file, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200000) INSERT INTO notes SELECT x, hex(randomblob(64)) FROM n;']);
+    const key = ageIdentity();
+    const p = project(`sqlite:${file}`, { encryption: { recipients: [key.recipient], identityFile: key.file } });
+    await backup(p);
+    const privateDirs = () => p.files().filter((f) => f.includes('.private.partial-'));
+    const { child, exited, found } = await startUntil(p.dir, `sqlite:${file}`, ['verify'], 'verify decrypting into its private directory', () =>
+      privateDirs().find((dir) => {
+        const inside = path.join(p.backups, dir);
+        let names: string[] = [];
+        try {
+          names = readdirSync(inside);
+        } catch {
+          // Gone already: verify finished; the next poll fails the wait.
+        }
+        return names.some((name) => (statSync(path.join(inside, name), { throwIfNoEntry: false })?.size ?? 0) > 0);
+      }),
+    );
+    expect(statSync(path.join(p.backups, found)).mode & 0o777).toBe(0o700);
+    child.kill('SIGKILL');
+    await exited;
+    expect(existsSync(path.join(p.backups, found)), 'SIGKILL left the plaintext behind (nothing of the process could run)').toBe(true);
+    const list = await p.cli(['list']);
+    expect(list.code).toBe(0);
+    expect(privateDirs()).toEqual([]);
   });
 });
