@@ -27,5 +27,5 @@ export const commandTargetMessages = {
   noProjectThere: (dir: string): string =>
     `the command runs in ${dir}, which is not a dbsafe project with a database (no dbsafe configuration, or no database found there), so dbsafe cannot check or back it up (fail closed). Run it from a dbsafe project, or add dbsafe to that directory's project (npx dbsafe install) and name its database (DATABASE_URL in its .env).`,
   unitHeader: (where: string): string => `for ${where}:`,
-  whereToLook: 'Run `dbsafe check` to see the project’s databases, and `dbsafe explain --json -- <command>` for those the command names (its "targets").',
+  whereToLook: 'Run `dbsafe check -- <command>` to see every database the command will use, where each value came from, and every rule (`dbsafe explain --json -- <command>`: the same as JSON, its "target").',
 };

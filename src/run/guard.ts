@@ -115,10 +115,10 @@ function callerProject(request: GuardRequest): ProjectContext | null {
 }
 
 /** Every refused unit's reasons, each under the name of what named its database when there are several. */
-function refusalText(judged: readonly JudgedUnit[], refused: readonly JudgedUnit[]): string {
-  if (judged.length === 1 && judged[0]!.unit.label === 'this project') return refused[0]!.verdict.explanation;
-  // `dbsafe check` shows the project's databases only: one pointer, to both views, at the end.
+function refusalText(judged: readonly JudgedUnit[], refused: readonly JudgedUnit[], forCommand: boolean): string {
+  // `dbsafe check` shows the databases of the project with no command: for a command (its .env.test, its framework's files), `check -- <command>`.
   const withoutPointer = (text: string) => text.split('\n').filter((line) => !line.includes('Run `dbsafe check`')).join('\n');
+  if (judged.length === 1 && judged[0]!.unit.label === 'this project') return forCommand ? `${withoutPointer(refused[0]!.verdict.explanation)}\n${commandTargetMessages.whereToLook}` : refused[0]!.verdict.explanation;
   const parts = refused.map((j) => `${commandTargetMessages.unitHeader(j.unit.label)}\n${withoutPointer(j.verdict.explanation)}`);
   return [...parts, commandTargetMessages.whereToLook].join('\n');
 }
@@ -196,7 +196,7 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
       withinOverride = enclosing;
       say(runMessages.withinOverride(enclosing.pid));
     } else {
-      printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${refusalText(judged, refusedUnits)}`);
+      printFailure(`${runMessages.refusedHeader(request.operation, command)}\n${refusalText(judged, refusedUnits, classification !== null)}`);
       if (overridable) {
         const consent = consentForRefusal(request.env, {
           binding,

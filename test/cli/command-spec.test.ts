@@ -56,13 +56,15 @@ describe('parseQuickly', () => {
 
   it('answers the plain forms the integrations send, so they never load commander', () => {
     expect(parseQuickly(checkSpec, ['--offline', '--json'])).toEqual({ words: [], options: { offline: true, json: true } });
+    // `check -- CMD`: the databases CMD will use.
+    expect(parseQuickly(checkSpec, ['--offline', '--', 'npm', 'test'])).toEqual({ words: ['npm', 'test'], options: { offline: true } });
     expect(parseQuickly(explainSpec, ['--', 'npm', 'test'])).toEqual({ words: ['npm', 'test'], options: {} });
     expect(parseQuickly(agentHookSpec, [])).toEqual({ words: [], options: { format: 'claude' } });
   });
 
   it('leaves help, short options, unknown options and missing values to commander', () => {
     for (const args of [['--help'], ['-h'], ['--bogus'], ['--url'], ['--url', '--json'], ['--json=1']]) expect(parseQuickly(checkSpec, args)).toBeNull();
-    // `check -- CMD` takes the command's words.
-    expect(parseQuickly(checkSpec, ['--offline', '--', 'npm', 'test'])).toEqual({ words: ['npm', 'test'], options: { offline: true } });
+    // agent-hook takes no words: a stray one is commander's to refuse.
+    expect(parseQuickly(agentHookSpec, ['stray'])).toBeNull();
   });
 });

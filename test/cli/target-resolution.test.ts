@@ -101,6 +101,12 @@ describe('explain --json target and verdict', () => {
     const forOption = await runCli(['check', '--offline', '--for', 'npm test'], { cwd: dir });
     expect(forOption.code).toBe(3);
     expect((await runCli(['check', '--offline', '--for', 'npm run dev'], { cwd: dir })).code).toBe(0);
+    // The refusal points at the view that shows the command's databases, not the project's alone.
+    const run = await runCli(['run', '--', 'npm', 'test'], { cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('DATABASE_URL in');
+    expect(run.stderr).toContain('Run `dbsafe check -- <command>`');
+    expect(run.stderr).not.toContain('Run `dbsafe check` to see');
   });
 
   it('a test run is judged on both readings of .env.local (Vite loads it in tests, Next.js does not); the backup is of the first', async () => {
