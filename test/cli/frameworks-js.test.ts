@@ -178,4 +178,117 @@ describe('Drizzle through the CLI', () => {
     expect(result.stderr).toMatch(/^dbsafe: backed up local\.db → /);
     expect(rows(database)).toBe('0');
   });
+  it('refuses drizzle-kit push when dbCredentials read a production DATABASE_URL, without running it', async () => {
+    const p = project({
+      'drizzle.config.ts': `import { defineConfig } from 'drizzle-kit';\n\nexport default defineConfig({\n  dialect: 'postgresql',\n  schema: './src/db/schema.ts',\n  dbCredentials: { url: process.env.DATABASE_URL! },\n});\n`,
+      '.env': 'DATABASE_URL=postgres://app:pw@db.prod.example.com:5432/shop_production\n',
+    });
+    standIn(p, 'drizzle-kit', 'nothing.db');
+    const explained = await explain(p, ['npx', 'drizzle-kit', 'push']);
+    expect(explained.verdict).toBe('refused');
+    expect(explained.target[0]).toMatchObject({ host: 'db.prod.example.com', database: 'shop_production', source: { variable: 'DATABASE_URL' } });
+    const result = await runCli(['run', '--', 'drizzle-kit', 'push'], { cwd: p.dir, env: p.env });
+    expect(result.code).toBe(3);
+    expect(existsSync(path.join(p.dir, 'ran.txt'))).toBe(false);
+  });
+});
+
+// sequelize-cli init's config/config.json, with SQLite for development (sequelize.org "Migrations").
+const SEQUELIZE_CONFIG = JSON.stringify(
+  {
+    development: { dialect: 'sqlite', storage: './dev.sqlite' },
+    test: { dialect: 'sqlite', storage: ':memory:' },
+    production: { use_env_variable: 'DATABASE_URL', dialect: 'postgres' },
+  },
+  null,
+  2,
+);
+
+describe('Sequelize through the CLI', () => {
+  it('backs up the development storage of config/config.json for sequelize db:migrate', async () => {
+    const p = project({ 'config/config.json': SEQUELIZE_CONFIG });
+    const database = path.join(p.dir, 'dev.sqlite');
+    sqliteDatabase(database);
+    standIn(p, 'sequelize', 'dev.sqlite');
+    const explained = await explain(p, ['npx', 'sequelize', 'db:migrate']);
+    expect(explained.verdict).toBe('safe');
+    expect(explained.target).toMatchObject([{ engine: 'sqlite', database }]);
+    const result = await runCli(['run', '--', 'sequelize', 'db:migrate'], { cwd: p.dir, env: p.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^dbsafe: backed up dev\.sqlite → /);
+    expect(rows(database)).toBe('0');
+  });
+
+  it('refuses sequelize db:migrate --env production through use_env_variable, without running it', async () => {
+    const p = project({ 'config/config.json': SEQUELIZE_CONFIG });
+    standIn(p, 'sequelize', 'dev.sqlite');
+    const env = { DATABASE_URL: 'postgres://app:pw@db.prod.example.com:5432/shop' };
+    const explained = await explain(p, ['sequelize', 'db:migrate', '--env', 'production'], env);
+    expect(explained.verdict).toBe('refused');
+    expect(explained.target[0]).toMatchObject({ host: 'db.prod.example.com', database: 'shop', source: { variable: 'DATABASE_URL' } });
+    const result = await runCli(['run', '--', 'sequelize', 'db:migrate', '--env', 'production'], { cwd: p.dir, env: { ...p.env, ...env } });
+    expect(result.code).toBe(3);
+    expect(existsSync(path.join(p.dir, 'ran.txt'))).toBe(false);
+  });
+});
+
+// typeorm init's src/data-source.ts, SQLite variant (typeorm.io "Quick start").
+const TYPEORM_SQLITE = `import "reflect-metadata"
+import { DataSource } from "typeorm"
+import { User } from "./entity/User"
+
+export const AppDataSource = new DataSource({
+    type: "sqlite",
+    database: "database.sqlite",
+    synchronize: true,
+    logging: false,
+    entities: [User],
+    migrations: [],
+    subscribers: [],
+})
+`;
+const TYPEORM_PRODUCTION = `import { DataSource } from "typeorm"
+
+export const AppDataSource = new DataSource({
+    type: "postgres",
+    host: "orders-db.internal.example.com",
+    port: 5432,
+    username: "app",
+    password: process.env.DB_PASSWORD,
+    database: "orders",
+    migrations: ["src/migration/*.ts"],
+})
+`;
+
+describe('TypeORM through the CLI', () => {
+  const typeormProject = (source: string) => {
+    const p = project({ 'src/data-source.ts': source });
+    writeFileSync(path.join(p.dir, 'package.json'), JSON.stringify({ name: 'app', private: true, dbsafe: {}, dependencies: { typeorm: '^0.3.20' } }));
+    return p;
+  };
+
+  it('backs up the SQLite database of src/data-source.ts for typeorm migration:run', async () => {
+    const p = typeormProject(TYPEORM_SQLITE);
+    const database = path.join(p.dir, 'database.sqlite');
+    sqliteDatabase(database);
+    standIn(p, 'typeorm', 'database.sqlite');
+    const explained = await explain(p, ['npx', 'typeorm', 'migration:run', '-d', 'src/data-source.ts']);
+    expect(explained.verdict).toBe('safe');
+    expect(explained.target).toMatchObject([{ engine: 'sqlite', database }]);
+    const result = await runCli(['run', '--', 'typeorm', 'migration:run', '-d', 'src/data-source.ts'], { cwd: p.dir, env: p.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^dbsafe: backed up database\.sqlite → /);
+    expect(rows(database)).toBe('0');
+  });
+
+  it('refuses a data source on a remote server, without running the migration', async () => {
+    const p = typeormProject(TYPEORM_PRODUCTION);
+    standIn(p, 'typeorm', 'nothing.db');
+    const explained = await explain(p, ['typeorm', 'migration:run', '-d', 'src/data-source.ts']);
+    expect(explained.verdict).toBe('refused');
+    expect(explained.target[0]).toMatchObject({ engine: 'postgres', host: 'orders-db.internal.example.com', database: 'orders' });
+    const result = await runCli(['run', '--', 'typeorm', 'migration:run', '-d', 'src/data-source.ts'], { cwd: p.dir, env: p.env });
+    expect(result.code).toBe(3);
+    expect(existsSync(path.join(p.dir, 'ran.txt'))).toBe(false);
+  });
 });
