@@ -38,17 +38,23 @@ const HAS_PROC = existsSync('/proc/self/status');
  * stands in for the peak (sampled less often: each sample is a process).
  */
 function peakRssKb(pid: number): number | null {
-  if (!HAS_PROC) {
-    const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
-    const kb = Number(ps.stdout.trim());
-    return ps.status === 0 && Number.isFinite(kb) && kb > 0 ? kb : null;
-  }
+  return HAS_PROC ? peakRssKbFromProc(pid) : rssKbFromPs(pid);
+}
+
+export function peakRssKbFromProc(pid: number): number | null {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : null;
   } catch {
     return null;
   }
+}
+
+/** The current resident set of `pid` in kB from `ps` (macOS, the BSDs), or null once it is gone. */
+export function rssKbFromPs(pid: number): number | null {
+  const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
+  const kb = Number(ps.stdout.trim());
+  return ps.status === 0 && Number.isFinite(kb) && kb > 0 ? kb : null;
 }
 
 export interface ProcessRun extends Timing {
