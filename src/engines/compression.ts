@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { CODECS, type CodecName, type CodecSpec, type CompressionSetting } from './compression-setting.js';
-import { findTool, missingToolError, runTool, type ToolResult, type ToolRun } from './tools.js';
+import { descriptorOf, findTool, missingToolError, runTool, type ToolResult, type ToolRun } from './tools.js';
 import { fileAsStdin, fileReaderWithProgress } from './archive-streams.js';
 import type { BackupOutput, ProgressSink } from './types.js';
 
@@ -122,7 +122,8 @@ async function runToPipe(producer: ToolRun, codec: ResolvedCodec, destination: W
   let handed: Readable | null = null;
   const producing = runTool({ ...producer, stdout: 'hand-over', onSpawn: (child) => (handed = child.stdout) });
   if (!handed) {
-    if ('fd' in destination) closeSync(destination.fd);
+    const fd = descriptorOf(destination);
+    if (fd !== null) closeSync(fd);
     return { tool: await producing, codec: null };
   }
   const compressing = runTool({ program: codec.program, args: compressArgs(codec), stdin: { fromChild: handed }, stdout: destination });

@@ -224,18 +224,28 @@ function childEnvironment(extra: ToolRun['env']): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/**
+ * The descriptor of a `{ fd }` given as stdin or stdout, else null. Only a
+ * plain `{ fd }` counts: a file stream has an `fd` property too (null until
+ * it opens), and is piped like any stream.
+ */
+export function descriptorOf(io: unknown): number | null {
+  if (typeof io !== 'object' || io === null || !('fd' in io)) return null;
+  if ('pipe' in io || 'write' in io || 'read' in io) return null;
+  return typeof io.fd === 'number' ? io.fd : null;
+}
+
 /** Run a client tool to completion. Never throws for a non-zero exit: callers judge `code` and `stderr`. */
 export function runTool(run: ToolRun): Promise<ToolResult> {
   if (stoppedBy) {
     // A descriptor handed over is closed all the same, so its reader sees the end.
-    if (run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout) closeSync(run.stdout.fd);
-    if (run.stdin && typeof run.stdin === 'object' && 'fd' in run.stdin) closeSync(run.stdin.fd);
+    for (const fd of [descriptorOf(run.stdout), descriptorOf(run.stdin)]) if (fd !== null) closeSync(fd);
     return Promise.reject(interruptedError(stoppedBy));
   }
   return new Promise((resolve, reject) => {
     const handedStdin = run.stdin && typeof run.stdin === 'object' && 'fromChild' in run.stdin ? run.stdin.fromChild : null;
-    const stdoutFd = run.stdout && typeof run.stdout === 'object' && 'fd' in run.stdout ? run.stdout.fd : null;
-    const stdinFd = run.stdin && typeof run.stdin === 'object' && 'fd' in run.stdin ? run.stdin.fd : null;
+    const stdoutFd = descriptorOf(run.stdout);
+    const stdinFd = descriptorOf(run.stdin);
     const child = spawn(run.program, [...run.args], {
       cwd: run.cwd,
       env: childEnvironment(run.env),
@@ -262,8 +272,8 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     });
     if (run.stdout === 'hand-over' || stdoutFd !== null || !childStdout) {
       // Read by the child it is handed to, or written by the child straight to its descriptor.
-    } else if (run.stdout && run.stdout !== 'capture' && !('fd' in run.stdout)) {
-      stdoutDone = pipeline(childStdout, run.stdout);
+    } else if (run.stdout && run.stdout !== 'capture' && stdoutFd === null) {
+      stdoutDone = pipeline(childStdout, run.stdout as Writable);
       // Judged once the child closes; a failure before that (disk full) must not count as unhandled.
       stdoutDone.catch(() => undefined);
     } else {

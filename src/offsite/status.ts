@@ -26,7 +26,7 @@ export interface RemoteStatus {
 export async function offsiteStatus(store: BackupStore): Promise<RemoteStatus[]> {
   const remotes = offsiteRemotes(store.offsite);
   if (remotes.length === 0) throw say.notConfigured();
-  const local = (await listBackups(store)).map((b) => b.manifest);
+  const local = (await listBackups(store)).map((b) => b.manifest).filter((manifest) => !manifest.snapshot);
   const state = readOffsiteState(store.dir);
   const statuses: RemoteStatus[] = [];
   for (const remote of remotes) {

@@ -97,7 +97,8 @@ async function syncOne(remote: OffsiteRemote, local: StoredBackup[], keep: numbe
 export async function syncOffsite(store: BackupStore): Promise<SyncResult[]> {
   const remotes = offsiteRemotes(store.offsite);
   if (remotes.length === 0) return [];
-  const local = await listBackups(store);
+  // Snapshots live on the database's own server: only file backups have anything to copy.
+  const local = (await listBackups(store)).filter((backup) => !backup.manifest.snapshot);
   const keep = store.offsite?.keep ?? store.retention;
   const state = readOffsiteState(store.dir);
   const results: SyncResult[] = [];

@@ -30,13 +30,16 @@ export async function takeProtectiveCopy(store: BackupStore, target: Target, req
     waitMs: store.lockWaitMs,
     purpose: `backup (${redactCommandLine(request.trigger)})`,
   });
+  let manifest: Manifest;
   try {
-    const manifest = await takeHoldingLock(store, target, request);
+    manifest = await takeHoldingLock(store, target, request);
     if (request.rotate !== false) await rotate(store, target);
-    return manifest;
   } finally {
     await release();
   }
+  // Outside the lock, as after `takeBackup`: an upload never holds up another dbsafe process, and never fails the command.
+  if (store.offsite && !manifest.snapshot) await (await import('../offsite/sync.js')).uploadAfterBackup(store);
+  return manifest;
 }
 
 async function takeHoldingLock(store: BackupStore, target: Target, request: CopyRequest): Promise<Manifest> {

@@ -263,7 +263,7 @@ describe('offsite with restic', () => {
     loseLocalBackups(p);
     sqlite(db.file, 'DELETE FROM notes');
     const restored = await p.cli(['restore', '--yes', '--from-offsite'], env);
-    expect(restored.code).toBe(0);
+    expect(restored.code, restored.stderr).toBe(0);
     expect(sqlite(db.file, "SELECT group_concat(body, ',') FROM notes ORDER BY id")).toBe(`${SECRET},two`);
   });
 });
