@@ -28,6 +28,8 @@ export interface BackupRequest {
   commandKind?: RuleKind | null;
   /** Run rotation after the backup (default). A restore rotates only once it no longer needs its source. */
   rotate?: boolean;
+  /** The database the dump reads, when it is not `target` itself (a snapshot's private copy, for `dbsafe snapshot export`); the backup is filed under `target`. */
+  source?: Target;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   let encryption: Manifest['encryption'];
   let facts;
   try {
-    facts = await archive.backup(target, output);
+    facts = await archive.backup(request.source ?? target, output);
     written = output.streamed() ?? (await hashFile(temporary));
     if (written.size === 0) throw storeMessages.emptyBackup(facts.clientTool);
     await archive.checkArchive(temporary);
