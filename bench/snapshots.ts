@@ -55,7 +55,8 @@ async function quiet(home: string): Promise<void> {
     }
   };
   await until(() => !pending());
-  await until(() => psql("SELECT count(*) FROM pg_stat_activity WHERE application_name IN ('dropdb', 'psql') AND query ILIKE '%DATABASE%dbsafe_snap_%'") === '0');
+  // Not this very query, whose own text matches the pattern.
+  await until(() => psql("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'active' AND application_name IN ('dropdb', 'psql') AND query ILIKE '%DATABASE%dbsafe_snap_%'") === '0');
 }
 
 function snapshotNames(dir: string): string[] {

@@ -20,7 +20,7 @@ interface CommandModule {
   spec?: CommandSpec<unknown>;
 }
 
-const COMMAND_NAMES: readonly string[] = ['check', 'mark', 'backup', 'list', 'forget', 'prune', 'restore', 'undo', 'verify', 'install', 'uninstall', 'shell-init', 'hook', 'status', 'agent-hook', 'explain', 'run', 'guard', 'audit', 'allow', 'schedule', 'health', 'doctor', 'offsite'];
+const COMMAND_NAMES: readonly string[] = ['check', 'mark', 'backup', 'list', 'forget', 'prune', 'restore', 'undo', 'snapshot', 'verify', 'install', 'uninstall', 'shell-init', 'hook', 'status', 'agent-hook', 'explain', 'run', 'guard', 'audit', 'allow', 'schedule', 'health', 'doctor', 'offsite'];
 
 // The CLI ships as this dispatcher plus one CommonJS bundle per command
 // (package.json "bundle"): start-up is mostly V8 parsing code, so a command

@@ -168,6 +168,8 @@ export interface SnapshotOps {
    */
   swapIn(target: Target, standby: string, safetyCopy: string, marker: string): Promise<void>;
   exists(target: Target, name: string): Promise<boolean>;
+  /** Let the client tools connect to `name` (a private copy made for an export, never a snapshot itself). */
+  openForReading(target: Target, name: string): Promise<void>;
   /** Free space where the server keeps its databases (null when it cannot be seen from here), and the size of `target`'s database. */
   room(target: Target): Promise<{ freeBytes: number | null; databaseBytes: number }>;
   drop(target: Target, name: string): Promise<void>;

@@ -42,6 +42,12 @@ export const snapshotMessages = {
       `Snapshot ${id} cannot be restored: its database ${database} is no longer on ${location} (dropped by hand, or the server was rebuilt). Snapshots live on the server and do not survive losing it. Nothing was touched; restore a file backup from \`dbsafe list\`.`,
       ExitCode.failure,
     ),
+  verified: (manifest: Manifest) =>
+    `Snapshot ${manifest.id}: descriptor checksum ok; its database ${manifest.snapshot?.database} is on ${manifest.location}, connections refused. (\`dbsafe snapshot export ${manifest.id}\` writes it to a file backup.)`,
+  notASnapshot: (id: string) =>
+    new DbsafeError('usage', `${id} is a file backup already, not a snapshot: nothing to export. \`dbsafe list\` marks snapshots "(on the server)".`, ExitCode.usage),
+  exported: (id: string, manifest: Manifest, where: string) =>
+    `Exported snapshot ${id} to the file backup ${manifest.id} (${where}, verified); it survives losing the server.`,
   unsupported: (id: string, reason: string) =>
     new DbsafeError('snapshot-unsupported', `Snapshot ${id} cannot be used here: ${reason}.`, ExitCode.failure),
 } as const;

@@ -30,6 +30,8 @@ export interface BackupRequest {
   commandKind?: RuleKind | null;
   /** Run rotation after the backup (default). A restore rotates only once it no longer needs its source. */
   rotate?: boolean;
+  /** The database the dump reads, when it is not `target` itself (a snapshot's private copy, for `dbsafe snapshot export`); the backup is filed under `target`. */
+  source?: Target;
 }
 
 /**
@@ -88,12 +90,12 @@ export async function takeBackupHoldingLock(store: BackupStore, target: Target, 
   let facts;
   try {
     if (sealing) {
-      const result = await writeSealedBackup(archive, target, sealing, { storeDir: store.dir, id, sealedPath: sealed, compression: store.compression }, request.progress);
+      const result = await writeSealedBackup(archive, request.source ?? target, sealing, { storeDir: store.dir, id, sealedPath: sealed, compression: store.compression }, request.progress);
       ({ facts, stored: written, encryption } = result);
       if (result.encryption.plainSize === 0) throw storeMessages.emptyBackup(facts.clientTool);
       await commitFile(sealed, finalPath);
     } else {
-      facts = await archive.backup(target, output, { compression: store.compression });
+      facts = await archive.backup(request.source ?? target, output, { compression: store.compression });
       // A file the engine's tool wrote itself is hashed while the engine's check reads it (two cores, one pass each, no wait in between).
       const streamed = output.streamed();
       const [hashed, checked] = await Promise.allSettled([streamed ?? hashFile(temporary), archive.checkArchive(temporary, target)]);

@@ -60,6 +60,9 @@ describe('PostgreSQL snapshots', () => {
 
     const list = await project.cli(['list']);
     expect(list.stdout).toContain('snapshot (on the server)');
+    const verified = await project.cli(['verify', manifest.id]);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain(`its database ${manifest.snapshot.database} is on`);
     const doctor = await project.cli(['doctor', '--json']);
     const facts = JSON.parse(doctor.stdout) as { backups: { snapshots: { count: number; serverBytes: number } } };
     expect(facts.backups.snapshots.count).toBeGreaterThanOrEqual(1);
@@ -129,6 +132,21 @@ describe('PostgreSQL snapshots', () => {
     while (psql(`SELECT count(*) FROM pg_database WHERE datname = '${old}'`) !== '0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(psql(`SELECT count(*) FROM pg_database WHERE datname = '${old}'`)).toBe('0');
   });
+
+  it('forget drops the snapshot database with its manifest', async () => {
+    const { project } = setUp();
+    const first = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const { id, snapshot } = JSON.parse(first.stdout) as { id: string; snapshot: { database: string } };
+    const second = await project.cli(['backup', '--mode', 'snapshot']);
+    expect(second.code, second.stderr).toBe(0);
+    const forgot = await project.cli(['forget', id]);
+    expect(forgot.code, forgot.stderr).toBe(0);
+    expect(project.manifests().map((m) => m.id)).not.toContain(id);
+    const deadline = Date.now() + 30_000;
+    while (psql(`SELECT count(*) FROM pg_database WHERE datname = '${snapshot.database}'`) !== '0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(psql(`SELECT count(*) FROM pg_database WHERE datname = '${snapshot.database}'`)).toBe('0');
+  });
 });
 
 describe('restoring a file backup outside dump mode (no second dump)', () => {
@@ -174,5 +192,30 @@ describe('run --restore-after', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/snapshot of .* → /);
     expect(tableChecksums(db.name)).toBe(before);
+  });
+});
+
+describe('dbsafe snapshot export', () => {
+  it('turns a snapshot into a verified file backup that restores the same tables', async () => {
+    const { db, project } = setUp();
+    const before = tableChecksums(db.name);
+    const taken = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(taken.code, taken.stderr).toBe(0);
+    const id = (JSON.parse(taken.stdout) as { id: string }).id;
+    damage(db.name);
+    const exported = await project.cli(['snapshot', 'export', id, '--json']);
+    expect(exported.code, exported.stderr).toBe(0);
+    const manifest = JSON.parse(exported.stdout) as { id: string; file: string; trigger: string; database: string; snapshot?: unknown };
+    expect(manifest.file).toMatch(/\.dump$/);
+    expect(manifest.snapshot).toBeUndefined();
+    expect(manifest.database).toBe(db.name);
+    expect(manifest.trigger).toContain(`export of snapshot ${id}`);
+    const restored = await project.cli(['restore', manifest.id, '--yes', '--mode', 'dump']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(tableChecksums(db.name)).toBe(before);
+
+    const again = await project.cli(['snapshot', 'export', manifest.id]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('not a snapshot');
   });
 });

@@ -11,8 +11,8 @@ export function register(program: Command): void {
         import('../../store/prune.js'),
         import('../../store/messages.js'),
       ]);
-      const { store } = await backupCommandSetting();
-      const backup = await forgetBackup(store, id);
+      const { store, target } = await backupCommandSetting();
+      const backup = await forgetBackup(store, id, target);
       process.stdout.write(`${pruneMessages.forgotten(backup.manifest.id)}\n`);
     });
 }

@@ -13,8 +13,8 @@ export function register(program: Command): void {
         import('../../store/prune.js'),
         import('../../store/messages.js'),
       ]);
-      const { store } = await backupCommandSetting();
-      const { deleted } = await pruneBackups(store, { dryRun: flags.dryRun === true });
+      const { store, target } = await backupCommandSetting();
+      const { deleted } = await pruneBackups(store, { dryRun: flags.dryRun === true, target });
       if (flags.json) {
         printJson({ dryRun: flags.dryRun === true, deleted: deleted.map((b) => b.manifest.id) });
         return;

@@ -29,6 +29,12 @@ export function register(program: Command): void {
         } finally {
           progress.done();
         }
+        if (backup.manifest.snapshot) {
+          const { snapshotMessages } = await import('../../store/snapshot-messages.js');
+          if (flags.json) return printJson({ id: backup.manifest.id, checksum: 'ok', snapshot: backup.manifest.snapshot.database, present: true });
+          process.stdout.write(`${printable(snapshotMessages.verified(backup.manifest))}\n`);
+          return;
+        }
         const rows = counts.tables.reduce((sum, table) => sum + table.rows, 0);
         if (flags.json) {
           printJson({ id: backup.manifest.id, checksum: 'ok', restore: 'ok', tables: counts.tables, totalRows: rows });

@@ -168,6 +168,10 @@ export const snapshot: SnapshotOps = {
     });
   },
 
+  async openForReading(target, name) {
+    await withMaintenanceConnection(target, (client) => client.query(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`));
+  },
+
   async room(target) {
     return withMaintenanceConnection(target, async (client) => {
       const size = await client.query<{ size: string }>('SELECT pg_database_size($1) AS size', [target.database]);
