@@ -41,15 +41,27 @@ export async function openPipeReader(onChunk: (chunk: Buffer) => Promise<void>):
   }
 }
 
+/**
+ * Two buffers: the next read runs while the last chunk is hashed and
+ * written. A pipe holds only 64 KiB, so a reader that stops to write lets
+ * the dump tool block on a full pipe.
+ */
 async function pump(reader: fs.FileHandle, onChunk: (chunk: Buffer) => Promise<void>): Promise<void> {
-  const buffer = Buffer.allocUnsafe(BUFFER_SIZE);
+  const buffers = [Buffer.allocUnsafe(BUFFER_SIZE), Buffer.allocUnsafe(BUFFER_SIZE)];
+  let pending: Promise<void> = Promise.resolve();
   try {
-    for (;;) {
+    for (let turn = 0; ; turn++) {
+      const buffer = buffers[turn % 2]!;
       const { bytesRead } = await reader.read(buffer, 0, buffer.length, null);
+      // The other buffer's chunk is finished before this one starts (and before that buffer is read into again).
+      await pending;
       if (bytesRead === 0) return;
-      await onChunk(buffer.subarray(0, bytesRead));
+      pending = onChunk(buffer.subarray(0, bytesRead));
+      // Handled when awaited on the next turn; a failure while the next read waits must not count as unhandled.
+      pending.catch(() => undefined);
     }
   } finally {
+    await pending.catch(() => undefined);
     // Closing the read end early (a failed write) makes the writing child fail with EPIPE rather than block.
     await reader.close();
   }
