@@ -81,8 +81,10 @@ describe('age backups: PostgreSQL', () => {
     expectNoSecretKey(readFileSync(path.join(p.backups, `${taken.id}.json`), 'utf8'), key.file);
     expect(leftovers(p)).toEqual([]);
 
-    // The same file, opened without dbsafe: a pg_dump archive pg_restore reads, holding the secret row.
-    const plain = ageDecrypt(key.file, taken.path);
+    // The same file, opened without dbsafe: a zstd stream (the default codec) of a pg_dump archive pg_restore reads, holding the secret row.
+    const compressed = ageDecrypt(key.file, taken.path);
+    expect(compressed.subarray(0, 4).toString('hex')).toBe('28b52ffd');
+    const plain = execFileSync('zstd', ['-dc'], { input: compressed, maxBuffer: 1 << 26 });
     expect(plain.subarray(0, 5).toString('latin1')).toBe('PGDMP');
     expect(execFileSync('pg_restore', ['--list'], { input: plain, encoding: 'utf8' })).toMatch(/TABLE DATA public items/);
     expect(execFileSync('pg_restore', ['--data-only', '--table=items', '-f', '-'], { input: plain, encoding: 'utf8' })).toContain(SECRET);

@@ -59,7 +59,10 @@ describe('gpg backups', () => {
     expect(readFileSync(taken.path).includes(Buffer.from(SECRET))).toBe(false);
     expect(readFileSync(taken.path).includes(Buffer.from('PGDMP'))).toBe(false);
     expect(leftovers(p)).toEqual([]);
-    const plain = execFileSync('gpg', ['--batch', '--quiet', '--decrypt', taken.path], { env: { ...process.env, GNUPGHOME: home }, maxBuffer: 1 << 26 });
+    // A zstd stream (the default codec) of a pg_dump archive.
+    const compressed = execFileSync('gpg', ['--batch', '--quiet', '--decrypt', taken.path], { env: { ...process.env, GNUPGHOME: home }, maxBuffer: 1 << 26 });
+    expect(compressed.subarray(0, 4).toString('hex')).toBe('28b52ffd');
+    const plain = execFileSync('zstd', ['-dc'], { input: compressed, maxBuffer: 1 << 26 });
     expect(plain.subarray(0, 5).toString('latin1')).toBe('PGDMP');
     expect(execFileSync('pg_restore', ['--list'], { input: plain, encoding: 'utf8' })).toMatch(/TABLE DATA public items/);
 

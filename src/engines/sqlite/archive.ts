@@ -67,7 +67,8 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
   if (!existsSync(target.database)) throw sqliteMessages.noSuchFile(target);
   let copied: { version: string } | null;
   try {
-    copied = await copyDatabaseSnapshot(program, target.database, output.path, LOCK_WAIT_MS);
+    // A zero-length file is a valid empty database: the backup API writes it as one (a copy would be an empty, unverifiable file).
+    copied = statSync(target.database).size === 0 ? null : await copyDatabaseSnapshot(program, target.database, output.path, LOCK_WAIT_MS);
   } catch (error) {
     rmSync(output.path, { force: true });
     if (error instanceof SnapshotReadFailed) throw sqliteMessages.backupFailed(target, error.message);
