@@ -169,6 +169,9 @@ describe('offsite with rclone', () => {
     expect(refused.stderr).toContain('holds no complete backup of app');
 
     sqlite(db.file, "INSERT INTO notes (body) VALUES ('three')");
+    // Backup ids are to the second and unique in the local store, which was lost: the next backup must not reuse the damaged copy's id.
+    const takenSecond = taken.id.slice(-6);
+    while (new Date().toTimeString().slice(0, 8).replace(/:/g, '') === takenSecond) await new Promise((resolve) => setImmediate(resolve));
     await ok(p, ['backup'], env);
     await ok(p, ['offsite', 'sync'], env);
     const after = JSON.parse((await p.cli(['offsite', 'status', '--json'], env)).stdout) as Array<{ backups: Array<{ id: string }>; incomplete: string[] }>;
