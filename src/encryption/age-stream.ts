@@ -1,3 +1,4 @@
+import { RecordBuffer } from './record-buffer.js';
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
@@ -50,34 +51,10 @@ function open(key: Buffer, counter: number, last: boolean, record: Buffer): Buff
   }
 }
 
-/** Bytes in records of `size`, the last `size` bytes always held back: a record is sealed as the last only when nothing follows. */
-class Records {
-  private pieces: Buffer[] = [];
-  private length = 0;
-  constructor(private readonly size: number) {}
-  push(chunk: Buffer): void {
-    this.pieces.push(chunk);
-    this.length += chunk.length;
-  }
-  *complete(): Generator<Buffer> {
-    if (this.length <= this.size) return;
-    const joined = Buffer.concat(this.pieces, this.length);
-    let at = 0;
-    while (joined.length - at > this.size) {
-      yield joined.subarray(at, at + this.size);
-      at += this.size;
-    }
-    this.pieces = [joined.subarray(at)];
-    this.length = joined.length - at;
-  }
-  rest(): Buffer {
-    return Buffer.concat(this.pieces, this.length);
-  }
-}
 
 /** Encrypts what is written to it into an age payload; `prefix` (header and nonce) comes out first. */
 export function agePayloadEncryptor(prefix: Buffer, key: Buffer): Transform {
-  const records = new Records(AGE_CHUNK);
+  const records = new RecordBuffer(AGE_CHUNK);
   let counter = 0;
   return new Transform({
     construct(done) {
@@ -97,7 +74,7 @@ export function agePayloadEncryptor(prefix: Buffer, key: Buffer): Transform {
 
 /** Decrypts an age payload (after the header and nonce) with `key`; use its output only once it ended without error. */
 export function agePayloadDecryptor(key: Buffer): Transform {
-  const records = new Records(AGE_CHUNK + TAG);
+  const records = new RecordBuffer(AGE_CHUNK + TAG);
   let counter = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {

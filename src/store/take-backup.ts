@@ -41,19 +41,28 @@ export interface BackupRequest {
  * described by its manifest. Rotation runs last. Returns the manifest.
  */
 export async function takeBackup(store: BackupStore, target: Target, request: BackupRequest): Promise<Manifest> {
+  return underDatabaseLock(store, target, request.trigger, () => takeBackupHoldingLock(store, target, request));
+}
+
+/**
+ * Run `take` holding the database's lock against other dbsafe processes;
+ * then, outside the lock, copy a file backup offsite: an upload never holds
+ * up another dbsafe process, and never fails the backup.
+ */
+export async function underDatabaseLock(store: BackupStore, target: Target, trigger: string, take: () => Promise<Manifest>): Promise<Manifest> {
   await prepareBackupDir(store);
   const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), {
     waitMs: store.lockWaitMs,
-    purpose: `backup (${redactCommandLine(request.trigger)})`,
+    purpose: `backup (${redactCommandLine(trigger)})`,
   });
   let manifest: Manifest;
   try {
-    manifest = await takeBackupHoldingLock(store, target, request);
+    manifest = await take();
   } finally {
     await release();
   }
-  // Outside the lock: an upload never holds up another dbsafe process, and never fails the backup.
-  if (store.offsite) await (await import('../offsite/sync.js')).uploadAfterBackup(store);
+  // Snapshots live on the database's own server: only file backups are copied.
+  if (store.offsite && !manifest.snapshot) await (await import('../offsite/sync.js')).uploadAfterBackup(store);
   return manifest;
 }
 

@@ -2,14 +2,11 @@ import { isDbsafeError } from '../errors.js';
 import { snapshotOps } from '../engines/registry.js';
 import type { Target } from '../target/types.js';
 import { decideCopy, type CopyMode } from './copy-mode.js';
-import { acquireDatabaseLock } from './lock.js';
 import type { Manifest } from './manifest.js';
-import { backupDatabaseName } from './naming.js';
 import { snapshotMessages } from './snapshot-messages.js';
 import { takeSnapshotHoldingLock } from './snapshot-store.js';
-import { prepareBackupDir, type BackupStore } from './store.js';
-import { rotate, takeBackupHoldingLock, type BackupRequest } from './take-backup.js';
-import { redactCommandLine } from '../redact.js';
+import type { BackupStore } from './store.js';
+import { rotate, takeBackupHoldingLock, underDatabaseLock, type BackupRequest } from './take-backup.js';
 
 export interface CopyRequest extends BackupRequest {
   mode: CopyMode;
@@ -25,21 +22,11 @@ export interface CopyRequest extends BackupRequest {
  * why. Holds the database's lock throughout; rotation runs last.
  */
 export async function takeProtectiveCopy(store: BackupStore, target: Target, request: CopyRequest): Promise<Manifest> {
-  await prepareBackupDir(store);
-  const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), {
-    waitMs: store.lockWaitMs,
-    purpose: `backup (${redactCommandLine(request.trigger)})`,
-  });
-  let manifest: Manifest;
-  try {
-    manifest = await takeHoldingLock(store, target, request);
+  return underDatabaseLock(store, target, request.trigger, async () => {
+    const manifest = await takeHoldingLock(store, target, request);
     if (request.rotate !== false) await rotate(store, target);
-  } finally {
-    await release();
-  }
-  // Outside the lock, as after `takeBackup`: an upload never holds up another dbsafe process, and never fails the command.
-  if (store.offsite && !manifest.snapshot) await (await import('../offsite/sync.js')).uploadAfterBackup(store);
-  return manifest;
+    return manifest;
+  });
 }
 
 async function takeHoldingLock(store: BackupStore, target: Target, request: CopyRequest): Promise<Manifest> {
