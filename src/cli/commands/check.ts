@@ -14,7 +14,9 @@ export const spec: CommandSpec<{ json?: boolean; offline?: boolean; url?: string
   async action(words, options) {
     const command = options.for ?? (words.length === 0 ? undefined : words.length === 1 ? words[0]! : words);
     if (command !== undefined) {
-      const { checkCommand } = await import('../check-command.js');
+      // Judging a command needs the classifier: it is bundled apart (package.json "bundle"), so a plain `check` never parses it.
+      const file = import.meta.url.endsWith('.cjs') ? './check-command.js' : '../check-command.js';
+      const { checkCommand } = (await import(file)) as typeof import('../check-command.js');
       await checkCommand(command, options);
       return;
     }

@@ -20,41 +20,55 @@ export interface FrameworkRow {
 
 // `node_modules/.bin/<cli>` also signals a JavaScript framework whose configuration is at a custom path (--schema, .sequelizerc, -d).
 export const FRAMEWORK_ROWS: readonly FrameworkRow[] = [
-  { framework: 'laravel', signals: ['artisan'], load: async () => (await import('./laravel.js')).readLaravel },
-  { framework: 'symfony', signals: ['bin/console'], load: async () => (await import('./symfony.js')).readSymfony },
-  { framework: 'rails', signals: ['config/database.yml'], load: async () => (await import('./rails.js')).readRails },
-  { framework: 'django', signals: ['manage.py'], commands: ['django-admin'], load: async () => (await import('./django.js')).readDjango },
+  { framework: 'laravel', signals: ['artisan'], load: () => readerExport('laravel', 'readLaravel') },
+  { framework: 'symfony', signals: ['bin/console'], load: () => readerExport('symfony', 'readSymfony') },
+  { framework: 'rails', signals: ['config/database.yml'], load: () => readerExport('rails', 'readRails') },
+  { framework: 'django', signals: ['manage.py'], commands: ['django-admin'], load: () => readerExport('django', 'readDjango') },
   {
     framework: 'prisma',
     signals: ['prisma/schema.prisma', 'schema.prisma', 'prisma/schema', 'prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs', '.config/prisma.ts', 'node_modules/.bin/prisma'],
     commands: ['prisma'],
-    load: async () => (await import('./prisma.js')).readPrisma,
+    load: () => readerExport('prisma', 'readPrisma'),
   },
   {
     framework: 'drizzle',
     signals: ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.json', 'node_modules/.bin/drizzle-kit'],
     commands: ['drizzle-kit'],
-    load: async () => (await import('./drizzle.js')).readDrizzle,
+    load: () => readerExport('drizzle', 'readDrizzle'),
   },
   {
     framework: 'knex',
     signals: ['knexfile.js', 'knexfile.ts', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts', 'node_modules/.bin/knex'],
     commands: ['knex'],
-    load: async () => (await import('./knex.js')).readKnex,
+    load: () => readerExport('knex', 'readKnex'),
   },
   {
     framework: 'sequelize',
     signals: ['.sequelizerc', 'node_modules/.bin/sequelize', 'node_modules/.bin/sequelize-cli'],
     commands: ['sequelize', 'sequelize-cli'],
-    load: async () => (await import('./sequelize.js')).readSequelize,
+    load: () => readerExport('sequelize', 'readSequelize'),
   },
   {
     framework: 'typeorm',
     signals: ['src/data-source.ts', 'data-source.ts', 'src/data-source.js', 'data-source.js', 'ormconfig.json', 'ormconfig.js', 'ormconfig.ts', 'node_modules/.bin/typeorm'],
     commands: ['typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm'],
-    load: async () => (await import('./typeorm.js')).readTypeorm,
+    load: () => readerExport('typeorm', 'readTypeorm'),
   },
 ];
+
+/**
+ * A reader module's export, loaded when a project needs it. The path is
+ * computed at run time so the CLI bundles leave the readers out: they are
+ * bundled on their own next to the commands (package.json "bundle"), and
+ * `check`, `explain` and the guards do not parse them on every start.
+ */
+async function readerExport(module: string, name: string): Promise<FrameworkReader> {
+  const file = `./${module}.js`;
+  const loaded = (await import(file)) as Record<string, unknown>;
+  const reader = loaded[name];
+  if (typeof reader !== 'function') throw new Error(`${file} has no reader ${name}`);
+  return reader as FrameworkReader;
+}
 
 export interface LoadedReader {
   framework: FrameworkId;
