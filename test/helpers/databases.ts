@@ -37,8 +37,25 @@ export function createPostgresDatabase(name = uniqueName()): TestDatabase {
   return {
     name,
     url: `postgres://${PG.user}@${PG.host}:${PG.port}/${name}`,
-    drop: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: () => {
+      psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      dropSnapshotsOf(name);
+    },
   };
+}
+
+/**
+ * Snapshot databases dbsafe made of `database` (snapshot mode, `run
+ * --restore-after` in auto mode, restore's safety copies): their comment names
+ * the database they copy. Dropped with it, so a test leaves none behind.
+ */
+export function dropSnapshotsOf(database: string): void {
+  const names = psql(
+    `SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'dbsafe\\_snap\\_%' AND shobj_description(d.oid, 'pg_database') LIKE '% of ${database},%'`,
+  )
+    .split('\n')
+    .filter(Boolean);
+  for (const snapshot of names) psql(`DROP DATABASE IF EXISTS "${snapshot}" WITH (FORCE)`);
 }
 
 export function createMariaDatabase(name = uniqueName()): TestDatabase {
