@@ -119,6 +119,41 @@ export async function carryDatabaseSettings(client: pg.Client, from: string, to:
 }
 
 /**
+ * Put `incoming` in the place of the existing database `live`, which becomes
+ * `retired`: settings carried over, sessions on `live` ended and new ones
+ * refused, then both renames (and `alsoInTransaction`) in one transaction, so
+ * the name always points at a whole database; retried while a session slips
+ * in. Null when done, else the last error (`live` accepts connections again).
+ */
+export async function swapDatabaseNames(
+  client: pg.Client,
+  names: { live: string; incoming: string; retired: string },
+  alsoInTransaction: () => Promise<void> = async () => undefined,
+): Promise<string | null> {
+  const { live, incoming, retired } = names;
+  await carryDatabaseSettings(client, live, incoming);
+  await client.query(`ALTER DATABASE ${quoteIdent(live)} ALLOW_CONNECTIONS false`);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [live]);
+    try {
+      await client.query('BEGIN');
+      await client.query(`ALTER DATABASE ${quoteIdent(live)} RENAME TO ${quoteIdent(retired)}`);
+      await client.query(`ALTER DATABASE ${quoteIdent(incoming)} RENAME TO ${quoteIdent(live)}`);
+      await alsoInTransaction();
+      await client.query('COMMIT');
+      return null;
+    } catch (error) {
+      lastError = error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
+    }
+  }
+  await client.query(`ALTER DATABASE ${quoteIdent(live)} ALLOW_CONNECTIONS true`).catch(() => undefined);
+  return lastError instanceof Error ? lastError.message : String(lastError);
+}
+
+/**
  * Give the restored database `staging` the target's name. Sessions on the
  * target are ended and new ones refused first; both renames happen in one
  * transaction, so the name always points at a whole database. Returns the
@@ -131,24 +166,8 @@ export async function swapInRestoredDatabase(target: Target, staging: string, re
       await client.query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(target.database)}`);
       return null;
     }
-    await carryDatabaseSettings(client, target.database, staging);
-    await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS false`);
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [target.database]);
-      try {
-        await client.query('BEGIN');
-        await client.query(`ALTER DATABASE ${quoteIdent(target.database)} RENAME TO ${quoteIdent(retired)}`);
-        await client.query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(target.database)}`);
-        await client.query('COMMIT');
-        return retired;
-      } catch (error) {
-        lastError = error;
-        await client.query('ROLLBACK').catch(() => undefined);
-        await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
-      }
-    }
-    await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS true`).catch(() => undefined);
-    throw postgresMessages.swapFailed(target, lastError instanceof Error ? lastError.message : String(lastError));
+    const failure = await swapDatabaseNames(client, { live: target.database, incoming: staging, retired });
+    if (failure === null) return retired;
+    throw postgresMessages.swapFailed(target, failure);
   });
 }

@@ -5,7 +5,7 @@ import type { BlockingSession, SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
 import { pgToolFor } from './binaries.js';
 import { libpqEnvironment, quoteIdent, quoteLiteral, withMaintenanceConnection } from './connection.js';
-import { carryDatabaseSettings, dropDatabaseInBackground, serverVersionOfServer, type ServerVersion } from './databases.js';
+import { dropDatabaseInBackground, serverVersionOfServer, swapDatabaseNames, type ServerVersion } from './databases.js';
 import { postgresSnapshotMessages } from './snapshot-messages.js';
 import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
 
@@ -140,31 +140,16 @@ export const snapshot: SnapshotOps = {
         await client.query(`COMMENT ON DATABASE ${quoteIdent(target.database)} IS NULL`);
         return;
       }
-      // Database-level settings (the dbsafe.environment marker) are not copied by a template copy.
-      await carryDatabaseSettings(client, target.database, standby);
-      await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS false`);
-      let lastError: unknown;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [target.database]);
-        try {
-          // One transaction: the name always points at a whole database, and the safety copy is marked as it appears.
-          await client.query('BEGIN');
-          await client.query(`ALTER DATABASE ${quoteIdent(target.database)} RENAME TO ${quoteIdent(safetyCopy)}`);
-          await client.query(`ALTER DATABASE ${quoteIdent(standby)} RENAME TO ${quoteIdent(target.database)}`);
-          await client.query(`ALTER DATABASE ${quoteIdent(target.database)} OWNER TO ${quoteIdent(live.owner)}`);
-          await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS true`);
-          await client.query(`COMMENT ON DATABASE ${quoteIdent(target.database)} IS NULL`);
-          await mark(client, safetyCopy, marker);
-          await client.query('COMMIT');
-          return;
-        } catch (error) {
-          lastError = error;
-          await client.query('ROLLBACK').catch(() => undefined);
-          await new Promise((resolve) => setTimeout(resolve, 100 * (attempt + 1)));
-        }
-      }
-      await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS true`).catch(() => undefined);
-      throw postgresSnapshotMessages.swapFailed(target, lastError instanceof Error ? lastError.message : String(lastError));
+      // Database-level settings (the dbsafe.environment marker) are not copied by a template copy: swapDatabaseNames carries them.
+      // In the same transaction the new live database takes the old one's owner and opens, and the safety copy is marked as it appears.
+      const failure = await swapDatabaseNames(client, { live: target.database, incoming: standby, retired: safetyCopy }, async () => {
+        await client.query(`ALTER DATABASE ${quoteIdent(target.database)} OWNER TO ${quoteIdent(live.owner)}`);
+        await client.query(`ALTER DATABASE ${quoteIdent(target.database)} ALLOW_CONNECTIONS true`);
+        await client.query(`COMMENT ON DATABASE ${quoteIdent(target.database)} IS NULL`);
+        await mark(client, safetyCopy, marker);
+      });
+      if (failure === null) return;
+      throw postgresSnapshotMessages.swapFailed(target, failure);
     });
   },
 
