@@ -1,5 +1,6 @@
-import { psql } from '../helpers/databases.js';
-import type { BackupProject } from '../cli/backup-project.js';
+import { onTestFinished } from 'vitest';
+import { backupProject, type BackupProject } from '../cli/backup-project.js';
+import { createPostgresDatabase, psql } from '../helpers/databases.js';
 
 /** Table name, column list and an md5 of every row, per table of the public schema: equal text means equal data. */
 export function tableChecksums(database: string): string {
@@ -57,4 +58,17 @@ export async function dropSnapshotDatabases(names: readonly string[]): Promise<v
     if (present.length > 0 || busy > 0) quietSince = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** A filled test database and a project backing it up: both, and the snapshots dbsafe made of it, are removed when the test finishes. */
+export function shopProject(config: Record<string, unknown> = {}): { db: ReturnType<typeof createPostgresDatabase>; project: BackupProject } {
+  const db = createPostgresDatabase();
+  const project = backupProject(db.url, config);
+  onTestFinished(async () => {
+    await dropSnapshotDatabases(snapshotDatabasesOf(project));
+    project.cleanup();
+    db.drop();
+  });
+  fillShop(db.name);
+  return { db, project };
 }

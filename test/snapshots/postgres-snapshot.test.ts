@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backupProject, type BackupProject } from '../cli/backup-project.js';
-import { createPostgresDatabase, PG, psql } from '../helpers/databases.js';
-import { damage, dropSnapshotDatabases, fillShop, snapshotDatabasesOf, tableChecksums } from './postgres-helpers.js';
+import type { BackupProject } from '../cli/backup-project.js';
+import { PG, psql } from '../helpers/databases.js';
+import { damage, shopProject, tableChecksums } from './postgres-helpers.js';
 
 let cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -10,15 +10,7 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function setUp(config: Record<string, unknown> = {}) {
-  const db = createPostgresDatabase();
-  const project = backupProject(db.url, config);
-  cleanups.push(() => db.drop());
-  cleanups.push(project.cleanup);
-  cleanups.push(() => dropSnapshotDatabases(snapshotDatabasesOf(project)));
-  fillShop(db.name);
-  return { db, project };
-}
+const setUp = shopProject;
 
 function latest(project: BackupProject): Record<string, unknown> {
   return project.manifests().sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)))[0]!;

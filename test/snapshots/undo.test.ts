@@ -1,23 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { backupProject } from '../cli/backup-project.js';
-import { createPostgresDatabase } from '../helpers/databases.js';
-import { damage, dropSnapshotDatabases, fillShop, snapshotDatabasesOf, tableChecksums } from './postgres-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { damage, shopProject, tableChecksums } from './postgres-helpers.js';
 
-let cleanups: Array<() => void | Promise<void>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
 
-function setUp(config: Record<string, unknown> = {}) {
-  const db = createPostgresDatabase();
-  const project = backupProject(db.url, config);
-  cleanups.push(() => db.drop());
-  cleanups.push(project.cleanup);
-  cleanups.push(() => dropSnapshotDatabases(snapshotDatabasesOf(project)));
-  fillShop(db.name);
-  return { db, project };
-}
+const setUp = shopProject;
 
 /** A guarded command that damages the database as an agent's bad migration would (psql runs the damage). */
 function damagingCommand(database: string): string[] {
