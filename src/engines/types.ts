@@ -137,6 +137,8 @@ export interface SnapshotFacts {
   serverVersion: string;
   /** Space the snapshot uses on the server, or null when unknown. */
   sizeBytes: number | null;
+  /** Rows per table when the copy was made, for verify to compare against; absent where the engine cannot count them. */
+  tableRows?: Record<string, number>;
 }
 
 /**
@@ -173,4 +175,10 @@ export interface SnapshotOps {
   /** Free space where the server keeps its databases (null when it cannot be seen from here), and the size of `target`'s database. */
   room(target: Target): Promise<{ freeBytes: number | null; databaseBytes: number }>;
   drop(target: Target, name: string): Promise<void>;
+  /**
+   * Rows per table of snapshot `name`, counted without opening it to other
+   * clients (verify compares them with SnapshotFacts.tableRows). Absent where
+   * the engine cannot count a snapshot's rows; verify then checks presence only.
+   */
+  tableRows?(target: Target, name: string): Promise<Record<string, number>>;
 }
