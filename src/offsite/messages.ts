@@ -38,6 +38,8 @@ export const offsiteMessages = {
   uploadFailedWarning: (remote: string, reason: string) =>
     `offsite copy to ${remote} failed (${reason}); the backup itself is fine and kept locally. The next backup tries again; \`dbsafe offsite status\` shows what is missing there.`,
   uploaded: (remote: string, ids: string[]) => `uploaded ${ids.join(', ')} to ${remote}`,
+  renamedForRemote: (id: string, newId: string, remote: string) =>
+    `backup ${id} was renamed ${newId}: ${remote} already holds a different backup named ${id} (made before this backup directory was emptied), which is kept`,
 } as const;
 
 function lastLines(stderr: string): string {

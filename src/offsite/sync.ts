@@ -1,7 +1,8 @@
 import { appendAuditEntry, auditContext, auditLogPath } from '../audit/log.js';
 import { isDbsafeError } from '../errors.js';
 import { redactSecretsInText } from '../redact.js';
-import type { StoredBackup } from '../store/files.js';
+import { renameBackup, type StoredBackup } from '../store/files.js';
+import { firstFreeId } from '../store/naming.js';
 import { databaseKey, type Manifest } from '../store/manifest.js';
 import { listBackups } from '../store/restore-backup.js';
 import { planRotation } from '../store/rotation.js';
@@ -19,6 +20,27 @@ export function offsiteRemotes(config: OffsiteConfig | undefined): OffsiteRemote
 }
 
 const sameBackup = (a: Manifest, b: Manifest) => a.id === b.id && a.sha256 === b.sha256;
+
+/**
+ * Local backups whose id a different backup already has on the remote, each
+ * with a new id free both here and there. Ids are unique only within one
+ * store: after the local store was lost, a new backup made in the same
+ * second as one kept offsite gets that backup's id, and uploading it would
+ * overwrite the only copy of the older one. Pure.
+ */
+export function planRenames(local: readonly Manifest[], remote: readonly RemoteBackup[]): { manifest: Manifest; newId: string }[] {
+  const remoteById = new Map(remote.map((b) => [b.manifest.id, b.manifest]));
+  const taken = new Set([...local.map((m) => m.id), ...remoteById.keys()]);
+  const renames: { manifest: Manifest; newId: string }[] = [];
+  for (const manifest of local) {
+    const there = remoteById.get(manifest.id);
+    if (!there || there.sha256 === manifest.sha256) continue;
+    const newId = firstFreeId(manifest.id, (id) => taken.has(id));
+    taken.add(newId);
+    renames.push({ manifest, newId });
+  }
+  return renames;
+}
 
 /**
  * What one remote should end up holding: the union of what is there (whole)
@@ -40,6 +62,8 @@ export interface SyncResult {
   ok: boolean;
   uploaded: string[];
   removed: string[];
+  /** Local backups given a new id because the remote holds a different backup under theirs (said in words). */
+  renamed: string[];
   error?: string;
 }
 
@@ -49,7 +73,7 @@ function audit(store: BackupStore, result: SyncResult, started: number): void {
       time: new Date(started).toISOString(),
       operation: 'offsite',
       decision: result.ok ? 'offsite-uploaded' : 'offsite-failed',
-      rule: result.ok ? `${say.uploaded(result.remote, result.uploaded)}${result.removed.length ? `; removed ${result.removed.join(', ')} (offsite.keep)` : ''}` : `${result.remote}: ${result.error}`,
+      rule: result.ok ? `${result.renamed.map((line) => `${line}; `).join('')}${say.uploaded(result.remote, result.uploaded)}${result.removed.length ? `; removed ${result.removed.join(', ')} (offsite.keep)` : ''}` : `${result.remote}: ${result.error}`,
       target: null,
       command: null,
       backupId: result.uploaded.at(-1) ?? null,
@@ -65,11 +89,21 @@ function audit(store: BackupStore, result: SyncResult, started: number): void {
 
 async function syncOne(remote: OffsiteRemote, local: StoredBackup[], keep: number): Promise<SyncResult> {
   const uploaded: string[] = [];
+  const renamed: string[] = [];
   const removed: string[] = [];
   try {
+    const listed = await remote.list();
+    for (const { manifest, newId } of planRenames(
+      local.map((b) => b.manifest),
+      listed,
+    )) {
+      const index = local.findIndex((b) => b.manifest === manifest);
+      local[index] = await renameBackup(local[index]!, newId);
+      renamed.push(say.renamedForRemote(manifest.id, newId, remote.name));
+    }
     const plan = planOffsite(
       local.map((b) => b.manifest),
-      await remote.list(),
+      listed,
       keep,
     );
     for (const manifest of plan.upload) {
@@ -81,10 +115,10 @@ async function syncOne(remote: OffsiteRemote, local: StoredBackup[], keep: numbe
       await remote.remove(backup);
       removed.push(backup.manifest.id);
     }
-    return { remote: remote.name, ok: true, uploaded, removed };
+    return { remote: remote.name, ok: true, uploaded, removed, renamed };
   } catch (error) {
     if (!isDbsafeError(error)) throw error;
-    return { remote: remote.name, ok: false, uploaded, removed, error: redactSecretsInText(error.message) };
+    return { remote: remote.name, ok: false, uploaded, removed, renamed, error: redactSecretsInText(error.message) };
   }
 }
 
@@ -106,7 +140,7 @@ export async function syncOffsite(store: BackupStore): Promise<SyncResult[]> {
     const started = Date.now();
     const result = await syncOne(remote, local, keep);
     results.push(result);
-    if (!result.ok || result.uploaded.length > 0 || result.removed.length > 0) audit(store, result, started);
+    if (!result.ok || result.uploaded.length > 0 || result.removed.length > 0 || result.renamed.length > 0) audit(store, result, started);
     const newest = new Map<string, Manifest>();
     for (const { manifest } of local) if (!newest.has(databaseKey(manifest))) newest.set(databaseKey(manifest), manifest);
     const entry: RemoteState = { at: new Date(started).toISOString(), ok: result.ok, missing: result.ok ? [] : [...newest.values()].map((m) => m.id).filter((id) => !result.uploaded.includes(id)) };
@@ -121,6 +155,7 @@ export async function syncOffsite(store: BackupStore): Promise<SyncResult[]> {
 export async function uploadAfterBackup(store: BackupStore): Promise<SyncResult[]> {
   try {
     const results = await syncOffsite(store);
+    for (const result of results) for (const line of result.renamed) process.stderr.write(`dbsafe: ${line}\n`);
     for (const result of results) if (!result.ok) process.stderr.write(`dbsafe: ${say.uploadFailedWarning(result.remote, result.error ?? 'unknown error')}\n`);
     return results;
   } catch (error) {

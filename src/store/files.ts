@@ -265,6 +265,25 @@ export async function readBackupAt(file: string): Promise<StoredBackup | null> {
   return { manifest, manifestFile, file };
 }
 
+/**
+ * Give a backup a new id (its file and manifest renamed, the manifest's id
+ * and file rewritten). The file is linked under its new name before the new
+ * manifest is written and the old one removed, so a crash at any point
+ * leaves the backup whole under one id or the other.
+ */
+export async function renameBackup(backup: StoredBackup, newId: string): Promise<StoredBackup> {
+  const dir = path.dirname(backup.manifestFile);
+  const { id, file } = backup.manifest;
+  const manifest: Manifest = { ...backup.manifest, id: newId, file: `${newId}${file.slice(id.length)}` };
+  const newFile = path.join(dir, manifest.file);
+  await fs.link(backup.file, newFile);
+  const manifestFile = await writeManifest(dir, manifest);
+  await fs.rm(backup.manifestFile, { force: true });
+  await fs.rm(backup.file, { force: true });
+  await fsyncPath(dir, 'r');
+  return { manifest, manifestFile, file: newFile };
+}
+
 /** Delete a rotated backup: manifest first, so a crash in between leaves a file that is no longer a backup. */
 export async function deleteBackup(backup: StoredBackup): Promise<void> {
   await fs.rm(backup.manifestFile, { force: true });

@@ -38,7 +38,11 @@ export function timestampForName(date: Date): string {
  * backups in the same second get `_2`, `_3`… so neither overwrites the other.
  */
 export function chooseBackupId(database: string, date: Date, taken: (id: string) => boolean): string {
-  const base = `${database}_${timestampForName(date)}`;
+  return firstFreeId(`${database}_${timestampForName(date)}`, taken);
+}
+
+/** `base` itself, or `base_2`, `base_3`…: the first that `taken` does not reject. */
+export function firstFreeId(base: string, taken: (id: string) => boolean): string {
   if (!taken(base)) return base;
   for (let n = 2; ; n++) {
     const candidate = `${base}_${n}`;

@@ -6,7 +6,7 @@ import { expect, onTestFinished } from 'vitest';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The built CLI: `npm test` builds before running the suite. */
+/** The built CLI: `npm test` builds before running the suite, and test/fresh-build.setup.ts rebuilds a stale one. */
 export const CLI = path.join(REPO_ROOT, 'dist/dbsafe.cjs');
 
 export interface CliResult {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateOffsiteConfig } from '../../src/offsite/config.js';
 import { rclonePath } from '../../src/offsite/rclone.js';
 import type { RemoteBackup } from '../../src/offsite/remote.js';
-import { planOffsite } from '../../src/offsite/sync.js';
+import { planOffsite, planRenames } from '../../src/offsite/sync.js';
 import type { Manifest } from '../../src/store/manifest.js';
 
 function manifest(id: string, minute: number, label: string | null = null): Manifest {
@@ -30,6 +30,20 @@ describe('planOffsite', () => {
   it('does not upload a local backup the offsite retention would delete at once', () => {
     const [a, b, c] = [manifest('a', 1), manifest('b', 2), manifest('c', 3)];
     expect(planOffsite([a], [remote(b), remote(c)], 2).upload).toEqual([]);
+  });
+});
+
+describe('planRenames', () => {
+  const other = (m: Manifest): Manifest => ({ ...m, sha256: 'b'.repeat(64) });
+  it('renames a local backup whose id the remote gives to a different backup, to an id free on both sides', () => {
+    const [a, a2] = [manifest('app_20260101_000000', 1), manifest('app_20260101_000000_2', 1)];
+    const renames = planRenames([a], [remote(other(a)), remote(other(a2))]);
+    expect(renames.map((r) => [r.manifest.id, r.newId])).toEqual([['app_20260101_000000', 'app_20260101_000000_3']]);
+  });
+
+  it('leaves alone the same backup there (whole or cut short) and ids the remote does not have', () => {
+    const [a, b] = [manifest('a', 1), manifest('b', 2)];
+    expect(planRenames([a, b], [remote(a), remote(a, false)])).toEqual([]);
   });
 });
 

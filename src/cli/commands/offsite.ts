@@ -36,8 +36,10 @@ export function register(program: Command): void {
       const results = await syncOffsite(store);
       if (flags.json) printJson(results);
       else
-        for (const r of results)
+        for (const r of results) {
+          for (const line of r.renamed) process.stdout.write(`${printable(line)}\n`);
           process.stdout.write(`${printable(r.ok ? `${r.remote}: ${r.uploaded.length ? offsiteMessages.uploaded(r.remote, r.uploaded) : 'up to date'}${r.removed.length ? `; removed ${r.removed.join(', ')} (offsite.keep)` : ''}` : `${r.remote}: ${r.error ?? 'failed'}`)}\n`);
+        }
       if (results.some((r) => !r.ok)) process.exitCode = 1;
     });
 }
