@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapshot } from '../../src/engines/sqlite/snapshot.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
 import { CLI, testDir } from '../helpers/cli.js';
-import { damage, Holder, sql, sqliteShop, tableChecksums, waitFor, type SqliteShop } from './sqlite-helpers.js';
+import { DAMAGE, damage, Holder, sql, sqliteShop, tableChecksums, waitFor, type SqliteShop } from './sqlite-helpers.js';
 
 interface TakenSnapshot {
   id: string;
@@ -72,6 +72,41 @@ describe('SQLite snapshots', () => {
     const facts = JSON.parse(doctor.stdout) as { backups: { snapshots: { count: number; serverBytes: number } } };
     expect(facts.backups.snapshots.count).toBeGreaterThanOrEqual(1);
     expect(facts.backups.snapshots.serverBytes).toBeGreaterThanOrEqual(taken.snapshot.sizeBytes);
+  });
+
+  it('a guarded command in snapshot mode, then dbsafe undo: the database as it was just before; run --restore-after puts it back by itself', async () => {
+    const shop = sqliteShop({ mode: 'snapshot' });
+    const before = tableChecksums(shop.db);
+    const ran = await shop.project.cli(['run', '--label', 'agent migration', '--', 'sqlite3', shop.db, DAMAGE], { CLAUDECODE: '1' });
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toMatch(/snapshot of .* → /);
+    const damaged = tableChecksums(shop.db);
+    expect(damaged).not.toBe(before);
+    const list = await shop.project.cli(['undo', '--list']);
+    expect(list.stdout).toContain('DELETE FROM orders');
+    const undone = await shop.project.cli(['undo', '--yes']);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(tableChecksums(shop.db)).toBe(before);
+
+    const isolated = await shop.project.cli(['run', '--restore-after', '--label', 'tests', '--', 'sqlite3', shop.db, DAMAGE]);
+    expect(isolated.code, isolated.stderr).toBe(0);
+    expect(tableChecksums(shop.db)).toBe(before);
+  });
+
+  it('a hard link to the live database under a snapshot name (a swap killed between link and rename) is not taken for a snapshot, and its removal leaves the database', async () => {
+    const shop = sqliteShop();
+    const before = tableChecksums(shop.db);
+    const target = parseDatabaseUrl(`sqlite:${shop.db}`, { kind: 'env', name: 'DATABASE_URL' }, '/');
+    mkdirSync(shop.snapshotDir, { mode: 0o700 });
+    linkSync(shop.db, fileOf(shop, 'dbsafe_snap_0123abcd'));
+    expect(await snapshot.exists(target, 'dbsafe_snap_0123abcd')).toBe(false);
+    expect(await snapshot.exists(target, target.database)).toBe(true);
+    await snapshot.drop(target, 'dbsafe_snap_0123abcd');
+    expect(shop.snapshotFiles()).toEqual([]);
+    expect(tableChecksums(shop.db)).toBe(before);
+    // Names of another shape (a verify's scratch directory recorded on the same file) are never acted on.
+    await expect(snapshot.drop(target, target.database)).rejects.toThrow('not a snapshot name');
+    expect(tableChecksums(shop.db)).toBe(before);
   });
 
   it('snapshot export writes a verified file backup that restores the snapshot state; its private copy is gone', async () => {

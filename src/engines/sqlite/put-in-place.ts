@@ -30,7 +30,8 @@ export interface PutInPlaceOptions {
  */
 export async function putInPlace(program: string, target: Target, source: string, options: PutInPlaceOptions): Promise<FileHolder[]> {
   const database = target.database;
-  if ((await processesHolding(companionFiles(database))).length === 0) {
+  // A standby is renamed without a copy, and the rename checks for holders itself: only a backup (copied first) is worth a check before.
+  if (options.moveSource || (await processesHolding(companionFiles(database))).length === 0) {
     try {
       await replaceDatabaseFile(database, source, { sqlite3: program, moveSource: options.moveSource, keepReplacedAs: options.keepAs });
       if (options.keepAs && (await fs.stat(options.keepAs).catch(() => null))) await sealSnapshotFile(options.keepAs);

@@ -181,7 +181,7 @@ export const snapshot: SnapshotOps = {
     return { freeBytes: stats ? stats.bavail * stats.bsize : null, databaseBytes: sizes[0]! + sizes[1]! };
   },
 
-  drop: (target, name) => removeSnapshotFiles(fileOf(target, name)),
+  drop: async (target, name) => removeSnapshotFiles(fileOf(target, name)),
 
   async tableRows(target, name) {
     const counts = await countTableRows(sqlite3('count the rows of a SQLite snapshot'), immutableUri(fileOf(target, name)));
