@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
+import { isSnapshotFamilyName } from '../../store/snapshot-naming.js';
 import type { Target } from '../../target/types.js';
 import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
 import { requireTool } from '../tools.js';
@@ -10,7 +11,7 @@ import { sqliteMessages } from './messages.js';
 import { putInPlace } from './put-in-place.js';
 import { countTableRows } from './query-rows.js';
 import { COPY_METHODS, copyLiveDatabase, SnapshotReadFailed } from './snapshot-copy.js';
-import { ensureSnapshotDirectory, partialFile, removeSnapshotFiles, sealSnapshotFile, SNAPSHOT_DIRECTORY, snapshotDirectory, snapshotFile } from './snapshot-files.js';
+import { ensureSnapshotDirectory, partialFile, removeSnapshotFiles, sealSnapshotFile, snapshotDirectory, snapshotFile } from './snapshot-files.js';
 import { sqliteSnapshotMessages } from './snapshot-messages.js';
 import { immutableUri, LOCK_WAIT_MS } from './sqlite3-shell.js';
 
@@ -29,7 +30,7 @@ function sqlite3(purpose: string): string {
 
 /** A snapshot name as a file. The store's names have a fixed shape; anything else (a verify's scratch directory recorded on the same database) is not this adapter's to touch. */
 function fileOf(target: Target, name: string): string {
-  if (!/^dbsafe_snap_[0-9a-f]{8}(_r[0-9a-f]{0,4})?$/.test(name)) throw new Error(`${name} is not a snapshot name`);
+  if (!isSnapshotFamilyName(name)) throw new Error(`${name} is not a snapshot name`);
   return snapshotFile(target.database, name);
 }
 
@@ -188,5 +189,3 @@ export const snapshot: SnapshotOps = {
     return Object.fromEntries(counts.tables.map((table) => [table.name, table.rows]));
   },
 };
-
-export { SNAPSHOT_DIRECTORY };
