@@ -51,7 +51,8 @@ async function moveIntoPlace(database: string, ready: string, options: ReplaceOp
 
     const holders = await processesHolding(companionFiles(database));
     if (holders.length > 0) throw sqliteMessages.fileInUse(database, holders);
-    if (current) await settle(database, options.sqlite3);
+    // Without a -wal or -journal beside it (and nobody holding it) the file is already the whole database: no sqlite3 to start.
+    if (current && (await leftBehind(database))) await settle(database, options.sqlite3);
     for (const companion of companionFiles(database).slice(1)) await fs.rm(companion, { force: true });
     if (keep) {
       await fs.link(database, keep);
@@ -65,6 +66,11 @@ async function moveIntoPlace(database: string, ready: string, options: ReplaceOp
   }
   await fsyncPath(dir);
   if (keep && path.dirname(path.resolve(keep)) !== dir) await fsyncPath(path.dirname(path.resolve(keep)));
+}
+
+async function leftBehind(database: string): Promise<boolean> {
+  const found = await Promise.all([`${database}-wal`, `${database}-journal`].map((file) => fs.stat(file).then(() => true, () => false)));
+  return found.includes(true);
 }
 
 /** Open and close the database alone: the last connection checkpoints and removes the WAL, and a hot journal is rolled back. */
