@@ -38,7 +38,7 @@ export async function archiveOps(engine: EngineName): Promise<ArchiveOps> {
 const SNAPSHOT: Record<EngineName, (() => Promise<{ snapshot: SnapshotOps }>) | { unsupported: string }> = {
   postgres: () => import('./postgres/snapshot.js'),
   mysql: { unsupported: 'MySQL/MariaDB snapshots are not built yet' },
-  sqlite: { unsupported: 'SQLite snapshots are not built yet' },
+  sqlite: () => import('./sqlite/snapshot.js'),
   mongodb: {
     unsupported:
       'MongoDB has no server-side database copy dbsafe can rename into place (copydb was removed in MongoDB 4.2), so its backups are always mongodump archives',

@@ -166,12 +166,18 @@ export interface SnapshotOps {
   /**
    * Put `standby` in place of the live database in one atomic step; the live
    * database is kept as `safetyCopy` (connections refused, marked). Sessions
-   * on the live database are ended: a restore replaces it anyway.
+   * on the live database are ended: a restore replaces it anyway. A note
+   * comes back when the engine had to do it another way (SQLite: written in
+   * place while another process has the file open), for the person to read.
    */
-  swapIn(target: Target, standby: string, safetyCopy: string, marker: string): Promise<void>;
+  swapIn(target: Target, standby: string, safetyCopy: string, marker: string): Promise<void | { note: string }>;
   exists(target: Target, name: string): Promise<boolean>;
-  /** Let the client tools connect to `name` (a private copy made for an export, never a snapshot itself). */
-  openForReading(target: Target, name: string): Promise<void>;
+  /**
+   * Let the client tools connect to `name` (a private copy made for an
+   * export, never a snapshot itself). Returns the target that reads it where
+   * that is not `target` with `name` as its database (SQLite: a file path).
+   */
+  openForReading(target: Target, name: string): Promise<void | Target>;
   /** Free space where the server keeps its databases (null when it cannot be seen from here), and the size of `target`'s database. */
   room(target: Target): Promise<{ freeBytes: number | null; databaseBytes: number }>;
   drop(target: Target, name: string): Promise<void>;

@@ -106,9 +106,9 @@ export async function restoreBackup(
     if (!options.checksumVerified) await verifyChecksum(backup);
     if (backup.manifest.snapshot) {
       const { requireSnapshotOps, restoreSnapshotHoldingLock } = await import('./snapshot-store.js');
-      const { safetyCopy } = await restoreSnapshotHoldingLock(store, target, backup, await requireSnapshotOps(target, backup.manifest.id));
+      const { safetyCopy, note } = await restoreSnapshotHoldingLock(store, target, backup, await requireSnapshotOps(target, backup.manifest.id));
       await rotate(store, target);
-      return { restored: backup.manifest, safetyBackup: safetyCopy };
+      return { restored: backup.manifest, safetyBackup: safetyCopy, ...(note ? { note } : {}) };
     }
     // An encrypted backup is decrypted (and fully authenticated) before the safety backup and before the database is touched.
     return await withPlainArchive(store, backup, async (file) => {

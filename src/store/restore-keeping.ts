@@ -5,6 +5,7 @@ import type { Target } from '../target/types.js';
 import type { StoredBackup } from './files.js';
 import type { Manifest } from './manifest.js';
 import { newSnapshotName, snapshotMarker } from './snapshot-naming.js';
+import { snapshotPlace } from './snapshot-messages.js';
 import { describeSnapshot, newSnapshotId, safetyCopyPurpose } from './snapshot-store.js';
 import type { BackupStore } from './store.js';
 import { formatBytes } from '../cli/progress.js';
@@ -34,7 +35,7 @@ export async function planSafetyCopy(target: Target): Promise<SafetyCopyPlan> {
   const unavailable = await found.ops.unavailable(target);
   const room = unavailable ? null : await found.ops.room(target).catch(() => null);
   const choice = chooseSafetyCopy(room, unavailable);
-  if (choice === 'keep') return { kind: 'keep', ops: found.ops, note: 'safety copy: the replaced database itself, kept on the server (no dump taken)' };
+  if (choice === 'keep') return { kind: 'keep', ops: found.ops, note: `safety copy: the replaced database itself, kept ${snapshotPlace(target.engine)} (no dump taken)` };
   return { kind: 'dump', note: `safety copy: a file backup first, because ${choice}` };
 }
 

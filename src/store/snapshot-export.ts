@@ -29,11 +29,11 @@ export async function exportSnapshotHoldingLock(store: BackupStore, target: Targ
     throw error;
   }
   try {
-    await ops.openForReading(target, copy);
+    const source = (await ops.openForReading(target, copy)) ?? { ...target, database: copy };
     return await takeBackupHoldingLock(store, target, {
       trigger: `export of snapshot ${backup.manifest.id} (taken ${backup.manifest.createdAt}, ${backup.manifest.trigger})`,
       label: backup.manifest.label,
-      source: { ...target, database: copy },
+      source,
     });
   } finally {
     // The drop takes the record over.

@@ -1,6 +1,19 @@
 import type { BlockingSession } from '../engines/types.js';
 import { DbsafeError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import type { EngineName } from '../target/types.js';
+
+/** Where each engine keeps its snapshots, in words: said wherever a snapshot is shown. */
+const SNAPSHOT_PLACE: Record<EngineName, string> = {
+  postgres: 'on the server',
+  mysql: 'on the server',
+  sqlite: 'beside the database file',
+  mongodb: 'on the server',
+};
+
+export function snapshotPlace(engine: EngineName): string {
+  return SNAPSHOT_PLACE[engine];
+}
 
 function sessionLine(session: BlockingSession): string {
   return `  - session ${session.id}: ${session.application}, from ${session.client}${session.since ? `, connected since ${session.since}` : ''}`;
@@ -11,7 +24,7 @@ import type { Manifest } from './manifest.js';
 /** What snapshot mode says: which way a copy was taken and why. */
 export const snapshotMessages = {
   snapshotTaken: (where: string, manifest: Manifest, seconds: string) =>
-    `Snapshot ${manifest.id} of ${where} taken on the server (database ${manifest.snapshot?.database}, ${seconds} s). It does not survive losing the server; \`dbsafe snapshot export ${manifest.id}\` makes a file backup of it.`,
+    `Snapshot ${manifest.id} of ${where} taken ${snapshotPlace(manifest.engine)} (${manifest.snapshot?.database}, ${seconds} s). It does not survive losing the server; \`dbsafe snapshot export ${manifest.id}\` makes a file backup of it.`,
   fellBack: (reason: string) => `file backup instead of a snapshot: ${reason}`,
   blocked: (database: string, sessions: readonly BlockingSession[]) =>
     `${sessions.length === 1 ? 'a session is' : `${sessions.length} sessions are`} connected to ${database}, and a server-side copy needs it to itself:\n${sessions.map(sessionLine).join('\n')}\n  (pass --terminate-connections to end ${sessions.length === 1 ? 'it' : 'them'} and take a snapshot)`,
@@ -20,7 +33,7 @@ export const snapshotMessages = {
   restored: (restored: Manifest, where: string, safety: Manifest | null) =>
     `Restored ${restored.snapshot ? 'snapshot ' : ''}${restored.id} into ${where}.` +
     (safety
-      ? ` Its previous state is ${safety.snapshot ? 'kept on the server as snapshot' : 'backup'} ${safety.id} (dbsafe restore ${safety.id}, or dbsafe undo, brings it back).`
+      ? ` Its previous state is ${safety.snapshot ? `kept ${snapshotPlace(safety.engine)} as snapshot` : 'backup'} ${safety.id} (dbsafe restore ${safety.id}, or dbsafe undo, brings it back).`
       : ' The database did not exist before, so there was no previous state to keep.'),
   invalidMode: (value: string) =>
     new DbsafeError('usage', `--mode must be snapshot, dump or auto, not "${value}". Example: dbsafe backup --mode snapshot`, ExitCode.usage),

@@ -20,6 +20,11 @@ export function isSnapshotName(name: string): boolean {
   return SNAPSHOT_NAME.test(name);
 }
 
+/** A snapshot's name or one of its copies' (standby, a restore's or an export's copy): every name the store gives an engine to act on. */
+export function isSnapshotFamilyName(name: string): boolean {
+  return /^dbsafe_snap_[0-9a-f]{8}(_r[0-9a-f]{0,4})?$/.test(name);
+}
+
 /** The ready copy a restore renames into place (made in the background after a snapshot or a restore). */
 export function standbyName(snapshot: string): string {
   return `${snapshot}_r`;

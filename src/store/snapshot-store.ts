@@ -185,6 +185,8 @@ async function readDescriptor(backup: StoredBackup): Promise<SnapshotDescriptor>
 export interface SnapshotRestoreResult {
   /** The database the restore replaced, kept as a snapshot of its own; null when there was none. */
   safetyCopy: Manifest | null;
+  /** The engine's word on how the swap was done, when it was not the usual way. */
+  note?: string;
 }
 
 /**
@@ -222,8 +224,9 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   stepBoundary('restore:copied');
   const forgetSafety = recordScratchDatabase(target, safetyName, safetyCopyPurpose(target, backup.manifest.id));
   const liveExisted = await ops.exists(target, target.database);
+  let swapped;
   try {
-    await ops.swapIn(target, standby, safetyName, safetyMarker);
+    swapped = await ops.swapIn(target, standby, safetyName, safetyMarker);
   } catch (error) {
     forgetSafety();
     if (standby !== standbyName(snapshot.database)) await ops.drop(target, standby).catch(() => undefined);
@@ -248,7 +251,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   stepBoundary('restore:described');
   forgetSafety();
   await ops.copyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker).catch(() => false);
-  return { safetyCopy };
+  return { safetyCopy, ...(swapped ? { note: swapped.note } : {}) };
 }
 
 /** Remove a snapshot: recorded first, so a kill half-way leaves a database the next run drops, never one nobody knows. */

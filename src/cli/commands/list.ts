@@ -18,12 +18,13 @@ export function register(program: Command): void {
     .option('--offsite', 'the backups on the offsite remotes (config "offsite") instead of the local ones')
     .action(async (flags: { json?: boolean; offsite?: boolean }) => {
       if (flags.offsite) return listOffsite(flags.json === true);
-      const [{ backupCommandSetting }, { backupsWithReasons }, { keptBecause, keepReasonText }, { formatAge, formatBytes }, { ENGINE_LABELS }] = await Promise.all([
+      const [{ backupCommandSetting }, { backupsWithReasons }, { keptBecause, keepReasonText }, { formatAge, formatBytes }, { ENGINE_LABELS }, { snapshotPlace }] = await Promise.all([
         import('../backup-target.js'),
         import('../../store/prune.js'),
         import('../../store/messages.js'),
         import('../progress.js'),
         import('../../target/types.js'),
+        import('../../store/snapshot-messages.js'),
       ]);
       const { store } = await backupCommandSetting();
       const backups = await backupsWithReasons(store);
@@ -39,7 +40,7 @@ export function register(program: Command): void {
       const rows = backups.map(({ manifest: m, kept }) => [
         m.id,
         m.database,
-        m.snapshot ? `${ENGINE_LABELS[m.engine]} snapshot (on the server)` : ENGINE_LABELS[m.engine],
+        m.snapshot ? `${ENGINE_LABELS[m.engine]} snapshot (${snapshotPlace(m.engine)})` : ENGINE_LABELS[m.engine],
         m.snapshot ? (m.snapshot.sizeBytes !== null ? formatBytes(m.snapshot.sizeBytes) : '-') : formatBytes(m.size),
         formatAge(new Date(m.createdAt)),
         m.label ? `${m.trigger} (${m.label})` : m.trigger,

@@ -29,24 +29,19 @@ export async function processesHolding(files: readonly string[]): Promise<FileHo
   } catch {
     return [];
   }
-  const holders: FileHolder[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    let fds: string[];
-    try {
-      fds = await fs.readdir(`/proc/${entry}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      const opened = await fs.readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
-      if (!wanted.has(opened)) continue;
-      const command = (await fs.readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '?')).trim();
-      holders.push({ pid: Number(entry), command });
-      break;
-    }
-  }
-  return holders;
+  // All at once: one by one, a loaded machine's thousand open files took a quarter of a second.
+  const found = await Promise.all(
+    entries
+      .filter((entry) => /^\d+$/.test(entry) && Number(entry) !== process.pid)
+      .map(async (entry): Promise<FileHolder | null> => {
+        const fds = await fs.readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
+        const links = await Promise.all(fds.map((fd) => fs.readlink(`/proc/${entry}/fd/${fd}`).catch(() => '')));
+        if (!links.some((link) => wanted.has(link))) return null;
+        const command = (await fs.readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '?')).trim();
+        return { pid: Number(entry), command };
+      }),
+  );
+  return found.filter((holder): holder is FileHolder => holder !== null);
 }
 
 /** "sqlite3 (pid 123), node (pid 456)". Pure. */

@@ -1,4 +1,5 @@
 import { runTool, toolVersion, type ToolResult } from '../tools.js';
+import type { TableCounts } from '../types.js';
 
 /**
  * Rows of a query through the sqlite3 shell. `-json` output needs sqlite3
@@ -44,4 +45,29 @@ export async function queryRows<T>(program: string, database: string, sql: strin
   if (result.code !== 0 || result.stderr.trim() !== '') throw new Error(result.stderr.trim().replace(/\s+/g, ' ') || `sqlite3 exited with ${result.code ?? result.signal}`);
   if (!json) return parseSeparatedRows<T>(result.stdout);
   return result.stdout.trim() === '' ? [] : (JSON.parse(result.stdout) as T[]);
+}
+
+function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function quoteText(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Rows per ordinary table; virtual tables are skipped (their module may be missing here), their shadow tables are counted. */
+export async function countTableRows(program: string, database: string): Promise<TableCounts> {
+  const tables = await queryRows<{ name: string }>(
+    program,
+    database,
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name;\n`,
+  );
+  if (tables.length === 0) return { tables: [] };
+  const counts = await queryRows<{ name: string; rows: number }>(
+    program,
+    database,
+    `${tables.map(({ name }) => `SELECT ${quoteText(name)} AS name, COUNT(*) AS rows FROM ${quoteName(name)}`).join('\nUNION ALL ')};\n`,
+  );
+  const byName = new Map(counts.map((row) => [row.name, row.rows]));
+  return { tables: tables.map(({ name }) => ({ name, rows: byName.get(name) ?? 0 })) };
 }

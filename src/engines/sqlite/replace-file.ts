@@ -8,8 +8,10 @@ import { sqliteMessages } from './messages.js';
 export interface ReplaceOptions {
   /** sqlite3's path: it settles the live database (checkpoint, hot journal) before the swap. */
   sqlite3: string;
-  /** Keep the replaced database under this name (a hard link made just before the rename), complete with its last WAL changes. */
+  /** Keep the replaced database under this name (a hard link made just before the rename, on the same filesystem), complete with its last WAL changes. */
   keepReplacedAs?: string;
+  /** `source` is a ready copy on the database's filesystem (a snapshot's standby): renamed into place itself, not copied. On failure it is left as it was. */
+  moveSource?: boolean;
 }
 
 /**
@@ -25,26 +27,50 @@ export interface ReplaceOptions {
  * to the new one. A failure before the rename leaves the database as it was.
  */
 export async function replaceDatabaseFile(database: string, source: string, options: ReplaceOptions): Promise<void> {
-  const dir = path.dirname(path.resolve(database));
-  const staged = path.join(dir, `.${path.basename(database)}.dbsafe-restore-${randomBytes(4).toString('hex')}`);
-  const current = await fs.stat(database).catch(() => null);
+  if (options.moveSource) return moveIntoPlace(database, source, options);
+  const staged = path.join(path.dirname(path.resolve(database)), `.${path.basename(database)}.dbsafe-restore-${randomBytes(4).toString('hex')}`);
   try {
     await fs.copyFile(source, staged);
-    await fs.chmod(staged, current ? current.mode & 0o7777 : 0o600);
-    if (current && process.getuid?.() === 0) await fs.chown(staged, current.uid, current.gid);
-    await fsyncPath(staged);
-
-    const holders = await processesHolding(companionFiles(database));
-    if (holders.length > 0) throw sqliteMessages.fileInUse(database, holders);
-    if (current) await settle(database, options.sqlite3);
-    for (const companion of companionFiles(database).slice(1)) await fs.rm(companion, { force: true });
-    if (current && options.keepReplacedAs) await fs.link(database, options.keepReplacedAs);
-    await fs.rename(staged, database);
+    await moveIntoPlace(database, staged, options);
   } catch (error) {
     await fs.rm(staged, { force: true });
     throw error;
   }
+}
+
+async function moveIntoPlace(database: string, ready: string, options: ReplaceOptions): Promise<void> {
+  const dir = path.dirname(path.resolve(database));
+  const current = await fs.stat(database).catch(() => null);
+  const readyMode = (await fs.stat(ready)).mode & 0o7777;
+  const keep = current ? options.keepReplacedAs : undefined;
+  let linked = false;
+  try {
+    await fs.chmod(ready, current ? current.mode & 0o7777 : 0o600);
+    if (current && process.getuid?.() === 0) await fs.chown(ready, current.uid, current.gid);
+    await fsyncPath(ready);
+
+    const holders = await processesHolding(companionFiles(database));
+    if (holders.length > 0) throw sqliteMessages.fileInUse(database, holders);
+    // Without a -wal or -journal beside it (and nobody holding it) the file is already the whole database: no sqlite3 to start.
+    if (current && (await leftBehind(database))) await settle(database, options.sqlite3);
+    for (const companion of companionFiles(database).slice(1)) await fs.rm(companion, { force: true });
+    if (keep) {
+      await fs.link(database, keep);
+      linked = true;
+    }
+    await fs.rename(ready, database);
+  } catch (error) {
+    if (linked) await fs.rm(keep!, { force: true });
+    await fs.chmod(ready, readyMode).catch(() => undefined);
+    throw error;
+  }
   await fsyncPath(dir);
+  if (keep && path.dirname(path.resolve(keep)) !== dir) await fsyncPath(path.dirname(path.resolve(keep)));
+}
+
+async function leftBehind(database: string): Promise<boolean> {
+  const found = await Promise.all([`${database}-wal`, `${database}-journal`].map((file) => fs.stat(file).then(() => true, () => false)));
+  return found.includes(true);
 }
 
 /** Open and close the database alone: the last connection checkpoints and removes the WAL, and a hot journal is rolled back. */
