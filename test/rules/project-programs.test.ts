@@ -1,0 +1,108 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyCommandLine } from '../../src/rules/classify-line.js';
+import { scriptInterpreter } from '../../src/rules/project-scripts.js';
+import { tempDir } from '../helpers/cli.js';
+
+/**
+ * Programs of the project a line runs by path (bin/ scripts) and a Django
+ * project's management commands are judged by what their bodies do.
+ */
+
+let project: ReturnType<typeof tempDir>;
+const write = (file: string, text: string) => {
+  mkdirSync(path.dirname(path.join(project.dir, file)), { recursive: true });
+  writeFileSync(path.join(project.dir, file), text);
+  chmodSync(path.join(project.dir, file), 0o755);
+};
+
+beforeAll(() => {
+  project = tempDir('dbsafe-programs-');
+  write('bin/ci_rspec', '#!/bin/bash\nif [ -z "$TOKEN" ]; then\n  KNAPSACK_PRO_ENDPOINT=x bundle exec rake knapsack_pro:rspec\nelse\n  bundle exec rake knapsack_pro:rspec\nfi\n');
+  write('bin/lint', '#!/usr/bin/env sh\nset -e\nbundle exec rubocop "$@"\nnpx eslint .\n');
+  write('bin/setup', '#!/usr/bin/env ruby\nrequire "fileutils"\ndef system!(*args)\n  system(*args, exception: true)\nend\nFileUtils.chdir APP_ROOT do\n  system! "gem install bundler --conservative"\n  system! "bin/rails db:prepare"\nend\n');
+  write('bin/dev', '#!/usr/bin/env ruby\nputs "starting"\nexec "foreman", "start", "-f", "Procfile.dev"\n');
+  write('script/reset-cache.sh', 'rm -rf tmp/cache\n');
+  write('scripts/seed-users.ts', 'import { db } from "../db";\nawait db.user.create({ data: { name: "x" } });\n');
+  write('manage.py', '#!/usr/bin/env python\nimport sys\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n');
+  write('shop/__init__.py', '');
+  write('shop/management/commands/populatedb.py', 'from django.core.management.base import BaseCommand\nfrom shop.models import Product\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        Product.objects.bulk_create([Product(name="a")])\n');
+  write('shop/management/commands/setup_demo.py', 'from django.core.management import call_command\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        call_command("migrate", interactive=False)\n');
+  write('shop/management/commands/print_schema.py', 'from django.core.management.base import BaseCommand\nfrom shop.schema import schema\n\nclass Command(BaseCommand):\n    # prints the schema; nothing is saved\n    def handle(self, *args, **options):\n        self.stdout.write(str(schema))\n');
+  write('shop/management/commands/count_products.py', 'from django.core.management.base import BaseCommand\nfrom shop.models import Product\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print(Product.objects.filter(active=True).count())\n');
+  write('shop/management/commands/purge_events.py', 'from django.db import connection\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        with connection.cursor() as cursor:\n            cursor.execute("DELETE FROM events")\n');
+});
+afterAll(() => project.cleanup());
+
+const judge = (command: string) => classifyCommandLine({ command, cwd: project.dir });
+
+describe('programs of the project run by their path', () => {
+  it('knows a script by its first line, else by its extension', () => {
+    expect(scriptInterpreter('bin/x', '#!/usr/bin/env -S bash -e\necho')).toBe('shell');
+    expect(scriptInterpreter('bin/x', '#!/bin/sh\n')).toBe('shell');
+    expect(scriptInterpreter('bin/x', '#!/usr/bin/env ruby\n')).toBe('ruby');
+    expect(scriptInterpreter('bin/x', '#!/usr/bin/python3.12\n')).toBe('python');
+    expect(scriptInterpreter('x.sh', 'echo')).toBe('shell');
+    expect(scriptInterpreter('bin/x', 'echo')).toBeNull();
+  });
+
+  it('guards a shell script whose body runs a guarded command, and says which script and rule', async () => {
+    const result = await judge("RUBYOPT='-W:no-deprecated' bin/ci_rspec");
+    expect(result).toMatchObject({ guarded: true, rule: 'rails-test' });
+    expect(result.reason).toContain('bin/ci_rspec');
+    expect(await judge('./bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
+  });
+
+  it('passes a shell script whose commands touch no database, even when its path has a database word', async () => {
+    expect(await judge('bin/lint --fix')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await judge('./script/reset-cache.sh')).toMatchObject({ guarded: false, rule: 'script-safe' });
+  });
+
+  it('guards a Ruby program that starts a guarded command; one that starts none is judged as before', async () => {
+    const setup = await judge('bin/setup');
+    expect(setup).toMatchObject({ guarded: true });
+    expect(setup.reason).toContain('bin/rails db:prepare');
+    expect(await judge('bin/dev')).toMatchObject({ guarded: false });
+    // A program whose body dbsafe cannot follow keeps its path-word rule.
+    expect(await judge('npx tsx scripts/seed-users.ts')).toMatchObject({ guarded: true, rule: 'path-word' });
+  });
+});
+
+describe("a Django project's management commands", () => {
+  it('guards a command whose body writes through the ORM or runs SQL, naming the call and the file', async () => {
+    const result = await judge('python manage.py populatedb');
+    expect(result).toMatchObject({ guarded: true, rule: 'django-command-body' });
+    expect(result.reason).toContain('bulk_create');
+    expect(result.reason).toContain(path.join('shop', 'management', 'commands', 'populatedb.py'));
+    expect(await judge('./manage.py purge_events')).toMatchObject({ guarded: true, rule: 'django-command-body' });
+  });
+
+  it('guards a command that calls a guarded command', async () => {
+    const result = await judge('docker compose run --rm web python manage.py setup_demo');
+    expect(result).toMatchObject({ guarded: true, rule: 'django-write' });
+    expect(result.reason).toContain('setup_demo');
+  });
+
+  it('passes a command that only reads or prints', async () => {
+    expect(await judge('python manage.py print_schema > schema.graphql')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await judge('python3 manage.py count_products')).toMatchObject({ guarded: false, rule: 'script-safe' });
+  });
+
+  it("guards an installed app's command dbsafe does not know (fail closed), and keeps the table's rows", async () => {
+    const result = await judge('python manage.py rebuild_references_index');
+    expect(result).toMatchObject({ guarded: true, rule: 'django-unknown-command' });
+    expect(result.reason).toContain('commands.allow');
+    expect(await judge('python manage.py collectstatic --noinput')).toMatchObject({ guarded: false, rule: 'django-read-only' });
+    expect(await judge('python manage.py migrate')).toMatchObject({ guarded: true, rule: 'django-write' });
+  });
+
+  it('outside a Django project (no manage.py) an unknown command is judged by the table as before', async () => {
+    const bare = tempDir('dbsafe-programs-bare-');
+    try {
+      expect(await classifyCommandLine({ command: 'python manage.py rebuild_references_index', cwd: bare.dir })).toMatchObject({ guarded: false, rule: 'no-rule' });
+    } finally {
+      bare.cleanup();
+    }
+  });
+});
