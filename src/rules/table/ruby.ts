@@ -12,7 +12,7 @@ export const RUBY_RULES: readonly CommandRule[] = [
     args: [
       'assets:*', 'routes', 'stats', 'notes', 'notes:*', 'about', 'secret', 'middleware', 'initializers', 'environment', 'restart', 'time:zones', 'time:zones:*', 'tmp:*', 'log:*', 'zeitwerk:check',
       'credentials:*', 'secrets:*', 'encrypted:*', 'app:update', 'app:template', 'app:binstub:*', 'yarn:install', 'javascript:*', 'css:*', 'tailwindcss:*', 'dartsass:*', 'importmap:*', 'webpacker:*', 'shakapacker:*',
-      'cache_digests:*', 'active_storage:install', 'action_text:install', 'action_mailbox:install', 'railties:install:migrations', '*:install:migrations', 'stimulus:install', 'turbo:install',
+      'vite:*', 'rails:update:*', 'app:update:*', 'webdrivers:*', 'cache_digests:*', 'active_storage:install', 'action_text:install', 'action_mailbox:install', 'railties:install:migrations', '*:install:migrations', 'stimulus:install', 'turbo:install',
       'rubocop', 'rubocop:*', 'bundle:audit', 'bundle:audit:*', 'bundler:audit', 'bundler:audit:*', 'brakeman', 'brakeman:*', 'erb_lint', 'erblint', 'haml_lint', 'eslint', 'stylelint', 'yard', 'doc:*', 'js:routes', 'js:routes:*',
     ],
     guard: false,
