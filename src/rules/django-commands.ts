@@ -24,6 +24,30 @@ const DATABASE_CALLS: readonly RegExp[] = [
 /** A model instance written (`page.save()`, `user.set_password(…)`): weaker evidence (`storage.save` writes a file), so it decides last. */
 const INSTANCE_WRITES = /\.(?:save|delete|set_password|full_clean)\s*\(/;
 
+/** The command opens an interactive Python shell with the application loaded, where any row can be changed. */
+const INTERACTIVE_SHELL = /\bcode\.interact\s*\(|\bInteractiveConsole\b|\bIPython\b|\bembed\s*\(/;
+
+/** A function of the application's own code whose name says it writes (`update_counts`, `create_orders`, `take_snapshot`). */
+const WRITING_NAME = /^(?:create|update|delete|remove|populate|load|import|sync|rebuild|reset|clear|purge|seed|save|insert|upsert|migrate|fix|add|set|take|apply|bulk|refresh|recalculate|recompute|dangerously)(?:_|$)/;
+
+/** Names imported from the project's own modules (`from ...utils import create_orders`, `from utilities.counters import update_counts`). */
+function applicationNames(body: string, packages: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const match of body.matchAll(/^\s*from\s+([.\w]+)\s+import\s+(\([^)]*\)|[^\n]+)/gm)) {
+    const module = match[1]!;
+    if (!module.startsWith('.') && !packages.includes(module.split('.')[0]!)) continue;
+    for (const name of match[2]!.replace(/[()]/g, '').split(',')) {
+      const bound = name.trim().split(/\s+as\s+/).at(-1)!.trim();
+      if (/^\w+$/.test(bound)) names.push(bound);
+    }
+  }
+  return names;
+}
+
+function writingApplicationCall(body: string, packages: readonly string[]): string | undefined {
+  return applicationNames(body, packages).find((name) => WRITING_NAME.test(name) && new RegExp(`(?<![\\w.])${name}\\s*\\(`).test(body));
+}
+
 const CALL_COMMAND = /\bcall_command\(\s*["']([\w-]+)["']/g;
 
 /** manage.py options that take a value, before the command name. */
@@ -69,12 +93,15 @@ export function judgeDjangoCall(words: readonly ShellWord[], project: DjangoComm
   const body = withoutComments(own.text);
   const call = DATABASE_CALLS.map((pattern) => pattern.exec(body)?.[0]).find((found) => found !== undefined);
   if (call) return { guarded: true, rule: 'django-command-body', reason: `${what} calls \`${call.trim()}\`, which writes through the project's database connection`, kind: 'data' };
+  if (INTERACTIVE_SHELL.test(body)) return { guarded: true, rule: 'app-console', reason: `${what} opens an interactive shell in the application, where any row can be changed`, kind: 'client' };
   const parts = [...body.matchAll(CALL_COMMAND)].map((match) => {
     const verdict = judge.words([words[0]!, { text: match[1]!, resolved: true }]);
     return verdict.guarded ? { ...verdict, reason: `${what} calls the command ${match[1]}, which ${verdict.reason}` } : verdict;
   });
   const started = judgeInlineCode('python', { text: body, resolved: true }, judge);
   if (started?.guarded) parts.push({ ...started, reason: `${what}: ${started.reason}` });
+  const application = writingApplicationCall(body, project.packages);
+  if (application) parts.push({ guarded: true, rule: 'django-command-body', reason: `${what} calls the application's ${application}(), whose name says it writes, and dbsafe cannot see into it (if it touches no database, add the command to "commands.allow" in dbsafe.config.json)`, kind: 'data' });
   const write = INSTANCE_WRITES.exec(body)?.[0];
   if (write) parts.push({ guarded: true, rule: 'django-command-body', reason: `${what} calls \`${write.trim()}\`, which writes a model through the project's database connection`, kind: 'data' });
   const safe: RuleVerdict = { guarded: false, rule: 'script-safe', reason: `${what} neither writes through the ORM, runs SQL, nor calls a command that touches a database` };

@@ -209,7 +209,8 @@ function djangoCommandsOf(manage: string): DjangoCommands | null {
     const text = readText(path.join(dir, file));
     if (text !== null) commands[path.basename(file, '.py')] = { file, text };
   }
-  return { dir, commands };
+  const packages = entriesOf(dir).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !NOT_APP_DIRECTORIES.has(entry.name)).map((entry) => entry.name);
+  return { dir, commands, packages };
 }
 
 /** A reader of the project's runner files, cached for its lifetime (one classification or one batch). */

@@ -196,6 +196,8 @@ export interface DjangoCommands {
   /** The directory of manage.py. */
   dir: string;
   commands: Record<string, { file: string; text: string }>;
+  /** The project's top-level Python packages (directories beside manage.py): imports from them are the application's code. */
+  packages: string[];
 }
 
 export interface ProjectFiles {

@@ -31,6 +31,9 @@ beforeAll(() => {
   write('shop/management/commands/setup_demo.py', 'from django.core.management import call_command\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        call_command("migrate", interactive=False)\n');
   write('shop/management/commands/print_schema.py', 'from django.core.management.base import BaseCommand\nfrom shop.schema import schema\n\nclass Command(BaseCommand):\n    # prints the schema; nothing is saved\n    def handle(self, *args, **options):\n        self.stdout.write(str(schema))\n');
   write('shop/management/commands/count_products.py', 'from django.core.management.base import BaseCommand\nfrom shop.models import Product\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print(Product.objects.filter(active=True).count())\n');
+  write('shop/management/commands/recount.py', 'from django.core.management.base import BaseCommand\nfrom shop.counters import update_counts, print_counts\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        update_counts()\n');
+  write('shop/management/commands/show_counts.py', 'from django.core.management.base import BaseCommand\nfrom shop.counters import update_counts, print_counts\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print_counts()\n');
+  write('shop/management/commands/appshell.py', 'import code\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        return code.interact(local={})\n');
   write('shop/management/commands/purge_events.py', 'from django.db import connection\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        with connection.cursor() as cursor:\n            cursor.execute("DELETE FROM events")\n');
 });
 afterAll(() => project.cleanup());
@@ -76,6 +79,14 @@ describe("a Django project's management commands", () => {
     expect(result.reason).toContain('bulk_create');
     expect(result.reason).toContain(path.join('shop', 'management', 'commands', 'populatedb.py'));
     expect(await judge('./manage.py purge_events')).toMatchObject({ guarded: true, rule: 'django-command-body' });
+  });
+
+  it("guards a command that calls the application's code whose name says it writes, or opens a shell; passes one that calls a reader", async () => {
+    const recount = await judge('python manage.py recount');
+    expect(recount).toMatchObject({ guarded: true, rule: 'django-command-body' });
+    expect(recount.reason).toContain('update_counts()');
+    expect(await judge('python manage.py show_counts')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await judge('python manage.py appshell')).toMatchObject({ guarded: true, rule: 'app-console' });
   });
 
   it('guards a command that calls a guarded command', async () => {
