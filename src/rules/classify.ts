@@ -10,6 +10,7 @@ import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
 import { judgeRakeCall } from './rake-tasks.js';
+import { judgeArtisanAtUnknownPath, judgeArtisanCall } from './artisan-commands.js';
 import { judgeDjangoCall } from './django-commands.js';
 import { judgeProjectScript } from './project-scripts.js';
 import { scriptNameRule } from './script-names.js';
@@ -219,6 +220,15 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   if (name === 'manage.py' && cwd !== null && ctx.files?.djangoCommands) {
     const project = ctx.files.djangoCommands(path.resolve(cwd, first.text));
     const verdict = project ? judgeDjangoCall(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
+    if (verdict) return verdict;
+  }
+  if (name === 'artisan' && !first.resolved) {
+    const verdict = judgeArtisanAtUnknownPath(words, ctx.table);
+    if (verdict) return verdict;
+  }
+  if (name === 'artisan' && first.resolved && cwd !== null && ctx.files?.artisanCommands) {
+    const project = ctx.files.artisanCommands(path.resolve(cwd, first.text));
+    const verdict = project ? judgeArtisanCall(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
     if (verdict) return verdict;
   }
   if (!scope.inContainer) {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseRakeFile } from './rake-tasks.js';
 import { parseRecipes, parseTaskfile } from './recipes.js';
-import type { ComposerScripts, DjangoCommands, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
+import type { ArtisanCommands, ComposerScripts, DjangoCommands, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
 
 /**
  * The I/O side of reading a project's runners (workspaces, composer.json,
@@ -213,6 +213,30 @@ function djangoCommandsOf(manage: string): DjangoCommands | null {
   return { dir, commands, packages };
 }
 
+function phpFiles(root: string, relative: string, depth: number): string[] {
+  return entriesOf(path.join(root, relative)).flatMap((entry) => {
+    const child = path.join(relative, entry.name);
+    if (entry.isDirectory()) return depth < 4 ? phpFiles(root, child, depth + 1) : [];
+    return entry.name.endsWith('.php') ? [child] : [];
+  });
+}
+
+/** `protected $signature = 'koel:init {--x}'`, `protected $name = 'x'`, `#[AsCommand(name: 'x')]`: the name a command answers to. */
+const ARTISAN_NAME = /\$(?:signature|name)\s*=\s*['"]\s*([\w:.-]+)|#\[AsCommand\(\s*(?:name:\s*)?['"]([\w:.-]+)/;
+
+function artisanCommandsOf(artisan: string): ArtisanCommands | null {
+  if (!existsSync(artisan)) return null;
+  const dir = path.dirname(artisan);
+  const commands: ArtisanCommands['commands'] = {};
+  for (const file of phpFiles(dir, path.join('app', 'Console', 'Commands'), 0)) {
+    const text = readText(path.join(dir, file));
+    const match = text === null ? null : ARTISAN_NAME.exec(text);
+    if (text !== null && match) commands[(match[1] ?? match[2])!] = { file, text };
+  }
+  const database = path.join('config', 'database.php');
+  return existsSync(path.join(dir, database)) ? { dir, commands, database } : { dir, commands };
+}
+
 /** A reader of the project's runner files, cached for its lifetime (one classification or one batch). */
 export function projectFilesReader(): ProjectFiles {
   const cache = new Map<string, unknown>();
@@ -236,5 +260,6 @@ export function projectFilesReader(): ProjectFiles {
     rakeTasks: (dir) => cached(`rake:${dir}`, () => nearest(dir, rakeTasksOf)),
     scriptText: (file) => cached(`script:${file}`, () => scriptTextOf(file)),
     djangoCommands: (manage) => cached(`django:${manage}`, () => djangoCommandsOf(manage)),
+    artisanCommands: (artisan) => cached(`artisan:${artisan}`, () => artisanCommandsOf(artisan)),
   };
 }

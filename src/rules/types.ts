@@ -191,6 +191,15 @@ export interface RakeTasks {
   database?: string;
 }
 
+/** The console commands a Laravel project defines (app/Console/Commands), by their signature's name. */
+export interface ArtisanCommands {
+  /** The directory of artisan. */
+  dir: string;
+  commands: Record<string, { file: string; text: string }>;
+  /** `config/database.php` when the project configures a database: its unknown commands then fail closed. */
+  database?: string;
+}
+
 /** The management commands a Django project defines (`<app>/management/commands/<name>.py`), by name. */
 export interface DjangoCommands {
   /** The directory of manage.py. */
@@ -213,4 +222,6 @@ export interface ProjectFiles {
   scriptText?(file: string): string | null;
   /** The Django project whose manage.py is `manage` (absolute path): its own management commands; null without that manage.py. */
   djangoCommands?(manage: string): DjangoCommands | null;
+  /** The Laravel project whose artisan is `artisan` (absolute path): its own console commands; null without that artisan. */
+  artisanCommands?(artisan: string): ArtisanCommands | null;
 }

@@ -102,7 +102,7 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['php artisan test', true, 'artisan-test'],
   ['php artisan migrate:status', false, 'artisan-read-only'],
   ['php artisan make:migration create_users', false, 'artisan-read-only'],
-  ['php artisan serve', false, 'no-rule'],
+  ['php artisan serve', false, 'artisan-framework'],
   ['./vendor/bin/phpunit', true, 'php-test-runner'],
   ['vendor/bin/pest --parallel', true, 'php-test-runner'],
   ['php bin/console doctrine:migrations:migrate -n', true, 'doctrine-write'],

@@ -31,6 +31,11 @@ beforeAll(() => {
   write('shop/management/commands/setup_demo.py', 'from django.core.management import call_command\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        call_command("migrate", interactive=False)\n');
   write('shop/management/commands/print_schema.py', 'from django.core.management.base import BaseCommand\nfrom shop.schema import schema\n\nclass Command(BaseCommand):\n    # prints the schema; nothing is saved\n    def handle(self, *args, **options):\n        self.stdout.write(str(schema))\n');
   write('shop/management/commands/count_products.py', 'from django.core.management.base import BaseCommand\nfrom shop.models import Product\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print(Product.objects.filter(active=True).count())\n');
+  write('laravel/artisan', '#!/usr/bin/env php\n<?php\n');
+  write('laravel/config/database.php', "<?php\nreturn ['default' => 'mysql'];\n");
+  write('laravel/app/Console/Commands/InitCommand.php', "<?php\nclass InitCommand extends Command\n{\n    protected $signature = 'shop:init {--no-assets}';\n    public function handle(): int\n    {\n        Artisan::call('migrate', ['--force' => true]);\n        return 0;\n    }\n}\n");
+  write('laravel/app/Console/Commands/PruneCarts.php', "<?php\nclass PruneCarts extends Command\n{\n    protected $signature = 'carts:prune';\n    public function handle(): void\n    {\n        Cart::query()->where('stale', true)->delete();\n    }\n}\n");
+  write('laravel/app/Console/Commands/ShowVersion.php', "<?php\nclass ShowVersion extends Command\n{\n    protected $signature = 'shop:version';\n    public function handle(): void\n    {\n        $this->info(config('app.version'));\n    }\n}\n");
   write('shop/management/commands/recount.py', 'from django.core.management.base import BaseCommand\nfrom shop.counters import update_counts, print_counts\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        update_counts()\n');
   write('shop/management/commands/show_counts.py', 'from django.core.management.base import BaseCommand\nfrom shop.counters import update_counts, print_counts\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print_counts()\n');
   write('shop/management/commands/appshell.py', 'import code\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        return code.interact(local={})\n');
@@ -117,3 +122,26 @@ describe("a Django project's management commands", () => {
     }
   });
 });
+
+describe("a Laravel project's console commands", () => {
+  const inLaravel = (command: string) => classifyCommandLine({ command, cwd: path.join(project.dir, 'laravel') });
+
+  it('guards a command that calls a guarded artisan command or writes through Eloquent, naming the file', async () => {
+    const init = await inLaravel('php artisan shop:init --no-interaction');
+    expect(init).toMatchObject({ guarded: true, rule: 'artisan-migrate' });
+    expect(init.reason).toContain(path.join('app', 'Console', 'Commands', 'InitCommand.php'));
+    expect(await inLaravel('php artisan carts:prune')).toMatchObject({ guarded: true, rule: 'artisan-command-body' });
+  });
+
+  it("passes a command that writes nothing and the framework's own cache and publish commands", async () => {
+    expect(await inLaravel('php artisan shop:version')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await inLaravel('php artisan config:cache')).toMatchObject({ guarded: false, rule: 'artisan-framework' });
+  });
+
+  it("guards a package's command dbsafe does not know, and a project command behind a path known only at run time", async () => {
+    expect(await inLaravel('php artisan backup:run')).toMatchObject({ guarded: true, rule: 'artisan-unknown-command' });
+    expect(await inLaravel('php $ROOT/artisan shop:version')).toMatchObject({ guarded: true, rule: 'unresolvable' });
+    expect(await inLaravel('php $ROOT/artisan key:generate')).toMatchObject({ guarded: false });
+  });
+});
+
