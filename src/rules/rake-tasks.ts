@@ -125,7 +125,7 @@ export function judgeRakeCall(tool: string, words: readonly ShellWord[], tasks: 
   if (words.some((word) => LISTING_OPTIONS.has(word.text))) return null;
   const named = rakeTaskNames(words);
   // `rake` alone runs the default task; `rails` alone only prints its help.
-  const names = tool === 'rails' ? railsTaskNames(named, judge) : named.length === 0 ? [{ text: 'default', resolved: true }] : named;
+  const names = tool === 'rails' ? railsTaskNames(named) : named.length === 0 ? [{ text: 'default', resolved: true }] : named;
   const isProjectTask = (word: ShellWord) => word.resolved && tasks.tasks[taskNameOf(word.text)] !== undefined;
   const isUnknownTask = (word: ShellWord) => tasks.database !== undefined && word.resolved && !isProjectTask(word) && !knownTask(tool, word, judge);
   if (!names.some((word) => isProjectTask(word) || isUnknownTask(word))) return null;
@@ -147,15 +147,17 @@ function knownTask(tool: string, word: ShellWord, judge: NestedJudge): boolean {
   return verdict !== null && verdict.rule !== 'no-rule';
 }
 
+/** rails' own commands (not rake tasks): the words after one are its arguments. */
+export const RAILS_COMMANDS: ReadonlySet<string> = new Set(['generate', 'g', 'destroy', 'd', 'server', 's', 'console', 'c', 'runner', 'r', 'new', 'dbconsole', 'test', 't', 'routes', 'notes', 'stats', 'about', 'initializers', 'middleware', 'restart', 'secret', 'boot', 'version', 'help', 'plugin', 'devcontainer']);
+
 /**
  * `rails generate model User`, `rails server -b 0.0.0.0`: after one of rails'
- * own commands (a name without a namespace the table knows) the other words
- * are its arguments; otherwise every name is a rake task.
+ * own commands the other words are its arguments; otherwise every name is a
+ * rake task (`rails environment after_party:run` runs both).
  */
-function railsTaskNames(named: ShellWord[], judge: NestedJudge): ShellWord[] {
+function railsTaskNames(named: ShellWord[]): ShellWord[] {
   const first = named[0];
-  if (first?.resolved && !first.text.includes(':') && knownTask('rails', first, judge)) return [first];
-  return named;
+  return first?.resolved && RAILS_COMMANDS.has(first.text) ? [first] : named;
 }
 
 function unknownTask(tool: string, name: string, database: string): RuleVerdict {
