@@ -151,6 +151,8 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     if (user.guarded) judgeInvocation(words, command, scope, effects, depth, { ...ctx, userRules: [] });
     return user;
   }
+  const alternatives = first.resolved ? null : alternativeExpansions(words);
+  if (alternatives) return firstGuarded(alternatives.map((alternative) => judgeInvocation(alternative, command, scope, effects, depth + 1, ctx)), PASS_NO_RULE(wordsText(words)));
   const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
   if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
@@ -250,6 +252,19 @@ function projectScriptVerdict(first: ShellWord, command: SimpleCommand, scope: S
   const file = path.resolve(scope.dir, first.text);
   const text = ctx.files.scriptText(file);
   return text === null ? null : judgeProjectScript(first.text, file, text, nestedJudge(command, scope, depth, ctx));
+}
+
+/**
+ * `${DEBUG:+rdbg -O -n -c --} bin/rails server`: an unquoted `${VAR:+words}`
+ * expands to nothing or to its words, whatever VAR holds, so both lines are
+ * judged (guarded when either is). Null for any other word.
+ */
+function alternativeExpansions(words: readonly ShellWord[]): ShellWord[][] | null {
+  const match = /^\$\{\w+:?\+([^{}$`"'\\*?[\]]*)\}$/.exec(words[0]!.text);
+  if (!match) return null;
+  const expanded = match[1]!.split(/\s+/).filter((word) => word !== '').map((text) => ({ text, resolved: true }));
+  const rest = words.slice(1);
+  return rest.length === 0 ? [expanded] : [rest, [...expanded, ...rest]];
 }
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */

@@ -96,6 +96,8 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['yarn', 'dlx'], valueOptions: ['-p', '--package'], packageSpec: true },
   { words: ['yarn', 'exec'] },
   { words: ['bundle', 'exec'] },
+  // ruby/debug's launcher: `rdbg -c -- CMD` debugs the command it is given.
+  { words: ['rdbg'], valueOptions: ['-e', '-x', '--init-script', '--port', '--host', '--sock-path', '--session-name'] },
   { words: ['mise', 'exec'], valueOptions: ['-C', '--cd', '-E', '--env', '-j', '--jobs'] },
   { words: ['mise', 'x'], valueOptions: ['-C', '--cd', '-E', '--env', '-j', '--jobs'] },
   { words: ['bundler', 'exec'] },
