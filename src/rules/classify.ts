@@ -239,7 +239,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   }
   return (
     matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
-    projectScriptVerdict(first, command, scope, depth, ctx) ??
+    projectScriptVerdict(words, command, scope, depth, ctx) ??
     pathWordVerdict(first.text) ??
     innerCommandVerdict(name, words, nestedJudge(command, scope, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
@@ -247,11 +247,12 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
 }
 
 /** A program of the project run by its relative path (`bin/x`, `./script/test`): judged by what its body runs, when dbsafe can read that. */
-function projectScriptVerdict(first: ShellWord, command: SimpleCommand, scope: Scope, depth: number, ctx: Context): RuleVerdict | null {
+function projectScriptVerdict(words: readonly ShellWord[], command: SimpleCommand, scope: Scope, depth: number, ctx: Context): RuleVerdict | null {
+  const first = words[0]!;
   if (!first.resolved || !first.text.includes('/') || path.isAbsolute(first.text) || first.text.startsWith('~') || scope.dir === null || !ctx.files?.scriptText) return null;
   const file = path.resolve(scope.dir, first.text);
   const text = ctx.files.scriptText(file);
-  return text === null ? null : judgeProjectScript(first.text, file, text, nestedJudge(command, scope, depth, ctx));
+  return text === null ? null : judgeProjectScript(first.text, file, text, words.slice(1), nestedJudge(command, scope, depth, ctx));
 }
 
 /**

@@ -3,6 +3,8 @@ import { judgeInlineCode } from './embedded-commands.js';
 import { commandName, SHELLS } from './launchers.js';
 import { guardedDeciders, type RuleVerdict } from './match.js';
 import type { NestedJudge } from './nested-judge.js';
+import { quoteWord } from './quote.js';
+import type { ShellWord } from './types.js';
 
 /**
  * A program of the project that a line runs by its path
@@ -32,12 +34,30 @@ export function scriptInterpreter(file: string, text: string): Interpreter | nul
   return interpreterNamed(program);
 }
 
-/** Judge the program at `written` (its text read from the project); null when dbsafe cannot read what it runs. */
-export function judgeProjectScript(written: string, file: string, text: string, judge: NestedJudge): RuleVerdict | null {
+/**
+ * A shell script's body with its arguments put in (`exec "$@"` in a
+ * `bin/docker-entrypoint rails server` runs `rails server`): `$@`, `$*` and
+ * `$1`…`$9`, quoted or not, become the words the line gave it. Arguments only
+ * known at run time leave the body as written (its words stay unknown).
+ */
+export function withArguments(body: string, args: readonly ShellWord[]): string {
+  if (args.some((arg) => !arg.resolved)) return body;
+  const all = args.map(quoteWord).join(' ');
+  return body
+    .replace(/"\$(?:\{[@*]\}|[@*])"|\$(?:\{[@*]\}|[@*])/g, all)
+    .replace(/"\$(?:\{([1-9])\}|([1-9]))"|\$(?:\{([1-9])\}|([1-9]))/g, (...match: string[]) => {
+      const arg = args[Number(match[1] ?? match[2] ?? match[3] ?? match[4]) - 1];
+      if (arg) return quoteWord(arg);
+      return match[1] !== undefined || match[2] !== undefined ? "''" : '';
+    });
+}
+
+/** Judge the program at `written` (its text read from the project), given `args`; null when dbsafe cannot read what it runs. */
+export function judgeProjectScript(written: string, file: string, text: string, args: readonly ShellWord[], judge: NestedJudge): RuleVerdict | null {
   const interpreter = scriptInterpreter(file, text);
   if (interpreter === null) return null;
   if (interpreter === 'shell') {
-    const verdicts = judge.source(text);
+    const verdicts = judge.source(withArguments(text, args));
     const guarded = verdicts.find((verdict) => verdict.guarded);
     if (guarded) return { ...guarded, decidedBy: guardedDeciders(verdicts), reason: `${written} is a shell script of the project that runs a command that ${guarded.reason}` };
     return { guarded: false, rule: 'script-safe', reason: `${written} is a shell script of the project whose commands touch no database` };

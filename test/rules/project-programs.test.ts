@@ -24,6 +24,8 @@ beforeAll(() => {
   write('bin/setup', '#!/usr/bin/env ruby\nrequire "fileutils"\ndef system!(*args)\n  system(*args, exception: true)\nend\nFileUtils.chdir APP_ROOT do\n  system! "gem install bundler --conservative"\n  system! "bin/rails db:prepare"\nend\n');
   write('bin/dev', '#!/usr/bin/env ruby\nputs "starting"\nexec "foreman", "start", "-f", "Procfile.dev"\n');
   write('script/reset-cache.sh', 'rm -rf tmp/cache\n');
+  write('bin/docker-entrypoint', '#!/bin/bash -e\nif [ -f tmp/pids/server.pid ]; then rm -f tmp/pids/server.pid; fi\nexec "${@}"\n');
+  write('bin/run-task', '#!/bin/sh\nbundle exec rake "$1"\n');
   write('scripts/seed-users.ts', 'import { db } from "../db";\nawait db.user.create({ data: { name: "x" } });\n');
   write('manage.py', '#!/usr/bin/env python\nimport sys\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n');
   write('shop/__init__.py', '');
@@ -65,6 +67,14 @@ describe('programs of the project run by their path', () => {
   it('passes a shell script whose commands touch no database, even when its path has a database word', async () => {
     expect(await judge('bin/lint --fix')).toMatchObject({ guarded: false, rule: 'script-safe' });
     expect(await judge('./script/reset-cache.sh')).toMatchObject({ guarded: false, rule: 'script-safe' });
+  });
+
+  it('puts the arguments into the body: a wrapper is judged by the command it is given', async () => {
+    expect(await judge('bin/docker-entrypoint bin/rails server -b 0.0.0.0')).toMatchObject({ guarded: false });
+    expect(await judge('bin/docker-entrypoint bin/rails db:migrate')).toMatchObject({ guarded: true, rule: 'rails-db' });
+    expect(await judge('bin/run-task db:seed')).toMatchObject({ guarded: true, rule: 'rails-db' });
+    expect(await judge('bin/run-task assets:precompile')).toMatchObject({ guarded: false });
+    expect(await judge('bin/docker-entrypoint $CMD')).toMatchObject({ guarded: true, rule: 'unresolvable' });
   });
 
   it('guards a Ruby program that starts a guarded command; one that starts none is judged as before', async () => {
