@@ -11,14 +11,16 @@
 
 set -g __dbsafe_shim_dir @DBSAFE_SHIM_DIR@
 
+# One candidate function per wrapped word, generated from the command rules:
+# status 0 when the call (its arguments) may touch a database. Each wrapped
+# call runs only its own word's test, as in bash and zsh.
+@DBSAFE_CANDIDATE_FUNCTIONS@
+
+# The same test by command word: __dbsafe_candidate WORD ARGS...
 function __dbsafe_candidate
-    set -l command_word $argv[1]
-    set -e argv[1]
-    set -l joined (string join ' ' -- $argv)
-    switch $command_word
-@DBSAFE_CANDIDATE_CASES@
-    end
-    return 1
+    set -l candidate __dbsafe_c_(string replace -ra '[^A-Za-z0-9_]' _ -- $argv[1])
+    functions -q $candidate; or return 1
+    $candidate $argv[2..-1]
 end
 
 function __dbsafe_agent_detected
@@ -66,8 +68,11 @@ function __dbsafe_guarded_run
     PATH=(string join : -- $kept) $dbsafe_bin run -- $argv
 end
 
+# __dbsafe_route CANDIDATE-FUNCTION WORD ARGS...
 function __dbsafe_route
-    if __dbsafe_candidate $argv
+    set -l candidate $argv[1]
+    set -e argv[1]
+    if $candidate $argv[2..-1]
         and begin
             test "$DBSAFE" != 0; or __dbsafe_agent_detected
         end
@@ -80,12 +85,14 @@ end
 
 # A command that is already a function of the user's own (conda's shell
 # integration defines `conda`; wrapping it breaks `conda activate`) is left alone.
-for __dbsafe_word in @DBSAFE_COMMANDS@
-    if functions -q $__dbsafe_word; and not string match -q '*__dbsafe_route*' -- (functions $__dbsafe_word)
-        continue
+function __dbsafe_wrap --argument-names word candidate
+    if functions -q $word; and not string match -q '*__dbsafe_route*' -- (functions $word)
+        return 0
     end
-    function $__dbsafe_word
-        __dbsafe_route (status current-function) $argv
+    function $word --inherit-variable candidate
+        __dbsafe_route $candidate (status current-function) $argv
     end
 end
-set -e __dbsafe_word
+
+@DBSAFE_WRAPPERS@
+functions -e __dbsafe_wrap

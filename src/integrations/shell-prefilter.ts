@@ -42,20 +42,19 @@ function fishPattern(glob: string): string {
 /** Both shells answer the same way: status 0 means "may be guarded". */
 const result = (mayGuard: boolean) => `return ${mayGuard ? 0 : 1}`;
 
-/** The body of the candidate test: one case per word, its arms over the joined arguments. */
-export function candidateCases(filters: readonly WordPrefilter[], flavour: 'sh' | 'fish'): string {
-  if (flavour === 'sh') return filters.map((filter) => [`    ${shPattern(filter.word)})`, shWordCheck(filter), '      ;;'].join('\n')).join('\n');
-  const words = filters.map((filter) => {
-    const arms = filter.arms
-      .filter((arm) => arm.globs.length > 0)
-      .map((arm) => `            case ${arm.globs.map(fishPattern).join(' ')}\n                ${result(arm.mayGuard)}`);
-    if (filter.recipe) {
-      const move = `            case ${filter.recipe.moveOptions.map(fishPattern).join(' ')}\n                ${result(true)}`;
-      return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...[...arms, move].map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), '            end', fishRecipeCheck(filter.recipe, filter.otherwise)].join('\n');
-    }
-    return [`        case ${fishPattern(filter.word)}`, '            switch "$joined"', ...arms.map((arm) => `    ${arm.replace(/\n/g, '\n    ')}`), `                case '*'`, `                    ${result(filter.otherwise)}`, '            end'].join('\n');
-  });
-  return words.join('\n');
+/** sh (the PATH shims): the body of the candidate test, one case per word, its arms over the joined arguments. */
+export function candidateCases(filters: readonly WordPrefilter[]): string {
+  return filters.map((filter) => [`    ${shPattern(filter.word)})`, shWordCheck(filter), '      ;;'].join('\n')).join('\n');
+}
+
+/** fish: the test of one word's arguments (joined by single spaces), ending in a return; indented for a function body. */
+function fishWordCheck(filter: WordPrefilter): string {
+  const arms = filter.arms.filter((arm) => arm.globs.length > 0).map((arm) => `        case ${arm.globs.map(fishPattern).join(' ')}\n            ${result(arm.mayGuard)}`);
+  if (filter.recipe) {
+    const move = `        case ${filter.recipe.moveOptions.map(fishPattern).join(' ')}\n            ${result(true)}`;
+    return ['    switch "$joined"', ...arms, move, '    end', fishRecipeCheck(filter.recipe, filter.otherwise)].join('\n');
+  }
+  return ['    switch "$joined"', ...arms, `        case '*'`, `            ${result(filter.otherwise)}`, '    end'].join('\n');
 }
 
 /** sh/bash/zsh: the test of one word's arguments ("$*"), ending in a return. */
@@ -90,6 +89,18 @@ export function candidateFunctionNames(filters: readonly WordPrefilter[]): Map<s
 export function candidateFunctions(filters: readonly WordPrefilter[], prologue: readonly string[] = []): string {
   const names = candidateFunctionNames(filters);
   return filters.map((filter) => [`${names.get(filter.word)}() {`, ...prologue.map((line) => `  ${line}`), "  local IFS=' '", shWordCheck(filter), '}'].join('\n')).join('\n');
+}
+
+/** fish: one small candidate function per wrapped word, like bash and zsh (a call runs only its own word's test). */
+export function fishCandidateFunctions(filters: readonly WordPrefilter[]): string {
+  const names = candidateFunctionNames(filters);
+  return filters.map((filter) => [`function ${names.get(filter.word)}`, "    set -l joined (string join ' ' -- $argv)", fishWordCheck(filter), 'end'].join('\n')).join('\n');
+}
+
+/** fish: the wrapping functions, each naming its word's candidate function (__dbsafe_wrap, in the template, defines them). */
+export function fishWrappers(filters: readonly WordPrefilter[]): string {
+  const names = candidateFunctionNames(filters);
+  return filters.map((filter) => `__dbsafe_wrap ${quoteFor('fish', filter.word)} ${names.get(filter.word)}`).join('\n');
 }
 
 /** bash/zsh: the wrapping functions, each calling its word's candidate function directly. */
@@ -134,12 +145,12 @@ function fishRecipeCheck(check: RecipeCheck, otherwise: boolean): string {
   const boundary = `[^${WORD_CHARACTER}]`;
   const regex = `${boundary}(?:${check.words.map(regexEscape).join('|')})${boundary}|${check.substrings.map(regexEscape).join('|')}`;
   return [
-    `            for __dbsafe_recipe in ${check.files.map((file) => quoteFor('fish', file)).join(' ')}`,
-    '                test -f $__dbsafe_recipe; or continue',
-    `                string match -qr -- ${quoteFor('fish', regex)} \\n(string collect < $__dbsafe_recipe)\\n; and ${result(true)}`,
-    `                ${result(false)}`,
-    '            end',
-    `            ${result(otherwise)}`,
+    `    for __dbsafe_recipe in ${check.files.map((file) => quoteFor('fish', file)).join(' ')}`,
+    '        test -f $__dbsafe_recipe; or continue',
+    `        string match -qr -- ${quoteFor('fish', regex)} \\n(string collect < $__dbsafe_recipe)\\n; and ${result(true)}`,
+    `        ${result(false)}`,
+    '    end',
+    `    ${result(otherwise)}`,
   ].join('\n');
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { installBlock, removeEmptyDirs, removeOwnedFile, uninstallBlock, writeIfChanged, readTextOrNull, type FileChange } from './files.js';
 import { shellTemplate, type UserLocations } from './locations.js';
 import { findBlock } from './marker-block.js';
-import { candidateCases, candidateFunctions, fillTemplate, quoteFor, wrappableFilters, wrapperFunctions, type WordPrefilter } from './shell-prefilter.js';
+import { candidateFunctions, fillTemplate, fishCandidateFunctions, fishWrappers, quoteFor, wrappableFilters, wrapperFunctions, type WordPrefilter } from './shell-prefilter.js';
 import { AGENT_VARIABLE_PREFIXES, AGENT_VARIABLES, shellFilters } from './wrapped-commands.js';
 
 import type { ShellName } from './names.js';
@@ -53,10 +53,8 @@ export function renderShellInit(shell: ShellName, shimDir: string, filters: read
   const template = readFileSync(shellTemplate(setup.template), 'utf8');
   const wrapped = wrappableFilters(filters, setup.unwrapped);
   return fillTemplate(template, {
-    DBSAFE_COMMANDS: wrapped.map((filter) => filter.word).join(' '),
-    DBSAFE_CANDIDATE_CASES: setup.flavour === 'fish' ? candidateCases(wrapped, 'fish') : '',
-    DBSAFE_CANDIDATE_FUNCTIONS: setup.flavour === 'fish' ? '' : candidateFunctions(wrapped, shell === 'zsh' ? ['emulate -L zsh'] : []),
-    DBSAFE_WRAPPERS: setup.flavour === 'fish' ? '' : wrapperFunctions(wrapped),
+    DBSAFE_CANDIDATE_FUNCTIONS: setup.flavour === 'fish' ? fishCandidateFunctions(wrapped) : candidateFunctions(wrapped, shell === 'zsh' ? ['emulate -L zsh'] : []),
+    DBSAFE_WRAPPERS: setup.flavour === 'fish' ? fishWrappers(wrapped) : wrapperFunctions(wrapped),
     DBSAFE_SHIM_DIR: quoteFor(setup.flavour, shimDir),
     DBSAFE_AGENT_VARIABLES: AGENT_VARIABLES.join(' '),
     DBSAFE_AGENT_PREFIXES: AGENT_VARIABLE_PREFIXES.join(' '),

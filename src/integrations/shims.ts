@@ -54,7 +54,7 @@ function activationBlock(shimDir: string): string {
 export function renderShim(filter: WordPrefilter, shimDir: string): string {
   const template = readFileSync(shellTemplate('shim.sh'), 'utf8');
   return fillTemplate(template, {
-    DBSAFE_CANDIDATE_CASES: candidateCases([filter], 'sh'),
+    DBSAFE_CANDIDATE_CASES: candidateCases([filter]),
     DBSAFE_COMMAND: filter.word,
     DBSAFE_SELF: quoteFor('sh', path.join(shimDir, filter.word)),
     DBSAFE_AGENT_VARIABLES: AGENT_VARIABLES.join(' '),

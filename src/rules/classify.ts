@@ -10,6 +10,9 @@ import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
 import { judgeScriptCall, PACKAGE_MANAGERS, parsePackageManagerCall } from './package-scripts.js';
 import { quoteWord } from './quote.js';
 import { judgeRakeCall } from './rake-tasks.js';
+import { judgeArtisanAtUnknownPath, judgeArtisanCall } from './artisan-commands.js';
+import { judgeDjangoCall } from './django-commands.js';
+import { judgeProjectScript } from './project-scripts.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
 import { COMMAND_RULES } from './table/index.js';
@@ -69,8 +72,8 @@ interface Context {
   userRules: readonly UserCommandRule[];
   table: readonly CommandRule[];
   files: ProjectFiles | null;
-  /** The project's rake tasks already being judged on this line (a task that re-runs itself is not followed again). */
-  rakeSeen: Set<string>;
+  /** The project's rake tasks and management commands already being judged on this line (one that re-runs itself is not followed again). */
+  tasksSeen: Set<string>;
 }
 
 function viaReason(via: string, verdict: RuleVerdict): RuleVerdict {
@@ -148,6 +151,8 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     if (user.guarded) judgeInvocation(words, command, scope, effects, depth, { ...ctx, userRules: [] });
     return user;
   }
+  const alternatives = first.resolved ? null : alternativeExpansions(words);
+  if (alternatives) return firstGuarded(alternatives.map((alternative) => judgeInvocation(alternative, command, scope, effects, depth + 1, ctx)), PASS_NO_RULE(wordsText(words)));
   const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
   if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
@@ -211,7 +216,21 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   }
   if ((name === 'rake' || name === 'rails') && cwd !== null && ctx.files?.rakeTasks) {
     const tasks = ctx.files.rakeTasks(cwd);
-    const verdict = tasks ? judgeRakeCall(name, words, tasks, ctx.rakeSeen, nestedJudge(command, { ...scope, dir: tasks.dir, unknownDir: undefined }, depth, ctx)) : null;
+    const verdict = tasks ? judgeRakeCall(name, words, tasks, ctx.tasksSeen, nestedJudge(command, { ...scope, dir: tasks.dir, unknownDir: undefined }, depth, ctx)) : null;
+    if (verdict) return verdict;
+  }
+  if (name === 'manage.py' && cwd !== null && ctx.files?.djangoCommands) {
+    const project = ctx.files.djangoCommands(path.resolve(cwd, first.text));
+    const verdict = project ? judgeDjangoCall(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
+    if (verdict) return verdict;
+  }
+  if (name === 'artisan' && !first.resolved) {
+    const verdict = judgeArtisanAtUnknownPath(words, ctx.table);
+    if (verdict) return verdict;
+  }
+  if (name === 'artisan' && first.resolved && cwd !== null && ctx.files?.artisanCommands) {
+    const project = ctx.files.artisanCommands(path.resolve(cwd, first.text));
+    const verdict = project ? judgeArtisanCall(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
     if (verdict) return verdict;
   }
   if (!scope.inContainer) {
@@ -220,10 +239,33 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   }
   return (
     matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
+    projectScriptVerdict(words, command, scope, depth, ctx) ??
     pathWordVerdict(first.text) ??
     innerCommandVerdict(name, words, nestedJudge(command, scope, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
   );
+}
+
+/** A program of the project run by its relative path (`bin/x`, `./script/test`): judged by what its body runs, when dbsafe can read that. */
+function projectScriptVerdict(words: readonly ShellWord[], command: SimpleCommand, scope: Scope, depth: number, ctx: Context): RuleVerdict | null {
+  const first = words[0]!;
+  if (!first.resolved || !first.text.includes('/') || path.isAbsolute(first.text) || first.text.startsWith('~') || scope.dir === null || !ctx.files?.scriptText) return null;
+  const file = path.resolve(scope.dir, first.text);
+  const text = ctx.files.scriptText(file);
+  return text === null ? null : judgeProjectScript(first.text, file, text, words.slice(1), nestedJudge(command, scope, depth, ctx));
+}
+
+/**
+ * `${DEBUG:+rdbg -O -n -c --} bin/rails server`: an unquoted `${VAR:+words}`
+ * expands to nothing or to its words, whatever VAR holds, so both lines are
+ * judged (guarded when either is). Null for any other word.
+ */
+function alternativeExpansions(words: readonly ShellWord[]): ShellWord[][] | null {
+  const match = /^\$\{\w+:?\+([^{}$`"'\\*?[\]]*)\}$/.exec(words[0]!.text);
+  if (!match) return null;
+  const expanded = match[1]!.split(/\s+/).filter((word) => word !== '').map((text) => ({ text, resolved: true }));
+  const rest = words.slice(1);
+  return rest.length === 0 ? [expanded] : [rest, [...expanded, ...rest]];
 }
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
@@ -388,7 +430,7 @@ function argvLine(argv: readonly string[]): ParsedLine {
  * `readScripts` and `parse`. Guarded when any part is guarded.
  */
 export function classifyCommand(input: ClassifyInput): Classification {
-  const ctx: Context = { judged: { count: 0 }, invocations: [], readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null, rakeSeen: new Set() };
+  const ctx: Context = { judged: { count: 0 }, invocations: [], readScripts: input.readScripts, parse: input.parse, userRules: input.userRules ?? [], table: input.table ?? COMMAND_RULES, files: input.projectFiles ?? null, tasksSeen: new Set() };
   const line = Array.isArray(input.command) ? argvLine(input.command as readonly string[]) : (input.command as ParsedLine);
   const results = judgeCommands(line, { dir: input.cwd, env: [], parent: null, inContainer: false }, 0, ctx);
   const effects = effectsOf(results.map((r) => r.verdict), ctx.invocations);

@@ -96,6 +96,10 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['yarn', 'dlx'], valueOptions: ['-p', '--package'], packageSpec: true },
   { words: ['yarn', 'exec'] },
   { words: ['bundle', 'exec'] },
+  // ruby/debug's launcher: `rdbg -c -- CMD` debugs the command it is given.
+  { words: ['rdbg'], valueOptions: ['-e', '-x', '--init-script', '--port', '--host', '--sock-path', '--session-name'] },
+  { words: ['mise', 'exec'], valueOptions: ['-C', '--cd', '-E', '--env', '-j', '--jobs'] },
+  { words: ['mise', 'x'], valueOptions: ['-C', '--cd', '-E', '--env', '-j', '--jobs'] },
   { words: ['bundler', 'exec'] },
   { words: ['uv', 'run'], valueOptions: ['--with', '--python', '-p', '--env-file', '--extra', '--group', '--package', '--directory', '--project', '--with-requirements', '--index'] },
   { words: ['uvx'], valueOptions: ['--with', '--python', '-p', '--from'] },

@@ -4,6 +4,7 @@ import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
 import { DATABASE_NOUNS, DATABASE_PATH_WORDS } from './path-words.js';
+import { RAILS_COMMANDS } from './rake-tasks.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
 /**
@@ -122,10 +123,25 @@ function commandRunningForms(): WordPrefilter[] {
   ];
 }
 
+/**
+ * rails and rake guard a task no row knows in a Rails application with a
+ * database (rake-tasks.ts), which the shell cannot tell: any call the
+ * read-only rows do not settle reaches Node. Settled here: rails' own
+ * commands without a namespace (their other words are arguments: `server -b
+ * 0.0.0.0`), and a lone read-only task written out in full.
+ */
+const TASK_TOOLS = new Set(['rails', 'rake']);
+
+function readOnlyTaskGlobs(tool: string, own: readonly CommandRule[]): string[] {
+  const patterns = own.filter((rule) => !rule.guard).flatMap((rule) => rule.args ?? []).filter((pattern) => !pattern.includes('*') && !pattern.includes(' '));
+  return patterns.flatMap((pattern) => (tool === 'rails' && RAILS_COMMANDS.has(pattern) ? [pattern, `${pattern} *`] : [pattern]));
+}
+
 function toolFilter(tool: string, rules: readonly CommandRule[]): WordPrefilter {
   const own = rules.filter((rule) => rule.tools.includes(tool));
   const catchAll = DATABASE_TOOLS.has(tool) || own.some((rule) => rule.guard && (rule.always || rule.stdin || rule.flags));
   const globs = own.filter((rule) => rule.guard).flatMap((rule) => (rule.args ?? []).map(argumentGlob));
+  if (TASK_TOOLS.has(tool)) return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }, { globs: readOnlyTaskGlobs(tool, own), mayGuard: false }], otherwise: true };
   return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: catchAll };
 }
 

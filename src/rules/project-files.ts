@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseRakeFile } from './rake-tasks.js';
 import { parseRecipes, parseTaskfile } from './recipes.js';
-import type { ComposerScripts, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
+import type { ArtisanCommands, ComposerScripts, DjangoCommands, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
 
 /**
  * The I/O side of reading a project's runners (workspaces, composer.json,
@@ -154,7 +154,87 @@ function rakeTasksOf(dir: string): RakeTasks | null {
     const text = readText(path.join(dir, file));
     if (text !== null) parseRakeFile(text, file, tasks);
   }
-  return { dir, tasks };
+  const database = RAILS_DATABASE_FILES.find((file) => existsSync(path.join(dir, file)));
+  return loadsRailsApplication(readText(path.join(dir, rakefile)) ?? '') && database ? { dir, tasks, database } : { dir, tasks };
+}
+
+/** Files that configure a Rails application's database (Active Record, Mongoid). */
+const RAILS_DATABASE_FILES = [path.join('config', 'database.yml'), path.join('config', 'mongoid.yml')];
+
+function loadsRailsApplication(rakefile: string): boolean {
+  return /\bRails\.application\.load_tasks\b|config\/application\b/.test(rakefile);
+}
+
+/** Programs larger than this are not read: a script a line runs is small; a large file is a bundle or a binary. */
+const MAX_SCRIPT_BYTES = 256 * 1024;
+
+function scriptTextOf(file: string): string | null {
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile() || stat.size > MAX_SCRIPT_BYTES) return null;
+    const text = readFileSync(file, 'utf8');
+    return text.includes('\0') ? null : text;
+  } catch {
+    return null;
+  }
+}
+
+/** Directories never searched for an app's management commands: dependencies, virtualenvs, build output. */
+const NOT_APP_DIRECTORIES = new Set(['node_modules', 'venv', 'env', 'site-packages', 'static', 'media', 'dist', 'build', '__pycache__']);
+
+function entriesOf(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function managementCommandFiles(root: string, relative: string, depth: number): string[] {
+  return entriesOf(path.join(root, relative)).flatMap((entry) => {
+    const child = path.join(relative, entry.name);
+    if (entry.isFile() && path.basename(relative) === 'commands' && path.basename(path.dirname(relative)) === 'management') {
+      return entry.name.endsWith('.py') && !entry.name.startsWith('_') ? [child] : [];
+    }
+    if (!entry.isDirectory() || entry.name.startsWith('.') || NOT_APP_DIRECTORIES.has(entry.name)) return [];
+    return depth < 6 ? managementCommandFiles(root, child, depth + 1) : [];
+  });
+}
+
+function djangoCommandsOf(manage: string): DjangoCommands | null {
+  if (!existsSync(manage)) return null;
+  const dir = path.dirname(manage);
+  const commands: DjangoCommands['commands'] = {};
+  for (const file of managementCommandFiles(dir, '', 0)) {
+    const text = readText(path.join(dir, file));
+    if (text !== null) commands[path.basename(file, '.py')] = { file, text };
+  }
+  const packages = entriesOf(dir).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !NOT_APP_DIRECTORIES.has(entry.name)).map((entry) => entry.name);
+  return { dir, commands, packages };
+}
+
+function phpFiles(root: string, relative: string, depth: number): string[] {
+  return entriesOf(path.join(root, relative)).flatMap((entry) => {
+    const child = path.join(relative, entry.name);
+    if (entry.isDirectory()) return depth < 4 ? phpFiles(root, child, depth + 1) : [];
+    return entry.name.endsWith('.php') ? [child] : [];
+  });
+}
+
+/** `protected $signature = 'koel:init {--x}'`, `protected $name = 'x'`, `#[AsCommand(name: 'x')]`: the name a command answers to. */
+const ARTISAN_NAME = /\$(?:signature|name)\s*=\s*['"]\s*([\w:.-]+)|#\[AsCommand\(\s*(?:name:\s*)?['"]([\w:.-]+)/;
+
+function artisanCommandsOf(artisan: string): ArtisanCommands | null {
+  if (!existsSync(artisan)) return null;
+  const dir = path.dirname(artisan);
+  const commands: ArtisanCommands['commands'] = {};
+  for (const file of phpFiles(dir, path.join('app', 'Console', 'Commands'), 0)) {
+    const text = readText(path.join(dir, file));
+    const match = text === null ? null : ARTISAN_NAME.exec(text);
+    if (text !== null && match) commands[(match[1] ?? match[2])!] = { file, text };
+  }
+  const database = path.join('config', 'database.php');
+  return existsSync(path.join(dir, database)) ? { dir, commands, database } : { dir, commands };
 }
 
 /** A reader of the project's runner files, cached for its lifetime (one classification or one batch). */
@@ -178,5 +258,8 @@ export function projectFilesReader(): ProjectFiles {
     recipes: (dir, runner) => cached(`${runner}:${dir}`, () => recipesOf(dir, runner)),
     denoTasks: (dir) => cached(`deno:${dir}`, () => nearest(dir, denoTasksOf)),
     rakeTasks: (dir) => cached(`rake:${dir}`, () => nearest(dir, rakeTasksOf)),
+    scriptText: (file) => cached(`script:${file}`, () => scriptTextOf(file)),
+    djangoCommands: (manage) => cached(`django:${manage}`, () => djangoCommandsOf(manage)),
+    artisanCommands: (artisan) => cached(`artisan:${artisan}`, () => artisanCommandsOf(artisan)),
   };
 }

@@ -1,5 +1,5 @@
 import { firstGuarded, type NestedJudge } from './nested-judge.js';
-import type { RuleVerdict } from './match.js';
+import { matchToolRules, type RuleVerdict } from './match.js';
 import type { RakeTask, RakeTasks, ShellWord } from './types.js';
 
 /**
@@ -29,7 +29,7 @@ const DATABASE_CALLS: readonly RegExp[] = [
  */
 const LIBRARY_CONSTANTS: ReadonlySet<string> = new Set([
   'Rails', 'Rake', 'File', 'FileUtils', 'Dir', 'Pathname', 'ENV', 'Time', 'Date', 'DateTime', 'JSON', 'YAML', 'Psych', 'CSV', 'ERB', 'Logger', 'Kernel', 'Process', 'IO', 'STDOUT', 'STDERR', 'STDIN',
-  'URI', 'Net', 'Open3', 'Bundler', 'Gem', 'Struct', 'Set', 'Hash', 'Array', 'String', 'Integer', 'Float', 'SecureRandom', 'Digest', 'Base64', 'Benchmark', 'Shellwords', 'Tempfile', 'OpenStruct', 'Regexp', 'Thread', 'Timeout', 'ObjectSpace', 'GC', 'RUBY_VERSION', 'AmazingPrint', 'PP', 'Zlib', 'OpenSSL',
+  'URI', 'Net', 'Open3', 'Bundler', 'Gem', 'Struct', 'Set', 'Hash', 'Array', 'String', 'Integer', 'Float', 'SecureRandom', 'Digest', 'Base64', 'Benchmark', 'Shellwords', 'Tempfile', 'OpenStruct', 'Regexp', 'Thread', 'Timeout', 'ObjectSpace', 'GC', 'RUBY_VERSION', 'AmazingPrint', 'PP', 'Zlib', 'OpenSSL', 'Random', 'Math', 'Object', 'Signal', 'Encoding', 'Comparable', 'Etc', 'Socket',
 ]);
 const CONSTANT_CALL = /(?<![\w:])([A-Z]\w*)(?:::[A-Z]\w*)*\.[a-z_]\w*[!?]?/g;
 
@@ -122,14 +122,51 @@ function taskNameOf(text: string): string {
  * re-runs itself (`system("rake x RAILS_ENV=test")`) from being followed again.
  */
 export function judgeRakeCall(tool: string, words: readonly ShellWord[], tasks: RakeTasks, seen: Set<string>, judge: NestedJudge): RuleVerdict | null {
+  if (words.some((word) => LISTING_OPTIONS.has(word.text))) return null;
   const named = rakeTaskNames(words);
   // `rake` alone runs the default task; `rails` alone only prints its help.
-  const names = named.length === 0 && tool === 'rake' ? [{ text: 'default', resolved: true }] : named;
+  const names = tool === 'rails' ? railsTaskNames(named) : named.length === 0 ? [{ text: 'default', resolved: true }] : named;
   const isProjectTask = (word: ShellWord) => word.resolved && tasks.tasks[taskNameOf(word.text)] !== undefined;
-  if (!names.some(isProjectTask)) return null;
+  const isUnknownTask = (word: ShellWord) => tasks.database !== undefined && word.resolved && !isProjectTask(word) && !knownTask(tool, word, judge);
+  if (!names.some((word) => isProjectTask(word) || isUnknownTask(word))) return null;
   // The project's tasks by their bodies, the others (db:migrate, gems' tasks) by the rule table, one at a time.
-  const verdicts = names.map((word) => (isProjectTask(word) ? judgeTask(tool, taskNameOf(word.text), tasks, seen, judge) : judge.words([{ text: tool, resolved: true }, word])));
+  const verdicts = names.map((word) => {
+    if (isProjectTask(word)) return judgeTask(tool, taskNameOf(word.text), tasks, seen, judge);
+    if (isUnknownTask(word)) return unknownTask(tool, taskNameOf(word.text), tasks.database!);
+    return judge.words([{ text: tool, resolved: true }, word]);
+  });
   return firstGuarded(verdicts, { guarded: false, rule: 'script-safe', reason: `the project's ${tool} tasks it runs touch no database` });
+}
+
+/** Options with which rake only lists or describes tasks, running none. */
+const LISTING_OPTIONS: ReadonlySet<string> = new Set(['-T', '--tasks', '-D', '--describe', '-P', '--prereqs', '-W', '--where', '-AT', '-h', '--help', '-V', '--version']);
+
+/** A row of the rule table speaks about this task (guarded or not). */
+function knownTask(tool: string, word: ShellWord, judge: NestedJudge): boolean {
+  const verdict = matchToolRules(tool, [{ text: taskNameOf(word.text), resolved: true }], 'terminal', judge.table);
+  return verdict !== null && verdict.rule !== 'no-rule';
+}
+
+/** rails' own commands (not rake tasks): the words after one are its arguments. */
+export const RAILS_COMMANDS: ReadonlySet<string> = new Set(['generate', 'g', 'destroy', 'd', 'server', 's', 'console', 'c', 'runner', 'r', 'new', 'dbconsole', 'test', 't', 'routes', 'notes', 'stats', 'about', 'initializers', 'middleware', 'restart', 'secret', 'boot', 'version', 'help', 'plugin', 'devcontainer']);
+
+/**
+ * `rails generate model User`, `rails server -b 0.0.0.0`: after one of rails'
+ * own commands the other words are its arguments; otherwise every name is a
+ * rake task (`rails environment after_party:run` runs both).
+ */
+function railsTaskNames(named: ShellWord[]): ShellWord[] {
+  const first = named[0];
+  return first?.resolved && RAILS_COMMANDS.has(first.text) ? [first] : named;
+}
+
+function unknownTask(tool: string, name: string, database: string): RuleVerdict {
+  return {
+    guarded: true,
+    rule: 'rails-unknown-task',
+    reason: `${tool} task "${name}" is neither one of the project's tasks (Rakefile, lib/tasks) nor one dbsafe knows: a gem's task, which runs with the Rails application and its database (${database}) loaded (if it touches no database, add the command to "commands.allow" in dbsafe.config.json)`,
+    kind: 'data',
+  };
 }
 
 function judgeTask(tool: string, name: string, tasks: RakeTasks, seen: Set<string>, judge: NestedJudge): RuleVerdict {

@@ -183,6 +183,30 @@ export interface RakeTask {
 export interface RakeTasks {
   dir: string;
   tasks: Record<string, RakeTask>;
+  /**
+   * Set when the Rakefile loads a Rails application that has a database
+   * configured: the file that configures it (`config/database.yml`). Any
+   * task there runs with the application, and its database, loaded.
+   */
+  database?: string;
+}
+
+/** The console commands a Laravel project defines (app/Console/Commands), by their signature's name. */
+export interface ArtisanCommands {
+  /** The directory of artisan. */
+  dir: string;
+  commands: Record<string, { file: string; text: string }>;
+  /** `config/database.php` when the project configures a database: its unknown commands then fail closed. */
+  database?: string;
+}
+
+/** The management commands a Django project defines (`<app>/management/commands/<name>.py`), by name. */
+export interface DjangoCommands {
+  /** The directory of manage.py. */
+  dir: string;
+  commands: Record<string, { file: string; text: string }>;
+  /** The project's top-level Python packages (directories beside manage.py): imports from them are the application's code. */
+  packages: string[];
 }
 
 export interface ProjectFiles {
@@ -194,4 +218,10 @@ export interface ProjectFiles {
   denoTasks(dir: string): PackageScripts | null;
   /** Rakefile, lib/tasks/**\/*.rake and rakelib/*.rake of the nearest project with a Rakefile; optional for readers that do not read Ruby. */
   rakeTasks?(dir: string): RakeTasks | null;
+  /** The text of a small text file the line runs as a program (`bin/knapsack_pro_rspec`); null when absent, large or binary. */
+  scriptText?(file: string): string | null;
+  /** The Django project whose manage.py is `manage` (absolute path): its own management commands; null without that manage.py. */
+  djangoCommands?(manage: string): DjangoCommands | null;
+  /** The Laravel project whose artisan is `artisan` (absolute path): its own console commands; null without that artisan. */
+  artisanCommands?(artisan: string): ArtisanCommands | null;
 }

@@ -102,7 +102,11 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['php artisan test', true, 'artisan-test'],
   ['php artisan migrate:status', false, 'artisan-read-only'],
   ['php artisan make:migration create_users', false, 'artisan-read-only'],
-  ['php artisan serve', false, 'no-rule'],
+  ['php artisan serve', false, 'artisan-framework'],
+  // `${VAR:+words}` expands to nothing or to its words: both lines are judged.
+  ['bundle exec ${DEBUG:+rdbg -O -n -c --} bin/rails server -b 0.0.0.0', false, 'rails-generator'],
+  ['${DEBUG:+rdbg -O -n -c --} bin/rails db:migrate', true, 'rails-db'],
+  ['${CI:+npx prisma migrate deploy}', true, 'prisma-migrate'],
   ['./vendor/bin/phpunit', true, 'php-test-runner'],
   ['vendor/bin/pest --parallel', true, 'php-test-runner'],
   ['php bin/console doctrine:migrations:migrate -n', true, 'doctrine-write'],

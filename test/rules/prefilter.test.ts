@@ -99,6 +99,15 @@ describe('shellPrefilter', () => {
     for (const line of ['git status', 'git commit -m migrate-users', 'git rebase main', 'git log --oneline', 'git --version', 'find . -name *.sql', 'find db/migrations -type f -delete']) expect(may(line), line).toBe(false);
   });
 
+  it('rails and rake reach Node for any task the read-only rows do not settle (a gem task may be guarded), and settle a lone read-only task', () => {
+    const may = (line: string) => {
+      const [word, ...args] = line.split(' ');
+      return prefilterMayGuard(filters.get(word!)!, args);
+    };
+    for (const line of ['rake after_party:run', 'rails data:migrate', 'rails environment after_party:run', 'rake assets:precompile after_party:run', 'rails db:migrate']) expect(may(line), line).toBe(true);
+    for (const line of ['rake zeitwerk:check', 'rake stats', 'rails about', 'rails --version']) expect(may(line), line).toBe(false);
+  });
+
   it("adds the project's guard rules, so `make test` reaches dbsafe", () => {
     expect(prefilterMayGuard(filters.get('make')!, ['test'])).toBe(true);
     expect(prefilterMayGuard(filters.get('make')!, ['db-reset'])).toBe(true);

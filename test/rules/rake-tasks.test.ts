@@ -127,3 +127,41 @@ describe('rake and rails tasks the project defines', () => {
     }
   });
 });
+
+describe("tasks neither the project nor the table knows, in a Rails application with a database", () => {
+  let app: ReturnType<typeof tempDir>;
+  beforeAll(() => {
+    app = tempDir('dbsafe-rake-app-');
+    writeFileSync(path.join(app.dir, 'Rakefile'), RAKEFILE);
+    mkdirSync(path.join(app.dir, 'config'));
+    writeFileSync(path.join(app.dir, 'config', 'database.yml'), 'development:\n  adapter: postgresql\n  database: app_development\n');
+    mkdirSync(path.join(app.dir, 'lib', 'tasks', 'ops'), { recursive: true });
+    writeFileSync(path.join(app.dir, 'lib', 'tasks', 'ops', 'data.rake'), TASKS);
+  });
+  afterAll(() => app.cleanup());
+  const inApp = (command: string) => classifyCommandLine({ command, cwd: app.dir });
+
+  it("guards a gem's task (fail closed), naming the task and the database file", async () => {
+    const result = await inApp('bundle exec rake after_party:run');
+    expect(result).toMatchObject({ guarded: true, rule: 'rails-unknown-task' });
+    expect(result.reason).toContain('after_party:run');
+    expect(result.reason).toContain('config/database.yml');
+    expect(await inApp('bin/rails data:migrate')).toMatchObject({ guarded: true, rule: 'rails-unknown-task' });
+    expect(await inApp('rake assets:precompile after_party:run')).toMatchObject({ guarded: true, rule: 'rails-unknown-task' });
+  });
+
+  it("passes the read-only tasks and rails' own commands with their arguments", async () => {
+    for (const command of ['bundle exec rake assets:precompile', 'bin/rails routes', 'rails stats', 'bin/rails zeitwerk:check', 'rake tmp:clear log:clear', 'rails generate model User name:string', 'bin/rails server -b 0.0.0.0', 'rake -T', 'bundle exec rake lint']) {
+      expect(await inApp(command), command).toMatchObject({ guarded: false });
+    }
+  });
+
+  it('keeps the table and the project bodies ahead of the fail-closed rule', async () => {
+    expect(await inApp('bin/rails db:migrate')).toMatchObject({ guarded: true, rule: 'rails-db' });
+    expect(await inApp('bundle exec rake data:prune')).toMatchObject({ guarded: true, rule: 'rake-task-body' });
+  });
+
+  it('without a database configured, a gem task is judged by the table as before', async () => {
+    expect(await judge('bundle exec rake after_party:run')).toMatchObject({ guarded: false, rule: 'no-rule' });
+  });
+});

@@ -7,6 +7,18 @@ export const PHP_RULES: readonly CommandRule[] = [
   { id: 'artisan-test', tools: ['artisan'], args: ['test', 'dusk', 'dusk:*'], guard: true, kind: 'test', reason: 'runs the test suite, which refreshes the configured database' },
   { id: 'app-console', tools: ['artisan'], args: ['tinker'], guard: true, kind: 'client', reason: 'opens the application console, where any row can be changed' },
   { id: 'artisan-read-only', tools: ['artisan'], args: ['migrate:status', 'db:show', 'db:table', 'db:monitor', 'make:*', 'schema:dump'], guard: false, kind: 'read-only', reason: 'reads the database or generates files' },
+  {
+    id: 'artisan-framework',
+    tools: ['artisan'],
+    args: [
+      'key:generate', 'package:discover', 'cache:clear', 'clear-compiled', 'config:*', 'route:*', 'view:*', 'event:*', 'optimize', 'optimize:*', 'storage:link', 'storage:unlink', 'vendor:publish', 'lang:publish', 'stub:publish',
+      'serve', 'about', 'list', 'env', 'inspire', 'down', 'up', 'schedule:list', 'schedule:work', 'queue:work', 'queue:listen', 'queue:restart', 'horizon', 'horizon:*', 'pail', 'reverb:start', 'octane:*',
+      'ide-helper:*', 'boost:*', 'scout:*', 'icons:*', 'filament:*', 'livewire:*', 'sail:*', 'telescope:publish', 'ziggy:generate', 'wayfinder:generate', 'l5-swagger:generate', 'scribe:generate', 'passport:keys', 'sitemap:generate',
+    ],
+    guard: false,
+    kind: 'read-only',
+    reason: "clears or builds caches, publishes or generates files, or serves the app (the framework's own commands that touch no rows)",
+  },
 
   { id: 'doctrine-write', tools: ['console'], args: ['doctrine:migrations:migrate', 'doctrine:migrations:execute', 'doctrine:migrations:rollup', 'doctrine:migrations:version', 'doctrine:migrations:sync-metadata-storage', 'doctrine:schema:update', 'doctrine:schema:drop', 'doctrine:schema:create', 'doctrine:fixtures:load', 'doctrine:database:drop', 'doctrine:database:create', 'doctrine:query:sql', 'dbal:run-sql'], guard: true, kind: 'migration', reason: 'migrates, rebuilds or loads fixtures into the database' },
   { id: 'doctrine-read-only', tools: ['console'], args: ['doctrine:migrations:status', 'doctrine:migrations:list', 'doctrine:migrations:diff', 'doctrine:migrations:generate', 'doctrine:migrations:up-to-date', 'doctrine:schema:validate', 'make:*'], guard: false, kind: 'generator', reason: 'generates files or reads migration status' },

@@ -1,0 +1,157 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifyCommandLine } from '../../src/rules/classify-line.js';
+import { scriptInterpreter } from '../../src/rules/project-scripts.js';
+import { tempDir } from '../helpers/cli.js';
+
+/**
+ * Programs of the project a line runs by path (bin/ scripts) and a Django
+ * project's management commands are judged by what their bodies do.
+ */
+
+let project: ReturnType<typeof tempDir>;
+const write = (file: string, text: string) => {
+  mkdirSync(path.dirname(path.join(project.dir, file)), { recursive: true });
+  writeFileSync(path.join(project.dir, file), text);
+  chmodSync(path.join(project.dir, file), 0o755);
+};
+
+beforeAll(() => {
+  project = tempDir('dbsafe-programs-');
+  write('bin/ci_rspec', '#!/bin/bash\nif [ -z "$TOKEN" ]; then\n  KNAPSACK_PRO_ENDPOINT=x bundle exec rake knapsack_pro:rspec\nelse\n  bundle exec rake knapsack_pro:rspec\nfi\n');
+  write('bin/lint', '#!/usr/bin/env sh\nset -e\nbundle exec rubocop "$@"\nnpx eslint .\n');
+  write('bin/setup', '#!/usr/bin/env ruby\nrequire "fileutils"\ndef system!(*args)\n  system(*args, exception: true)\nend\nFileUtils.chdir APP_ROOT do\n  system! "gem install bundler --conservative"\n  system! "bin/rails db:prepare"\nend\n');
+  write('bin/dev', '#!/usr/bin/env ruby\nputs "starting"\nexec "foreman", "start", "-f", "Procfile.dev"\n');
+  write('script/reset-cache.sh', 'rm -rf tmp/cache\n');
+  write('bin/docker-entrypoint', '#!/bin/bash -e\nif [ -f tmp/pids/server.pid ]; then rm -f tmp/pids/server.pid; fi\nexec "${@}"\n');
+  write('bin/run-task', '#!/bin/sh\nbundle exec rake "$1"\n');
+  write('scripts/seed-users.ts', 'import { db } from "../db";\nawait db.user.create({ data: { name: "x" } });\n');
+  write('manage.py', '#!/usr/bin/env python\nimport sys\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n');
+  write('shop/__init__.py', '');
+  write('shop/management/commands/populatedb.py', 'from django.core.management.base import BaseCommand\nfrom shop.models import Product\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        Product.objects.bulk_create([Product(name="a")])\n');
+  write('shop/management/commands/setup_demo.py', 'from django.core.management import call_command\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        call_command("migrate", interactive=False)\n');
+  write('shop/management/commands/print_schema.py', 'from django.core.management.base import BaseCommand\nfrom shop.schema import schema\n\nclass Command(BaseCommand):\n    # prints the schema; nothing is saved\n    def handle(self, *args, **options):\n        self.stdout.write(str(schema))\n');
+  write('shop/management/commands/count_products.py', 'from django.core.management.base import BaseCommand\nfrom shop.models import Product\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print(Product.objects.filter(active=True).count())\n');
+  write('laravel/artisan', '#!/usr/bin/env php\n<?php\n');
+  write('laravel/config/database.php', "<?php\nreturn ['default' => 'mysql'];\n");
+  write('laravel/app/Console/Commands/InitCommand.php', "<?php\nclass InitCommand extends Command\n{\n    protected $signature = 'shop:init {--no-assets}';\n    public function handle(): int\n    {\n        Artisan::call('migrate', ['--force' => true]);\n        return 0;\n    }\n}\n");
+  write('laravel/app/Console/Commands/PruneCarts.php', "<?php\nclass PruneCarts extends Command\n{\n    protected $signature = 'carts:prune';\n    public function handle(): void\n    {\n        Cart::query()->where('stale', true)->delete();\n    }\n}\n");
+  write('laravel/app/Console/Commands/ShowVersion.php', "<?php\nclass ShowVersion extends Command\n{\n    protected $signature = 'shop:version';\n    public function handle(): void\n    {\n        $this->info(config('app.version'));\n    }\n}\n");
+  write('shop/management/commands/recount.py', 'from django.core.management.base import BaseCommand\nfrom shop.counters import update_counts, print_counts\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        update_counts()\n');
+  write('shop/management/commands/show_counts.py', 'from django.core.management.base import BaseCommand\nfrom shop.counters import update_counts, print_counts\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        print_counts()\n');
+  write('shop/management/commands/appshell.py', 'import code\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        return code.interact(local={})\n');
+  write('shop/management/commands/purge_events.py', 'from django.db import connection\nfrom django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        with connection.cursor() as cursor:\n            cursor.execute("DELETE FROM events")\n');
+});
+afterAll(() => project.cleanup());
+
+const judge = (command: string) => classifyCommandLine({ command, cwd: project.dir });
+
+describe('programs of the project run by their path', () => {
+  it('knows a script by its first line, else by its extension', () => {
+    expect(scriptInterpreter('bin/x', '#!/usr/bin/env -S bash -e\necho')).toBe('shell');
+    expect(scriptInterpreter('bin/x', '#!/bin/sh\n')).toBe('shell');
+    expect(scriptInterpreter('bin/x', '#!/usr/bin/env ruby\n')).toBe('ruby');
+    expect(scriptInterpreter('bin/x', '#!/usr/bin/python3.12\n')).toBe('python');
+    expect(scriptInterpreter('x.sh', 'echo')).toBe('shell');
+    expect(scriptInterpreter('bin/x', 'echo')).toBeNull();
+  });
+
+  it('guards a shell script whose body runs a guarded command, and says which script and rule', async () => {
+    const result = await judge("RUBYOPT='-W:no-deprecated' bin/ci_rspec");
+    expect(result).toMatchObject({ guarded: true, rule: 'rails-test' });
+    expect(result.reason).toContain('bin/ci_rspec');
+    expect(await judge('./bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
+  });
+
+  it('passes a shell script whose commands touch no database, even when its path has a database word', async () => {
+    expect(await judge('bin/lint --fix')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await judge('./script/reset-cache.sh')).toMatchObject({ guarded: false, rule: 'script-safe' });
+  });
+
+  it('puts the arguments into the body: a wrapper is judged by the command it is given', async () => {
+    expect(await judge('bin/docker-entrypoint bin/rails server -b 0.0.0.0')).toMatchObject({ guarded: false });
+    expect(await judge('bin/docker-entrypoint bin/rails db:migrate')).toMatchObject({ guarded: true, rule: 'rails-db' });
+    expect(await judge('bin/run-task db:seed')).toMatchObject({ guarded: true, rule: 'rails-db' });
+    expect(await judge('bin/run-task assets:precompile')).toMatchObject({ guarded: false });
+    expect(await judge('bin/docker-entrypoint $CMD')).toMatchObject({ guarded: true, rule: 'unresolvable' });
+  });
+
+  it('guards a Ruby program that starts a guarded command; one that starts none is judged as before', async () => {
+    const setup = await judge('bin/setup');
+    expect(setup).toMatchObject({ guarded: true });
+    expect(setup.reason).toContain('bin/rails db:prepare');
+    expect(await judge('bin/dev')).toMatchObject({ guarded: false });
+    // A program whose body dbsafe cannot follow keeps its path-word rule.
+    expect(await judge('npx tsx scripts/seed-users.ts')).toMatchObject({ guarded: true, rule: 'path-word' });
+  });
+});
+
+describe("a Django project's management commands", () => {
+  it('guards a command whose body writes through the ORM or runs SQL, naming the call and the file', async () => {
+    const result = await judge('python manage.py populatedb');
+    expect(result).toMatchObject({ guarded: true, rule: 'django-command-body' });
+    expect(result.reason).toContain('bulk_create');
+    expect(result.reason).toContain(path.join('shop', 'management', 'commands', 'populatedb.py'));
+    expect(await judge('./manage.py purge_events')).toMatchObject({ guarded: true, rule: 'django-command-body' });
+  });
+
+  it("guards a command that calls the application's code whose name says it writes, or opens a shell; passes one that calls a reader", async () => {
+    const recount = await judge('python manage.py recount');
+    expect(recount).toMatchObject({ guarded: true, rule: 'django-command-body' });
+    expect(recount.reason).toContain('update_counts()');
+    expect(await judge('python manage.py show_counts')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await judge('python manage.py appshell')).toMatchObject({ guarded: true, rule: 'app-console' });
+  });
+
+  it('guards a command that calls a guarded command', async () => {
+    const result = await judge('docker compose run --rm web python manage.py setup_demo');
+    expect(result).toMatchObject({ guarded: true, rule: 'django-write' });
+    expect(result.reason).toContain('setup_demo');
+  });
+
+  it('passes a command that only reads or prints', async () => {
+    expect(await judge('python manage.py print_schema > schema.graphql')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await judge('python3 manage.py count_products')).toMatchObject({ guarded: false, rule: 'script-safe' });
+  });
+
+  it("guards an installed app's command dbsafe does not know (fail closed), and keeps the table's rows", async () => {
+    const result = await judge('python manage.py rebuild_references_index');
+    expect(result).toMatchObject({ guarded: true, rule: 'django-unknown-command' });
+    expect(result.reason).toContain('commands.allow');
+    expect(await judge('python manage.py collectstatic --noinput')).toMatchObject({ guarded: false, rule: 'django-read-only' });
+    expect(await judge('python manage.py migrate')).toMatchObject({ guarded: true, rule: 'django-write' });
+  });
+
+  it('outside a Django project (no manage.py) an unknown command is judged by the table as before', async () => {
+    const bare = tempDir('dbsafe-programs-bare-');
+    try {
+      expect(await classifyCommandLine({ command: 'python manage.py rebuild_references_index', cwd: bare.dir })).toMatchObject({ guarded: false, rule: 'no-rule' });
+    } finally {
+      bare.cleanup();
+    }
+  });
+});
+
+describe("a Laravel project's console commands", () => {
+  const inLaravel = (command: string) => classifyCommandLine({ command, cwd: path.join(project.dir, 'laravel') });
+
+  it('guards a command that calls a guarded artisan command or writes through Eloquent, naming the file', async () => {
+    const init = await inLaravel('php artisan shop:init --no-interaction');
+    expect(init).toMatchObject({ guarded: true, rule: 'artisan-migrate' });
+    expect(init.reason).toContain(path.join('app', 'Console', 'Commands', 'InitCommand.php'));
+    expect(await inLaravel('php artisan carts:prune')).toMatchObject({ guarded: true, rule: 'artisan-command-body' });
+  });
+
+  it("passes a command that writes nothing and the framework's own cache and publish commands", async () => {
+    expect(await inLaravel('php artisan shop:version')).toMatchObject({ guarded: false, rule: 'script-safe' });
+    expect(await inLaravel('php artisan config:cache')).toMatchObject({ guarded: false, rule: 'artisan-framework' });
+  });
+
+  it("guards a package's command dbsafe does not know, and a project command behind a path known only at run time", async () => {
+    expect(await inLaravel('php artisan backup:run')).toMatchObject({ guarded: true, rule: 'artisan-unknown-command' });
+    expect(await inLaravel('php $ROOT/artisan shop:version')).toMatchObject({ guarded: true, rule: 'unresolvable' });
+    expect(await inLaravel('php $ROOT/artisan key:generate')).toMatchObject({ guarded: false });
+  });
+});
+
