@@ -1,4 +1,4 @@
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, tempDir } from '../helpers/cli.js';
 
@@ -17,6 +17,8 @@ export interface CorpusCase {
   path: string;
   kind: string;
   fixture?: string;
+  /** Why the label is what it is, where the line alone does not say. */
+  note?: string;
 }
 
 interface Fixture {
@@ -40,7 +42,22 @@ function readJson<T>(file: string): T {
  */
 export const PUBLIC_CORPUS: readonly CorpusCase[] = [...readJson<CorpusCase[]>('public.json'), ...readJson<CorpusCase[]>('held-aside.json')];
 export const HELD_ASIDE_CORPUS: readonly CorpusCase[] = readJson<CorpusCase[]>('held-aside-2.json');
-const FIXTURES = readJson<Record<string, Fixture>>('fixtures.json');
+/** The third set, collected apart from the classifier and not yet measured; its fixtures are in fixtures-3.json. */
+export const HELD_ASIDE_3_CORPUS: readonly CorpusCase[] = readJson<CorpusCase[]>('held-aside-3.json');
+
+/** Every fixtures*.json in test/corpus, merged: one file per collected set keeps parallel additions apart. */
+function readFixtures(): Record<string, Fixture> {
+  const files = readdirSync(path.join(REPO_ROOT, 'test/corpus')).filter((file) => /^fixtures(-[\w-]+)?\.json$/.test(file)).sort();
+  const merged: Record<string, Fixture> = {};
+  for (const file of files) {
+    for (const [key, fixture] of Object.entries(readJson<Record<string, Fixture>>(file))) {
+      if (key in merged) throw new Error(`test/corpus/${file}: fixture "${key}" is already defined in another fixtures file; give it a distinct key`);
+      merged[key] = fixture;
+    }
+  }
+  return merged;
+}
+const FIXTURES = readFixtures();
 
 function makefileText(makefile: NonNullable<Fixture['makefile']>): string {
   const indent = makefile.file === 'Makefile' ? '\t' : '    ';
