@@ -174,9 +174,10 @@ async function restore(target: Target, file: string, progress?: ProgressSink, op
       }
       // Outside dump mode the replaced tables are kept as a snapshot (the restore's safety copy) instead of a trash database.
       if (options.keepReplaced) {
-        const { swapKeepingReplaced } = await import('./snapshot-swap.js');
+        const { sessionServer, swapKeepingReplaced } = await import('./snapshot-swap.js');
         const kept = options.keepReplaced;
-        await swapKeepingReplaced({ session, dump, dumpHelp, server }, { live: target.database, incoming: scratch, retired: kept.name, marker: kept.marker }, { objects: incoming, programs: nonTableObjects });
+        const names = { live: target.database, incoming: scratch, retired: kept.name, marker: kept.marker };
+        await swapKeepingReplaced(sessionServer({ session, dump, dumpHelp, server }), names, { objects: incoming, programs: nonTableObjects });
         return;
       }
       await withScratchDatabase(target, scratchDatabase(session, 'restore trash (the tables replaced)'), async (trash) => {

@@ -1,3 +1,4 @@
+import type { Target } from '../../target/types.js';
 import { MysqlSession, quoteIdentifier, stderrErrors, textLiteral, type ClientProgram, type FlavouredVersion } from './clients.js';
 import { mysqlMessages } from './messages.js';
 import { plainLiteral, SNAPSHOT_SQL_MODE, SNAPSHOT_TABLE } from './snapshot-copy.js';
@@ -10,20 +11,39 @@ export interface DumpContext {
   server: FlavouredVersion;
 }
 
+/**
+ * The server as the snapshot code uses it: plain SQL (rows as text, the SQL
+ * client's way), and the client session with the dump tool for what only
+ * they can do (programs with DELIMITER, copy scripts with file copies),
+ * opened only when needed.
+ */
+export interface SnapshotServer {
+  target: Target;
+  query(sql: string): Promise<string[][]>;
+  client(): Promise<MysqlSession>;
+  dumpContext(): Promise<DumpContext>;
+}
+
+/** A SnapshotServer over a client session that is open already (a file restore's). */
+export function sessionServer(context: DumpContext): SnapshotServer {
+  return { target: context.session.target, query: (sql) => context.session.query(sql), client: async () => context.session, dumpContext: async () => context };
+}
+
 /** The objects of `database` that are dbsafe's own bookkeeping are not the user's: they never move. */
-export async function userObjects(session: MysqlSession, database: string): Promise<SchemaObject[]> {
-  return (await schemaObjects(session, database)).filter((object) => object.name !== SNAPSHOT_TABLE || !isMovableTable(object));
+export async function userObjects(server: SnapshotServer, database: string): Promise<SchemaObject[]> {
+  return (await schemaObjects(server, database)).filter((object) => object.name !== SNAPSHOT_TABLE || !isMovableTable(object));
 }
 
 /** Triggers, routines, events and views of `database` as SQL ('' when it has none: no dump tool run). */
-export async function programsOf(context: DumpContext, database: string, objects: readonly SchemaObject[]): Promise<string> {
+export async function programsOf(server: SnapshotServer, database: string, objects: readonly SchemaObject[]): Promise<string> {
   if (objects.every(isMovableTable)) return '';
-  return exportNonTableObjects(context, database, objects);
+  return exportNonTableObjects(await server.dumpContext(), database, objects);
 }
 
 /** Run SQL written by the dump tool (DELIMITER lines, versioned comments) in `database`. Returns what went wrong, or null. */
-export async function loadPrograms(session: MysqlSession, database: string, sql: string): Promise<string | null> {
+export async function loadPrograms(server: SnapshotServer, database: string, sql: string): Promise<string | null> {
   if (sql.trim() === '') return null;
+  const session = await server.client();
   const result = await session.runProgram(session.client, session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]), { stdin: sql });
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
@@ -31,13 +51,13 @@ export async function loadPrograms(session: MysqlSession, database: string, sql:
 }
 
 /** Create `name` as a snapshot database that will hold `tables` tables, with the SQL of the programs that go with them. */
-export async function createSnapshotShell(session: MysqlSession, details: { name: string; like: string; marker: string; tables: number; programs: string }): Promise<void> {
-  const [schema] = await session.query(
+export async function createSnapshotShell(server: SnapshotServer, details: { name: string; like: string; marker: string; tables: number; programs: string }): Promise<void> {
+  const [schema] = await server.query(
     `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${textLiteral(details.like)};`,
   );
   const charset = schema ? ` CHARACTER SET ${schema[0]} COLLATE ${schema[1]}` : ' CHARACTER SET utf8mb4';
   const table = `${quoteIdentifier(details.name)}.${quoteIdentifier(SNAPSHOT_TABLE)}`;
-  await session.query(
+  await server.query(
     `${SNAPSHOT_SQL_MODE}
      CREATE DATABASE ${quoteIdentifier(details.name)}${charset} COMMENT ${plainLiteral(details.marker)};
      CREATE TABLE ${table} (tables INT NOT NULL, programs LONGTEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
@@ -45,10 +65,10 @@ export async function createSnapshotShell(session: MysqlSession, details: { name
   );
 }
 
-async function stillIn(session: MysqlSession, database: string, objects: readonly SchemaObject[]): Promise<boolean> {
+async function stillIn(server: SnapshotServer, database: string, objects: readonly SchemaObject[]): Promise<boolean> {
   const table = objects.find(isMovableTable);
   if (!table) return false;
-  const rows = await session.query(
+  const rows = await server.query(
     `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${textLiteral(database)} AND TABLE_NAME = ${textLiteral(table.name)};`,
   );
   return rows[0]?.[0] === '1';
@@ -67,25 +87,24 @@ async function stillIn(session: MysqlSession, database: string, objects: readonl
  * At no point is `live` missing or holding a mix of both states' tables.
  */
 export async function swapKeepingReplaced(
-  context: DumpContext,
+  server: SnapshotServer,
   names: { live: string; incoming: string; retired: string; marker: string },
   incoming: { objects: readonly SchemaObject[]; programs: string },
 ): Promise<void> {
-  const { session } = context;
-  const target = session.target;
-  const liveObjects = await userObjects(session, names.live);
-  const livePrograms = await programsOf(context, names.live, liveObjects).catch((error: Error) => {
+  const { target } = server;
+  const liveObjects = await userObjects(server, names.live);
+  const livePrograms = await programsOf(server, names.live, liveObjects).catch((error: Error) => {
     throw mysqlMessages.swapFailed(target, `reading the triggers, routines and views of "${names.live}" failed: ${error.message}`);
   });
-  await createSnapshotShell(session, { name: names.retired, like: names.live, marker: names.marker, tables: liveObjects.filter(isMovableTable).length, programs: livePrograms });
+  await createSnapshotShell(server, { name: names.retired, like: names.live, marker: names.marker, tables: liveObjects.filter(isMovableTable).length, programs: livePrograms });
   try {
-    await session.query(swapStatements({ target: names.live, scratch: names.incoming, trash: names.retired }, liveObjects, incoming.objects));
+    await server.query(swapStatements({ target: names.live, scratch: names.incoming, trash: names.retired }, liveObjects, incoming.objects));
   } catch (error) {
-    if (!(await stillIn(session, names.incoming, incoming.objects).catch(() => false))) throw error;
-    await loadPrograms(session, names.live, livePrograms);
-    await session.query(`SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE IF EXISTS ${quoteIdentifier(names.retired)};`).catch(() => undefined);
+    if (!(await stillIn(server, names.incoming, incoming.objects).catch(() => false))) throw error;
+    await loadPrograms(server, names.live, livePrograms);
+    await server.query(`SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE IF EXISTS ${quoteIdentifier(names.retired)};`).catch(() => undefined);
     throw mysqlMessages.swapFailed(target, (error as Error).message);
   }
-  const failure = await loadPrograms(session, names.live, incoming.programs);
+  const failure = await loadPrograms(server, names.live, incoming.programs);
   if (failure) throw mysqlMessages.targetLoadFailed(target, failure);
 }

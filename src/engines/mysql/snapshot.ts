@@ -8,39 +8,69 @@ import { writeSecretFile } from '../tools.js';
 import type { BlockingSession, SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
 import { SNAPSHOT_PREFIX } from '../../store/snapshot-naming.js';
-import { MysqlSession, quoteIdentifier, serverLabel, stderrErrors, textLiteral } from './clients.js';
+import { MysqlSession, parseServerVersion, quoteIdentifier, serverLabel, stderrErrors, textLiteral, type FlavouredVersion } from './clients.js';
+import { openConnection } from './live.js';
 import { mysqlPlacement } from './container.js';
 import { chooseCopyMethod, COPY_METHOD_LABEL, copyScript, isCompleteSnapshot, SNAPSHOT_TABLE, type CopyMethod, type CopyPlan, type TableFacts } from './snapshot-copy.js';
 import { mysqlSnapshotMessages } from './snapshot-messages.js';
-import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type DumpContext } from './snapshot-swap.js';
+import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type DumpContext, type SnapshotServer } from './snapshot-swap.js';
 
 /** Global privileges a snapshot needs: copy the tables, create the programs again, lock the source while it is read. */
 const NEEDED_PRIVILEGES = ['SELECT', 'INSERT', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'LOCK TABLES', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT'] as const;
 
-async function withSession<T>(target: Target, purpose: string, work: (session: MysqlSession) => Promise<T>): Promise<T> {
-  const session = await MysqlSession.open(target, purpose);
+/** Rows of every result set, each value as text the way the SQL client prints it (NULL as "NULL"). */
+function textRows(results: unknown, fields: unknown): string[][] {
+  const multiple = Array.isArray(fields) && fields.some((entry) => entry === undefined || Array.isArray(entry));
+  const sets = (multiple ? (results as unknown[]) : [results]).filter((set): set is unknown[][] => Array.isArray(set));
+  return sets.flatMap((rows) => rows.map((row) => row.map((value) => (value === null ? 'NULL' : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))));
+}
+
+/**
+ * Run `work` against `target`'s server: its many small queries through the
+ * driver (one connection, no process per query), the SQL client and dump
+ * tool opened only when a step needs them.
+ */
+async function withServer<T>(target: Target, purpose: string, work: (server: SnapshotServer) => Promise<T>): Promise<T> {
+  const connection = await openConnection(target, { database: null, multipleStatements: true });
+  let session: Promise<MysqlSession> | null = null;
+  let context: Promise<DumpContext> | null = null;
+  const client = () => (session ??= MysqlSession.open(target, purpose));
+  const server: SnapshotServer = {
+    target,
+    async query(sql) {
+      const [results, fields] = await connection.query({ sql, rowsAsArray: true });
+      return textRows(results, fields);
+    },
+    client,
+    dumpContext: () =>
+      (context ??= client().then(async (opened) => {
+        const version = await opened.serverVersion();
+        return { session: opened, server: version, ...(await opened.dumpTool(version, purpose)) };
+      })),
+  };
   try {
-    return await work(session);
+    return await work(server);
   } finally {
-    session.close();
+    await connection.end().catch(() => undefined);
+    if (session) (await (session as Promise<MysqlSession>).catch(() => null))?.close();
   }
 }
 
-async function dumpContext(session: MysqlSession, purpose: string): Promise<DumpContext> {
-  const server = await session.serverVersion();
-  return { session, server, ...(await session.dumpTool(server, purpose)) };
+async function serverVersion(server: SnapshotServer): Promise<FlavouredVersion> {
+  const [row] = await server.query('SELECT VERSION();');
+  return parseServerVersion(row?.[0] ?? '');
 }
 
 const schemaLiteral = (name: string) => textLiteral(name);
 
-async function schemaExists(session: MysqlSession, name: string): Promise<boolean> {
-  const rows = await session.query(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${schemaLiteral(name)};`);
+async function schemaExists(server: SnapshotServer, name: string): Promise<boolean> {
+  const rows = await server.query(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${schemaLiteral(name)};`);
   return rows[0]?.[0] === '1';
 }
 
 /** Base tables, system-versioned tables and sequences of `database`, with what decides how they can be copied. */
-async function tableFacts(session: MysqlSession, database: string): Promise<TableFacts[]> {
-  const rows = await session.query(
+async function tableFacts(server: SnapshotServer, database: string): Promise<TableFacts[]> {
+  const rows = await server.query(
     `SELECT t.TABLE_NAME, t.TABLE_TYPE, IFNULL(t.ENGINE, ''), IFNULL(t.CREATE_OPTIONS, ''),
        EXISTS(SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_TYPE = 'FULLTEXT')
      FROM information_schema.TABLES t
@@ -51,9 +81,10 @@ async function tableFacts(session: MysqlSession, database: string): Promise<Tabl
 }
 
 /** The server's data directory when dbsafe can copy files in it itself: tools on this machine, the server local, the directories writable. */
-async function writableDataDirectory(session: MysqlSession, database: string): Promise<string | null> {
-  if (session.exec || !isLocalTarget(session.target) || process.env.DBSAFE_MYSQL_SNAPSHOT_COPY === 'logical') return null;
-  const [row] = await session.query('SELECT @@datadir;');
+async function writableDataDirectory(server: SnapshotServer, database: string): Promise<string | null> {
+  if (!isLocalTarget(server.target) || process.env.DBSAFE_MYSQL_SNAPSHOT_COPY === 'logical') return null;
+  if ((await mysqlPlacement(server.target)).kind === 'container') return null;
+  const [row] = await server.query('SELECT @@datadir;');
   const dir = row?.[0];
   if (!dir) return null;
   try {
@@ -66,24 +97,24 @@ async function writableDataDirectory(session: MysqlSession, database: string): P
 }
 
 /** Everything the copy script needs, read from the source database. */
-async function readCopyPlan(session: MysqlSession, from: string, to: string, comment: string, snapshotRow: CopyPlan['snapshotRow'], method?: CopyMethod): Promise<CopyPlan> {
-  const [schema] = await session.query(
+async function readCopyPlan(server: SnapshotServer, from: string, to: string, comment: string, snapshotRow: CopyPlan['snapshotRow'], method?: CopyMethod): Promise<CopyPlan> {
+  const [schema] = await server.query(
     `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${schemaLiteral(from)};`,
   );
-  if (!schema) throw mysqlSnapshotMessages.sourceMissing(session.target, from);
-  const facts = await tableFacts(session, from);
+  if (!schema) throw mysqlSnapshotMessages.sourceMissing(server.target, from);
+  const facts = await tableFacts(server, from);
   const columns = new Map(
     (
-      await session.query(
+      await server.query(
         `SET SESSION group_concat_max_len = 16777216;
          SELECT TABLE_NAME, GROUP_CONCAT(CONCAT('\`', REPLACE(COLUMN_NAME, '\`', '\`\`'), '\`') ORDER BY ORDINAL_POSITION SEPARATOR ', ')
          FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schemaLiteral(from)} AND IS_GENERATED = 'NEVER' GROUP BY TABLE_NAME;`,
       )
-    ).map(([name = '', list = '']) => [name, list.split(', ')]),
+    ).map(([name = '', list = '']) => [name, list.match(/`(?:[^`]|``)*`/g) ?? []]),
   );
   const creates =
-    facts.length === 0 ? [] : await session.query(facts.map((table) => `SHOW CREATE TABLE ${quoteIdentifier(from)}.${quoteIdentifier(table.name)};`).join('\n'));
-  const dataDirectory = method === 'logical' ? null : await writableDataDirectory(session, from);
+    facts.length === 0 ? [] : await server.query(facts.map((table) => `SHOW CREATE TABLE ${quoteIdentifier(from)}.${quoteIdentifier(table.name)};`).join('\n'));
+  const dataDirectory = method === 'logical' ? null : await writableDataDirectory(server, from);
   const chosen =
     method ??
     chooseCopyMethod(facts, {
@@ -104,24 +135,25 @@ async function readCopyPlan(session: MysqlSession, from: string, to: string, com
 }
 
 /** Run a copy script in the client (not in binary mode: the tablespace method's file copies are client `system` lines). */
-async function runCopy(session: MysqlSession, script: string): Promise<string | null> {
+async function runCopy(server: SnapshotServer, script: string): Promise<string | null> {
+  const session = await server.client();
   const result = await session.runProgram(session.client, session.clientArgs(['--batch']), { stdin: script });
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
 }
 
-async function dropDatabase(session: MysqlSession, name: string): Promise<void> {
+async function dropDatabase(server: SnapshotServer, name: string): Promise<void> {
   // A snapshot's tables may be referenced by foreign keys from its own other tables; a lock held elsewhere must not hang the drop.
   const drop = `SET SESSION lock_wait_timeout = 60; SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE IF EXISTS ${quoteIdentifier(name)};`;
   try {
-    await session.query(drop);
+    await server.query(drop);
   } catch (error) {
     // A tablespace copy cut off between its file copy and IMPORT leaves files the server does not know, and it then cannot remove the directory.
-    const dir = name.startsWith(SNAPSHOT_PREFIX) ? await writableDataDirectory(session, name) : null;
+    const dir = name.startsWith(SNAPSHOT_PREFIX) ? await writableDataDirectory(server, name) : null;
     if (!dir || !/errno: 39|Directory not empty/i.test((error as Error).message)) throw error;
     for (const file of readdirSync(path.join(dir, name))) if (/\.(ibd|cfg)$/.test(file)) rmSync(path.join(dir, name, file), { force: true });
-    await session.query(drop);
+    await server.query(drop);
   }
 }
 
@@ -130,24 +162,24 @@ async function dropDatabase(session: MysqlSession, name: string): Promise<void> 
  * fails (a data directory that only looked like the server's, a table
  * IMPORT refuses) is dropped and made again row by row.
  */
-async function copyDatabase(session: MysqlSession, plan: CopyPlan): Promise<CopyMethod> {
-  const failure = await runCopy(session, copyScript(plan));
+async function copyDatabase(server: SnapshotServer, plan: CopyPlan): Promise<CopyMethod> {
+  const failure = await runCopy(server, copyScript(plan));
   if (failure === null) return plan.method;
-  await dropDatabase(session, plan.to);
-  if (plan.method === 'logical') throw mysqlSnapshotMessages.copyFailed(session.target, plan.from, failure);
+  await dropDatabase(server, plan.to);
+  if (plan.method === 'logical') throw mysqlSnapshotMessages.copyFailed(server.target, plan.from, failure);
   const logical = { ...plan, method: 'logical' as const };
-  const again = await runCopy(session, copyScript(logical));
+  const again = await runCopy(server, copyScript(logical));
   if (again === null) return 'logical';
-  await dropDatabase(session, plan.to);
-  throw mysqlSnapshotMessages.copyFailed(session.target, plan.from, again);
+  await dropDatabase(server, plan.to);
+  throw mysqlSnapshotMessages.copyFailed(server.target, plan.from, again);
 }
 
-async function snapshotRow(session: MysqlSession, name: string): Promise<{ tables: number; programs: string } | null> {
-  const present = await session.query(
+async function snapshotRow(server: SnapshotServer, name: string): Promise<{ tables: number; programs: string } | null> {
+  const present = await server.query(
     `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${schemaLiteral(name)} AND TABLE_NAME = ${textLiteral(SNAPSHOT_TABLE)};`,
   );
   if (present[0]?.[0] !== '1') return null;
-  const [row] = await session.query(`SELECT tables, programs FROM ${quoteIdentifier(name)}.${quoteIdentifier(SNAPSHOT_TABLE)} LIMIT 1;`);
+  const [row] = await server.query(`SELECT tables, programs FROM ${quoteIdentifier(name)}.${quoteIdentifier(SNAPSHOT_TABLE)} LIMIT 1;`);
   return row ? { tables: Number(row[0]), programs: row[1] ?? '' } : null;
 }
 
@@ -156,36 +188,36 @@ async function snapshotRow(session: MysqlSession, name: string): Promise<{ table
  * written, all its tables there): a copy still being made, or cut off, is
  * not a snapshot. Any other database exists when the server has it.
  */
-async function exists(session: MysqlSession, name: string): Promise<boolean> {
-  if (!(await schemaExists(session, name))) return false;
+async function exists(server: SnapshotServer, name: string): Promise<boolean> {
+  if (!(await schemaExists(server, name))) return false;
   if (!name.startsWith(SNAPSHOT_PREFIX)) return true;
-  const row = await snapshotRow(session, name);
-  return isCompleteSnapshot({ row, tableCount: (await tableFacts(session, name)).length });
+  const row = await snapshotRow(server, name);
+  return isCompleteSnapshot({ row, tableCount: (await tableFacts(server, name)).length });
 }
 
-async function countRows(session: MysqlSession, database: string): Promise<Record<string, number>> {
-  const tables = (await tableFacts(session, database)).filter((table) => table.type !== 'SEQUENCE');
+async function countRows(server: SnapshotServer, database: string): Promise<Record<string, number>> {
+  const tables = (await tableFacts(server, database)).filter((table) => table.type !== 'SEQUENCE');
   if (tables.length === 0) return {};
-  const rows = await session.query(
+  const rows = await server.query(
     `${tables.map((table) => `SELECT ${textLiteral(table.name)}, COUNT(*) FROM ${quoteIdentifier(database)}.${quoteIdentifier(table.name)}`).join('\nUNION ALL ')};`,
   );
   return Object.fromEntries(rows.map(([name = '', count = '0']) => [name, Number(count)]));
 }
 
-async function databaseBytes(session: MysqlSession, database: string): Promise<number> {
-  const [row] = await session.query(`SELECT IFNULL(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${schemaLiteral(database)};`);
+async function databaseBytes(server: SnapshotServer, database: string): Promise<number> {
+  const [row] = await server.query(`SELECT IFNULL(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${schemaLiteral(database)};`);
   return Number(row?.[0] ?? 0);
 }
 
-async function sessionsOn(session: MysqlSession, database: string): Promise<BlockingSession[]> {
+async function sessionsOn(server: SnapshotServer, database: string): Promise<BlockingSession[]> {
   // performance_schema knows the client program's name when it is on; without it the user and what the session does must do.
-  const rows = await session.query(
+  const rows = await server.query(
     `SELECT p.ID, p.USER, p.HOST, p.COMMAND, p.TIME FROM information_schema.PROCESSLIST p
      WHERE p.DB = ${schemaLiteral(database)} AND p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Killed') ORDER BY p.ID;`,
   );
   const programs = new Map<string, string>();
   if (rows.length > 0) {
-    const attrs = await session
+    const attrs = await server
       .query(`SELECT PROCESSLIST_ID, ATTR_VALUE FROM performance_schema.session_connect_attrs WHERE ATTR_NAME = 'program_name' AND PROCESSLIST_ID IN (${rows.map((row) => Number(row[0])).join(', ')});`)
       .catch(() => []);
     for (const [id = '', program = ''] of attrs) programs.set(id, program);
@@ -198,13 +230,13 @@ async function sessionsOn(session: MysqlSession, database: string): Promise<Bloc
   }));
 }
 
-async function terminate(session: MysqlSession, database: string, sessions: readonly BlockingSession[]): Promise<void> {
+async function terminate(server: SnapshotServer, database: string, sessions: readonly BlockingSession[]): Promise<void> {
   for (const blocking of sessions) {
     // Gone already: nothing to end.
-    await session.query(`KILL CONNECTION ${Number(blocking.id)};`).catch(() => undefined);
+    await server.query(`KILL CONNECTION ${Number(blocking.id)};`).catch(() => undefined);
   }
   // KILL returns before the thread has ended: wait until none is left (bounded).
-  for (let attempt = 0; attempt < 50 && (await sessionsOn(session, database)).some((s) => sessions.some((t) => t.id === s.id)); attempt++) {
+  for (let attempt = 0; attempt < 50 && (await sessionsOn(server, database)).some((s) => sessions.some((t) => t.id === s.id)); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -217,12 +249,13 @@ async function terminate(session: MysqlSession, database: string, sessions: read
  * script live in one private directory the shell removes.
  */
 async function copyInBackground(target: Target, from: string, to: string, marker: string): Promise<boolean> {
-  return withSession(target, 'copy a MySQL/MariaDB snapshot', async (session) => {
+  return withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
+    const session = await server.client();
     if (session.exec) return false;
-    if (await exists(session, to)) return true;
+    if (await exists(server, to)) return true;
     // A standby cut off earlier, not being made any more: made again from the start.
-    if (await schemaExists(session, to)) await dropDatabase(session, to);
-    const plan = await readCopyPlan(session, from, to, marker, { fromSnapshot: true });
+    if (await schemaExists(server, to)) await dropDatabase(server, to);
+    const plan = await readCopyPlan(server, from, to, marker, { fromSnapshot: true });
     const secret = writeSecretFile('client.cnf', '');
     const dir = path.dirname(secret.file);
     const script = path.join(dir, 'copy.sql');
@@ -252,10 +285,10 @@ async function copyInBackground(target: Target, from: string, to: string, marker
 export const snapshot: SnapshotOps = {
   async unavailable(target) {
     if (!isLocalTarget(target) && (await mysqlPlacement(target)).kind !== 'container') return mysqlSnapshotMessages.remote(target);
-    return withSession(target, 'check MySQL/MariaDB snapshot privileges', async (session) => {
+    return withServer(target, 'check MySQL/MariaDB snapshot privileges', async (server) => {
       const granted = new Set(
         (
-          await session.query(
+          await server.query(
             `SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES
              WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''');`,
           )
@@ -263,83 +296,82 @@ export const snapshot: SnapshotOps = {
       );
       const missing = NEEDED_PRIVILEGES.filter((privilege) => !granted.has(privilege));
       if (missing.length === 0) return null;
-      const [user] = await session.query('SELECT CURRENT_USER();');
+      const [user] = await server.query('SELECT CURRENT_USER();');
       return mysqlSnapshotMessages.noPrivilege(user?.[0] ?? target.user ?? '', missing);
     });
   },
 
-  blockingSessions: (target) => withSession(target, 'list sessions on a MySQL/MariaDB database', (session) => sessionsOn(session, target.database)),
+  blockingSessions: (target) => withServer(target, 'list sessions on a MySQL/MariaDB database', (server) => sessionsOn(server, target.database)),
 
-  terminateSessions: (target, sessions) => withSession(target, 'end sessions on a MySQL/MariaDB database', (session) => terminate(session, target.database, sessions)),
+  terminateSessions: (target, sessions) => withServer(target, 'end sessions on a MySQL/MariaDB database', (server) => terminate(server, target.database, sessions)),
 
   async create(target, name, marker): Promise<SnapshotFacts> {
-    return withSession(target, 'take a MySQL/MariaDB snapshot', async (session) => {
-      const context = await dumpContext(session, 'take a MySQL/MariaDB snapshot');
-      const objects = await userObjects(session, target.database);
-      const programs = await programsOf(context, target.database, objects);
-      const plan = await readCopyPlan(session, target.database, name, marker, { programs });
-      const method = await copyDatabase(session, plan);
+    return withServer(target, 'take a MySQL/MariaDB snapshot', async (server) => {
+      const objects = await userObjects(server, target.database);
+      const programs = await programsOf(server, target.database, objects);
+      const plan = await readCopyPlan(server, target.database, name, marker, { programs });
+      const method = await copyDatabase(server, plan);
       return {
         method: COPY_METHOD_LABEL[method],
-        serverVersion: serverLabel(context.server),
-        sizeBytes: await databaseBytes(session, name),
-        tableRows: await countRows(session, name),
+        serverVersion: serverLabel(await serverVersion(server)),
+        sizeBytes: await databaseBytes(server, name),
+        tableRows: await countRows(server, name),
       };
     });
   },
 
   async copy(target, from, to, marker) {
-    await withSession(target, 'copy a MySQL/MariaDB snapshot', async (session) => {
-      await copyDatabase(session, await readCopyPlan(session, from, to, marker, { fromSnapshot: true }));
+    await withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
+      await copyDatabase(server, await readCopyPlan(server, from, to, marker, { fromSnapshot: true }));
     });
   },
 
   copyInBackground,
 
   async swapIn(target, standby, safetyCopy, marker) {
-    await withSession(target, 'restore a MySQL/MariaDB snapshot', async (session) => {
-      const row = await snapshotRow(session, standby);
+    await withServer(target, 'restore a MySQL/MariaDB snapshot', async (server) => {
+      const row = await snapshotRow(server, standby);
       if (!row) throw mysqlSnapshotMessages.sourceMissing(target, standby);
-      const incoming = { objects: await userObjects(session, standby), programs: row.programs };
-      if (!(await schemaExists(session, target.database))) {
+      const incoming = { objects: await userObjects(server, standby), programs: row.programs };
+      if (!(await schemaExists(server, target.database))) {
         // Dropped since: created again (restoring means it exists afterwards); there is no previous state to keep.
-        await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
+        await server.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
       } else {
         // A restore replaces the database anyway; a session in a transaction would hold the swap up.
-        await terminate(session, target.database, await sessionsOn(session, target.database));
+        await terminate(server, target.database, await sessionsOn(server, target.database));
       }
-      const context = await dumpContext(session, 'restore a MySQL/MariaDB snapshot');
-      await swapKeepingReplaced(context, { live: target.database, incoming: standby, retired: safetyCopy, marker }, incoming);
-      await dropDatabase(session, standby);
+      await swapKeepingReplaced(server, { live: target.database, incoming: standby, retired: safetyCopy, marker }, incoming);
+      await dropDatabase(server, standby);
     });
   },
 
   async openForReading(target, name) {
-    await withSession(target, 'export a MySQL/MariaDB snapshot', async (session) => {
-      const row = await snapshotRow(session, name);
+    await withServer(target, 'export a MySQL/MariaDB snapshot', async (server) => {
+      const row = await snapshotRow(server, name);
       if (!row) throw mysqlSnapshotMessages.sourceMissing(target, name);
-      const failure = await loadPrograms(session, name, row.programs);
+      const failure = await loadPrograms(server, name, row.programs);
       if (failure) throw mysqlSnapshotMessages.copyFailed(target, name, failure);
-      await session.query(`DROP TABLE ${quoteIdentifier(name)}.${quoteIdentifier(SNAPSHOT_TABLE)};`);
+      await server.query(`DROP TABLE ${quoteIdentifier(name)}.${quoteIdentifier(SNAPSHOT_TABLE)};`);
     });
   },
 
   async room(target) {
-    return withSession(target, 'measure a MySQL/MariaDB database', async (session) => {
-      const bytes = await databaseBytes(session, target.database);
-      const [row] = await session.query('SELECT @@datadir;');
-      const local = !session.exec && isLocalTarget(target) && row?.[0] ? await statfs(row[0]).catch(() => null) : null;
+    return withServer(target, 'measure a MySQL/MariaDB database', async (server) => {
+      const bytes = await databaseBytes(server, target.database);
+      const [row] = await server.query('SELECT @@datadir;');
+      const here = isLocalTarget(target) && (await mysqlPlacement(target)).kind === 'host';
+      const local = here && row?.[0] ? await statfs(row[0]).catch(() => null) : null;
       return { freeBytes: local ? local.bavail * local.bsize : null, databaseBytes: bytes };
     });
   },
 
-  exists: (target, name) => withSession(target, 'look for a MySQL/MariaDB snapshot', (session) => exists(session, name)),
+  exists: (target, name) => withServer(target, 'look for a MySQL/MariaDB snapshot', (server) => exists(server, name)),
 
   async drop(target, name) {
-    await withSession(target, 'drop a MySQL/MariaDB snapshot', (session) => dropDatabase(session, name));
+    await withServer(target, 'drop a MySQL/MariaDB snapshot', (server) => dropDatabase(server, name));
     // The drop takes over the record of the name it was given (as PostgreSQL's background drop does): gone with the database.
     rmSync(scratchRecordFile(target, name), { force: true });
   },
 
-  tableRows: (target, name) => withSession(target, 'count rows of a MySQL/MariaDB snapshot', (session) => countRows(session, name)),
+  tableRows: (target, name) => withServer(target, 'count rows of a MySQL/MariaDB snapshot', (server) => countRows(server, name)),
 };
