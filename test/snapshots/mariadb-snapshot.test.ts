@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { MARIA, mariadb } from '../helpers/databases.js';
+import { backupProject } from '../cli/backup-project.js';
+import { MARIA, mariadb, uniqueName } from '../helpers/databases.js';
 import { damage, mariaShopProject, programObjects, tableChecksums } from './mariadb-helpers.js';
 
 const COPY_METHODS = [
@@ -110,6 +111,22 @@ describe('MariaDB snapshots', () => {
     expect(consented.stderr).toContain('ending 1 session(s)');
     expect((JSON.parse(consented.stdout) as { snapshot?: unknown }).snapshot).toBeDefined();
     await expect(connection.query('SELECT 1')).rejects.toThrow();
+  });
+
+  it('a user with privileges on its own database only: a file backup instead, naming the missing privileges and the GRANT', async () => {
+    const { db } = mariaShopProject();
+    const user = uniqueName('dbsafe_test_u');
+    mariadb(`CREATE USER '${user}'@'%'; GRANT ALL ON \`${db.name}\`.* TO '${user}'@'%'`);
+    onTestFinished(() => void mariadb(`DROP USER IF EXISTS '${user}'@'%'`));
+    const limited = backupProject(`mysql://${user}@${MARIA.host}:${MARIA.port}/${db.name}`);
+    onTestFinished(limited.cleanup);
+    // Whether the file backup itself succeeds for this user is the dump's business (it may lack what mariadb-dump needs): no snapshot is made.
+    const taken = await limited.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(taken.stderr).toContain('file backup instead of a snapshot');
+    expect(taken.stderr).toContain(`user '${user}'@'%' lacks the global privileges`);
+    expect(taken.stderr).toMatch(/grant them with GRANT SELECT, INSERT, CREATE, DROP, .* ON \*\.\* TO '/);
+    expect(limited.manifests().filter((m) => m.snapshot !== undefined)).toEqual([]);
+    expect(mariadb(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_COMMENT LIKE '% of ${db.name},%'`)).toBe('0');
   });
 
   it('forget drops the snapshot database', async () => {

@@ -7,8 +7,13 @@ import type { Target } from '../../target/types.js';
 export const mysqlSnapshotMessages = {
   remote: (target: Target) =>
     `the server ${describeLocation(target)} is not on this machine, and a snapshot would take that server's disk without anyone there knowing (allow it by running the database locally, or use --mode dump)`,
-  noPrivilege: (user: string, missing: readonly string[]) =>
-    `user ${user} lacks the global privilege${missing.length === 1 ? '' : 's'} ${missing.join(', ')} a snapshot needs (it creates a database beside this one and copies tables, views, triggers, routines and events into it); grant them with GRANT ${missing.join(', ')} ON *.* TO ${user}`,
+  noSchemaComments: (version: string) =>
+    `the server (${version}) has no database comments to mark a snapshot database with (MariaDB 10.5 or later has them; MySQL does not)`,
+  noPrivilege: (currentUser: string, missing: readonly string[]) => {
+    const at = currentUser.lastIndexOf('@');
+    const user = at < 0 ? `'${currentUser}'` : `'${currentUser.slice(0, at)}'@'${currentUser.slice(at + 1)}'`;
+    return `user ${user} lacks the global privilege${missing.length === 1 ? '' : 's'} ${missing.join(', ')} a snapshot needs (it creates a database beside this one and copies tables, views, triggers, routines and events into it); grant them with GRANT ${missing.join(', ')} ON *.* TO ${user}`;
+  },
   sourceMissing: (target: Target, database: string) =>
     new DbsafeError(
       'snapshot-missing',

@@ -5,68 +5,20 @@ import path from 'node:path';
 import { isLocalTarget } from '../container/choose.js';
 import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
 import { writeSecretFile } from '../tools.js';
-import type { BlockingSession, SnapshotFacts, SnapshotOps } from '../types.js';
+import type { SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
 import { SNAPSHOT_PREFIX } from '../../store/snapshot-naming.js';
-import { MysqlSession, parseServerVersion, quoteIdentifier, serverLabel, stderrErrors, textLiteral, type FlavouredVersion } from './clients.js';
-import { openConnection } from './live.js';
+import { quoteIdentifier, serverLabel, stderrErrors, textLiteral } from './clients.js';
+import { markerStoreFor } from './live.js';
 import { mysqlPlacement } from './container.js';
 import { chooseCopyMethod, COPY_METHOD_LABEL, copyScript, isCompleteSnapshot, SNAPSHOT_TABLE, type CopyMethod, type CopyPlan, type TableFacts } from './snapshot-copy.js';
 import { mysqlSnapshotMessages } from './snapshot-messages.js';
-import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type DumpContext, type SnapshotServer } from './snapshot-swap.js';
+import { schemaExists, serverVersion, withServer } from './snapshot-server.js';
+import { sessionsOn, terminate } from './snapshot-sessions.js';
+import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type SnapshotServer } from './snapshot-swap.js';
 
 /** Global privileges a snapshot needs: copy the tables, create the programs again, lock the source while it is read. */
 const NEEDED_PRIVILEGES = ['SELECT', 'INSERT', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'LOCK TABLES', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT'] as const;
-
-/** Rows of every result set, each value as text the way the SQL client prints it (NULL as "NULL"). */
-function textRows(results: unknown, fields: unknown): string[][] {
-  const multiple = Array.isArray(fields) && fields.some((entry) => entry === undefined || Array.isArray(entry));
-  const sets = (multiple ? (results as unknown[]) : [results]).filter((set): set is unknown[][] => Array.isArray(set));
-  return sets.flatMap((rows) => rows.map((row) => row.map((value) => (value === null ? 'NULL' : Buffer.isBuffer(value) ? value.toString('utf8') : String(value)))));
-}
-
-/**
- * Run `work` against `target`'s server: its many small queries through the
- * driver (one connection, no process per query), the SQL client and dump
- * tool opened only when a step needs them.
- */
-async function withServer<T>(target: Target, purpose: string, work: (server: SnapshotServer) => Promise<T>): Promise<T> {
-  const connection = await openConnection(target, { database: null, multipleStatements: true });
-  let session: Promise<MysqlSession> | null = null;
-  let context: Promise<DumpContext> | null = null;
-  const client = () => (session ??= MysqlSession.open(target, purpose));
-  const server: SnapshotServer = {
-    target,
-    async query(sql) {
-      const [results, fields] = await connection.query({ sql, rowsAsArray: true });
-      return textRows(results, fields);
-    },
-    client,
-    dumpContext: () =>
-      (context ??= client().then(async (opened) => {
-        const version = await opened.serverVersion();
-        return { session: opened, server: version, ...(await opened.dumpTool(version, purpose)) };
-      })),
-  };
-  try {
-    return await work(server);
-  } finally {
-    await connection.end().catch(() => undefined);
-    if (session) (await (session as Promise<MysqlSession>).catch(() => null))?.close();
-  }
-}
-
-async function serverVersion(server: SnapshotServer): Promise<FlavouredVersion> {
-  const [row] = await server.query('SELECT VERSION();');
-  return parseServerVersion(row?.[0] ?? '');
-}
-
-const schemaLiteral = (name: string) => textLiteral(name);
-
-async function schemaExists(server: SnapshotServer, name: string): Promise<boolean> {
-  const rows = await server.query(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${schemaLiteral(name)};`);
-  return rows[0]?.[0] === '1';
-}
 
 /** Base tables, system-versioned tables and sequences of `database`, with what decides how they can be copied. */
 async function tableFacts(server: SnapshotServer, database: string): Promise<TableFacts[]> {
@@ -74,7 +26,7 @@ async function tableFacts(server: SnapshotServer, database: string): Promise<Tab
     `SELECT t.TABLE_NAME, t.TABLE_TYPE, IFNULL(t.ENGINE, ''), IFNULL(t.CREATE_OPTIONS, ''),
        EXISTS(SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_TYPE = 'FULLTEXT')
      FROM information_schema.TABLES t
-     WHERE t.TABLE_SCHEMA = ${schemaLiteral(database)} AND t.TABLE_TYPE <> 'VIEW' AND t.TABLE_NAME <> ${textLiteral(SNAPSHOT_TABLE)}
+     WHERE t.TABLE_SCHEMA = ${textLiteral(database)} AND t.TABLE_TYPE <> 'VIEW' AND t.TABLE_NAME <> ${textLiteral(SNAPSHOT_TABLE)}
      ORDER BY t.TABLE_NAME;`,
   );
   return rows.map(([name = '', type = '', engine = '', createOptions = '', fulltext = '0']) => ({ name, type, engine, createOptions, hasFulltext: fulltext === '1' }));
@@ -99,7 +51,7 @@ async function writableDataDirectory(server: SnapshotServer, database: string): 
 /** Everything the copy script needs, read from the source database. */
 async function readCopyPlan(server: SnapshotServer, from: string, to: string, comment: string, snapshotRow: CopyPlan['snapshotRow'], method?: CopyMethod): Promise<CopyPlan> {
   const [schema] = await server.query(
-    `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${schemaLiteral(from)};`,
+    `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${textLiteral(from)};`,
   );
   if (!schema) throw mysqlSnapshotMessages.sourceMissing(server.target, from);
   const facts = await tableFacts(server, from);
@@ -108,7 +60,7 @@ async function readCopyPlan(server: SnapshotServer, from: string, to: string, co
       await server.query(
         `SET SESSION group_concat_max_len = 16777216;
          SELECT TABLE_NAME, GROUP_CONCAT(CONCAT('\`', REPLACE(COLUMN_NAME, '\`', '\`\`'), '\`') ORDER BY ORDINAL_POSITION SEPARATOR ', ')
-         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schemaLiteral(from)} AND IS_GENERATED = 'NEVER' GROUP BY TABLE_NAME;`,
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${textLiteral(from)} AND IS_GENERATED = 'NEVER' GROUP BY TABLE_NAME;`,
       )
     ).map(([name = '', list = '']) => [name, list.match(/`(?:[^`]|``)*`/g) ?? []]),
   );
@@ -176,7 +128,7 @@ async function copyDatabase(server: SnapshotServer, plan: CopyPlan): Promise<Cop
 
 async function snapshotRow(server: SnapshotServer, name: string): Promise<{ tables: number; programs: string } | null> {
   const present = await server.query(
-    `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${schemaLiteral(name)} AND TABLE_NAME = ${textLiteral(SNAPSHOT_TABLE)};`,
+    `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${textLiteral(name)} AND TABLE_NAME = ${textLiteral(SNAPSHOT_TABLE)};`,
   );
   if (present[0]?.[0] !== '1') return null;
   const [row] = await server.query(`SELECT tables, programs FROM ${quoteIdentifier(name)}.${quoteIdentifier(SNAPSHOT_TABLE)} LIMIT 1;`);
@@ -205,40 +157,8 @@ async function countRows(server: SnapshotServer, database: string): Promise<Reco
 }
 
 async function databaseBytes(server: SnapshotServer, database: string): Promise<number> {
-  const [row] = await server.query(`SELECT IFNULL(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${schemaLiteral(database)};`);
+  const [row] = await server.query(`SELECT IFNULL(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${textLiteral(database)};`);
   return Number(row?.[0] ?? 0);
-}
-
-async function sessionsOn(server: SnapshotServer, database: string): Promise<BlockingSession[]> {
-  // performance_schema knows the client program's name when it is on; without it the user and what the session does must do.
-  const rows = await server.query(
-    `SELECT p.ID, p.USER, p.HOST, p.COMMAND, p.TIME FROM information_schema.PROCESSLIST p
-     WHERE p.DB = ${schemaLiteral(database)} AND p.ID <> CONNECTION_ID() AND p.COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Killed') ORDER BY p.ID;`,
-  );
-  const programs = new Map<string, string>();
-  if (rows.length > 0) {
-    const attrs = await server
-      .query(`SELECT PROCESSLIST_ID, ATTR_VALUE FROM performance_schema.session_connect_attrs WHERE ATTR_NAME = 'program_name' AND PROCESSLIST_ID IN (${rows.map((row) => Number(row[0])).join(', ')});`)
-      .catch(() => []);
-    for (const [id = '', program = ''] of attrs) programs.set(id, program);
-  }
-  return rows.map(([id = '', user = '', host = '', command = '', time = '0']) => ({
-    id,
-    application: `${programs.get(id) ?? 'a client'} (user ${user}, ${command === 'Sleep' ? `idle for ${time} s` : `${command.toLowerCase()} for ${time} s`})`,
-    client: host.startsWith('localhost') || host === '' ? 'local socket' : host,
-    since: null,
-  }));
-}
-
-async function terminate(server: SnapshotServer, database: string, sessions: readonly BlockingSession[]): Promise<void> {
-  for (const blocking of sessions) {
-    // Gone already: nothing to end.
-    await server.query(`KILL CONNECTION ${Number(blocking.id)};`).catch(() => undefined);
-  }
-  // KILL returns before the thread has ended: wait until none is left (bounded).
-  for (let attempt = 0; attempt < 50 && (await sessionsOn(server, database)).some((s) => sessions.some((t) => t.id === s.id)); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**
@@ -286,6 +206,9 @@ export const snapshot: SnapshotOps = {
   async unavailable(target) {
     if (!isLocalTarget(target) && (await mysqlPlacement(target)).kind !== 'container') return mysqlSnapshotMessages.remote(target);
     return withServer(target, 'check MySQL/MariaDB snapshot privileges', async (server) => {
+      const [version] = await server.query('SELECT VERSION();');
+      // The snapshot's marker is its database comment, which MariaDB has from 10.5 and MySQL not at all.
+      if (markerStoreFor(version?.[0] ?? '') !== 'comment') return mysqlSnapshotMessages.noSchemaComments(version?.[0] ?? '');
       const granted = new Set(
         (
           await server.query(
