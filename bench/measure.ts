@@ -70,6 +70,8 @@ export function runMeasured(program: string, args: string[], options: { env?: No
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(program, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A child that exits before reading its input (quick commands on a loaded machine) closes the pipe: not an error of the measurement.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';

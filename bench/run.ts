@@ -1,6 +1,7 @@
 import { ageBackupBench } from './age-backup.js';
 import { agentHookBench } from './agent-hook.js';
 import { mariadbBackupBench } from './mariadb-backup.js';
+import { mariadbSnapshotBench } from './mariadb-snapshots.js';
 import { printTable, type BenchRow } from './measure.js';
 import { postgresBackupBench } from './postgres-backup.js';
 import { postgresRandomBench } from './postgres-random.js';
@@ -23,6 +24,7 @@ const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> 
   { title: 'MariaDB backup and restore (≈ 350 MB of random numbers and text)', run: mariadbBackupBench },
   { title: 'SQLite backup and restore (≈ 500 MB, WAL mode)', run: sqliteBackupBench },
   { title: 'Snapshots: PostgreSQL (pgbench -s 30 ≈ 450 MB)', run: () => snapshotBench(30) },
+  { title: 'Snapshots: MariaDB (≈ 200 MB)', run: mariadbSnapshotBench },
   { title: 'Snapshots: SQLite (≈ 200 MB, WAL mode)', run: sqliteSnapshotBench },
   { title: 'age encryption: encrypted ÷ plain backup (pgbench -s 30, median of 5, interleaved)', run: () => ageBackupBench(30) },
   { title: 'Shell functions: cost of the wrapper around npm (bash)', run: () => shellOverheadBench(21) },

@@ -37,7 +37,7 @@ export async function archiveOps(engine: EngineName): Promise<ArchiveOps> {
  */
 const SNAPSHOT: Record<EngineName, (() => Promise<{ snapshot: SnapshotOps }>) | { unsupported: string }> = {
   postgres: () => import('./postgres/snapshot.js'),
-  mysql: { unsupported: 'MySQL/MariaDB snapshots are not built yet' },
+  mysql: () => import('./mysql/snapshot.js'),
   sqlite: () => import('./sqlite/snapshot.js'),
   mongodb: {
     unsupported:

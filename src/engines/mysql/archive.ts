@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileAsStdin, readHeadAndTail } from '../archive-streams.js';
 import { toolInfos } from '../tools.js';
-import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
+import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../target/types.js';
 import {
@@ -154,7 +154,7 @@ async function checkArchive(file: string): Promise<void> {
  *    the target (DDL only, already proven to load in step 1).
  * The old tables go to a trash database, dropped at the end with the scratch.
  */
-async function restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
+async function restore(target: Target, file: string, progress?: ProgressSink, options: RestoreOptions = {}): Promise<void> {
   requireDatabase(target);
   await checkArchive(file);
   const session = await MysqlSession.open(target, 'restore a MySQL/MariaDB database');
@@ -171,6 +171,14 @@ async function restore(target: Target, file: string, progress?: ProgressSink): P
       // A database dropped since the backup is created again: restoring means it exists afterwards.
       if (!(await databaseExists(session, target.database))) {
         await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
+      }
+      // Outside dump mode the replaced tables are kept as a snapshot (the restore's safety copy) instead of a trash database.
+      if (options.keepReplaced) {
+        const { sessionServer, swapKeepingReplaced } = await import('./snapshot-swap.js');
+        const kept = options.keepReplaced;
+        const names = { live: target.database, incoming: scratch, retired: kept.name, marker: kept.marker };
+        await swapKeepingReplaced(sessionServer({ session, dump, dumpHelp, server }), names, { objects: incoming, programs: nonTableObjects });
+        return;
       }
       await withScratchDatabase(target, scratchDatabase(session, 'restore trash (the tables replaced)'), async (trash) => {
         const outgoing = await schemaObjects(session, target.database);

@@ -51,19 +51,29 @@ function translate(target: Target, error: unknown): Error {
   return liveErrors.other(target, detail);
 }
 
-async function withConnection<T>(target: Target, work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
-  let connection: mysql.Connection | undefined;
+/** A driver connection to `target`'s server; `database` null: none chosen (the snapshot adapter names every object in full). */
+export async function openConnection(target: Target, options: { database?: string | null; multipleStatements?: boolean } = {}): Promise<mysql.Connection> {
   try {
-    connection = await mysql.createConnection({
+    return await mysql.createConnection({
       host: target.socket ? undefined : (target.host ?? 'localhost'),
       socketPath: target.socket,
       port: target.port,
       user: target.user ?? 'root',
       password: target.password,
-      database: target.database,
+      database: options.database === null ? undefined : (options.database ?? target.database),
       ssl: sslOption(target),
       connectTimeout: CONNECT_TIMEOUT_MS,
+      multipleStatements: options.multipleStatements ?? false,
     });
+  } catch (error) {
+    throw translate(target, error);
+  }
+}
+
+async function withConnection<T>(target: Target, work: (connection: mysql.Connection) => Promise<T>): Promise<T> {
+  let connection: mysql.Connection | undefined;
+  try {
+    connection = await openConnection(target);
     return await work(connection);
   } catch (error) {
     throw translate(target, error);

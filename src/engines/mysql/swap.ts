@@ -22,7 +22,7 @@ export function isMovableTable(object: SchemaObject): boolean {
   return !(object.kind in DROP_KEYWORD);
 }
 
-export async function schemaObjects(session: MysqlSession, database: string): Promise<SchemaObject[]> {
+export async function schemaObjects(session: Pick<MysqlSession, 'query'>, database: string): Promise<SchemaObject[]> {
   const schema = textLiteral(database);
   const rows = await session.query(
     `SELECT TABLE_TYPE, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${schema}

@@ -1,0 +1,300 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import path from 'node:path';
+import { isLocalTarget } from '../container/choose.js';
+import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
+import { writeSecretFile } from '../tools.js';
+import type { SnapshotFacts, SnapshotOps } from '../types.js';
+import type { Target } from '../../target/types.js';
+import { SNAPSHOT_PREFIX } from '../../store/snapshot-naming.js';
+import { quoteIdentifier, serverLabel, stderrErrors, textLiteral } from './clients.js';
+import { markerStoreFor } from './live.js';
+import { mysqlPlacement } from './container.js';
+import { chooseCopyMethod, COPY_METHOD_LABEL, copyScript, isCompleteSnapshot, SNAPSHOT_TABLE, type CopyMethod, type CopyPlan, type TableFacts } from './snapshot-copy.js';
+import { mysqlSnapshotMessages } from './snapshot-messages.js';
+import { schemaExists, serverVersion, withServer } from './snapshot-server.js';
+import { sessionsOn, terminate } from './snapshot-sessions.js';
+import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type SnapshotServer } from './snapshot-swap.js';
+
+/** Global privileges a snapshot needs: copy the tables, create the programs again, lock the source while it is read. */
+const NEEDED_PRIVILEGES = ['SELECT', 'INSERT', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'LOCK TABLES', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT'] as const;
+
+/** Base tables, system-versioned tables and sequences of `database`, with what decides how they can be copied. */
+async function tableFacts(server: SnapshotServer, database: string): Promise<TableFacts[]> {
+  const rows = await server.query(
+    `SELECT t.TABLE_NAME, t.TABLE_TYPE, IFNULL(t.ENGINE, ''), IFNULL(t.CREATE_OPTIONS, ''),
+       EXISTS(SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_TYPE = 'FULLTEXT')
+     FROM information_schema.TABLES t
+     WHERE t.TABLE_SCHEMA = ${textLiteral(database)} AND t.TABLE_TYPE <> 'VIEW' AND t.TABLE_NAME <> ${textLiteral(SNAPSHOT_TABLE)}
+     ORDER BY t.TABLE_NAME;`,
+  );
+  return rows.map(([name = '', type = '', engine = '', createOptions = '', fulltext = '0']) => ({ name, type, engine, createOptions, hasFulltext: fulltext === '1' }));
+}
+
+/** The server's data directory when dbsafe can copy files in it itself: tools on this machine, the server local, the directories writable. */
+async function writableDataDirectory(server: SnapshotServer, database: string): Promise<string | null> {
+  if (!isLocalTarget(server.target) || process.env.DBSAFE_MYSQL_SNAPSHOT_COPY === 'logical') return null;
+  if ((await mysqlPlacement(server.target)).kind === 'container') return null;
+  const [row] = await server.query('SELECT @@datadir;');
+  const dir = row?.[0];
+  if (!dir) return null;
+  try {
+    accessSync(dir, constants.W_OK);
+    accessSync(path.join(dir, database), constants.R_OK | constants.W_OK);
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+/** Everything the copy script needs, read from the source database. */
+async function readCopyPlan(server: SnapshotServer, from: string, to: string, comment: string, snapshotRow: CopyPlan['snapshotRow'], method?: CopyMethod): Promise<CopyPlan> {
+  const [schema] = await server.query(
+    `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${textLiteral(from)};`,
+  );
+  if (!schema) throw mysqlSnapshotMessages.sourceMissing(server.target, from);
+  const facts = await tableFacts(server, from);
+  const columns = new Map(
+    (
+      await server.query(
+        `SET SESSION group_concat_max_len = 16777216;
+         SELECT TABLE_NAME, GROUP_CONCAT(CONCAT('\`', REPLACE(COLUMN_NAME, '\`', '\`\`'), '\`') ORDER BY ORDINAL_POSITION SEPARATOR ', ')
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${textLiteral(from)} AND IS_GENERATED = 'NEVER' GROUP BY TABLE_NAME;`,
+      )
+    ).map(([name = '', list = '']) => [name, list.match(/`(?:[^`]|``)*`/g) ?? []]),
+  );
+  const creates =
+    facts.length === 0 ? [] : await server.query(facts.map((table) => `SHOW CREATE TABLE ${quoteIdentifier(from)}.${quoteIdentifier(table.name)};`).join('\n'));
+  const dataDirectory = method === 'logical' ? null : await writableDataDirectory(server, from);
+  const chosen =
+    method ??
+    chooseCopyMethod(facts, {
+      dataDirectoryWritable: dataDirectory !== null,
+      tableFileExists: (table) => dataDirectory !== null && existsSync(path.join(dataDirectory, from, `${table}.ibd`)),
+    });
+  return {
+    from,
+    to,
+    tables: facts.map((table, index) => ({ name: table.name, createStatement: creates[index]?.[1] ?? '', columns: columns.get(table.name) ?? [] })),
+    method: chosen,
+    charset: schema[0]!,
+    collation: schema[1]!,
+    comment,
+    snapshotRow,
+    ...(dataDirectory ? { dataDirectory } : {}),
+  };
+}
+
+/** Run a copy script in the client (not in binary mode: the tablespace method's file copies are client `system` lines). */
+async function runCopy(server: SnapshotServer, script: string): Promise<string | null> {
+  const session = await server.client();
+  const result = await session.runProgram(session.client, session.clientArgs(['--batch']), { stdin: script });
+  const errors = stderrErrors(result.stderr);
+  if (result.code === 0 && errors.length === 0) return null;
+  return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
+}
+
+async function dropDatabase(server: SnapshotServer, name: string): Promise<void> {
+  // A snapshot's tables may be referenced by foreign keys from its own other tables; a lock held elsewhere must not hang the drop.
+  const drop = `SET SESSION lock_wait_timeout = 60; SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE IF EXISTS ${quoteIdentifier(name)};`;
+  try {
+    await server.query(drop);
+  } catch (error) {
+    // A tablespace copy cut off between its file copy and IMPORT leaves files the server does not know, and it then cannot remove the directory.
+    const dir = name.startsWith(SNAPSHOT_PREFIX) ? await writableDataDirectory(server, name) : null;
+    if (!dir || !/errno: 39|Directory not empty/i.test((error as Error).message)) throw error;
+    for (const file of readdirSync(path.join(dir, name))) if (/\.(ibd|cfg)$/.test(file)) rmSync(path.join(dir, name, file), { force: true });
+    await server.query(drop);
+  }
+}
+
+/**
+ * Copy with the fastest method the server allows; a tablespace copy that
+ * fails (a data directory that only looked like the server's, a table
+ * IMPORT refuses) is dropped and made again row by row.
+ */
+async function copyDatabase(server: SnapshotServer, plan: CopyPlan): Promise<CopyMethod> {
+  const failure = await runCopy(server, copyScript(plan));
+  if (failure === null) return plan.method;
+  await dropDatabase(server, plan.to);
+  if (plan.method === 'logical') throw mysqlSnapshotMessages.copyFailed(server.target, plan.from, failure);
+  const logical = { ...plan, method: 'logical' as const };
+  const again = await runCopy(server, copyScript(logical));
+  if (again === null) return 'logical';
+  await dropDatabase(server, plan.to);
+  throw mysqlSnapshotMessages.copyFailed(server.target, plan.from, again);
+}
+
+async function snapshotRow(server: SnapshotServer, name: string): Promise<{ tables: number; programs: string } | null> {
+  const present = await server.query(
+    `SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${textLiteral(name)} AND TABLE_NAME = ${textLiteral(SNAPSHOT_TABLE)};`,
+  );
+  if (present[0]?.[0] !== '1') return null;
+  const [row] = await server.query(`SELECT tables, programs FROM ${quoteIdentifier(name)}.${quoteIdentifier(SNAPSHOT_TABLE)} LIMIT 1;`);
+  return row ? { tables: Number(row[0]), programs: row[1] ?? '' } : null;
+}
+
+/**
+ * A database of dbsafe's snapshot shape exists only once complete (its row
+ * written, all its tables there): a copy still being made, or cut off, is
+ * not a snapshot. Any other database exists when the server has it.
+ */
+async function exists(server: SnapshotServer, name: string): Promise<boolean> {
+  if (!(await schemaExists(server, name))) return false;
+  if (!name.startsWith(SNAPSHOT_PREFIX)) return true;
+  const row = await snapshotRow(server, name);
+  return isCompleteSnapshot({ row, tableCount: (await tableFacts(server, name)).length });
+}
+
+async function countRows(server: SnapshotServer, database: string): Promise<Record<string, number>> {
+  const tables = (await tableFacts(server, database)).filter((table) => table.type !== 'SEQUENCE');
+  if (tables.length === 0) return {};
+  const rows = await server.query(
+    `${tables.map((table) => `SELECT ${textLiteral(table.name)}, COUNT(*) FROM ${quoteIdentifier(database)}.${quoteIdentifier(table.name)}`).join('\nUNION ALL ')};`,
+  );
+  return Object.fromEntries(rows.map(([name = '', count = '0']) => [name, Number(count)]));
+}
+
+async function databaseBytes(server: SnapshotServer, database: string): Promise<number> {
+  const [row] = await server.query(`SELECT IFNULL(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${textLiteral(database)};`);
+  return Number(row?.[0] ?? 0);
+}
+
+/**
+ * The copy script run by a detached client, so the caller does not wait.
+ * The name is recorded with the shell's pid as its owner: if the copy dies,
+ * the next run drops what is left; once it succeeded the shell removes the
+ * record and the copy belongs to its snapshot. The option file and the
+ * script live in one private directory the shell removes.
+ */
+async function copyInBackground(target: Target, from: string, to: string, marker: string): Promise<boolean> {
+  return withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
+    const session = await server.client();
+    if (session.exec) return false;
+    if (await exists(server, to)) return true;
+    // A standby cut off earlier, not being made any more: made again from the start.
+    if (await schemaExists(server, to)) await dropDatabase(server, to);
+    const plan = await readCopyPlan(server, from, to, marker, { fromSnapshot: true });
+    const secret = writeSecretFile('client.cnf', '');
+    const dir = path.dirname(secret.file);
+    const script = path.join(dir, 'copy.sql');
+    writeFileSync(script, copyScript(plan), { mode: 0o600 });
+    // The session's option file holds the password: the detached client gets its own copy.
+    writeFileSync(secret.file, (await import('./option-file.js')).clientOptionFile(target), { mode: 0o600 });
+    const record = scratchRecordFile(target, to);
+    const shell =
+      'read _; "$0" --defaults-extra-file="$1" --default-character-set=utf8mb4 --batch < "$2" >/dev/null 2>&1; status=$?; [ "$status" -ne 0 ] || rm -f "$3"; rm -rf -- "$4"; exit $status';
+    const child = spawn('/bin/sh', ['-c', shell, session.client.path, secret.file, script, record, dir], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    const started = await new Promise<boolean>((resolve) => {
+      child.once('spawn', () => resolve(true));
+      child.on('error', () => resolve(false));
+    });
+    if (!started || child.pid === undefined) {
+      secret.remove();
+      return false;
+    }
+    secret.handOver();
+    recordScratchDatabase(target, to, 'snapshot standby copy, being made', { pid: child.pid, processStart: processStartTime(child.pid) });
+    child.stdin?.end('\n');
+    child.unref();
+    return true;
+  });
+}
+
+export const snapshot: SnapshotOps = {
+  async unavailable(target) {
+    if (!isLocalTarget(target) && (await mysqlPlacement(target)).kind !== 'container') return mysqlSnapshotMessages.remote(target);
+    return withServer(target, 'check MySQL/MariaDB snapshot privileges', async (server) => {
+      const [version] = await server.query('SELECT VERSION();');
+      // The snapshot's marker is its database comment, which MariaDB has from 10.5 and MySQL not at all.
+      if (markerStoreFor(version?.[0] ?? '') !== 'comment') return mysqlSnapshotMessages.noSchemaComments(version?.[0] ?? '');
+      const granted = new Set(
+        (
+          await server.query(
+            `SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES
+             WHERE GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''');`,
+          )
+        ).map(([privilege = '']) => privilege),
+      );
+      const missing = NEEDED_PRIVILEGES.filter((privilege) => !granted.has(privilege));
+      if (missing.length === 0) return null;
+      const [user] = await server.query('SELECT CURRENT_USER();');
+      return mysqlSnapshotMessages.noPrivilege(user?.[0] ?? target.user ?? '', missing);
+    });
+  },
+
+  blockingSessions: (target) => withServer(target, 'list sessions on a MySQL/MariaDB database', (server) => sessionsOn(server, target.database)),
+
+  terminateSessions: (target, sessions) => withServer(target, 'end sessions on a MySQL/MariaDB database', (server) => terminate(server, target.database, sessions)),
+
+  async create(target, name, marker): Promise<SnapshotFacts> {
+    return withServer(target, 'take a MySQL/MariaDB snapshot', async (server) => {
+      const objects = await userObjects(server, target.database);
+      const programs = await programsOf(server, target.database, objects);
+      const plan = await readCopyPlan(server, target.database, name, marker, { programs });
+      const method = await copyDatabase(server, plan);
+      return {
+        method: COPY_METHOD_LABEL[method],
+        serverVersion: serverLabel(await serverVersion(server)),
+        sizeBytes: await databaseBytes(server, name),
+        tableRows: await countRows(server, name),
+      };
+    });
+  },
+
+  async copy(target, from, to, marker) {
+    await withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
+      await copyDatabase(server, await readCopyPlan(server, from, to, marker, { fromSnapshot: true }));
+    });
+  },
+
+  copyInBackground,
+
+  async swapIn(target, standby, safetyCopy, marker) {
+    await withServer(target, 'restore a MySQL/MariaDB snapshot', async (server) => {
+      const row = await snapshotRow(server, standby);
+      if (!row) throw mysqlSnapshotMessages.sourceMissing(target, standby);
+      const incoming = { objects: await userObjects(server, standby), programs: row.programs };
+      if (!(await schemaExists(server, target.database))) {
+        // Dropped since: created again (restoring means it exists afterwards); there is no previous state to keep.
+        await server.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
+      } else {
+        // A restore replaces the database anyway; a session in a transaction would hold the swap up.
+        await terminate(server, target.database, await sessionsOn(server, target.database));
+      }
+      await swapKeepingReplaced(server, { live: target.database, incoming: standby, retired: safetyCopy, marker }, incoming);
+      await dropDatabase(server, standby);
+    });
+  },
+
+  async openForReading(target, name) {
+    await withServer(target, 'export a MySQL/MariaDB snapshot', async (server) => {
+      const row = await snapshotRow(server, name);
+      if (!row) throw mysqlSnapshotMessages.sourceMissing(target, name);
+      const failure = await loadPrograms(server, name, row.programs);
+      if (failure) throw mysqlSnapshotMessages.copyFailed(target, name, failure);
+      await server.query(`DROP TABLE ${quoteIdentifier(name)}.${quoteIdentifier(SNAPSHOT_TABLE)};`);
+    });
+  },
+
+  async room(target) {
+    return withServer(target, 'measure a MySQL/MariaDB database', async (server) => {
+      const bytes = await databaseBytes(server, target.database);
+      const [row] = await server.query('SELECT @@datadir;');
+      const here = isLocalTarget(target) && (await mysqlPlacement(target)).kind === 'host';
+      const local = here && row?.[0] ? await statfs(row[0]).catch(() => null) : null;
+      return { freeBytes: local ? local.bavail * local.bsize : null, databaseBytes: bytes };
+    });
+  },
+
+  exists: (target, name) => withServer(target, 'look for a MySQL/MariaDB snapshot', (server) => exists(server, name)),
+
+  async drop(target, name) {
+    await withServer(target, 'drop a MySQL/MariaDB snapshot', (server) => dropDatabase(server, name));
+    // The drop takes over the record of the name it was given (as PostgreSQL's background drop does): gone with the database.
+    rmSync(scratchRecordFile(target, name), { force: true });
+  },
+
+  tableRows: (target, name) => withServer(target, 'count rows of a MySQL/MariaDB snapshot', (server) => countRows(server, name)),
+};
