@@ -97,17 +97,23 @@ async function backup(target: Target, output: BackupOutput): Promise<BackupFacts
   try {
     const server = await session.serverVersion();
     const { dump, dumpHelp } = await session.dumpTool(server, 'back up a MySQL/MariaDB database', dumpTools);
-    // The dump goes straight into the store's pipe where it has one (flat memory), else through its stream.
-    const piped = (await output.pipe?.()) ?? null;
-    const result = await session.runProgram(dump, dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }), {
-      stdout: piped ? { fd: piped.fd } : output.stream(),
-    });
-    await piped?.finished;
+    // The dump tool writes the store's file itself, as with its own --result-file, while the store hashes behind it; else into the store's pipe or stream.
+    const written = (await output.file?.()) ?? null;
+    const piped = written ? null : ((await output.pipe?.()) ?? null);
+    const direct = written ?? piped;
+    const result = await session
+      .runProgram(dump, dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }), {
+        stdout: direct ? { fd: direct.fd } : output.stream(),
+      })
+      .finally(() => written?.finish().catch(() => undefined));
+    await (written ? written.finish() : piped?.finished);
     const errors = stderrErrors(result.stderr);
     if (result.code !== 0 || errors.length > 0) {
       const detail = errors.join(' ') || `exit code ${result.code ?? result.signal}`;
       rmSync(output.path, { force: true });
       if (/Access denied|Unknown database|Can't connect/i.test(detail)) throw mysqlMessages.clientFailed(target, `running ${dump.name}`, detail);
+      // The tool wrote the file itself: its "Got errno 28 on write" is the store's disk being full.
+      if (/errno 28\b|No space left/i.test(detail)) throw Object.assign(mysqlMessages.dumpFailed(dump.name, detail), { code: 'ENOSPC' });
       throw mysqlMessages.dumpFailed(dump.name, detail);
     }
     return { clientTool: session.label(dump), serverVersion: serverLabel(server) };

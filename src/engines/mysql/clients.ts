@@ -120,7 +120,20 @@ export async function resolveDumpTool(
   return { dump, dumpHelp };
 }
 
-async function programInfo(name: string): Promise<ClientProgram | null> {
+const programsSeen = new Map<string, Promise<ClientProgram | null>>();
+
+/** Asked once per process and PATH: the tool placement, the session and the choice of dump tool all want the same answers. */
+function programInfo(name: string): Promise<ClientProgram | null> {
+  const key = `${name}\0${process.env.PATH ?? ''}`;
+  let found = programsSeen.get(key);
+  if (!found) {
+    found = lookUpProgram(name);
+    programsSeen.set(key, found);
+  }
+  return found;
+}
+
+async function lookUpProgram(name: string): Promise<ClientProgram | null> {
   const path = findTool([name]);
   if (!path) return null;
   const line = await toolVersion(path);
@@ -163,6 +176,17 @@ export function stderrErrors(stderr: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !/^(mysql|mariadb|mysqldump|mariadb-dump): \[?Warning\]?/i.test(line) && !/^Warning\b/i.test(line));
+}
+
+const serverVersionsSeen = new Map<string, FlavouredVersion>();
+
+function serverKey(target: Target): string {
+  return JSON.stringify([target.host, target.socket, target.port, target.user]);
+}
+
+/** What a connection to `target`'s server just read as its version (the tool placement's check), for the sessions that follow in this process. */
+export function rememberServerVersion(target: Target, server: FlavouredVersion): void {
+  serverVersionsSeen.set(serverKey(target), server);
 }
 
 /**
@@ -236,7 +260,10 @@ export class MysqlSession {
     throw mysqlMessages.clientFailed(this.target, during, errors.join(' ') || `exit code ${result.code ?? result.signal}`);
   }
 
+  /** The server's version; where the tool placement already asked it in this process, without asking again. */
   async serverVersion(): Promise<FlavouredVersion> {
+    const known = serverVersionsSeen.get(serverKey(this.target));
+    if (known) return known;
     const [row] = await this.query('SELECT VERSION();');
     return parseServerVersion(row?.[0] ?? '');
   }
