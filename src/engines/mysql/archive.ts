@@ -12,7 +12,6 @@ import {
   SANDBOX_LINE,
   SQL_CLIENTS,
   dumpArguments,
-  installedPrograms,
   quoteIdentifier,
   serverLabel,
   stderrErrors,
@@ -56,11 +55,6 @@ async function loadDump(session: MysqlSession, file: string, database: string, p
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
 }
 
-async function databaseExists(session: MysqlSession, name: string): Promise<boolean> {
-  const rows = await session.query(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${textLiteral(name)};`);
-  return rows[0]?.[0] === '1';
-}
-
 /** A scratch database on the session's server: recorded, created empty, dropped (see withScratchDatabase). */
 function scratchDatabase(session: MysqlSession, purpose: string): ScratchDatabase {
   return {
@@ -92,13 +86,10 @@ async function countRows(session: MysqlSession, database: string): Promise<Table
 
 async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
   requireDatabase(target);
-  // The dump tools' versions are asked while the client connects: these steps used to add up before the dump started.
-  const dumpTools = installedPrograms(DUMP_TOOLS);
-  dumpTools.catch(() => undefined);
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await session.dumpTool(server, 'back up a MySQL/MariaDB database', dumpTools);
+    const { dump, dumpHelp } = await session.dumpTool(server, 'back up a MySQL/MariaDB database');
     // The dump tool writes the store's file itself, as with its own --result-file, while the store hashes behind it; else into the store's pipe or stream.
     const written = (await output.file?.()) ?? null;
     const piped = written ? null : ((await output.pipe?.()) ?? null);
@@ -181,13 +172,11 @@ async function restore(target: Target, file: string, progress?: ProgressSink, op
         : await exportNonTableObjects({ session, dump, dumpHelp, server }, scratch, incoming).catch((error: Error) => {
             throw mysqlMessages.scratchLoadFailed(target, `exporting its triggers, routines and views failed: ${error.message}`);
           });
-      // A database dropped since the backup is created again: restoring means it exists afterwards.
-      if (!(await databaseExists(session, target.database))) {
-        await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
-      }
       const outgoing = await schemaObjects(session, target.database);
+      // A database dropped since the backup is created again (restoring means it exists afterwards), in the same client run as the swap.
+      const createTarget = `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`;
       const swapInto = async (replaced: string) => {
-        await session.query(swapStatements({ target: target.database, scratch, trash: replaced }, outgoing, incoming)).catch((error: Error) => {
+        await session.query(`${createTarget}\n${swapStatements({ target: target.database, scratch, trash: replaced }, outgoing, incoming)}`).catch((error: Error) => {
           throw mysqlMessages.swapFailed(target, error.message);
         });
         if (nonTableObjects === '') return;

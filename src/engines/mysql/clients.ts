@@ -108,14 +108,15 @@ export function dumpArguments(options: {
   return args;
 }
 
+/** The dump tools for this server, in chooseDumpTool's order of preference. Pure. */
+export function dumpToolOrder(server: FlavouredVersion): readonly string[] {
+  return server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump'];
+}
+
 /** The dump tool for this server, with its --help text (flags differ between MySQL's and MariaDB's). */
-export async function resolveDumpTool(
-  server: FlavouredVersion,
-  purpose: string,
-  installed: Promise<ClientProgram[]> = installedPrograms(DUMP_TOOLS),
-): Promise<{ dump: ClientProgram; dumpHelp: string }> {
-  const dump = chooseDumpTool(server, await installed);
-  if (!dump) throw missingToolError(server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump'], purpose);
+export async function resolveDumpTool(server: FlavouredVersion, purpose: string): Promise<{ dump: ClientProgram; dumpHelp: string }> {
+  const dump = await firstInstalled(dumpToolOrder(server));
+  if (!dump) throw missingToolError(dumpToolOrder(server), purpose);
   const dumpHelp = dump.flavour === 'mysql' ? (await runTool({ program: dump.path, args: ['--help'] })).stdout : '';
   return { dump, dumpHelp };
 }
@@ -146,13 +147,20 @@ export async function installedPrograms(names: readonly string[]): Promise<Clien
   return found.filter((program): program is ClientProgram => program !== null);
 }
 
-/** The first SQL client installed, in order of preference: only its own version is asked. */
-export async function requireSqlClient(purpose: string): Promise<ClientProgram> {
-  for (const name of SQL_CLIENTS) {
-    const client = await programInfo(name);
-    if (client) return client;
+/** The first of `names` installed: only the versions up to it are asked. */
+export async function firstInstalled(names: readonly string[]): Promise<ClientProgram | null> {
+  for (const name of names) {
+    const program = await programInfo(name);
+    if (program) return program;
   }
-  throw missingToolError(SQL_CLIENTS, purpose);
+  return null;
+}
+
+/** The first SQL client installed, in order of preference. */
+export async function requireSqlClient(purpose: string): Promise<ClientProgram> {
+  const client = await firstInstalled(SQL_CLIENTS);
+  if (!client) throw missingToolError(SQL_CLIENTS, purpose);
+  return client;
 }
 
 export function quoteIdentifier(name: string): string {
@@ -223,8 +231,8 @@ export class MysqlSession {
   }
 
   /** The dump tool for this server, from where the session's tools run. */
-  async dumpTool(server: FlavouredVersion, purpose: string, installed?: Promise<ClientProgram[]>): Promise<{ dump: ClientProgram; dumpHelp: string }> {
-    if (!this.exec) return resolveDumpTool(server, purpose, installed);
+  async dumpTool(server: FlavouredVersion, purpose: string): Promise<{ dump: ClientProgram; dumpHelp: string }> {
+    if (!this.exec) return resolveDumpTool(server, purpose);
     const dump = await containerProgram(this.exec, server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump']);
     if (!dump) throw missingToolError(DUMP_TOOLS, `${purpose} inside the container ${this.exec.container.name}`);
     const dumpHelp = dump.flavour === 'mysql' ? (await this.runProgram(dump, ['--help'])).stdout : '';

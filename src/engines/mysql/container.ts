@@ -5,7 +5,7 @@ import { inContainer, type ContainerExec } from '../container/exec.js';
 import { CONTAINER_PROFILES } from '../container/profiles.js';
 import { toolPlacement, type EngineContainerOps, type ToolPlacement } from '../container/placement.js';
 import { missingToolError, runTool, type ToolRun } from '../tools.js';
-import { chooseDumpTool, DUMP_TOOLS, installedPrograms, parseClientVersion, parseServerVersion, rememberServerVersion, SQL_CLIENTS, type ClientProgram, type FlavouredVersion } from './clients.js';
+import { DUMP_TOOLS, dumpToolOrder, firstInstalled, parseClientVersion, parseServerVersion, rememberServerVersion, SQL_CLIENTS, type ClientProgram, type FlavouredVersion } from './clients.js';
 import { mysqlMessages } from './messages.js';
 
 /** A driver connection to the target's server without choosing a database (a restore may create it). */
@@ -61,7 +61,8 @@ export const mysqlContainerOps: EngineContainerOps = {
     try {
       const server = parseServerVersion(await withServer(target, async (c) => String(((await c.query('SELECT VERSION() AS v')) as unknown as [Array<{ v: string }>])[0][0]!.v)));
       rememberServerVersion(target, server);
-      return hostToolsProblem(server, chooseDumpTool(server, await installedPrograms(DUMP_TOOLS)), (await installedPrograms(SQL_CLIENTS))[0] ?? null);
+      const [dump, client] = await Promise.all([firstInstalled(dumpToolOrder(server)), firstInstalled(SQL_CLIENTS)]);
+      return hostToolsProblem(server, dump, client);
     } catch (error) {
       return (error as Error).message;
     }
