@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileAsStdin, readHeadAndTail } from '../archive-streams.js';
 import { toolInfos } from '../tools.js';
-import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
-import { isDbsafeError } from '../../errors.js';
+import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../target/types.js';
 import {
@@ -16,11 +15,10 @@ import {
   serverLabel,
   stderrErrors,
   textLiteral,
-  type FlavouredVersion,
 } from './clients.js';
 import { containerProgram, mysqlPlacement } from './container.js';
 import { mysqlMessages } from './messages.js';
-import { exportNonTableObjects, isMovableTable, schemaObjects, swapStatements, type SchemaObject } from './swap.js';
+import { exportNonTableObjects, isMovableTable, schemaObjects, swapStatements } from './swap.js';
 import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
 
 function requireDatabase(target: Target): void {
@@ -53,6 +51,11 @@ async function loadDump(session: MysqlSession, file: string, database: string, p
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
+}
+
+async function databaseExists(session: MysqlSession, name: string): Promise<boolean> {
+  const rows = await session.query(`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ${textLiteral(name)};`);
+  return rows[0]?.[0] === '1';
 }
 
 /** A scratch database on the session's server: recorded, created empty, dropped (see withScratchDatabase). */
@@ -151,11 +154,9 @@ async function checkArchive(file: string): Promise<void> {
  * 3. triggers, routines, events and views, which RENAME cannot move, are
  *    exported from the scratch database with the dump tool and created in
  *    the target (DDL only, already proven to load in step 1).
- * The old tables go to a trash database, dropped at the end with the
- * scratch; or, with `keepReplaced`, to that database, kept as the restore's
- * safety copy (so no dump of the live database is needed first).
+ * The old tables go to a trash database, dropped at the end with the scratch.
  */
-async function restore(target: Target, file: string, progress?: ProgressSink, options: RestoreOptions = {}): Promise<void> {
+async function restore(target: Target, file: string, progress?: ProgressSink): Promise<void> {
   requireDatabase(target);
   await checkArchive(file);
   const session = await MysqlSession.open(target, 'restore a MySQL/MariaDB database');
@@ -166,61 +167,28 @@ async function restore(target: Target, file: string, progress?: ProgressSink, op
       const failure = await loadDump(session, file, scratch, progress);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
       const incoming = await schemaObjects(session, scratch);
-      // Only a dump with triggers, routines, events or views costs the export and the second load.
+      // Only a dump with triggers, routines, events or views costs the export and the second client load.
       const nonTableObjects = incoming.every(isMovableTable)
         ? ''
         : await exportNonTableObjects({ session, dump, dumpHelp, server }, scratch, incoming).catch((error: Error) => {
             throw mysqlMessages.scratchLoadFailed(target, `exporting its triggers, routines and views failed: ${error.message}`);
           });
-      const outgoing = await schemaObjects(session, target.database);
-      // A database dropped since the backup is created again (restoring means it exists afterwards), in the same client run as the swap.
-      const createTarget = `CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`;
-      const swapInto = async (replaced: string) => {
-        await session.query(`${createTarget}\n${swapStatements({ target: target.database, scratch, trash: replaced }, outgoing, incoming)}`).catch((error: Error) => {
+      // A database dropped since the backup is created again: restoring means it exists afterwards.
+      if (!(await databaseExists(session, target.database))) {
+        await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
+      }
+      await withScratchDatabase(target, scratchDatabase(session, 'restore trash (the tables replaced)'), async (trash) => {
+        const outgoing = await schemaObjects(session, target.database);
+        await session.query(swapStatements({ target: target.database, scratch, trash }, outgoing, incoming)).catch((error: Error) => {
           throw mysqlMessages.swapFailed(target, error.message);
         });
-        if (nonTableObjects === '') return;
-        const programsFailure = await loadSql(session, nonTableObjects, target.database);
+        const programsFailure = nonTableObjects === '' ? null : await loadSql(session, nonTableObjects, target.database);
         if (programsFailure) throw mysqlMessages.targetLoadFailed(target, programsFailure);
-      };
-      const kept = options.keepReplaced;
-      if (!kept) {
-        await withScratchDatabase(target, scratchDatabase(session, 'restore trash (the tables replaced)'), swapInto);
-        return;
-      }
-      // The safety copy is the whole replaced database: its triggers, routines, events and views, which RENAME leaves behind, go with it.
-      const replacedObjects = outgoing.every(isMovableTable) ? '' : await exportNonTableObjects({ session, dump, dumpHelp, server }, target.database, outgoing);
-      // Recorded by the caller under this name: kept from here on, except while it still holds nothing.
-      await session.query(`CREATE DATABASE ${quoteIdentifier(kept.name)} CHARACTER SET utf8mb4${markerClause(server, kept.marker)};`);
-      await swapInto(kept.name).catch(async (error: unknown) => {
-        // RENAME TABLE is all-or-nothing: after its failure the kept database holds nothing worth keeping.
-        if (isDbsafeError(error) && error.code === 'mysql-restore-incomplete') await dropDatabase(session, kept.name).catch(() => undefined);
-        throw error;
       });
-      if (replacedObjects !== '') await keepObjects(session, kept.name, replacedObjects, outgoing);
     });
   } finally {
     session.close();
   }
-}
-
-/**
- * Create the replaced database's triggers, routines, views and events in
- * its kept copy. Its events are created disabled: a safety copy must not
- * change on a schedule (restoring it enables them again).
- */
-async function keepObjects(session: MysqlSession, kept: string, sql: string, objects: readonly SchemaObject[]): Promise<void> {
-  const failure = await loadSql(session, sql, kept);
-  if (failure) throw mysqlMessages.targetLoadFailed({ ...session.target, database: kept }, failure);
-  const events = objects.filter((object) => object.kind === 'EVENT');
-  if (events.length > 0) await session.query(events.map((event) => `ALTER EVENT ${quoteIdentifier(kept)}.${quoteIdentifier(event.name)} DISABLE;`).join('\n'));
-}
-
-/** MariaDB 10.5+ keeps a comment on a database (MySQL has none): the kept copy says what it is there. */
-function markerClause(server: FlavouredVersion, marker: string): string {
-  const commented = server.flavour === 'mariadb' && (server.major > 10 || (server.major === 10 && server.minor >= 5));
-  // A plain literal (COMMENT takes no expression); quotes doubled and backslashes dropped, so any sql_mode reads it the same.
-  return commented ? ` COMMENT '${marker.replace(/\\/g, '').replace(/'/g, "''").slice(0, 1024)}'` : '';
 }
 
 async function scratchRestore(target: Target, file: string): Promise<TableCounts> {
