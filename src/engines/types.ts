@@ -59,6 +59,14 @@ export interface BackupOutput {
    * Call at most one of stream() and pipe(), once.
    */
   pipe?(): Promise<{ fd: number; finished: Promise<void> } | null>;
+  /**
+   * `path` itself as a child's stdout: the child writes the file as it would
+   * with its own --result-file, and the store reads behind it, hashing the
+   * bytes as stored (no pipe, no copy through Node). Give `fd` to the child
+   * (runTool's `{ fd }`); once it has exited, await `finish()`, whatever its
+   * exit code. Call at most one of stream(), pipe() and file(), once.
+   */
+  file?(): Promise<{ fd: number; finish(): Promise<void> }>;
 }
 
 export interface BackupFacts {

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import type { BackupOutput, ProgressSink } from '../engines/types.js';
 import { backupIdOfFile, manifestName, partialName, partialOwner } from './naming.js';
 import { newestFirst, parseManifest, type Manifest } from './manifest.js';
+import { followFile } from './follow-output.js';
 import { openPipeReader } from './pipe-output.js';
 
 export interface HashedOutput extends BackupOutput {
@@ -99,6 +100,26 @@ export function hashedOutput(file: string, progress?: ProgressSink): HashedOutpu
       // Judged by the engine once its tool has exited; never an unhandled rejection before that.
       finished.catch(() => undefined);
       return { fd: reader.fd, finished };
+    },
+    async file() {
+      const hash = createHash('sha256');
+      let size = 0;
+      const followed = await followFile(file, (chunk) => {
+        hash.update(chunk);
+        size += chunk.length;
+        progress?.(size);
+      });
+      used = true;
+      let finished: Promise<void> | null = null;
+      return {
+        fd: followed.fd,
+        finish() {
+          finished ??= followed.finish().then(() => {
+            result = { sha256: hash.digest('hex'), size };
+          });
+          return finished;
+        },
+      };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMariaDatabase, mariadb } from '../helpers/databases.js';
@@ -60,5 +61,23 @@ describe('backup, verify and restore for every engine', () => {
       () => mariadb("DELETE FROM items WHERE id = 1; CREATE TABLE later (x int)", db.name),
       () => mariadb("SELECT group_concat(id, name ORDER BY id) FROM items; SELECT group_concat(table_name ORDER BY table_name) FROM information_schema.tables WHERE table_schema = DATABASE()", db.name),
     );
+  });
+
+  it('MariaDB: a dump cut off mid-way by a tool that still exits 0 is refused, removed and never listed', async () => {
+    const db = createMariaDatabase();
+    cleanups.push(() => db.drop());
+    mariadb("CREATE TABLE items (id int PRIMARY KEY, name varchar(40)); INSERT INTO items SELECT seq, concat('row ', seq) FROM seq_1_to_20000", db.name);
+    const project = backupProject(db.url);
+    cleanups.push(() => project.cleanup());
+    // A mariadb-dump that stops writing part-way and reports success, silently: what a tool killed inside a wrapper script looks like.
+    const shims = path.join(project.dir, 'shims');
+    mkdirSync(shims);
+    writeFileSync(path.join(shims, 'mariadb-dump'), '#!/bin/sh\n/usr/bin/mariadb-dump "$@" 2>/dev/null | head -c 20000\nexit 0\n');
+    chmodSync(path.join(shims, 'mariadb-dump'), 0o755);
+    const backup = await project.cli(['backup', '--json'], { PATH: `${shims}:${process.env.PATH ?? '/usr/bin:/bin'}` });
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toContain('does not end with the "-- Dump completed" line, so the dump was cut short');
+    expect(project.files().filter((file) => !file.startsWith('.'))).toEqual([]);
+    expect(JSON.parse((await project.cli(['list', '--json'])).stdout)).toEqual([]);
   });
 });

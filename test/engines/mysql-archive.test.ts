@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { archive } from '../../src/engines/mysql/archive.js';
-import { dumpArguments, parseClientVersion, withoutSandboxLine, type ClientProgram } from '../../src/engines/mysql/clients.js';
+import { dumpArguments, dumpToolOrder, parseClientVersion, parseServerVersion, withoutSandboxLine, type ClientProgram } from '../../src/engines/mysql/clients.js';
 import { clientOptionFile } from '../../src/engines/mysql/option-file.js';
 import { swapStatements } from '../../src/engines/mysql/swap.js';
 import { DbsafeError } from '../../src/errors.js';
@@ -298,6 +298,11 @@ describe('MySQL/MariaDB archive: decisions', () => {
       'RENAME TABLE `app`.`users` TO `dbsafe_verify_t`.`users`, `app`.`ids` TO `dbsafe_verify_t`.`ids`, `dbsafe_verify_s`.`users` TO `app`.`users`, `dbsafe_verify_s`.`orders` TO `app`.`orders`;',
       'DROP PROCEDURE IF EXISTS `app`.`late``proc`;',
     ]);
+  });
+
+  it('asks for the dump tool of the server\'s own flavour first (mariadb-dump for MariaDB, mysqldump for MySQL)', () => {
+    expect(dumpToolOrder(parseServerVersion('10.11.19-MariaDB-0+deb12u1'))).toEqual(['mariadb-dump', 'mysqldump']);
+    expect(dumpToolOrder(parseServerVersion('8.0.36'))).toEqual(['mysqldump', 'mariadb-dump']);
   });
 
   it('the option file quotes values so the client reads them back exactly', () => {

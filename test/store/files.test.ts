@@ -74,6 +74,40 @@ describe('hashedOutput', () => {
   });
 });
 
+describe('hashedOutput.file: a child writes the file itself, the store hashes behind it', () => {
+  async function childWrites(file: string, script: string, progress?: (bytes: number) => void) {
+    const output = hashedOutput(file, progress);
+    const written = await output.file!();
+    const { runTool } = await import('../../src/engines/tools.js');
+    const result = await runTool({ program: 'sh', args: ['-c', script], stdout: { fd: written.fd } });
+    await written.finish();
+    return { output, result };
+  }
+
+  it('hashes every byte as stored, written in pieces with pauses longer than the reader waits, 0600', async () => {
+    const file = path.join(testDir(), 'x.partial');
+    const seen: number[] = [];
+    // 3 MiB in pieces, with pauses: the reader catches up, waits, and goes on; the last piece comes just before the exit.
+    const script = 'for i in 1 2 3; do head -c 1048576 /dev/urandom; sleep 0.05; done; printf tail';
+    const { output, result } = await childWrites(file, script, (bytes) => seen.push(bytes));
+    expect(result.code).toBe(0);
+    const expected = execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
+    expect(output.streamed()).toEqual({ sha256: expected, size: 3 * 1048576 + 4 });
+    expect(output.usedStream()).toBe(true);
+    expect(seen.at(-1)).toBe(3 * 1048576 + 4);
+    expect(execFileSync('stat', ['-c', '%a', file], { encoding: 'utf8' }).trim()).toBe('600');
+  });
+
+  it('an empty output hashes as empty, and a file already there is never written over', async () => {
+    const dir = testDir();
+    const { output } = await childWrites(path.join(dir, 'empty.partial'), 'exit 0');
+    expect(output.streamed()).toEqual({ sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', size: 0 });
+    writeFileSync(path.join(dir, 'taken.partial'), 'someone else');
+    await expect(hashedOutput(path.join(dir, 'taken.partial')).file!()).rejects.toThrow(/EEXIST/);
+    expect(readFileSync(path.join(dir, 'taken.partial'), 'utf8')).toBe('someone else');
+  });
+});
+
 describe('ensureBackupDirIgnored', () => {
   it('adds a marked entry once in a git repository', async () => {
     const project = testDir();

@@ -11,7 +11,6 @@ import {
   SANDBOX_LINE,
   SQL_CLIENTS,
   dumpArguments,
-  installedPrograms,
   quoteIdentifier,
   serverLabel,
   stderrErrors,
@@ -19,7 +18,7 @@ import {
 } from './clients.js';
 import { containerProgram, mysqlPlacement } from './container.js';
 import { mysqlMessages } from './messages.js';
-import { exportNonTableObjects, schemaObjects, swapStatements } from './swap.js';
+import { exportNonTableObjects, isMovableTable, schemaObjects, swapStatements } from './swap.js';
 import { withScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
 
 function requireDatabase(target: Target): void {
@@ -90,24 +89,27 @@ async function countRows(session: MysqlSession, database: string): Promise<Table
 
 async function backup(target: Target, output: BackupOutput): Promise<BackupFacts> {
   requireDatabase(target);
-  // The dump tools' versions are asked while the client connects: these steps used to add up before the dump started.
-  const dumpTools = installedPrograms(DUMP_TOOLS);
-  dumpTools.catch(() => undefined);
   const session = await MysqlSession.open(target, 'back up a MySQL/MariaDB database');
   try {
     const server = await session.serverVersion();
-    const { dump, dumpHelp } = await session.dumpTool(server, 'back up a MySQL/MariaDB database', dumpTools);
-    // The dump goes straight into the store's pipe where it has one (flat memory), else through its stream.
-    const piped = (await output.pipe?.()) ?? null;
-    const result = await session.runProgram(dump, dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }), {
-      stdout: piped ? { fd: piped.fd } : output.stream(),
-    });
-    await piped?.finished;
+    const { dump, dumpHelp } = await session.dumpTool(server, 'back up a MySQL/MariaDB database');
+    // The dump tool writes the store's file itself, as with its own --result-file, while the store hashes behind it; else into the store's pipe or stream.
+    const written = (await output.file?.()) ?? null;
+    const piped = written ? null : ((await output.pipe?.()) ?? null);
+    const direct = written ?? piped;
+    const result = await session
+      .runProgram(dump, dumpArguments({ optionFile: session.optionFile, dump, server, dumpHelp, database: target.database }), {
+        stdout: direct ? { fd: direct.fd } : output.stream(),
+      })
+      .finally(() => written?.finish().catch(() => undefined));
+    await (written ? written.finish() : piped?.finished);
     const errors = stderrErrors(result.stderr);
     if (result.code !== 0 || errors.length > 0) {
       const detail = errors.join(' ') || `exit code ${result.code ?? result.signal}`;
       rmSync(output.path, { force: true });
       if (/Access denied|Unknown database|Can't connect/i.test(detail)) throw mysqlMessages.clientFailed(target, `running ${dump.name}`, detail);
+      // The tool wrote the file itself: its "Got errno 28 on write" is the store's disk being full.
+      if (/errno 28\b|No space left/i.test(detail)) throw Object.assign(mysqlMessages.dumpFailed(dump.name, detail), { code: 'ENOSPC' });
       throw mysqlMessages.dumpFailed(dump.name, detail);
     }
     return { clientTool: session.label(dump), serverVersion: serverLabel(server) };
@@ -165,9 +167,12 @@ async function restore(target: Target, file: string, progress?: ProgressSink, op
       const failure = await loadDump(session, file, scratch, progress);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
       const incoming = await schemaObjects(session, scratch);
-      const nonTableObjects = await exportNonTableObjects({ session, dump, dumpHelp, server }, scratch, incoming).catch((error: Error) => {
-        throw mysqlMessages.scratchLoadFailed(target, `exporting its triggers, routines and views failed: ${error.message}`);
-      });
+      // Only a dump with triggers, routines, events or views costs the export and the second client load.
+      const nonTableObjects = incoming.every(isMovableTable)
+        ? ''
+        : await exportNonTableObjects({ session, dump, dumpHelp, server }, scratch, incoming).catch((error: Error) => {
+            throw mysqlMessages.scratchLoadFailed(target, `exporting its triggers, routines and views failed: ${error.message}`);
+          });
       // A database dropped since the backup is created again: restoring means it exists afterwards.
       if (!(await databaseExists(session, target.database))) {
         await session.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
@@ -185,7 +190,7 @@ async function restore(target: Target, file: string, progress?: ProgressSink, op
         await session.query(swapStatements({ target: target.database, scratch, trash }, outgoing, incoming)).catch((error: Error) => {
           throw mysqlMessages.swapFailed(target, error.message);
         });
-        const programsFailure = await loadSql(session, nonTableObjects, target.database);
+        const programsFailure = nonTableObjects === '' ? null : await loadSql(session, nonTableObjects, target.database);
         if (programsFailure) throw mysqlMessages.targetLoadFailed(target, programsFailure);
       });
     });

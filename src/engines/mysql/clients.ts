@@ -108,19 +108,33 @@ export function dumpArguments(options: {
   return args;
 }
 
+/** The dump tools for this server, in chooseDumpTool's order of preference. Pure. */
+export function dumpToolOrder(server: FlavouredVersion): readonly string[] {
+  return server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump'];
+}
+
 /** The dump tool for this server, with its --help text (flags differ between MySQL's and MariaDB's). */
-export async function resolveDumpTool(
-  server: FlavouredVersion,
-  purpose: string,
-  installed: Promise<ClientProgram[]> = installedPrograms(DUMP_TOOLS),
-): Promise<{ dump: ClientProgram; dumpHelp: string }> {
-  const dump = chooseDumpTool(server, await installed);
-  if (!dump) throw missingToolError(server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump'], purpose);
+export async function resolveDumpTool(server: FlavouredVersion, purpose: string): Promise<{ dump: ClientProgram; dumpHelp: string }> {
+  const dump = await firstInstalled(dumpToolOrder(server));
+  if (!dump) throw missingToolError(dumpToolOrder(server), purpose);
   const dumpHelp = dump.flavour === 'mysql' ? (await runTool({ program: dump.path, args: ['--help'] })).stdout : '';
   return { dump, dumpHelp };
 }
 
-async function programInfo(name: string): Promise<ClientProgram | null> {
+const programsSeen = new Map<string, Promise<ClientProgram | null>>();
+
+/** Asked once per process and PATH: the tool placement, the session and the choice of dump tool all want the same answers. */
+function programInfo(name: string): Promise<ClientProgram | null> {
+  const key = `${name}\0${process.env.PATH ?? ''}`;
+  let found = programsSeen.get(key);
+  if (!found) {
+    found = lookUpProgram(name);
+    programsSeen.set(key, found);
+  }
+  return found;
+}
+
+async function lookUpProgram(name: string): Promise<ClientProgram | null> {
   const path = findTool([name]);
   if (!path) return null;
   const line = await toolVersion(path);
@@ -133,13 +147,20 @@ export async function installedPrograms(names: readonly string[]): Promise<Clien
   return found.filter((program): program is ClientProgram => program !== null);
 }
 
-/** The first SQL client installed, in order of preference: only its own version is asked. */
-export async function requireSqlClient(purpose: string): Promise<ClientProgram> {
-  for (const name of SQL_CLIENTS) {
-    const client = await programInfo(name);
-    if (client) return client;
+/** The first of `names` installed: only the versions up to it are asked. */
+export async function firstInstalled(names: readonly string[]): Promise<ClientProgram | null> {
+  for (const name of names) {
+    const program = await programInfo(name);
+    if (program) return program;
   }
-  throw missingToolError(SQL_CLIENTS, purpose);
+  return null;
+}
+
+/** The first SQL client installed, in order of preference. */
+export async function requireSqlClient(purpose: string): Promise<ClientProgram> {
+  const client = await firstInstalled(SQL_CLIENTS);
+  if (!client) throw missingToolError(SQL_CLIENTS, purpose);
+  return client;
 }
 
 export function quoteIdentifier(name: string): string {
@@ -163,6 +184,17 @@ export function stderrErrors(stderr: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !/^(mysql|mariadb|mysqldump|mariadb-dump): \[?Warning\]?/i.test(line) && !/^Warning\b/i.test(line));
+}
+
+const serverVersionsSeen = new Map<string, FlavouredVersion>();
+
+function serverKey(target: Target): string {
+  return JSON.stringify([target.host, target.socket, target.port, target.user]);
+}
+
+/** What a connection to `target`'s server just read as its version (the tool placement's check), for the sessions that follow in this process. */
+export function rememberServerVersion(target: Target, server: FlavouredVersion): void {
+  serverVersionsSeen.set(serverKey(target), server);
 }
 
 /**
@@ -199,8 +231,8 @@ export class MysqlSession {
   }
 
   /** The dump tool for this server, from where the session's tools run. */
-  async dumpTool(server: FlavouredVersion, purpose: string, installed?: Promise<ClientProgram[]>): Promise<{ dump: ClientProgram; dumpHelp: string }> {
-    if (!this.exec) return resolveDumpTool(server, purpose, installed);
+  async dumpTool(server: FlavouredVersion, purpose: string): Promise<{ dump: ClientProgram; dumpHelp: string }> {
+    if (!this.exec) return resolveDumpTool(server, purpose);
     const dump = await containerProgram(this.exec, server.flavour === 'mariadb' ? DUMP_TOOLS : ['mysqldump', 'mariadb-dump']);
     if (!dump) throw missingToolError(DUMP_TOOLS, `${purpose} inside the container ${this.exec.container.name}`);
     const dumpHelp = dump.flavour === 'mysql' ? (await this.runProgram(dump, ['--help'])).stdout : '';
@@ -236,7 +268,10 @@ export class MysqlSession {
     throw mysqlMessages.clientFailed(this.target, during, errors.join(' ') || `exit code ${result.code ?? result.signal}`);
   }
 
+  /** The server's version; where the tool placement already asked it in this process, without asking again. */
   async serverVersion(): Promise<FlavouredVersion> {
+    const known = serverVersionsSeen.get(serverKey(this.target));
+    if (known) return known;
     const [row] = await this.query('SELECT VERSION();');
     return parseServerVersion(row?.[0] ?? '');
   }

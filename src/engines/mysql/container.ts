@@ -5,7 +5,7 @@ import { inContainer, type ContainerExec } from '../container/exec.js';
 import { CONTAINER_PROFILES } from '../container/profiles.js';
 import { toolPlacement, type EngineContainerOps, type ToolPlacement } from '../container/placement.js';
 import { missingToolError, runTool, type ToolRun } from '../tools.js';
-import { chooseDumpTool, DUMP_TOOLS, installedPrograms, parseClientVersion, parseServerVersion, SQL_CLIENTS, type ClientProgram, type FlavouredVersion } from './clients.js';
+import { DUMP_TOOLS, dumpToolOrder, firstInstalled, parseClientVersion, parseServerVersion, rememberServerVersion, SQL_CLIENTS, type ClientProgram, type FlavouredVersion } from './clients.js';
 import { mysqlMessages } from './messages.js';
 
 /** A driver connection to the target's server without choosing a database (a restore may create it). */
@@ -60,7 +60,9 @@ export const mysqlContainerOps: EngineContainerOps = {
   async hostProblem(target) {
     try {
       const server = parseServerVersion(await withServer(target, async (c) => String(((await c.query('SELECT VERSION() AS v')) as unknown as [Array<{ v: string }>])[0][0]!.v)));
-      return hostToolsProblem(server, chooseDumpTool(server, await installedPrograms(DUMP_TOOLS)), (await installedPrograms(SQL_CLIENTS))[0] ?? null);
+      rememberServerVersion(target, server);
+      const [dump, client] = await Promise.all([firstInstalled(dumpToolOrder(server)), firstInstalled(SQL_CLIENTS)]);
+      return hostToolsProblem(server, dump, client);
     } catch (error) {
       return (error as Error).message;
     }
