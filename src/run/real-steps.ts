@@ -48,8 +48,9 @@ export const realGuardSteps: GuardSteps = {
         label: options.label ?? null,
         commandKind: options.commandKind ?? null,
         progress: progress.sink,
-        mode: options.mode ?? copyModeOf(context.config.config),
+        mode: options.mode ?? copyModeOf(context.config.config, 'guarded'),
         terminateConnections: options.terminateConnections === true,
+        ...(options.askAboutSessions ? { askToTerminate: (await import('../cli/session-prompt.js')).sessionPrompt(process.env) } : {}),
         say: (line) => process.stderr.write(`dbsafe: ${line}\n`),
       });
     } finally {

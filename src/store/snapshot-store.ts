@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { snapshotOps } from '../engines/registry.js';
-import { dropLeftScratchDatabases, leftScratchDatabases, recordScratchDatabase } from '../engines/scratch-database.js';
+import { dropLeftScratchDatabases, leftScratchDatabases, recordKeptDatabase, recordScratchDatabase } from '../engines/scratch-database.js';
 import type { SnapshotOps } from '../engines/types.js';
 import { dbsafeVersion } from '../package-root.js';
 import { redactCommandLine } from '../redact.js';
@@ -66,7 +66,7 @@ export async function cleanSnapshotLeftovers(store: BackupStore, target: Target,
       return;
     }
     await ops.drop(target, name);
-  });
+  }, process.env, { kept: true });
 }
 
 /** cleanSnapshotLeftovers for a command that has no snapshot at hand yet (undo, before it lists what can be undone). */
@@ -75,8 +75,13 @@ export async function tidySnapshotLeftovers(store: BackupStore, target: Target):
   if ('ops' in found) await cleanSnapshotLeftovers(store, target, found.ops);
 }
 
-export function safetyCopyPurpose(target: Target, restoredId: string): string {
-  return `${SAFETY_PURPOSE} ${target.database}${RESTORE_OF}${restoredId}`;
+/**
+ * Record the name a restore's safety copy will have, before the restore
+ * starts: if dbsafe dies after the swap, the replaced database is adopted as
+ * a snapshot by the next run, never dropped by a clean-up.
+ */
+export function recordSafetyCopy(target: Target, name: string, restoredId: string): () => void {
+  return recordKeptDatabase(target, name, `${SAFETY_PURPOSE} ${target.database}${RESTORE_OF}${restoredId}`);
 }
 
 /** The purpose a safety copy is recorded under until its manifest exists: a killed restore's copy is adopted, not dropped. */
@@ -105,7 +110,7 @@ export function newSnapshotId(store: BackupStore, target: Target, createdAt: Dat
 export async function describeSnapshot(
   store: BackupStore,
   target: Target,
-  details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; request: BackupRequest },
+  details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; tableRows?: Record<string, number>; request: BackupRequest },
 ): Promise<Manifest> {
   const written = await writeDescriptor(store, details.id, { engine: target.engine, location: describeLocation(target), source: target.database, snapshot: details.name });
   const manifest: Manifest = {
@@ -128,7 +133,7 @@ export async function describeSnapshot(
     finishedAt: new Date().toISOString(),
     verified: true,
     dbsafeVersion: dbsafeVersion(),
-    snapshot: { database: details.name, method: details.method, sizeBytes: details.sizeBytes },
+    snapshot: { database: details.name, method: details.method, sizeBytes: details.sizeBytes, ...(details.tableRows ? { tableRows: details.tableRows } : {}) },
   };
   try {
     await writeManifest(store.dir, manifest);
@@ -220,7 +225,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
     });
   }
   stepBoundary('restore:copied');
-  const forgetSafety = recordScratchDatabase(target, safetyName, safetyCopyPurpose(target, backup.manifest.id));
+  const forgetSafety = recordSafetyCopy(target, safetyName, backup.manifest.id);
   const liveExisted = await ops.exists(target, target.database);
   try {
     await ops.swapIn(target, standby, safetyName, safetyMarker);

@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupProject } from '../cli/backup-project.js';
@@ -138,6 +140,101 @@ describe('PostgreSQL snapshots', () => {
     const deadline = Date.now() + 30_000;
     while (psql(`SELECT count(*) FROM pg_database WHERE datname = '${snapshot.database}'`) !== '0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(psql(`SELECT count(*) FROM pg_database WHERE datname = '${snapshot.database}'`)).toBe('0');
+  });
+});
+
+describe('dbsafe verify of a snapshot', () => {
+  it('counts its rows against those recorded when it was taken; a changed or missing snapshot fails; an old manifest is checked for presence only, said so', async () => {
+    const { project } = setUp();
+    const taken = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(taken.code, taken.stderr).toBe(0);
+    const manifest = JSON.parse(taken.stdout) as { id: string; snapshot: { database: string; tableRows: Record<string, number> } };
+    expect(manifest.snapshot.tableRows).toEqual({ customers: 2000, orders: 4000 });
+    const snapshot = manifest.snapshot.database;
+    // Counting never leaves it open.
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${snapshot}'`)).toBe('f');
+
+    const verified = await project.cli(['verify', manifest.id, '--json']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ rows: 'match', totalRows: 6000 });
+    const text = await project.cli(['verify', manifest.id]);
+    expect(text.stdout).toContain('its 2 tables hold the 6000 rows recorded when it was taken');
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${snapshot}'`)).toBe('f');
+
+    // Changed on the server by hand: rows deleted, a table added.
+    psql(`ALTER DATABASE "${snapshot}" ALLOW_CONNECTIONS true`);
+    psql('DELETE FROM orders WHERE id <= 10; CREATE TABLE sneaked_in (x int)', snapshot);
+    psql(`ALTER DATABASE "${snapshot}" ALLOW_CONNECTIONS false`);
+    const changed = await project.cli(['verify', manifest.id]);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain(`Snapshot ${manifest.id} no longer holds what was taken`);
+    expect(changed.stderr).toContain('orders: 4000 rows when taken, 3990 now');
+    expect(changed.stderr).toContain('sneaked_in: not there when taken, 0 now');
+
+    // A manifest written before counts were recorded: presence only, and it says so.
+    const manifestFile = path.join(project.backups, `${manifest.id}.json`);
+    const old = JSON.parse(readFileSync(manifestFile, 'utf8')) as { snapshot: Record<string, unknown> };
+    delete old.snapshot.tableRows;
+    writeFileSync(manifestFile, JSON.stringify(old));
+    const presence = await project.cli(['verify', manifest.id]);
+    expect(presence.code, presence.stderr).toBe(0);
+    expect(presence.stdout).toContain('recorded no counts to compare with (presence checked only)');
+
+    psql(`DROP DATABASE "${snapshot}"`);
+    const missing = await project.cli(['verify', manifest.id]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`its database ${snapshot} is no longer on`);
+  });
+});
+
+describe('dbsafe health with snapshots', () => {
+  it('shows the newest snapshot apart from the newest file backup; snapshots alone are not healthy, and say why', async () => {
+    const { project } = setUp();
+    const snap = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(snap.code, snap.stderr).toBe(0);
+    const snapshotId = (JSON.parse(snap.stdout) as { id: string }).id;
+    const only = await project.cli(['health', '--json']);
+    expect(only.code).toBe(1);
+    const onlyJson = JSON.parse(only.stdout) as { newest: unknown; newestSnapshot: { id: string; survivesLosingTheServer: boolean }; checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }> };
+    expect(onlyJson.newest).toBeNull();
+    expect(onlyJson.newestSnapshot).toMatchObject({ id: snapshotId, survivesLosingTheServer: false });
+    expect(onlyJson.checks[0]).toMatchObject({ name: 'exists', ok: false, detail: expect.stringContaining('snapshots do not survive losing the server'), fix: expect.stringContaining(`dbsafe snapshot export ${snapshotId}`) });
+    const text = await project.cli(['health']);
+    expect(text.stdout).toContain('NOT healthy');
+    expect(text.stdout).toMatch(/✓ snapshot +newest snapshot .* on the server/);
+
+    const file = await project.cli(['backup', '--json']);
+    expect(file.code, file.stderr).toBe(0);
+    const fileId = (JSON.parse(file.stdout) as { id: string }).id;
+    const both = await project.cli(['health', '--json']);
+    expect(both.code, both.stdout).toBe(0);
+    const bothJson = JSON.parse(both.stdout) as { newest: { id: string }; newestSnapshot: { id: string }; checks: Array<{ name: string; ok: boolean }> };
+    expect(bothJson.newest.id).toBe(fileId);
+    expect(bothJson.newestSnapshot.id).toBe(snapshotId);
+    expect(bothJson.checks.map((c) => c.name)).toEqual(['exists', 'recent', 'size', 'intact', 'snapshot']);
+
+    // A snapshot taken after the file backup is still not what the file checks look at.
+    const later = await project.cli(['backup', '--mode', 'snapshot']);
+    expect(later.code, later.stderr).toBe(0);
+    const after = JSON.parse((await project.cli(['health', '--json'])).stdout) as { healthy: boolean; newest: { id: string } };
+    expect(after).toMatchObject({ healthy: true, newest: { id: fileId } });
+  });
+});
+
+describe('the default mode', () => {
+  it('a guarded command takes a snapshot (auto); a plain `dbsafe backup` stays a file that survives losing the server', async () => {
+    const { project } = setUp();
+    const run = await project.cli(['run', '--label', 'l', '--', 'true']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/snapshot of .* → /);
+    expect(latest(project).snapshot).toBeDefined();
+    const guard = await project.cli(['guard', '--label', 'g']);
+    expect(guard.code, guard.stderr).toBe(0);
+    expect(latest(project).snapshot).toBeDefined();
+    const backup = await project.cli(['backup', '--json']);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(JSON.parse(backup.stdout)).toMatchObject({ file: expect.stringMatching(/\.dump$/) });
+    expect((JSON.parse(backup.stdout) as { snapshot?: unknown }).snapshot).toBeUndefined();
   });
 });
 

@@ -57,8 +57,9 @@ export function register(program: Command): void {
               trigger: flags.scheduled ? 'scheduled' : 'manual',
               label: flags.label ?? null,
               progress: progress.sink,
-              mode: flagMode ?? copyModeOf(setting.context.config.config),
+              mode: flagMode ?? copyModeOf(setting.context.config.config, 'backup'),
               terminateConnections: flags.terminateConnections === true,
+              askToTerminate: flags.scheduled ? undefined : (await import('../session-prompt.js')).sessionPrompt(process.env),
               say: (line) => process.stderr.write(`dbsafe: ${printable(line, { lineBreaks: true })}\n`),
             });
           } finally {

@@ -31,8 +31,20 @@ export function register(program: Command): void {
         }
         if (backup.manifest.snapshot) {
           const { snapshotMessages } = await import('../../store/snapshot-messages.js');
-          if (flags.json) return printJson({ id: backup.manifest.id, checksum: 'ok', snapshot: backup.manifest.snapshot.database, present: true });
-          process.stdout.write(`${printable(snapshotMessages.verified(backup.manifest))}\n`);
+          const compared = counts.snapshot?.rowsCompared === true;
+          const total = counts.tables.reduce((sum, table) => sum + table.rows, 0);
+          if (flags.json) {
+            return printJson({
+              id: backup.manifest.id,
+              checksum: 'ok',
+              snapshot: backup.manifest.snapshot.database,
+              present: true,
+              rows: compared ? 'match' : 'not-counted',
+              ...(compared ? { tables: counts.tables, totalRows: total } : { notCountedBecause: counts.snapshot && !counts.snapshot.rowsCompared ? counts.snapshot.why : 'old-manifest' }),
+            });
+          }
+          const rows = counts.snapshot && !counts.snapshot.rowsCompared ? { compared: false as const, why: counts.snapshot.why } : { compared: true as const, tables: counts.tables.length, total };
+          process.stdout.write(`${printable(snapshotMessages.verified(backup.manifest, rows))}\n`);
           return;
         }
         const rows = counts.tables.reduce((sum, table) => sum + table.rows, 0);
