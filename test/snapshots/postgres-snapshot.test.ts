@@ -4,6 +4,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupProject } from '../cli/backup-project.js';
 import { PG, psql } from '../helpers/databases.js';
+import { CLI, privateHome } from '../helpers/cli.js';
+import { TmuxShell } from '../helpers/terminal.js';
 import { damage, shopProject, tableChecksums } from './postgres-helpers.js';
 
 let cleanups: Array<() => void | Promise<void>> = [];
@@ -85,6 +87,73 @@ describe('PostgreSQL snapshots', () => {
     expect(consented.stderr).toContain('ending 1 session(s)');
     expect((JSON.parse(consented.stdout) as { snapshot?: unknown }).snapshot).toBeDefined();
     await expect(client.query('SELECT 1')).rejects.toThrow();
+  });
+
+  it.each([
+    ['yes', 'y', true],
+    ['no', 'n', false],
+  ])('on a terminal, a person is shown the sessions and asked whether to end them; %s', async (_answer, key, ends) => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+    const done = path.join(project.dir, 'done');
+    const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" run --label asked -- true; echo $? > "${done}"; sleep 5`], {
+      cwd: project.dir,
+      env: { ...privateHome(), PATH: process.env.PATH ?? '', TERM: 'xterm-256color', DATABASE_URL: db.url },
+    });
+    cleanups.push(() => terminal.stop());
+    const deadline = Date.now() + 30_000;
+    while (!terminal.screen().includes('End this session and take a snapshot?') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const screen = terminal.screen();
+    expect(screen).toContain('A session is connected to');
+    expect(screen).toContain('my-app-server');
+    expect(screen).toContain('End this session and take a snapshot?');
+    terminal.type(key);
+    expect((await terminal.waitForFile(done)).trim()).toBe('0');
+    if (ends) {
+      expect(latest(project).snapshot).toBeDefined();
+      expect(terminal.screen()).toContain('ending 1 session(s)');
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+    } else {
+      expect(latest(project).snapshot).toBeUndefined();
+      expect(terminal.screen()).toContain('file backup instead of a snapshot');
+      expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+    }
+  });
+
+  it('an agent on a terminal is never asked, and ends nobody\'s session: a file backup instead', async () => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+    const done = path.join(project.dir, 'done');
+    const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" run --label agent -- true; echo $? > "${done}"; sleep 5`], {
+      cwd: project.dir,
+      env: { ...privateHome(), PATH: process.env.PATH ?? '', TERM: 'xterm-256color', DATABASE_URL: db.url, CLAUDECODE: '1' },
+    });
+    cleanups.push(() => terminal.stop());
+    expect((await terminal.waitForFile(done)).trim()).toBe('0');
+    expect(terminal.screen()).not.toContain('take a snapshot?');
+    expect(terminal.screen()).toContain('file backup instead of a snapshot');
+    expect(latest(project).snapshot).toBeUndefined();
+    expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+  });
+
+  it('without a terminal nobody is asked: the sessions are named and a file backup is taken', async () => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+    const run = await project.cli(['run', '--label', 'x', '--', 'true']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('take a snapshot?');
+    expect(run.stderr).toContain('file backup instead of a snapshot');
+    expect(latest(project).snapshot).toBeUndefined();
+    expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
   });
 
   it('an agent never ends sessions, even when asked to: the guard falls back to a file backup', async () => {
