@@ -177,16 +177,21 @@ export function scratchRecordFile(target: Target, database: string, env: Env = p
  * Drop the recorded scratch databases on `target`'s server whose owner is
  * gone, and forget them. A failed drop keeps its record (doctor lists it,
  * the next run tries again) and never stops the caller's own work. Records
- * to keep are left alone unless `kept` (the store, which adopts them, passes
- * it: `drop` is then its own decision, record by record).
+ * to keep are left alone, but for those `options.adopts` claims: the store
+ * adopts them (then `drop` is its own decision, and the record goes).
  */
-export async function dropLeftScratchDatabases(target: Target, drop: (name: string) => Promise<void>, env: Env = process.env, options: { kept?: boolean } = {}): Promise<string[]> {
+export async function dropLeftScratchDatabases(
+  target: Target,
+  drop: (name: string) => Promise<void>,
+  env: Env = process.env,
+  options: { adopts?: (record: ScratchRecord) => boolean } = {},
+): Promise<string[]> {
   const server = describeLocation(target);
   const dropped: string[] = [];
   for (const { file, record } of readScratchRecords(env)) {
     if (record.engine !== target.engine || record.server !== server || !ownerGone(record)) continue;
     if (!isScratchName(record.database) || record.database === target.database) continue;
-    if (record.keep && !options.kept) continue;
+    if (record.keep && !options.adopts?.(record)) continue;
     try {
       await drop(record.database);
       rmSync(file, { force: true });

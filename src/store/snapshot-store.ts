@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { snapshotOps } from '../engines/registry.js';
-import { dropLeftScratchDatabases, leftScratchDatabases, recordKeptDatabase, recordScratchDatabase } from '../engines/scratch-database.js';
+import { dropLeftScratchDatabases, leftScratchDatabases, recordKeptDatabase, recordScratchDatabase, type ScratchRecord } from '../engines/scratch-database.js';
 import type { SnapshotOps } from '../engines/types.js';
 import { dbsafeVersion } from '../package-root.js';
 import { redactCommandLine } from '../redact.js';
@@ -43,11 +43,10 @@ export function onSameServer(manifest: Pick<Manifest, 'engine' | 'location'>, ta
  */
 export async function cleanSnapshotLeftovers(store: BackupStore, target: Target, ops: SnapshotOps): Promise<void> {
   const owned = new Set((await readBackups(store.dir)).flatMap((b) => (b.manifest.snapshot ? [b.manifest.snapshot.database] : [])));
-  const adoptable = new Map(
-    leftScratchDatabases()
-      .filter((record) => record.purpose.startsWith(`${SAFETY_PURPOSE} ${target.database} by`) && record.server === describeLocation(target) && record.engine === target.engine)
-      .map((record) => [record.database, record]),
-  );
+  const isAdoptable = (record: ScratchRecord) =>
+    record.purpose.startsWith(`${SAFETY_PURPOSE} ${target.database} by`) && record.server === describeLocation(target) && record.engine === target.engine;
+  const adoptable = new Map(leftScratchDatabases().filter(isAdoptable).map((record) => [record.database, record]));
+  // Another database's safety copy is left alone, for a command on that database to adopt.
   await dropLeftScratchDatabases(target, async (name) => {
     if (owned.has(name)) return;
     const record = adoptable.get(name);
@@ -66,7 +65,7 @@ export async function cleanSnapshotLeftovers(store: BackupStore, target: Target,
       return;
     }
     await ops.drop(target, name);
-  }, process.env, { kept: true });
+  }, process.env, { adopts: isAdoptable });
 }
 
 /** cleanSnapshotLeftovers for a command that has no snapshot at hand yet (undo, before it lists what can be undone). */
@@ -81,7 +80,11 @@ export async function tidySnapshotLeftovers(store: BackupStore, target: Target):
  * a snapshot by the next run, never dropped by a clean-up.
  */
 export function recordSafetyCopy(target: Target, name: string, restoredId: string): () => void {
-  return recordKeptDatabase(target, name, `${SAFETY_PURPOSE} ${target.database}${RESTORE_OF}${restoredId}`);
+  return recordKeptDatabase(target, name, safetyCopyPurpose(target, restoredId));
+}
+
+export function safetyCopyPurpose(target: Target, restoredId: string): string {
+  return `${SAFETY_PURPOSE} ${target.database}${RESTORE_OF}${restoredId}`;
 }
 
 /** The purpose a safety copy is recorded under until its manifest exists: a killed restore's copy is adopted, not dropped. */
