@@ -22,7 +22,7 @@ export const healthMessages = {
     `there is no file backup of ${database}, only ${count === 1 ? 'a snapshot' : `${count} snapshots`} on its server, and snapshots do not survive losing the server (a disk failure, a rebuilt container).`,
   snapshotsOnlyFix: (id: string) =>
     `Turn the newest snapshot into a file with \`dbsafe snapshot export ${id}\`, or take a file backup with \`dbsafe backup\`, and keep them coming with \`dbsafe schedule --every 6h\` (scheduled backups are files).`,
-  newestSnapshot: (id: string, age: number) => `newest snapshot ${id}, taken ${roughAge(age)} ago, on the server (it does not survive losing the server; file backups above do).`,
+  newestSnapshot: (id: string, age: number) => `newest snapshot ${id}, taken ${roughAge(age)} ago, kept on the server: gone with it if the server is lost, unlike a file backup.`,
 
   recent: (age: number, limit: string) => `taken ${roughAge(age)} ago; the limit is ${limit}.`,
   tooOld: (age: number, limit: string) => `the newest backup is ${roughAge(age)} old, older than the limit of ${limit}.`,

@@ -105,7 +105,7 @@ describe('judgeHealth', () => {
     expect(verdict.checks.map((c) => [c.name, c.ok])).toEqual([['exists', false], ['snapshot', true]]);
     expect(verdict.checks[0]!.detail).toMatch(/no file backup of app, only a snapshot on its server, and snapshots do not survive losing the server/);
     expect(verdict.checks[0]!.fix).toMatch(/dbsafe snapshot export app_snap.*dbsafe backup/);
-    expect(verdict.checks[1]!.detail).toMatch(/newest snapshot app_snap, taken 1h ago, on the server/);
+    expect(verdict.checks[1]!.detail).toMatch(/newest snapshot app_snap, taken 1h ago, kept on the server: gone with it if the server is lost/);
   });
 
   it('a file backup and a snapshot: judged on the file, the snapshot shown apart', () => {

@@ -270,7 +270,7 @@ describe('dbsafe health with snapshots', () => {
     expect(onlyJson.checks[0]).toMatchObject({ name: 'exists', ok: false, detail: expect.stringContaining('snapshots do not survive losing the server'), fix: expect.stringContaining(`dbsafe snapshot export ${snapshotId}`) });
     const text = await project.cli(['health']);
     expect(text.stdout).toContain('NOT healthy');
-    expect(text.stdout).toMatch(/✓ snapshot +newest snapshot .* on the server/);
+    expect(text.stdout).toMatch(/✓ snapshot +newest snapshot .* kept on the server: gone with it if the server is lost/);
 
     const file = await project.cli(['backup', '--json']);
     expect(file.code, file.stderr).toBe(0);
