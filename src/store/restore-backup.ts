@@ -140,7 +140,7 @@ export async function restoreBackup(
 }
 
 /** What verify found: the tables and rows it counted; for a snapshot, whether they were compared with the counts recorded when it was taken. */
-export type VerifyResult = TableCounts & { snapshot?: { rowsCompared: true } | { rowsCompared: false; why: 'old-manifest' | 'engine' } };
+export type VerifyResult = TableCounts & { snapshot?: { rowsCompared: true } | { rowsCompared: false; why: 'not-recorded' | 'engine' } };
 
 /**
  * Checksum, then (decrypted when encrypted) a real restore into a throw-away
@@ -161,7 +161,7 @@ export async function verifyBackup(store: BackupStore, target: Target, backup: S
       throw snapshotMessages.missing(backup.manifest.id, backup.manifest.snapshot.database, backup.manifest.location);
     }
     const recorded = backup.manifest.snapshot.tableRows;
-    if (!recorded || !ops.tableRows) return { tables: [], snapshot: { rowsCompared: false, why: recorded ? 'engine' : 'old-manifest' } };
+    if (!recorded || !ops.tableRows) return { tables: [], snapshot: { rowsCompared: false, why: recorded ? 'engine' : 'not-recorded' } };
     // Counting holds a connection to the snapshot, which a restore copying it would trip over: under the database's lock.
     const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `verify of ${backup.manifest.id}` });
     const now = await ops.tableRows(target, backup.manifest.snapshot.database).finally(release);

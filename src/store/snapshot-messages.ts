@@ -47,12 +47,12 @@ export const snapshotMessages = {
       `Snapshot ${id} cannot be restored: its database ${database} is no longer on ${location} (dropped by hand, or the server was rebuilt). Snapshots live on the server and do not survive losing it. Nothing was touched; restore a file backup from \`dbsafe list\`.`,
       ExitCode.failure,
     ),
-  verified: (manifest: Manifest, rows: { compared: true; tables: number; total: number } | { compared: false; why: 'old-manifest' | 'engine' }) =>
+  verified: (manifest: Manifest, rows: { compared: true; tables: number; total: number } | { compared: false; why: 'not-recorded' | 'engine' }) =>
     `Snapshot ${manifest.id}: descriptor checksum ok; its database ${manifest.snapshot?.database} is on ${manifest.location}, connections refused; ` +
     (rows.compared
       ? `its ${rows.tables} tables hold the ${rows.total} rows recorded when it was taken.`
-      : rows.why === 'old-manifest'
-        ? 'its rows were not counted: its manifest, from an older dbsafe, recorded no counts to compare with (presence checked only).'
+      : rows.why === 'not-recorded'
+        ? 'its rows were not counted: its manifest recorded no counts to compare with (a snapshot from an older dbsafe, or the database a restore replaced and kept), so its presence was checked only.'
         : 'its rows were not counted: this engine cannot count a snapshot without opening it (presence checked only).') +
     ` (\`dbsafe snapshot export ${manifest.id}\` writes it to a file backup.)`,
   rowsDiffer: (id: string, database: string, differences: readonly RowDifference[]) =>

@@ -247,7 +247,8 @@ describe('dbsafe verify of a snapshot', () => {
     writeFileSync(manifestFile, JSON.stringify(old));
     const presence = await project.cli(['verify', manifest.id]);
     expect(presence.code, presence.stderr).toBe(0);
-    expect(presence.stdout).toContain('recorded no counts to compare with (presence checked only)');
+    expect(presence.stdout).toContain('its manifest recorded no counts to compare with (a snapshot from an older dbsafe');
+    expect(presence.stdout).toContain('its presence was checked only');
 
     psql(`DROP DATABASE "${snapshot}"`);
     const missing = await project.cli(['verify', manifest.id]);

@@ -31,7 +31,7 @@ export function register(program: Command): void {
         }
         if (backup.manifest.snapshot) {
           const { snapshotMessages } = await import('../../store/snapshot-messages.js');
-          const compared = counts.snapshot?.rowsCompared === true;
+          const check = counts.snapshot ?? { rowsCompared: false as const, why: 'not-recorded' as const };
           const total = counts.tables.reduce((sum, table) => sum + table.rows, 0);
           if (flags.json) {
             return printJson({
@@ -39,11 +39,10 @@ export function register(program: Command): void {
               checksum: 'ok',
               snapshot: backup.manifest.snapshot.database,
               present: true,
-              rows: compared ? 'match' : 'not-counted',
-              ...(compared ? { tables: counts.tables, totalRows: total } : { notCountedBecause: counts.snapshot && !counts.snapshot.rowsCompared ? counts.snapshot.why : 'old-manifest' }),
+              ...(check.rowsCompared ? { rows: 'match', tables: counts.tables, totalRows: total } : { rows: 'not-counted', notCountedBecause: check.why }),
             });
           }
-          const rows = counts.snapshot && !counts.snapshot.rowsCompared ? { compared: false as const, why: counts.snapshot.why } : { compared: true as const, tables: counts.tables.length, total };
+          const rows = check.rowsCompared ? { compared: true as const, tables: counts.tables.length, total } : { compared: false as const, why: check.why };
           process.stdout.write(`${printable(snapshotMessages.verified(backup.manifest, rows))}\n`);
           return;
         }
