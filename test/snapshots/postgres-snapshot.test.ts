@@ -90,16 +90,17 @@ describe('PostgreSQL snapshots', () => {
   });
 
   it.each([
-    ['yes', 'y', true],
-    ['no', 'n', false],
-  ])('on a terminal, a person is shown the sessions and asked whether to end them; %s', async (_answer, key, ends) => {
+    ['run, yes', 'run --label asked -- true', 'y', true],
+    ['run, no', 'run --label asked -- true', 'n', false],
+    ['backup --mode snapshot, yes', 'backup --mode snapshot', 'y', true],
+  ])('on a terminal, a person is shown the sessions and asked whether to end them: %s', async (_name, command, key, ends) => {
     const { db, project } = setUp();
     const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
     client.on('error', () => undefined);
     await client.connect();
     cleanups.push(() => client.end().catch(() => undefined));
     const done = path.join(project.dir, 'done');
-    const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" run --label asked -- true; echo $? > "${done}"; sleep 5`], {
+    const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" ${command}; echo $? > "${done}"; sleep 5`], {
       cwd: project.dir,
       env: { ...privateHome(), PATH: process.env.PATH ?? '', TERM: 'xterm-256color', DATABASE_URL: db.url },
     });
