@@ -25,6 +25,12 @@ export interface ScratchRecord {
   /** The owner's start time (Linux /proc), so a pid reused by another process is not taken for the owner; null where unknown. */
   processStart: string | null;
   createdAt: string;
+  /**
+   * The database will hold the only copy of a state the person may want
+   * back (a restore's replaced database, kept as its safety copy): a
+   * clean-up never drops it; the backup store adopts it instead.
+   */
+  keep?: true;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +131,15 @@ const THIS_PROCESS: ScratchOwner = { pid: process.pid, processStart: processStar
  * it is dropped (or was never made).
  */
 export function recordScratchDatabase(target: Target, database: string, purpose: string, owner: ScratchOwner = THIS_PROCESS, env: Env = process.env): () => void {
+  return writeRecord(target, database, purpose, owner, env, false);
+}
+
+/** recordScratchDatabase for a database to be kept, not dropped, if this process dies (see ScratchRecord.keep). */
+export function recordKeptDatabase(target: Target, database: string, purpose: string, env: Env = process.env): () => void {
+  return writeRecord(target, database, purpose, THIS_PROCESS, env, true);
+}
+
+function writeRecord(target: Target, database: string, purpose: string, owner: ScratchOwner, env: Env, keep: boolean): () => void {
   const dir = scratchRecordsDir(env);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -139,6 +154,7 @@ export function recordScratchDatabase(target: Target, database: string, purpose:
     pid: owner.pid,
     processStart: owner.processStart,
     createdAt: new Date().toISOString(),
+    ...(keep ? { keep: true as const } : {}),
   };
   const file = recordFile(dir, record);
   const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
@@ -160,14 +176,22 @@ export function scratchRecordFile(target: Target, database: string, env: Env = p
 /**
  * Drop the recorded scratch databases on `target`'s server whose owner is
  * gone, and forget them. A failed drop keeps its record (doctor lists it,
- * the next run tries again) and never stops the caller's own work.
+ * the next run tries again) and never stops the caller's own work. Records
+ * to keep are left alone, but for those `options.adopts` claims: the store
+ * adopts them (then `drop` is its own decision, and the record goes).
  */
-export async function dropLeftScratchDatabases(target: Target, drop: (name: string) => Promise<void>, env: Env = process.env): Promise<string[]> {
+export async function dropLeftScratchDatabases(
+  target: Target,
+  drop: (name: string) => Promise<void>,
+  env: Env = process.env,
+  options: { adopts?: (record: ScratchRecord) => boolean } = {},
+): Promise<string[]> {
   const server = describeLocation(target);
   const dropped: string[] = [];
   for (const { file, record } of readScratchRecords(env)) {
     if (record.engine !== target.engine || record.server !== server || !ownerGone(record)) continue;
     if (!isScratchName(record.database) || record.database === target.database) continue;
+    if (record.keep && !options.adopts?.(record)) continue;
     try {
       await drop(record.database);
       rmSync(file, { force: true });

@@ -8,9 +8,9 @@ import { listBackups } from '../store/restore-backup.js';
 import type { BackupStore } from '../store/store.js';
 import type { Target } from '../target/types.js';
 import { withPlainArchive } from '../store/encrypted.js';
-import { isPublicKeyEncryption } from '../store/manifest.js';
+import { isPublicKeyEncryption, type Manifest } from '../store/manifest.js';
 import { AGE_MAGIC } from '../encryption/age.js';
-import type { HealthFacts, IntegrityFact } from './judge.js';
+import type { BackupSummary, HealthFacts, IntegrityFact } from './judge.js';
 
 /** Errors that mean the engine's tool could not run, not that the archive is bad. */
 const TOOL_PROBLEMS = new Set(['tool-missing', 'postgres-client-too-old']);
@@ -56,9 +56,17 @@ async function integrityOf(store: BackupStore, backup: StoredBackup): Promise<In
  * its size on disk, checksum and whether the engine's tool reads it.
  * Reads files only; never connects to the database.
  */
-export async function gatherHealthFacts(store: BackupStore, target: Target, maxAge: { seconds: number; text: string }, now = Date.now()): Promise<{ facts: HealthFacts; newest: StoredBackup | null }> {
+export async function gatherHealthFacts(
+  store: BackupStore,
+  target: Target,
+  maxAge: { seconds: number; text: string },
+  now = Date.now(),
+): Promise<{ facts: HealthFacts; newest: StoredBackup | null; newestSnapshot: StoredBackup | null }> {
   const database = backupDatabaseName(target);
-  const backups = (await listBackups(store)).filter((b) => b.manifest.database === database && b.manifest.engine === target.engine);
+  const all = (await listBackups(store)).filter((b) => b.manifest.database === database && b.manifest.engine === target.engine);
+  // A snapshot's file is only its descriptor: the checks below are about files that survive losing the server.
+  const backups = all.filter((b) => !b.manifest.snapshot);
+  const snapshots = all.filter((b) => b.manifest.snapshot);
   const newest = backups[0] ?? null;
   const facts: HealthFacts = {
     database,
@@ -67,7 +75,8 @@ export async function gatherHealthFacts(store: BackupStore, target: Target, maxA
     now,
     maxAgeSeconds: maxAge.seconds,
     maxAgeText: maxAge.text,
-    backups: backups.map(({ manifest: m }) => ({ id: m.id, createdAt: m.createdAt, size: m.size, trigger: m.trigger })),
+    backups: backups.map(({ manifest: m }) => summary(m)),
+    snapshots: snapshots.map(({ manifest: m }) => summary(m)),
     newest: newest
       ? {
           sizeOnDisk: await fs.stat(newest.file).then((stat) => stat.size, () => 0),
@@ -76,7 +85,11 @@ export async function gatherHealthFacts(store: BackupStore, target: Target, maxA
       : null,
     ...(store.offsite ? { offsite: await offsiteFacts(store) } : {}),
   };
-  return { facts, newest };
+  return { facts, newest, newestSnapshot: snapshots[0] ?? null };
+}
+
+function summary(m: Manifest): BackupSummary {
+  return { id: m.id, createdAt: m.createdAt, size: m.size, trigger: m.trigger };
 }
 
 /** The last upload to each configured remote, from the backup directory's record (health never touches the network). */

@@ -27,15 +27,17 @@ export interface HealthFacts {
   maxAgeSeconds: number;
   /** The limit as the user wrote it ("12h"). */
   maxAgeText: string;
-  /** Backups of this database, newest first. */
+  /** File backups of this database, newest first: what survives losing the server. */
   backups: readonly BackupSummary[];
+  /** Snapshots of this database on its server, newest first; absent or empty when none. */
+  snapshots?: readonly BackupSummary[];
   /** Facts about backups[0]; null when there is none. */
   newest: { sizeOnDisk: number; integrity: IntegrityFact } | null;
   /** Offsite copies, from the last upload's record (no network): absent when none are configured. */
   offsite?: Array<{ remote: string; at: string | null; ok: boolean; error?: string; missing: string[] }>;
 }
 
-export type HealthCheckName = 'exists' | 'recent' | 'size' | 'intact' | 'offsite';
+export type HealthCheckName = 'exists' | 'recent' | 'size' | 'intact' | 'offsite' | 'snapshot';
 
 export interface HealthCheck {
   name: HealthCheckName;
@@ -107,15 +109,26 @@ function offsiteCheck(remotes: NonNullable<HealthFacts['offsite']>): HealthCheck
   return { name: 'offsite', ok: true, detail: say.offsiteOk(remotes.map((r) => r.remote), remotes[0]!.at!) };
 }
 
+/** The newest snapshot, said apart from the file backups: it lives on the server and goes with it. */
+function snapshotCheck(snapshot: BackupSummary, now: number): HealthCheck {
+  return { name: 'snapshot', ok: true, detail: say.newestSnapshot(snapshot.id, ageSeconds(snapshot, now)) };
+}
+
 /**
- * Is the newest backup of a database recent, large enough and intact? Pure:
- * the facts were read from the backup directory; the verdict lists every
- * check with what it found and, when it failed, the fix.
+ * Is the newest file backup of a database recent, large enough and intact?
+ * Snapshots are reported apart: they do not survive losing the server, so a
+ * database protected by snapshots only has no backup in health's sense, and
+ * is told so. Pure: the facts were read from the backup directory; the
+ * verdict lists every check with what it found and, when it failed, the fix.
  */
 export function judgeHealth(facts: HealthFacts): HealthVerdict {
   const newest = facts.backups[0];
+  const newestSnapshot = facts.snapshots?.[0];
   if (!newest || !facts.newest) {
-    return { healthy: false, checks: [{ name: 'exists', ok: false, detail: say.none(facts.database, facts.backupDir), fix: say.takeBackupFix }] };
+    const exists: HealthCheck = newestSnapshot
+      ? { name: 'exists', ok: false, detail: say.snapshotsOnly(facts.database, facts.snapshots!.length), fix: say.snapshotsOnlyFix(newestSnapshot.id) }
+      : { name: 'exists', ok: false, detail: say.none(facts.database, facts.backupDir), fix: say.takeBackupFix };
+    return { healthy: false, checks: [exists, ...(newestSnapshot ? [snapshotCheck(newestSnapshot, facts.now)] : [])] };
   }
   const checks: HealthCheck[] = [
     { name: 'exists', ok: true, detail: say.exists(newest.id, facts.backups.length) },
@@ -123,6 +136,7 @@ export function judgeHealth(facts: HealthFacts): HealthVerdict {
     sizeCheck(facts, newest, facts.newest.sizeOnDisk),
     intactCheck(newest, facts.newest.integrity),
     ...(facts.offsite ? [offsiteCheck(facts.offsite)] : []),
+    ...(newestSnapshot ? [snapshotCheck(newestSnapshot, facts.now)] : []),
   ];
   return { healthy: checks.every((check) => check.ok), checks };
 }

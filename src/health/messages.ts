@@ -17,7 +17,12 @@ const earlier = (count: number) => (count === 1 ? 'the previous backup' : `the m
 export const healthMessages = {
   none: (database: string, dir: string) => `there is no backup of ${database} in ${dir}.`,
   takeBackupFix: 'Take one now with `dbsafe backup`, and keep them coming with `dbsafe schedule --every 6h`.',
-  exists: (id: string, count: number) => `newest backup ${id} (${count} backup${count === 1 ? '' : 's'} of this database).`,
+  exists: (id: string, count: number) => `newest file backup ${id} (${count} file backup${count === 1 ? '' : 's'} of this database).`,
+  snapshotsOnly: (database: string, count: number) =>
+    `there is no file backup of ${database}, only ${count === 1 ? 'a snapshot' : `${count} snapshots`} on its server, and snapshots do not survive losing the server (a disk failure, a rebuilt container).`,
+  snapshotsOnlyFix: (id: string) =>
+    `Turn the newest snapshot into a file with \`dbsafe snapshot export ${id}\`, or take a file backup with \`dbsafe backup\`, and keep them coming with \`dbsafe schedule --every 6h\` (scheduled backups are files).`,
+  newestSnapshot: (id: string, age: number) => `newest snapshot ${id}, taken ${roughAge(age)} ago, kept on the server: gone with it if the server is lost, unlike a file backup.`,
 
   recent: (age: number, limit: string) => `taken ${roughAge(age)} ago; the limit is ${limit}.`,
   tooOld: (age: number, limit: string) => `the newest backup is ${roughAge(age)} old, older than the limit of ${limit}.`,

@@ -253,6 +253,8 @@ export async function guardOperation(request: GuardRequest, steps: GuardSteps): 
           commandKind,
           ...(request.mode ? { mode: request.mode } : {}),
           terminateConnections: request.terminateConnections === true && agent === null,
+          // An agent's command is never a reason to end someone's session, nor to ask about it.
+          askAboutSessions: agent === null && request.caller === undefined,
         });
       } catch (error) {
         // Whatever went wrong, no verified backup exists, so the command must not start.

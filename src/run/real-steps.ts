@@ -41,6 +41,7 @@ export const realGuardSteps: GuardSteps = {
     const started = Date.now();
     // A progress line only on a terminal and only for a backup taking more than a second: quick runs stay one line.
     const progress = progressLine(`dbsafe: backing up ${target.database}`, { verbose: false });
+    const question = options.askAboutSessions ? (await import('../cli/session-prompt.js')).sessionPrompt(process.env) : undefined;
     let manifest;
     try {
       manifest = await takeProtectiveCopy(store, target, {
@@ -48,14 +49,15 @@ export const realGuardSteps: GuardSteps = {
         label: options.label ?? null,
         commandKind: options.commandKind ?? null,
         progress: progress.sink,
-        mode: options.mode ?? copyModeOf(context.config.config),
+        mode: options.mode ?? copyModeOf(context.config.config, 'guarded'),
         terminateConnections: options.terminateConnections === true,
+        ...(question ? { askToTerminate: question } : {}),
         say: (line) => process.stderr.write(`dbsafe: ${line}\n`),
       });
     } finally {
       progress.done();
     }
-    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started, ...(manifest.snapshot ? { snapshot: true } : {}) };
+    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started - (question?.waitedMs() ?? 0), ...(manifest.snapshot ? { snapshot: true } : {}) };
   },
 
   async notifyRefusal(context, details) {

@@ -39,7 +39,7 @@ export interface GuardSteps {
   backup(
     context: ProjectContext,
     target: Target,
-    options: { label?: string; trigger: string; commandKind?: RuleKind | null; mode?: CopyMode; terminateConnections?: boolean },
+    options: { label?: string; trigger: string; commandKind?: RuleKind | null; mode?: CopyMode; terminateConnections?: boolean; askAboutSessions?: boolean },
   ): Promise<BackupTaken>;
   restore(context: ProjectContext, target: Target, backup: BackupTaken): Promise<void>;
   /** Tell whoever the project configured (notify settings) that a command was refused; never throws. */

@@ -5,15 +5,25 @@ export type CopyMode = 'snapshot' | 'dump' | 'auto';
 
 export const COPY_MODES: readonly CopyMode[] = ['snapshot', 'dump', 'auto'];
 
-/**
- * The mode when neither a flag nor the configuration names one. "dump" keeps
- * every existing setup as it was; "auto" is opt-in until snapshots have
- * served a release.
- */
-export const DEFAULT_COPY_MODE: CopyMode = 'dump';
+/** What a copy is for: protecting a guarded command, a restore's safety copy, or a backup a person or a schedule asked for. */
+export type CopyPurpose = 'guarded' | 'restore' | 'backup';
 
-export function copyModeOf(config: { mode?: CopyMode }): CopyMode {
-  return config.mode ?? DEFAULT_COPY_MODE;
+/**
+ * The mode when neither a flag nor the configuration names one, by purpose.
+ * - guarded: a guarded command (run, guard, the agent hook, the pre-push
+ *   hook, --restore-after) wants the state just before it back fast: a
+ *   snapshot where the engine and server allow, else a file backup.
+ * - backup: `dbsafe backup` and scheduled backups stay files: they are what
+ *   survives losing the server, which a snapshot does not.
+ * - restore: the safety copy of `restore` and `undo` stays a file backup too:
+ *   a person restoring is often unsure of the server, and a kept database
+ *   takes the server's disk; "mode": "auto" keeps the replaced database.
+ * A "mode" in the configuration (or --mode) applies to every purpose.
+ */
+export const DEFAULT_COPY_MODES: Readonly<Record<CopyPurpose, CopyMode>> = { guarded: 'auto', restore: 'dump', backup: 'dump' };
+
+export function copyModeOf(config: { mode?: CopyMode }, purpose: CopyPurpose): CopyMode {
+  return config.mode ?? DEFAULT_COPY_MODES[purpose];
 }
 
 /** A --mode value, or the usage error that names the choices. */
@@ -34,8 +44,10 @@ export interface SnapshotConditions {
   /** This server or user cannot hold one: why. */
   unavailable: string | null;
   blockers: readonly BlockingSession[];
-  /** The person consented to ending blocking sessions (--terminate-connections). */
+  /** The person consented to ending blocking sessions (--terminate-connections, or yes to the question). */
   mayTerminate: boolean;
+  /** A person at a terminal (never an agent) can be asked whether to end them. */
+  mayAsk?: boolean;
 }
 
 export type CopyDecision =
@@ -54,4 +66,19 @@ export function decideCopy(conditions: SnapshotConditions): CopyDecision {
   if (conditions.unavailable) return { kind: 'dump', reason: 'unavailable', why: conditions.unavailable };
   if (conditions.blockers.length > 0 && !conditions.mayTerminate) return { kind: 'dump', reason: 'blocked', blockers: conditions.blockers };
   return { kind: 'snapshot', terminate: conditions.blockers };
+}
+
+/** Only sessions stand between the command and a snapshot, and a person at a terminal can be asked to end them. Pure. */
+export function shouldAskToTerminate(conditions: SnapshotConditions): boolean {
+  return conditions.mayAsk === true && !conditions.mayTerminate && !conditions.unsupported && !conditions.unavailable && conditions.blockers.length > 0;
+}
+
+/**
+ * Whether a file backup taken instead of a snapshot says why. In "auto" an
+ * engine that has no snapshots at all is not news on every guarded run (the
+ * backup line already says a file was written); a reason that can change
+ * (sessions, privilege, another server) is always said. Pure.
+ */
+export function fallbackIsSaid(mode: CopyMode, decision: Extract<CopyDecision, { kind: 'dump' }>): boolean {
+  return !(mode === 'auto' && decision.reason === 'unsupported');
 }

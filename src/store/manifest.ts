@@ -59,6 +59,8 @@ export interface SnapshotRecord {
   method: string;
   /** Space it uses on the server, when known. */
   sizeBytes: number | null;
+  /** Rows per table when it was taken, for `dbsafe verify` to compare; absent in older manifests and where the engine cannot count. */
+  tableRows?: Record<string, number>;
 }
 
 export interface LegacyEncryption {
@@ -118,8 +120,15 @@ const MANIFEST_FIELDS: Record<keyof Manifest, FieldCheck> = {
       v !== null &&
       typeof (v as Record<string, unknown>).database === 'string' &&
       /^dbsafe_snap_[0-9a-f]{8}$/.test((v as Record<string, unknown>).database as string) &&
-      typeof (v as Record<string, unknown>).method === 'string'),
+      typeof (v as Record<string, unknown>).method === 'string' &&
+      validTableRows((v as Record<string, unknown>).tableRows)),
 };
+
+function validTableRows(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every((rows) => Number.isSafeInteger(rows) && (rows as number) >= 0);
+}
 
 function validEncryptionRecord(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;

@@ -110,6 +110,8 @@ export async function restoreBackup(
       await rotate(store, target);
       return { restored: backup.manifest, safetyBackup: safetyCopy, ...(note ? { note } : {}) };
     }
+    // A restore killed after its swap left the database it replaced: adopted as a snapshot (listed, undoable) before anything else.
+    await (await import('./snapshot-store.js')).tidySnapshotLeftovers(store, target);
     // An encrypted backup is decrypted (and fully authenticated) before the safety backup and before the database is touched.
     return await withPlainArchive(store, backup, async (file) => {
       // Outside "dump" mode, a server that can hold both keeps the replaced database as the safety copy: no second dump.
@@ -137,18 +139,36 @@ export async function restoreBackup(
   }
 }
 
-/** Checksum, then (decrypted when encrypted) a real restore into a throw-away database: table and row counts prove the backup is usable. */
-export async function verifyBackup(store: BackupStore, target: Target, backup: StoredBackup, progress?: ProgressSink): Promise<TableCounts> {
+/** What verify found: the tables and rows it counted; for a snapshot, whether they were compared with the counts recorded when it was taken. */
+export type VerifyResult = TableCounts & { snapshot?: { rowsCompared: true } | { rowsCompared: false; why: 'not-recorded' | 'engine' } };
+
+/**
+ * Checksum, then (decrypted when encrypted) a real restore into a throw-away
+ * database: table and row counts prove the backup is usable. A snapshot is
+ * proved by its database being on the server and, where its manifest
+ * recorded them, by its rows per table counted now being those recorded.
+ */
+export async function verifyBackup(store: BackupStore, target: Target, backup: StoredBackup, progress?: ProgressSink): Promise<VerifyResult> {
   assertSameEngine(backup, target);
   await verifyChecksum(backup, progress);
   if (backup.manifest.snapshot) {
-    const { requireSnapshotOps, snapshotPresent } = await import('./snapshot-store.js');
+    const { onSameServer, requireSnapshotOps, snapshotPresent } = await import('./snapshot-store.js');
     const { snapshotMessages } = await import('./snapshot-messages.js');
-    if (!(await snapshotPresent(target, backup, await requireSnapshotOps(target, backup.manifest.id)))) {
+    // Its database is looked for on its own server only: a database of that name elsewhere proves nothing.
+    if (!onSameServer(backup.manifest, target)) throw snapshotMessages.otherServer(backup.manifest.id, backup.manifest.location);
+    const ops = await requireSnapshotOps(target, backup.manifest.id);
+    if (!(await snapshotPresent(target, backup, ops))) {
       throw snapshotMessages.missing(backup.manifest.id, backup.manifest.snapshot.database, backup.manifest.location);
     }
-    // Its tables cannot be counted without opening it to connections: the server's catalogue vouches for it.
-    return { tables: [] };
+    const recorded = backup.manifest.snapshot.tableRows;
+    if (!recorded || !ops.tableRows) return { tables: [], snapshot: { rowsCompared: false, why: recorded ? 'engine' : 'not-recorded' } };
+    // Counting holds a connection to the snapshot, which a restore copying it would trip over: under the database's lock.
+    const release = await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `verify of ${backup.manifest.id}` });
+    const now = await ops.tableRows(target, backup.manifest.snapshot.database).finally(release);
+    const { compareTableRows } = await import('./snapshot-rows.js');
+    const differences = compareTableRows(recorded, now);
+    if (differences.length > 0) throw snapshotMessages.rowsDiffer(backup.manifest.id, backup.manifest.snapshot.database, differences);
+    return { tables: Object.entries(now).map(([name, rows]) => ({ name, rows })), snapshot: { rowsCompared: true } };
   }
   const archive = await archiveOps(target.engine);
   return withPlainArchive(store, backup, async (file) => {

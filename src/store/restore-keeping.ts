@@ -1,12 +1,12 @@
 import { archiveOps, snapshotOps } from '../engines/registry.js';
-import { recordScratchDatabase } from '../engines/scratch-database.js';
 import type { ProgressSink, SnapshotOps } from '../engines/types.js';
 import type { Target } from '../target/types.js';
 import type { StoredBackup } from './files.js';
 import type { Manifest } from './manifest.js';
 import { newSnapshotName, snapshotMarker } from './snapshot-naming.js';
 import { snapshotPlace } from './snapshot-messages.js';
-import { describeSnapshot, newSnapshotId, safetyCopyPurpose } from './snapshot-store.js';
+import { describeSnapshot, newSnapshotId, recordSafetyCopy } from './snapshot-store.js';
+import { stepBoundary } from './step-boundary.js';
 import type { BackupStore } from './store.js';
 import { formatBytes } from '../cli/progress.js';
 
@@ -57,14 +57,16 @@ export async function restoreKeepingReplaced(
   const id = newSnapshotId(store, target, createdAt);
   const name = newSnapshotName();
   const marker = snapshotMarker({ id, database: target.database, createdAt: createdAt.toISOString() });
-  const forget = recordScratchDatabase(target, name, safetyCopyPurpose(target, backup.manifest.id));
+  const forget = recordSafetyCopy(target, name, backup.manifest.id);
   const archive = await archiveOps(target.engine);
+  stepBoundary('file-restore:recorded');
   try {
     await archive.restore(target, file, progress, { keepReplaced: { name, marker } });
   } catch (error) {
     forget();
     throw error;
   }
+  stepBoundary('file-restore:restored');
   let safety: Manifest | null = null;
   if (await ops.exists(target, name)) {
     safety = await describeSnapshot(store, target, {
@@ -77,6 +79,7 @@ export async function restoreKeepingReplaced(
       request: { trigger: `pre-restore (before restoring ${backup.manifest.id})`, label: null },
     });
   }
+  stepBoundary('file-restore:described');
   forget();
   return safety;
 }

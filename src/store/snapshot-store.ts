@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { snapshotOps } from '../engines/registry.js';
-import { dropLeftScratchDatabases, leftScratchDatabases, recordScratchDatabase } from '../engines/scratch-database.js';
+import { dropLeftScratchDatabases, leftScratchDatabases, recordKeptDatabase, recordScratchDatabase, type ScratchRecord } from '../engines/scratch-database.js';
 import type { SnapshotOps } from '../engines/types.js';
 import { dbsafeVersion } from '../package-root.js';
 import { redactCommandLine } from '../redact.js';
@@ -43,11 +43,10 @@ export function onSameServer(manifest: Pick<Manifest, 'engine' | 'location'>, ta
  */
 export async function cleanSnapshotLeftovers(store: BackupStore, target: Target, ops: SnapshotOps): Promise<void> {
   const owned = new Set((await readBackups(store.dir)).flatMap((b) => (b.manifest.snapshot ? [b.manifest.snapshot.database] : [])));
-  const adoptable = new Map(
-    leftScratchDatabases()
-      .filter((record) => record.purpose.startsWith(`${SAFETY_PURPOSE} ${target.database} by`) && record.server === describeLocation(target) && record.engine === target.engine)
-      .map((record) => [record.database, record]),
-  );
+  const isAdoptable = (record: ScratchRecord) =>
+    record.purpose.startsWith(`${SAFETY_PURPOSE} ${target.database} by`) && record.server === describeLocation(target) && record.engine === target.engine;
+  const adoptable = new Map(leftScratchDatabases().filter(isAdoptable).map((record) => [record.database, record]));
+  // Another database's safety copy is left alone, for a command on that database to adopt.
   await dropLeftScratchDatabases(target, async (name) => {
     if (owned.has(name)) return;
     const record = adoptable.get(name);
@@ -66,13 +65,22 @@ export async function cleanSnapshotLeftovers(store: BackupStore, target: Target,
       return;
     }
     await ops.drop(target, name);
-  });
+  }, process.env, { adopts: isAdoptable });
 }
 
 /** cleanSnapshotLeftovers for a command that has no snapshot at hand yet (undo, before it lists what can be undone). */
 export async function tidySnapshotLeftovers(store: BackupStore, target: Target): Promise<void> {
   const found = await snapshotOps(target.engine);
   if ('ops' in found) await cleanSnapshotLeftovers(store, target, found.ops);
+}
+
+/**
+ * Record the name a restore's safety copy will have, before the restore
+ * starts: if dbsafe dies after the swap, the replaced database is adopted as
+ * a snapshot by the next run, never dropped by a clean-up.
+ */
+export function recordSafetyCopy(target: Target, name: string, restoredId: string): () => void {
+  return recordKeptDatabase(target, name, safetyCopyPurpose(target, restoredId));
 }
 
 export function safetyCopyPurpose(target: Target, restoredId: string): string {
@@ -105,7 +113,7 @@ export function newSnapshotId(store: BackupStore, target: Target, createdAt: Dat
 export async function describeSnapshot(
   store: BackupStore,
   target: Target,
-  details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; request: BackupRequest },
+  details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; tableRows?: Record<string, number>; request: BackupRequest },
 ): Promise<Manifest> {
   const written = await writeDescriptor(store, details.id, { engine: target.engine, location: describeLocation(target), source: target.database, snapshot: details.name });
   const manifest: Manifest = {
@@ -128,7 +136,7 @@ export async function describeSnapshot(
     finishedAt: new Date().toISOString(),
     verified: true,
     dbsafeVersion: dbsafeVersion(),
-    snapshot: { database: details.name, method: details.method, sizeBytes: details.sizeBytes },
+    snapshot: { database: details.name, method: details.method, sizeBytes: details.sizeBytes, ...(details.tableRows ? { tableRows: details.tableRows } : {}) },
   };
   try {
     await writeManifest(store.dir, manifest);
@@ -222,7 +230,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
     });
   }
   stepBoundary('restore:copied');
-  const forgetSafety = recordScratchDatabase(target, safetyName, safetyCopyPurpose(target, backup.manifest.id));
+  const forgetSafety = recordSafetyCopy(target, safetyName, backup.manifest.id);
   const liveExisted = await ops.exists(target, target.database);
   let swapped;
   try {

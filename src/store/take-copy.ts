@@ -1,7 +1,8 @@
 import { isDbsafeError } from '../errors.js';
 import { snapshotOps } from '../engines/registry.js';
+import type { BlockingSession } from '../engines/types.js';
 import type { Target } from '../target/types.js';
-import { decideCopy, type CopyMode } from './copy-mode.js';
+import { decideCopy, fallbackIsSaid, shouldAskToTerminate, type CopyMode } from './copy-mode.js';
 import type { Manifest } from './manifest.js';
 import { snapshotMessages } from './snapshot-messages.js';
 import { takeSnapshotHoldingLock } from './snapshot-store.js';
@@ -12,6 +13,11 @@ export interface CopyRequest extends BackupRequest {
   mode: CopyMode;
   /** End sessions that block a snapshot (the person's consent). */
   terminateConnections?: boolean;
+  /**
+   * Ask the person whether to end the sessions that block a snapshot; given
+   * only where a person is at a terminal and no agent is involved.
+   */
+  askToTerminate?: (database: string, sessions: readonly BlockingSession[]) => Promise<boolean>;
   /** Told, in one line each, which way was taken and why. */
   say?: (line: string) => void;
 }
@@ -34,18 +40,21 @@ async function takeHoldingLock(store: BackupStore, target: Target, request: Copy
   if (request.mode === 'dump') return dump();
   const found = await snapshotOps(target.engine);
   const ops = 'ops' in found ? found.ops : null;
-  const decision = decideCopy({
+  const conditions = {
     unsupported: 'unsupported' in found ? found.unsupported : null,
     unavailable: ops ? await ops.unavailable(target) : null,
     blockers: ops ? await ops.blockingSessions(target) : [],
     mayTerminate: request.terminateConnections === true,
-  });
+    mayAsk: request.askToTerminate !== undefined,
+  };
+  if (shouldAskToTerminate(conditions)) conditions.mayTerminate = await request.askToTerminate!(target.database, conditions.blockers);
+  const decision = decideCopy(conditions);
   if (decision.kind === 'dump') {
-    request.say?.(snapshotMessages.fellBack(decision.reason === 'blocked' ? snapshotMessages.blocked(target.database, decision.blockers) : decision.why));
+    if (fallbackIsSaid(request.mode, decision)) request.say?.(snapshotMessages.fellBack(decision.reason === 'blocked' ? snapshotMessages.blocked(target.database, decision.blockers) : decision.why));
     return dump();
   }
   if (decision.terminate.length > 0) {
-    request.say?.(snapshotMessages.terminating(target.database, decision.terminate));
+    request.say?.(snapshotMessages.terminating(target.database, decision.terminate, request.terminateConnections === true ? '--terminate-connections' : 'you said yes'));
     await ops!.terminateSessions(target, decision.terminate);
   }
   try {

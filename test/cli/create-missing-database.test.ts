@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
-import { mariadb, psql, uniqueName } from '../helpers/databases.js';
+import { dropSnapshotsOf, mariadb, psql, uniqueName } from '../helpers/databases.js';
 import { makeProject, type TestProject } from '../run/project.js';
 
 const CREATE_MARIADB_DATABASE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/create-mariadb-database.cjs');
@@ -28,7 +28,11 @@ const engines = [
     url: (name: string) => `postgres://postgres@127.0.0.1:5432/${name}`,
     create: (name: string) => `createdb -h 127.0.0.1 -p 5432 -U postgres ${name}`,
     exists: postgresExists,
-    drop: (name: string) => psql(`DROP DATABASE IF EXISTS ${name}`),
+    drop: (name: string) => {
+      psql(`DROP DATABASE IF EXISTS ${name}`);
+      // A guarded command on PostgreSQL takes a snapshot by default (auto).
+      dropSnapshotsOf(name);
+    },
   },
   {
     engine: 'MariaDB',
@@ -55,9 +59,9 @@ describe.each(engines)('a guarded db:create against a database that does not exi
     const [entry] = readAuditLog(path.join(project.dir, 'backups/audit.log')).entries;
     expect(entry).toMatchObject({ operation: 'run', decision: 'nothing-to-back-up', rule: 'database-missing', backupId: null, exitCode: 0 });
 
-    // Once it exists, the next guarded command backs it up as usual.
+    // Once it exists, the next guarded command backs it up as usual: a snapshot where the engine has them (auto), else a file.
     const next = await project.run(['run', '--', 'npm', 'run', 'db:create']);
-    expect(next.stderr).toContain(`backed up ${name}`);
+    expect(next.stderr).toMatch(new RegExp(`dbsafe: (backed up|snapshot of) ${name} → `));
   });
 
   it('is still refused when the name says production, and nothing is created', async () => {

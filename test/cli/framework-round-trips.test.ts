@@ -58,7 +58,7 @@ describe('a Rails project: `bundle exec rspec` on the database.yml test database
 
     const run = await runCli(['run', '--', 'bundle', 'exec', 'rspec'], { cwd: project.dir, env: project.env });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`backed up ${db.name}`);
+    expect(run.stderr).toContain(`snapshot of ${db.name}`);
     expect(readFileSync(path.join(project.dir, 'rspec-ran.txt'), 'utf8')).toBe('ran\n');
     expect(psql('SELECT count(*) FROM users', db.name)).toBe('0');
 
@@ -162,7 +162,7 @@ describe('a Django project: `python manage.py migrate` on the database of DATABA
     const env = { ...project.env, POSTGRES_DB: db.name, POSTGRES_HOST: PG.host };
     const run = await runCli(['run', '--', 'python', 'manage.py', 'migrate'], { cwd: project.dir, env });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`backed up ${db.name}`);
+    expect(run.stderr).toContain(`snapshot of ${db.name}`);
     expect(readFileSync(path.join(project.dir, 'migrate-ran.txt'), 'utf8')).toBe('ran\n');
     const restore = await runCli(['restore', '--yes'], { cwd: project.dir, env });
     expect(restore.code, restore.stderr).toBe(0);

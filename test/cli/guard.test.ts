@@ -28,7 +28,7 @@ describe('dbsafe guard', () => {
   it('checks and backs up without running anything: exit 0, audited', async () => {
     const result = await project.run(['guard', '--label', 'before-hook']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^dbsafe: backed up dbsafe_test_\w+ → backups\//);
+    expect(result.stderr).toMatch(/^dbsafe: snapshot of dbsafe_test_\w+ → dbsafe_test_\w+ \(on the server/);
     expect(backupsOf(database.name)).toHaveLength(1);
     expect(readAuditLog(path.join(project.dir, 'backups/audit.log')).entries[0]).toMatchObject({ operation: 'guard', decision: 'allowed', exitCode: 0 });
   });

@@ -63,7 +63,7 @@ describe('passwords on the command line are never shown or stored', () => {
     const conninfo = `host=${PG.host} user=${PG.user} password='${SECRETS[3]!.replace(/'/g, "\\'")}' dbname=${database.name}`;
     const argv = ['env', `MYSQL_PWD=${SECRETS[4]}`, `PGPASSWORD=${SECRETS[5]}`, 'psql', conninfo, '-qAt', '-c', 'select 1'];
     const result = await project.run(['run', '--', ...argv]);
-    expect(result.stderr).toContain('backed up');
+    expect(result.stderr).toContain('snapshot of');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe('1');
     expectNoSecret(result.stdout + result.stderr, 'the output');

@@ -223,10 +223,10 @@ describe('a PostgreSQL database named by psql, from a SQLite project', () => {
   });
   afterAll(() => database.drop());
 
-  it('is judged local, backed up, and the statement runs', async () => {
+  it('is judged local, backed up (a snapshot: the default, auto), and the statement runs', async () => {
     const result = await run('psql', '-q', '-h', '127.0.0.1', '-U', 'postgres', '-d', database.name, '-c', 'DELETE FROM customers');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`backed up ${database.name}`);
+    expect(result.stderr).toContain(`snapshot of ${database.name}`);
     expect(backups()).toEqual([expect.stringMatching(new RegExp(`^${database.name}_`))]);
     expect(psql('SELECT count(*) FROM customers', database.name)).toBe('0');
   });

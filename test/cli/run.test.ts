@@ -25,18 +25,25 @@ const PTY_RUN = path.join(path.dirname(fileURLToPath(import.meta.url)), '../cons
 const audit = () => readAuditLog(path.join(project.dir, 'backups/audit.log'));
 
 describe('dbsafe run on a development database', () => {
-  it('backs up, prints one line, runs the command with its stdio and leaves with its exit code', async () => {
+  it('takes a snapshot (the default, auto), prints one line, runs the command with its stdio and leaves with its exit code', async () => {
     const result = await project.run(['run', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
     expect(result.code).toBe(7);
     expect(result.stdout).toBe('out\n');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^dbsafe: backed up ${database.name} → backups/${database.name}_\\d{8}_\\d{6}\\.dump \\([\\d.]+ [KM]?B, \\d+\\.\\d s\\)$`));
+    expect(lines[0]).toMatch(new RegExp(`^dbsafe: snapshot of ${database.name} → ${database.name}_\\d{8}_\\d{6} \\(on the server, \\d+\\.\\d s; dbsafe undo or dbsafe restore ${database.name}_\\d{8}_\\d{6} brings it back\\)$`));
     expect(lines[1]).toBe('err');
     expect(project.backups()).toHaveLength(1);
     const [entry] = audit().entries;
     expect(entry).toMatchObject({ operation: 'run', decision: 'allowed', command: `sh -c 'echo out; echo err >&2; exit 7'`, exitCode: 7, agent: null });
     expect(entry?.backupId).toMatch(new RegExp(`^${database.name}_\\d{8}_\\d{6}$`));
+  });
+
+  it('--mode dump: a file backup, in one line', async () => {
+    const result = await project.run(['run', '--mode', 'dump', '--', 'true']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`^dbsafe: backed up ${database.name} → backups/${database.name}_\\d{8}_\\d{6}\\.dump \\([\\d.]+ [KM]?B, \\d+\\.\\d s\\)\\n$`));
+    expect(project.backups()).toEqual([expect.stringMatching(/\.dump$/)]);
   });
 
   it('gives the command the terminal itself, so its prompts work', async () => {
@@ -208,7 +215,7 @@ describe('dbsafe run of a command the rules call safe (as dbsafe explain says)',
     writeFileSync(path.join(project.dir, 'server.js'), 'process.exit(0);\n');
     const labelled = await project.run(['run', '--label', 'before-experiment', '--', 'node', 'server.js']);
     expect(labelled.code).toBe(0);
-    expect(labelled.stderr).toMatch(/^dbsafe: backed up /);
+    expect(labelled.stderr).toMatch(/^dbsafe: snapshot of /);
     expect(project.backups()).toHaveLength(1);
     const refused = await project.run(['run', '--restore-after', '--', 'node', 'server.js'], { DATABASE_URL: PROD_URL });
     expect(refused.code).toBe(3);

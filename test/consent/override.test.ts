@@ -116,6 +116,8 @@ describe('one-off consent, end to end', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('you are Claude Code (CLAUDECODE)');
     expect(refused.stderr).toContain('ask your human');
+    // What to do when a command of the agent's already did damage: undo exists.
+    expect(refused.stderr).toContain('`dbsafe undo --list` shows what `dbsafe undo` can put back');
     expect(refused.stderr).toMatch(/^ {4}dbsafe allow$/m);
     expect(refused.stderr).not.toMatch(/allow [A-Z0-9]{6}/);
     const byAgent = await terminal(null, database.name, { CLAUDECODE: '1' });

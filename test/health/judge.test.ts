@@ -99,6 +99,22 @@ describe('judgeHealth', () => {
     expect(judgeHealth(facts([])).checks.map((c) => c.name)).toEqual(['exists']);
   });
 
+  it('snapshots only: no file backup, told they do not survive losing the server, and how to get a file', () => {
+    const verdict = judgeHealth({ ...facts([]), snapshots: [backup(1, 200, 'app_snap')] });
+    expect(verdict.healthy).toBe(false);
+    expect(verdict.checks.map((c) => [c.name, c.ok])).toEqual([['exists', false], ['snapshot', true]]);
+    expect(verdict.checks[0]!.detail).toMatch(/no file backup of app, only a snapshot on its server, and snapshots do not survive losing the server/);
+    expect(verdict.checks[0]!.fix).toMatch(/dbsafe snapshot export app_snap.*dbsafe backup/);
+    expect(verdict.checks[1]!.detail).toMatch(/newest snapshot app_snap, taken 1h ago, kept on the server: gone with it if the server is lost/);
+  });
+
+  it('a file backup and a snapshot: judged on the file, the snapshot shown apart', () => {
+    const verdict = judgeHealth({ ...facts([backup(2, 1000, 'app_file')]), snapshots: [backup(1, 200, 'app_snap')] });
+    expect(verdict.healthy).toBe(true);
+    expect(verdict.checks.map((c) => c.name)).toEqual(['exists', 'recent', 'size', 'intact', 'snapshot']);
+    expect(verdict.checks[0]!.detail).toContain('newest file backup app_file');
+  });
+
   it('takes the median of odd and even counts', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);

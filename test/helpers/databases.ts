@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 /**
  * Databases on the machine's shared servers. Every test database is named
@@ -55,7 +55,15 @@ export function dropSnapshotsOf(database: string): void {
   )
     .split('\n')
     .filter(Boolean);
-  for (const snapshot of names) psql(`DROP DATABASE IF EXISTS "${snapshot}" WITH (FORCE)`);
+  // A snapshot's ready copy may still be being made in the background (its comment comes after): wait for it, then drop it by name too.
+  const snapshots = [...new Set(names.map((name) => name.replace(/_r[0-9a-f]{0,4}$/, '')))];
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const copying = snapshots.filter((snapshot) => psql(`SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE DATABASE "${snapshot}\\_r%'`) !== '0');
+    if (copying.length === 0) break;
+    spawnSync('sleep', ['0.25']);
+  }
+  const all = snapshots.flatMap((snapshot) => psql(`SELECT datname FROM pg_database WHERE datname LIKE '${snapshot}%'`).split('\n').filter(Boolean));
+  for (const snapshot of all) psql(`DROP DATABASE IF EXISTS "${snapshot}" WITH (FORCE)`);
 }
 
 export function createMariaDatabase(name = uniqueName()): TestDatabase {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/entry.js';
-import { decideCopy } from '../../src/store/copy-mode.js';
+import { copyModeOf, decideCopy, fallbackIsSaid, shouldAskToTerminate } from '../../src/store/copy-mode.js';
+import { compareTableRows } from '../../src/store/snapshot-rows.js';
+import { mayAskPerson } from '../../src/cli/session-prompt.js';
 import type { Manifest } from '../../src/store/manifest.js';
 import { pickUndoStep, undoSteps } from '../../src/store/undo.js';
 
@@ -19,6 +21,56 @@ describe('decideCopy', () => {
     expect(decision.kind).toBe(kind);
     if (decision.kind === 'dump') expect(decision.reason).toBe(reason);
     else expect(decision.terminate).toEqual(conditions.blockers);
+  });
+});
+
+describe('copyModeOf', () => {
+  it('guarded commands default to auto; backups and restore safety copies to files; a configured mode applies to all', () => {
+    expect(copyModeOf({}, 'guarded')).toBe('auto');
+    expect(copyModeOf({}, 'backup')).toBe('dump');
+    expect(copyModeOf({}, 'restore')).toBe('dump');
+    expect(copyModeOf({ mode: 'dump' }, 'guarded')).toBe('dump');
+    expect(copyModeOf({ mode: 'snapshot' }, 'backup')).toBe('snapshot');
+  });
+});
+
+describe('fallbackIsSaid', () => {
+  it('auto keeps quiet about an engine without snapshots, never about a reason that can change', () => {
+    expect(fallbackIsSaid('auto', { kind: 'dump', reason: 'unsupported', why: 'MongoDB' })).toBe(false);
+    expect(fallbackIsSaid('snapshot', { kind: 'dump', reason: 'unsupported', why: 'MongoDB' })).toBe(true);
+    expect(fallbackIsSaid('auto', { kind: 'dump', reason: 'unavailable', why: 'no privilege' })).toBe(true);
+    expect(fallbackIsSaid('auto', { kind: 'dump', reason: 'blocked', blockers: [session] })).toBe(true);
+  });
+});
+
+describe('shouldAskToTerminate', () => {
+  const base = { unsupported: null, unavailable: null, blockers: [session], mayTerminate: false, mayAsk: true };
+  it.each([
+    ['sessions in the way, a person can be asked', base, true],
+    ['nobody to ask (no terminal, an agent)', { ...base, mayAsk: false }, false],
+    ['consent given already', { ...base, mayTerminate: true }, false],
+    ['no sessions', { ...base, blockers: [] }, false],
+    ['no snapshot possible anyway', { ...base, unavailable: 'no privilege' }, false],
+  ])('%s', (_name, conditions, ask) => expect(shouldAskToTerminate(conditions)).toBe(ask));
+});
+
+describe('mayAskPerson', () => {
+  it('only with a terminal at both ends and no agent', () => {
+    expect(mayAskPerson({ stdinIsTerminal: true, stdoutIsTerminal: true, agent: false })).toBe(true);
+    expect(mayAskPerson({ stdinIsTerminal: true, stdoutIsTerminal: true, agent: true })).toBe(false);
+    expect(mayAskPerson({ stdinIsTerminal: false, stdoutIsTerminal: true, agent: false })).toBe(false);
+    expect(mayAskPerson({ stdinIsTerminal: true, stdoutIsTerminal: false, agent: false })).toBe(false);
+  });
+});
+
+describe('compareTableRows', () => {
+  it('names each table whose rows differ, was added or is gone', () => {
+    expect(compareTableRows({ a: 1, b: 2 }, { a: 1, b: 2 })).toEqual([]);
+    expect(compareTableRows({ a: 1, b: 2, gone: 5 }, { a: 0, b: 2, added: 0 })).toEqual([
+      { table: 'a', recorded: 1, now: 0 },
+      { table: 'added', recorded: null, now: 0 },
+      { table: 'gone', recorded: 5, now: null },
+    ]);
   });
 });
 

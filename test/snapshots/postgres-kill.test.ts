@@ -104,3 +104,38 @@ describe('PostgreSQL snapshot: a SIGKILL at each step boundary', () => {
     expect(tableChecksums(db.name)).toBe(point === 'restore:copied' ? before : damaged);
   });
 });
+
+describe('PostgreSQL file restore keeping the replaced database: a SIGKILL at each step boundary', () => {
+  it.each(['file-restore:recorded', 'file-restore:swapped', 'file-restore:restored', 'file-restore:described'])(
+    'killed at %s: the database is whole under its name; the replaced database is adopted as the safety copy, never dropped',
+    async (point) => {
+      const { db, project, env, home } = setUp();
+      const before = tableChecksums(db.name);
+      const dumped = await project.cli(['backup', '--mode', 'dump', '--json'], env);
+      expect(dumped.code, dumped.stderr).toBe(0);
+      const id = (JSON.parse(dumped.stdout) as { id: string }).id;
+      damage(db.name);
+      const damaged = tableChecksums(db.name);
+      await killAt(project, env, ['restore', id, '--yes', '--mode', 'auto'], point);
+      const swapped = point !== 'file-restore:recorded';
+      expect(tableChecksums(db.name)).toBe(swapped ? before : damaged);
+      const left = recorded(home);
+      // A verify's scratch restore cleans up what killed runs left: it must not take the replaced database with it.
+      const verified = await project.cli(['verify', id], env);
+      expect(verified.code, verified.stderr).toBe(0);
+      if (!swapped) {
+        const again = await project.cli(['restore', id, '--yes', '--mode', 'auto'], env);
+        expect(again.code, again.stderr).toBe(0);
+        await expectNoLeftovers(project, home, left);
+        expect(tableChecksums(db.name)).toBe(before);
+        return;
+      }
+      // The damaged state the restore replaced is the safety copy: undo brings it back.
+      const undone = await project.cli(['undo', '--yes'], env);
+      expect(undone.code, undone.stderr).toBe(0);
+      expect(undone.stderr).toContain('Undo: the restore of');
+      expect(tableChecksums(db.name)).toBe(damaged);
+      await expectNoLeftovers(project, home, left);
+    },
+  );
+});

@@ -1,7 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupProject } from '../cli/backup-project.js';
 import { PG, psql } from '../helpers/databases.js';
+import { CLI, privateHome } from '../helpers/cli.js';
+import { TmuxShell } from '../helpers/terminal.js';
 import { damage, shopProject, tableChecksums } from './postgres-helpers.js';
 
 let cleanups: Array<() => void | Promise<void>> = [];
@@ -85,6 +89,74 @@ describe('PostgreSQL snapshots', () => {
     await expect(client.query('SELECT 1')).rejects.toThrow();
   });
 
+  it.each([
+    ['run, yes', 'run --label asked -- true', 'y', true],
+    ['run, no', 'run --label asked -- true', 'n', false],
+    ['backup --mode snapshot, yes', 'backup --mode snapshot', 'y', true],
+  ])('on a terminal, a person is shown the sessions and asked whether to end them: %s', async (_name, command, key, ends) => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+    const done = path.join(project.dir, 'done');
+    const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" ${command}; echo $? > "${done}"; sleep 5`], {
+      cwd: project.dir,
+      env: { ...privateHome(), PATH: process.env.PATH ?? '', TERM: 'xterm-256color', DATABASE_URL: db.url },
+    });
+    cleanups.push(() => terminal.stop());
+    const deadline = Date.now() + 30_000;
+    while (!terminal.screen().includes('End this session and take a snapshot?') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const screen = terminal.screen();
+    expect(screen).toContain('A session is connected to');
+    expect(screen).toContain('my-app-server');
+    expect(screen).toContain('End this session and take a snapshot?');
+    terminal.type(key);
+    expect((await terminal.waitForFile(done)).trim()).toBe('0');
+    if (ends) {
+      expect(latest(project).snapshot).toBeDefined();
+      expect(terminal.screen()).toContain('ending 1 session(s)');
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+    } else {
+      expect(latest(project).snapshot).toBeUndefined();
+      expect(terminal.screen()).toContain('file backup instead of a snapshot');
+      expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+    }
+  });
+
+  it('an agent on a terminal is never asked, and ends nobody\'s session: a file backup instead', async () => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+    const done = path.join(project.dir, 'done');
+    const terminal = TmuxShell.start(['sh', '-c', `"${process.execPath}" "${CLI}" run --label agent -- true; echo $? > "${done}"; sleep 5`], {
+      cwd: project.dir,
+      env: { ...privateHome(), PATH: process.env.PATH ?? '', TERM: 'xterm-256color', DATABASE_URL: db.url, CLAUDECODE: '1' },
+    });
+    cleanups.push(() => terminal.stop());
+    expect((await terminal.waitForFile(done)).trim()).toBe('0');
+    expect(terminal.screen()).not.toContain('take a snapshot?');
+    expect(terminal.screen()).toContain('file backup instead of a snapshot');
+    expect(latest(project).snapshot).toBeUndefined();
+    expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+  });
+
+  it('without a terminal nobody is asked: the sessions are named and a file backup is taken', async () => {
+    const { db, project } = setUp();
+    const client = new pg.Client({ ...PG, database: db.name, application_name: 'my-app-server' });
+    client.on('error', () => undefined);
+    await client.connect();
+    cleanups.push(() => client.end().catch(() => undefined));
+    const run = await project.cli(['run', '--label', 'x', '--', 'true']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('take a snapshot?');
+    expect(run.stderr).toContain('file backup instead of a snapshot');
+    expect(latest(project).snapshot).toBeUndefined();
+    expect((await client.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+  });
+
   it('an agent never ends sessions, even when asked to: the guard falls back to a file backup', async () => {
     const { db, project } = setUp();
     const client = new pg.Client({ ...PG, database: db.name, application_name: 'rails-console' });
@@ -138,6 +210,102 @@ describe('PostgreSQL snapshots', () => {
     const deadline = Date.now() + 30_000;
     while (psql(`SELECT count(*) FROM pg_database WHERE datname = '${snapshot.database}'`) !== '0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(psql(`SELECT count(*) FROM pg_database WHERE datname = '${snapshot.database}'`)).toBe('0');
+  });
+});
+
+describe('dbsafe verify of a snapshot', () => {
+  it('counts its rows against those recorded when it was taken; a changed or missing snapshot fails; an old manifest is checked for presence only, said so', async () => {
+    const { project } = setUp();
+    const taken = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(taken.code, taken.stderr).toBe(0);
+    const manifest = JSON.parse(taken.stdout) as { id: string; snapshot: { database: string; tableRows: Record<string, number> } };
+    expect(manifest.snapshot.tableRows).toEqual({ customers: 2000, orders: 4000 });
+    const snapshot = manifest.snapshot.database;
+    // Counting never leaves it open.
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${snapshot}'`)).toBe('f');
+
+    const verified = await project.cli(['verify', manifest.id, '--json']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ rows: 'match', totalRows: 6000 });
+    const text = await project.cli(['verify', manifest.id]);
+    expect(text.stdout).toContain('its 2 tables hold the 6000 rows recorded when it was taken');
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${snapshot}'`)).toBe('f');
+
+    // Changed on the server by hand: rows deleted, a table added.
+    psql(`ALTER DATABASE "${snapshot}" ALLOW_CONNECTIONS true`);
+    psql('DELETE FROM orders WHERE id <= 10; CREATE TABLE sneaked_in (x int)', snapshot);
+    psql(`ALTER DATABASE "${snapshot}" ALLOW_CONNECTIONS false`);
+    const changed = await project.cli(['verify', manifest.id]);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain(`Snapshot ${manifest.id} no longer holds what was taken`);
+    expect(changed.stderr).toContain('orders: 4000 rows when taken, 3990 now');
+    expect(changed.stderr).toContain('sneaked_in: not there when taken, 0 now');
+
+    // A manifest written before counts were recorded: presence only, and it says so.
+    const manifestFile = path.join(project.backups, `${manifest.id}.json`);
+    const old = JSON.parse(readFileSync(manifestFile, 'utf8')) as { snapshot: Record<string, unknown> };
+    delete old.snapshot.tableRows;
+    writeFileSync(manifestFile, JSON.stringify(old));
+    const presence = await project.cli(['verify', manifest.id]);
+    expect(presence.code, presence.stderr).toBe(0);
+    expect(presence.stdout).toContain('its manifest recorded no counts to compare with (a snapshot from an older dbsafe');
+    expect(presence.stdout).toContain('its presence was checked only');
+
+    psql(`DROP DATABASE "${snapshot}"`);
+    const missing = await project.cli(['verify', manifest.id]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`its database ${snapshot} is no longer on`);
+  });
+});
+
+describe('dbsafe health with snapshots', () => {
+  it('shows the newest snapshot apart from the newest file backup; snapshots alone are not healthy, and say why', async () => {
+    const { project } = setUp();
+    const snap = await project.cli(['backup', '--mode', 'snapshot', '--json']);
+    expect(snap.code, snap.stderr).toBe(0);
+    const snapshotId = (JSON.parse(snap.stdout) as { id: string }).id;
+    const only = await project.cli(['health', '--json']);
+    expect(only.code).toBe(1);
+    const onlyJson = JSON.parse(only.stdout) as { newest: unknown; newestSnapshot: { id: string; survivesLosingTheServer: boolean }; checks: Array<{ name: string; ok: boolean; detail: string; fix?: string }> };
+    expect(onlyJson.newest).toBeNull();
+    expect(onlyJson.newestSnapshot).toMatchObject({ id: snapshotId, survivesLosingTheServer: false });
+    expect(onlyJson.checks[0]).toMatchObject({ name: 'exists', ok: false, detail: expect.stringContaining('snapshots do not survive losing the server'), fix: expect.stringContaining(`dbsafe snapshot export ${snapshotId}`) });
+    const text = await project.cli(['health']);
+    expect(text.stdout).toContain('NOT healthy');
+    expect(text.stdout).toMatch(/✓ snapshot +newest snapshot .* kept on the server: gone with it if the server is lost/);
+
+    const file = await project.cli(['backup', '--json']);
+    expect(file.code, file.stderr).toBe(0);
+    const fileId = (JSON.parse(file.stdout) as { id: string }).id;
+    const both = await project.cli(['health', '--json']);
+    expect(both.code, both.stdout).toBe(0);
+    const bothJson = JSON.parse(both.stdout) as { newest: { id: string }; newestSnapshot: { id: string }; checks: Array<{ name: string; ok: boolean }> };
+    expect(bothJson.newest.id).toBe(fileId);
+    expect(bothJson.newestSnapshot.id).toBe(snapshotId);
+    expect(bothJson.checks.map((c) => c.name)).toEqual(['exists', 'recent', 'size', 'intact', 'snapshot']);
+
+    // A snapshot taken after the file backup is still not what the file checks look at.
+    const later = await project.cli(['backup', '--mode', 'snapshot']);
+    expect(later.code, later.stderr).toBe(0);
+    const after = JSON.parse((await project.cli(['health', '--json'])).stdout) as { healthy: boolean; newest: { id: string } };
+    expect(after).toMatchObject({ healthy: true, newest: { id: fileId } });
+  });
+});
+
+describe('the default mode', () => {
+  it('a guarded command takes a snapshot (auto); a plain `dbsafe backup` stays a file that survives losing the server', async () => {
+    const { project } = setUp();
+    const run = await project.cli(['run', '--label', 'l', '--', 'true']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/snapshot of .* → /);
+    expect(latest(project).snapshot).toBeDefined();
+    const guard = await project.cli(['guard', '--label', 'g']);
+    expect(guard.code, guard.stderr).toBe(0);
+    expect(latest(project).snapshot).toBeDefined();
+    const backup = await project.cli(['backup', '--json']);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(JSON.parse(backup.stdout)).toMatchObject({ file: expect.stringMatching(/\.dump$/) });
+    expect((JSON.parse(backup.stdout) as { snapshot?: unknown }).snapshot).toBeUndefined();
   });
 });
 

@@ -43,6 +43,7 @@ export function register(program: Command): void {
         if (flags.scheduled) process.stdout.write(`${new Date().toISOString()} dbsafe scheduled backup in ${process.cwd()}\n`);
         const setting = await backupCommandSetting(flags.url);
         let started = Date.now();
+        const question = flags.scheduled ? undefined : (await import('../session-prompt.js')).sessionPrompt(process.env);
         let manifest: Manifest;
         let target: Target;
         try {
@@ -57,8 +58,9 @@ export function register(program: Command): void {
               trigger: flags.scheduled ? 'scheduled' : 'manual',
               label: flags.label ?? null,
               progress: progress.sink,
-              mode: flagMode ?? copyModeOf(setting.context.config.config),
+              mode: flagMode ?? copyModeOf(setting.context.config.config, 'backup'),
               terminateConnections: flags.terminateConnections === true,
+              askToTerminate: question,
               say: (line) => process.stderr.write(`dbsafe: ${printable(line, { lineBreaks: true })}\n`),
             });
           } finally {
@@ -75,17 +77,19 @@ export function register(program: Command): void {
           }
           throw error;
         }
+        // The time the person took to answer a question is not the backup's.
+        const seconds = () => ((Date.now() - started - (question?.waitedMs() ?? 0)) / 1000).toFixed(1);
         if (flags.json) {
           printJson({ ...manifest, path: path.join(setting.store.dir, manifest.file) });
           return;
         }
         if (manifest.snapshot) {
-          process.stdout.write(`${printable(snapshotMessages.snapshotTaken(describeTarget(target), manifest, ((Date.now() - started) / 1000).toFixed(1)))}\n`);
+          process.stdout.write(`${printable(snapshotMessages.snapshotTaken(describeTarget(target), manifest, seconds()))}\n`);
           return;
         }
         const where = path.relative(process.cwd(), path.join(setting.store.dir, manifest.file)) || manifest.file;
         process.stdout.write(
-          `${printable(`Backed up ${describeTarget(target)} to ${where} (${formatBytes(manifest.size)}, verified, ${((Date.now() - started) / 1000).toFixed(1)} s).`)}\n`,
+          `${printable(`Backed up ${describeTarget(target)} to ${where} (${formatBytes(manifest.size)}, verified, ${seconds()} s).`)}\n`,
         );
       }));
 }

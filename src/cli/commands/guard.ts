@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .description('check the database and back it up without running anything (for npm pretest scripts and git hooks); exit 0, 3 or 4')
     .option('--label <label>', 'label for the backup')
     .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
-    .option('--mode <mode>', 'snapshot, dump or auto (default: the "mode" setting, else dump)')
+    .option('--mode <mode>', 'snapshot, dump or auto (default: the "mode" setting, else auto: a snapshot where the server allows, else a file backup)')
     // The agent hook's own call: the agent's command line arrives on stdin, never as an argument (it may hold a password).
     .addOption(new Option('--agent <agent>', 'guard for this agent’s hook; the command line is read from stdin').hideHelp())
     .action(async (options: GuardOptions) => {

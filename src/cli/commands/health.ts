@@ -22,7 +22,7 @@ function renderCheck(check: HealthCheck, width: number): string {
 export function register(program: Command): void {
   program
     .command('health')
-    .description('is the newest backup recent, large enough and intact (exit 0 healthy, 1 not)')
+    .description('is the newest file backup recent, large enough and intact (exit 0 healthy, 1 not); the newest snapshot is shown apart')
     .option('--max-age <duration>', `how old the newest backup may be: 30m, 12h, 2d (default: "healthMaxAge" in the config, else ${DEFAULT_MAX_AGE})`)
     .option('--identity <file>', 'the age identity (secret key file) that reads age-encrypted backups (or DBSAFE_AGE_IDENTITY_FILE)')
     .option('--json', 'print the verdict as JSON')
@@ -59,7 +59,7 @@ export function register(program: Command): void {
         await notify(error instanceof Error ? error.message : String(error));
         throw error;
       }
-      const { facts, newest } = gathered;
+      const { facts, newest, newestSnapshot } = gathered;
       const verdict = judgeHealth(facts);
       process.exitCode = verdict.healthy ? 0 : 1;
       if (flags.json) {
@@ -78,6 +78,15 @@ export function register(program: Command): void {
             recordedSize: newest.manifest.size,
             sha256: newest.manifest.sha256,
             trigger: newest.manifest.trigger,
+          },
+          // Apart from the file backups: on the server, gone with it.
+          newestSnapshot: newestSnapshot && {
+            id: newestSnapshot.manifest.id,
+            createdAt: newestSnapshot.manifest.createdAt,
+            ageSeconds: ageSeconds(newestSnapshot.manifest, facts.now),
+            database: newestSnapshot.manifest.snapshot!.database,
+            location: newestSnapshot.manifest.location,
+            survivesLosingTheServer: false,
           },
           checks: verdict.checks,
         });

@@ -73,7 +73,7 @@ export function register(program: Command): void {
           }
           const progress = progressLine(`Restoring ${shownId}`, { verbose: Boolean(flags.verbose) });
           try {
-            result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true, lockHeld: true, mode: flagMode ?? copyModeOf(setting.context.config.config) });
+            result = await store.restoreBackup(setting.store, target, backup, { progress: progress.sink, checksumVerified: true, lockHeld: true, mode: flagMode ?? copyModeOf(setting.context.config.config, 'restore') });
           } finally {
             progress.done();
           }

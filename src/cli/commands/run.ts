@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option('--restore-after', 'restore the pre-run backup when CMD ends, whatever its result (backs up even when the rules call CMD safe)')
     .option('--label <label>', 'label for the backup (backs up even when the rules call CMD safe)')
     .option('--url <url>', 'the database to guard, instead of DATABASE_URL and friends')
-    .option('--mode <mode>', 'snapshot, dump or auto: how the database is protected (default: the "mode" setting, else dump)')
+    .option('--mode <mode>', 'snapshot, dump or auto: how the database is protected (default: the "mode" setting, else auto: a snapshot where the server allows, else a file backup)')
     .option('--terminate-connections', 'end the sessions that keep a snapshot from being taken (never for an agent)')
     .passThroughOptions()
     .action(async (command: string[], options: RunOptions) => {

@@ -69,7 +69,7 @@ export function register(program: Command): void {
           }
           const backup = await store.findBackup(setting.store, step.manifest.id, target);
           const { copyModeOf } = await import('../../store/copy-mode.js');
-          result = await store.restoreBackup(setting.store, target, backup, { lockHeld: true, mode: copyModeOf(setting.context.config.config) });
+          result = await store.restoreBackup(setting.store, target, backup, { lockHeld: true, mode: copyModeOf(setting.context.config.config, 'restore') });
         } finally {
           await release();
         }

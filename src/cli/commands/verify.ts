@@ -31,8 +31,19 @@ export function register(program: Command): void {
         }
         if (backup.manifest.snapshot) {
           const { snapshotMessages } = await import('../../store/snapshot-messages.js');
-          if (flags.json) return printJson({ id: backup.manifest.id, checksum: 'ok', snapshot: backup.manifest.snapshot.database, present: true });
-          process.stdout.write(`${printable(snapshotMessages.verified(backup.manifest))}\n`);
+          const check = counts.snapshot ?? { rowsCompared: false as const, why: 'not-recorded' as const };
+          const total = counts.tables.reduce((sum, table) => sum + table.rows, 0);
+          if (flags.json) {
+            return printJson({
+              id: backup.manifest.id,
+              checksum: 'ok',
+              snapshot: backup.manifest.snapshot.database,
+              present: true,
+              ...(check.rowsCompared ? { rows: 'match', tables: counts.tables, totalRows: total } : { rows: 'not-counted', notCountedBecause: check.why }),
+            });
+          }
+          const rows = check.rowsCompared ? { compared: true as const, tables: counts.tables.length, total } : { compared: false as const, why: check.why };
+          process.stdout.write(`${printable(snapshotMessages.verified(backup.manifest, rows))}\n`);
           return;
         }
         const rows = counts.tables.reduce((sum, table) => sum + table.rows, 0);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
 import { readHeadAndTail } from '../archive-streams.js';
 import { chooseCodec, codecFailure, codecOfHead, decompressorFor, describeCodec, runCompressing, runDecompressing, type ResolvedCodec } from '../compression.js';
 import type { ArchiveOps, BackupFacts, BackupOptions, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
@@ -9,6 +10,7 @@ import { quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } f
 import { postgresMessages } from './messages.js';
 import { createDatabaseLike, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 import { dropLeftScratchDatabases, recordScratchDatabase, withScratchDatabase } from '../scratch-database.js';
+import { stepBoundary } from '../../store/step-boundary.js';
 
 const MAGIC = 'PGDMP';
 
@@ -69,19 +71,22 @@ function scratchName(prefix: string, base = ''): string {
 }
 
 async function countTables(target: Target, database: string): Promise<TableCounts> {
-  return withConnection(target, database, async (client) => {
-    const tables = await client.query<{ schema: string; name: string }>(
-      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-       ORDER BY 1, 2`,
-    );
-    const counts: TableCounts['tables'] = [];
-    for (const table of tables.rows) {
-      const result = await client.query<{ rows: string }>(`SELECT count(*) AS rows FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
-      counts.push({ name: table.schema === 'public' ? table.name : `${table.schema}.${table.name}`, rows: Number(result.rows[0]!.rows) });
-    }
-    return { tables: counts };
-  });
+  return withConnection(target, database, countTablesOn);
+}
+
+/** Every table of the database `client` is connected to, with its row count (schema-qualified outside public). */
+export async function countTablesOn(client: pg.Client): Promise<TableCounts> {
+  const tables = await client.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+     ORDER BY 1, 2`,
+  );
+  const counts: TableCounts['tables'] = [];
+  for (const table of tables.rows) {
+    const result = await client.query<{ rows: string }>(`SELECT count(*) AS rows FROM ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`);
+    counts.push({ name: table.schema === 'public' ? table.name : `${table.schema}.${table.name}`, rows: Number(result.rows[0]!.rows) });
+  }
+  return { tables: counts };
 }
 
 export const archive: ArchiveOps = {
@@ -175,6 +180,7 @@ export const archive: ArchiveOps = {
     const replaced = await swapInRestoredDatabase(target, staging, retired).catch((error: unknown) => abandon(error, true));
     // The staging database now has the target's name: its record must go before anything could act on it.
     forgetStaging();
+    stepBoundary('file-restore:swapped');
     if (replaced && kept) {
       // Connections to it were refused before the swap; the marker says what it is.
       await withMaintenanceConnection(target, (client) => client.query(`COMMENT ON DATABASE ${quoteIdent(replaced)} IS ${quoteLiteral(kept.marker)}`));

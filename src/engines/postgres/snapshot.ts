@@ -4,7 +4,8 @@ import type pg from 'pg';
 import type { BlockingSession, SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
 import { pgToolFor } from './binaries.js';
-import { libpqEnvironment, quoteIdent, quoteLiteral, withMaintenanceConnection } from './connection.js';
+import { countTablesOn } from './archive.js';
+import { connect, libpqEnvironment, quoteIdent, quoteLiteral, withMaintenanceConnection } from './connection.js';
 import { dropDatabaseInBackground, serverVersionOfServer, swapDatabaseNames, type ServerVersion } from './databases.js';
 import { postgresSnapshotMessages } from './snapshot-messages.js';
 import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
@@ -78,6 +79,51 @@ async function copyInBackground(target: Target, server: ServerVersion, from: str
   return true;
 }
 
+/**
+ * Rows per table of snapshot `name`, counted on one connection of dbsafe's
+ * own while nobody else can use it. A database refusing connections cannot
+ * be read at all, so for the moment this connection opens: CONNECT is
+ * revoked from PUBLIC (it stays revoked: a template copy does not inherit
+ * it, so restores are unaffected), connections are allowed, dbsafe
+ * connects, and connections are refused again — in that order, the window
+ * is the milliseconds of one connection start, and only the snapshot's
+ * owner (dbsafe's own user) or a superuser could use it. Any other session
+ * found on it afterwards is ended before counting, and the count runs in
+ * one read-only repeatable-read transaction. A copy to count would be safe
+ * too, but costs a whole copy of the database each time.
+ */
+async function countSnapshotRows(target: Target, name: string): Promise<Record<string, number>> {
+  const client = await withMaintenanceConnection(target, async (maintenance) => {
+    await maintenance.query('BEGIN');
+    await maintenance.query(`REVOKE CONNECT ON DATABASE ${quoteIdent(name)} FROM PUBLIC`);
+    await maintenance.query(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS true`);
+    await maintenance.query('COMMIT');
+    let own: pg.Client;
+    try {
+      own = await connect(target, name);
+    } finally {
+      await maintenance.query(`ALTER DATABASE ${quoteIdent(name)} ALLOW_CONNECTIONS false`);
+    }
+    try {
+      const ownPid = (await own.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const others = await maintenance.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [name, ownPid]);
+      for (const other of others.rows) await maintenance.query('SELECT pg_terminate_backend($1::int)', [other.pid]);
+    } catch (error) {
+      await own.end().catch(() => undefined);
+      throw error;
+    }
+    return own;
+  });
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const counts = await countTablesOn(client);
+    await client.query('COMMIT');
+    return Object.fromEntries(counts.tables.map((table) => [table.name, table.rows]));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export const snapshot: SnapshotOps = {
   async unavailable(target) {
     return withMaintenanceConnection(target, async (client) => {
@@ -115,7 +161,9 @@ export const snapshot: SnapshotOps = {
       }
       await mark(client, name, marker);
       const size = await client.query<{ size: string }>('SELECT pg_database_size($1) AS size', [name]);
-      return { method: await describeMethod(client, server), serverVersion: `PostgreSQL ${server.version}`, sizeBytes: Number(size.rows[0]!.size) };
+      // The snapshot exists now: a count that fails leaves verify a presence check, never a snapshot without its manifest.
+      const tableRows = await countSnapshotRows(target, name).catch(() => undefined);
+      return { method: await describeMethod(client, server), serverVersion: `PostgreSQL ${server.version}`, sizeBytes: Number(size.rows[0]!.size), ...(tableRows ? { tableRows } : {}) };
     });
   },
 
@@ -171,6 +219,8 @@ export const snapshot: SnapshotOps = {
 
   exists: (target, name) =>
     withMaintenanceConnection(target, async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1),
+
+  tableRows: countSnapshotRows,
 
   async drop(target, name) {
     const server = await serverVersionOfServer(target);
