@@ -2,7 +2,7 @@ import path from 'node:path';
 import { clientConnection } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
-import { pathWordVerdict } from './path-words.js';
+import { environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
 import { innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
 import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
@@ -241,6 +241,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
     projectScriptVerdict(words, command, scope, depth, ctx) ??
     pathWordVerdict(first.text) ??
+    (first.resolved ? programSubcommandVerdict(first.text, words.slice(1)) : null) ??
     innerCommandVerdict(name, words, nestedJudge(command, scope, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
   );
@@ -379,7 +380,8 @@ function judgeCommands(line: ParsedLine, outer: Scope, depth: number, ctx: Conte
     while (entered.length < subshells) entered.push(scope);
     if (command.before) scope = { ...scope, env: [...scope.env, ...command.before] };
     const own = command.assignments ? { ...scope, env: [...scope.env, ...command.assignments] } : scope;
-    const verdict = judgeWords(command.words, command, own, depth, ctx);
+    const judged = judgeWords(command.words, command, own, depth, ctx);
+    const verdict = judged.guarded ? judged : (environmentSwitchVerdict(command.assignments) ?? judged);
     scope = { ...scope, ...nextDirectory(command, scope), env: [...scope.env, ...sourcedFile(command, scope)] };
     return { command, verdict };
   });

@@ -65,6 +65,7 @@ function candidatesAt(rules: readonly CommandRule[], positionals: readonly Shell
   let best: Candidate | null = null;
   for (const rule of rules) {
     if (rule.unlessFlags?.some((flag) => hasFlag(options, flag))) continue;
+    if (rule.ifFlags && !rule.ifFlags.some((flag) => hasFlag(options, flag))) continue;
     for (const pattern of rule.args ?? []) {
       const tokens = pattern.split(' ');
       if (singleToken && tokens.length > 1) continue;

@@ -51,3 +51,32 @@ export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
     kind: 'script',
   };
 }
+
+/**
+ * Subcommands and options with which a project's own program, run by its
+ * path, migrates or seeds its database (`target/lemmy_server migration run`,
+ * `./pocketbase migrate up`, `./miniflux -migrate`).
+ */
+export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = ['migrate', 'migration', 'migrations', 'seed', 'db:migrate', 'db:seed', 'db:reset', 'db:setup', '-migrate', '--migrate', '--run-migrations', '--seed'];
+
+/** Guarded when a program run by its path (`target/app`, `./bin/server`) is given a database subcommand as its first argument. Pure. */
+export function programSubcommandVerdict(program: string, args: readonly { text: string; resolved: boolean }[]): RuleVerdict | null {
+  if (!program.includes('/')) return null;
+  const first = args.find((arg) => !arg.resolved || PROGRAM_DATABASE_SUBCOMMANDS.includes(arg.text) || !arg.text.startsWith('-'));
+  if (!first?.resolved || !PROGRAM_DATABASE_SUBCOMMANDS.includes(first.text)) return null;
+  return { guarded: true, rule: 'program-subcommand', reason: `runs the project's program ${program} with "${first.text}", which migrates or seeds its database`, kind: 'migration' };
+}
+
+/**
+ * Variables that make a program migrate or seed its database when it starts
+ * (`RUN_MIGRATIONS=1 go run main.go`, `AUTO_MIGRATE=true ./server`).
+ */
+export const DATABASE_ENV_SWITCHES: readonly string[] = ['RUN_MIGRATIONS', 'RUN_MIGRATION', 'MIGRATE', 'AUTO_MIGRATE', 'AUTOMIGRATE', 'DB_MIGRATE', 'DB_AUTO_MIGRATE', 'DATABASE_MIGRATE', 'MIGRATE_ON_START', 'MIGRATE_ON_STARTUP', 'RUN_SEED', 'RUN_SEEDS', 'DB_SEED', 'SEED_DB'];
+const TRUTHY = new Set(['1', 'true', 'yes', 'on', 'TRUE', 'True', 'YES']);
+
+/** Guarded when the command's own `VAR=value` prefixes switch on migrating or seeding at start-up. Pure. */
+export function environmentSwitchVerdict(assignments: readonly { kind: string; name?: string; value?: string | null }[] | undefined): RuleVerdict | null {
+  const assignment = assignments?.find((a) => a.kind === 'set' && DATABASE_ENV_SWITCHES.includes(a.name ?? '') && (a.value === null || TRUTHY.has(a.value ?? '')));
+  if (!assignment) return null;
+  return { guarded: true, rule: 'migrate-env', reason: `${assignment.name}=${assignment.value ?? '…'} makes the program it starts migrate or seed its database`, kind: 'migration' };
+}
