@@ -26,8 +26,10 @@ function pathWords(text: string): string[] {
  * each list, or one of the joined words.
  */
 export const DATABASE_NOUNS: readonly string[] = ['db', 'database', 'databases', 'sqlite', 'postgres', 'postgresql', 'mysql', 'pg'];
-export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean'];
+export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean', 'import'];
 const JOINED_SETUP_WORDS: readonly string[] = ['dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
+/** Adjacent words naming a script that fills a database (`app/initial_data.py`, `scripts/create_superuser.py`). */
+const DATABASE_PATH_PHRASES: readonly string[] = ['initial data', 'create superuser', 'create admin', 'create tables', 'load data', 'sample data', 'demo data'];
 
 /** The database word in a script's path, or null when the word is not a script path or names no database work. Pure. */
 export function databasePathWord(text: string): string | null {
@@ -35,6 +37,8 @@ export function databasePathWord(text: string): string | null {
   const words = pathWords(text);
   const single = words.find((word) => DATABASE_PATH_WORDS.includes(word) || JOINED_SETUP_WORDS.includes(word));
   if (single) return single;
+  const phrase = words.slice(1).map((word, index) => `${words[index]} ${word}`).find((pair) => DATABASE_PATH_PHRASES.includes(pair));
+  if (phrase) return phrase;
   const noun = words.find((word) => DATABASE_NOUNS.includes(word));
   const verb = words.find((word) => DATABASE_SETUP_VERBS.includes(word));
   return noun && verb ? `${noun}" and "${verb}` : null;

@@ -165,6 +165,8 @@ export interface RecipeFile {
   file: string;
   first: string | null;
   targets: Record<string, RecipeTarget>;
+  /** make: the variables the file sets to plain text (`LIQUIBASE = docker-compose run --rm liquibase`), for the recipes' `$(VAR)`. */
+  variables?: Record<string, string>;
 }
 
 /** composer.json scripts (a script is one command or a list of them). */
