@@ -80,7 +80,8 @@ function candidatesAt(rules: readonly CommandRule[], positionals: readonly Shell
 
 function hasFlag(options: readonly string[], flag: string): boolean {
   const short = /^-[A-Za-z]$/.test(flag);
-  return options.some((option) => option === flag || option.startsWith(`${flag}=`) || (short && !option.startsWith('--') && option.startsWith(flag)));
+  // An option switched off by its value (`-DskipTests=false`, `--dry-run=false`) is not present.
+  return options.some((option) => option === flag || (option.startsWith(`${flag}=`) && !/=(false|0|no|off)$/i.test(option)) || (short && !option.startsWith('--') && option.startsWith(flag)));
 }
 
 function verdictOf(rule: CommandRule): RuleVerdict {
