@@ -88,6 +88,22 @@ function verdictOf(rule: CommandRule): RuleVerdict {
   return { guarded: rule.guard, rule: rule.id, reason: rule.reason, kind: rule.kind };
 }
 
+/** Tools built on Symfony Console, which takes each `:`-separated part of a command name abbreviated (`bin/console d:m:m`). */
+const ABBREVIATING_TOOLS: ReadonlySet<string> = new Set(['console']);
+
+/** The one command name of the tool's rows an abbreviation stands for (`d:s:u` → doctrine:schema:update); the word itself when none or several do. */
+function expandAbbreviation(word: ShellWord, rules: readonly CommandRule[]): ShellWord {
+  if (!word.resolved || !word.text.includes(':')) return word;
+  const names = [...new Set(rules.flatMap((rule) => rule.args ?? []).filter((pattern) => !pattern.includes(' ') && !pattern.includes('*')))];
+  if (names.includes(word.text)) return word;
+  const parts = word.text.split(':');
+  const matches = names.filter((name) => {
+    const nameParts = name.split(':');
+    return nameParts.length === parts.length && nameParts.every((part, index) => part.startsWith(parts[index]!));
+  });
+  return matches.length === 1 ? { ...word, text: matches[0]! } : word;
+}
+
 const UNRESOLVABLE_ARGUMENT = (tool: string, word: string): RuleVerdict => ({
   guarded: true,
   rule: 'unresolvable',
@@ -107,6 +123,7 @@ export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: 
     return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
   }
   const { positionals, options } = splitArguments(args, TOOL_VALUE_OPTIONS[tool] ?? []);
+  if (ABBREVIATING_TOOLS.has(tool) && positionals[0]) positionals[0] = expandAbbreviation(positionals[0], rules);
   const canGuard = rules.some((rule) => rule.guard) || DATABASE_TOOLS.has(tool);
   const firstUnresolved = positionals.findIndex((word) => !word.resolved);
 

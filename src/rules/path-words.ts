@@ -29,7 +29,7 @@ export const DATABASE_NOUNS: readonly string[] = ['db', 'database', 'databases',
 export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean', 'import'];
 const JOINED_SETUP_WORDS: readonly string[] = ['dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
 /** Adjacent words naming a script that fills a database (`app/initial_data.py`, `scripts/create_superuser.py`). */
-const DATABASE_PATH_PHRASES: readonly string[] = ['initial data', 'create superuser', 'create admin', 'create tables', 'load data', 'sample data', 'demo data'];
+export const DATABASE_PATH_PHRASES: readonly string[] = ['initial data', 'create superuser', 'create admin', 'create tables', 'load data', 'sample data', 'demo data'];
 
 /** The database word in a script's path, or null when the word is not a script path or names no database work. Pure. */
 export function databasePathWord(text: string): string | null {
