@@ -63,11 +63,18 @@ export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
  */
 export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = ['migrate', 'migration', 'migrations', 'seed', 'db:migrate', 'db:seed', 'db:reset', 'db:setup', '-migrate', '--migrate', '--run-migrations', '--seed'];
 
-/** Guarded when a program run by its path (`target/app`, `./bin/server`) is given a database subcommand as its first argument. Pure. */
+/** What after the subcommand only writes a file or reads (`./pocketbase migrate create add_users`, `migrate status`). */
+const PROGRAM_FILE_ONLY_NEXT: readonly string[] = ['create', 'new', 'generate', 'make', 'status', 'list', 'info', 'version', 'collections', 'help', '--help', '-h'];
+
+/** Guarded when a program run by its path (`target/app`, `./bin/server`) is given a database subcommand as its first argument; passed when what follows only writes a file or reads. Pure. */
 export function programSubcommandVerdict(program: string, args: readonly { text: string; resolved: boolean }[]): RuleVerdict | null {
   if (!program.includes('/')) return null;
   const first = args.find((arg) => !arg.resolved || PROGRAM_DATABASE_SUBCOMMANDS.includes(arg.text) || !arg.text.startsWith('-'));
   if (!first?.resolved || !PROGRAM_DATABASE_SUBCOMMANDS.includes(first.text)) return null;
+  const next = args[args.indexOf(first) + 1];
+  if (next?.resolved && PROGRAM_FILE_ONLY_NEXT.includes(next.text)) {
+    return { guarded: false, rule: 'program-subcommand', reason: `runs the project's program ${program} with "${first.text} ${next.text}", which writes a migration file or reads its state`, kind: 'generator' };
+  }
   return { guarded: true, rule: 'program-subcommand', reason: `runs the project's program ${program} with "${first.text}", which migrates or seeds its database`, kind: 'migration' };
 }
 
