@@ -2,8 +2,8 @@ import path from 'node:path';
 import { clientConnection } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
-import { pathWordVerdict } from './path-words.js';
-import { innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
+import { environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
+import { commandVariableWords, innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
 import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
 import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
@@ -154,7 +154,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   const alternatives = first.resolved ? null : alternativeExpansions(words);
   if (alternatives) return firstGuarded(alternatives.map((alternative) => judgeInvocation(alternative, command, scope, effects, depth + 1, ctx)), PASS_NO_RULE(wordsText(words)));
   const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
-  if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
+  if (name === null) return programAfterUnknownWord(words, command, scope, effects, depth, ctx) ?? { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
   const step = steps.find((s) => s.kind !== 'none');
   if (step) return judgeUnwrapped(step, command, words, scope, depth, ctx);
@@ -241,9 +241,28 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
     projectScriptVerdict(words, command, scope, depth, ctx) ??
     pathWordVerdict(first.text) ??
+    (first.resolved ? programSubcommandVerdict(first.text, words.slice(1)) : null) ??
     innerCommandVerdict(name, words, nestedJudge(command, scope, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
   );
+}
+
+/**
+ * A command word only known at run time that stands for a launcher: a
+ * variable named for one (`${DOCKER_COMPOSE} -f dev.yml down`), or one
+ * followed by a program path (`$(PHP) bin/console cache:clear`, `$(PHP_NO_XDEBUG)
+ * bin/phpstan analyse`), which is what it runs. Decides only when a rule
+ * decides what follows; otherwise the line stays unresolvable (null).
+ */
+function programAfterUnknownWord(words: readonly ShellWord[], command: SimpleCommand, scope: Scope, effects: InvocationEffects, depth: number, ctx: Context): RuleVerdict | null {
+  const [first, next] = words;
+  const standIn = commandVariableWords(first!.text);
+  const inner = standIn ? [...standIn, ...words.slice(1)] : next?.resolved && next.text.includes('/') && !next.text.includes('://') ? words.slice(1) : null;
+  if (!inner) return null;
+  const verdict = judgeInvocation(inner, command, scope, effects, depth + 1, ctx);
+  // A variable named for its command is judged as that command; a word merely followed by a path decides only through a rule.
+  if (!standIn && !verdict.guarded && (verdict.rule === 'no-rule' || verdict.rule === 'no-script')) return null;
+  return { ...verdict, reason: `${first!.text} runs \`${inner.map(quoteWord).join(' ')}\`, which ${verdict.reason}` };
 }
 
 /** A program of the project run by its relative path (`bin/x`, `./script/test`): judged by what its body runs, when dbsafe can read that. */
@@ -379,7 +398,8 @@ function judgeCommands(line: ParsedLine, outer: Scope, depth: number, ctx: Conte
     while (entered.length < subshells) entered.push(scope);
     if (command.before) scope = { ...scope, env: [...scope.env, ...command.before] };
     const own = command.assignments ? { ...scope, env: [...scope.env, ...command.assignments] } : scope;
-    const verdict = judgeWords(command.words, command, own, depth, ctx);
+    const judged = judgeWords(command.words, command, own, depth, ctx);
+    const verdict = judged.guarded ? judged : (environmentSwitchVerdict(command.assignments) ?? judged);
     scope = { ...scope, ...nextDirectory(command, scope), env: [...scope.env, ...sourcedFile(command, scope)] };
     return { command, verdict };
   });

@@ -38,7 +38,33 @@ export function judgeInlineCode(name: string, code: ShellWord, judge: NestedJudg
 /** `$ROOT/artisan`: the directory is only known at run time, but a known tool's name is written out. */
 export function knownToolAtUnknownPath(text: string, table: readonly CommandRule[]): string | null {
   const tail = /\/([A-Za-z0-9_.-]+)$/.exec(text)?.[1];
-  return tail && table.some((rule) => rule.tools.includes(tail)) ? tail : null;
+  return tail && (table.some((rule) => rule.tools.includes(tail)) || NEVER_RUNS_ITS_ARGUMENTS.has(tail)) ? tail : null;
+}
+
+/**
+ * Variables that, by their name, hold a command (`${DOCKER_COMPOSE} -f dev.yml
+ * down`, `$(COMPOSE) run app …`): the command they stand for. Only what that
+ * command then runs is judged, so a wrong guess can only keep a line guarded.
+ */
+export const COMMAND_VARIABLES: readonly { name: RegExp; words: readonly string[] }[] = [
+  { name: /^(DOCKER_)?COMPOSE(_CMD|_BIN|_COMMAND|_EXEC)?$/, words: ['docker', 'compose'] },
+  { name: /^PHP(_BIN|_CMD|_NO_XDEBUG|_EXEC)?$/, words: ['php'] },
+  { name: /^COMPOSER(_BIN|_CMD)?$/, words: ['composer'] },
+  { name: /^(YARN|NPM|PNPM|BUN)(_BIN|_CMD)?$/, words: [] },
+  { name: /^PYTHON3?(_BIN|_CMD)?$/, words: ['python'] },
+  { name: /^(GO|GOCMD|GO_CMD|GO_BIN)$/, words: ['go'] },
+  { name: /^DOCKER(_BIN|_CMD)?$/, words: ['docker'] },
+  { name: /^NODE(_BIN|_CMD)?$/, words: ['node'] },
+];
+
+/** The words a command variable stands for, or null when its name says nothing. Pure. */
+export function commandVariableWords(text: string): ShellWord[] | null {
+  const name = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(text)?.[1];
+  const known = name ? COMMAND_VARIABLES.find((variable) => variable.name.test(name)) : undefined;
+  if (!known) return null;
+  // A package manager's variable is named for it (`$(YARN) lint:js` → yarn).
+  const words = known.words.length > 0 ? known.words : [name!.replace(/_.*$/, '').toLowerCase()];
+  return words.map((word) => ({ text: word, resolved: true }));
 }
 
 /** Words that start a command dbsafe knows: table tools, package managers, shells, interpreters, launchers and runners. */

@@ -11,4 +11,7 @@ export const NEVER_RUNS_ITS_ARGUMENTS: ReadonlySet<string> = new Set([
   'sed', 'jq', 'yq', 'curl', 'wget', 'tar', 'zip', 'unzip', 'gzip', 'kill', 'pkill', 'killall', 'sleep', 'wait', 'date', 'diff', 'cmp', 'patch', 'mktemp', 'install', 'open', 'xdg-open',
   'systemctl', 'service', 'brew', 'apt', 'apt-get', 'yum', 'dnf', 'apk', 'pip', 'pip3', 'gem', 'cargo-install', 'nc', 'wait-for-it', 'dockerize', 'pg_isready',
   'log', 'logger', 'notify-send', 'say', 'man', 'info', 'help', 'hash', 'ps', 'lsof', 'pgrep',
+  // Static analysis, linters and coverage uploaders: they read files (`composer test` that is only `phpstan analyse`, `test:coverage` that is only `codecov`).
+  'phpstan', 'psalm', 'phpcs', 'phpcbf', 'php-cs-fixer', 'phpmd', 'rector', 'twigcs', 'eslint', 'tsc', 'prettier', 'stylelint', 'biome', 'oxlint', 'codecov', 'coveralls', 'golangci-lint', 'staticcheck',
+  'mypy', 'ruff', 'flake8', 'pylint', 'black', 'isort', 'shellcheck', 'hadolint', 'markdownlint', 'cspell',
 ]);

@@ -47,7 +47,7 @@ interface Launcher {
   shellOptionsAnywhere?: boolean;
   /** Without a shell option, the rest are not a command (`script out.log`, `git rebase main`). */
   onlyShellOptions?: boolean;
-  /** The positional skipped is a container image: an image named after a tool runs that tool (`flyway/flyway:10 migrate`). */
+  /** The positional skipped is a container image, or a compose service (usually named after its image): one named after a tool runs that tool (`flyway/flyway:10 migrate`, `docker compose run atlas migrate apply`). */
   image?: boolean;
   /** Options that remove one variable from the command's environment (`env -u NAME`). */
   unsetOptions?: readonly string[];
@@ -112,16 +112,16 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['symfony', 'console'] },
   { words: ['cargo', 'sqlx'] },
   { words: ['docker', 'compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['docker', 'compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker', 'compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true },
   { words: ['docker-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true },
   { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
   { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
   { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1, image: true, inContainer: true },
   { words: ['podman', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
   { words: ['podman', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '-m', '--memory'], positionalsBefore: 1, image: true, inContainer: true },
   { words: ['podman-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['podman-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
+  { words: ['podman-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true },
   // Coverage tools and parallel test runners run the command after their options.
   { words: ['coverage', 'run'], valueOptions: ['--source', '--omit', '--include', '--rcfile', '--concurrency', '--context', '--data-file'] },
   { words: ['flatware'], valueOptions: ['-w', '--workers'] },
@@ -368,6 +368,7 @@ const PYTHON_VALUE_OPTIONS = new Set(['-X', '-W', '-Q']);
 const RUBY_VALUE_OPTIONS = new Set(['-I', '-r', '-E', '-C', '-x']);
 /** Programs that run a JavaScript or TypeScript file the way node does (`tsx scripts/seed.ts`). */
 const JS_RUNNERS: ReadonlySet<string> = new Set(['node', 'nodejs', 'tsx', 'ts-node', 'ts-node-dev', 'ts-node-esm', 'babel-node', 'vite-node', 'esno', 'esr', 'jiti', 'sucrase-node', 'swc-node']);
+const DENO_OPTIONAL_VALUE_OPTIONS: ReadonlySet<string> = new Set(['--env-file', '--env', '--inspect', '--inspect-brk', '--inspect-wait', '--watch', '--check', '--reload', '--cached-only']);
 const NODE_VALUE_OPTIONS = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--conditions', '-C']);
 
 /**
@@ -381,7 +382,8 @@ export function interpreterTarget(words: readonly ShellWord[]): Unwrapped {
   if (!family) {
     if (name !== 'deno' || words[1]?.text !== 'run') return { kind: 'none' };
     // `deno run -A npm:drizzle-kit@0.30 migrate` runs the npm package's CLI.
-    const target = interpreterTarget([{ text: 'node', resolved: true }, ...words.slice(2)]);
+    // Deno's options with an optional value take it only after `=`: a bare `--env-file` is followed by the script.
+    const target = interpreterTarget([{ text: 'node', resolved: true }, ...words.slice(2).filter((word) => !DENO_OPTIONAL_VALUE_OPTIONS.has(word.text))]);
     if (target.kind !== 'command') return target;
     const [script, ...rest] = target.words;
     const npm = script?.resolved ? /^(?:npm|jsr):(@?[^@]+)/.exec(script.text) : null;

@@ -65,6 +65,7 @@ function candidatesAt(rules: readonly CommandRule[], positionals: readonly Shell
   let best: Candidate | null = null;
   for (const rule of rules) {
     if (rule.unlessFlags?.some((flag) => hasFlag(options, flag))) continue;
+    if (rule.ifFlags && !rule.ifFlags.some((flag) => hasFlag(options, flag))) continue;
     for (const pattern of rule.args ?? []) {
       const tokens = pattern.split(' ');
       if (singleToken && tokens.length > 1) continue;
@@ -79,11 +80,28 @@ function candidatesAt(rules: readonly CommandRule[], positionals: readonly Shell
 
 function hasFlag(options: readonly string[], flag: string): boolean {
   const short = /^-[A-Za-z]$/.test(flag);
-  return options.some((option) => option === flag || option.startsWith(`${flag}=`) || (short && !option.startsWith('--') && option.startsWith(flag)));
+  // An option switched off by its value (`-DskipTests=false`, `--dry-run=false`) is not present.
+  return options.some((option) => option === flag || (option.startsWith(`${flag}=`) && !/=(false|0|no|off)$/i.test(option)) || (short && !option.startsWith('--') && option.startsWith(flag)));
 }
 
 function verdictOf(rule: CommandRule): RuleVerdict {
   return { guarded: rule.guard, rule: rule.id, reason: rule.reason, kind: rule.kind };
+}
+
+/** Tools built on Symfony Console, which takes each `:`-separated part of a command name abbreviated (`bin/console d:m:m`). */
+const ABBREVIATING_TOOLS: ReadonlySet<string> = new Set(['console']);
+
+/** The one command name of the tool's rows an abbreviation stands for (`d:s:u` → doctrine:schema:update); the word itself when none or several do. */
+function expandAbbreviation(word: ShellWord, rules: readonly CommandRule[]): ShellWord {
+  if (!word.resolved || !word.text.includes(':')) return word;
+  const names = [...new Set(rules.flatMap((rule) => rule.args ?? []).filter((pattern) => !pattern.includes(' ') && !pattern.includes('*')))];
+  if (names.includes(word.text)) return word;
+  const parts = word.text.split(':');
+  const matches = names.filter((name) => {
+    const nameParts = name.split(':');
+    return nameParts.length === parts.length && nameParts.every((part, index) => part.startsWith(parts[index]!));
+  });
+  return matches.length === 1 ? { ...word, text: matches[0]! } : word;
 }
 
 const UNRESOLVABLE_ARGUMENT = (tool: string, word: string): RuleVerdict => ({
@@ -105,6 +123,7 @@ export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: 
     return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
   }
   const { positionals, options } = splitArguments(args, TOOL_VALUE_OPTIONS[tool] ?? []);
+  if (ABBREVIATING_TOOLS.has(tool) && positionals[0]) positionals[0] = expandAbbreviation(positionals[0], rules);
   const canGuard = rules.some((rule) => rule.guard) || DATABASE_TOOLS.has(tool);
   const firstUnresolved = positionals.findIndex((word) => !word.resolved);
 

@@ -26,8 +26,10 @@ function pathWords(text: string): string[] {
  * each list, or one of the joined words.
  */
 export const DATABASE_NOUNS: readonly string[] = ['db', 'database', 'databases', 'sqlite', 'postgres', 'postgresql', 'mysql', 'pg'];
-export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean'];
+export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean', 'import'];
 const JOINED_SETUP_WORDS: readonly string[] = ['dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
+/** Adjacent words naming a script that fills a database (`app/initial_data.py`, `scripts/create_superuser.py`). */
+export const DATABASE_PATH_PHRASES: readonly string[] = ['initial data', 'create superuser', 'create admin', 'create tables', 'load data', 'sample data', 'demo data'];
 
 /** The database word in a script's path, or null when the word is not a script path or names no database work. Pure. */
 export function databasePathWord(text: string): string | null {
@@ -35,6 +37,8 @@ export function databasePathWord(text: string): string | null {
   const words = pathWords(text);
   const single = words.find((word) => DATABASE_PATH_WORDS.includes(word) || JOINED_SETUP_WORDS.includes(word));
   if (single) return single;
+  const phrase = words.slice(1).map((word, index) => `${words[index]} ${word}`).find((pair) => DATABASE_PATH_PHRASES.includes(pair));
+  if (phrase) return phrase;
   const noun = words.find((word) => DATABASE_NOUNS.includes(word));
   const verb = words.find((word) => DATABASE_SETUP_VERBS.includes(word));
   return noun && verb ? `${noun}" and "${verb}` : null;
@@ -50,4 +54,40 @@ export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
     reason: `runs the script ${scriptPath}, whose path has the word "${word}" (if it does not touch a database, add it to "commands.allow" in dbsafe.config.json)`,
     kind: 'script',
   };
+}
+
+/**
+ * Subcommands and options with which a project's own program, run by its
+ * path, migrates or seeds its database (`target/lemmy_server migration run`,
+ * `./pocketbase migrate up`, `./miniflux -migrate`).
+ */
+export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = ['migrate', 'migration', 'migrations', 'seed', 'db:migrate', 'db:seed', 'db:reset', 'db:setup', '-migrate', '--migrate', '--run-migrations', '--seed'];
+
+/** What after the subcommand only writes a file or reads (`./pocketbase migrate create add_users`, `migrate status`). */
+const PROGRAM_FILE_ONLY_NEXT: readonly string[] = ['create', 'new', 'generate', 'make', 'status', 'list', 'info', 'version', 'collections', 'help', '--help', '-h'];
+
+/** Guarded when a program run by its path (`target/app`, `./bin/server`) is given a database subcommand as its first argument; passed when what follows only writes a file or reads. Pure. */
+export function programSubcommandVerdict(program: string, args: readonly { text: string; resolved: boolean }[]): RuleVerdict | null {
+  if (!program.includes('/')) return null;
+  const first = args.find((arg) => !arg.resolved || PROGRAM_DATABASE_SUBCOMMANDS.includes(arg.text) || !arg.text.startsWith('-'));
+  if (!first?.resolved || !PROGRAM_DATABASE_SUBCOMMANDS.includes(first.text)) return null;
+  const next = args[args.indexOf(first) + 1];
+  if (next?.resolved && PROGRAM_FILE_ONLY_NEXT.includes(next.text)) {
+    return { guarded: false, rule: 'program-subcommand', reason: `runs the project's program ${program} with "${first.text} ${next.text}", which writes a migration file or reads its state`, kind: 'generator' };
+  }
+  return { guarded: true, rule: 'program-subcommand', reason: `runs the project's program ${program} with "${first.text}", which migrates or seeds its database`, kind: 'migration' };
+}
+
+/**
+ * Variables that make a program migrate or seed its database when it starts
+ * (`RUN_MIGRATIONS=1 go run main.go`, `AUTO_MIGRATE=true ./server`).
+ */
+export const DATABASE_ENV_SWITCHES: readonly string[] = ['RUN_MIGRATIONS', 'RUN_MIGRATION', 'MIGRATE', 'AUTO_MIGRATE', 'AUTOMIGRATE', 'DB_MIGRATE', 'DB_AUTO_MIGRATE', 'DATABASE_MIGRATE', 'MIGRATE_ON_START', 'MIGRATE_ON_STARTUP', 'RUN_SEED', 'RUN_SEEDS', 'DB_SEED', 'SEED_DB'];
+const TRUTHY = new Set(['1', 'true', 'yes', 'on', 'TRUE', 'True', 'YES']);
+
+/** Guarded when the command's own `VAR=value` prefixes switch on migrating or seeding at start-up. Pure. */
+export function environmentSwitchVerdict(assignments: readonly { kind: string; name?: string; value?: string | null }[] | undefined): RuleVerdict | null {
+  const assignment = assignments?.find((a) => a.kind === 'set' && DATABASE_ENV_SWITCHES.includes(a.name ?? '') && (a.value === null || TRUTHY.has(a.value ?? '')));
+  if (!assignment) return null;
+  return { guarded: true, rule: 'migrate-env', reason: `${assignment.name}=${assignment.value ?? '…'} makes the program it starts migrate or seed its database`, kind: 'migration' };
 }

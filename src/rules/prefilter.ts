@@ -3,7 +3,7 @@ import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
-import { DATABASE_NOUNS, DATABASE_PATH_WORDS } from './path-words.js';
+import { DATABASE_NOUNS, DATABASE_PATH_PHRASES, DATABASE_PATH_WORDS } from './path-words.js';
 import { RAILS_COMMANDS } from './rake-tasks.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
@@ -90,7 +90,7 @@ LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
 const INTERPRETERS = new Set(['node', 'php', 'python', 'python3', 'ruby', 'tsx', 'ts-node', 'nodemon']);
 const PATH_WORD_GLOBS = [...new Set(DATABASE_PATH_WORDS.map((word) => `*${word.startsWith('migrat') ? 'migrat' : word.startsWith('seed') ? 'seed' : word}*`))];
 /** A script path naming a database and a setup verb (`scripts/init_db.mjs`) has one of these nouns. */
-const SCRIPT_PATH_GLOBS = [...PATH_WORD_GLOBS, ...DATABASE_NOUNS.map((noun) => `*${noun}*`)];
+const SCRIPT_PATH_GLOBS = [...PATH_WORD_GLOBS, ...DATABASE_NOUNS.map((noun) => `*${noun}*`), ...DATABASE_PATH_PHRASES.map((phrase) => `*${phrase.split(' ').join('*')}*`)];
 /** Programs given inline (`python3 -c`, `node -e`) are searched for commands: any such call may be guarded. */
 const INLINE_CODE_GLOBS: Record<string, string[]> = { node: ['-e *', '*--eval*', '-p *', '*--print*'], python: ['-c *', '* -c *'], python3: ['-c *', '* -c *'], php: ['-r *'], ruby: ['-e *'] };
 for (const runner of ['tsx', 'ts-node']) LAUNCHER_REACH[runner] = () => false;

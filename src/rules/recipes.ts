@@ -2,12 +2,13 @@ import type { RecipeFile, RecipeTarget } from './types.js';
 
 /**
  * Read the targets of a Makefile or justfile: names, prerequisites and
- * recipe lines (the leading `@`, `-` and `+` of make removed). Variables,
- * conditionals and includes are not evaluated; a `$(VAR)` stays in the line
- * and the classifier treats it as unknown. Pure.
+ * recipe lines (the leading `@`, `-` and `+` of make removed), and make's
+ * variables set to plain text. Conditionals and includes are not evaluated;
+ * expandMakeReferences puts the known variables into a recipe line. Pure.
  */
 export function parseRecipes(text: string, runner: 'make' | 'just', dir: string, file: string): RecipeFile {
   const targets: Record<string, RecipeTarget> = {};
+  const variables: Record<string, string> = {};
   let first: string | null = null;
   let current: RecipeTarget | null = null;
   const lines = text.replace(/\\\n/g, ' ').split('\n');
@@ -19,6 +20,16 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
       continue;
     }
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    const assignment = runner === 'make' ? /^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(:{0,3}=|\?=)\s*(.*)$/.exec(line) : null;
+    if (assignment) {
+      // A variable set twice (in both branches of a conditional) is only known at run time.
+      const name = assignment[1]!;
+      const value = assignment[3]!.replace(/\s+#.*$/, '').trim();
+      if (name in variables && variables[name] !== value) variables[name] = '\0';
+      else if (!(name in variables) || assignment[2] !== '?=') variables[name] = value;
+      current = null;
+      continue;
+    }
     // Conditionals inside a recipe keep the target open: both branches' lines count.
     if (runner === 'make' && /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b/.test(line)) continue;
     const header = runner === 'make' ? /^([A-Za-z0-9_.%/-]+(?:\s+[A-Za-z0-9_.%/-]+)*)\s*::?(?!=)\s*([^=;]*)$/.exec(line) : /^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$/.exec(line);
@@ -34,7 +45,28 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
       first ??= name;
     }
   }
-  return { dir, file, first, targets };
+  const known = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== '\0'));
+  return { dir, file, first, targets, ...(runner === 'make' ? { variables: known } : {}) };
+}
+
+/**
+ * A make recipe line as the shell receives it: `$$` is a `$`, `$(MAKE)` is
+ * make, a variable the Makefile sets to plain text is put in, and any other
+ * reference (`$(DB_URL)`, `$(filter-out $@,$(MAKECMDGOALS))`) becomes a word
+ * only known at run time: make expands it before the shell runs, so it is
+ * never a command substitution. Pure.
+ */
+export function expandMakeReferences(line: string, variables: Readonly<Record<string, string>> = {}): string {
+  const DOLLAR = '\u0001';
+  let text = line.replaceAll('$$', DOLLAR).replace(/\$\(MAKE\)|\$\{MAKE\}/g, 'make');
+  for (let pass = 0; pass < 8; pass += 1) {
+    const next = text
+      .replace(/\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g, (_, name: string) => variables[name] ?? `\u0002{${name}}`)
+      .replace(/\$\([a-z-]+\s[^()]*\)/g, '\u0002{MAKE_FUNCTION}');
+    if (next === text) break;
+    text = next;
+  }
+  return text.replaceAll('\u0002', '$').replaceAll(DOLLAR, '$');
 }
 
 function yamlScalar(text: string): string {

@@ -3,6 +3,7 @@ import type { RuleVerdict } from './match.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
 import { databasePathWord } from './path-words.js';
 import { quoteWord } from './quote.js';
+import { expandMakeReferences } from './recipes.js';
 import { scriptNameRule } from './script-names.js';
 import type { RecipeFile, ShellWord } from './types.js';
 
@@ -42,7 +43,7 @@ export function judgeRecipeTarget(file: RecipeFile, runner: string, name: string
     if (verdict) parts.push({ text: `${runner} ${prerequisite}`, verdict });
   }
   for (const line of target.recipe) {
-    const source = runner !== 'make' && runner !== 'gmake' ? line : line.replace(/\$\(MAKE\)|\$\{MAKE\}/g, 'make').replaceAll('$$', '$');
+    const source = runner !== 'make' && runner !== 'gmake' ? line : expandMakeReferences(line, file.variables);
     parts.push(...judge.source(source, file.dir).map((verdict) => ({ text: line, verdict })));
   }
   return bodyVerdict(`${runner} target "${name}" (${file.file})`, name, parts);

@@ -68,6 +68,8 @@ export interface CommandRule {
   guard: boolean;
   kind: RuleKind;
   reason: string;
+  /** The row applies only when one of these options is present (`atlas migrate apply --dry-run` prints the statements and runs none). */
+  ifFlags?: readonly string[];
   /** The row does not apply when any of these options is present (`docker compose down` is harmless, `down -v` deletes the data). */
   unlessFlags?: readonly string[];
 }
@@ -163,6 +165,8 @@ export interface RecipeFile {
   file: string;
   first: string | null;
   targets: Record<string, RecipeTarget>;
+  /** make: the variables the file sets to plain text (`LIQUIBASE = docker-compose run --rm liquibase`), for the recipes' `$(VAR)`. */
+  variables?: Record<string, string>;
 }
 
 /** composer.json scripts (a script is one command or a list of them). */

@@ -24,6 +24,7 @@ export const MULTI_TASK_TOOLS: ReadonlySet<string> = new Set(['rails', 'rake', '
 export const DATABASE_TOOLS: ReadonlySet<string> = new Set([
   'prisma', 'drizzle-kit', 'knex', 'sequelize', 'sequelize-cli', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'mikro-orm', 'mikro-orm-esm',
   'node-pg-migrate', 'db-migrate', 'doctrine-migrations', 'alembic', 'migrate', 'goose', 'dbmate', 'atlas', 'flyway', 'liquibase', 'sqlx', 'diesel', 'sql-migrate', 'psqldef', 'mysqldef', 'sqlite3def', 'mssqldef',
+  'yoyo', 'yoyo-migrate', 'sea-orm-cli',
 ]);
 
 /**
@@ -48,5 +49,7 @@ export const TOOL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   sequelize: ['--env', '--config', '--options-path', '--migrations-path', '--seeders-path', '--models-path', '--url', '--seed', '--name', '--to', '--from'],
   prisma: ['--schema', '--name', '-n', '--url', '--file', '--config', '--from-url', '--to-url'],
   'drizzle-kit': ['--config', '--dialect', '--schema', '--out', '--url'],
+  yoyo: ['-d', '--database', '-c', '--config', '-m', '--message', '-r', '--revision', '--migration-table', '--batch-mode'],
+  'sea-orm-cli': ['-d', '--migration-dir', '-u', '--database-url', '-s', '--database-schema', '-o', '--output-dir'],
   mix: ['--only', '--exclude', '--include', '--seed', '--max-failures', '--partitions', '--repo', '-r', '--step', '-n', '--to'],
 };

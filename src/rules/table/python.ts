@@ -14,5 +14,8 @@ export const PYTHON_RULES: readonly CommandRule[] = [
   { id: 'flask-migrate-write', tools: ['flask'], args: ['db upgrade', 'db downgrade', 'db stamp'], guard: true, kind: 'migration', reason: 'applies, rolls back or re-stamps migrations' },
   { id: 'flask-migrate-read-only', tools: ['flask'], args: ['db migrate', 'db revision', 'db history', 'db current', 'db heads', 'db show', 'db init', 'db check', 'db merge'], guard: false, kind: 'generator', reason: 'autogenerates a revision file or reads migration state' },
 
+  { id: 'yoyo-write', tools: ['yoyo', 'yoyo-migrate'], args: ['apply', 'rollback', 'reapply', 'develop', 'mark', 'unmark', 'break-lock'], guard: true, kind: 'migration', reason: 'applies, rolls back or re-marks yoyo migrations in the database' },
+  { id: 'yoyo-read-only', tools: ['yoyo', 'yoyo-migrate'], args: ['new', 'list', 'init', 'showmigrations'], guard: false, kind: 'generator', reason: 'creates a migration file or lists migrations' },
+
   { id: 'python-test-runner', tools: ['pytest', 'py.test', 'unittest', 'nose2', 'tox', 'nox'], always: true, guard: true, kind: 'test', reason: 'runs a test suite, which usually writes to the configured database' },
 ];
