@@ -43,7 +43,7 @@ function readJson<T>(file: string): T {
  */
 export const PUBLIC_CORPUS_FILES = ['public.json', 'held-aside.json', 'held-aside-2.json', 'held-aside-3.json'] as const;
 /** The set kept aside (not tuned against); a new set replaces it here when the current one is retired. Its fixtures are in fixtures-3.json. */
-export const HELD_ASIDE_FILE = 'held-aside-3.json';
+export const HELD_ASIDE_FILE = 'held-aside-4.json';
 
 export const PUBLIC_CORPUS: readonly CorpusCase[] = PUBLIC_CORPUS_FILES.flatMap((file) => readJson<CorpusCase[]>(file));
 export const HELD_ASIDE_CORPUS: readonly CorpusCase[] = readJson<CorpusCase[]>(HELD_ASIDE_FILE);
