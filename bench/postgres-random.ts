@@ -25,10 +25,11 @@ function ensureDataset(): void {
   psql(`CREATE DATABASE ${RANDOM_DATABASE}`);
   psql(
     `CREATE TABLE samples (id bigint PRIMARY KEY, amount bigint, ratio double precision, label text);
-     INSERT INTO samples SELECT g, (random() * 1e12)::bigint, random(), md5(random()::text) || md5(random()::text) FROM generate_series(1, ${ROWS}) g;
-     VACUUM ANALYZE samples;`,
+     INSERT INTO samples SELECT g, (random() * 1e12)::bigint, random(), md5(random()::text) || md5(random()::text) FROM generate_series(1, ${ROWS}) g;`,
     RANDOM_DATABASE,
   );
+  // psql -c runs several statements as one transaction, and VACUUM refuses to run inside one.
+  psql('VACUUM ANALYZE samples', RANDOM_DATABASE);
   psql(`COMMENT ON DATABASE ${RANDOM_DATABASE} IS '${MARKER}'`);
 }
 

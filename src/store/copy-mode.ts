@@ -16,6 +16,15 @@ export function copyModeOf(config: { mode?: CopyMode }): CopyMode {
   return config.mode ?? DEFAULT_COPY_MODE;
 }
 
+/**
+ * How a restore keeps the state it replaces: unless "dump" is asked for (flag,
+ * then setting), the replaced database itself where the server can hold both,
+ * so restoring a dump never waits for a second dump first. Pure.
+ */
+export function restoreCopyMode(flag: CopyMode | undefined, config: { mode?: CopyMode }): CopyMode {
+  return flag ?? config.mode ?? 'auto';
+}
+
 /** A --mode value, or the usage error that names the choices. */
 export function parseCopyMode(value: string | undefined, invalid: (value: string) => Error): CopyMode | undefined {
   if (value === undefined) return undefined;
