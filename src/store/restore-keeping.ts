@@ -12,7 +12,8 @@ import { formatBytes } from '../cli/progress.js';
 /** Room to spare beyond the two copies: the restored one may come out larger than the one it replaces (no bloat, but fresh indexes). */
 const HEADROOM = 1.25;
 
-export type SafetyCopyPlan = { kind: 'keep'; ops: SnapshotOps; note: string } | { kind: 'dump'; note: string | null };
+/** A dump's note says why the replaced database could not be kept; a kept one needs none (the result names it as a snapshot on the server). */
+export type SafetyCopyPlan = { kind: 'keep'; ops: SnapshotOps } | { kind: 'dump'; note: string | null };
 
 /**
  * How a file restore keeps the state it replaces: the replaced database
@@ -34,7 +35,7 @@ export async function planSafetyCopy(target: Target): Promise<SafetyCopyPlan> {
   const unavailable = await found.ops.unavailable(target);
   const room = unavailable ? null : await found.ops.room(target).catch(() => null);
   const choice = chooseSafetyCopy(room, unavailable);
-  if (choice === 'keep') return { kind: 'keep', ops: found.ops, note: 'safety copy: the replaced database itself, kept on the server (no dump taken)' };
+  if (choice === 'keep') return { kind: 'keep', ops: found.ops };
   return { kind: 'dump', note: `safety copy: a file backup first, because ${choice}` };
 }
 
