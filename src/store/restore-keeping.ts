@@ -32,8 +32,8 @@ export function chooseSafetyCopy(room: { freeBytes: number | null; databaseBytes
 export async function planSafetyCopy(target: Target): Promise<SafetyCopyPlan> {
   const found = await snapshotOps(target.engine);
   if (!('ops' in found)) return { kind: 'dump', note: null };
-  const unavailable = await found.ops.unavailable(target);
-  const room = unavailable ? null : await found.ops.room(target).catch(() => null);
+  // Both questions at once (each its own connection); the room only counts where a copy is possible at all.
+  const [unavailable, room] = await Promise.all([found.ops.unavailable(target), found.ops.room(target).catch(() => null)]);
   const choice = chooseSafetyCopy(room, unavailable);
   if (choice === 'keep') return { kind: 'keep', ops: found.ops };
   return { kind: 'dump', note: `safety copy: a file backup first, because ${choice}` };

@@ -246,8 +246,6 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   // The standby now carries the target's name: its record goes before anything could act on it.
   forgetStandby();
   stepBoundary('restore:swapped');
-  // The snapshot is free again: its next standby copy starts now, beside the manifest (a detached copy, not waited for).
-  const copying = ops.copyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker).catch(() => false);
   let safetyCopy: Manifest | null = null;
   if (liveExisted) {
     safetyCopy = await describeSnapshot(store, target, {
@@ -263,7 +261,8 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   }
   stepBoundary('restore:described');
   forgetSafety();
-  await copying;
+  // The next standby copy starts only now, detached and not waited for: a kill before this point leaves no copy under way.
+  await ops.copyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker).catch(() => false);
   return { safetyCopy };
 }
 
