@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, runMeasured, type BenchRow, type ProcessRun } from './measure.js';
@@ -76,4 +76,36 @@ export function infoRow(measurement: string, value: string): BenchRow {
 export function memoryRow(measurement: string, peaksMb: readonly number[]): BenchRow {
   const peak = Math.max(...peaksMb);
   return { measurement, value: `${peak.toFixed(0)} MB`, target: '< 100 MB', pass: peak < 100 };
+}
+
+/**
+ * Drop the PostgreSQL snapshot databases a bench project's manifests name
+ * (the safety copies its restores kept on the server among them), with their
+ * standby copies: the project directory goes, and they would be left unknown.
+ */
+export function dropPgSnapshotsOf(project: BenchProject): void {
+  const dir = path.join(project.dir, 'backups');
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+  } catch {
+    return;
+  }
+  for (const file of files) {
+    let snapshot: { database: string } | undefined;
+    try {
+      snapshot = (JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { snapshot?: { database: string } }).snapshot;
+    } catch {
+      continue;
+    }
+    if (!snapshot) continue;
+    dropPgDatabase(`${snapshot.database}_r`);
+    dropPgDatabase(snapshot.database);
+  }
+}
+
+/** Which safety copy a `dbsafe restore` kept, in its own words: the replaced database on the server, or a dump first (and why). */
+export function safetyCopyKept(run: ProcessRun): string {
+  if (/kept on the server as snapshot/.test(run.stdout)) return 'the replaced database itself, kept on the server (no dump)';
+  return /dbsafe: safety copy: (.*)/.exec(run.stderr)?.[1] ?? 'a file backup first';
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, measure, ratioRow, runMeasured, type BenchRow, type Timing } from './measure.js';
@@ -79,6 +79,8 @@ export async function snapshotBench(scale: number): Promise<BenchRow[]> {
   psql(`CREATE DATABASE ${database}`);
   const dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-snap-'));
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench', private: true, dbsafe: { retention: 50 } }));
+  // The project is also the CLI's HOME: give it the ~/.cache a user's home has, where dbsafe keeps its compiled-code cache (src/cli/code-cache.ts).
+  mkdirSync(path.join(dir, '.cache'));
   const env = { PATH: process.env.PATH, HOME: dir, DATABASE_URL: `postgres://${SERVER.user}@${SERVER.host}:${SERVER.port}/${database}` };
   const dbsafe = (args: string[]) => runMeasured(process.execPath, [CLI, ...args], { cwd: dir, env });
   const scratch = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-plain-'));

@@ -19,8 +19,8 @@ export interface OptionSpec {
 export interface CommandSpec<Options> {
   name: string;
   description: string;
-  /** The command's words, for commands that take any number of them. */
-  words?: { name: string; description: string };
+  /** The command's words, for commands that take any number of them (or at most `max`). */
+  words?: { name: string; description: string; max?: number };
   options: readonly OptionSpec[];
   /** Unknown options are kept as words instead of being a usage error. */
   allowUnknownOption?: boolean;
@@ -79,5 +79,6 @@ export function parseQuickly<Options>(spec: CommandSpec<Options>, args: string[]
     }
   }
   if (words.length > 0 && !spec.words) return null;
+  if (spec.words?.max !== undefined && words.length > spec.words.max) return null;
   return { words, options: values as Options };
 }

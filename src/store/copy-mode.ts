@@ -15,15 +15,20 @@ export type CopyPurpose = 'guarded' | 'restore' | 'backup';
  *   snapshot where the engine and server allow, else a file backup.
  * - backup: `dbsafe backup` and scheduled backups stay files: they are what
  *   survives losing the server, which a snapshot does not.
- * - restore: the safety copy of `restore` and `undo` stays a file backup too:
- *   a person restoring is often unsure of the server, and a kept database
- *   takes the server's disk; "mode": "auto" keeps the replaced database.
+ * - restore: `restore` and `undo` keep the replaced database itself as the
+ *   safety copy where the server can hold both (checked first), so restoring
+ *   a dump never waits for a second dump; a file backup otherwise, saying why.
  * A "mode" in the configuration (or --mode) applies to every purpose.
  */
-export const DEFAULT_COPY_MODES: Readonly<Record<CopyPurpose, CopyMode>> = { guarded: 'auto', restore: 'dump', backup: 'dump' };
+export const DEFAULT_COPY_MODES: Readonly<Record<CopyPurpose, CopyMode>> = { guarded: 'auto', restore: 'auto', backup: 'dump' };
 
 export function copyModeOf(config: { mode?: CopyMode }, purpose: CopyPurpose): CopyMode {
   return config.mode ?? DEFAULT_COPY_MODES[purpose];
+}
+
+/** How a restore keeps the state it replaces: the flag, else the setting, else the restore default. Pure. */
+export function restoreCopyMode(flag: CopyMode | undefined, config: { mode?: CopyMode }): CopyMode {
+  return flag ?? copyModeOf(config, 'restore');
 }
 
 /** A --mode value, or the usage error that names the choices. */

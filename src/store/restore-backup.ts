@@ -121,7 +121,7 @@ export async function restoreBackup(
         if (plan.kind === 'keep') {
           const safetyCopy = await restoreKeepingReplaced(store, target, backup, file, plan.ops, options.progress);
           await rotate(store, target);
-          return { restored: backup.manifest, safetyBackup: safetyCopy, note: plan.note };
+          return { restored: backup.manifest, safetyBackup: safetyCopy };
         }
         const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
         await (await archiveOps(target.engine)).restore(target, file, options.progress);

@@ -4,7 +4,6 @@ import type { Target } from '../target/types.js';
 import type { StoredBackup } from './files.js';
 import type { Manifest } from './manifest.js';
 import { newSnapshotName, snapshotMarker } from './snapshot-naming.js';
-import { snapshotPlace } from './snapshot-messages.js';
 import { describeSnapshot, newSnapshotId, recordSafetyCopy } from './snapshot-store.js';
 import { stepBoundary } from './step-boundary.js';
 import type { BackupStore } from './store.js';
@@ -13,7 +12,8 @@ import { formatBytes } from '../cli/progress.js';
 /** Room to spare beyond the two copies: the restored one may come out larger than the one it replaces (no bloat, but fresh indexes). */
 const HEADROOM = 1.25;
 
-export type SafetyCopyPlan = { kind: 'keep'; ops: SnapshotOps; note: string } | { kind: 'dump'; note: string | null };
+/** A dump's note says why the replaced database could not be kept; a kept one needs none (the result names it as a snapshot on the server). */
+export type SafetyCopyPlan = { kind: 'keep'; ops: SnapshotOps } | { kind: 'dump'; note: string | null };
 
 /**
  * How a file restore keeps the state it replaces: the replaced database
@@ -32,10 +32,10 @@ export function chooseSafetyCopy(room: { freeBytes: number | null; databaseBytes
 export async function planSafetyCopy(target: Target): Promise<SafetyCopyPlan> {
   const found = await snapshotOps(target.engine);
   if (!('ops' in found)) return { kind: 'dump', note: null };
-  const unavailable = await found.ops.unavailable(target);
-  const room = unavailable ? null : await found.ops.room(target).catch(() => null);
+  // Both questions at once (each its own connection); the room only counts where a copy is possible at all.
+  const [unavailable, room] = await Promise.all([found.ops.unavailable(target), found.ops.room(target).catch(() => null)]);
   const choice = chooseSafetyCopy(room, unavailable);
-  if (choice === 'keep') return { kind: 'keep', ops: found.ops, note: `safety copy: the replaced database itself, kept ${snapshotPlace(target.engine)} (no dump taken)` };
+  if (choice === 'keep') return { kind: 'keep', ops: found.ops };
   return { kind: 'dump', note: `safety copy: a file backup first, because ${choice}` };
 }
 

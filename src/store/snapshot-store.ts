@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { snapshotOps } from '../engines/registry.js';
-import { dropLeftScratchDatabases, leftScratchDatabases, recordKeptDatabase, recordScratchDatabase, type ScratchRecord } from '../engines/scratch-database.js';
+import { dropLeftScratchDatabases, leftScratchDatabases, recordKeptDatabase, recordScratchDatabase, scratchRecordFile, type ScratchRecord } from '../engines/scratch-database.js';
 import type { SnapshotOps } from '../engines/types.js';
 import { dbsafeVersion } from '../package-root.js';
 import { redactCommandLine } from '../redact.js';
@@ -115,6 +115,7 @@ export async function describeSnapshot(
   target: Target,
   details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; tableRows?: Record<string, number>; request: BackupRequest },
 ): Promise<Manifest> {
+  const git = gitProvenance(store.projectRoot);
   const written = await writeDescriptor(store, details.id, { engine: target.engine, location: describeLocation(target), source: target.database, snapshot: details.name });
   const manifest: Manifest = {
     manifestVersion: 1,
@@ -131,7 +132,7 @@ export async function describeSnapshot(
     trigger: redactCommandLine(details.request.trigger),
     label: details.request.label ?? null,
     ...(details.request.commandKind ? { commandKind: details.request.commandKind } : {}),
-    git: await gitProvenance(store.projectRoot),
+    git: await git,
     createdAt: details.createdAt.toISOString(),
     finishedAt: new Date().toISOString(),
     verified: true,
@@ -190,6 +191,16 @@ async function readDescriptor(backup: StoredBackup): Promise<SnapshotDescriptor>
   return descriptor;
 }
 
+/**
+ * The snapshot's standby copy is there and no dbsafe is still making or
+ * dropping it (its scratch record goes once the copy committed or the drop
+ * is done): only then may a restore rename it into place.
+ */
+async function standbyReady(target: Target, standby: string, ops: SnapshotOps): Promise<boolean> {
+  if (existsSync(scratchRecordFile(target, standby))) return false;
+  return ops.exists(target, standby);
+}
+
 export interface SnapshotRestoreResult {
   /** The database the restore replaced, kept as a snapshot of its own; null when there was none. */
   safetyCopy: Manifest | null;
@@ -210,18 +221,22 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   const snapshot = backup.manifest.snapshot!;
   if (!onSameServer(backup.manifest, target)) throw snapshotMessages.otherServer(backup.manifest.id, backup.manifest.location);
   await readDescriptor(backup);
-  await cleanSnapshotLeftovers(store, target, ops);
-  if (!(await ops.exists(target, snapshot.database))) {
-    throw snapshotMessages.missing(backup.manifest.id, snapshot.database, backup.manifest.location);
-  }
+  let standby = standbyName(snapshot.database);
+  // Independent look-ups at once (each is a round trip to the server); the standby's only after the
+  // leftovers are gone, one of which it may be. The lock keeps the live database as it is meanwhile.
+  const [snapshotExists, standbyExists, liveExisted] = await Promise.all([
+    ops.exists(target, snapshot.database),
+    cleanSnapshotLeftovers(store, target, ops).then(async () => standbyReady(target, standbyName(snapshot.database), ops)),
+    ops.exists(target, target.database),
+  ]);
+  if (!snapshotExists) throw snapshotMessages.missing(backup.manifest.id, snapshot.database, backup.manifest.location);
   const createdAt = new Date();
   const safetyId = newSnapshotId(store, target, createdAt);
   const safetyName = newSnapshotName();
   const safetyMarker = snapshotMarker({ id: safetyId, database: target.database, createdAt: createdAt.toISOString() });
   const baseMarker = snapshotMarker({ id: backup.manifest.id, database: target.database, createdAt: backup.manifest.createdAt });
-  let standby = standbyName(snapshot.database);
   let forgetStandby = () => undefined as void;
-  if (!(await ops.exists(target, standby))) {
+  if (!standbyExists) {
     standby = restoreCopyName(snapshot.database);
     forgetStandby = recordScratchDatabase(target, standby, `restore of ${backup.manifest.id}: copy of the snapshot`);
     await ops.copy(target, snapshot.database, standby, baseMarker).catch((error: unknown) => {
@@ -231,7 +246,6 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   }
   stepBoundary('restore:copied');
   const forgetSafety = recordSafetyCopy(target, safetyName, backup.manifest.id);
-  const liveExisted = await ops.exists(target, target.database);
   let swapped;
   try {
     swapped = await ops.swapIn(target, standby, safetyName, safetyMarker);
@@ -258,6 +272,7 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   }
   stepBoundary('restore:described');
   forgetSafety();
+  // The next standby copy starts only now, detached and not waited for: a kill before this point leaves no copy under way.
   await ops.copyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker).catch(() => false);
   return { safetyCopy, ...(swapped ? { note: swapped.note } : {}) };
 }

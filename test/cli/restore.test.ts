@@ -28,16 +28,35 @@ async function backup(): Promise<{ id: string; file: string; path: string }> {
 }
 
 describe('dbsafe restore', () => {
-  it('puts the database back exactly, after a safety backup of the current state', async () => {
+  it('puts the database back exactly, keeping the replaced database itself as the safety copy (no second dump)', async () => {
     const before = checksum();
     const taken = await backup();
     psql("DELETE FROM items WHERE id > 100; UPDATE items SET price = 0; CREATE TABLE made_later (x int)", db.name);
+    const damaged = checksum();
     const result = await project.cli(['restore', '--yes']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Restored ${taken.id} into PostgreSQL ${db.name} .*Its previous state is backup ${db.name}_\\d{8}_\\d{6}(_\\d+)? \\(dbsafe restore `));
+    expect(result.stdout).toMatch(new RegExp(`^Restored ${taken.id} into PostgreSQL ${db.name} .*Its previous state is kept on the server as snapshot ${db.name}_\\d{8}_\\d{6}(_\\d+)? \\(dbsafe restore `));
     expect(checksum()).toBe(before);
     expect(tables()).toBe('items');
+    expect(project.files().filter((f) => f.endsWith('.dump'))).toEqual([taken.file]);
+    const list = JSON.parse((await project.cli(['list', '--json'])).stdout) as Array<{ id: string; trigger: string; snapshot?: { database: string } }>;
+    expect(list.map((m) => m.trigger)).toEqual([`pre-restore (before restoring ${taken.id})`, 'manual']);
+    // The replaced database, renamed and closed to connections, is a snapshot like any other: it restores the damaged state.
+    const safety = list[0]!;
+    expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${safety.snapshot!.database}'`)).toBe('f');
+    const back = await project.cli(['restore', safety.id, '--yes']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(checksum()).toBe(damaged);
+  });
+
+  it('--mode dump takes a safety backup file of the current state first', async () => {
+    const taken = await backup();
+    psql('DELETE FROM items WHERE id > 100', db.name);
+    const result = await project.cli(['restore', '--yes', '--mode', 'dump']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`Its previous state is backup ${db.name}_\\d{8}_\\d{6}(_\\d+)? \\(dbsafe restore `));
     const list = JSON.parse((await project.cli(['list', '--json'])).stdout) as Array<{ trigger: string; label: string | null }>;
     expect(list.map((m) => m.trigger)).toEqual(['pre-restore', 'manual']);
     expect(list[0]!.label).toBe(`before restoring ${taken.id}`);

@@ -139,3 +139,29 @@ describe('PostgreSQL file restore keeping the replaced database: a SIGKILL at ea
     },
   );
 });
+
+describe('PostgreSQL snapshot: a standby copy another dbsafe still holds', () => {
+  it('is not renamed into place while its record says a copy or a drop is under way: the restore copies the snapshot itself', async () => {
+    const { db, project, env, home } = setUp();
+    const before = tableChecksums(db.name);
+    const taken = await project.cli(['backup', '--mode', 'snapshot', '--json'], env);
+    expect(taken.code, taken.stderr).toBe(0);
+    const id = (JSON.parse(taken.stdout) as { id: string }).id;
+    const snapshot = snapshotDatabasesOf(project)[0]!;
+    const standby = `${snapshot}_r`;
+    await waitFor('standby copy', () => serverDatabasesLike(standby).length === 1 && !recorded(home).includes(standby));
+    // As a background copy (or drop) in progress leaves it: recorded, its owner (this test's process) alive.
+    const { recordScratchDatabase } = await import('../../src/engines/scratch-database.js');
+    const { parseDatabaseUrl } = await import('../../src/target/url.js');
+    const target = parseDatabaseUrl(db.url, { kind: 'env', name: 'DATABASE_URL' }, project.dir);
+    const forget = recordScratchDatabase(target, standby, 'snapshot standby copy, being made', undefined, env);
+    cleanups.push(forget);
+    damage(db.name);
+
+    const restored = await project.cli(['restore', id, '--yes'], env);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(tableChecksums(db.name)).toBe(before);
+    // The held standby is still there under its own name: the restore used a copy of its own.
+    expect(serverDatabasesLike(standby).filter((name) => name === standby)).toEqual([standby]);
+  });
+});

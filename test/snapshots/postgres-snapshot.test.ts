@@ -310,8 +310,8 @@ describe('the default mode', () => {
 });
 
 describe('restoring a file backup outside dump mode (no second dump)', () => {
-  it('keeps the replaced database itself as the safety copy, says so, and it restores', async () => {
-    const { db, project } = setUp({ mode: 'auto' });
+  it('keeps the replaced database itself as the safety copy by default, says so, and it restores', async () => {
+    const { db, project } = setUp();
     const before = tableChecksums(db.name);
     const dumped = await project.cli(['backup', '--mode', 'dump', '--json']);
     expect(dumped.code, dumped.stderr).toBe(0);
@@ -322,11 +322,13 @@ describe('restoring a file backup outside dump mode (no second dump)', () => {
 
     const restored = await project.cli(['restore', id, '--yes', '--json']);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(restored.stderr).toContain('the replaced database itself, kept on the server (no dump taken)');
+    expect(restored.stderr).toBe('');
     expect(tableChecksums(db.name)).toBe(before);
     const safety = (JSON.parse(restored.stdout) as { safetyBackup: { id: string; snapshot: { database: string } } }).safetyBackup;
     expect(project.files().filter((f) => f.endsWith('.dump')).length).toBe(dumpsBefore);
     expect(psql(`SELECT datallowconn FROM pg_database WHERE datname = '${safety.snapshot.database}'`)).toBe('f');
+    const listed = JSON.parse((await project.cli(['list', '--json'])).stdout) as Array<{ id: string }>;
+    expect(listed.map((m) => m.id)).toContain(safety.id);
 
     const back = await project.cli(['undo', '--yes']);
     expect(back.code, back.stderr).toBe(0);

@@ -68,8 +68,8 @@ export function register(program: Command): void {
             if (answer.ok !== true) throw (await import('../../store/messages.js')).storeMessages.declined();
           }
           const backup = await store.findBackup(setting.store, step.manifest.id, target);
-          const { copyModeOf } = await import('../../store/copy-mode.js');
-          result = await store.restoreBackup(setting.store, target, backup, { lockHeld: true, mode: copyModeOf(setting.context.config.config, 'restore') });
+          const { restoreCopyMode } = await import('../../store/copy-mode.js');
+          result = await store.restoreBackup(setting.store, target, backup, { lockHeld: true, mode: restoreCopyMode(undefined, setting.context.config.config) });
         } finally {
           await release();
         }

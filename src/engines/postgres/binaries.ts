@@ -94,3 +94,14 @@ export async function pgToolFor(tool: PgTool, server: { major: number; version: 
   }
   return choosePgTool(tool, await findPgToolCandidates(tool, env, server?.major ?? null), server);
 }
+
+/**
+ * Just the file of `tool` for `server`, for a run whose version is recorded
+ * nowhere (a detached psql or dropdb): Debian's directory for the server's
+ * major names the version, so no `--version` process is started for it.
+ */
+export async function pgToolFileFor(tool: PgTool, server: { major: number; version: string }, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const debian = path.join(DEBIAN_PG_ROOT, String(server.major), 'bin', tool);
+  if (!env.DBSAFE_PG_BIN && existsSync(debian)) return debian;
+  return (await pgToolFor(tool, server, env)).file;
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './driver.js';
 import type { Target } from '../../target/types.js';
 import { writeSecretFile } from '../tools.js';
 import { postgresMessages } from './messages.js';
@@ -100,7 +101,7 @@ export function driverPassword(target: Target, database: string): pg.ClientConfi
 
 /** An open driver connection to `database` on the target's server; the caller ends it. */
 export async function connect(target: Target, database = target.database): Promise<pg.Client> {
-  const client = new pg.Client({
+  const client = new pgDriver.Client({
     host: target.host ?? target.socket,
     port: target.port,
     user: target.user,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type pg from 'pg';
 import type { Target } from '../../target/types.js';
-import { pgToolFor } from './binaries.js';
+import { pgToolFileFor } from './binaries.js';
 import { libpqEnvironment, quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
 import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
@@ -65,7 +65,7 @@ export async function dropDatabase(target: Target, name: string): Promise<void> 
  * this server drops it. When dropdb cannot be started the drop happens here.
  */
 export async function dropDatabaseInBackground(target: Target, name: string, server: ServerVersion): Promise<void> {
-  const dropdb = await pgToolFor('dropdb', server).catch(() => null);
+  const dropdb = await pgToolFileFor('dropdb', server).catch(() => null);
   const record = scratchRecordFile(target, name);
   if (dropdb) {
     // The password travels in a private password file (libpqEnvironment), never in the arguments or the
@@ -74,7 +74,7 @@ export async function dropDatabaseInBackground(target: Target, name: string, ser
     // does not take the database for one left behind.
     const prepared = libpqEnvironment(target, 'postgres');
     const script = 'read _; "$0" --if-exists --force --no-password "$1"; status=$?; [ "$status" -ne 0 ] || rm -f "$2"; [ -z "$DBSAFE_PASSFILE_DIR" ] || rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status';
-    const child = spawn('/bin/sh', ['-c', script, dropdb.file, name, record], {
+    const child = spawn('/bin/sh', ['-c', script, dropdb, name, record], {
       env: { ...process.env, ...prepared.env, DBSAFE_PASSFILE_DIR: prepared.passfileDir ?? '' },
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],

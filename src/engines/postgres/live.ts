@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './driver.js';
 import { isDbsafeError } from '../../errors.js';
 import { liveErrors } from '../../safety/live-messages.js';
 import type { Target } from '../../target/types.js';
@@ -39,7 +40,7 @@ function sslOption(target: Target): pg.ClientConfig['ssl'] {
 }
 
 function clientFor(target: Target): pg.Client {
-  return new pg.Client({
+  return new pgDriver.Client({
     host: target.socket ?? target.host,
     port: target.port,
     user: target.user,

@@ -3,7 +3,7 @@ import { statfs } from 'node:fs/promises';
 import type pg from 'pg';
 import type { BlockingSession, SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
-import { pgToolFor } from './binaries.js';
+import { pgToolFileFor } from './binaries.js';
 import { countTablesOn } from './archive.js';
 import { connect, libpqEnvironment, quoteIdent, quoteLiteral, withMaintenanceConnection } from './connection.js';
 import { dropDatabaseInBackground, serverVersionOfServer, swapDatabaseNames, type ServerVersion } from './databases.js';
@@ -48,18 +48,21 @@ async function sessionsOn(client: pg.Client, database: string): Promise<Blocking
 
 /**
  * Make `to` from `from` in a detached psql, so the caller does not wait. The
- * name is recorded with psql's pid as its owner: if psql dies before the copy
- * committed, the next run drops whatever is left; once it succeeded the shell
- * removes the record and the copy belongs to its snapshot.
+ * name is recorded with the shell's pid as its owner: if it dies before the
+ * copy committed, the next run drops whatever is left. Once psql has finished
+ * the shell removes the record either way: a copy that committed belongs to
+ * its snapshot, and a CREATE DATABASE that failed made nothing (it may have
+ * failed because another dbsafe's copy of the same name got there first,
+ * which must not then be taken for a leftover).
  */
 async function copyInBackground(target: Target, server: ServerVersion, from: string, to: string, marker: string): Promise<boolean> {
-  const psql = await pgToolFor('psql', server).catch(() => null);
+  const psql = await pgToolFileFor('psql', server).catch(() => null);
   if (!psql) return false;
   const prepared = libpqEnvironment(target, 'postgres');
   const record = scratchRecordFile(target, to);
   const script =
-    'read _; "$0" --no-psqlrc --quiet --no-password -v ON_ERROR_STOP=1 -d postgres -c "$1" -c "$2" >/dev/null; status=$?; [ "$status" -ne 0 ] || rm -f "$3"; [ -z "$DBSAFE_PASSFILE_DIR" ] || rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status';
-  const child = spawn('/bin/sh', ['-c', script, psql.file, copyStatement(server, from, to), `COMMENT ON DATABASE ${quoteIdent(to)} IS ${quoteLiteral(marker)}`, record], {
+    'read _; "$0" --no-psqlrc --quiet --no-password -v ON_ERROR_STOP=1 -d postgres -c "$1" -c "$2" >/dev/null; status=$?; rm -f "$3"; [ -z "$DBSAFE_PASSFILE_DIR" ] || rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status';
+  const child = spawn('/bin/sh', ['-c', script, psql, copyStatement(server, from, to), `COMMENT ON DATABASE ${quoteIdent(to)} IS ${quoteLiteral(marker)}`, record], {
     env: { ...process.env, ...prepared.env, PGDATABASE: 'postgres', DBSAFE_PASSFILE_DIR: prepared.passfileDir ?? '' },
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
