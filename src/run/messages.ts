@@ -12,7 +12,7 @@ export const runMessages = {
     '--restore-after needs the backup that --no-backup skips. Drop one of the two: dbsafe run --restore-after -- <command>',
   backedUp: (database: string, backup: BackupTaken, cwd: string): string =>
     backup.snapshot
-      ? `snapshot of ${database} → ${backup.id} (on the server, ${seconds(backup.durationMs)}; dbsafe undo or dbsafe restore ${backup.id} brings it back)`
+      ? `snapshot of ${database} → ${backup.id} (${backup.kept ?? 'on the server'}, ${seconds(backup.durationMs)}; dbsafe undo or dbsafe restore ${backup.id} brings it back)`
       : `backed up ${database} → ${path.relative(cwd, backup.file) || backup.file} (${formatBytes(backup.sizeBytes)}, ${seconds(backup.durationMs)})`,
   alreadyBackedUp: (database: string, pid: number): string => `${database} already backed up by the enclosing dbsafe run (pid ${pid}); checked only`,
   outsideProject: (cwd: string): string =>

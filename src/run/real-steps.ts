@@ -31,11 +31,12 @@ export const realGuardSteps: GuardSteps = {
   },
 
   async backup(context, target, options) {
-    const [{ backupStoreFor }, { takeProtectiveCopy }, { progressLine }, { copyModeOf }] = await Promise.all([
+    const [{ backupStoreFor }, { takeProtectiveCopy }, { progressLine }, { copyModeOf }, { snapshotPlace }] = await Promise.all([
       import('../store/store.js'),
       import('../store/take-copy.js'),
       import('../cli/progress.js'),
       import('../store/copy-mode.js'),
+      import('../store/snapshot-messages.js'),
     ]);
     const store = backupStoreFor(context);
     const started = Date.now();
@@ -57,7 +58,7 @@ export const realGuardSteps: GuardSteps = {
     } finally {
       progress.done();
     }
-    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started - (question?.waitedMs() ?? 0), ...(manifest.snapshot ? { snapshot: true } : {}) };
+    return { id: manifest.id, file: path.join(store.dir, manifest.file), sizeBytes: manifest.size, durationMs: Date.now() - started - (question?.waitedMs() ?? 0), ...(manifest.snapshot ? { snapshot: true, kept: snapshotPlace(manifest.engine) } : {}) };
   },
 
   async notifyRefusal(context, details) {

@@ -23,6 +23,8 @@ export interface BackupTaken {
   id: string;
   /** A snapshot on the database's server (`file` is then its descriptor). */
   snapshot?: boolean;
+  /** Where a snapshot is kept, in words ("on the server", "beside the database file"). */
+  kept?: string;
   file: string;
   sizeBytes: number;
   durationMs: number;

@@ -30,7 +30,8 @@ async function cycle(project: BackupProject, damage: () => void, state: () => st
   expect(restore.code).toBe(0);
   expect(state()).toBe(before);
   const list = JSON.parse((await project.cli(['list', '--json'])).stdout) as Array<{ trigger: string; file: string }>;
-  expect(list.map((m) => m.trigger)).toEqual(['pre-restore', 'manual']);
+  // The safety copy is the replaced database itself, kept beside it (a snapshot), not a second dump.
+  expect(list.map((m) => m.trigger)).toEqual([`pre-restore (before restoring ${manifest.id})`, 'manual']);
   expect(list[1]!.file).toBe(manifest.file);
 }
 

@@ -95,7 +95,7 @@ describe.each([
       if (result.code !== 0) {
         failedAt = command;
         expect(result.code).toBe(1);
-        expect(result.stderr).toContain('dbsafe: backed up');
+        expect(result.stderr).toMatch(/dbsafe: (?:backed up|snapshot of)/);
         expect(result.stderr).toContain('1 test failed');
         break;
       }

@@ -105,7 +105,8 @@ describe('encrypted backups: SQLite', () => {
     expect(leftovers(p)).toEqual([]);
 
     sqlite(db.file, "DELETE FROM notes; CREATE TABLE made_later (x INTEGER);");
-    const restored = await p.cli(['restore', '--yes']);
+    // --mode dump: a safety copy as a file (by default the replaced file is kept beside the database instead).
+    const restored = await p.cli(['restore', '--yes', '--mode', 'dump']);
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
     expect(sqlite(db.file, 'SELECT group_concat(body, \',\') FROM notes ORDER BY id')).toBe(`${SECRET_ROW},two,three`);
@@ -186,7 +187,7 @@ describe('encrypted backups: SQLite', () => {
     const envKey = randomBytes(32).toString('base64');
     setConfig(p, { encryption: { keyFile: '/nonexistent/dbsafe/backup.key' } });
     sqlite(db.file, "DELETE FROM notes WHERE body = 'two'");
-    const restored = await p.cli(['restore', plain.id, '--yes'], { DBSAFE_BACKUP_KEY: envKey });
+    const restored = await p.cli(['restore', plain.id, '--yes', '--mode', 'dump'], { DBSAFE_BACKUP_KEY: envKey });
     expect(restored.stderr).toBe('');
     expect(restored.code).toBe(0);
     expect(sqlite(db.file, 'SELECT count(*) FROM notes')).toBe('3');

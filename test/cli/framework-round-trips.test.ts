@@ -107,7 +107,7 @@ describe('a Laravel project: `php artisan test` on the MariaDB database phpunit.
 
     const run = await runCli(['run', '--', 'php', 'artisan', 'test'], { cwd: project.dir, env: project.env });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`backed up ${db.name}`);
+    expect(run.stderr).toMatch(new RegExp(`(?:backed up|snapshot of) ${db.name}`));
     expect(readFileSync(path.join(project.dir, 'phpunit-ran.txt'), 'utf8')).toBe('ran\n');
     expect(mariadb(`SELECT count(*) FROM information_schema.tables WHERE table_schema = '${db.name}'`)).toBe('0');
 

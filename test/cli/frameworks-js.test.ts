@@ -73,7 +73,8 @@ describe('Prisma through the CLI', () => {
       { engine: 'sqlite', database, source: { variable: 'DATABASE_URL', file: path.join(p.dir, '.env'), readBy: { file: path.join(p.dir, 'prisma/schema.prisma'), key: 'datasource db.url' } } },
     ]);
 
-    const result = await runCli(['run', '--', 'prisma', 'migrate', 'dev'], { cwd: p.dir, env: p.env });
+    // --mode dump: a file backup, whose content shows which file was protected.
+    const result = await runCli(['run', '--mode', 'dump', '--', 'prisma', 'migrate', 'dev'], { cwd: p.dir, env: p.env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/^dbsafe: backed up dev\.db → backups\/dev_\d{8}_\d{6}\.sqlite/);
     expect(rows(database)).toBe('0');
@@ -136,7 +137,7 @@ describe('Knex through the CLI', () => {
 
     const result = await runCli(['run', '--', 'knex', '--knexfile', 'db/knexfile.js', 'migrate:latest'], { cwd: p.dir, env: p.env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^dbsafe: backed up dev\.sqlite3 → /);
+    expect(result.stderr).toMatch(/^dbsafe: (?:backed up|snapshot of) dev\.sqlite3 → /);
     expect(rows(database)).toBe('0');
     expect(existsSync(path.join(p.dir, 'ran.txt'))).toBe(true);
   });
@@ -175,7 +176,7 @@ describe('Drizzle through the CLI', () => {
     expect(explained.target).toMatchObject([{ engine: 'sqlite', database, source: { file: path.join(p.dir, 'drizzle.config.ts'), key: 'dbCredentials.url' } }]);
     const result = await runCli(['run', '--', 'drizzle-kit', 'push'], { cwd: p.dir, env: p.env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^dbsafe: backed up local\.db → /);
+    expect(result.stderr).toMatch(/^dbsafe: (?:backed up|snapshot of) local\.db → /);
     expect(rows(database)).toBe('0');
   });
   it('refuses drizzle-kit push when dbCredentials read a production DATABASE_URL, without running it', async () => {
@@ -215,7 +216,7 @@ describe('Sequelize through the CLI', () => {
     expect(explained.target).toMatchObject([{ engine: 'sqlite', database }]);
     const result = await runCli(['run', '--', 'sequelize', 'db:migrate'], { cwd: p.dir, env: p.env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^dbsafe: backed up dev\.sqlite → /);
+    expect(result.stderr).toMatch(/^dbsafe: (?:backed up|snapshot of) dev\.sqlite → /);
     expect(rows(database)).toBe('0');
   });
 
@@ -277,7 +278,7 @@ describe('TypeORM through the CLI', () => {
     expect(explained.target).toMatchObject([{ engine: 'sqlite', database }]);
     const result = await runCli(['run', '--', 'typeorm', 'migration:run', '-d', 'src/data-source.ts'], { cwd: p.dir, env: p.env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/^dbsafe: backed up database\.sqlite → /);
+    expect(result.stderr).toMatch(/^dbsafe: (?:backed up|snapshot of) database\.sqlite → /);
     expect(rows(database)).toBe('0');
   });
 

@@ -218,7 +218,8 @@ describe('offsite with rclone', () => {
     const port = await freePort();
     let stop = await serveWebdav(served, port);
     const env = { RCLONE_CONFIG: '/dev/null', RCLONE_CONFIG_DAV_TYPE: 'webdav', RCLONE_CONFIG_DAV_URL: `http://127.0.0.1:${port}`, RCLONE_CONFIG_DAV_VENDOR: 'other' };
-    const p = project(db.url, { offsite: { rclone: 'dav:backups' } });
+    // Files, not snapshots, for the guarded run: only files are copied offsite.
+    const p = project(db.url, { offsite: { rclone: 'dav:backups' }, mode: 'dump' });
     const first = JSON.parse(await ok(p, ['backup', '--json'], env)) as { id: string; file: string };
     expect(existsSync(path.join(served, 'backups', `${first.id}.json`))).toBe(true);
 

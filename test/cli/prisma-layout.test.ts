@@ -45,7 +45,8 @@ describe('Prisma\'s default SQLite layout (DATABASE_URL="file:./dev.db", the fil
   it('a guarded run backs up prisma/dev.db before the migration runs', async () => {
     const dir = prismaProject('sqlite', 'file:./dev.db');
     execFileSync('sqlite3', [path.join(dir, 'prisma/dev.db'), "CREATE TABLE User(id INTEGER PRIMARY KEY, email TEXT); INSERT INTO User(email) VALUES ('a@example.com');"]);
-    const result = await runCli(['run', '--', 'npm', 'run', 'db:migrate'], { cwd: dir });
+    // --mode dump: a file backup, whose content shows which file was protected.
+    const result = await runCli(['run', '--mode', 'dump', '--', 'npm', 'run', 'db:migrate'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/backed up dev\.db → /);
     expect(existsSync(path.join(dir, 'ran.txt'))).toBe(true);

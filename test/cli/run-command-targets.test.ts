@@ -146,7 +146,7 @@ describe('environment assignments in the command line are judged', () => {
     const result = await line('DATABASE_URL=file:./other.db npm test');
     expect(result.code, result.stderr).toBe(0);
     expect(backups()).toEqual([expect.stringMatching(/^other/)]);
-    expect(result.stderr).toMatch(/backed up other\.db/);
+    expect(result.stderr).toMatch(/(?:backed up|snapshot of) other\.db/);
   });
 });
 
@@ -191,7 +191,7 @@ describe('database clients: the database they connect to is judged', () => {
     sqlite(other, 'create table t (id int); insert into t values (1), (2), (3);');
     const result = await run('sqlite3', 'other.db', 'delete from t');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/backed up other\.db/);
+    expect(result.stderr).toMatch(/(?:backed up|snapshot of) other\.db/);
     expect(backups()).toEqual([expect.stringMatching(/^other/)]);
     expect(sqlite(other, 'select count(*) from t')).toBe('0');
     expect(sqlite(path.join(project.dir, 'dev.db'), 'select count(*) from t')).toBe('2');
@@ -210,8 +210,8 @@ describe('database clients: the database they connect to is judged', () => {
     const result = await line("sqlite3 one.db 'delete from t' && sqlite3 two.db 'delete from t' && sqlite3 one.db 'delete from t'");
     expect(result.code, result.stderr).toBe(0);
     expect(backups().map((name) => name.replace(/_\d.*/, '')).sort()).toEqual(['one', 'two']);
-    expect(result.stderr).toMatch(/backed up one\.db/);
-    expect(result.stderr).toMatch(/backed up two\.db/);
+    expect(result.stderr).toMatch(/(?:backed up|snapshot of) one\.db/);
+    expect(result.stderr).toMatch(/(?:backed up|snapshot of) two\.db/);
   });
 });
 
@@ -249,7 +249,7 @@ describe('a MariaDB database named by mysql, from a SQLite project', () => {
   it('is judged local, backed up, and the statement runs', async () => {
     const result = await run('mysql', '-h', '127.0.0.1', '-u', 'root', database.name, '-e', 'DELETE FROM customers');
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`backed up ${database.name}`);
+    expect(result.stderr).toMatch(new RegExp(`(?:backed up|snapshot of) ${database.name}`));
     expect(backups()).toEqual([expect.stringMatching(new RegExp(`^${database.name}_`))]);
     expect(mariadb('SELECT count(*) FROM customers', database.name)).toBe('0');
   });

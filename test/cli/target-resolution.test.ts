@@ -176,7 +176,7 @@ describe('dbsafe run backs up the database the command uses', () => {
     chmodSync(path.join(dir, 'node_modules/.bin/vitest'), 0o755);
     const result = await runCli(['run', '--', 'npm', 'test'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/backed up test\.db → /);
+    expect(result.stderr).toMatch(/(?:backed up|snapshot of) test\.db → /);
     expect(result.stderr).not.toContain('dev.db');
     expect(readFileSync(path.join(dir, 'ran.txt'), 'utf8')).toBe('ran\n');
     expect(existsSync(path.join(dir, 'ran.txt'))).toBe(true);

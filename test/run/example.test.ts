@@ -30,7 +30,8 @@ describe('examples/sqlite-app walkthrough', () => {
     expect(npm('seed')).toBe('seeded 3 customers');
     const run = await project.run(['run', '--', 'npm', 'test']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/^dbsafe: backed up app\.db → backups\/app_\d{8}_\d{6}\.\w+ \([\d.]+ [KM]?B, \d+\.\d s\)\n/);
+    // The default for a guarded command, auto: a snapshot of the file, kept beside it.
+    expect(run.stderr).toMatch(/^dbsafe: snapshot of app\.db → app_\d{8}_\d{6} \(beside the database file, \d+\.\d s; dbsafe undo or dbsafe restore app_\d{8}_\d{6} brings it back\)\n/);
     expect(run.stdout).toContain('1 test passed');
     expect(npm('count')).toBe('1 customers: Test User');
 

@@ -25,10 +25,11 @@ describe('decideCopy', () => {
 });
 
 describe('copyModeOf', () => {
-  it('guarded commands default to auto; backups and restore safety copies to files; a configured mode applies to all', () => {
+  it('guarded commands and restore safety copies default to auto; backups to files; a configured mode applies to all', () => {
     expect(copyModeOf({}, 'guarded')).toBe('auto');
     expect(copyModeOf({}, 'backup')).toBe('dump');
-    expect(copyModeOf({}, 'restore')).toBe('dump');
+    expect(copyModeOf({}, 'restore')).toBe('auto');
+    expect(copyModeOf({ mode: 'dump' }, 'restore')).toBe('dump');
     expect(copyModeOf({ mode: 'dump' }, 'guarded')).toBe('dump');
     expect(copyModeOf({ mode: 'snapshot' }, 'backup')).toBe('snapshot');
   });
