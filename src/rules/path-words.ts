@@ -28,7 +28,7 @@ function pathWords(text: string): string[] {
 export const DATABASE_NOUNS: readonly string[] = ['db', 'database', 'databases', 'sqlite', 'postgres', 'postgresql', 'mysql', 'pg'];
 export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean', 'import'];
 // efbundle: the default name of an EF Core migration bundle (`dotnet ef migrations bundle`), which applies the migrations when run.
-const JOINED_SETUP_WORDS: readonly string[] = ['efbundle', 'dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
+export const JOINED_SETUP_WORDS: readonly string[] = ['efbundle', 'dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
 /** Adjacent words naming a script that fills a database (`app/initial_data.py`, `scripts/create_superuser.py`). */
 export const DATABASE_PATH_PHRASES: readonly string[] = ['initial data', 'create superuser', 'create admin', 'create tables', 'load data', 'sample data', 'demo data'];
 
@@ -96,7 +96,7 @@ export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = [
 /** Options with which a program run by its path migrates, installs its schema or seeds (`./miniflux -migrate`, `./listmonk --install`, `./listmonk --upgrade`). */
 export const PROGRAM_DATABASE_OPTIONS: readonly string[] = ['-migrate', '--migrate', '--run-migrations', '--seed', '-install', '--install', '-upgrade', '--upgrade'];
 /** `<program> db <verb>` (`superset db upgrade`, `airflow db migrate`, `flask db upgrade`): a database noun followed by one of these verbs. */
-const PROGRAM_DATABASE_NOUNS: readonly string[] = ['db', 'database'];
+export const PROGRAM_DATABASE_NOUNS: readonly string[] = ['db', 'database'];
 const PROGRAM_DATABASE_VERBS: readonly string[] = ['upgrade', 'downgrade', 'migrate', 'init', 'initialize', 'seed', 'reset', 'setup', 'create', 'drop', 'load', 'import', 'restore', 'push', 'wipe', 'clean', 'stamp'];
 /**
  * Programs known by name whose `upgrade` or `migrate` changes packages or
