@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { clientConnection } from './client-connections.js';
+import { clientConnection, sqliteReadsOnly } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { commandNameVerdict, environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
@@ -241,6 +241,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     const client = clientConnection(name, words.slice(1));
     if (client) effects.client = client;
   }
+  if (name === 'sqlite3' && command.stdin === 'terminal' && sqliteReadsOnly(words.slice(1))) return { guarded: false, rule: 'sqlite-dot-read-only', reason: 'runs only sqlite3 dot commands that print the schema, the tables, the indexes or the whole database as SQL', kind: 'read-only' };
   const byRow = matchToolRules(name, words.slice(1), command.stdin, ctx.table);
   // A project's own program run by its path (`bin/migrate`) is not the tool it shares a name with, unless a row decides.
   const ownProgram = byRow?.rule === 'no-rule' && first.resolved && first.text.includes('/') && !path.isAbsolute(first.text);

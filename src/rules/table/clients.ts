@@ -6,15 +6,11 @@ const SQL_CLIENTS = ['psql', 'mysql', 'mariadb', 'sqlite3', 'mongosh', 'mongo', 
  * Raw database clients. An interactive session is guarded too: it can run
  * any statement, and dbsafe cannot see what will be typed.
  */
-/** sqlite3 dot commands that only print (`sqlite3 app.db .schema > schema.sql`). */
-const SQLITE_READ_ONLY_DOT_COMMANDS = ['.schema', '.fullschema', '.tables', '.indexes', '.indices', '.databases', '.dbinfo'];
-
 export const CLIENT_RULES: readonly CommandRule[] = [
   { id: 'sql-client-list', tools: ['psql'], flags: ['-l', '--list'], guard: false, kind: 'read-only', reason: 'lists the databases and exits' },
   { id: 'sql-client-statement', tools: SQL_CLIENTS, flags: ['-c', '--command', '-e', '--execute', '--eval', '-cmd'], guard: true, kind: 'client', reason: 'runs the statements given on the command line' },
   { id: 'sql-client-script', tools: SQL_CLIENTS, flags: ['-f', '--file', '-init', '--init'], guard: true, kind: 'client', reason: 'runs the statements of a script file' },
   { id: 'sql-client-script', tools: SQL_CLIENTS, stdin: true, guard: true, kind: 'client', reason: 'runs the statements fed on standard input' },
-  { id: 'sqlite-dot-read-only', tools: ['sqlite3'], args: [...SQLITE_READ_ONLY_DOT_COMMANDS.map((dot) => `* ${dot}`), ...SQLITE_READ_ONLY_DOT_COMMANDS.map((dot) => `* * ${dot}`)], guard: false, kind: 'read-only', reason: 'runs only a dot command that prints the schema, tables or indexes' },
   { id: 'sql-client-statement', tools: ['sqlite3'], args: ['* *'], guard: true, kind: 'client', reason: 'runs the statements given after the database file' },
   { id: 'sql-client-interactive', tools: SQL_CLIENTS, always: true, guard: true, kind: 'client', reason: 'opens an interactive session that can run any statement' },
 
