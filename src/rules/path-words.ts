@@ -91,7 +91,7 @@ export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
  */
 export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = [
   'migrate', 'migration', 'migrations', 'seed', 'db:migrate', 'db:seed', 'db:reset', 'db:setup', 'upgrade',
-  'load-examples', 'load_examples', 'loaddata', 'create-admin', 'create_admin', 'createadmin', 'createsuperuser', 'create-superuser', 'create_superuser',
+  'update-db', 'updatedb', 'updb', 'load-examples', 'load_examples', 'loaddata', 'create-admin', 'create_admin', 'createadmin', 'createsuperuser', 'create-superuser', 'create_superuser',
 ];
 /** Options with which a program run by its path migrates, installs its schema or seeds (`./miniflux -migrate`, `./listmonk --install`, `./listmonk --upgrade`). */
 export const PROGRAM_DATABASE_OPTIONS: readonly string[] = ['-migrate', '--migrate', '--run-migrations', '--seed', '-install', '--install', '-upgrade', '--upgrade'];
@@ -123,7 +123,8 @@ const PROGRAM_FILE_ONLY_NEXT: readonly string[] = ['create', 'new', 'generate', 
  */
 export function programSubcommandVerdict(program: string, name: string, args: readonly { text: string; resolved: boolean }[]): RuleVerdict | null {
   const byPath = program.includes('/');
-  if (!byPath && CODE_UPGRADE_PROGRAMS.has(name)) return null;
+  // `npx storybook@latest upgrade`: the package's version is no part of its name.
+  if (!byPath && CODE_UPGRADE_PROGRAMS.has(name.replace(/(.)@[^@/]*$/, '$1'))) return null;
   const resolved = args.filter((arg) => arg.resolved).map((arg) => arg.text);
   const option = byPath ? resolved.find((arg) => PROGRAM_DATABASE_OPTIONS.includes(arg) || PROGRAM_DATABASE_OPTIONS.some((o) => arg.startsWith(`${o}=`))) : undefined;
   if (option) return { guarded: true, rule: 'program-subcommand', reason: `runs the program ${program} with ${option}, which installs, upgrades, migrates or seeds its database`, kind: 'migration' };

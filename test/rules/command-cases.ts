@@ -266,6 +266,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['${NPM_ROOT}/.bin/webpack --mode production', false, 'no-rule'],
   ['$DIR/node_modules/.bin/db-seed', true, 'path-word'],
   ['$X/bin/thing', true, 'unresolvable'],
+  ['wp core update-db', true, 'program-subcommand'],
+  ['npx storybook@latest upgrade', false, 'no-rule'],
   ['mongosh --eval "db.dropDatabase()"', true, 'sql-client-statement'],
   ['mongo app seed.js', true, 'sql-client-interactive'],
   ['cat schema.sql | psql app', true, 'sql-client-script'],
