@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { clientConnection } from './client-connections.js';
+import { clientConnection, sqliteReadsOnly } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
-import { environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
+import { commandNameVerdict, environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
 import { commandVariableWords, innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
 import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
@@ -41,6 +41,9 @@ export interface ClassifyInput {
 
 /** More invocations than this in one line (scripts fanning out to scripts) is guarded rather than followed. */
 export const MAX_INVOCATIONS = 2000;
+
+/** System service scripts (`/etc/init.d/mysql start`): named after the server they start, not a client of it. */
+const SERVICE_SCRIPT_DIRECTORIES = ['/etc/init.d/', '/etc/rc.d/'];
 
 const DIRECTORY_CHANGES: ReadonlySet<string> = new Set(['cd', 'pushd', 'popd']);
 
@@ -153,6 +156,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   }
   const alternatives = first.resolved ? null : alternativeExpansions(words);
   if (alternatives) return firstGuarded(alternatives.map((alternative) => judgeInvocation(alternative, command, scope, effects, depth + 1, ctx)), PASS_NO_RULE(wordsText(words)));
+  if (first.resolved && SERVICE_SCRIPT_DIRECTORIES.some((dir) => first.text.startsWith(dir))) return { guarded: false, rule: 'service-script', reason: `${first.text} starts or stops a system service; it runs no client` };
   const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
   if (name === null) return programAfterUnknownWord(words, command, scope, effects, depth, ctx) ?? { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
@@ -237,14 +241,45 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     const client = clientConnection(name, words.slice(1));
     if (client) effects.client = client;
   }
+  if (name === 'sqlite3' && command.stdin === 'terminal' && sqliteReadsOnly(words.slice(1))) return { guarded: false, rule: 'sqlite-dot-read-only', reason: 'runs only sqlite3 dot commands that print the schema, the tables, the indexes or the whole database as SQL', kind: 'read-only' };
+  const byRow = matchToolRules(name, words.slice(1), command.stdin, ctx.table);
+  // A project's own program run by its path (`bin/migrate`) is not the tool it shares a name with, unless a row decides.
+  const ownProgram = byRow?.rule === 'no-rule' && first.resolved && first.text.includes('/') && !path.isAbsolute(first.text);
   return (
-    matchToolRules(name, words.slice(1), command.stdin, ctx.table) ??
+    (byRow?.rule === 'no-rule' && FRAMEWORK_COMMAND_TOOLS.has(name) ? frameworkCommandName(words) : null) ??
+    (ownProgram ? null : byRow) ??
     projectScriptVerdict(words, command, scope, depth, ctx) ??
     pathWordVerdict(first.text) ??
-    (first.resolved ? programSubcommandVerdict(first.text, words.slice(1)) : null) ??
-    innerCommandVerdict(name, words, nestedJudge(command, scope, depth, ctx)) ??
+    unknownProgramVerdict(words, name, nestedJudge(command, scope, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
   );
+}
+
+/**
+ * A program no row knows. Its own database subcommand decides for the
+ * project's program run by its path (`./pocketbase migrate collections`);
+ * for a program known by name, a known tool among its arguments decides
+ * first when it guards (`run-as-runtime-user php artisan migrate`).
+ */
+function unknownProgramVerdict(words: readonly ShellWord[], name: string, judge: NestedJudge): RuleVerdict | null {
+  const first = words[0]!;
+  const own = first.resolved && !NEVER_RUNS_ITS_ARGUMENTS.has(name) ? programSubcommandVerdict(first.text, name, words.slice(1)) : null;
+  if (own && (first.text.includes('/') || !own.guarded)) return own;
+  const inner = innerCommandVerdict(name, words, judge);
+  return inner?.guarded ? inner : (own ?? inner);
+}
+
+/** Tools whose first argument names one of the application's commands (a management command, console command or task). */
+const FRAMEWORK_COMMAND_TOOLS: ReadonlySet<string> = new Set(['manage.py', 'django-admin', 'console', 'artisan', 'rake', 'rails']);
+
+/** Options with which a command only reports what it would do (`run_async_migrations --check`). */
+const CHECK_ONLY_OPTIONS = ['--check', '--plan', '--list', '--status', '--dry-run', '--show'];
+
+/** The command a framework tool runs, judged by its name when nothing else decides it (commandNameVerdict). */
+function frameworkCommandName(words: readonly ShellWord[]): RuleVerdict | null {
+  const command = words.slice(1).find((word) => !word.text.startsWith('-'));
+  if (words.some((word) => CHECK_ONLY_OPTIONS.includes(word.text))) return null;
+  return command?.resolved ? commandNameVerdict(commandName(words[0]!.text), command.text) : null;
 }
 
 /**

@@ -63,3 +63,19 @@ export function clientConnection(tool: string, args: readonly ShellWord[], table
   }
   return { client: tool, engine: rule.engine, settings };
 }
+
+/** sqlite3 dot commands that only print (`sqlite3 app.db .schema > schema.sql`, `.dump > backup.sql`). */
+export const SQLITE_READ_ONLY_DOT_COMMANDS: readonly string[] = ['.schema', '.fullschema', '.dump', '.tables', '.indexes', '.indices', '.databases', '.dbinfo'];
+
+/**
+ * `sqlite3 [-init /dev/null] FILE .schema …`: every argument after the
+ * database file is a read-only dot command (sqlite3 runs each one), and no
+ * other option can feed it statements. Pure.
+ */
+export function sqliteReadsOnly(args: readonly { text: string; resolved: boolean }[]): boolean {
+  let rest = args;
+  if (rest[0]?.text === '-init' && rest[1]?.text === '/dev/null') rest = rest.slice(2);
+  const [file, ...commands] = rest;
+  if (!file || file.text.startsWith('-') || commands.length === 0) return false;
+  return commands.every((command) => command.resolved && SQLITE_READ_ONLY_DOT_COMMANDS.includes(command.text.trim().split(/\s+/)[0]!) && !command.text.includes(';'));
+}

@@ -35,10 +35,17 @@ export function judgeInlineCode(name: string, code: ShellWord, judge: NestedJudg
   return null;
 }
 
-/** `$ROOT/artisan`: the directory is only known at run time, but a known tool's name is written out. */
+/**
+ * `$ROOT/artisan`: the directory is only known at run time, but a known
+ * tool's name is written out. In a package manager's directory of installed
+ * programs (`${NPM_ROOT}/.bin/webpack`, `$(DIR)/vendor/bin/phpunit`) the name
+ * is the installed tool's, whatever the directory: judged as that command.
+ */
 export function knownToolAtUnknownPath(text: string, table: readonly CommandRule[]): string | null {
   const tail = /\/([A-Za-z0-9_.-]+)$/.exec(text)?.[1];
-  return tail && (table.some((rule) => rule.tools.includes(tail)) || NEVER_RUNS_ITS_ARGUMENTS.has(tail)) ? tail : null;
+  if (!tail) return null;
+  if (/(^|\/)(\.bin|vendor\/bin)\/[A-Za-z0-9_.-]+$/.test(text) && !/\$/.test(tail)) return tail;
+  return table.some((rule) => rule.tools.includes(tail)) || NEVER_RUNS_ITS_ARGUMENTS.has(tail) ? tail : null;
 }
 
 /**

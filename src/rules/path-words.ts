@@ -27,7 +27,8 @@ function pathWords(text: string): string[] {
  */
 export const DATABASE_NOUNS: readonly string[] = ['db', 'database', 'databases', 'sqlite', 'postgres', 'postgresql', 'mysql', 'pg'];
 export const DATABASE_SETUP_VERBS: readonly string[] = ['setup', 'init', 'initialize', 'initialise', 'recreate', 'populate', 'load', 'restore', 'rebuild', 'wipe', 'clear', 'clean', 'import'];
-const JOINED_SETUP_WORDS: readonly string[] = ['dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
+// efbundle: the default name of an EF Core migration bundle (`dotnet ef migrations bundle`), which applies the migrations when run.
+export const JOINED_SETUP_WORDS: readonly string[] = ['efbundle', 'dbsetup', 'setupdb', 'dbinit', 'initdb', 'createdb', 'resetdb', 'dbreset', 'seeddb', 'dbseed'];
 /** Adjacent words naming a script that fills a database (`app/initial_data.py`, `scripts/create_superuser.py`). */
 export const DATABASE_PATH_PHRASES: readonly string[] = ['initial data', 'create superuser', 'create admin', 'create tables', 'load data', 'sample data', 'demo data'];
 
@@ -44,6 +45,30 @@ export function databasePathWord(text: string): string | null {
   return noun && verb ? `${noun}" and "${verb}` : null;
 }
 
+/** Words of a framework command's name that say it runs a test suite (`rake plugin:turbo_spec`, `rake test:system`). */
+export const TEST_NAME_WORDS: readonly string[] = ['spec', 'specs', 'test', 'tests', 'rspec', 'cucumber', 'minitest'];
+const SCHEMA_VERBS: readonly string[] = ['sync', 'update', 'create', 'drop', 'load', 'apply', 'migrate', 'reset'];
+
+/**
+ * A framework's command that no row and no readable body decides (a
+ * management command, console command or rake task whose file is absent or
+ * in a package), judged by the words of its name: `migrate_clickhouse`,
+ * `run_async_migrations`, `sylius:fixtures:load`, `sync_replicated_schema`,
+ * `plugin:turbo_spec`. Null when the name says nothing. Pure.
+ */
+export function commandNameVerdict(tool: string, command: string): RuleVerdict | null {
+  const words = pathWords(command.replaceAll(':', ' '));
+  const database = words.find((word) => DATABASE_PATH_WORDS.includes(word) || JOINED_SETUP_WORDS.includes(word));
+  const schema = words.includes('schema') && words.some((word) => SCHEMA_VERBS.includes(word)) ? 'schema' : undefined;
+  const noun = words.find((word) => DATABASE_NOUNS.includes(word));
+  const verb = words.find((word) => DATABASE_SETUP_VERBS.includes(word));
+  const word = database ?? schema ?? (noun && verb ? `${noun}" and "${verb}` : undefined);
+  if (word) return { guarded: true, rule: 'command-name-word', reason: `runs the ${tool} command ${command}, whose name has the word "${word}" (if it does not touch a database, add it to "commands.allow" in dbsafe.config.json)`, kind: 'migration' };
+  const test = words.find((w) => TEST_NAME_WORDS.includes(w));
+  if (test) return { guarded: true, rule: 'command-name-word', reason: `runs the ${tool} command ${command}, whose name has the word "${test}": a test suite, which usually writes to the database it is configured for`, kind: 'test' };
+  return null;
+}
+
 /** Guarded when the script's path says it seeds, migrates, resets, truncates or drops. */
 export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
   const word = databasePathWord(scriptPath);
@@ -57,25 +82,75 @@ export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
 }
 
 /**
- * Subcommands and options with which a project's own program, run by its
- * path, migrates or seeds its database (`target/lemmy_server migration run`,
- * `./pocketbase migrate up`, `./miniflux -migrate`).
+ * Subcommands with which an application's own command-line program sets up
+ * or changes its database, whatever the program is called: the project's
+ * binary run by its path (`target/lemmy_server migration run`, `./pocketbase
+ * migrate up`) or an application installed under its own name (`superset
+ * load-examples`, `superset fab create-admin`, `sentry upgrade`). A program
+ * the table knows is decided by its rows before this is asked.
  */
-export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = ['migrate', 'migration', 'migrations', 'seed', 'db:migrate', 'db:seed', 'db:reset', 'db:setup', '-migrate', '--migrate', '--run-migrations', '--seed'];
+export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = [
+  'migrate', 'migration', 'migrations', 'seed', 'db:migrate', 'db:seed', 'db:reset', 'db:setup', 'upgrade',
+  'update-db', 'updatedb', 'updb', 'load-examples', 'load_examples', 'loaddata', 'create-admin', 'create_admin', 'createadmin', 'createsuperuser', 'create-superuser', 'create_superuser',
+];
+/** Options with which a program run by its path migrates, installs its schema or seeds (`./miniflux -migrate`, `./listmonk --install`, `./listmonk --upgrade`). */
+export const PROGRAM_DATABASE_OPTIONS: readonly string[] = ['-migrate', '--migrate', '--run-migrations', '--seed', '-install', '--install', '-upgrade', '--upgrade'];
+/** `<program> db <verb>` (`superset db upgrade`, `airflow db migrate`, `flask db upgrade`): a database noun followed by one of these verbs. */
+export const PROGRAM_DATABASE_NOUNS: readonly string[] = ['db', 'database'];
+const PROGRAM_DATABASE_VERBS: readonly string[] = ['upgrade', 'downgrade', 'migrate', 'init', 'initialize', 'seed', 'reset', 'setup', 'create', 'drop', 'load', 'import', 'restore', 'push', 'wipe', 'clean', 'stamp'];
+/**
+ * Programs known by name whose `upgrade` or `migrate` changes packages or
+ * code, not a database (`helm upgrade`, `nx migrate latest`, `flutter
+ * upgrade`): the bare-name form of the rule does not apply to them.
+ */
+const CODE_UPGRADE_PROGRAMS: ReadonlySet<string> = new Set([
+  'helm', 'brew', 'apt', 'apt-get', 'flutter', 'dart', 'rustup', 'npm', 'yarn', 'pnpm', 'bun', 'deno', 'pip', 'pip3', 'pipx', 'poetry', 'uv', 'choco', 'winget', 'scoop', 'snap', 'gcloud', 'az', 'gh', 'asdf', 'mise', 'volta', 'sdk', 'conda', 'mamba',
+  'nx', 'ng', 'storybook', 'sb', 'expo', 'react-native', 'terraform', 'tofu', 'pulumi', 'kubectl', 'kubeadm', 'eksctl', 'juju', 'vagrant', 'do-release-upgrade', 'softwareupdate', 'pacman', 'zypper', 'port', 'nix', 'nix-env', 'tailwindcss', 'codemod', 'jscodeshift', 'eslint', 'biome', 'rome', 'ncu', 'npm-check-updates', 'renovate', 'gem', 'bundle', 'composer', 'cargo', 'go', 'dotnet', 'sdkmanager', 'pod', 'fastlane', 'mix', 'hex', 'rebar3', 'stack', 'cabal', 'opam', 'vcpkg', 'conan', 'docker', 'podman',
+]);
+
+/** Words that, after a program known only by name, are more often a directory it is given (`sqlfluff lint migrations`) than a subcommand. */
+const BARE_NAME_DIRECTORY_WORDS: readonly string[] = ['migrations'];
 
 /** What after the subcommand only writes a file or reads (`./pocketbase migrate create add_users`, `migrate status`). */
-const PROGRAM_FILE_ONLY_NEXT: readonly string[] = ['create', 'new', 'generate', 'make', 'status', 'list', 'info', 'version', 'collections', 'help', '--help', '-h'];
+const PROGRAM_FILE_ONLY_NEXT: readonly string[] = ['create', 'new', 'generate', 'make', 'status', 'list', 'info', 'version', 'collections', 'help', '--help', '-h', 'history', 'current', 'show', 'check', 'render'];
 
-/** Guarded when a program run by its path (`target/app`, `./bin/server`) is given a database subcommand as its first argument; passed when what follows only writes a file or reads. Pure. */
-export function programSubcommandVerdict(program: string, args: readonly { text: string; resolved: boolean }[]): RuleVerdict | null {
-  if (!program.includes('/')) return null;
-  const first = args.find((arg) => !arg.resolved || PROGRAM_DATABASE_SUBCOMMANDS.includes(arg.text) || !arg.text.startsWith('-'));
-  if (!first?.resolved || !PROGRAM_DATABASE_SUBCOMMANDS.includes(first.text)) return null;
-  const next = args[args.indexOf(first) + 1];
-  if (next?.resolved && PROGRAM_FILE_ONLY_NEXT.includes(next.text)) {
-    return { guarded: false, rule: 'program-subcommand', reason: `runs the project's program ${program} with "${first.text} ${next.text}", which writes a migration file or reads its state`, kind: 'generator' };
+/**
+ * Guarded when a program the table does not know is given a database
+ * subcommand (among its first words, before or after options), `db <verb>`,
+ * or (run by its path) a database option; passed when what follows the
+ * subcommand only writes a file or reads. `name` is the command word without
+ * its directory. Null when nothing in the arguments points at a database. Pure.
+ */
+export function programSubcommandVerdict(program: string, name: string, args: readonly { text: string; resolved: boolean }[]): RuleVerdict | null {
+  const byPath = program.includes('/');
+  // `npx storybook@latest upgrade`: the package's version is no part of its name.
+  if (!byPath && CODE_UPGRADE_PROGRAMS.has(name.replace(/(.)@[^@/]*$/, '$1'))) return null;
+  const resolved = args.filter((arg) => arg.resolved).map((arg) => arg.text);
+  const option = byPath ? resolved.find((arg) => PROGRAM_DATABASE_OPTIONS.includes(arg) || PROGRAM_DATABASE_OPTIONS.some((o) => arg.startsWith(`${o}=`))) : undefined;
+  if (option) return { guarded: true, rule: 'program-subcommand', reason: `runs the program ${program} with ${option}, which installs, upgrades, migrates or seeds its database`, kind: 'migration' };
+  // The subcommand path (`fab create-admin`, `db upgrade`, `--config=x upgrade`): leading words that are not
+  // options, skipping options; a word after an option without `=` may be its value (`-pkg migrations`), so it ends the path.
+  const positional: { text: string; resolved: boolean }[] = [];
+  for (const [index, arg] of args.entries()) {
+    if (!arg.resolved || positional.length === 3) break;
+    if (arg.text.startsWith('-')) continue;
+    const previous = args[index - 1];
+    if (previous?.text.startsWith('-') && !previous.text.includes('=')) break;
+    if (!byPath && BARE_NAME_DIRECTORY_WORDS.includes(arg.text)) break;
+    positional.push(arg);
   }
-  return { guarded: true, rule: 'program-subcommand', reason: `runs the project's program ${program} with "${first.text}", which migrates or seeds its database`, kind: 'migration' };
+  for (const [index, word] of positional.entries()) {
+    const next = positional[index + 1]?.text;
+    const pair = PROGRAM_DATABASE_NOUNS.includes(word.text) && next !== undefined && PROGRAM_DATABASE_VERBS.includes(next) ? `${word.text} ${next}` : null;
+    if (!pair && !PROGRAM_DATABASE_SUBCOMMANDS.includes(word.text)) continue;
+    const after = args[args.indexOf(pair ? positional[index + 1]! : word) + 1];
+    const subcommand = pair ?? word.text;
+    if (after?.resolved && PROGRAM_FILE_ONLY_NEXT.includes(after.text)) {
+      return { guarded: false, rule: 'program-subcommand', reason: `runs the program ${program} with "${subcommand} ${after.text}", which writes a migration file or reads its state`, kind: 'generator' };
+    }
+    return { guarded: true, rule: 'program-subcommand', reason: `runs the program ${program} with "${subcommand}", which sets up, upgrades, migrates or seeds its database (if it does not, add it to "commands.allow" in dbsafe.config.json)`, kind: 'migration' };
+  }
+  return null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
-import { DATABASE_NOUNS, DATABASE_PATH_PHRASES, DATABASE_PATH_WORDS } from './path-words.js';
+import { DATABASE_NOUNS, DATABASE_PATH_PHRASES, DATABASE_PATH_WORDS, JOINED_SETUP_WORDS, PROGRAM_DATABASE_NOUNS, PROGRAM_DATABASE_OPTIONS, PROGRAM_DATABASE_SUBCOMMANDS } from './path-words.js';
 import { RAILS_COMMANDS } from './rake-tasks.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
@@ -188,8 +188,9 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     const existing = filters.get(word) ?? { word, arms: [HELP_ARM], otherwise: false };
     filters.set(word, { ...existing, arms: [existing.arms[0]!, { globs: [glob], mayGuard: true }, ...existing.arms.slice(1)] });
   }
-  const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS])].sort();
-  const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t'))];
+  // An application's own program is no wrapped word: its database subcommands and options are (path-words.ts).
+  const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS, ...PROGRAM_DATABASE_SUBCOMMANDS, ...PROGRAM_DATABASE_OPTIONS, ...PROGRAM_DATABASE_NOUNS])].sort();
+  const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...JOINED_SETUP_WORDS, ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t'))];
   for (const word of MAKE_LIKE) {
     const filter = filters.get(word);
     if (!filter) continue;

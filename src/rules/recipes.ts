@@ -38,7 +38,8 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
       continue;
     }
     const names = runner === 'make' ? header[1]!.split(/\s+/) : [header[1]!];
-    current = { prerequisites: header[2]!.split(/\s+/).filter((p) => p !== '' && !p.startsWith('#')).map((p) => p.replace(/\(.*$/, '')), recipe: [] };
+    // A `#` ends the rule line (`test: deps ### run the tests`): what follows is a comment, not prerequisites.
+    current = { prerequisites: header[2]!.replace(/#.*$/, '').split(/\s+/).filter((p) => p !== '').map((p) => p.replace(/\(.*$/, '')), recipe: [] };
     for (const name of names) {
       if (name.startsWith('.')) continue;
       targets[name] = current;

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyCommand } from '../../src/rules/classify.js';
 import { loadUserCommandRules, packageScriptsReader } from '../../src/rules/classify-line.js';
@@ -8,6 +10,7 @@ import { COMMAND_RULES } from '../../src/rules/table/index.js';
 import { loadTreeSitterParser } from '../../src/rules/tree-sitter-parse.js';
 import type { ShellParse, ShellWord, UserCommandRule } from '../../src/rules/types.js';
 import { COMMAND_CASES } from './command-cases.js';
+import { createCorpusProjects, PUBLIC_CORPUS } from './corpus-project.js';
 import { createFixtureProject } from './fixture-project.js';
 
 /** Prefixes a shell function cannot see through but a PATH shim can: the call behind them reaches the shim. */
@@ -113,5 +116,26 @@ describe('shellPrefilter', () => {
     expect(prefilterMayGuard(filters.get('make')!, ['db-reset'])).toBe(true);
     expect(prefilterMayGuard(filters.get('reset-db.sh')!, ['--force'])).toBe(true);
     expect(prefilterMayGuard(filters.get('make')!, ['lint'])).toBe(false);
+  });
+});
+
+describe('the recipe check on the regression corpus', () => {
+  it('never says no to a make call of the corpus labelled guard (the recipe file names what the classifier guards)', () => {
+    const corpus = createCorpusProjects();
+    try {
+      const make = shellPrefilter().find((filter) => filter.word === 'make')!;
+      const calls = PUBLIC_CORPUS.filter((c) => c.label === 'guard' && c.fixture && /^make(\s|$)/.test(c.line) && !/[$`"'\\|;&<>(){}]/.test(c.line));
+      expect(calls.length).toBeGreaterThan(20);
+      const read = (dir: string) => (file: string) => (existsSync(path.join(dir, file)) ? readFileSync(path.join(dir, file), 'utf8') : null);
+      const missed = calls.filter((c) => !prefilterMayGuard(make, c.line.split(/\s+/).slice(1), read(corpus.dirOf(c)))).map((c) => `${c.repo}: ${c.line}`);
+      expect(missed).toEqual([]);
+      // The application programs the classifier guards by their subcommand are not wrapped words: the recipe check knows their words.
+      for (const recipe of ['superset db upgrade', 'superset fab create-admin', './listmonk --install --yes', 'sentry --config=x upgrade', '@./efbundle --connection x', 'python manage.py migrate_clickhouse']) {
+        expect(prefilterMayGuard(make, ['setup'], (file) => (file === 'Makefile' ? `setup:\n\t${recipe}\n` : null)), recipe).toBe(true);
+      }
+      expect(prefilterMayGuard(make, ['build'], (file) => (file === 'Makefile' ? 'build:\n\ttsc -p .\n\tcp -r public dist/\n' : null))).toBe(false);
+    } finally {
+      corpus.cleanup();
+    }
   });
 });

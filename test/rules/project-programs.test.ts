@@ -155,3 +155,33 @@ describe("a Laravel project's console commands", () => {
   });
 });
 
+
+describe('make recipes and application programs', () => {
+  it('reads a comment on a rule line as a comment, not as prerequisites (self-documenting Makefiles)', async () => {
+    const dir = tempDir('dbsafe-recipe-comment-');
+    try {
+      writeFileSync(path.join(dir.dir, 'Makefile'), 'run: ### start the app, migrating first\n\tgo run -tags migrate ./cmd/app\n\nlint: ### run the linter\n\tgolangci-lint run\n');
+      expect((await classifyCommandLine({ command: 'make lint', cwd: dir.dir })).guarded).toBe(false);
+      expect((await classifyCommandLine({ command: 'make run', cwd: dir.dir })).guarded).toBe(true);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it("guards a program dbsafe does not know given a database subcommand, and a framework command by its name's words", async () => {
+    const dir = tempDir('dbsafe-app-program-');
+    try {
+      const verdict = async (command: string) => classifyCommandLine({ command, cwd: dir.dir });
+      expect(await verdict('superset db upgrade')).toMatchObject({ guarded: true, rule: 'program-subcommand' });
+      expect(await verdict('airflow db migrate')).toMatchObject({ guarded: true, rule: 'program-subcommand' });
+      expect(await verdict('helm upgrade web ./chart')).toMatchObject({ guarded: false });
+      expect(await verdict('flutter upgrade')).toMatchObject({ guarded: false });
+      expect(await verdict('go-bindata -pkg migrations .')).toMatchObject({ guarded: false });
+      expect(await verdict('python manage.py sync_replicated_schema')).toMatchObject({ guarded: true, rule: 'command-name-word' });
+      expect(await verdict('bin/rake plugin:turbo_spec')).toMatchObject({ guarded: true, rule: 'command-name-word', kind: 'test' });
+      expect((await verdict('superset db upgrade')).reason).toContain('commands.allow');
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
