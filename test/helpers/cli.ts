@@ -97,7 +97,8 @@ export function testDir(prefix?: string): string {
 /** A fresh temporary directory, removed by the returned cleanup. Real path (macOS /private, symlinked tmp). */
 export function tempDir(prefix = 'dbsafe-test-'): { dir: string; cleanup: () => void } {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  // Retried: a SQLite snapshot's background standby copy may still be writing into the directory when the test ends.
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }) };
 }
 
 /** Put the built CLI in `projectDir/node_modules/.bin/dbsafe`, as `npm install --save-dev ./dbsafe-x.y.z.tgz` would. */
