@@ -18,18 +18,23 @@ function sqlite(file: string, script: string): void {
   execFileSync('sqlite3', ['-batch', '-init', '/dev/null', file], { input: script, stdio: ['pipe', 'ignore', 'inherit'] });
 }
 
+/** A WAL-mode SQLite file of `rows` random numbers and text (about 150 bytes a row): the SQLite benches' dataset. */
+export function createRandomSqlite(database: string, rows: number): void {
+  sqlite(
+    database,
+    `PRAGMA journal_mode = WAL;
+     CREATE TABLE samples (id INTEGER PRIMARY KEY, amount INTEGER, label TEXT);
+     WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${rows})
+       INSERT INTO samples (amount, label) SELECT abs(random()) % 1000000000000, hex(randomblob(56)) FROM s;`,
+  );
+}
+
 export async function sqliteBackupBench(): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-sqlite-'));
   const database = path.join(dir, 'app.db');
   const project = benchProject(`sqlite:${database}`);
   try {
-    sqlite(
-      database,
-      `PRAGMA journal_mode = WAL;
-       CREATE TABLE samples (id INTEGER PRIMARY KEY, amount INTEGER, label TEXT);
-       WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${ROWS})
-         INSERT INTO samples (amount, label) SELECT abs(random()) % 1000000000000, hex(randomblob(56)) FROM s;`,
-    );
+    createRandomSqlite(database, ROWS);
     const rows: BenchRow[] = [infoRow('database: SQLite, WAL mode', `${(statSync(database).size / 1e6).toFixed(0)} MB`)];
     const plainCopy = path.join(dir, 'plain.sqlite');
     const plain: number[] = [];

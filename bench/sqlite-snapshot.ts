@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ratioRow, runMeasured, type BenchRow } from './measure.js';
 import { RUNS, benchProject, dbsafe, infoRow, median } from './kit.js';
+import { createRandomSqlite } from './sqlite-backup.js';
 
 /**
  * SQLite snapshots on about 200 MB in WAL mode, against `cp` of the file in
@@ -14,9 +14,6 @@ import { RUNS, benchProject, dbsafe, infoRow, median } from './kit.js';
 
 const ROWS = 1_450_000;
 
-function sqlite(file: string, script: string): void {
-  execFileSync('sqlite3', ['-batch', '-init', '/dev/null', file], { input: script, stdio: ['pipe', 'ignore', 'inherit'] });
-}
 
 /** The standby copies made in the background have landed: no measurement pays for another's I/O. */
 async function backgroundCopiesDone(database: string): Promise<void> {
@@ -30,13 +27,7 @@ export async function sqliteSnapshotBench(): Promise<BenchRow[]> {
   const database = path.join(dir, 'app.db');
   const project = benchProject(`sqlite:${database}`);
   try {
-    sqlite(
-      database,
-      `PRAGMA journal_mode = WAL;
-       CREATE TABLE samples (id INTEGER PRIMARY KEY, amount INTEGER, label TEXT);
-       WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${ROWS})
-         INSERT INTO samples (amount, label) SELECT abs(random()) % 1000000000000, hex(randomblob(56)) FROM s;`,
-    );
+    createRandomSqlite(database, ROWS);
     const rows: BenchRow[] = [infoRow('database: SQLite, WAL mode', `${(statSync(database).size / 1e6).toFixed(0)} MB`)];
     const copy = path.join(dir, 'copy.db');
     const copies: number[] = [];

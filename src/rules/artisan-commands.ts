@@ -1,6 +1,6 @@
 import { stringLiterals } from './inline-code.js';
 import { matchToolRules, type RuleVerdict } from './match.js';
-import { firstGuarded, type NestedJudge } from './nested-judge.js';
+import { firstGuarded, frameworkCommandWord, type NestedJudge } from './nested-judge.js';
 import type { ArtisanCommands, ShellWord } from './types.js';
 
 /**
@@ -27,12 +27,7 @@ const WRITING_CALL = /(?:\b[A-Z]\w*::|\$this->)((?:create|update|delete|remove|p
 const VALUE_OPTIONS = new Set(['--env']);
 
 function commandWord(words: readonly ShellWord[]): ShellWord | undefined {
-  for (let index = 1; index < words.length; index += 1) {
-    const word = words[index]!;
-    if (VALUE_OPTIONS.has(word.text)) index += 1;
-    else if (!word.text.startsWith('-')) return word;
-  }
-  return undefined;
+  return frameworkCommandWord(words, VALUE_OPTIONS);
 }
 
 function withoutComments(php: string): string {

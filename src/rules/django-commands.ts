@@ -1,6 +1,6 @@
 import { judgeInlineCode } from './embedded-commands.js';
 import { matchToolRules, type RuleVerdict } from './match.js';
-import { firstGuarded, type NestedJudge } from './nested-judge.js';
+import { firstGuarded, frameworkCommandWord, type NestedJudge } from './nested-judge.js';
 import type { DjangoCommands, ShellWord } from './types.js';
 
 /**
@@ -54,12 +54,7 @@ const CALL_COMMAND = /\bcall_command\(\s*["']([\w-]+)["']/g;
 const VALUE_OPTIONS = new Set(['--settings', '--pythonpath', '-v', '--verbosity']);
 
 function commandWord(words: readonly ShellWord[]): ShellWord | undefined {
-  for (let index = 1; index < words.length; index += 1) {
-    const word = words[index]!;
-    if (VALUE_OPTIONS.has(word.text)) index += 1;
-    else if (!word.text.startsWith('-')) return word;
-  }
-  return undefined;
+  return frameworkCommandWord(words, VALUE_OPTIONS);
 }
 
 function withoutComments(python: string): string {

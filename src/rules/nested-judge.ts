@@ -20,3 +20,13 @@ export function firstGuarded(verdicts: RuleVerdict[], fallback: RuleVerdict): Ru
   if (guarded) return { ...guarded, decidedBy: guardedDeciders(verdicts) };
   return verdicts.find((v) => v.rule !== 'no-rule') ?? fallback;
 }
+
+/** The framework command's name in `manage.py X` / `artisan X`: the first word after the program that is not an option (or an option's value). */
+export function frameworkCommandWord(words: readonly ShellWord[], valueOptions: ReadonlySet<string>): ShellWord | undefined {
+  for (let index = 1; index < words.length; index += 1) {
+    const word = words[index]!;
+    if (valueOptions.has(word.text)) index += 1;
+    else if (!word.text.startsWith('-')) return word;
+  }
+  return undefined;
+}
