@@ -72,8 +72,38 @@ export function createMariaDatabase(name = uniqueName()): TestDatabase {
   return {
     name,
     url: `mysql://${MARIA.user}@${MARIA.host}:${MARIA.port}/${name}`,
-    drop: () => mariadb(`DROP DATABASE IF EXISTS \`${name}\``),
+    drop: () => {
+      mariadb(`DROP DATABASE IF EXISTS \`${name}\``);
+      dropMariaSnapshotsOf(name);
+    },
   };
+}
+
+/**
+ * MariaDB's snapshot databases of `database` (guarded commands take one by
+ * default): their schema comment names the database they copy. Dropped with
+ * it, waiting for a background standby copy still at work in one (bounded).
+ */
+export function dropMariaSnapshotsOf(database: string): void {
+  const snapshotsOf = () =>
+    mariadb(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbsafe\\_snap\\_%' AND SCHEMA_COMMENT LIKE '% of ${database},%'`)
+      .split('\n')
+      .filter(Boolean);
+  const bases = new Set<string>();
+  for (let attempt = 0; attempt < 120; attempt++) {
+    for (const name of snapshotsOf()) bases.add(name.replace(/_r[0-9a-f]{0,4}$/, ''));
+    const present = [...bases].flatMap((base) => mariadb(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '${base}%'`).split('\n').filter(Boolean));
+    for (const name of present) {
+      try {
+        mariadb(`SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE IF EXISTS \`${name}\``);
+      } catch {
+        // A background copy still at work in it: the next round.
+      }
+    }
+    const busy = [...bases].some((base) => mariadb(`SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '%${base}%'`) !== '0');
+    if (present.length === 0 && !busy) return;
+    spawnSync('sleep', ['0.25']);
+  }
 }
 
 /**
