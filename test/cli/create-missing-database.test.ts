@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/audit/log.js';
-import { dropSnapshotsOf, mariadb, psql, uniqueName } from '../helpers/databases.js';
+import { dropSnapshotsOf, dropMariaSnapshotsOf, mariadb, psql, uniqueName } from '../helpers/databases.js';
 import { makeProject, type TestProject } from '../run/project.js';
 
 const CREATE_MARIADB_DATABASE = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/create-mariadb-database.cjs');
@@ -40,7 +40,10 @@ const engines = [
     // A framework's own code, not the mariadb client: a client naming no database is one dbsafe refuses to guess about.
     create: (name: string) => `node ${CREATE_MARIADB_DATABASE} ${name}`,
     exists: mariaExists,
-    drop: (name: string) => mariadb(`DROP DATABASE IF EXISTS ${name}`),
+    drop: (name: string) => {
+      mariadb(`DROP DATABASE IF EXISTS ${name}`);
+      dropMariaSnapshotsOf(name);
+    },
   },
 ];
 
