@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupProject, type BackupProject } from '../cli/backup-project.js';
-import { CLI, testDir } from '../helpers/cli.js';
+import { testDir } from '../helpers/cli.js';
+import { killAt, recorded, waitFor } from './kill-helpers.js';
 import { createMariaDatabase, mariadb } from '../helpers/databases.js';
 import { damage, dropSnapshotDatabases, fillShop, serverDatabasesLike, snapshotDatabasesOf, tableChecksums } from './mariadb-helpers.js';
 
@@ -12,38 +11,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
 });
-
-function recorded(home: string): string[] {
-  const dir = path.join(home, '.local', 'state', 'dbsafe', 'scratch-databases');
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { database: string }).database);
-  } catch {
-    return [];
-  }
-}
-
-async function waitFor(what: string, ready: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`${what} never happened`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Run dbsafe until it reaches step boundary `point`, then SIGKILL it there. */
-async function killAt(project: BackupProject, env: Record<string, string>, args: string[], point: string): Promise<void> {
-  const stopFile = path.join(testDir('dbsafe-stop-'), 'stopped');
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: project.dir,
-    env: { PATH: process.env.PATH, ...env, DBSAFE_STOP_AT: point, DBSAFE_STOP_AT_FILE: stopFile },
-    stdio: 'ignore',
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await waitFor(`dbsafe reaching ${point}`, () => existsSync(stopFile) || child.exitCode !== null);
-  expect(existsSync(stopFile), `dbsafe ended before ${point}`).toBe(true);
-  child.kill('SIGKILL');
-  await exited;
-}
 
 function setUp() {
   const db = createMariaDatabase();
@@ -73,7 +40,7 @@ describe('MariaDB snapshot: a SIGKILL at each step boundary', () => {
   it.each(['snapshot:recorded', 'snapshot:created', 'snapshot:described'])('taking a snapshot, killed at %s: the database is intact; the next run cleans up', async (point) => {
     const { db, project, env, home } = setUp();
     const before = tableChecksums(db.name);
-    await killAt(project, env, ['backup', '--mode', 'snapshot'], point);
+    await killAt(project.dir, env, ['backup', '--mode', 'snapshot'], point);
     expect(tableChecksums(db.name)).toBe(before);
     const left = recorded(home);
     if (point !== 'snapshot:recorded') expect(left.length).toBeGreaterThan(0);
@@ -96,7 +63,7 @@ describe('MariaDB snapshot: a SIGKILL at each step boundary', () => {
     mariadb(`SET FOREIGN_KEY_CHECKS = 0; DROP DATABASE \`${standby}\``);
     damage(db.name);
     const damaged = tableChecksums(db.name);
-    await killAt(project, env, ['restore', id, '--yes'], point);
+    await killAt(project.dir, env, ['restore', id, '--yes'], point);
     // Never missing, never half: the damaged state before the swap, the snapshot's after it.
     expect(tableChecksums(db.name)).toBe(point === 'restore:copied' ? damaged : before);
     const left = recorded(home);

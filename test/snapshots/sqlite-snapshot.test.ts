@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { snapshot } from '../../src/engines/sqlite/snapshot.js';
 import { parseDatabaseUrl } from '../../src/target/url.js';
-import { CLI, testDir } from '../helpers/cli.js';
+import { testDir } from '../helpers/cli.js';
+import { killAt, recorded } from './kill-helpers.js';
 import { DAMAGE, damage, Holder, sql, sqliteShop, tableChecksums, waitFor, type SqliteShop } from './sqlite-helpers.js';
 
 interface TakenSnapshot {
@@ -217,30 +218,6 @@ describe('SQLite snapshots', () => {
   });
 });
 
-function recorded(home: string): string[] {
-  const dir = path.join(home, '.local', 'state', 'dbsafe', 'scratch-databases');
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { database: string }).database);
-  } catch {
-    return [];
-  }
-}
-
-/** Run dbsafe until it reaches step boundary `point`, then SIGKILL it there. */
-async function killAt(shop: SqliteShop, env: Record<string, string>, args: string[], point: string): Promise<void> {
-  const stopFile = path.join(testDir('dbsafe-stop-'), 'stopped');
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: shop.project.dir,
-    env: { PATH: process.env.PATH, ...env, DBSAFE_STOP_AT: point, DBSAFE_STOP_AT_FILE: stopFile },
-    stdio: 'ignore',
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await waitFor(`dbsafe reaching ${point}`, () => existsSync(stopFile) || child.exitCode !== null);
-  expect(existsSync(stopFile), `dbsafe ended before ${point}`).toBe(true);
-  child.kill('SIGKILL');
-  await exited;
-}
-
 function killSetUp() {
   const shop = sqliteShop();
   const home = testDir('dbsafe-kill-home-');
@@ -264,7 +241,7 @@ describe('SQLite snapshot: a SIGKILL at each step boundary', () => {
   it.each(['snapshot:recorded', 'snapshot:created', 'snapshot:described'])('taking a snapshot, killed at %s: the database is intact; the next run cleans up', async (point) => {
     const { shop, env, home } = killSetUp();
     const before = tableChecksums(shop.db);
-    await killAt(shop, env, ['backup', '--mode', 'snapshot'], point);
+    await killAt(shop.project.dir, env, ['backup', '--mode', 'snapshot'], point);
     expect(tableChecksums(shop.db)).toBe(before);
     const next = await shop.project.cli(['backup', '--mode', 'snapshot', '--json'], env);
     expect(next.code, next.stderr).toBe(0);
@@ -283,7 +260,7 @@ describe('SQLite snapshot: a SIGKILL at each step boundary', () => {
     execFileSync('rm', ['-f', fileOf(shop, `${name}_r`)]);
     damage(shop.db);
     const damaged = tableChecksums(shop.db);
-    await killAt(shop, env, ['restore', (JSON.parse(taken.stdout) as TakenSnapshot).id, '--yes'], point);
+    await killAt(shop.project.dir, env, ['restore', (JSON.parse(taken.stdout) as TakenSnapshot).id, '--yes'], point);
     // Never missing, never half: the damaged state before the swap, the snapshot's after it.
     expect(tableChecksums(shop.db)).toBe(point === 'restore:copied' ? damaged : before);
     // Before the swap nothing was restored: the restore runs again. After it, the replaced (damaged) state was kept: undo brings it back.
