@@ -27,7 +27,8 @@ function corpusProject(options: { preScripts?: boolean } = {}) {
   for (const d of [home, path.join(project, 'node_modules/.bin')]) mkdirSync(d, { recursive: true });
   const scripts: Record<string, string> = { ...CORPUS_SCRIPTS };
   if (options.preScripts) for (const name of Object.keys(CORPUS_SCRIPTS)) scripts[`pre${name}`] = 'dbsafe guard';
-  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'corpus-app', private: true, scripts, dbsafe: { retention: 100 } }, null, 2));
+  // File backups: this test is about which lines are guarded; SQLite snapshots would leave background standby copies writing as the directory is removed.
+  writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'corpus-app', private: true, scripts, dbsafe: { retention: 100, mode: 'dump' } }, null, 2));
   for (const [file, { text, mode }] of Object.entries(CORPUS_FILES)) {
     writeFileSync(path.join(project, file), text);
     if (mode) chmodSync(path.join(project, file), mode);
