@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ageBackupBench } from './age-backup.js';
 import { agentHookBench } from './agent-hook.js';
 import { mariadbBackupBench } from './mariadb-backup.js';
@@ -34,6 +37,18 @@ const BENCHMARKS: ReadonlyArray<{ title: string; run: () => Promise<BenchRow[]> 
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 
 async function main(): Promise<void> {
+  // Steps measured in this process (an engine's restore step alone) keep their records under this HOME, never the account's.
+  const privateHome = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-home-'));
+  process.env.HOME = privateHome;
+  try {
+    process.exitCode = (await runBenchmarks()) ? 1 : 0;
+  } finally {
+    rmSync(privateHome, { recursive: true, force: true });
+  }
+}
+
+/** True when a target was missed. */
+async function runBenchmarks(): Promise<boolean> {
   let missed = false;
   for (const benchmark of BENCHMARKS.filter((b) => !only || b.title.includes(only))) {
     // One benchmark failing (a server down) is reported and counted as missed; the others still run.
@@ -43,7 +58,7 @@ async function main(): Promise<void> {
     printTable(benchmark.title, rows);
     missed ||= rows.some((row) => row.pass === false);
   }
-  process.exitCode = missed ? 1 : 0;
+  return missed;
 }
 
 main().catch((error: unknown) => {
