@@ -1,7 +1,7 @@
 import { commandName, FIND_EXEC_ACTIONS, GIT_CONFIG_OPTION, LAUNCHERS } from './launchers.js';
 import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
-import { DATABASE_FILE_EXTENSIONS, FILE_CHANGING_COMMANDS } from './table/files.js';
+import { DATABASE_FILE_EXTENSIONS } from './table/files.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
 import { DATABASE_NOUNS, DATABASE_PATH_PHRASES, DATABASE_PATH_WORDS, JOINED_SETUP_WORDS, NAMED_PROGRAM_DATABASE_SUBCOMMANDS, TEST_NAME_WORDS, PROGRAM_DATABASE_NOUNS, PROGRAM_DATABASE_OPTIONS, PROGRAM_DATABASE_SUBCOMMANDS } from './path-words.js';
@@ -89,8 +89,6 @@ LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
 
 /** Interpreters that run a script file: a database word anywhere in the arguments may be a path word (path-words.ts). */
 const INTERPRETERS = new Set(['node', 'php', 'python', 'python3', 'ruby', 'tsx', 'ts-node', 'nodemon']);
-/** A SQLite database file among the arguments of rm, cp, mv… (database-files.ts): `*.db*` also covers `.db3` and `.db-wal`. */
-const DATABASE_FILE_GLOBS = DATABASE_FILE_EXTENSIONS.map((extension) => `*.${extension}*`);
 const PATH_WORD_GLOBS = [...new Set(DATABASE_PATH_WORDS.map((word) => `*${word.startsWith('migrat') ? 'migrat' : word.startsWith('seed') ? 'seed' : word}*`))];
 /** A script path naming a database and a setup verb (`scripts/init_db.mjs`) has one of these nouns. */
 const SCRIPT_PATH_GLOBS = [...PATH_WORD_GLOBS, ...DATABASE_NOUNS.map((noun) => `*${noun}*`), ...DATABASE_PATH_PHRASES.map((phrase) => `*${phrase.split(' ').join('*')}*`), ...TEST_NAME_WORDS.map((word) => `*${word}*`)];
@@ -157,8 +155,10 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   const tools = [...new Set(table.flatMap((rule) => rule.tools))].filter((tool) => !PATH_ONLY_TOOLS.has(tool));
   for (const tool of tools) filters.set(tool, toolFilter(tool, table));
   for (const filter of commandRunningForms()) filters.set(filter.word, filter);
-  // rm, cp, mv…: only a call naming a SQLite database file (database-files.ts) may be guarded.
-  for (const word of Object.keys(FILE_CHANGING_COMMANDS)) filters.set(word, { word, arms: [HELP_ARM, { globs: DATABASE_FILE_GLOBS, mayGuard: true }], otherwise: false });
+  // rm, cp, mv… changing a SQLite database file (database-files.ts) are guarded by the classifier (dbsafe run, explain,
+  // the agent hooks), but the shell integration does not wrap the file utilities themselves: a shim named rm or cp
+  // would sit in front of every script's file operations. A recipe or script body that changes such a file still
+  // reaches Node (the recipe check looks for the extensions; npm run always does).
   const reachableTools = [...new Set(table.flatMap((rule) => rule.tools)), ...TASK_RUNNERS.map((runner) => runner.words[0]!), ...userRules.map((rule) => commandName(rule.words[0]!))];
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
@@ -197,8 +197,8 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     filters.set(word, { ...existing, arms: [existing.arms[0]!, { globs: [glob], mayGuard: true }, ...existing.arms.slice(1)] });
   }
   // An application's own program is no wrapped word: its database subcommands and options are (path-words.ts).
-  // A recipe's rm or cp matters only for a database file: its extension is looked for instead of the word.
-  const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS, ...Object.keys(NAMED_PROGRAM_DATABASE_SUBCOMMANDS), ...PROGRAM_DATABASE_SUBCOMMANDS, ...PROGRAM_DATABASE_OPTIONS, ...PROGRAM_DATABASE_NOUNS])].filter((word) => !(word in FILE_CHANGING_COMMANDS)).sort();
+  // A recipe's rm or cp matters only for a database file: its extension is among the substrings.
+  const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS, ...Object.keys(NAMED_PROGRAM_DATABASE_SUBCOMMANDS), ...PROGRAM_DATABASE_SUBCOMMANDS, ...PROGRAM_DATABASE_OPTIONS, ...PROGRAM_DATABASE_NOUNS])].sort();
   const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...JOINED_SETUP_WORDS, ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t')), ...DATABASE_FILE_EXTENSIONS.map((extension) => `.${extension}`)];
   for (const word of MAKE_LIKE) {
     const filter = filters.get(word);
