@@ -3,7 +3,7 @@ import { clientConnection, sqliteReadsOnly } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { commandNameVerdict, environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
-import { commandVariableWords, innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath, programAtUnknownPath } from './embedded-commands.js';
+import { commandVariableWords, innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath, programAtUnknownPath, toolOfWrapperScript } from './embedded-commands.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
 import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
 import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
@@ -271,7 +271,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   if (name === 'sqlite3' && command.stdin === 'terminal' && sqliteReadsOnly(words.slice(1))) return { guarded: false, rule: 'sqlite-dot-read-only', reason: 'runs only sqlite3 dot commands that print the schema, the tables, the indexes or the whole database as SQL', kind: 'read-only' };
   const file = databaseFileVerdict(name, words.slice(1));
   if (file) return file;
-  const byRow = matchToolRules(name, words.slice(1), command.stdin, ctx.table);
+  const byRow = matchToolRules(toolOfWrapperScript(name, ctx.table), words.slice(1), command.stdin, ctx.table);
   // A project's own program run by its path (`bin/migrate`) is not the tool it shares a name with, unless a row decides.
   const ownProgram = byRow?.rule === 'no-rule' && (first.resolved ? first.text.includes('/') && !path.isAbsolute(first.text) : knownTool === null);
   return (

@@ -519,6 +519,11 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['./manage.py apply_migrations', true, 'command-name-word'],
   ['npx playwright install', false, 'browser-setup'],
   ['karma start', false, 'browser-test-runner'],
+  ['cypress open', false, 'browser-setup'],
+  ['cypress run --spec cypress/e2e/login.cy.ts', true, 'e2e-test-runner'],
+  // a wrapper script named after the tool it wraps takes the tool's arguments
+  ['./scripts/sequelize.sh migration:create --name add-users', false, 'sequelize-read-only'],
+  ['./scripts/sequelize.sh db:migrate', true, 'sequelize-write'],
   // tests: a unit-test script whose body picks the test environment or a database env file is not a plain unit test
   ['npm run test:unit:env', true, 'js-test-runner'],
   ['npm run test:unit:pg', true, 'js-test-runner'],
