@@ -1,5 +1,5 @@
 import type { RuleVerdict } from './match.js';
-import { DATABASE_FILE_EXTENSIONS, DATABASE_FILE_SUFFIXES, FILE_CHANGING_COMMANDS, FILE_COMMAND_VALUE_OPTIONS } from './table/files.js';
+import { DATABASE_DATA_ENGINE_WORDS, DATABASE_DATA_JOINED_WORDS, DATABASE_DATA_WORDS, DATABASE_FILE_EXTENSIONS, DATABASE_FILE_SUFFIXES, FILE_CHANGING_COMMANDS, FILE_COMMAND_VALUE_OPTIONS } from './table/files.js';
 import type { ShellWord } from './types.js';
 
 const DATABASE_FILE = new RegExp(`\\.(${DATABASE_FILE_EXTENSIONS.join('|')})(${DATABASE_FILE_SUFFIXES.join('|')})?$`);
@@ -8,6 +8,15 @@ const DATABASE_FILE = new RegExp(`\\.(${DATABASE_FILE_EXTENSIONS.join('|')})(${D
 export function isDatabaseFile(text: string): boolean {
   return DATABASE_FILE.test(text.replace(/["']/g, ''));
 }
+
+/** Whether a path names a database server's data directory (`./data/postgres`, `.pgdata`). Pure. */
+export function isDatabaseDataDirectory(text: string): boolean {
+  const words = text.replace(/["']/g, '').split(/[\s/\\._-]+/).map((word) => word.toLowerCase());
+  if (words.some((word) => DATABASE_DATA_JOINED_WORDS.includes(word))) return true;
+  return words.some((word) => DATABASE_DATA_ENGINE_WORDS.includes(word)) && words.some((word) => DATABASE_DATA_WORDS.includes(word));
+}
+
+const RECURSIVE = /^-(?:[A-Za-z]*[rR][A-Za-z]*|-recursive)$/;
 
 /**
  * Guarded when a command that replaces or deletes files changes a database
@@ -29,6 +38,9 @@ export function databaseFileVerdict(name: string, args: readonly ShellWord[]): R
   }
   const changed = changes === 'every' ? operands : operands.slice(-1);
   const file = changed.find((word) => isDatabaseFile(word.text));
+  const recursive = name === 'rm' && args.some((arg) => RECURSIVE.test(arg.text));
+  const directory = recursive ? changed.find((word) => isDatabaseDataDirectory(word.text)) : undefined;
+  if (directory) return { guarded: true, rule: 'database-file', reason: `rm deletes ${directory.text}, where a database server keeps its files`, kind: 'data' };
   if (!file) return null;
   return { guarded: true, rule: 'database-file', reason: `${name} ${changes === 'every' ? 'deletes or changes' : 'overwrites'} ${file.text}, a SQLite database file`, kind: 'data' };
 }

@@ -1,7 +1,7 @@
 import { commandName, FIND_EXEC_ACTIONS, GIT_CONFIG_OPTION, LAUNCHERS } from './launchers.js';
 import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
-import { DATABASE_FILE_EXTENSIONS } from './table/files.js';
+import { DATABASE_DATA_ENGINE_WORDS, DATABASE_DATA_JOINED_WORDS, DATABASE_FILE_EXTENSIONS } from './table/files.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
 import { DATABASE_NOUNS, DATABASE_PATH_PHRASES, DATABASE_PATH_WORDS, JOINED_SETUP_WORDS, NAMED_PROGRAM_DATABASE_SUBCOMMANDS, TEST_NAME_WORDS, PROGRAM_DATABASE_NOUNS, PROGRAM_DATABASE_OPTIONS, PROGRAM_DATABASE_SUBCOMMANDS } from './path-words.js';
@@ -199,7 +199,7 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   // An application's own program is no wrapped word: its database subcommands and options are (path-words.ts).
   // A recipe's rm or cp matters only for a database file: its extension is among the substrings.
   const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS, ...Object.keys(NAMED_PROGRAM_DATABASE_SUBCOMMANDS), ...PROGRAM_DATABASE_SUBCOMMANDS, ...PROGRAM_DATABASE_OPTIONS, ...PROGRAM_DATABASE_NOUNS])].sort();
-  const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...JOINED_SETUP_WORDS, ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t')), ...DATABASE_FILE_EXTENSIONS.map((extension) => `.${extension}`)];
+  const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...JOINED_SETUP_WORDS, ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t')), ...DATABASE_FILE_EXTENSIONS.map((extension) => `.${extension}`), ...DATABASE_DATA_JOINED_WORDS, ...DATABASE_DATA_ENGINE_WORDS.filter((word) => word.length > 4)];
   for (const word of MAKE_LIKE) {
     const filter = filters.get(word);
     if (!filter) continue;

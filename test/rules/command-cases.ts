@@ -499,6 +499,11 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['cp storage/index.db /tmp/backups/', false, 'harmless-command'],
   ['mv app.sqlite3 app.sqlite3.old', true, 'database-file'],
   ['truncate -s 0 app.db', true, 'database-file'],
+  ['rm -rf ./data/postgres', true, 'database-file'],
+  ['sudo rm -rf .pgdata', true, 'database-file'],
+  ['rm -rf docker/volumes/db', true, 'database-file'],
+  ['rm -rf tmp/db-cache', false, 'harmless-command'],
+  ['rm data/db.json', false, 'harmless-command'],
   // Laravel Sail's own commands stand for artisan, the test runners and the clients
   ['./vendor/bin/sail test --testdox', true, 'artisan-test'],
   ['sail tinker', true, 'app-console'],

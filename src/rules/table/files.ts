@@ -8,6 +8,16 @@ export const DATABASE_FILE_EXTENSIONS: readonly string[] = ['db', 'sqlite', 'sql
 /** What SQLite writes next to a database (`mealie.db-wal`): deleting it loses the last transactions. */
 export const DATABASE_FILE_SUFFIXES: readonly string[] = ['-wal', '-shm', '-journal'];
 
+/**
+ * A directory where a database server keeps its files (`rm -rf
+ * ./data/postgres`, `rm -rf .pgdata`, `rm -rf docker/volumes/db`): a word of
+ * an engine or database next to a data word, or one joined word. Deleting it
+ * recursively deletes the database.
+ */
+export const DATABASE_DATA_ENGINE_WORDS: readonly string[] = ['pg', 'postgres', 'postgresql', 'mysql', 'mariadb', 'mongo', 'mongodb', 'db', 'database', 'databases'];
+export const DATABASE_DATA_WORDS: readonly string[] = ['data', 'volume', 'volumes'];
+export const DATABASE_DATA_JOINED_WORDS: readonly string[] = ['pgdata', 'dbdata', 'mysqldata', 'mariadbdata', 'mongodata', 'postgresdata'];
+
 /** `every`: each operand is deleted or changed; `last`: only the destination is written (the sources are read). */
 export const FILE_CHANGING_COMMANDS: Readonly<Record<string, 'every' | 'last'>> = {
   rm: 'every', unlink: 'every', shred: 'every', truncate: 'every', mv: 'every',
