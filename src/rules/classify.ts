@@ -175,6 +175,8 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     if (user.guarded) judgeInvocation(words, command, scope, effects, depth, { ...ctx, userRules: [] });
     return user;
   }
+  const fromCurrentDirectory = first.resolved || cwd === null ? null : currentDirectoryPath(first.text);
+  if (fromCurrentDirectory) return judgeInvocation([{ text: fromCurrentDirectory, resolved: true }, ...words.slice(1)], command, scope, effects, depth + 1, ctx);
   const alternatives = first.resolved ? null : alternativeExpansions(words);
   if (alternatives) return firstGuarded(alternatives.map((alternative) => judgeInvocation(alternative, command, scope, effects, depth + 1, ctx)), PASS_NO_RULE(wordsText(words)));
   if (first.resolved && SERVICE_SCRIPT_DIRECTORIES.some((dir) => first.text.startsWith(dir))) return { guarded: false, rule: 'service-script', reason: `${first.text} starts or stops a system service; it runs no client` };
@@ -336,6 +338,16 @@ function projectScriptVerdict(words: readonly ShellWord[], command: SimpleComman
   const file = path.resolve(scope.dir, first.text);
   const text = ctx.files.scriptText(file);
   return text === null ? null : judgeProjectScript(first.text, file, text, words.slice(1), nestedJudge(command, scope, depth, ctx));
+}
+
+/**
+ * `$PWD/scripts/seed.sh`, `"$(pwd)"/bin/setup`: the current directory is
+ * known, so the program is the project's `./scripts/seed.sh`, whose body can
+ * be read. Null for any other word.
+ */
+function currentDirectoryPath(text: string): string | null {
+  const match = /^"?(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)"?\/([A-Za-z0-9_./-]+)$/.exec(text);
+  return match && !match[1]!.split('/').includes('..') ? `./${match[1]}` : null;
 }
 
 /**

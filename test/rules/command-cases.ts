@@ -270,6 +270,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['$(GOBIN)/mockery --dir channels/store --name Store', false, 'none-guarded'],
   ['"$(dirname "$0")/../scripts/setup/flush-memcached"', false, 'none-guarded'],
   ['$X/bin/thing migrate', true, 'program-subcommand'],
+  ['$PWD/scripts/seed-users.sh', true, 'path-word'],
+  ['"$(pwd)"/scripts/lint.sh', false, 'none-guarded'],
   ['"$ROOT/scripts/seed-users.sh"', true, 'path-word'],
   ['$X/bin/thing psql -c "drop table users"', true, 'inner-command'],
   ['$(computed)', true, 'unresolvable'],

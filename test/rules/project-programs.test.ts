@@ -64,6 +64,12 @@ describe('programs of the project run by their path', () => {
     expect(await judge('./bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
   });
 
+  it('reads a program run from the current directory by $PWD or $(pwd) like one run by its relative path', async () => {
+    expect(await judge('$PWD/bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
+    expect(await judge('"${PWD}"/bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
+    expect(await judge('$PWD/bin/lint --fix')).toMatchObject({ guarded: false, rule: 'script-safe' });
+  });
+
   it('passes a shell script whose commands touch no database, even when its path has a database word', async () => {
     expect(await judge('bin/lint --fix')).toMatchObject({ guarded: false, rule: 'script-safe' });
     expect(await judge('./script/reset-cache.sh')).toMatchObject({ guarded: false, rule: 'script-safe' });
