@@ -3,7 +3,7 @@ import { clientConnection, sqliteReadsOnly } from './client-connections.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { commandNameVerdict, environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
-import { commandVariableWords, innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath } from './embedded-commands.js';
+import { commandVariableWords, innerCommandVerdict, judgeInlineCode, knownToolAtUnknownPath, programAtUnknownPath, toolOfWrapperScript } from './embedded-commands.js';
 import { firstGuarded, PASS_NO_RULE, type NestedJudge } from './nested-judge.js';
 import { judgeComposer, judgeRecipeTarget, judgeTargetName } from './runner-files.js';
 import { guardedDeciders, matchToolRules, type RuleVerdict } from './match.js';
@@ -12,6 +12,7 @@ import { quoteWord } from './quote.js';
 import { judgeRakeCall } from './rake-tasks.js';
 import { judgeArtisanAtUnknownPath, judgeArtisanCall } from './artisan-commands.js';
 import { judgeDjangoCall } from './django-commands.js';
+import { databaseFileVerdict } from './database-files.js';
 import { judgeProjectScript } from './project-scripts.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
@@ -100,7 +101,27 @@ function judgeUnwrapped(step: Exclude<Unwrapped, { kind: 'none' }>, command: Sim
   const changes = (step.env ?? []).map((change): EnvChange => (change.kind === 'file' && change.path !== null ? { ...change, path: scope.dir === null ? null : path.resolve(scope.dir, change.path) } : change));
   const inner: Scope = { ...scope, env: [...scope.env, ...changes], inContainer: scope.inContainer || step.inContainer === true };
   if (step.directory) Object.assign(inner, directoryScope(scope, step.directory.value, step.directory.written));
+  if (step.containerWorkdir && scope.dir !== null) {
+    const mounted = mountedPackage(step.containerWorkdir, scope.dir, ctx.readScripts);
+    if (mounted) Object.assign(inner, { dir: mounted, unknownDir: undefined });
+  }
   return judgeWords(words, command, inner, depth + 1, ctx);
+}
+
+/**
+ * A container usually has the project mounted (`.:/app`): its working
+ * directory `/app/frontend` is the project's `frontend` package when the
+ * project has one there (the longest trailing part of the path that is a
+ * directory with its own package.json). Null when none is.
+ */
+function mountedPackage(workdir: string, dir: string, readScripts: ReadPackageScripts): string | null {
+  const parts = workdir.split('/').filter((part) => part !== '' && part !== '.');
+  for (let start = 0; start < parts.length; start += 1) {
+    if (parts.slice(start).includes('..')) continue;
+    const candidate = path.join(dir, ...parts.slice(start));
+    if (readScripts(candidate)?.dir === candidate) return candidate;
+  }
+  return null;
 }
 
 /** The scope after moving to `target` (relative to the current directory); unknown when either is. */
@@ -154,11 +175,19 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     if (user.guarded) judgeInvocation(words, command, scope, effects, depth, { ...ctx, userRules: [] });
     return user;
   }
+  const fromCurrentDirectory = first.resolved || cwd === null ? null : currentDirectoryPath(first.text);
+  if (fromCurrentDirectory) return judgeInvocation([{ text: fromCurrentDirectory, resolved: true }, ...words.slice(1)], command, scope, effects, depth + 1, ctx);
   const alternatives = first.resolved ? null : alternativeExpansions(words);
   if (alternatives) return firstGuarded(alternatives.map((alternative) => judgeInvocation(alternative, command, scope, effects, depth + 1, ctx)), PASS_NO_RULE(wordsText(words)));
   if (first.resolved && SERVICE_SCRIPT_DIRECTORIES.some((dir) => first.text.startsWith(dir))) return { guarded: false, rule: 'service-script', reason: `${first.text} starts or stops a system service; it runs no client` };
-  const name = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
-  if (name === null) return programAfterUnknownWord(words, command, scope, effects, depth, ctx) ?? { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
+  const knownTool = first.resolved ? commandName(first.text) : knownToolAtUnknownPath(first.text, ctx.table);
+  let name = knownTool;
+  if (name === null) {
+    const after = programAfterUnknownWord(words, command, scope, effects, depth, ctx);
+    if (after) return after;
+    name = programAtUnknownPath(first.text);
+    if (name === null) return { guarded: true, rule: 'unresolvable', reason: `the command word ${first.text} is only known at run time` };
+  }
   const steps = [unwrapLauncher(words), shellSource(words, command.stdinText, command.stdin !== 'terminal'), interpreterTarget(words)];
   const step = steps.find((s) => s.kind !== 'none');
   if (step) return judgeUnwrapped(step, command, words, scope, depth, ctx);
@@ -242,14 +271,16 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     if (client) effects.client = client;
   }
   if (name === 'sqlite3' && command.stdin === 'terminal' && sqliteReadsOnly(words.slice(1))) return { guarded: false, rule: 'sqlite-dot-read-only', reason: 'runs only sqlite3 dot commands that print the schema, the tables, the indexes or the whole database as SQL', kind: 'read-only' };
-  const byRow = matchToolRules(name, words.slice(1), command.stdin, ctx.table);
+  const file = databaseFileVerdict(name, words.slice(1));
+  if (file) return file;
+  const byRow = matchToolRules(toolOfWrapperScript(name, ctx.table), words.slice(1), command.stdin, ctx.table);
   // A project's own program run by its path (`bin/migrate`) is not the tool it shares a name with, unless a row decides.
-  const ownProgram = byRow?.rule === 'no-rule' && first.resolved && first.text.includes('/') && !path.isAbsolute(first.text);
+  const ownProgram = byRow?.rule === 'no-rule' && (first.resolved ? first.text.includes('/') && !path.isAbsolute(first.text) : knownTool === null);
   return (
     (byRow?.rule === 'no-rule' && FRAMEWORK_COMMAND_TOOLS.has(name) ? frameworkCommandName(words) : null) ??
     (ownProgram ? null : byRow) ??
     projectScriptVerdict(words, command, scope, depth, ctx) ??
-    pathWordVerdict(first.text) ??
+    pathWordVerdict(first.text, scope.env) ??
     unknownProgramVerdict(words, name, nestedJudge(command, scope, depth, ctx)) ??
     (NEVER_RUNS_ITS_ARGUMENTS.has(name) ? { guarded: false, rule: 'harmless-command', reason: `${name} does not touch a database` } : PASS_NO_RULE(words.map(quoteWord).join(' ')))
   );
@@ -263,7 +294,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
  */
 function unknownProgramVerdict(words: readonly ShellWord[], name: string, judge: NestedJudge): RuleVerdict | null {
   const first = words[0]!;
-  const own = first.resolved && !NEVER_RUNS_ITS_ARGUMENTS.has(name) ? programSubcommandVerdict(first.text, name, words.slice(1)) : null;
+  const own = (first.resolved || first.text.includes('/')) && !NEVER_RUNS_ITS_ARGUMENTS.has(name) ? programSubcommandVerdict(first.text, name, words.slice(1)) : null;
   if (own && (first.text.includes('/') || !own.guarded)) return own;
   const inner = innerCommandVerdict(name, words, judge);
   return inner?.guarded ? inner : (own ?? inner);
@@ -307,6 +338,16 @@ function projectScriptVerdict(words: readonly ShellWord[], command: SimpleComman
   const file = path.resolve(scope.dir, first.text);
   const text = ctx.files.scriptText(file);
   return text === null ? null : judgeProjectScript(first.text, file, text, words.slice(1), nestedJudge(command, scope, depth, ctx));
+}
+
+/**
+ * `$PWD/scripts/seed.sh`, `"$(pwd)"/bin/setup`: the current directory is
+ * known, so the program is the project's `./scripts/seed.sh`, whose body can
+ * be read. Null for any other word.
+ */
+function currentDirectoryPath(text: string): string | null {
+  const match = /^"?(?:\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)"?\/([A-Za-z0-9_./-]+)$/.exec(text);
+  return match && !match[1]!.split('/').includes('..') ? `./${match[1]}` : null;
 }
 
 /**

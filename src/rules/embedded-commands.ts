@@ -49,6 +49,29 @@ export function knownToolAtUnknownPath(text: string, table: readonly CommandRule
 }
 
 /**
+ * A project's wrapper script named after the tool it wraps
+ * (`./scripts/sequelize.sh migration:create`, `bin/knex.sh migrate:latest`):
+ * its arguments are the tool's, so the tool's rows judge them. The name
+ * itself otherwise.
+ */
+export function toolOfWrapperScript(name: string, table: readonly CommandRule[]): string {
+  const stem = /^(.+)\.(?:sh|bash)$/.exec(name)?.[1];
+  return stem && table.some((rule) => rule.tools.includes(stem)) ? stem : name;
+}
+
+/**
+ * `$(GOBIN)/mockery`, `"$(dirname "$0")/../scripts/flush-memcached"`: a
+ * program whose directory is only known at run time but whose name is
+ * written out. Judged as the project's own program of that name (by its
+ * path words, its database subcommands and the tools in its arguments), as
+ * `./bin/mockery` would be. Null when the name itself is computed.
+ */
+export function programAtUnknownPath(text: string): string | null {
+  const tail = /\/([A-Za-z0-9_.-]+)"?$/.exec(text)?.[1];
+  return tail && /[A-Za-z]/.test(tail) ? tail : null;
+}
+
+/**
  * Variables that, by their name, hold a command (`${DOCKER_COMPOSE} -f dev.yml
  * down`, `$(COMPOSE) run app …`): the command they stand for. Only what that
  * command then runs is judged, so a wrong guess can only keep a line guarded.

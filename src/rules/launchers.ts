@@ -19,6 +19,8 @@ export type Unwrapped =
       directory?: LauncherDirectory;
       /** The command runs in a container, whose databases are not the host's. */
       inContainer?: boolean;
+      /** The container directory it runs in (`docker compose run -w /app/frontend web yarn test`). */
+      containerWorkdir?: string;
     }
   | { kind: 'shell'; source: ShellWord[]; via: string }
   | { kind: 'unresolvable'; reason: string }
@@ -59,6 +61,10 @@ interface Launcher {
   envFileOptions?: readonly string[];
   /** Options whose value is one `NAME=value` assignment (`dotenv -v NAME=value`). */
   assignmentOptions?: readonly string[];
+  /** Options that name the container directory the command runs in (`-w /app/frontend`). */
+  workdirOptions?: readonly string[];
+  /** The launcher's own commands that stand for another command (`sail test` runs `artisan test`). */
+  commands?: Readonly<Record<string, readonly string[]>>;
   inContainer?: boolean;
 }
 
@@ -111,21 +117,24 @@ export const LAUNCHERS: readonly Launcher[] = [
   { words: ['conda', 'run'], valueOptions: ['-n', '--name', '-p', '--prefix'] },
   { words: ['symfony', 'console'] },
   { words: ['cargo', 'sqlx'] },
-  { words: ['docker', 'compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['docker', 'compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true },
-  { words: ['docker-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true },
-  { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1, image: true, inContainer: true },
-  { words: ['podman', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['podman', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '-m', '--memory'], positionalsBefore: 1, image: true, inContainer: true },
-  { words: ['podman-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true },
-  { words: ['podman-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true },
+  { words: ['docker', 'compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['docker', 'compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['docker-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['docker-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['docker', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['docker', 'container', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['docker', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '--cpus', '-m', '--memory', '--user'], positionalsBefore: 1, image: true, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['podman', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['podman', 'run'], valueOptions: [...DOCKER_RUN_OPTIONS, '--mount', '--add-host', '--platform', '-m', '--memory'], positionalsBefore: 1, image: true, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['podman-compose', 'exec'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, inContainer: true, workdirOptions: ['-w', '--workdir'] },
+  { words: ['podman-compose', 'run'], valueOptions: DOCKER_RUN_OPTIONS, positionalsBefore: 1, image: true, inContainer: true, workdirOptions: ['-w', '--workdir'] },
   // Coverage tools and parallel test runners run the command after their options.
   { words: ['coverage', 'run'], valueOptions: ['--source', '--omit', '--include', '--rcfile', '--concurrency', '--context', '--data-file'] },
   { words: ['flatware'], valueOptions: ['-w', '--workers'] },
-  { words: ['sail'] },
+  {
+    words: ['sail'],
+    commands: { test: ['artisan', 'test'], dusk: ['artisan', 'dusk'], 'dusk:fails': ['artisan', 'dusk:fails'], tinker: ['artisan', 'tinker'], art: ['artisan'], pest: ['pest'], phpunit: ['phpunit'], mysql: ['mysql'], mariadb: ['mariadb'], psql: ['psql'], mongodb: ['mongosh'] },
+  },
   // Forms that run another command (found by hostile review): each is peeled off like `env` or `sudo`.
   { words: ['su'], valueOptions: ['-s', '--shell', '-g', '--group', '-G', '--supp-group', '-w', '--whitelist-environment'], shellOptions: ['-c', '--command', '--session-command'], shellOptionsAnywhere: true, onlyShellOptions: true },
   { words: ['runuser'], valueOptions: ['-u', '--user', '-g', '--group', '-G', '--supp-group', '-s', '--shell', '-w', '--whitelist-environment'], shellOptions: ['-c', '--command', '--session-command'], shellOptionsAnywhere: true },
@@ -224,6 +233,7 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
   let index = start;
   let positionalsLeft = launcher.positionalsBefore ?? 0;
   let image: ShellWord | undefined;
+  let containerWorkdir: string | undefined;
   while (index < words.length) {
     const word = words[index]!;
     if (word.text === '--') {
@@ -261,6 +271,13 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
         index += word.text === (unset ?? chdir) ? 2 : 1;
         continue;
       }
+      const workdir = matchingOption(launcher.workdirOptions, word.text);
+      if (workdir) {
+        const value = optionValue(words, index, workdir);
+        if (value?.resolved) containerWorkdir = value.text;
+        index += word.text === workdir ? 2 : 1;
+        continue;
+      }
       const [name] = word.text.split('=', 1);
       index += launcher.valueOptions?.includes(word.text) && name === word.text ? 2 : 1;
       continue;
@@ -289,7 +306,8 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
   const kept = KEPT_WORD[via];
   const [first, ...others] = rest;
   const commandWord = launcher.packageSpec && first!.resolved ? { ...first!, text: stripPackageSpec(first!.text) } : first!;
-  const command = kept ? [{ text: kept, resolved: true }, ...rest] : [commandWord, ...others];
+  const alias = first!.resolved ? launcher.commands?.[first!.text] : undefined;
+  const command = kept ? [{ text: kept, resolved: true }, ...rest] : alias ? [...alias.map((text) => ({ text, resolved: true })), ...others] : [commandWord, ...others];
   return {
     kind: 'command',
     words: command,
@@ -297,6 +315,7 @@ function applyLauncher(launcher: Launcher, words: readonly ShellWord[], start: n
     trailingUnknown: launcher.appendsUnknown,
     ...(env.length > 0 ? { env } : {}),
     ...(directory ? { directory } : {}),
+    ...(containerWorkdir ? { containerWorkdir } : {}),
     ...inContainer,
   };
 }

@@ -119,7 +119,8 @@ const UNRESOLVABLE_ARGUMENT = (tool: string, word: string): RuleVerdict => ({
 export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: StdinSource, table: readonly CommandRule[]): RuleVerdict | null {
   const rules = table.filter((rule) => rule.tools.includes(tool));
   if (rules.length === 0) return null;
-  if (args.length > 0 && args.every((arg) => arg.resolved && HELP_OR_VERSION.has(arg.text))) {
+  // `sql-migrate up --help` prints the help of `up` and runs nothing.
+  if (args.length > 0 && (args.every((arg) => arg.resolved && HELP_OR_VERSION.has(arg.text)) || args.some((arg) => arg.resolved && arg.text === '--help'))) {
     return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
   }
   const { positionals, options } = splitArguments(args, TOOL_VALUE_OPTIONS[tool] ?? []);

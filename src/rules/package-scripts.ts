@@ -2,7 +2,7 @@ import path from 'node:path';
 import { guardedDeciders, type RuleVerdict } from './match.js';
 import { quoteWord } from './quote.js';
 import { globMatches } from './glob.js';
-import { scriptNameRule } from './script-names.js';
+import { scriptNameRule, unitScriptUsesDatabase } from './script-names.js';
 import type { PackageScripts, ReadPackageScripts, ShellWord } from './types.js';
 
 export const PACKAGE_MANAGERS: ReadonlySet<string> = new Set(['npm', 'yarn', 'pnpm', 'bun']);
@@ -228,7 +228,7 @@ export function judgeScriptCall(call: Extract<PackageManagerCall, { kind: 'scrip
   }
   const parts = bodies.flatMap(({ script, body, dir }) => judge.judgeSource(body, dir).map((verdict) => ({ script, body, verdict })));
   const guardedParts = parts.filter((part) => part.verdict.guarded);
-  const counting = byName && !byName.guard ? guardedParts.filter((part) => part.verdict.kind !== 'test') : guardedParts;
+  const counting = byName && !byName.guard ? guardedParts.filter((part) => part.verdict.kind !== 'test' || (byName.kind === 'test' && unitScriptUsesDatabase(part.body))) : guardedParts;
   const deciding = counting[0];
   if (deciding) {
     const decidedBy = guardedDeciders(counting.map((part) => part.verdict));

@@ -1,3 +1,4 @@
+import type { EnvChange } from './types.js';
 import type { RuleVerdict } from './match.js';
 
 /**
@@ -6,7 +7,7 @@ import type { RuleVerdict } from './match.js';
  * `php database/seed_all.php`, `bun db/reset.ts`. A word of the path, not a
  * substring: `seedling.ts` and `dropdown.js` are not database scripts.
  */
-export const DATABASE_PATH_WORDS: readonly string[] = ['seed', 'seeds', 'seeder', 'seeders', 'seeding', 'migrate', 'migrates', 'migrating', 'migration', 'migrations', 'migrator', 'fixture', 'fixtures', 'reset', 'truncate', 'drop'];
+export const DATABASE_PATH_WORDS: readonly string[] = ['seed', 'seeds', 'seeder', 'seeders', 'seeding', 'migrate', 'migrates', 'migrating', 'migration', 'migrations', 'migrator', 'fixture', 'fixtures', 'reset', 'truncate', 'drop', 'populate', 'populates', 'populating'];
 
 /** Files a project runs as scripts: a word with one of these endings, or any word with a directory part, is a script path. */
 const SCRIPT_EXTENSIONS = /\.(m?[jt]s|c[jt]s|tsx?|jsx?|php|py|rb|sh|bash|exs?|pl|sql)$/;
@@ -45,6 +46,18 @@ export function databasePathWord(text: string): string | null {
   return noun && verb ? `${noun}" and "${verb}` : null;
 }
 
+/** Words of a framework command's name that say it only reports (`get_migration_status`, `migrations:list`, `seed:show`). */
+export const READ_ONLY_NAME_WORDS: readonly string[] = ['status', 'list', 'show', 'check', 'print', 'plan'];
+
+function serverTestPathVerdict(scriptPath: string): RuleVerdict | null {
+  if (!scriptPath.includes('/') && !SCRIPT_EXTENSIONS.test(scriptPath)) return null;
+  const words = pathWords(scriptPath.slice(scriptPath.lastIndexOf('/') + 1));
+  const test = words.find((w) => TEST_NAME_WORDS.includes(w));
+  const server = words.find((w) => SERVER_TEST_WORDS.includes(w));
+  if (!test || !server) return null;
+  return { guarded: true, rule: 'path-word', reason: `runs the script ${scriptPath}, whose name has the words "${test}" and "${server}": the server-side tests, which use the database (if they do not, add it to "commands.allow" in dbsafe.config.json)`, kind: 'test' };
+}
+
 /** Words of a framework command's name that say it runs a test suite (`rake plugin:turbo_spec`, `rake test:system`). */
 export const TEST_NAME_WORDS: readonly string[] = ['spec', 'specs', 'test', 'tests', 'rspec', 'cucumber', 'minitest'];
 const SCHEMA_VERBS: readonly string[] = ['sync', 'update', 'create', 'drop', 'load', 'apply', 'migrate', 'reset'];
@@ -58,6 +71,8 @@ const SCHEMA_VERBS: readonly string[] = ['sync', 'update', 'create', 'drop', 'lo
  */
 export function commandNameVerdict(tool: string, command: string): RuleVerdict | null {
   const words = pathWords(command.replaceAll(':', ' '));
+  const reads = words.find((w) => READ_ONLY_NAME_WORDS.includes(w));
+  if (reads) return { guarded: false, rule: 'command-name-word', reason: `runs the ${tool} command ${command}, whose name has the word "${reads}": it reports, and changes nothing`, kind: 'read-only' };
   const database = words.find((word) => DATABASE_PATH_WORDS.includes(word) || JOINED_SETUP_WORDS.includes(word));
   const schema = words.includes('schema') && words.some((word) => SCHEMA_VERBS.includes(word)) ? 'schema' : undefined;
   const noun = words.find((word) => DATABASE_NOUNS.includes(word));
@@ -69,10 +84,19 @@ export function commandNameVerdict(tool: string, command: string): RuleVerdict |
   return null;
 }
 
-/** Guarded when the script's path says it seeds, migrates, resets, truncates or drops. */
-export function pathWordVerdict(scriptPath: string): RuleVerdict | null {
+/**
+ * Words that, next to a test word in a script's path, say the tests run
+ * against the server side (`./tools/test-backend`, `scripts/run-api-tests.sh`,
+ * `bin/test-integration`), which has the database; `tools/test-documentation`
+ * or `scripts/test-lint.sh` name none.
+ */
+export const SERVER_TEST_WORDS: readonly string[] = ['backend', 'api', 'server', 'integration', 'e2e', 'db', 'database', 'models'];
+
+/** Guarded when the script's path says it seeds, migrates, resets, truncates or drops, or runs the server-side tests. */
+export function pathWordVerdict(scriptPath: string, env: readonly EnvChange[] = []): RuleVerdict | null {
   const word = databasePathWord(scriptPath);
-  if (!word) return null;
+  // Tests given the URL of a running server (`APIURL=http://localhost:3000/api ./run-api-tests.sh`) only talk HTTP to it.
+  if (!word) return env.some((change) => change.kind === 'set' && /^https?:\/\//.test(change.value ?? '')) ? null : serverTestPathVerdict(scriptPath);
   return {
     guarded: true,
     rule: 'path-word',
@@ -93,6 +117,13 @@ export const PROGRAM_DATABASE_SUBCOMMANDS: readonly string[] = [
   'migrate', 'migration', 'migrations', 'seed', 'db:migrate', 'db:seed', 'db:reset', 'db:setup', 'upgrade',
   'update-db', 'updatedb', 'updb', 'load-examples', 'load_examples', 'loaddata', 'create-admin', 'create_admin', 'createadmin', 'createsuperuser', 'create-superuser', 'create_superuser',
 ];
+/**
+ * Applications installed under their own name whose plain-word subcommand
+ * sets up their database or opens their console, where the word alone says
+ * nothing for other programs (`superset init` creates Superset's roles and
+ * permissions; `git init` touches no database).
+ */
+export const NAMED_PROGRAM_DATABASE_SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { superset: ['init', 'shell'], airflow: ['initdb', 'resetdb', 'upgradedb'] };
 /** Options with which a program run by its path migrates, installs its schema or seeds (`./miniflux -migrate`, `./listmonk --install`, `./listmonk --upgrade`). */
 export const PROGRAM_DATABASE_OPTIONS: readonly string[] = ['-migrate', '--migrate', '--run-migrations', '--seed', '-install', '--install', '-upgrade', '--upgrade'];
 /** `<program> db <verb>` (`superset db upgrade`, `airflow db migrate`, `flask db upgrade`): a database noun followed by one of these verbs. */
@@ -107,6 +138,9 @@ const CODE_UPGRADE_PROGRAMS: ReadonlySet<string> = new Set([
   'helm', 'brew', 'apt', 'apt-get', 'flutter', 'dart', 'rustup', 'npm', 'yarn', 'pnpm', 'bun', 'deno', 'pip', 'pip3', 'pipx', 'poetry', 'uv', 'choco', 'winget', 'scoop', 'snap', 'gcloud', 'az', 'gh', 'asdf', 'mise', 'volta', 'sdk', 'conda', 'mamba',
   'nx', 'ng', 'storybook', 'sb', 'expo', 'react-native', 'terraform', 'tofu', 'pulumi', 'kubectl', 'kubeadm', 'eksctl', 'juju', 'vagrant', 'do-release-upgrade', 'softwareupdate', 'pacman', 'zypper', 'port', 'nix', 'nix-env', 'tailwindcss', 'codemod', 'jscodeshift', 'eslint', 'biome', 'rome', 'ncu', 'npm-check-updates', 'renovate', 'gem', 'bundle', 'composer', 'cargo', 'go', 'dotnet', 'sdkmanager', 'pod', 'fastlane', 'mix', 'hex', 'rebar3', 'stack', 'cabal', 'opam', 'vcpkg', 'conan', 'docker', 'podman',
 ]);
+
+/** Subcommands with which an application's program runs code it is given (Elixir releases: `eval`, `rpc`). */
+const CODE_RUNNING_SUBCOMMANDS: readonly string[] = ['eval', 'rpc'];
 
 /** Words that, after a program known only by name, are more often a directory it is given (`sqlfluff lint migrations`) than a subcommand. */
 const BARE_NAME_DIRECTORY_WORDS: readonly string[] = ['migrations'];
@@ -139,6 +173,13 @@ export function programSubcommandVerdict(program: string, name: string, args: re
     if (!byPath && BARE_NAME_DIRECTORY_WORDS.includes(arg.text)) break;
     positional.push(arg);
   }
+  // An Elixir release's `eval`/`rpc` runs the code it is given (`bin/app eval MyApp.Release.migrate`): judged by the code's words.
+  if (positional[0] && CODE_RUNNING_SUBCOMMANDS.includes(positional[0].text)) {
+    const code = args.slice(args.indexOf(positional[0]) + 1).find((arg) => pathWords(arg.text).some((word) => DATABASE_PATH_WORDS.includes(word)));
+    if (code) return { guarded: true, rule: 'program-subcommand', reason: `runs the program ${program} with "${positional[0].text}", evaluating code that names ${code.text}`, kind: 'migration' };
+  }
+  const named = positional[0] && NAMED_PROGRAM_DATABASE_SUBCOMMANDS[name]?.includes(positional[0].text) ? positional[0].text : null;
+  if (named) return { guarded: true, rule: 'program-subcommand', reason: `runs the program ${program} with "${named}", which sets up or changes its database, or opens its console (if it does not, add it to "commands.allow" in dbsafe.config.json)`, kind: 'migration' };
   for (const [index, word] of positional.entries()) {
     const next = positional[index + 1]?.text;
     const pair = PROGRAM_DATABASE_NOUNS.includes(word.text) && next !== undefined && PROGRAM_DATABASE_VERBS.includes(next) ? `${word.text} ${next}` : null;

@@ -1,9 +1,10 @@
 import { commandName, FIND_EXEC_ACTIONS, GIT_CONFIG_OPTION, LAUNCHERS } from './launchers.js';
 import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
+import { DATABASE_DATA_ENGINE_WORDS, DATABASE_DATA_JOINED_WORDS, DATABASE_FILE_EXTENSIONS } from './table/files.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
-import { DATABASE_NOUNS, DATABASE_PATH_PHRASES, DATABASE_PATH_WORDS, JOINED_SETUP_WORDS, PROGRAM_DATABASE_NOUNS, PROGRAM_DATABASE_OPTIONS, PROGRAM_DATABASE_SUBCOMMANDS } from './path-words.js';
+import { DATABASE_NOUNS, DATABASE_PATH_PHRASES, DATABASE_PATH_WORDS, JOINED_SETUP_WORDS, NAMED_PROGRAM_DATABASE_SUBCOMMANDS, TEST_NAME_WORDS, PROGRAM_DATABASE_NOUNS, PROGRAM_DATABASE_OPTIONS, PROGRAM_DATABASE_SUBCOMMANDS } from './path-words.js';
 import { RAILS_COMMANDS } from './rake-tasks.js';
 import type { CommandRule, UserCommandRule } from './types.js';
 
@@ -90,7 +91,7 @@ LAUNCHER_REACH.python3 = LAUNCHER_REACH.python!;
 const INTERPRETERS = new Set(['node', 'php', 'python', 'python3', 'ruby', 'tsx', 'ts-node', 'nodemon']);
 const PATH_WORD_GLOBS = [...new Set(DATABASE_PATH_WORDS.map((word) => `*${word.startsWith('migrat') ? 'migrat' : word.startsWith('seed') ? 'seed' : word}*`))];
 /** A script path naming a database and a setup verb (`scripts/init_db.mjs`) has one of these nouns. */
-const SCRIPT_PATH_GLOBS = [...PATH_WORD_GLOBS, ...DATABASE_NOUNS.map((noun) => `*${noun}*`), ...DATABASE_PATH_PHRASES.map((phrase) => `*${phrase.split(' ').join('*')}*`)];
+const SCRIPT_PATH_GLOBS = [...PATH_WORD_GLOBS, ...DATABASE_NOUNS.map((noun) => `*${noun}*`), ...DATABASE_PATH_PHRASES.map((phrase) => `*${phrase.split(' ').join('*')}*`), ...TEST_NAME_WORDS.map((word) => `*${word}*`)];
 /** Programs given inline (`python3 -c`, `node -e`) are searched for commands: any such call may be guarded. */
 const INLINE_CODE_GLOBS: Record<string, string[]> = { node: ['-e *', '*--eval*', '-p *', '*--print*'], python: ['-c *', '* -c *'], python3: ['-c *', '* -c *'], php: ['-r *'], ruby: ['-e *'] };
 for (const runner of ['tsx', 'ts-node']) LAUNCHER_REACH[runner] = () => false;
@@ -154,12 +155,19 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
   const tools = [...new Set(table.flatMap((rule) => rule.tools))].filter((tool) => !PATH_ONLY_TOOLS.has(tool));
   for (const tool of tools) filters.set(tool, toolFilter(tool, table));
   for (const filter of commandRunningForms()) filters.set(filter.word, filter);
+  // rm, cp, mv… changing a SQLite database file (database-files.ts) are guarded by the classifier (dbsafe run, explain,
+  // the agent hooks), but the shell integration does not wrap the file utilities themselves: a shim named rm or cp
+  // would sit in front of every script's file operations. A recipe or script body that changes such a file still
+  // reaches Node (the recipe check looks for the extensions; npm run always does).
   const reachableTools = [...new Set(table.flatMap((rule) => rule.tools)), ...TASK_RUNNERS.map((runner) => runner.words[0]!), ...userRules.map((rule) => commandName(rule.words[0]!))];
   for (const [launcher, reaches] of Object.entries(LAUNCHER_REACH)) {
     const globs = reachableTools.filter(reaches).map((tool) => `*${tool}*`);
     if (launcher === 'node') globs.push('*--test*');
     if (INTERPRETERS.has(launcher)) globs.push(...SCRIPT_PATH_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
     if (['npx', 'pnpx'].includes(launcher)) globs.push('-c *', '*--call*', '* -c *');
+    // The launcher's own commands that stand for a tool (`sail test` runs `artisan test`).
+    const aliases = LAUNCHERS.find((entry) => entry.words.length === 1 && entry.words[0] === launcher)?.commands ?? {};
+    globs.push(...Object.keys(aliases).flatMap((alias) => [alias, `${alias} *`]));
     const existing = filters.get(launcher);
     filters.set(launcher, { word: launcher, arms: [HELP_ARM, { globs: [...globs, ...(existing?.arms[1]?.globs ?? [])], mayGuard: true }], otherwise: existing?.otherwise ?? false });
   }
@@ -189,8 +197,9 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     filters.set(word, { ...existing, arms: [existing.arms[0]!, { globs: [glob], mayGuard: true }, ...existing.arms.slice(1)] });
   }
   // An application's own program is no wrapped word: its database subcommands and options are (path-words.ts).
-  const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS, ...PROGRAM_DATABASE_SUBCOMMANDS, ...PROGRAM_DATABASE_OPTIONS, ...PROGRAM_DATABASE_NOUNS])].sort();
-  const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...JOINED_SETUP_WORDS, ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t'))];
+  // A recipe's rm or cp matters only for a database file: its extension is among the substrings.
+  const recipeWords = [...new Set([...filters.keys(), ...RECIPE_EXTRA_WORDS, ...Object.keys(NAMED_PROGRAM_DATABASE_SUBCOMMANDS), ...PROGRAM_DATABASE_SUBCOMMANDS, ...PROGRAM_DATABASE_OPTIONS, ...PROGRAM_DATABASE_NOUNS])].sort();
+  const substrings = [...PATH_WORD_GLOBS.map((glob) => glob.replaceAll('*', '')), ...JOINED_SETUP_WORDS, ...RECIPE_VARIABLE_COMMANDS.map((text) => text.replace('\\t', '\t')), ...DATABASE_FILE_EXTENSIONS.map((extension) => `.${extension}`), ...DATABASE_DATA_JOINED_WORDS, ...DATABASE_DATA_ENGINE_WORDS.filter((word) => word.length > 4)];
   for (const word of MAKE_LIKE) {
     const filter = filters.get(word);
     if (!filter) continue;

@@ -20,12 +20,12 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
       continue;
     }
     if (line.trim() === '' || line.trim().startsWith('#')) continue;
-    const assignment = runner === 'make' ? /^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(:{0,3}=|\?=)\s*(.*)$/.exec(line) : null;
+    const assignment = runner === 'make' ? /^\s*(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*(:{0,3}=|\?=)\s*(.*)$/.exec(line) : null;
     if (assignment) {
       // A variable set twice (in both branches of a conditional) is only known at run time.
       const name = assignment[1]!;
       const value = assignment[3]!.replace(/\s+#.*$/, '').trim();
-      if (name in variables && variables[name] !== value) variables[name] = '\0';
+      if (name in variables && variables[name] !== value) variables[name] = sameProgram(variables[name]!, value) ? value : '\0';
       else if (!(name in variables) || assignment[2] !== '?=') variables[name] = value;
       current = null;
       continue;
@@ -50,6 +50,29 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
   return { dir, file, first, targets, ...(runner === 'make' ? { variables: known } : {}) };
 }
 
+/** `$(shell which docker-compose)` is the program's path: the program itself, as far as what runs is concerned. */
+const SHELL_WHICH = /\$\(shell\s+(?:which|command\s+-v)\s+([A-Za-z0-9_.-]+)\s*\)/g;
+function programOfShellWhich(text: string): string {
+  return text.replace(SHELL_WHICH, '$1');
+}
+
+/**
+ * Flags, by the convention of their names: make's own (`$(MAKE) $(MFLAGS)`)
+ * and a tool's (`$(GO) run $(GOFLAGS) ./cmd`, `$(CC) $(CFLAGS)`): options,
+ * never a target, a subcommand or a command, so an unknown value is left out.
+ */
+const MAKE_FLAG_VARIABLES = /^[A-Z_]*FLAGS$/;
+
+/**
+ * Two values of a variable set in both branches of a conditional that run
+ * the same program from another directory (`LESSC=/usr/bin/lessc` or
+ * `LESSC=node_modules/.bin/lessc`): what runs is the same either way.
+ */
+function sameProgram(a: string, b: string): boolean {
+  const program = (value: string) => value.replace(/^\S*\//, '');
+  return !a.startsWith('$') && !b.startsWith('$') && program(a) === program(b);
+}
+
 /**
  * A make recipe line as the shell receives it: `$$` is a `$`, `$(MAKE)` is
  * make, a variable the Makefile sets to plain text is put in, and any other
@@ -62,7 +85,10 @@ export function expandMakeReferences(line: string, variables: Readonly<Record<st
   let text = line.replaceAll('$$', DOLLAR).replace(/\$\(MAKE\)|\$\{MAKE\}/g, 'make');
   for (let pass = 0; pass < 8; pass += 1) {
     const next = text
-      .replace(/\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]/g, (_, name: string) => variables[name] ?? `\u0002{${name}}`)
+      .replace(SHELL_WHICH, '$1')
+      // `$(info …)` and `$(warning …)` print when make reads the line and expand to nothing.
+      .replace(/\$\((?:info|warning)\s[^()]*\)/g, '')
+      .replace(/\$[({]([A-Za-z_][A-Za-z0-9_.]*)(?::[^(){}]*)?[)}]/g, (_, name: string) => (MAKE_FLAG_VARIABLES.test(name) ? '' : variables[name] === undefined ? `\u0002{${name}}` : programOfShellWhich(variables[name]!)))
       .replace(/\$\([a-z-]+\s[^()]*\)/g, '\u0002{MAKE_FUNCTION}');
     if (next === text) break;
     text = next;

@@ -8,6 +8,8 @@ export const ROOT_SCRIPTS: Record<string, string> = {
   'test:unit': 'vitest run --dir unit',
   'test:unit-db': 'prisma migrate reset --force && vitest run',
   'test:unit-fast': 'vitest run --bail 1',
+  'test:unit:env': 'cross-env NODE_ENV=test mocha tests/unit/index.test.ts',
+  'test:unit:pg': 'cp tests/unit/.pg.env tests/unit/.env; mocha tests/unit/index.test.ts',
   'ci:unit': 'npx prisma db push && vitest run',
   'test:e2e': 'playwright test',
   build: 'prisma migrate deploy && next build',
@@ -41,6 +43,7 @@ export function createFixtureProject(): { dir: string; cleanup: () => void } {
   write('package.json', { name: 'fixture', private: true, scripts: ROOT_SCRIPTS, devDependencies: { dbsafe: '*' } });
   write('api/package.json', { name: 'api', scripts: { build: 'knex migrate:latest && tsc', lint: 'eslint .' } });
   write('web/package.json', { name: 'web', scripts: { build: 'vite build', test: 'vitest run' } });
+  write('frontend/package.json', { name: 'frontend', scripts: { test: 'react-scripts test --modulePaths=src', start: 'react-scripts start' } });
   write('lifecycle/package.json', { name: 'lifecycle', scripts: { postinstall: 'prisma migrate deploy', 'db:up': 'docker compose up -d postgres', 'db:seed': 'node scripts/populate.js' } });
   write('lifecycle-safe/package.json', { name: 'lifecycle-safe', scripts: { postinstall: 'prisma generate', prepare: 'husky' } });
   write('php/composer.json', { name: 'fixture/php', scripts: { test: ['@php artisan config:clear', '@php artisan test'], lint: 'phpcs', setup: ['@lint', '@php artisan migrate --force'], 'post-install-cmd': ['@php artisan package:discover'], 'post-update-cmd': ['App\\Setup::runMigrations'] } });

@@ -64,6 +64,12 @@ describe('programs of the project run by their path', () => {
     expect(await judge('./bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
   });
 
+  it('reads a program run from the current directory by $PWD or $(pwd) like one run by its relative path', async () => {
+    expect(await judge('$PWD/bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
+    expect(await judge('"${PWD}"/bin/ci_rspec')).toMatchObject({ guarded: true, rule: 'rails-test' });
+    expect(await judge('$PWD/bin/lint --fix')).toMatchObject({ guarded: false, rule: 'script-safe' });
+  });
+
   it('passes a shell script whose commands touch no database, even when its path has a database word', async () => {
     expect(await judge('bin/lint --fix')).toMatchObject({ guarded: false, rule: 'script-safe' });
     expect(await judge('./script/reset-cache.sh')).toMatchObject({ guarded: false, rule: 'script-safe' });
@@ -157,6 +163,44 @@ describe("a Laravel project's console commands", () => {
 
 
 describe('make recipes and application programs', () => {
+  it('expands what make itself expands: $(shell which X), $(info …), *FLAGS, dotted names, a program set in both branches', async () => {
+    const dir = tempDir('dbsafe-recipe-expansion-');
+    try {
+      const makefile = [
+        'DC := $(shell which docker-compose)',
+        'compose.test = -f docker-compose.test.yml',
+        'GOFLAGS ?= $(GOFLAGS:)',
+        'ifeq ($(shell which lessc),/usr/bin/lessc)',
+        '\tLESSC=/usr/bin/lessc',
+        'else',
+        '\tLESSC=node_modules/.bin/lessc',
+        'endif',
+        'ifeq ($(CI),true)',
+        '\tTOOL=psql',
+        'else',
+        '\tTOOL=echo',
+        'endif',
+        'lint:\n\t"${DC}" run --rm web flake8 app/',
+        'migrate:\n\t"${DC}" run --rm web python manage.py migrate',
+        'test-js:\n\t$(info Running JS unit tests...)\n\tnpx eslint .',
+        'test-db:\n\tdocker-compose ${compose.test} up -d testdb',
+        'reset-db:\n\tdocker-compose ${compose.test} run --rm web python manage.py flush --no-input',
+        'checker:\n\tgo run $(GOFLAGS) ./cmd/checker',
+        'migrator:\n\tgo run $(GOFLAGS) ./cmd/migrate',
+        'css:\n\t$(LESSC) app.less app.css',
+        'either:\n\t$(TOOL) -c "select 1"',
+        'ui:\n\t$(MAKE) $(MFLAGS) css',
+        '',
+      ].join('\n');
+      writeFileSync(path.join(dir.dir, 'Makefile'), makefile);
+      const guarded = async (target: string) => (await classifyCommandLine({ command: `make ${target}`, cwd: dir.dir })).guarded;
+      for (const target of ['lint', 'test-js', 'test-db', 'checker', 'css', 'ui']) expect(await guarded(target), target).toBe(false);
+      for (const target of ['migrate', 'reset-db', 'migrator', 'either']) expect(await guarded(target), target).toBe(true);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
   it('reads a comment on a rule line as a comment, not as prerequisites (self-documenting Makefiles)', async () => {
     const dir = tempDir('dbsafe-recipe-comment-');
     try {
@@ -177,6 +221,10 @@ describe('make recipes and application programs', () => {
       expect(await verdict('helm upgrade web ./chart')).toMatchObject({ guarded: false });
       expect(await verdict('flutter upgrade')).toMatchObject({ guarded: false });
       expect(await verdict('go-bindata -pkg migrations .')).toMatchObject({ guarded: false });
+      expect(await verdict('superset init')).toMatchObject({ guarded: true, rule: 'program-subcommand' });
+      expect(await verdict('superset run -p 8088')).toMatchObject({ guarded: false });
+      expect(await verdict('bin/papercups eval ChatApi.Release.migrate')).toMatchObject({ guarded: true, rule: 'program-subcommand' });
+      expect(await verdict('bin/papercups eval "IO.puts(1)"')).toMatchObject({ guarded: false });
       expect(await verdict('python manage.py sync_replicated_schema')).toMatchObject({ guarded: true, rule: 'command-name-word' });
       expect(await verdict('bin/rake plugin:turbo_spec')).toMatchObject({ guarded: true, rule: 'command-name-word', kind: 'test' });
       expect((await verdict('superset db upgrade')).reason).toContain('commands.allow');

@@ -9,6 +9,13 @@ export const NODE_RULES: readonly CommandRule[] = [
   { id: 'js-test-runner', tools: ['deno'], args: ['test'], guard: true, kind: 'test', reason: TEST_RUN },
   { id: 'e2e-test-runner', tools: ['playwright'], args: ['test'], guard: true, kind: 'test', reason: 'runs end-to-end tests against the running application and its database' },
   { id: 'e2e-test-runner', tools: ['cypress'], args: ['run'], guard: true, kind: 'test', reason: 'runs end-to-end tests against the running application and its database' },
+  { id: 'browser-setup', tools: ['cypress'], args: ['open', 'install', 'verify', 'info', 'version', 'cache'], guard: false, kind: 'read-only', reason: 'opens the interactive runner (no test runs until one is chosen there), or installs or checks Cypress' },
+  { id: 'browser-setup', tools: ['playwright'], args: ['install', 'install-deps', 'uninstall', 'codegen', 'show-report', 'show-trace', 'merge-reports'], guard: false, kind: 'read-only', reason: 'downloads browsers, records a test or shows a report; no test runs' },
+  { id: 'browser-test-runner', tools: ['react-scripts'], args: ['test'], guard: false, kind: 'test', reason: "runs a Create React App's front-end tests in a simulated browser (jsdom), which reaches no database" },
+  { id: 'browser-test-runner', tools: ['karma'], always: true, guard: false, kind: 'test', reason: 'runs front-end unit tests inside a browser, which reaches no database' },
+
+  // Before prisma-migrate: on an equal match the earlier row decides.
+  { id: 'prisma-create-only', tools: ['prisma'], args: ['migrate dev'], ifFlags: ['--create-only'], guard: false, kind: 'generator', reason: '--create-only writes the new migration file without applying it' },
 
   { id: 'prisma-migrate', tools: ['prisma'], args: ['migrate dev', 'migrate reset', 'migrate deploy', 'migrate resolve'], guard: true, kind: 'migration', reason: 'applies, resets or rewrites migrations in the database (reset drops every table)' },
   { id: 'prisma-db-write', tools: ['prisma'], args: ['db push', 'db seed', 'db execute'], guard: true, kind: 'data', reason: 'changes the schema or data of the database directly' },

@@ -11,8 +11,8 @@ export const PYTHON_RULES: readonly CommandRule[] = [
 
   { id: 'alembic-write', tools: ['alembic'], args: ['upgrade', 'downgrade', 'stamp'], guard: true, kind: 'migration', reason: 'applies, rolls back or re-stamps migrations' },
   { id: 'alembic-read-only', tools: ['alembic'], args: ['revision', 'history', 'current', 'heads', 'branches', 'show', 'check', 'init', 'merge', 'edit', 'list_templates'], guard: false, kind: 'generator', reason: 'creates a revision file or reads migration state' },
-  { id: 'flask-migrate-write', tools: ['flask'], args: ['db upgrade', 'db downgrade', 'db stamp'], guard: true, kind: 'migration', reason: 'applies, rolls back or re-stamps migrations' },
-  { id: 'flask-migrate-read-only', tools: ['flask'], args: ['db migrate', 'db revision', 'db history', 'db current', 'db heads', 'db show', 'db init', 'db check', 'db merge'], guard: false, kind: 'generator', reason: 'autogenerates a revision file or reads migration state' },
+  { id: 'flask-migrate-write', tools: ['flask', 'manage.py'], args: ['db upgrade', 'db downgrade', 'db stamp'], guard: true, kind: 'migration', reason: 'applies, rolls back or re-stamps migrations' },
+  { id: 'flask-migrate-read-only', tools: ['flask', 'manage.py'], args: ['db migrate', 'db revision', 'db history', 'db current', 'db heads', 'db show', 'db init', 'db check', 'db merge'], guard: false, kind: 'generator', reason: 'autogenerates a revision file or reads migration state' },
 
   { id: 'yoyo-write', tools: ['yoyo', 'yoyo-migrate'], args: ['apply', 'rollback', 'reapply', 'develop', 'mark', 'unmark', 'break-lock'], guard: true, kind: 'migration', reason: 'applies, rolls back or re-marks yoyo migrations in the database' },
   { id: 'yoyo-read-only', tools: ['yoyo', 'yoyo-migrate'], args: ['new', 'list', 'init', 'showmigrations'], guard: false, kind: 'generator', reason: 'creates a migration file or lists migrations' },
