@@ -17,6 +17,27 @@ export function guardedDeciders(verdicts: readonly RuleVerdict[]): readonly numb
 
 export const HELP_OR_VERSION: ReadonlySet<string> = new Set(['--help', '-h', '--version', '-V', 'help', 'version']);
 
+/**
+ * Tools that run a program and hand it the words after it: `go run ./cmd/seed
+ * --help` runs the seeder with `--help`, which it may well ignore.
+ */
+const PROGRAM_RUNNERS: ReadonlySet<string> = new Set(['go', 'cargo', 'mix', 'dotnet', 'deno', 'bun', 'node', 'python', 'python3', 'ruby', 'php', 'java', 'elixir', 'npx', 'bunx', 'uv', 'poetry', 'pipenv', 'bundle', 'gradle', 'mvn', 'sbt']);
+
+/**
+ * `sql-migrate up --help` prints the help of `up` and runs nothing. Only a
+ * `--help` before any `--` counts (after it, the word is an argument: `knex
+ * seed:run -- --help` seeds), and a program runner counts only when every
+ * argument asks for help (its other words are its program's). Pure.
+ */
+function onlyAsksForHelp(tool: string, args: readonly ShellWord[]): boolean {
+  if (args.length === 0) return false;
+  if (args.every((arg) => arg.resolved && HELP_OR_VERSION.has(arg.text))) return true;
+  if (PROGRAM_RUNNERS.has(tool)) return false;
+  const endOfOptions = args.findIndex((arg) => arg.text === '--');
+  const own = endOfOptions === -1 ? args : args.slice(0, endOfOptions);
+  return own.some((arg) => arg.resolved && arg.text === '--help');
+}
+
 interface Candidate {
   rule: CommandRule;
   position: number;
@@ -119,8 +140,7 @@ const UNRESOLVABLE_ARGUMENT = (tool: string, word: string): RuleVerdict => ({
 export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: StdinSource, table: readonly CommandRule[]): RuleVerdict | null {
   const rules = table.filter((rule) => rule.tools.includes(tool));
   if (rules.length === 0) return null;
-  // `sql-migrate up --help` prints the help of `up` and runs nothing.
-  if (args.length > 0 && (args.every((arg) => arg.resolved && HELP_OR_VERSION.has(arg.text)) || args.some((arg) => arg.resolved && arg.text === '--help'))) {
+  if (onlyAsksForHelp(tool, args)) {
     return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
   }
   const { positionals, options } = splitArguments(args, TOOL_VALUE_OPTIONS[tool] ?? []);
