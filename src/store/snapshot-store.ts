@@ -244,12 +244,14 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   // The next standby copy only reads the snapshot, which the restore leaves as it is: prepared meanwhile, started at the end.
   const standbyCopy = ops.prepareCopyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker);
   standbyCopy.catch(() => undefined);
-  // Independent look-ups at once (each is a round trip to the server); the standby's only after the
-  // leftovers are gone, one of which it may be. The lock keeps the live database as it is meanwhile.
+  // Independent look-ups at once (each is a round trip to the server). The clean-up drops recorded names
+  // only, and a recorded standby is never ready: the two do not depend on each other. The lock keeps the
+  // live database as it is meanwhile.
   const [snapshotExists, standbyExists, liveExisted] = await Promise.all([
     ops.exists(target, snapshot.database),
-    cleanSnapshotLeftovers(store, target, ops).then(async () => standbyReady(target, standbyName(snapshot.database), ops)),
+    standbyReady(target, standbyName(snapshot.database), ops),
     ops.exists(target, target.database),
+    cleanSnapshotLeftovers(store, target, ops),
   ]);
   if (!snapshotExists) throw snapshotMessages.missing(backup.manifest.id, snapshot.database, backup.manifest.location);
   const createdAt = new Date();

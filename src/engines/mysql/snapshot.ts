@@ -280,15 +280,21 @@ export const snapshot: SnapshotOps = {
 
   async swapIn(target, standby, safetyCopy, marker) {
     await withServer(target, 'restore a MySQL/MariaDB snapshot', async (server) => {
-      const row = await snapshotRow(server, standby);
+      // Independent questions, sent at once on the one connection.
+      const [row, objects, liveExists, sessions] = await Promise.all([
+        snapshotRow(server, standby),
+        userObjects(server, standby),
+        schemaExists(server, target.database),
+        sessionsOn(server, target.database),
+      ]);
       if (!row) throw mysqlSnapshotMessages.sourceMissing(target, standby);
-      const incoming = { objects: await userObjects(server, standby), programs: row.programs };
-      if (!(await schemaExists(server, target.database))) {
+      const incoming = { objects, programs: row.programs };
+      if (!liveExists) {
         // Dropped since: created again (restoring means it exists afterwards); there is no previous state to keep.
         await server.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
       } else {
         // A restore replaces the database anyway; a session in a transaction would hold the swap up.
-        await terminate(server, target.database, await sessionsOn(server, target.database));
+        await terminate(server, target.database, sessions);
       }
       await swapKeepingReplaced(server, { live: target.database, incoming: standby, retired: safetyCopy, marker }, incoming);
       await dropDatabase(server, standby);
