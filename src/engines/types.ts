@@ -158,6 +158,12 @@ export interface SnapshotFacts {
 export interface SnapshotOps {
   /** Why this server cannot hold a snapshot of `target` (remote, no privilege…), or null when it can. */
   unavailable(target: Target): Promise<string | null>;
+  /**
+   * Why a snapshot of `target` would be taken the slow way here (slower
+   * than a file backup, writers waiting meanwhile), or null; absent where
+   * an engine has no slow way.
+   */
+  slowCopy?(target: Target): Promise<string | null>;
   /** Other sessions on the database that would make the copy fail or be inconsistent. */
   blockingSessions(target: Target): Promise<BlockingSession[]>;
   /** End those sessions (only ever called with the person's consent). */
@@ -169,8 +175,13 @@ export interface SnapshotOps {
    * renames into place, so the snapshot itself survives every restore.
    */
   copy(target: Target, from: string, to: string, marker: string): Promise<void>;
-  /** `copy`, started detached so the caller does not wait; false when it could not be started (the next restore copies then). */
-  copyInBackground(target: Target, from: string, to: string, marker: string): Promise<boolean>;
+  /**
+   * `copy`, started detached so the caller does not wait, in two halves: what
+   * only reads and prepares (a restore does it while it works), then the
+   * returned start, resolving false when the copy could not be started (the
+   * next restore copies then).
+   */
+  prepareCopyInBackground(target: Target, from: string, to: string, marker: string): Promise<() => Promise<boolean>>;
   /**
    * Put `standby` in place of the live database in one atomic step; the live
    * database is kept as `safetyCopy` (connections refused, marked). Sessions

@@ -53,24 +53,31 @@ export interface SnapshotConditions {
   mayTerminate: boolean;
   /** A person at a terminal (never an agent) can be asked whether to end them. */
   mayAsk?: boolean;
+  /** A snapshot is possible here only the slow way (rows copied instead of files, writers waiting meanwhile): why. */
+  slow?: string | null;
+  /** The mode asked for: in "auto" the slow way means a file backup; "snapshot" asked for explicitly takes it anyway. */
+  mode?: CopyMode;
 }
 
 export type CopyDecision =
-  | { kind: 'snapshot'; terminate: readonly BlockingSession[] }
+  | { kind: 'snapshot'; terminate: readonly BlockingSession[]; slow?: string }
   | { kind: 'dump'; reason: 'blocked'; blockers: readonly BlockingSession[] }
-  | { kind: 'dump'; reason: 'unsupported' | 'unavailable'; why: string };
+  | { kind: 'dump'; reason: 'unsupported' | 'unavailable' | 'slow'; why: string };
 
 /**
  * Snapshot or file backup, for a mode other than "dump". A snapshot that is
  * not possible falls back to a file backup with the reason, in "snapshot"
  * mode too: a guarded command must never go unprotected because the faster
- * way was closed. Sessions are ended only with consent. Pure.
+ * way was closed. Sessions are ended only with consent. A snapshot that
+ * would be slower than the file backup (and hold writers up) is "auto"'s
+ * reason for a file backup; asked for by name, it is taken, saying so. Pure.
  */
 export function decideCopy(conditions: SnapshotConditions): CopyDecision {
   if (conditions.unsupported) return { kind: 'dump', reason: 'unsupported', why: conditions.unsupported };
   if (conditions.unavailable) return { kind: 'dump', reason: 'unavailable', why: conditions.unavailable };
+  if (conditions.slow && (conditions.mode ?? 'auto') === 'auto') return { kind: 'dump', reason: 'slow', why: conditions.slow };
   if (conditions.blockers.length > 0 && !conditions.mayTerminate) return { kind: 'dump', reason: 'blocked', blockers: conditions.blockers };
-  return { kind: 'snapshot', terminate: conditions.blockers };
+  return { kind: 'snapshot', terminate: conditions.blockers, ...(conditions.slow ? { slow: conditions.slow } : {}) };
 }
 
 /** Only sessions stand between the command and a snapshot, and a person at a terminal can be asked to end them. Pure. */

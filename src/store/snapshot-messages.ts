@@ -27,6 +27,7 @@ export const snapshotMessages = {
   snapshotTaken: (where: string, manifest: Manifest, seconds: string) =>
     `Snapshot ${manifest.id} of ${where} taken ${snapshotPlace(manifest.engine)} (${manifest.snapshot?.database}, ${seconds} s). It does not survive losing the server; \`dbsafe snapshot export ${manifest.id}\` makes a file backup of it.`,
   fellBack: (reason: string) => `file backup instead of a snapshot: ${reason}`,
+  slowSnapshot: (reason: string) => `snapshot taken the slow way, as --mode snapshot asks: ${reason}`,
   blocked: (database: string, sessions: readonly BlockingSession[]) =>
     `${sessions.length === 1 ? 'a session is' : `${sessions.length} sessions are`} connected to ${database}, and a server-side copy needs it to itself:\n${sessions.map(sessionLine).join('\n')}\n  (pass --terminate-connections to end ${sessions.length === 1 ? 'it' : 'them'} and take a snapshot)`,
   terminating: (database: string, sessions: readonly BlockingSession[], consent: string) =>

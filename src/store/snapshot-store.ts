@@ -113,9 +113,20 @@ export function newSnapshotId(store: BackupStore, target: Target, createdAt: Dat
 export async function describeSnapshot(
   store: BackupStore,
   target: Target,
-  details: { id: string; name: string; createdAt: Date; method: string; serverVersion: string; sizeBytes: number | null; tableRows?: Record<string, number>; request: BackupRequest },
+  details: {
+    id: string;
+    name: string;
+    createdAt: Date;
+    method: string;
+    serverVersion: string;
+    sizeBytes: number | null;
+    tableRows?: Record<string, number>;
+    request: BackupRequest;
+    /** The project's git state, when the caller asked git already (a restore asks while it works). */
+    git?: ReturnType<typeof gitProvenance>;
+  },
 ): Promise<Manifest> {
-  const git = gitProvenance(store.projectRoot);
+  const git = details.git ?? gitProvenance(store.projectRoot);
   const written = await writeDescriptor(store, details.id, { engine: target.engine, location: describeLocation(target), source: target.database, snapshot: details.name });
   const manifest: Manifest = {
     manifestVersion: 1,
@@ -181,8 +192,13 @@ export async function takeSnapshotHoldingLock(store: BackupStore, target: Target
   }
   stepBoundary('snapshot:described');
   forget();
-  await ops.copyInBackground(target, name, standbyName(name), marker).catch(() => false);
+  await startCopyInBackground(ops.prepareCopyInBackground(target, name, standbyName(name), marker));
   return manifest;
+}
+
+/** A standby copy prepared by prepareCopyInBackground, started; one that cannot be is made by the next restore instead. */
+async function startCopyInBackground(prepared: Promise<() => Promise<boolean>>): Promise<void> {
+  await prepared.then((start) => start()).catch(() => false);
 }
 
 async function readDescriptor(backup: StoredBackup): Promise<SnapshotDescriptor> {
@@ -221,20 +237,27 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
   const snapshot = backup.manifest.snapshot!;
   if (!onSameServer(backup.manifest, target)) throw snapshotMessages.otherServer(backup.manifest.id, backup.manifest.location);
   await readDescriptor(backup);
+  // Only the safety copy's manifest needs it: git's processes run while the restore does.
+  const git = gitProvenance(store.projectRoot);
   let standby = standbyName(snapshot.database);
-  // Independent look-ups at once (each is a round trip to the server); the standby's only after the
-  // leftovers are gone, one of which it may be. The lock keeps the live database as it is meanwhile.
+  const baseMarker = snapshotMarker({ id: backup.manifest.id, database: target.database, createdAt: backup.manifest.createdAt });
+  // The next standby copy only reads the snapshot, which the restore leaves as it is: prepared meanwhile, started at the end.
+  const standbyCopy = ops.prepareCopyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker);
+  standbyCopy.catch(() => undefined);
+  // Independent look-ups at once (each is a round trip to the server). The clean-up drops recorded names
+  // only, and a recorded standby is never ready: the two do not depend on each other. The lock keeps the
+  // live database as it is meanwhile.
   const [snapshotExists, standbyExists, liveExisted] = await Promise.all([
     ops.exists(target, snapshot.database),
-    cleanSnapshotLeftovers(store, target, ops).then(async () => standbyReady(target, standbyName(snapshot.database), ops)),
+    standbyReady(target, standbyName(snapshot.database), ops),
     ops.exists(target, target.database),
+    cleanSnapshotLeftovers(store, target, ops),
   ]);
   if (!snapshotExists) throw snapshotMessages.missing(backup.manifest.id, snapshot.database, backup.manifest.location);
   const createdAt = new Date();
   const safetyId = newSnapshotId(store, target, createdAt);
   const safetyName = newSnapshotName();
   const safetyMarker = snapshotMarker({ id: safetyId, database: target.database, createdAt: createdAt.toISOString() });
-  const baseMarker = snapshotMarker({ id: backup.manifest.id, database: target.database, createdAt: backup.manifest.createdAt });
   let forgetStandby = () => undefined as void;
   if (!standbyExists) {
     standby = restoreCopyName(snapshot.database);
@@ -268,12 +291,13 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
       sizeBytes: null,
       // No label: a labelled backup is kept until forgotten, and safety copies take the server's disk.
       request: { trigger: `pre-restore (before restoring ${backup.manifest.id})`, label: null },
+      git,
     });
   }
   stepBoundary('restore:described');
   forgetSafety();
   // The next standby copy starts only now, detached and not waited for: a kill before this point leaves no copy under way.
-  await ops.copyInBackground(target, snapshot.database, standbyName(snapshot.database), baseMarker).catch(() => false);
+  await startCopyInBackground(standbyCopy);
   return { safetyCopy, ...(swapped ? { note: swapped.note } : {}) };
 }
 

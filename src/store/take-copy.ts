@@ -40,12 +40,18 @@ async function takeHoldingLock(store: BackupStore, target: Target, request: Copy
   if (request.mode === 'dump') return dump();
   const found = await snapshotOps(target.engine);
   const ops = 'ops' in found ? found.ops : null;
+  // Independent questions (each its own connection), asked at once.
+  const [unavailable, blockers, slow] = ops
+    ? await Promise.all([ops.unavailable(target), ops.blockingSessions(target), ops.slowCopy ? ops.slowCopy(target) : null])
+    : [null, [], null];
   const conditions = {
     unsupported: 'unsupported' in found ? found.unsupported : null,
-    unavailable: ops ? await ops.unavailable(target) : null,
-    blockers: ops ? await ops.blockingSessions(target) : [],
+    unavailable,
+    blockers,
     mayTerminate: request.terminateConnections === true,
     mayAsk: request.askToTerminate !== undefined,
+    slow,
+    mode: request.mode,
   };
   if (shouldAskToTerminate(conditions)) conditions.mayTerminate = await request.askToTerminate!(target.database, conditions.blockers);
   const decision = decideCopy(conditions);
@@ -53,6 +59,7 @@ async function takeHoldingLock(store: BackupStore, target: Target, request: Copy
     if (fallbackIsSaid(request.mode, decision)) request.say?.(snapshotMessages.fellBack(decision.reason === 'blocked' ? snapshotMessages.blocked(target.database, decision.blockers) : decision.why));
     return dump();
   }
+  if (decision.slow) request.say?.(snapshotMessages.slowSnapshot(decision.slow));
   if (decision.terminate.length > 0) {
     request.say?.(snapshotMessages.terminating(target.database, decision.terminate, request.terminateConnections === true ? '--terminate-connections' : 'you said yes'));
     await ops!.terminateSessions(target, decision.terminate);

@@ -15,12 +15,17 @@ describe('decideCopy', () => {
     ['a session, no consent', { unsupported: null, unavailable: null, blockers: [session], mayTerminate: false }, 'dump', 'blocked'],
     ['a session, consent', { unsupported: null, unavailable: null, blockers: [session], mayTerminate: true }, 'snapshot', null],
     ['free', { unsupported: null, unavailable: null, blockers: [], mayTerminate: false }, 'snapshot', null],
+    ['only the slow way, auto', { unsupported: null, unavailable: null, blockers: [], mayTerminate: false, slow: 'rows copied', mode: 'auto' }, 'dump', 'slow'],
+    ['only the slow way, snapshot asked for', { unsupported: null, unavailable: null, blockers: [], mayTerminate: false, slow: 'rows copied', mode: 'snapshot' }, 'snapshot', null],
   ];
   it.each(cases)('%s', (_name, conditions, kind, reason) => {
     const decision = decideCopy(conditions);
     expect(decision.kind).toBe(kind);
     if (decision.kind === 'dump') expect(decision.reason).toBe(reason);
-    else expect(decision.terminate).toEqual(conditions.blockers);
+    else {
+      expect(decision.terminate).toEqual(conditions.blockers);
+      expect(decision.slow).toBe(conditions.slow ?? undefined);
+    }
   });
 });
 

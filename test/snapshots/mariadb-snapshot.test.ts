@@ -1,6 +1,9 @@
+import { chmodSync } from 'node:fs';
+import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { backupProject } from '../cli/backup-project.js';
+import { CLI, runCollecting, testDir } from '../helpers/cli.js';
 import { MARIA, mariadb, uniqueName } from '../helpers/databases.js';
 import { damage, mariaShopProject, programObjects, tableChecksums } from './mariadb-helpers.js';
 
@@ -51,6 +54,30 @@ describe('MariaDB snapshots', () => {
     const verified = await project.cli(['verify', manifest.id]);
     expect(verified.code, verified.stderr).toBe(0);
     expect(verified.stdout).toContain(`its database ${manifest.snapshot.database} is on`);
+  });
+
+  it("where dbsafe cannot write the server's data directory: auto takes a file backup saying why; --mode snapshot copies rows, saying it is the slow way", async () => {
+    const { db, project } = mariaShopProject();
+    // The real condition: dbsafe run by a user who is neither root nor the server's (as root, by nobody; otherwise as this user).
+    const home = testDir('dbsafe-nobody-home-');
+    chmodSync(home, 0o777);
+    chmodSync(project.dir, 0o777);
+    const asUser = (args: string[]) =>
+      process.getuid?.() === 0
+        ? runCollecting('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, ...args], {
+            cwd: project.dir,
+            env: { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: path.join(home, 'state'), NO_COLOR: '1', DATABASE_URL: db.url },
+          })
+        : project.cli(args);
+    const auto = await asUser(['backup', '--mode', 'auto', '--json']);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect((JSON.parse(auto.stdout) as { snapshot?: unknown }).snapshot).toBeUndefined();
+    expect(auto.stderr).toMatch(/file backup instead of a snapshot: dbsafe runs as \S+, which cannot write the server's data directory .*so a snapshot would copy the rows/);
+
+    const asked = await asUser(['backup', '--mode', 'snapshot', '--json']);
+    expect(asked.code, asked.stderr).toBe(0);
+    expect((JSON.parse(asked.stdout) as { clientTool: string }).clientTool).toMatch(/INSERT … SELECT/);
+    expect(asked.stderr).toMatch(/snapshot taken the slow way, as --mode snapshot asks: dbsafe runs as \S+, which cannot write/);
   });
 
   it('snapshot export writes a file backup that restores the same tables and programs', async () => {

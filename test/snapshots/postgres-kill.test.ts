@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backupProject, type BackupProject } from '../cli/backup-project.js';
 import { testDir } from '../helpers/cli.js';
+import { STANDBY_PURPOSE } from '../../src/engines/standby-copy.js';
 import { killAt, recorded, waitFor } from './kill-helpers.js';
 import { createPostgresDatabase, psql } from '../helpers/databases.js';
 import { damage, dropSnapshotDatabases, fillShop, serverDatabasesLike, snapshotDatabasesOf, tableChecksums } from './postgres-helpers.js';
@@ -121,7 +122,7 @@ describe('PostgreSQL snapshot: a standby copy another dbsafe still holds', () =>
     const { recordScratchDatabase } = await import('../../src/engines/scratch-database.js');
     const { parseDatabaseUrl } = await import('../../src/target/url.js');
     const target = parseDatabaseUrl(db.url, { kind: 'env', name: 'DATABASE_URL' }, project.dir);
-    const forget = recordScratchDatabase(target, standby, 'snapshot standby copy, being made', undefined, env);
+    const forget = recordScratchDatabase(target, standby, STANDBY_PURPOSE, undefined, env);
     cleanups.push(forget);
     damage(db.name);
 

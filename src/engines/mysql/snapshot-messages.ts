@@ -1,7 +1,16 @@
+import { userInfo } from 'node:os';
 import { DbsafeError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { describeLocation } from '../../target/describe.js';
 import type { Target } from '../../target/types.js';
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
 
 /** Messages of the MySQL/MariaDB snapshot adapter; each names the cause and the fix. */
 export const mysqlSnapshotMessages = {
@@ -14,6 +23,14 @@ export const mysqlSnapshotMessages = {
     const user = at < 0 ? `'${currentUser}'` : `'${currentUser.slice(0, at)}'@'${currentUser.slice(at + 1)}'`;
     return `user ${user} lacks the global privilege${missing.length === 1 ? '' : 's'} ${missing.join(', ')} a snapshot needs (it creates a database beside this one and copies tables, views, triggers, routines and events into it); grant them with GRANT ${missing.join(', ')} ON *.* TO ${user}`;
   },
+  rowsCopied: (why: string) =>
+    `${why}, so a snapshot would copy the rows (INSERT … SELECT under LOCK TABLES … READ): slower than mariadb-dump, and writers wait until it is done`,
+  rowsAskedFor: 'DBSAFE_MYSQL_SNAPSHOT_COPY=logical asks for rows to be copied instead of the tables\' files',
+  dataDirectoryRemote: "the server is not on this machine, so dbsafe cannot copy the tables' files in its data directory",
+  dataDirectoryInContainer: "the server's data directory is inside a container, where dbsafe cannot copy the tables' files",
+  dataDirectoryUnknown: 'the server does not say where its data directory is',
+  dataDirectoryUnwritable: (dir: string, code: string) =>
+    `dbsafe runs as ${currentUser()}, which cannot write the server's data directory ${dir} (${code}; the server's own user, or root, can)`,
   sourceMissing: (target: Target, database: string) =>
     new DbsafeError(
       'snapshot-missing',

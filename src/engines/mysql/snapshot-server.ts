@@ -26,6 +26,7 @@ export async function withServer<T>(target: Target, purpose: string, work: (serv
       const [results, fields] = await connection.query({ sql, rowsAsArray: true });
       return textRows(results, fields);
     },
+    driver: true,
     client,
     dumpContext: () =>
       (context ??= client().then(async (opened) => {

@@ -28,6 +28,7 @@ export async function sessionsOn(server: SnapshotServer, database: string): Prom
 }
 
 export async function terminate(server: SnapshotServer, database: string, sessions: readonly BlockingSession[]): Promise<void> {
+  if (sessions.length === 0) return;
   for (const blocking of sessions) {
     // Gone already: nothing to end.
     await server.query(`KILL CONNECTION ${Number(blocking.id)};`).catch(() => undefined);

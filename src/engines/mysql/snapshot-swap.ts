@@ -2,6 +2,7 @@ import type { Target } from '../../target/types.js';
 import { MysqlSession, quoteIdentifier, stderrErrors, textLiteral, type ClientProgram, type FlavouredVersion } from './clients.js';
 import { mysqlMessages } from './messages.js';
 import { plainLiteral, SNAPSHOT_SQL_MODE, SNAPSHOT_TABLE } from './snapshot-copy.js';
+import { clientScript, createPrograms, parsePrograms, programsInOrder, programsText, showCreateBatch } from './programs.js';
 import { exportNonTableObjects, isMovableTable, schemaObjects, swapStatements, type SchemaObject } from './swap.js';
 
 export interface DumpContext {
@@ -20,13 +21,15 @@ export interface DumpContext {
 export interface SnapshotServer {
   target: Target;
   query(sql: string): Promise<string[][]>;
+  /** query runs through the driver: values come exactly as stored (not escaped the way the SQL client prints them), statements need no DELIMITER. */
+  driver: boolean;
   client(): Promise<MysqlSession>;
   dumpContext(): Promise<DumpContext>;
 }
 
 /** A SnapshotServer over a client session that is open already (a file restore's). */
 export function sessionServer(context: DumpContext): SnapshotServer {
-  return { target: context.session.target, query: (sql) => context.session.query(sql), client: async () => context.session, dumpContext: async () => context };
+  return { target: context.session.target, query: (sql) => context.session.query(sql), driver: false, client: async () => context.session, dumpContext: async () => context };
 }
 
 /** The objects of `database` that are dbsafe's own bookkeeping are not the user's: they never move. */
@@ -34,17 +37,40 @@ export async function userObjects(server: SnapshotServer, database: string): Pro
   return (await schemaObjects(server, database)).filter((object) => object.name !== SNAPSHOT_TABLE || !isMovableTable(object));
 }
 
-/** Triggers, routines, events and views of `database` as SQL ('' when it has none: no dump tool run). */
+/**
+ * Triggers, routines, events and views of `database` as text ('' when it
+ * has none): through the driver, the server's SHOW CREATE in one round trip
+ * (see programs.ts); over a client session, the dump tool's SQL.
+ */
 export async function programsOf(server: SnapshotServer, database: string, objects: readonly SchemaObject[]): Promise<string> {
   if (objects.every(isMovableTable)) return '';
-  return exportNonTableObjects(await server.dumpContext(), database, objects);
+  if (!server.driver) return exportNonTableObjects(await server.dumpContext(), database, objects);
+  const triggers = objects.filter((object) => object.kind === 'TRIGGER');
+  const triggerOrder =
+    triggers.length < 2
+      ? []
+      : (
+          await server.query(
+            `SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ${textLiteral(database)} ORDER BY EVENT_OBJECT_TABLE, EVENT_MANIPULATION, ACTION_TIMING, ACTION_ORDER;`,
+          )
+        ).map(([name = '']) => name);
+  const programs = programsInOrder(objects, triggerOrder);
+  return programsText(programs, await server.query(showCreateBatch(database, programs)));
 }
 
-/** Run SQL written by the dump tool (DELIMITER lines, versioned comments) in `database`. Returns what went wrong, or null. */
+/**
+ * Create the programs `sql` holds in `database`: programs.ts's text through
+ * the driver, statement by statement; the dump tool's SQL (DELIMITER lines,
+ * versioned comments: snapshots taken by earlier versions, file restores)
+ * through the SQL client. Returns what went wrong, or null.
+ */
 export async function loadPrograms(server: SnapshotServer, database: string, sql: string): Promise<string | null> {
   if (sql.trim() === '') return null;
+  const programs = parsePrograms(sql);
+  if (programs && server.driver) return createPrograms((statement) => server.query(statement), database, programs);
+  const script = programs ? clientScript(programs) : sql;
   const session = await server.client();
-  const result = await session.runProgram(session.client, session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]), { stdin: sql });
+  const result = await session.runProgram(session.client, session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]), { stdin: script });
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 import { isLocalTarget } from '../container/choose.js';
-import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
+import { scratchRecordFile } from '../scratch-database.js';
+import { shellCopy, startDetachedCopy } from '../standby-copy.js';
 import { writeSecretFile } from '../tools.js';
 import type { SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
@@ -20,32 +20,54 @@ import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type Snapsh
 /** Global privileges a snapshot needs: copy the tables, create the programs again, lock the source while it is read. */
 const NEEDED_PRIVILEGES = ['SELECT', 'INSERT', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'LOCK TABLES', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT'] as const;
 
-/** Base tables, system-versioned tables and sequences of `database`, with what decides how they can be copied. */
+const TABLES_OF = (database: string) =>
+  `FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${textLiteral(database)} AND TABLE_TYPE <> 'VIEW' AND TABLE_NAME <> ${textLiteral(SNAPSHOT_TABLE)}`;
+
+/**
+ * Base tables, system-versioned tables and sequences of `database`, with
+ * what decides how they can be copied. The schema is a constant in each
+ * query: information_schema then opens that database's tables only (a
+ * correlated subquery made the server read every table of every database).
+ */
 async function tableFacts(server: SnapshotServer, database: string): Promise<TableFacts[]> {
   const rows = await server.query(
-    `SELECT t.TABLE_NAME, t.TABLE_TYPE, IFNULL(t.ENGINE, ''), IFNULL(t.CREATE_OPTIONS, ''),
-       EXISTS(SELECT 1 FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = t.TABLE_SCHEMA AND s.TABLE_NAME = t.TABLE_NAME AND s.INDEX_TYPE = 'FULLTEXT')
-     FROM information_schema.TABLES t
-     WHERE t.TABLE_SCHEMA = ${textLiteral(database)} AND t.TABLE_TYPE <> 'VIEW' AND t.TABLE_NAME <> ${textLiteral(SNAPSHOT_TABLE)}
-     ORDER BY t.TABLE_NAME;`,
+    `SELECT TABLE_NAME, TABLE_TYPE, IFNULL(ENGINE, ''), IFNULL(CREATE_OPTIONS, '') ${TABLES_OF(database)} ORDER BY TABLE_NAME;
+     SELECT DISTINCT '', TABLE_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${textLiteral(database)} AND INDEX_TYPE = 'FULLTEXT';`,
   );
-  return rows.map(([name = '', type = '', engine = '', createOptions = '', fulltext = '0']) => ({ name, type, engine, createOptions, hasFulltext: fulltext === '1' }));
+  const fulltext = new Set(rows.filter((row) => row.length === 2).map((row) => row[1]));
+  return rows
+    .filter((row) => row.length === 4)
+    .map(([name = '', type = '', engine = '', createOptions = '']) => ({ name, type, engine, createOptions, hasFulltext: fulltext.has(name) }));
 }
 
-/** The server's data directory when dbsafe can copy files in it itself: tools on this machine, the server local, the directories writable. */
-async function writableDataDirectory(server: SnapshotServer, database: string): Promise<string | null> {
-  if (!isLocalTarget(server.target) || process.env.DBSAFE_MYSQL_SNAPSHOT_COPY === 'logical') return null;
-  if ((await mysqlPlacement(server.target)).kind === 'container') return null;
+async function tableCount(server: SnapshotServer, database: string): Promise<number> {
+  const [row] = await server.query(`SELECT COUNT(*) ${TABLES_OF(database)};`);
+  return Number(row?.[0] ?? 0);
+}
+
+/**
+ * The server's data directory when dbsafe can copy files in it itself (tools
+ * on this machine, the server local, the directories writable), or why not.
+ */
+async function dataDirectoryAccess(server: SnapshotServer, database: string): Promise<{ dir: string } | { why: string }> {
+  if (process.env.DBSAFE_MYSQL_SNAPSHOT_COPY === 'logical') return { why: mysqlSnapshotMessages.rowsAskedFor };
+  if (!isLocalTarget(server.target)) return { why: mysqlSnapshotMessages.dataDirectoryRemote };
+  if ((await mysqlPlacement(server.target)).kind === 'container') return { why: mysqlSnapshotMessages.dataDirectoryInContainer };
   const [row] = await server.query('SELECT @@datadir;');
   const dir = row?.[0];
-  if (!dir) return null;
+  if (!dir || dir === 'NULL') return { why: mysqlSnapshotMessages.dataDirectoryUnknown };
   try {
     accessSync(dir, constants.W_OK);
     accessSync(path.join(dir, database), constants.R_OK | constants.W_OK);
-    return dir;
-  } catch {
-    return null;
+    return { dir };
+  } catch (error) {
+    return { why: mysqlSnapshotMessages.dataDirectoryUnwritable(dir, (error as NodeJS.ErrnoException).code ?? (error as Error).message) };
   }
+}
+
+async function writableDataDirectory(server: SnapshotServer, database: string): Promise<string | null> {
+  const access = await dataDirectoryAccess(server, database);
+  return 'dir' in access ? access.dir : null;
 }
 
 /** Everything the copy script needs, read from the source database. */
@@ -144,7 +166,7 @@ async function exists(server: SnapshotServer, name: string): Promise<boolean> {
   if (!(await schemaExists(server, name))) return false;
   if (!name.startsWith(SNAPSHOT_PREFIX)) return true;
   const row = await snapshotRow(server, name);
-  return isCompleteSnapshot({ row, tableCount: (await tableFacts(server, name)).length });
+  return isCompleteSnapshot({ row, tableCount: await tableCount(server, name) });
 }
 
 async function countRows(server: SnapshotServer, database: string): Promise<Record<string, number>> {
@@ -162,19 +184,19 @@ async function databaseBytes(server: SnapshotServer, database: string): Promise<
 }
 
 /**
- * The copy script run by a detached client, so the caller does not wait.
- * The name is recorded with the shell's pid as its owner: if the copy dies,
- * the next run drops what is left; once it succeeded the shell removes the
- * record and the copy belongs to its snapshot. The option file and the
- * script live in one private directory the shell removes.
+ * The copy script run by a detached client, so the caller does not wait,
+ * in two halves. The first reads the plan and writes the script and an
+ * option file into one private directory (nothing on the server changes:
+ * a restore does this while it works). The start looks whether `to` is
+ * there already, and runs the script in a detached shell whose pid owns the
+ * name's record: if the copy dies, the next run drops what is left; once it
+ * succeeded the shell removes the record and the copy belongs to its
+ * snapshot. The shell removes the directory either way.
  */
-async function copyInBackground(target: Target, from: string, to: string, marker: string): Promise<boolean> {
-  return withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
+async function prepareCopyInBackground(target: Target, from: string, to: string, marker: string): Promise<() => Promise<boolean>> {
+  const prepared = await withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
     const session = await server.client();
-    if (session.exec) return false;
-    if (await exists(server, to)) return true;
-    // A standby cut off earlier, not being made any more: made again from the start.
-    if (await schemaExists(server, to)) await dropDatabase(server, to);
+    if (session.exec) return null;
     const plan = await readCopyPlan(server, from, to, marker, { fromSnapshot: true });
     const secret = writeSecretFile('client.cnf', '');
     const dir = path.dirname(secret.file);
@@ -182,24 +204,22 @@ async function copyInBackground(target: Target, from: string, to: string, marker
     writeFileSync(script, copyScript(plan), { mode: 0o600 });
     // The session's option file holds the password: the detached client gets its own copy.
     writeFileSync(secret.file, (await import('./option-file.js')).clientOptionFile(target), { mode: 0o600 });
-    const record = scratchRecordFile(target, to);
-    const shell =
-      'read _; "$0" --defaults-extra-file="$1" --default-character-set=utf8mb4 --batch < "$2" >/dev/null 2>&1; status=$?; [ "$status" -ne 0 ] || rm -f "$3"; rm -rf -- "$4"; exit $status';
-    const child = spawn('/bin/sh', ['-c', shell, session.client.path, secret.file, script, record, dir], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-    const started = await new Promise<boolean>((resolve) => {
-      child.once('spawn', () => resolve(true));
-      child.on('error', () => resolve(false));
-    });
-    if (!started || child.pid === undefined) {
-      secret.remove();
-      return false;
-    }
-    secret.handOver();
-    recordScratchDatabase(target, to, 'snapshot standby copy, being made', { pid: child.pid, processStart: processStartTime(child.pid) });
-    child.stdin?.end('\n');
-    child.unref();
-    return true;
+    return { client: session.client.path, secret, dir, script };
   });
+  if (!prepared) return async () => false;
+  return () =>
+    withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
+      if (await exists(server, to)) {
+        prepared.secret.remove();
+        return true;
+      }
+      // A standby cut off earlier, not being made any more: made again from the start.
+      if (await schemaExists(server, to)) await dropDatabase(server, to);
+      const shell =
+        '"$0" --defaults-extra-file="$1" --default-character-set=utf8mb4 --batch < "$2" >/dev/null 2>&1; status=$?; [ "$status" -ne 0 ] || rm -f "$3"; rm -rf -- "$4"; exit $status';
+      const args = [prepared.client, prepared.secret.file, prepared.script, scratchRecordFile(target, to), prepared.dir];
+      return startDetachedCopy(target, to, shellCopy(shell, args), prepared.secret);
+    });
 }
 
 export const snapshot: SnapshotOps = {
@@ -221,6 +241,13 @@ export const snapshot: SnapshotOps = {
       if (missing.length === 0) return null;
       const [user] = await server.query('SELECT CURRENT_USER();');
       return mysqlSnapshotMessages.noPrivilege(user?.[0] ?? target.user ?? '', missing);
+    });
+  },
+
+  async slowCopy(target) {
+    return withServer(target, 'check how a MySQL/MariaDB snapshot would be copied', async (server) => {
+      const access = await dataDirectoryAccess(server, target.database);
+      return 'why' in access ? mysqlSnapshotMessages.rowsCopied(access.why) : null;
     });
   },
 
@@ -249,19 +276,25 @@ export const snapshot: SnapshotOps = {
     });
   },
 
-  copyInBackground,
+  prepareCopyInBackground,
 
   async swapIn(target, standby, safetyCopy, marker) {
     await withServer(target, 'restore a MySQL/MariaDB snapshot', async (server) => {
-      const row = await snapshotRow(server, standby);
+      // Independent questions, sent at once on the one connection.
+      const [row, objects, liveExists, sessions] = await Promise.all([
+        snapshotRow(server, standby),
+        userObjects(server, standby),
+        schemaExists(server, target.database),
+        sessionsOn(server, target.database),
+      ]);
       if (!row) throw mysqlSnapshotMessages.sourceMissing(target, standby);
-      const incoming = { objects: await userObjects(server, standby), programs: row.programs };
-      if (!(await schemaExists(server, target.database))) {
+      const incoming = { objects, programs: row.programs };
+      if (!liveExists) {
         // Dropped since: created again (restoring means it exists afterwards); there is no previous state to keep.
         await server.query(`CREATE DATABASE ${quoteIdentifier(target.database)} CHARACTER SET utf8mb4;`);
       } else {
         // A restore replaces the database anyway; a session in a transaction would hold the swap up.
-        await terminate(server, target.database, await sessionsOn(server, target.database));
+        await terminate(server, target.database, sessions);
       }
       await swapKeepingReplaced(server, { live: target.database, incoming: standby, retired: safetyCopy, marker }, incoming);
       await dropDatabase(server, standby);

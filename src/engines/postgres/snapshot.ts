@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { statfs } from 'node:fs/promises';
 import type pg from 'pg';
 import type { BlockingSession, SnapshotFacts, SnapshotOps } from '../types.js';
@@ -8,7 +7,8 @@ import { countTablesOn } from './archive.js';
 import { connect, libpqEnvironment, quoteIdent, quoteLiteral, withMaintenanceConnection } from './connection.js';
 import { dropDatabaseInBackground, serverVersionOfServer, swapDatabaseNames, type ServerVersion } from './databases.js';
 import { postgresSnapshotMessages } from './snapshot-messages.js';
-import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
+import { scratchRecordFile } from '../scratch-database.js';
+import { shellCopy, startDetachedCopy } from '../standby-copy.js';
 
 /** PostgreSQL 15 chose WAL_LOG by default; FILE_COPY is faster for a whole database (NOTES.md: 2.2 s against 3.7 s for 456 MB). */
 function copyStatement(server: ServerVersion, from: string, to: string): string {
@@ -55,31 +55,14 @@ async function sessionsOn(client: pg.Client, database: string): Promise<Blocking
  * failed because another dbsafe's copy of the same name got there first,
  * which must not then be taken for a leftover).
  */
-async function copyInBackground(target: Target, server: ServerVersion, from: string, to: string, marker: string): Promise<boolean> {
-  const psql = await pgToolFileFor('psql', server).catch(() => null);
-  if (!psql) return false;
+async function copyInBackground(target: Target, psql: string, server: ServerVersion, from: string, to: string, marker: string): Promise<boolean> {
   const prepared = libpqEnvironment(target, 'postgres');
   const record = scratchRecordFile(target, to);
   const script =
-    'read _; "$0" --no-psqlrc --quiet --no-password -v ON_ERROR_STOP=1 -d postgres -c "$1" -c "$2" >/dev/null; status=$?; rm -f "$3"; [ -z "$DBSAFE_PASSFILE_DIR" ] || rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status';
-  const child = spawn('/bin/sh', ['-c', script, psql, copyStatement(server, from, to), `COMMENT ON DATABASE ${quoteIdent(to)} IS ${quoteLiteral(marker)}`, record], {
-    env: { ...process.env, ...prepared.env, PGDATABASE: 'postgres', DBSAFE_PASSFILE_DIR: prepared.passfileDir ?? '' },
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  const started = await new Promise<boolean>((resolve) => {
-    child.once('spawn', () => resolve(true));
-    child.on('error', () => resolve(false));
-  });
-  if (!started || child.pid === undefined) {
-    prepared.remove();
-    return false;
-  }
-  prepared.handOver();
-  recordScratchDatabase(target, to, 'snapshot standby copy, being made', { pid: child.pid, processStart: processStartTime(child.pid) });
-  child.stdin?.end('\n');
-  child.unref();
-  return true;
+    '"$0" --no-psqlrc --quiet --no-password -v ON_ERROR_STOP=1 -d postgres -c "$1" -c "$2" >/dev/null; status=$?; rm -f "$3"; [ -z "$DBSAFE_PASSFILE_DIR" ] || rm -rf -- "$DBSAFE_PASSFILE_DIR"; exit $status';
+  const args = [psql, copyStatement(server, from, to), `COMMENT ON DATABASE ${quoteIdent(to)} IS ${quoteLiteral(marker)}`, record];
+  const env = { ...process.env, ...prepared.env, PGDATABASE: 'postgres', DBSAFE_PASSFILE_DIR: prepared.passfileDir ?? '' };
+  return startDetachedCopy(target, to, shellCopy(script, args, env), prepared);
 }
 
 /**
@@ -178,8 +161,10 @@ export const snapshot: SnapshotOps = {
     });
   },
 
-  async copyInBackground(target, from, to, marker) {
-    return copyInBackground(target, await serverVersionOfServer(target), from, to, marker);
+  async prepareCopyInBackground(target, from, to, marker) {
+    const server = await serverVersionOfServer(target);
+    const psql = await pgToolFileFor('psql', server).catch(() => null);
+    return async () => (psql ? copyInBackground(target, psql, server, from, to, marker) : false);
   },
 
   async swapIn(target, standby, safetyCopy, marker) {

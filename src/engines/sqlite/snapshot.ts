@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { accessSync, constants, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { isSnapshotFamilyName } from '../../store/snapshot-naming.js';
 import type { Target } from '../../target/types.js';
-import { processStartTime, recordScratchDatabase, scratchRecordFile } from '../scratch-database.js';
+import { scratchRecordFile } from '../scratch-database.js';
+import { startDetachedCopy } from '../standby-copy.js';
 import { requireTool } from '../tools.js';
 import type { SnapshotFacts, SnapshotOps } from '../types.js';
 import { companionFiles } from './holders.js';
@@ -82,19 +82,7 @@ process.stdin.on('end', () => {
 async function copyInBackground(target: Target, from: string, to: string): Promise<boolean> {
   const toFile = fileOf(target, to);
   if (await fs.stat(toFile).catch(() => null)) return true;
-  const child = spawn(process.execPath, ['-e', BACKGROUND_COPY, fileOf(target, from), toFile, scratchRecordFile(target, to)], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  const started = await new Promise<boolean>((resolve) => {
-    child.once('spawn', () => resolve(true));
-    child.on('error', () => resolve(false));
-  });
-  if (!started || child.pid === undefined) return false;
-  recordScratchDatabase(target, to, 'snapshot standby copy, being made', { pid: child.pid, processStart: processStartTime(child.pid) });
-  child.stdin?.end();
-  child.unref();
-  return true;
+  return startDetachedCopy(target, to, { program: process.execPath, args: ['-e', BACKGROUND_COPY, fileOf(target, from), toFile, scratchRecordFile(target, to)] });
 }
 
 export const snapshot: SnapshotOps = {
@@ -153,7 +141,7 @@ export const snapshot: SnapshotOps = {
     await copySnapshotFile(fileOf(target, from), fileOf(target, to));
   },
 
-  copyInBackground: (target, from, to) => copyInBackground(target, from, to),
+  prepareCopyInBackground: async (target, from, to) => () => copyInBackground(target, from, to),
 
   async swapIn(target, standby, safetyCopy) {
     await ensureSnapshotDirectory(target.database);
