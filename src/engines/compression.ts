@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { CODECS, type CodecName, type CodecSpec, type CompressionSetting } from './compression-setting.js';
 import { descriptorOf, findTool, missingToolError, runTool, type ToolResult, type ToolRun } from './tools.js';
-import { checkedFileReader, fileAsStdin, fileReaderWithProgress } from './archive-streams.js';
+import { checkedFileFeed, checkedFileReader, fileAsStdin, fileReaderWithProgress } from './archive-streams.js';
 import type { BackupOutput, ProgressSink, StoredBytesCheck } from './types.js';
 
 export type { CodecName, CompressionSetting } from './compression-setting.js';
@@ -143,8 +143,11 @@ async function runToPipe(producer: ToolRun, codec: ResolvedCodec, destination: W
  */
 export async function runDecompressing(consumer: ToolRun, codec: ResolvedCodec, file: string, progress?: ProgressSink, check?: StoredBytesCheck): Promise<CodecRun> {
   if (!check) return decompressingFrom(consumer, codec, () => fileAsStdin(file, progress), () => fileReaderWithProgress(file, progress));
-  const reader = checkedFileReader(file, check, progress);
-  const run = await decompressingFrom(consumer, codec, () => ({ stdin: reader.stream }), () => reader.stream).catch(async (error: unknown) => {
+  // A program reads the FIFO this process fills from one buffer; Node's gzip (or a machine without FIFOs) reads a stream.
+  const feed = codec.program || codec.codec === 'none' ? await checkedFileFeed(file, check, progress) : null;
+  const stream = feed ? null : checkedFileReader(file, check, progress);
+  const reader = (feed ?? stream)!;
+  const run = await decompressingFrom(consumer, codec, () => ({ stdin: feed ? feed.stdin : stream!.stream }), () => stream!.stream).catch(async (error: unknown) => {
     await reader.close();
     throw error;
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { checkedFileReader, fileAsStdin, readHeadAndTail } from '../archive-streams.js';
+import { checkedFileFeed, checkedFileReader, fileAsStdin, readHeadAndTail } from '../archive-streams.js';
 import { toolInfos, type ToolResult } from '../tools.js';
 import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, RestoreOptions, StoredBytesCheck, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
@@ -60,8 +60,8 @@ async function loadDump(session: MysqlSession, file: string, database: string, p
  * done), whatever the client made of them.
  */
 async function loadChecked(session: MysqlSession, args: string[], file: string, check: StoredBytesCheck, progress: ProgressSink | undefined, skip: number): Promise<ToolResult> {
-  const reader = checkedFileReader(file, check, progress, skip);
-  const result = await session.runProgram(session.client, args, { stdin: reader.stream }).catch(async (error: unknown) => {
+  const reader = (await checkedFileFeed(file, check, progress, skip)) ?? checkedFileReader(file, check, progress, skip);
+  const result = await session.runProgram(session.client, args, { stdin: 'stream' in reader ? reader.stream : reader.stdin }).catch(async (error: unknown) => {
     await reader.close();
     throw error;
   });
