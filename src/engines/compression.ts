@@ -4,8 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { CODECS, type CodecName, type CodecSpec, type CompressionSetting } from './compression-setting.js';
 import { descriptorOf, findTool, missingToolError, runTool, type ToolResult, type ToolRun } from './tools.js';
-import { fileAsStdin, fileReaderWithProgress } from './archive-streams.js';
-import type { BackupOutput, ProgressSink } from './types.js';
+import { checkedFileFeed, checkedFileReader, fileAsStdin, fileReaderWithProgress } from './archive-streams.js';
+import type { BackupOutput, ProgressSink, StoredBytesCheck } from './types.js';
 
 export type { CodecName, CompressionSetting } from './compression-setting.js';
 
@@ -136,18 +136,38 @@ async function runToPipe(producer: ToolRun, codec: ResolvedCodec, destination: W
  * decompressed by `codec` on the way. The first program reads the file
  * itself and a codec program's stdout is handed straight to the consumer:
  * no byte passes through Node (gzip excepted, which Node's zlib does).
+ * With `check`, Node reads the file instead, checking each byte as it
+ * feeds the first program (one read, no checksum pass before); once the
+ * programs are done, the check settles and its error (damaged bytes) is
+ * thrown before the programs' results are looked at.
  */
-export async function runDecompressing(consumer: ToolRun, codec: ResolvedCodec, file: string, progress?: ProgressSink): Promise<CodecRun> {
-  if (codec.codec === 'none') return { tool: await runTool({ ...consumer, ...fileAsStdin(file, progress) }), codec: null };
+export async function runDecompressing(consumer: ToolRun, codec: ResolvedCodec, file: string, progress?: ProgressSink, check?: StoredBytesCheck): Promise<CodecRun> {
+  if (!check) return decompressingFrom(consumer, codec, () => fileAsStdin(file, progress), () => fileReaderWithProgress(file, progress));
+  // A program reads the FIFO this process fills from one buffer; Node's gzip (or a machine without FIFOs) reads a stream.
+  const feed = codec.program || codec.codec === 'none' ? await checkedFileFeed(file, check, progress) : null;
+  const stream = feed ? null : checkedFileReader(file, check, progress);
+  const reader = (feed ?? stream)!;
+  const run = await decompressingFrom(consumer, codec, () => ({ stdin: feed ? feed.stdin : stream!.stream }), () => stream!.stream).catch(async (error: unknown) => {
+    await reader.close();
+    throw error;
+  });
+  await reader.finish();
+  return run;
+}
+
+type StdinSource = () => Pick<ToolRun, 'stdin' | 'onSpawn'>;
+
+async function decompressingFrom(consumer: ToolRun, codec: ResolvedCodec, asStdin: StdinSource, asStream: () => Readable): Promise<CodecRun> {
+  if (codec.codec === 'none') return { tool: await runTool({ ...consumer, ...asStdin() }), codec: null };
   if (!codec.program) {
     const gunzip = createGunzip();
-    const source = fileReaderWithProgress(file, progress);
+    const source = asStream();
     source.on('error', (error) => gunzip.destroy(error));
     const tool = await runTool({ ...consumer, stdin: source.pipe(gunzip) });
     return { tool, codec: null };
   }
   let handed: Readable | null = null;
-  const reading = fileAsStdin(file, progress);
+  const reading = asStdin();
   const decompressing = runTool({
     program: codec.program,
     args: DECOMPRESS_ARGS,
@@ -155,7 +175,7 @@ export async function runDecompressing(consumer: ToolRun, codec: ResolvedCodec, 
     stdout: 'hand-over',
     onSpawn: (child) => {
       handed = child.stdout;
-      reading.onSpawn(child);
+      reading.onSpawn?.(child);
     },
   });
   if (!handed) return { tool: await decompressing, codec: null };

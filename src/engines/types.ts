@@ -88,6 +88,17 @@ export interface TableCounts {
   tables: Array<{ name: string; rows: number }>;
 }
 
+/**
+ * The store's check of a backup file's bytes, made while a restore reads
+ * them: every byte of the stored file, in order from the first, goes to
+ * `update`; `settle` then throws the store's checksum error when they are
+ * not the bytes its manifest recorded.
+ */
+export interface StoredBytesCheck {
+  update(chunk: Buffer): void;
+  settle(): void;
+}
+
 export interface RestoreOptions {
   /**
    * Keep the replaced database under this name (connections refused, marked
@@ -95,6 +106,14 @@ export interface RestoreOptions {
    * Passed only for engines that have SnapshotOps, which must honour it.
    */
   keepReplaced?: { name: string; marker: string };
+  /**
+   * Check the file's bytes as they are loaded (one read instead of a checksum
+   * pass first), and put the restored database in place only once the check
+   * has settled; when it throws, drop what was loaded and throw its error,
+   * which wins over the tool's own complaint about the same damage. Passed
+   * only to engines whose `checksInStream` is true.
+   */
+  check?: StoredBytesCheck;
 }
 
 /**
@@ -115,6 +134,8 @@ export interface ArchiveOps {
   checkArchive(file: string, target?: Target): Promise<void>;
   /** Where this engine's tools run for `target` and why (host, or the container that serves it), for doctor and check. */
   toolPlacement?(target: Target): Promise<{ container: string | null; why: string }>;
+  /** The engine's restore honours RestoreOptions.check. */
+  checksInStream?: true;
   /** Restore `file` into `target` exactly and, where the engine allows, all-or-nothing. */
   restore(target: Target, file: string, progress?: ProgressSink, options?: RestoreOptions): Promise<void>;
   /** Restore `file` into a throw-away database beside `target`, count tables and rows, drop it. */

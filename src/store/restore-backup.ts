@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { archiveOps } from '../engines/registry.js';
-import type { ProgressSink, TableCounts } from '../engines/types.js';
+import type { ProgressSink, StoredBytesCheck, TableCounts } from '../engines/types.js';
 import { describeLocation } from '../target/describe.js';
 import { ENGINE_LABELS, type Target } from '../target/types.js';
 import { hashFile, listBackups, readBackupAt, type StoredBackup } from './files.js';
@@ -48,6 +50,10 @@ export async function verifyChecksum(backup: StoredBackup, progress?: ProgressSi
     if (error.code === 'ENOENT') throw storeMessages.fileMissing(backup.file);
     throw error;
   });
+  assertRecorded(backup, actual);
+}
+
+function assertRecorded(backup: StoredBackup, actual: { sha256: string; size: number }): void {
   if (actual.sha256 !== backup.manifest.sha256 || actual.size !== backup.manifest.size) {
     throw storeMessages.checksumMismatch(
       backup.file,
@@ -56,6 +62,52 @@ export async function verifyChecksum(backup: StoredBackup, progress?: ProgressSi
       `${actual.size} bytes on disk, ${backup.manifest.size} recorded`,
     );
   }
+}
+
+/**
+ * Can the checksum of `backup` be proved while it is restored, by the
+ * engine's one read of the file, rather than by a read of its own first?
+ * Where the replaced database is kept rather than dumped first (a dump of
+ * the current state must not be made for a backup that turns out damaged),
+ * for a plain file backup (an encrypted one is decrypted and authenticated
+ * in full first; a snapshot's descriptor is tiny). Pure.
+ */
+export function checksumProvedDuringRestore(backup: Pick<StoredBackup, 'manifest'>, mode: CopyMode | undefined): boolean {
+  return mode !== undefined && mode !== 'dump' && !backup.manifest.snapshot && !backup.manifest.encryption;
+}
+
+/**
+ * What can be told without reading the file: it is there and has the
+ * recorded size (a truncated file fails here, before anything is touched).
+ * The sha256 is proved as the restore reads it (storedBytesCheck).
+ */
+export async function verifySize(backup: StoredBackup): Promise<void> {
+  const size = await stat(backup.file).then(
+    (found) => found.size,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw storeMessages.fileMissing(backup.file);
+      throw error;
+    },
+  );
+  // Damaged: the full checksum then names both sums in the error.
+  if (size !== backup.manifest.size) await verifyChecksum(backup);
+}
+
+/** The checksum of `backup` proved from the bytes a restore reads (see RestoreOptions.check). */
+export function storedBytesCheck(backup: StoredBackup): StoredBytesCheck {
+  const hash = createHash('sha256');
+  let size = 0;
+  let actual: { sha256: string; size: number } | null = null;
+  return {
+    update(chunk) {
+      hash.update(chunk);
+      size += chunk.length;
+    },
+    settle() {
+      actual ??= { sha256: hash.digest('hex'), size };
+      assertRecorded(backup, actual);
+    },
+  };
 }
 
 export function assertSameEngine(backup: StoredBackup, target: Target): void {
@@ -86,10 +138,13 @@ export interface RestoreResult {
 /**
  * Restore `backup` into `target`: refuse another engine's backup, prove the
  * checksum, back up the current state (trigger "pre-restore"), then let the
- * engine restore exactly and, where it can, all-or-nothing. The database's
- * lock is held throughout (taken here, or by the caller with lockForRestore
- * and `lockHeld`), so no scheduled backup or guarded run interleaves.
- * The production gate is the caller's job and must run before this.
+ * engine restore exactly and, where it can, all-or-nothing. Where the
+ * replaced database is kept as the safety copy and the engine checks the
+ * stored bytes as it loads them, the checksum is proved by that one read,
+ * before the restored database is put in place (checksumProvedDuringRestore).
+ * The database's lock is held throughout (taken here, or by the caller with
+ * lockForRestore and `lockHeld`), so no scheduled backup or guarded run
+ * interleaves. The production gate is the caller's job and must run before this.
  */
 export async function restoreBackup(
   store: BackupStore,
@@ -103,7 +158,12 @@ export async function restoreBackup(
     ? async () => undefined
     : await acquireDatabaseLock(store.dir, backupDatabaseName(target), { waitMs: store.lockWaitMs, purpose: `restore of ${backup.manifest.id}` });
   try {
-    if (!options.checksumVerified) await verifyChecksum(backup);
+    const inStream = !options.checksumVerified && checksumProvedDuringRestore(backup, options.mode);
+    if (!options.checksumVerified) await (inStream ? verifySize(backup) : verifyChecksum(backup));
+    // Proved by a read of its own where the restore cannot prove it (the engine does not check as it loads, or a dump of the current state comes first).
+    const proveFirst = async () => {
+      if (inStream) await verifyChecksum(backup);
+    };
     if (backup.manifest.snapshot) {
       const { requireSnapshotOps, restoreSnapshotHoldingLock } = await import('./snapshot-store.js');
       const { safetyCopy, note } = await restoreSnapshotHoldingLock(store, target, backup, await requireSnapshotOps(target, backup.manifest.id));
@@ -114,22 +174,26 @@ export async function restoreBackup(
     await (await import('./snapshot-store.js')).tidySnapshotLeftovers(store, target);
     // An encrypted backup is decrypted (and fully authenticated) before the safety backup and before the database is touched.
     return await withPlainArchive(store, backup, async (file) => {
+      const archive = await archiveOps(target.engine);
       // Outside "dump" mode, a server that can hold both keeps the replaced database as the safety copy: no second dump.
       if (options.mode && options.mode !== 'dump') {
         const { planSafetyCopy, restoreKeepingReplaced } = await import('./restore-keeping.js');
         const plan = await planSafetyCopy(target);
         if (plan.kind === 'keep') {
-          const safetyCopy = await restoreKeepingReplaced(store, target, backup, file, plan.ops, options.progress);
+          const check = inStream && archive.checksInStream ? storedBytesCheck(backup) : undefined;
+          if (!check) await proveFirst();
+          const safetyCopy = await restoreKeepingReplaced(store, target, backup, file, plan.ops, { progress: options.progress, check });
           await rotate(store, target);
           return { restored: backup.manifest, safetyBackup: safetyCopy };
         }
+        await proveFirst();
         const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
-        await (await archiveOps(target.engine)).restore(target, file, options.progress);
+        await archive.restore(target, file, options.progress);
         await rotate(store, target);
         return { restored: backup.manifest, safetyBackup, ...(plan.note ? { note: plan.note } : {}) };
       }
+      await proveFirst();
       const safetyBackup = await takeBackupHoldingLock(store, target, { trigger: 'pre-restore', label: `before restoring ${backup.manifest.id}`, progress: options.progress, rotate: false });
-      const archive = await archiveOps(target.engine);
       await archive.restore(target, file, options.progress);
       await rotate(store, target);
       return { restored: backup.manifest, safetyBackup };

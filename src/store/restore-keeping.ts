@@ -1,5 +1,5 @@
 import { archiveOps, snapshotOps } from '../engines/registry.js';
-import type { ProgressSink, SnapshotOps } from '../engines/types.js';
+import type { ProgressSink, SnapshotOps, StoredBytesCheck } from '../engines/types.js';
 import type { Target } from '../target/types.js';
 import type { StoredBackup } from './files.js';
 import type { Manifest } from './manifest.js';
@@ -51,7 +51,7 @@ export async function restoreKeepingReplaced(
   backup: StoredBackup,
   file: string,
   ops: SnapshotOps,
-  progress?: ProgressSink,
+  load: { progress?: ProgressSink; check?: StoredBytesCheck } = {},
 ): Promise<Manifest | null> {
   const createdAt = new Date();
   const id = newSnapshotId(store, target, createdAt);
@@ -61,7 +61,7 @@ export async function restoreKeepingReplaced(
   const archive = await archiveOps(target.engine);
   stepBoundary('file-restore:recorded');
   try {
-    await archive.restore(target, file, progress, { keepReplaced: { name, marker } });
+    await archive.restore(target, file, load.progress, { keepReplaced: { name, marker }, ...(load.check ? { check: load.check } : {}) });
   } catch (error) {
     forget();
     throw error;

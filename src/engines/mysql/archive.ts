@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { fileAsStdin, readHeadAndTail } from '../archive-streams.js';
-import { toolInfos } from '../tools.js';
-import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
+import { checkedFileFeed, checkedFileReader, fileAsStdin, readHeadAndTail } from '../archive-streams.js';
+import { toolInfos, type ToolResult } from '../tools.js';
+import type { ArchiveOps, BackupFacts, BackupOutput, ProgressSink, RestoreOptions, StoredBytesCheck, TableCounts, ToolInfo } from '../types.js';
 import type { Readable } from 'node:stream';
 import type { Target } from '../../target/types.js';
 import {
@@ -42,15 +42,31 @@ async function loadSql(session: MysqlSession, sql: Readable | string, database: 
  * with its size, no byte passes through Node), from after mariadb-dump's
  * "sandbox mode" first line when there is one (see withoutSandboxLine).
  */
-async function loadDump(session: MysqlSession, file: string, database: string, progress?: ProgressSink): Promise<string | null> {
+async function loadDump(session: MysqlSession, file: string, database: string, progress?: ProgressSink, check?: StoredBytesCheck): Promise<string | null> {
   const { head } = await readHeadAndTail(file, 4096);
   const newline = head.indexOf(0x0a);
   const skip = newline >= 0 && SANDBOX_LINE.test(head.subarray(0, newline).toString('utf8')) ? newline + 1 : 0;
+  const args = session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]);
   // On the host or inside the server's container alike (the container's client reads the descriptor through `docker exec -i`).
-  const result = await session.runProgram(session.client, session.clientArgs(['--binary-mode', '--batch', `--database=${database}`]), fileAsStdin(file, progress, skip));
+  const result = check ? await loadChecked(session, args, file, check, progress, skip) : await session.runProgram(session.client, args, fileAsStdin(file, progress, skip));
   const errors = stderrErrors(result.stderr);
   if (result.code === 0 && errors.length === 0) return null;
   return errors.join(' ') || `the client exited with ${result.code ?? result.signal}`;
+}
+
+/**
+ * The client fed by this process, which checks every byte of the file as it
+ * passes: damaged bytes are the error (the check's, thrown once the client is
+ * done), whatever the client made of them.
+ */
+async function loadChecked(session: MysqlSession, args: string[], file: string, check: StoredBytesCheck, progress: ProgressSink | undefined, skip: number): Promise<ToolResult> {
+  const reader = (await checkedFileFeed(file, check, progress, skip)) ?? checkedFileReader(file, check, progress, skip);
+  const result = await session.runProgram(session.client, args, { stdin: 'stream' in reader ? reader.stream : reader.stdin }).catch(async (error: unknown) => {
+    await reader.close();
+    throw error;
+  });
+  await reader.finish();
+  return result;
 }
 
 async function databaseExists(session: MysqlSession, name: string): Promise<boolean> {
@@ -164,7 +180,8 @@ async function restore(target: Target, file: string, progress?: ProgressSink, op
     const server = await session.serverVersion();
     const { dump, dumpHelp } = await session.dumpTool(server, 'restore a MySQL/MariaDB database');
     await withScratchDatabase(target, scratchDatabase(session, 'restore staging'), async (scratch) => {
-      const failure = await loadDump(session, file, scratch, progress);
+      // With options.check, the stored bytes are proved here, before anything moves into the target.
+      const failure = await loadDump(session, file, scratch, progress, options.check);
       if (failure) throw mysqlMessages.scratchLoadFailed(target, failure);
       const incoming = await schemaObjects(session, scratch);
       // Only a dump with triggers, routines, events or views costs the export and the second client load.
@@ -238,6 +255,7 @@ export const archive: ArchiveOps = {
   },
   backup,
   checkArchive,
+  checksInStream: true,
   restore,
   scratchRestore,
 };

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { readHeadAndTail } from '../archive-streams.js';
 import { chooseCodec, codecFailure, codecOfHead, decompressorFor, describeCodec, runCompressing, runDecompressing, type ResolvedCodec } from '../compression.js';
-import type { ArchiveOps, BackupFacts, BackupOptions, BackupOutput, ProgressSink, RestoreOptions, TableCounts, ToolInfo } from '../types.js';
+import type { ArchiveOps, BackupFacts, BackupOptions, BackupOutput, ProgressSink, RestoreOptions, StoredBytesCheck, TableCounts, ToolInfo } from '../types.js';
 import { pgPlacement, pgRunner, type PgRunner } from './container.js';
 import type { Target } from '../../target/types.js';
 import { pgToolFor } from './binaries.js';
-import { quoteIdent, quoteLiteral, withConnection, withMaintenanceConnection } from './connection.js';
+import { quoteIdent, withConnection } from './connection.js';
 import { postgresMessages } from './messages.js';
 import { createDatabaseLike, dropDatabase, dropDatabaseInBackground, serverVersionOf, serverVersionOfServer, swapInRestoredDatabase } from './databases.js';
 import { dropLeftScratchDatabases, recordScratchDatabase, withScratchDatabase } from '../scratch-database.js';
@@ -34,9 +34,17 @@ const RESTORE_SESSION_OPTIONS = '-c maintenance_work_mem=256MB -c synchronous_co
 
 
 /** pg_restore of `file` into the existing, empty database `database` (on the host or in the server's container), decompressed on the way; throws with pg_restore's own words. */
-async function pgRestoreInto(pgRestore: PgRunner, target: Target, database: string, file: string, codec: ResolvedCodec, progress?: ProgressSink): Promise<void> {
+async function pgRestoreInto(
+  pgRestore: PgRunner,
+  target: Target,
+  database: string,
+  file: string,
+  codec: ResolvedCodec,
+  progress?: ProgressSink,
+  check?: StoredBytesCheck,
+): Promise<void> {
   const run = await pgRestore.prepare(database, (build) =>
-    runDecompressing(build({ args: [...RESTORE_ARGS, `--dbname=${database}`], env: { PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined } }), codec, file, progress),
+    runDecompressing(build({ args: [...RESTORE_ARGS, `--dbname=${database}`], env: { PGOPTIONS: RESTORE_SESSION_OPTIONS, PGDATABASE: undefined } }), codec, file, progress, check),
   );
   const decompression = codecFailure(run);
   if (decompression) throw postgresMessages.decompressionFailed(file, codec.codec, decompression);
@@ -149,43 +157,65 @@ export const archive: ArchiveOps = {
     }
   },
 
+  checksInStream: true,
+
   /**
    * All-or-nothing: the archive goes into a fresh database; only when that
-   * fully succeeded does it take the target's name (two renames in one
-   * transaction), and the old database is dropped after, in the background
-   * (see dropDatabaseInBackground). A failure at any step leaves the target
-   * as it was.
+   * fully succeeded (and the stored bytes passed `options.check`) does it
+   * take the target's name (two renames in one transaction), and the old
+   * database is dropped after, in the background (see
+   * dropDatabaseInBackground). A failure at any step leaves the target as it
+   * was. The fresh database is created while the archive's codec, the
+   * server's version and the right pg_restore are looked up.
    */
   async restore(target: Target, file: string, progress?: ProgressSink, options: RestoreOptions = {}): Promise<void> {
-    const codec = await archiveCodec(file);
-    const server = await serverVersionOfServer(target);
-    const pgRestore = await pgRunner('pg_restore', target, server);
     const drop = (name: string) => dropDatabase(target, name);
-    await dropLeftScratchDatabases(target, drop);
     const staging = scratchName(RESTORE_PREFIX, target.database);
     // A replaced database kept as the safety copy is recorded by the caller, under the name it chose.
     const kept = options.keepReplaced;
     const retired = kept?.name ?? staging.replace(RESTORE_PREFIX, '__dbsafe_old_');
+    const codec = archiveCodec(file);
+    const server = serverVersionOfServer(target);
+    const pgRestore = server.then((version) => pgRunner('pg_restore', target, version));
     // Both recorded before either exists: a kill at any point leaves nothing the next run does not know of.
-    const forgetStaging = recordScratchDatabase(target, staging, 'restore staging');
-    const forgetRetired = kept ? () => undefined : recordScratchDatabase(target, retired, 'restore: the database it replaced');
-    const abandon = async (error: unknown, dropStaging: boolean): Promise<never> => {
-      if (dropStaging) await drop(staging);
-      forgetStaging();
-      forgetRetired();
+    const created = dropLeftScratchDatabases(target, drop).then(() => {
+      const forgetStaging = recordScratchDatabase(target, staging, 'restore staging');
+      const forgetRetired = kept ? () => undefined : recordScratchDatabase(target, retired, 'restore: the database it replaced');
+      const forget = () => {
+        forgetStaging();
+        forgetRetired();
+      };
+      return createDatabaseLike(target, staging, target.database).then(
+        () => ({ forget, forgetStaging, forgetRetired }),
+        (error: unknown) => {
+          forget();
+          throw error;
+        },
+      );
+    });
+    const ready = await Promise.allSettled([codec, server, pgRestore, created]);
+    const failed = ready.find((outcome) => outcome.status === 'rejected');
+    if (failed) {
+      if (ready[3].status === 'fulfilled') {
+        await drop(staging);
+        ready[3].value.forget();
+      }
+      throw failed.reason;
+    }
+    const records = await created;
+    const abandon = async (error: unknown): Promise<never> => {
+      await drop(staging);
+      records.forget();
       throw error;
     };
-    await createDatabaseLike(target, staging, target.database).catch((error: unknown) => abandon(error, false));
-    await pgRestoreInto(pgRestore, target, staging, file, codec, progress).catch((error: unknown) => abandon(error, true));
-    const replaced = await swapInRestoredDatabase(target, staging, retired).catch((error: unknown) => abandon(error, true));
+    await pgRestoreInto(await pgRestore, target, staging, file, await codec, progress, options.check).catch(abandon);
+    // The replaced database kept as the safety copy gets its marker in the transaction that renames it: connections to it are refused by then.
+    const replaced = await swapInRestoredDatabase(target, staging, retired, kept?.marker).catch(abandon);
     // The staging database now has the target's name: its record must go before anything could act on it.
-    forgetStaging();
+    records.forgetStaging();
     stepBoundary('file-restore:swapped');
-    if (replaced && kept) {
-      // Connections to it were refused before the swap; the marker says what it is.
-      await withMaintenanceConnection(target, (client) => client.query(`COMMENT ON DATABASE ${quoteIdent(replaced)} IS ${quoteLiteral(kept.marker)}`));
-    } else if (replaced) await dropDatabaseInBackground(target, replaced, server);
-    else forgetRetired();
+    if (replaced && !kept) await dropDatabaseInBackground(target, replaced, await server);
+    else if (!replaced) records.forgetRetired();
   },
 
   async scratchRestore(target: Target, file: string): Promise<TableCounts> {

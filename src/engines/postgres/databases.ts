@@ -156,17 +156,21 @@ export async function swapDatabaseNames(
 /**
  * Give the restored database `staging` the target's name. Sessions on the
  * target are ended and new ones refused first; both renames happen in one
- * transaction, so the name always points at a whole database. Returns the
- * name the old database now has (to drop), or null when there was none.
+ * transaction, so the name always points at a whole database (with the
+ * old one's `retiredComment`, when given, in the same transaction). Returns
+ * the name the old database now has, or null when there was none.
  */
-export async function swapInRestoredDatabase(target: Target, staging: string, retired: string): Promise<string | null> {
+export async function swapInRestoredDatabase(target: Target, staging: string, retired: string, retiredComment?: string): Promise<string | null> {
   return withMaintenanceConnection(target, async (client) => {
     const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [target.database])).rowCount === 1;
     if (!exists) {
       await client.query(`ALTER DATABASE ${quoteIdent(staging)} RENAME TO ${quoteIdent(target.database)}`);
       return null;
     }
-    const failure = await swapDatabaseNames(client, { live: target.database, incoming: staging, retired });
+    const comment = async () => {
+      if (retiredComment !== undefined) await client.query(`COMMENT ON DATABASE ${quoteIdent(retired)} IS ${quoteLiteral(retiredComment)}`);
+    };
+    const failure = await swapDatabaseNames(client, { live: target.database, incoming: staging, retired }, comment);
     if (failure === null) return retired;
     throw postgresMessages.swapFailed(target, failure);
   });
