@@ -126,9 +126,30 @@ function recipesOf(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | 
     if (!existsSync(file) || !statSync(file).isFile()) continue;
     const text = readText(file);
     if (text === null) return null;
-    return runner === 'task' ? parseTaskfile(text, dir, name) : parseRecipes(text, runner, dir, name);
+    if (runner === 'task') return parseTaskfile(text, dir, name);
+    const recipes = parseRecipes(text, runner, dir, name);
+    return runner === 'just' ? withJustImports(recipes, text, dir) : recipes;
   }
   return null;
+}
+
+/**
+ * `import 'justfiles/cli.just'` puts another file's recipes into the
+ * justfile, so a recipe named on the line may live there; the importing
+ * file's own recipe wins a clash. Imports of imports are followed a few
+ * levels deep.
+ */
+function withJustImports(recipes: RecipeFile, text: string, dir: string, depth = 0): RecipeFile {
+  if (depth > 3) return recipes;
+  const targets = { ...recipes.targets };
+  for (const match of text.matchAll(/^import\??\s+(['"])([^'"]+)\1\s*$/gm)) {
+    const file = path.resolve(dir, match[2]!);
+    const imported = readText(file);
+    if (imported === null) continue;
+    const inner = withJustImports(parseRecipes(imported, 'just', dir, path.relative(dir, file)), imported, path.dirname(file), depth + 1);
+    for (const [name, target] of Object.entries(inner.targets)) if (!(name in targets)) targets[name] = target;
+  }
+  return { ...recipes, targets };
 }
 
 /** .rake files under a directory (a few levels deep), relative to `root`. */

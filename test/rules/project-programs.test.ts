@@ -233,3 +233,22 @@ describe('make recipes and application programs', () => {
     }
   });
 });
+
+describe('justfiles', () => {
+  it("reads the recipes of the files a justfile imports, a `#!` recipe as one script, and `{{ … }}` as a value known at run time", async () => {
+    const dir = tempDir('dbsafe-justfile-');
+    try {
+      mkdirSync(path.join(dir.dir, 'justfiles'));
+      writeFileSync(path.join(dir.dir, 'Justfile'), "import 'justfiles/db.just'\n\nlint:\n    #!/usr/bin/env bash\n    set -euo pipefail\n    if ! cargo fmt --all -- --check; then\n      exit 1\n    fi\n\nclippy *args:\n    cargo clippy --workspace {{ args }} -- -D warnings\n");
+      writeFileSync(path.join(dir.dir, 'justfiles/db.just'), "db-migrate:\n    cargo sqlx migrate run --database-url $DATABASE_URL\n\ndb-reset target=\"0\":\n    #!/usr/bin/env bash\n    set -e\n    sqlx database reset -y --database-url {{ target }}\n\nfmt-check:\n    cargo fmt --check\n");
+      const verdict = async (command: string) => classifyCommandLine({ command, cwd: dir.dir });
+      expect(await verdict('just db-migrate')).toMatchObject({ guarded: true, rule: 'sqlx' });
+      expect(await verdict('just db-reset')).toMatchObject({ guarded: true, rule: 'sqlx' });
+      expect(await verdict('just fmt-check')).toMatchObject({ guarded: false });
+      expect(await verdict('just lint')).toMatchObject({ guarded: false });
+      expect(await verdict('just clippy')).toMatchObject({ guarded: false });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
