@@ -16,6 +16,7 @@ import { databaseFileVerdict } from './database-files.js';
 import { judgeProjectScript } from './project-scripts.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
+import { judgeMixAlias } from './mix-aliases.js';
 import { COMMAND_RULES } from './table/index.js';
 import { inlineCode } from './inline-code.js';
 import { matchUserRules } from './user-rules.js';
@@ -257,6 +258,11 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     const verdict = project ? judgeDjangoCall(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
     if (verdict) return verdict;
   }
+  if (name === 'mix' && cwd !== null && ctx.files?.mixAliases) {
+    const project = ctx.files.mixAliases(cwd);
+    const verdict = project ? judgeMixAlias(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
+    if (verdict) return verdict;
+  }
   if (name === 'artisan' && !first.resolved) {
     const verdict = judgeArtisanAtUnknownPath(words, ctx.table);
     if (verdict) return verdict;
@@ -275,7 +281,7 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   if (file) return file;
   const byRow = matchToolRules(toolOfWrapperScript(name, ctx.table), words.slice(1), command.stdin, ctx.table);
   // A project's own program run by its path (`bin/migrate`) is not the tool it shares a name with, unless a row decides.
-  const ownProgram = byRow?.rule === 'no-rule' && (first.resolved ? first.text.includes('/') && !path.isAbsolute(first.text) : knownTool === null);
+  const ownProgram = byRow?.rule === 'no-rule' && (first.resolved ? first.text.includes('/') : knownTool === null);
   return (
     (byRow?.rule === 'no-rule' && FRAMEWORK_COMMAND_TOOLS.has(name) ? frameworkCommandName(words) : null) ??
     (ownProgram ? null : byRow) ??

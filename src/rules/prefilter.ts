@@ -142,6 +142,8 @@ function toolFilter(tool: string, rules: readonly CommandRule[]): WordPrefilter 
   const own = rules.filter((rule) => rule.tools.includes(tool));
   const catchAll = DATABASE_TOOLS.has(tool) || own.some((rule) => rule.guard && (rule.always || rule.stdin || rule.flags));
   const globs = own.filter((rule) => rule.guard).flatMap((rule) => (rule.args ?? []).map(argumentGlob));
+  // A mix task may be one of the project's aliases (mix.exs), which may run anything: Node reads them.
+  if (tool === 'mix') return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: true };
   if (TASK_TOOLS.has(tool)) return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }, { globs: readOnlyTaskGlobs(tool, own), mayGuard: false }], otherwise: true };
   return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: catchAll };
 }

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseRakeFile } from './rake-tasks.js';
 import { parseRecipes, parseTaskfile } from './recipes.js';
-import type { ArtisanCommands, ComposerScripts, DjangoCommands, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
+import { parseMixAliases } from './mix-aliases.js';
+import type { ArtisanCommands, ComposerScripts, DjangoCommands, MixAliases, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
 
 /**
  * The I/O side of reading a project's runners (workspaces, composer.json,
@@ -245,6 +246,11 @@ function phpFiles(root: string, relative: string, depth: number): string[] {
 /** `protected $signature = 'koel:init {--x}'`, `protected $name = 'x'`, `#[AsCommand(name: 'x')]`: the name a command answers to. */
 const ARTISAN_NAME = /\$(?:signature|name)\s*=\s*['"]\s*([\w:.-]+)|#\[AsCommand\(\s*(?:name:\s*)?['"]([\w:.-]+)/;
 
+function mixAliasesOf(dir: string): MixAliases | null {
+  const text = readText(path.join(dir, 'mix.exs'));
+  return text === null ? null : parseMixAliases(text, dir, readText(path.join(dir, '.check.exs')));
+}
+
 function artisanCommandsOf(artisan: string): ArtisanCommands | null {
   if (!existsSync(artisan)) return null;
   const dir = path.dirname(artisan);
@@ -282,5 +288,6 @@ export function projectFilesReader(): ProjectFiles {
     scriptText: (file) => cached(`script:${file}`, () => scriptTextOf(file)),
     djangoCommands: (manage) => cached(`django:${manage}`, () => djangoCommandsOf(manage)),
     artisanCommands: (artisan) => cached(`artisan:${artisan}`, () => artisanCommandsOf(artisan)),
+    mixAliases: (dir) => cached(`mix:${dir}`, () => nearest(dir, mixAliasesOf)),
   };
 }

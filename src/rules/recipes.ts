@@ -39,7 +39,8 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
     }
     // Conditionals inside a recipe keep the target open: both branches' lines count.
     if (runner === 'make' && /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b/.test(line)) continue;
-    const header = runner === 'make' ? /^([A-Za-z0-9_.%/-]+(?:\s+[A-Za-z0-9_.%/-]+)*)\s*::?(?!=)\s*([^=;]*)$/.exec(line) : /^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$/.exec(line);
+    // A `#` ends make's rule line (`signoff: ## Run it [exclude=<tag>]`): the comment may hold any character.
+    const header = runner === 'make' ? /^([A-Za-z0-9_.%/-]+(?:\s+[A-Za-z0-9_.%/-]+)*)\s*::?(?!=)\s*([^=;]*)$/.exec(line.replace(/#.*$/, '')) : /^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$/.exec(line);
     if (!header) {
       current = null;
       continue;

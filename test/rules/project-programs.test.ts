@@ -252,3 +252,43 @@ describe('justfiles', () => {
     }
   });
 });
+
+describe('mix aliases and make rule lines with comments', () => {
+  it('judges `mix <alias>` by the tasks and shell commands of its steps, and ex_check by its .check.exs', async () => {
+    const dir = tempDir('dbsafe-mix-');
+    try {
+      writeFileSync(
+        path.join(dir.dir, 'mix.exs'),
+        'defmodule App.MixProject do\n  defp aliases do\n    [\n      setup: ["deps.get", "common"],\n      common: ["compile", "ecto.reset"],\n      "test.setup": ["ecto.create --quiet", "ecto.migrate --quiet"],\n      test: ["ecto.create --quiet", "ecto.migrate --quiet", "test"],\n      "assets.deploy": ["tailwind default --minify", "phx.digest"],\n      seed: "run priv/repo/seeds.exs",\n      erd: ["compile", ~s(cmd [ -z "$MIX_ENV" ] && yarn run create-erd || echo none)],\n      "ecto.reset": ["ecto.drop", "ecto.setup", &remove_log/1]\n    ]\n  end\nend\n',
+      );
+      writeFileSync(path.join(dir.dir, '.check.exs'), '[\n  tools: [\n    # {:ex_unit, true},\n    {:ex_unit, false},\n    {:credo, "mix credo"}\n  ]\n]\n');
+      const verdict = async (command: string) => classifyCommandLine({ command, cwd: dir.dir });
+      expect(await verdict('mix setup')).toMatchObject({ guarded: true, rule: 'mix-ecto' });
+      expect((await verdict('mix setup')).reason).toContain('mix alias "setup"');
+      expect(await verdict('mix test.setup')).toMatchObject({ guarded: true, rule: 'mix-ecto' });
+      expect(await verdict('mix test')).toMatchObject({ guarded: true });
+      expect(await verdict('mix seed')).toMatchObject({ guarded: true, rule: 'mix-run-database-script' });
+      expect(await verdict('mix assets.deploy')).toMatchObject({ guarded: false, rule: 'script-safe' });
+      expect(await verdict('mix erd')).toMatchObject({ guarded: false });
+      expect(await verdict('mix check')).toMatchObject({ guarded: false, rule: 'mix-check-without-tests' });
+      expect(await verdict('mix check --config=tooling/.check.exs')).toMatchObject({ guarded: true, rule: 'mix-check' });
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('reads a make target whose rule line ends in a comment holding `=`', async () => {
+    const dir = tempDir('dbsafe-make-comment-');
+    try {
+      mkdirSync(path.join(dir.dir, 'scripts'));
+      writeFileSync(path.join(dir.dir, 'Makefile'), 'signoff: ## Run the signoff script [exclude=<tag>]\n\t@if [ -n "$(exclude)" ]; then \\\n\t\t./scripts/signoff.sh --exclude $(exclude); \\\n\telse \\\n\t\t./scripts/signoff.sh; \\\n\tfi\n\nfmt: ## Format [check=1]\n\tgofmt -l .\n');
+      writeFileSync(path.join(dir.dir, 'scripts/signoff.sh'), '#!/bin/bash\nset -e\nmix test\n');
+      chmodSync(path.join(dir.dir, 'scripts/signoff.sh'), 0o755);
+      const verdict = async (command: string) => classifyCommandLine({ command, cwd: dir.dir });
+      expect(await verdict('make signoff')).toMatchObject({ guarded: true, rule: 'mix-test' });
+      expect(await verdict('make fmt')).toMatchObject({ guarded: false });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});

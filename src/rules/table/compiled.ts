@@ -10,6 +10,7 @@ export const COMPILED_RULES: readonly CommandRule[] = [
   { id: 'cargo-coverage-report', tools: ['cargo'], args: ['llvm-cov report', 'llvm-cov clean', 'llvm-cov show-env'], guard: false, kind: 'read-only', reason: 'reports or clears coverage data already collected; no test runs' },
   { id: 'cargo-run-database-program', tools: ['cargo'], args: ['run *migrat*', 'run *seed*', 'run *dbsetup*', 'run *setupdb*', 'run *initdb*', 'run *dbinit*'], guard: true, kind: 'migration', reason: "runs the project's program (or a binary of it) whose name or subcommand says it migrates, seeds or sets up the database" },
   { id: 'mix-test', tools: ['mix'], args: ['test', 'coveralls', 'coveralls.*'], guard: true, kind: 'test', reason: 'runs the Elixir tests (excoveralls runs them with coverage), which use the test database' },
+  { id: 'mix-check', tools: ['mix'], args: ['check'], guard: true, kind: 'test', reason: "runs the project's checks (ex_check), the ExUnit tests among them, which use the test database" },
   { id: 'mix-ecto', tools: ['mix'], args: ['ecto.*'], guard: true, kind: 'migration', reason: 'migrates, rolls back, resets or drops the database' },
   { id: 'mix-ecto-read-only', tools: ['mix'], args: ['ecto.gen.*', 'ecto.migrations', 'ecto.dump'], guard: false, kind: 'generator', reason: 'generates a migration or reads migration state' },
   { id: 'dotnet-test', tools: ['dotnet'], args: ['test'], guard: true, kind: 'test', reason: 'runs the .NET tests, which often use the configured database' },
