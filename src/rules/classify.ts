@@ -371,6 +371,7 @@ function alternativeExpansions(words: readonly ShellWord[]): ShellWord[][] | nul
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
 function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleCommand, scope: Scope, depth: number, ctx: Context): RuleVerdict {
+  if (task.kind === 'own-command') return { guarded: false, rule: 'runner-own-command', reason: `\`${task.runner} ${task.command}\` is ${task.runner}'s own command (it changes packages, code or caches), not a task of the project`, kind: 'read-only' };
   const cwd = scope.dir;
   const unresolved = (word: ShellWord): RuleVerdict => ({ guarded: true, rule: 'unresolvable', reason: `${word.text} is only known at run time` });
   if (task.kind === 'sources') {

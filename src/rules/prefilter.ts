@@ -167,6 +167,8 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     if (launcher === 'node') globs.push('*--test*');
     if (INTERPRETERS.has(launcher)) globs.push(...SCRIPT_PATH_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
     if (['npx', 'pnpx'].includes(launcher)) globs.push('-c *', '*--call*', '* -c *');
+    // `python -m manage migrate` runs the project's manage.py (launchers.ts, pythonModuleWord).
+    if (launcher.startsWith('python')) globs.push('-m manage*', '* -m manage*');
     // The launcher's own commands that stand for a tool (`sail test` runs `artisan test`).
     const aliases = LAUNCHERS.find((entry) => entry.words.length === 1 && entry.words[0] === launcher)?.commands ?? {};
     globs.push(...Object.keys(aliases).flatMap((alias) => [alias, `${alias} *`]));
