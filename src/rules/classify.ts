@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { clientConnection, sqliteReadsOnly } from './client-connections.js';
+import { globMatches } from './glob.js';
+import { SPRING_BOOT_RUN_TASKS } from './table/compiled.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { commandNameVerdict, environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
@@ -280,6 +282,10 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   const file = databaseFileVerdict(name, words.slice(1));
   if (file) return file;
   const byRow = matchToolRules(toolOfWrapperScript(name, ctx.table), words.slice(1), command.stdin, ctx.table);
+  if (!byRow?.guarded && name in SPRING_BOOT_RUN_TASKS && words.some((word) => word.resolved && SPRING_BOOT_RUN_TASKS[name]!.some((task) => globMatches(task, word.text))) && cwd !== null) {
+    const tool = ctx.files?.jvmMigrationTool?.(cwd);
+    if (tool) return { guarded: true, rule: 'spring-boot-run-migrates', reason: `starts the Spring Boot application, which applies its ${tool} migrations to the configured database on start-up (the build declares ${tool})`, kind: 'migration' };
+  }
   // A project's own program run by its path (`bin/migrate`) is not the tool it shares a name with, unless a row decides.
   const ownProgram = byRow?.rule === 'no-rule' && (first.resolved ? first.text.includes('/') : knownTool === null);
   return (

@@ -56,7 +56,11 @@ function splitArguments(tool: string, args: readonly ShellWord[], valueOptions: 
     else if (!optionsEnded && arg.text === '--') optionsEnded = true;
     else if (!optionsEnded && arg.text.startsWith('-') && arg.text !== '-') {
       options.push(arg.text);
-      if (valueOptions.includes(arg.text)) index += 1;
+      // The value is kept with its option too (`-x test` is `-x=test`), so a row can depend on it.
+      if (valueOptions.includes(arg.text)) {
+        if (args[index + 1]) options.push(`${arg.text}=${args[index + 1]!.text}`);
+        index += 1;
+      }
     } else positionals.push(arg);
   }
   return { positionals, options };

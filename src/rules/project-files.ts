@@ -246,6 +246,29 @@ function phpFiles(root: string, relative: string, depth: number): string[] {
 /** `protected $signature = 'koel:init {--x}'`, `protected $name = 'x'`, `#[AsCommand(name: 'x')]`: the name a command answers to. */
 const ARTISAN_NAME = /\$(?:signature|name)\s*=\s*['"]\s*([\w:.-]+)|#\[AsCommand\(\s*(?:name:\s*)?['"]([\w:.-]+)/;
 
+const JVM_BUILD_FILES = ['build.gradle', 'build.gradle.kts', 'pom.xml'];
+
+/** Spring Boot applies Flyway or Liquibase migrations when the application starts, if the build puts either on the classpath. */
+function jvmMigrationToolOf(dir: string): string | null {
+  const root = nearest(dir, (candidate) => (JVM_BUILD_FILES.some((file) => existsSync(path.join(candidate, file))) ? candidate : null));
+  if (root === null) return null;
+  let subprojects: string[] = [];
+  try {
+    subprojects = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules').map((entry) => entry.name);
+  } catch {
+    subprojects = [];
+  }
+  for (const sub of ['', ...subprojects]) {
+    for (const file of JVM_BUILD_FILES) {
+      const text = readText(path.join(root, sub, file));
+      if (text === null) continue;
+      if (/flyway/i.test(text)) return 'Flyway';
+      if (/liquibase/i.test(text)) return 'Liquibase';
+    }
+  }
+  return null;
+}
+
 function mixAliasesOf(dir: string): MixAliases | null {
   const text = readText(path.join(dir, 'mix.exs'));
   return text === null ? null : parseMixAliases(text, dir, readText(path.join(dir, '.check.exs')));
@@ -288,6 +311,7 @@ export function projectFilesReader(): ProjectFiles {
     scriptText: (file) => cached(`script:${file}`, () => scriptTextOf(file)),
     djangoCommands: (manage) => cached(`django:${manage}`, () => djangoCommandsOf(manage)),
     artisanCommands: (artisan) => cached(`artisan:${artisan}`, () => artisanCommandsOf(artisan)),
+    jvmMigrationTool: (dir) => cached(`jvm:${dir}`, () => jvmMigrationToolOf(dir)),
     mixAliases: (dir) => cached(`mix:${dir}`, () => nearest(dir, mixAliasesOf)),
   };
 }

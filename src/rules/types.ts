@@ -236,6 +236,8 @@ export interface ProjectFiles {
   djangoCommands?(manage: string): DjangoCommands | null;
   /** The Laravel project whose artisan is `artisan` (absolute path): its own console commands; null without that artisan. */
   artisanCommands?(artisan: string): ArtisanCommands | null;
+  /** The migration tool (Flyway, Liquibase) the nearest Gradle or Maven build declares, in its own or its subprojects' build files; null for none. */
+  jvmMigrationTool?(dir: string): string | null;
   /** The `aliases` of the nearest mix.exs; optional for readers that do not read Elixir. */
   mixAliases?(dir: string): MixAliases | null;
 }

@@ -292,3 +292,25 @@ describe('mix aliases and make rule lines with comments', () => {
     }
   });
 });
+
+describe('Spring Boot applications', () => {
+  it('guards bootRun and spring-boot:run when the build declares Flyway or Liquibase, which run on start-up', async () => {
+    const flyway = tempDir('dbsafe-gradle-');
+    const plain = tempDir('dbsafe-gradle-plain-');
+    try {
+      writeFileSync(path.join(flyway.dir, 'build.gradle'), "plugins { id 'org.springframework.boot' version '3.3.0' }\ndependencies {\n  implementation 'org.flywaydb:flyway-core'\n}\n");
+      writeFileSync(path.join(plain.dir, 'pom.xml'), '<project><dependencies><dependency><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n');
+      mkdirSync(path.join(plain.dir, 'provider'));
+      const verdict = async (command: string, dir: string) => classifyCommandLine({ command, cwd: dir });
+      expect(await verdict('./gradlew bootRun', flyway.dir)).toMatchObject({ guarded: true, rule: 'spring-boot-run-migrates' });
+      expect(await verdict('./gradlew :app:bootRun --args=--server.port=8081', flyway.dir)).toMatchObject({ guarded: true, rule: 'spring-boot-run-migrates' });
+      expect(await verdict('./gradlew bootJar', flyway.dir)).toMatchObject({ guarded: false });
+      expect(await verdict('./mvnw spring-boot:run', plain.dir)).toMatchObject({ guarded: false });
+      writeFileSync(path.join(plain.dir, 'provider', 'pom.xml'), '<project><dependencies><dependency><artifactId>liquibase-core</artifactId></dependency></dependencies></project>\n');
+      expect(await classifyCommandLine({ command: './mvnw spring-boot:run', cwd: plain.dir })).toMatchObject({ guarded: true, rule: 'spring-boot-run-migrates' });
+    } finally {
+      flyway.cleanup();
+      plain.cleanup();
+    }
+  });
+});

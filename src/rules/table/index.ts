@@ -54,5 +54,7 @@ export const TOOL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'drizzle-kit': ['--config', '--dialect', '--schema', '--out', '--url'],
   yoyo: ['-d', '--database', '-c', '--config', '-m', '--message', '-r', '--revision', '--migration-table', '--batch-mode'],
   'sea-orm-cli': ['-d', '--migration-dir', '-u', '--database-url', '-s', '--database-schema', '-o', '--output-dir'],
+  gradle: ['-x', '--exclude-task', '-p', '--project-dir', '-b', '--build-file', '-c', '--settings-file', '--init-script', '-I', '-g', '--gradle-user-home'],
+  gradlew: ['-x', '--exclude-task', '-p', '--project-dir', '-b', '--build-file', '-c', '--settings-file', '--init-script', '-I', '-g', '--gradle-user-home'],
   mix: ['--only', '--exclude', '--include', '--seed', '--max-failures', '--partitions', '--repo', '-r', '--step', '-n', '--to'],
 };
