@@ -60,6 +60,15 @@ async function fullParser(): Promise<ShellParse> {
   return (source) => parsePlainLine(source) ?? parse(source);
 }
 
+/**
+ * A `run:` line copied from a CI workflow holds `${{ matrix.database }}`,
+ * which the CI puts in before the shell runs (a shell itself would refuse
+ * it): a word only known at run time, not a syntax error.
+ */
+function ciExpressionsUnknown(line: string): string {
+  return line.replace(/\$\{\{[^{}]*\}\}/g, '${CI_EXPRESSION}');
+}
+
 export interface ClassifyLineOptions {
   /** One string: a shell command line. Several: an argv. */
   command: string | readonly string[];
@@ -77,7 +86,7 @@ export async function classifyCommandLine(options: ClassifyLineOptions): Promise
   const readScripts = options.readScripts ?? packageScriptsReader();
   const projectFiles = options.projectFiles ?? projectFilesReader();
   const run = (parse: ShellParse): Classification => {
-    const command: ParsedLine | readonly string[] = typeof options.command === 'string' ? parse(options.command) : options.command;
+    const command: ParsedLine | readonly string[] = typeof options.command === 'string' ? parse(ciExpressionsUnknown(options.command)) : options.command;
     return classifyCommand({ command, cwd: options.cwd, readScripts, parse, userRules: options.userRules, projectFiles });
   };
   try {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { clientConnection, sqliteReadsOnly } from './client-connections.js';
+import { globMatches } from './glob.js';
+import { SPRING_BOOT_RUN_TASKS } from './table/compiled.js';
 import { commandName, interpreterTarget, shellSource, unwrapLauncher, type Unwrapped } from './launchers.js';
 import { NEVER_RUNS_ITS_ARGUMENTS } from './inner-commands.js';
 import { commandNameVerdict, environmentSwitchVerdict, pathWordVerdict, programSubcommandVerdict } from './path-words.js';
@@ -16,6 +18,7 @@ import { databaseFileVerdict } from './database-files.js';
 import { judgeProjectScript } from './project-scripts.js';
 import { scriptNameRule } from './script-names.js';
 import { scriptsMatching, taskRunOf, type TaskRun } from './task-runners.js';
+import { judgeMixAlias } from './mix-aliases.js';
 import { COMMAND_RULES } from './table/index.js';
 import { inlineCode } from './inline-code.js';
 import { matchUserRules } from './user-rules.js';
@@ -257,6 +260,11 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
     const verdict = project ? judgeDjangoCall(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
     if (verdict) return verdict;
   }
+  if (name === 'mix' && cwd !== null && ctx.files?.mixAliases) {
+    const project = ctx.files.mixAliases(cwd);
+    const verdict = project ? judgeMixAlias(words, project, ctx.tasksSeen, nestedJudge(command, scope, depth, ctx)) : null;
+    if (verdict) return verdict;
+  }
   if (name === 'artisan' && !first.resolved) {
     const verdict = judgeArtisanAtUnknownPath(words, ctx.table);
     if (verdict) return verdict;
@@ -274,8 +282,12 @@ function judgeInvocation(words: readonly ShellWord[], command: SimpleCommand, sc
   const file = databaseFileVerdict(name, words.slice(1));
   if (file) return file;
   const byRow = matchToolRules(toolOfWrapperScript(name, ctx.table), words.slice(1), command.stdin, ctx.table);
+  if (!byRow?.guarded && name in SPRING_BOOT_RUN_TASKS && words.some((word) => word.resolved && SPRING_BOOT_RUN_TASKS[name]!.some((task) => globMatches(task, word.text))) && cwd !== null) {
+    const tool = ctx.files?.jvmMigrationTool?.(cwd);
+    if (tool) return { guarded: true, rule: 'spring-boot-run-migrates', reason: `starts the Spring Boot application, which applies its ${tool} migrations to the configured database on start-up (the build declares ${tool})`, kind: 'migration' };
+  }
   // A project's own program run by its path (`bin/migrate`) is not the tool it shares a name with, unless a row decides.
-  const ownProgram = byRow?.rule === 'no-rule' && (first.resolved ? first.text.includes('/') && !path.isAbsolute(first.text) : knownTool === null);
+  const ownProgram = byRow?.rule === 'no-rule' && (first.resolved ? first.text.includes('/') : knownTool === null);
   return (
     (byRow?.rule === 'no-rule' && FRAMEWORK_COMMAND_TOOLS.has(name) ? frameworkCommandName(words) : null) ??
     (ownProgram ? null : byRow) ??
@@ -365,6 +377,7 @@ function alternativeExpansions(words: readonly ShellWord[]): ShellWord[][] | nul
 
 /** Script runners, concurrently, make-like and monorepo task runners: judge what they run. */
 function judgeTaskRun(task: Exclude<TaskRun, { kind: 'none' }>, command: SimpleCommand, scope: Scope, depth: number, ctx: Context): RuleVerdict {
+  if (task.kind === 'own-command') return { guarded: false, rule: 'runner-own-command', reason: `\`${task.runner} ${task.command}\` is ${task.runner}'s own command (it changes packages, code or caches), not a task of the project`, kind: 'read-only' };
   const cwd = scope.dir;
   const unresolved = (word: ShellWord): RuleVerdict => ({ guarded: true, rule: 'unresolvable', reason: `${word.text} is only known at run time` });
   if (task.kind === 'sources') {

@@ -411,7 +411,7 @@ export function interpreterTarget(words: readonly ShellWord[]): Unwrapped {
   const valueOptions = { python: PYTHON_VALUE_OPTIONS, php: PHP_VALUE_OPTIONS, ruby: RUBY_VALUE_OPTIONS, node: NODE_VALUE_OPTIONS }[family];
   for (let index = 1; index < words.length; index += 1) {
     const text = words[index]!.text;
-    if (family === 'python' && text === '-m') return index + 1 < words.length ? { kind: 'command', words: words.slice(index + 1), via: `${name} -m` } : { kind: 'none' };
+    if (family === 'python' && text === '-m') return index + 1 < words.length ? { kind: 'command', words: [pythonModuleWord(words[index + 1]!), ...words.slice(index + 2)], via: `${name} -m` } : { kind: 'none' };
     if (family === 'node' && text === '--test') return { kind: 'none' };
     if (['-c', '-e', '-r', '--eval', '-p', '--print'].includes(text) && !valueOptions.has(text)) return { kind: 'none' };
     if (text.startsWith('-')) {
@@ -423,6 +423,18 @@ export function interpreterTarget(words: readonly ShellWord[]): Unwrapped {
     return { kind: 'command', words: target, via: name };
   }
   return { kind: 'none' };
+}
+
+/**
+ * `python -m manage migrate` runs the project's manage.py, `python -m
+ * scripts.seeds_load` its scripts/seeds_load.py: a module of the project is
+ * its file, whose path words count. A top-level module (`pytest`, `alembic`)
+ * is the tool of that name.
+ */
+function pythonModuleWord(word: ShellWord): ShellWord {
+  if (!word.resolved) return word;
+  if (word.text === 'manage') return { text: 'manage.py', resolved: true };
+  return /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(word.text) ? { text: `${word.text.replaceAll('.', '/')}.py`, resolved: true } : word;
 }
 
 /** `node node_modules/prisma/build/index.js migrate deploy` runs the prisma CLI: the package names the tool. */

@@ -1,5 +1,5 @@
 import { globMatches, globSpecificity } from './glob.js';
-import { DATABASE_TOOLS, MULTI_TASK_TOOLS, TOOL_VALUE_OPTIONS } from './table/index.js';
+import { DATABASE_TOOLS, MULTI_TASK_TOOLS, TOOLCHAIN_SELECTING_TOOLS, TOOL_VALUE_OPTIONS } from './table/index.js';
 import type { CommandRule, RuleKind, ShellWord, StdinSource, Verdict } from './types.js';
 
 export interface RuleVerdict extends Verdict {
@@ -46,16 +46,21 @@ interface Candidate {
   specificity: number;
 }
 
-function splitArguments(args: readonly ShellWord[], valueOptions: readonly string[]): { positionals: ShellWord[]; options: string[] } {
+function splitArguments(tool: string, args: readonly ShellWord[], valueOptions: readonly string[]): { positionals: ShellWord[]; options: string[] } {
   const positionals: ShellWord[] = [];
   const options: string[] = [];
   let optionsEnded = false;
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index]!;
-    if (!optionsEnded && arg.text === '--') optionsEnded = true;
+    if (index === 0 && TOOLCHAIN_SELECTING_TOOLS.has(tool) && arg.text.startsWith('+')) options.push(arg.text);
+    else if (!optionsEnded && arg.text === '--') optionsEnded = true;
     else if (!optionsEnded && arg.text.startsWith('-') && arg.text !== '-') {
       options.push(arg.text);
-      if (valueOptions.includes(arg.text)) index += 1;
+      // The value is kept with its option too (`-x test` is `-x=test`), so a row can depend on it.
+      if (valueOptions.includes(arg.text)) {
+        if (args[index + 1]) options.push(`${arg.text}=${args[index + 1]!.text}`);
+        index += 1;
+      }
     } else positionals.push(arg);
   }
   return { positionals, options };
@@ -143,7 +148,7 @@ export function matchToolRules(tool: string, args: readonly ShellWord[], stdin: 
   if (onlyAsksForHelp(tool, args)) {
     return { guarded: false, rule: 'help-or-version', reason: `only asks ${tool} for its help or version`, kind: 'read-only' };
   }
-  const { positionals, options } = splitArguments(args, TOOL_VALUE_OPTIONS[tool] ?? []);
+  const { positionals, options } = splitArguments(tool, args, TOOL_VALUE_OPTIONS[tool] ?? []);
   if (ABBREVIATING_TOOLS.has(tool) && positionals[0]) positionals[0] = expandAbbreviation(positionals[0], rules);
   const canGuard = rules.some((rule) => rule.guard) || DATABASE_TOOLS.has(tool);
   const firstUnresolved = positionals.findIndex((word) => !word.resolved);

@@ -1,6 +1,7 @@
 import { commandName, FIND_EXEC_ACTIONS, GIT_CONFIG_OPTION, LAUNCHERS } from './launchers.js';
 import { HELP_OR_VERSION } from './match.js';
 import { COMMAND_RULES, DATABASE_TOOLS } from './table/index.js';
+import { SPRING_BOOT_RUN_TASKS } from './table/compiled.js';
 import { DATABASE_DATA_ENGINE_WORDS, DATABASE_DATA_JOINED_WORDS, DATABASE_FILE_EXTENSIONS } from './table/files.js';
 import { SCRIPT_NAME_RULES } from './script-names.js';
 import { TASK_RUNNERS } from './task-runners.js';
@@ -142,6 +143,9 @@ function toolFilter(tool: string, rules: readonly CommandRule[]): WordPrefilter 
   const own = rules.filter((rule) => rule.tools.includes(tool));
   const catchAll = DATABASE_TOOLS.has(tool) || own.some((rule) => rule.guard && (rule.always || rule.stdin || rule.flags));
   const globs = own.filter((rule) => rule.guard).flatMap((rule) => (rule.args ?? []).map(argumentGlob));
+  globs.push(...(SPRING_BOOT_RUN_TASKS[tool] ?? []).map(argumentGlob));
+  // A mix task may be one of the project's aliases (mix.exs), which may run anything: Node reads them.
+  if (tool === 'mix') return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: true };
   if (TASK_TOOLS.has(tool)) return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }, { globs: readOnlyTaskGlobs(tool, own), mayGuard: false }], otherwise: true };
   return { word: tool, arms: [HELP_ARM, { globs, mayGuard: true }], otherwise: catchAll };
 }
@@ -165,6 +169,8 @@ export function shellPrefilter(userRules: readonly UserCommandRule[] = [], table
     if (launcher === 'node') globs.push('*--test*');
     if (INTERPRETERS.has(launcher)) globs.push(...SCRIPT_PATH_GLOBS, ...(INLINE_CODE_GLOBS[launcher] ?? []));
     if (['npx', 'pnpx'].includes(launcher)) globs.push('-c *', '*--call*', '* -c *');
+    // `python -m manage migrate` runs the project's manage.py (launchers.ts, pythonModuleWord).
+    if (launcher.startsWith('python')) globs.push('-m manage*', '* -m manage*');
     // The launcher's own commands that stand for a tool (`sail test` runs `artisan test`).
     const aliases = LAUNCHERS.find((entry) => entry.words.length === 1 && entry.words[0] === launcher)?.commands ?? {};
     globs.push(...Object.keys(aliases).flatMap((alias) => [alias, `${alias} *`]));

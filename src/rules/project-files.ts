@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseRakeFile } from './rake-tasks.js';
 import { parseRecipes, parseTaskfile } from './recipes.js';
-import type { ArtisanCommands, ComposerScripts, DjangoCommands, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
+import { parseMixAliases } from './mix-aliases.js';
+import type { ArtisanCommands, ComposerScripts, DjangoCommands, MixAliases, PackageScripts, ProjectFiles, RakeTask, RakeTasks, RecipeFile } from './types.js';
 
 /**
  * The I/O side of reading a project's runners (workspaces, composer.json,
@@ -126,9 +127,30 @@ function recipesOf(dir: string, runner: 'make' | 'just' | 'task'): RecipeFile | 
     if (!existsSync(file) || !statSync(file).isFile()) continue;
     const text = readText(file);
     if (text === null) return null;
-    return runner === 'task' ? parseTaskfile(text, dir, name) : parseRecipes(text, runner, dir, name);
+    if (runner === 'task') return parseTaskfile(text, dir, name);
+    const recipes = parseRecipes(text, runner, dir, name);
+    return runner === 'just' ? withJustImports(recipes, text, dir) : recipes;
   }
   return null;
+}
+
+/**
+ * `import 'justfiles/cli.just'` puts another file's recipes into the
+ * justfile, so a recipe named on the line may live there; the importing
+ * file's own recipe wins a clash. Imports of imports are followed a few
+ * levels deep.
+ */
+function withJustImports(recipes: RecipeFile, text: string, dir: string, depth = 0): RecipeFile {
+  if (depth > 3) return recipes;
+  const targets = { ...recipes.targets };
+  for (const match of text.matchAll(/^import\??\s+(['"])([^'"]+)\1\s*$/gm)) {
+    const file = path.resolve(dir, match[2]!);
+    const imported = readText(file);
+    if (imported === null) continue;
+    const inner = withJustImports(parseRecipes(imported, 'just', dir, path.relative(dir, file)), imported, path.dirname(file), depth + 1);
+    for (const [name, target] of Object.entries(inner.targets)) if (!(name in targets)) targets[name] = target;
+  }
+  return { ...recipes, targets };
 }
 
 /** .rake files under a directory (a few levels deep), relative to `root`. */
@@ -224,6 +246,34 @@ function phpFiles(root: string, relative: string, depth: number): string[] {
 /** `protected $signature = 'koel:init {--x}'`, `protected $name = 'x'`, `#[AsCommand(name: 'x')]`: the name a command answers to. */
 const ARTISAN_NAME = /\$(?:signature|name)\s*=\s*['"]\s*([\w:.-]+)|#\[AsCommand\(\s*(?:name:\s*)?['"]([\w:.-]+)/;
 
+const JVM_BUILD_FILES = ['build.gradle', 'build.gradle.kts', 'pom.xml'];
+
+/** Spring Boot applies Flyway or Liquibase migrations when the application starts, if the build puts either on the classpath. */
+function jvmMigrationToolOf(dir: string): string | null {
+  const root = nearest(dir, (candidate) => (JVM_BUILD_FILES.some((file) => existsSync(path.join(candidate, file))) ? candidate : null));
+  if (root === null) return null;
+  let subprojects: string[] = [];
+  try {
+    subprojects = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules').map((entry) => entry.name);
+  } catch {
+    subprojects = [];
+  }
+  for (const sub of ['', ...subprojects]) {
+    for (const file of JVM_BUILD_FILES) {
+      const text = readText(path.join(root, sub, file));
+      if (text === null) continue;
+      if (/flyway/i.test(text)) return 'Flyway';
+      if (/liquibase/i.test(text)) return 'Liquibase';
+    }
+  }
+  return null;
+}
+
+function mixAliasesOf(dir: string): MixAliases | null {
+  const text = readText(path.join(dir, 'mix.exs'));
+  return text === null ? null : parseMixAliases(text, dir, readText(path.join(dir, '.check.exs')));
+}
+
 function artisanCommandsOf(artisan: string): ArtisanCommands | null {
   if (!existsSync(artisan)) return null;
   const dir = path.dirname(artisan);
@@ -261,5 +311,7 @@ export function projectFilesReader(): ProjectFiles {
     scriptText: (file) => cached(`script:${file}`, () => scriptTextOf(file)),
     djangoCommands: (manage) => cached(`django:${manage}`, () => djangoCommandsOf(manage)),
     artisanCommands: (artisan) => cached(`artisan:${artisan}`, () => artisanCommandsOf(artisan)),
+    jvmMigrationTool: (dir) => cached(`jvm:${dir}`, () => jvmMigrationToolOf(dir)),
+    mixAliases: (dir) => cached(`mix:${dir}`, () => nearest(dir, mixAliasesOf)),
   };
 }

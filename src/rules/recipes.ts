@@ -11,11 +11,18 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
   const variables: Record<string, string> = {};
   let first: string | null = null;
   let current: RecipeTarget | null = null;
+  const shebang = new Set<RecipeTarget>();
   const lines = text.replace(/\\\n/g, ' ').split('\n');
   for (const line of lines) {
     const indented = runner === 'make' ? line.startsWith('\t') : /^[ \t]+\S/.test(line);
     if (indented && current) {
-      const command = line.trim().replace(runner === 'make' ? /^[@+-]+/ : /^[@-]+/, '').trim();
+      // A just recipe that starts with `#!` is one script run by that interpreter: its lines are one source, not one command each.
+      if (runner === 'just' && (shebang.has(current) || (current.recipe.length === 0 && line.trim().startsWith('#!')))) {
+        if (!shebang.has(current)) shebang.add(current);
+        else if (line.trim() !== '') current.recipe[0] = justExpressionsUnknown(runner, current.recipe[0] === undefined ? line.trim() : `${current.recipe[0]}\n${line.trim()}`);
+        continue;
+      }
+      const command = justExpressionsUnknown(runner, line.trim().replace(runner === 'make' ? /^[@+-]+/ : /^[@-]+/, '').trim());
       if (command !== '' && !command.startsWith('#')) current.recipe.push(command);
       continue;
     }
@@ -32,7 +39,8 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
     }
     // Conditionals inside a recipe keep the target open: both branches' lines count.
     if (runner === 'make' && /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b/.test(line)) continue;
-    const header = runner === 'make' ? /^([A-Za-z0-9_.%/-]+(?:\s+[A-Za-z0-9_.%/-]+)*)\s*::?(?!=)\s*([^=;]*)$/.exec(line) : /^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$/.exec(line);
+    // A `#` ends make's rule line (`signoff: ## Run it [exclude=<tag>]`): the comment may hold any character.
+    const header = runner === 'make' ? /^([A-Za-z0-9_.%/-]+(?:\s+[A-Za-z0-9_.%/-]+)*)\s*::?(?!=)\s*([^=;]*)$/.exec(line.replace(/#.*$/, '')) : /^@?([A-Za-z0-9_-]+)(?:\s+[^:]*)?:(?!=)\s*(.*)$/.exec(line);
     if (!header) {
       current = null;
       continue;
@@ -48,6 +56,11 @@ export function parseRecipes(text: string, runner: 'make' | 'just', dir: string,
   }
   const known = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== '\0'));
   return { dir, file, first, targets, ...(runner === 'make' ? { variables: known } : {}) };
+}
+
+/** just puts `{{ expression }}` (a recipe parameter, a function call) into the line before the shell runs: its value is only known at run time. */
+function justExpressionsUnknown(runner: 'make' | 'just', command: string): string {
+  return runner === 'just' ? command.replace(/\{\{(?!\{)[\s\S]*?\}\}/g, '${JUST_EXPRESSION}') : command;
 }
 
 /** `$(shell which docker-compose)` is the program's path: the program itself, as far as what runs is concerned. */

@@ -18,6 +18,8 @@ export type TaskRun =
    * which make exports to its recipes.
    */
   | { kind: 'targets'; runner: string; names: ShellWord[]; readable: boolean; directory?: { value: string | null; written: string }; env?: EnvChange[] }
+  /** The runner's own command (`nx migrate latest`), which runs no task. */
+  | { kind: 'own-command'; runner: string; command: string }
   | { kind: 'none' };
 
 export interface TaskRunner {
@@ -28,6 +30,8 @@ export interface TaskRunner {
   dirOptions?: readonly string[];
   /** `NAME=value` arguments are variables exported to what it runs (make). */
   exportsAssignments?: boolean;
+  /** The runner's own commands, which take the place of a task name and run no task (`nx migrate` updates Nx's packages and code). */
+  ownCommands?: readonly string[];
 }
 
 export const TASK_RUNNERS: readonly TaskRunner[] = [
@@ -44,7 +48,7 @@ export const TASK_RUNNERS: readonly TaskRunner[] = [
   { words: ['nx', 'run-many'], run: 'targets', valueOptions: ['-p', '--projects', '--exclude', '-c', '--configuration', '--parallel'] },
   { words: ['nx', 'run'], run: 'targets', valueOptions: ['-c', '--configuration'] },
   { words: ['nx', 'affected'], run: 'targets', valueOptions: ['--base', '--head', '-c', '--configuration', '--exclude', '--parallel'] },
-  { words: ['nx'], run: 'targets', valueOptions: ['-c', '--configuration'] },
+  { words: ['nx'], run: 'targets', valueOptions: ['-c', '--configuration'], ownCommands: ['migrate', 'graph', 'dep-graph', 'format', 'format:check', 'format:write', 'generate', 'g', 'add', 'init', 'list', 'report', 'reset', 'clear-cache', 'repair', 'show', 'sync', 'sync:check', 'daemon', 'connect', 'connect-to-nx-cloud', 'release', 'watch', 'view-logs', 'import', 'login', 'logout'] },
   { words: ['lerna', 'run'], run: 'targets', valueOptions: ['--scope', '--ignore', '--concurrency', '--since'] },
 ];
 
@@ -102,6 +106,7 @@ export function taskRunOf(words: readonly ShellWord[]): TaskRun {
   if (runner.run === 'scripts') return { kind: 'scripts', patterns: positionals };
   if (runner.run === 'sources') return { kind: 'sources', sources: positionals.map(expandShorthand) };
   const names = via === 'nx' || via === 'nx run' ? positionals.slice(0, 1) : positionals;
+  if (names[0]?.resolved && runner.ownCommands?.includes(names[0].text)) return { kind: 'own-command', runner: via, command: names[0].text };
   // -f and its kin name another file: only the target names are judged then. `make -C dir` (and `task -d dir`) read that directory's recipes.
   const readable =
     ['make', 'gmake', 'just', 'task'].includes(via) &&

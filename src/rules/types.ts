@@ -160,6 +160,14 @@ export interface RecipeTarget {
 }
 
 /** The targets of the Makefile or justfile in a directory; `first` is the one run when none is named. */
+/** A mix.exs's aliases: name → steps (mix task lines, `cmd …` shell lines, `&function/1`). */
+export interface MixAliases {
+  dir: string;
+  aliases: Record<string, string[]>;
+  /** The project's .check.exs turns ex_check's ExUnit tool off (`{:ex_unit, false}`). */
+  checkWithoutTests?: boolean;
+}
+
 export interface RecipeFile {
   dir: string;
   file: string;
@@ -228,4 +236,8 @@ export interface ProjectFiles {
   djangoCommands?(manage: string): DjangoCommands | null;
   /** The Laravel project whose artisan is `artisan` (absolute path): its own console commands; null without that artisan. */
   artisanCommands?(artisan: string): ArtisanCommands | null;
+  /** The migration tool (Flyway, Liquibase) the nearest Gradle or Maven build declares, in its own or its subprojects' build files; null for none. */
+  jvmMigrationTool?(dir: string): string | null;
+  /** The `aliases` of the nearest mix.exs; optional for readers that do not read Elixir. */
+  mixAliases?(dir: string): MixAliases | null;
 }

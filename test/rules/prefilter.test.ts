@@ -139,3 +139,15 @@ describe('the recipe check on the regression corpus', () => {
     }
   });
 });
+
+describe('shellPrefilter and the project files the classifier reads', () => {
+  it('sends calls whose verdict depends on a project file to Node: mix aliases, Spring Boot run tasks, python -m manage', () => {
+    const filters = new Map(shellPrefilter().map((f) => [f.word, f]));
+    const may = (line: string) => {
+      const [word, ...args] = line.split(' ');
+      return prefilterMayGuard(filters.get(word!)!, args);
+    };
+    expect(['mix setup', 'mix test.reset', 'gradle bootRun', 'gradle :app:bootRun', 'mvn spring-boot:run', 'python -m manage flush', 'python3 -m manage migrate'].filter((line) => !may(line))).toEqual([]);
+    expect(['gradle bootJar', 'mvn compile', 'python -m http.server'].filter(may)).toEqual([]);
+  });
+});

@@ -233,3 +233,84 @@ describe('make recipes and application programs', () => {
     }
   });
 });
+
+describe('justfiles', () => {
+  it("reads the recipes of the files a justfile imports, a `#!` recipe as one script, and `{{ … }}` as a value known at run time", async () => {
+    const dir = tempDir('dbsafe-justfile-');
+    try {
+      mkdirSync(path.join(dir.dir, 'justfiles'));
+      writeFileSync(path.join(dir.dir, 'Justfile'), "import 'justfiles/db.just'\n\nlint:\n    #!/usr/bin/env bash\n    set -euo pipefail\n    if ! cargo fmt --all -- --check; then\n      exit 1\n    fi\n\nclippy *args:\n    cargo clippy --workspace {{ args }} -- -D warnings\n");
+      writeFileSync(path.join(dir.dir, 'justfiles/db.just'), "db-migrate:\n    cargo sqlx migrate run --database-url $DATABASE_URL\n\ndb-reset target=\"0\":\n    #!/usr/bin/env bash\n    set -e\n    sqlx database reset -y --database-url {{ target }}\n\nfmt-check:\n    cargo fmt --check\n");
+      const verdict = async (command: string) => classifyCommandLine({ command, cwd: dir.dir });
+      expect(await verdict('just db-migrate')).toMatchObject({ guarded: true, rule: 'sqlx' });
+      expect(await verdict('just db-reset')).toMatchObject({ guarded: true, rule: 'sqlx' });
+      expect(await verdict('just fmt-check')).toMatchObject({ guarded: false });
+      expect(await verdict('just lint')).toMatchObject({ guarded: false });
+      expect(await verdict('just clippy')).toMatchObject({ guarded: false });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe('mix aliases and make rule lines with comments', () => {
+  it('judges `mix <alias>` by the tasks and shell commands of its steps, and ex_check by its .check.exs', async () => {
+    const dir = tempDir('dbsafe-mix-');
+    try {
+      writeFileSync(
+        path.join(dir.dir, 'mix.exs'),
+        'defmodule App.MixProject do\n  defp aliases do\n    [\n      setup: ["deps.get", "common"],\n      common: ["compile", "ecto.reset"],\n      "test.setup": ["ecto.create --quiet", "ecto.migrate --quiet"],\n      test: ["ecto.create --quiet", "ecto.migrate --quiet", "test"],\n      "assets.deploy": ["tailwind default --minify", "phx.digest"],\n      seed: "run priv/repo/seeds.exs",\n      erd: ["compile", ~s(cmd [ -z "$MIX_ENV" ] && yarn run create-erd || echo none)],\n      "ecto.reset": ["ecto.drop", "ecto.setup", &remove_log/1]\n    ]\n  end\nend\n',
+      );
+      writeFileSync(path.join(dir.dir, '.check.exs'), '[\n  tools: [\n    # {:ex_unit, true},\n    {:ex_unit, false},\n    {:credo, "mix credo"}\n  ]\n]\n');
+      const verdict = async (command: string) => classifyCommandLine({ command, cwd: dir.dir });
+      expect(await verdict('mix setup')).toMatchObject({ guarded: true, rule: 'mix-ecto' });
+      expect((await verdict('mix setup')).reason).toContain('mix alias "setup"');
+      expect(await verdict('mix test.setup')).toMatchObject({ guarded: true, rule: 'mix-ecto' });
+      expect(await verdict('mix test')).toMatchObject({ guarded: true });
+      expect(await verdict('mix seed')).toMatchObject({ guarded: true, rule: 'mix-run-database-script' });
+      expect(await verdict('mix assets.deploy')).toMatchObject({ guarded: false, rule: 'script-safe' });
+      expect(await verdict('mix erd')).toMatchObject({ guarded: false });
+      expect(await verdict('mix check')).toMatchObject({ guarded: false, rule: 'mix-check-without-tests' });
+      expect(await verdict('mix check --config=tooling/.check.exs')).toMatchObject({ guarded: true, rule: 'mix-check' });
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('reads a make target whose rule line ends in a comment holding `=`', async () => {
+    const dir = tempDir('dbsafe-make-comment-');
+    try {
+      mkdirSync(path.join(dir.dir, 'scripts'));
+      writeFileSync(path.join(dir.dir, 'Makefile'), 'signoff: ## Run the signoff script [exclude=<tag>]\n\t@if [ -n "$(exclude)" ]; then \\\n\t\t./scripts/signoff.sh --exclude $(exclude); \\\n\telse \\\n\t\t./scripts/signoff.sh; \\\n\tfi\n\nfmt: ## Format [check=1]\n\tgofmt -l .\n');
+      writeFileSync(path.join(dir.dir, 'scripts/signoff.sh'), '#!/bin/bash\nset -e\nmix test\n');
+      chmodSync(path.join(dir.dir, 'scripts/signoff.sh'), 0o755);
+      const verdict = async (command: string) => classifyCommandLine({ command, cwd: dir.dir });
+      expect(await verdict('make signoff')).toMatchObject({ guarded: true, rule: 'mix-test' });
+      expect(await verdict('make fmt')).toMatchObject({ guarded: false });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe('Spring Boot applications', () => {
+  it('guards bootRun and spring-boot:run when the build declares Flyway or Liquibase, which run on start-up', async () => {
+    const flyway = tempDir('dbsafe-gradle-');
+    const plain = tempDir('dbsafe-gradle-plain-');
+    try {
+      writeFileSync(path.join(flyway.dir, 'build.gradle'), "plugins { id 'org.springframework.boot' version '3.3.0' }\ndependencies {\n  implementation 'org.flywaydb:flyway-core'\n}\n");
+      writeFileSync(path.join(plain.dir, 'pom.xml'), '<project><dependencies><dependency><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n');
+      mkdirSync(path.join(plain.dir, 'provider'));
+      const verdict = async (command: string, dir: string) => classifyCommandLine({ command, cwd: dir });
+      expect(await verdict('./gradlew bootRun', flyway.dir)).toMatchObject({ guarded: true, rule: 'spring-boot-run-migrates' });
+      expect(await verdict('./gradlew :app:bootRun --args=--server.port=8081', flyway.dir)).toMatchObject({ guarded: true, rule: 'spring-boot-run-migrates' });
+      expect(await verdict('./gradlew bootJar', flyway.dir)).toMatchObject({ guarded: false });
+      expect(await verdict('./mvnw spring-boot:run', plain.dir)).toMatchObject({ guarded: false });
+      writeFileSync(path.join(plain.dir, 'provider', 'pom.xml'), '<project><dependencies><dependency><artifactId>liquibase-core</artifactId></dependency></dependencies></project>\n');
+      expect(await classifyCommandLine({ command: './mvnw spring-boot:run', cwd: plain.dir })).toMatchObject({ guarded: true, rule: 'spring-boot-run-migrates' });
+    } finally {
+      flyway.cleanup();
+      plain.cleanup();
+    }
+  });
+});

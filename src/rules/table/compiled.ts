@@ -1,22 +1,34 @@
 import type { CommandRule } from '../types.js';
 
+/**
+ * Spring Boot's run tasks start the application, which applies its Flyway or
+ * Liquibase migrations on start-up when the build declares either one
+ * (classify.ts reads the build files).
+ */
+export const SPRING_BOOT_RUN_TASKS: Readonly<Record<string, readonly string[]>> = { gradle: ['bootRun', '*:bootRun'], gradlew: ['bootRun', '*:bootRun'], mvn: ['spring-boot:run'], mvnw: ['spring-boot:run'] };
+
 /** Go, Rust, Elixir, .NET and JVM build tools, and the stand-alone migration tools they use. */
 export const COMPILED_RULES: readonly CommandRule[] = [
   { id: 'go-test', tools: ['go'], args: ['test', 'tool gotestsum'], guard: true, kind: 'test', reason: 'runs the Go tests, which often use the configured database' },
   { id: 'go-test', tools: ['gotestsum'], always: true, guard: true, kind: 'test', reason: 'runs the Go tests (gotestsum runs go test), which often use the configured database' },
-  { id: 'cargo-test', tools: ['cargo'], args: ['test', 'nextest', 'llvm-cov', 'tarpaulin', 'mutants'], guard: true, kind: 'test', reason: 'runs the Rust tests (a coverage or mutation tool runs them too), which often use the configured database' },
+  { id: 'cargo-test', tools: ['cargo'], args: ['test', 'nextest', 'llvm-cov', 'tarpaulin', 'mutants'], unlessFlags: ['--no-run'], guard: true, kind: 'test', reason: 'runs the Rust tests (a coverage or mutation tool runs them too), which often use the configured database' },
+  { id: 'cargo-build-only', tools: ['cargo'], args: ['build', 'check', 'clippy', 'fmt', 'doc', 'fetch', 'tree', 'metadata', 'clean', 'update', 'install', 'package', 'publish', 'vendor', 'generate-lockfile', 'sort', 'machete', 'udeps', 'deny', 'audit', 'outdated'], guard: false, kind: 'read-only', reason: 'builds, checks, formats or manages the Rust packages; no program or test runs' },
+  { id: 'cargo-test-compile-only', tools: ['cargo'], args: ['test', 'nextest run', 'nextest archive'], ifFlags: ['--no-run'], guard: false, kind: 'read-only', reason: 'with --no-run the tests are compiled and none runs' },
   { id: 'cargo-coverage-report', tools: ['cargo'], args: ['llvm-cov report', 'llvm-cov clean', 'llvm-cov show-env'], guard: false, kind: 'read-only', reason: 'reports or clears coverage data already collected; no test runs' },
   { id: 'cargo-run-database-program', tools: ['cargo'], args: ['run *migrat*', 'run *seed*', 'run *dbsetup*', 'run *setupdb*', 'run *initdb*', 'run *dbinit*'], guard: true, kind: 'migration', reason: "runs the project's program (or a binary of it) whose name or subcommand says it migrates, seeds or sets up the database" },
   { id: 'mix-test', tools: ['mix'], args: ['test', 'coveralls', 'coveralls.*'], guard: true, kind: 'test', reason: 'runs the Elixir tests (excoveralls runs them with coverage), which use the test database' },
+  { id: 'mix-check', tools: ['mix'], args: ['check'], guard: true, kind: 'test', reason: "runs the project's checks (ex_check), the ExUnit tests among them, which use the test database" },
   { id: 'mix-ecto', tools: ['mix'], args: ['ecto.*'], guard: true, kind: 'migration', reason: 'migrates, rolls back, resets or drops the database' },
   { id: 'mix-ecto-read-only', tools: ['mix'], args: ['ecto.gen.*', 'ecto.migrations', 'ecto.dump'], guard: false, kind: 'generator', reason: 'generates a migration or reads migration state' },
   { id: 'dotnet-test', tools: ['dotnet'], args: ['test'], guard: true, kind: 'test', reason: 'runs the .NET tests, which often use the configured database' },
   { id: 'dotnet-ef-write', tools: ['dotnet'], args: ['ef database update', 'ef database drop'], guard: true, kind: 'migration', reason: 'applies migrations to, or drops, the database' },
   { id: 'dotnet-ef-read-only', tools: ['dotnet'], args: ['ef migrations add', 'ef migrations list', 'ef migrations script', 'ef migrations remove', 'ef dbcontext *'], guard: false, kind: 'generator', reason: 'generates migration code or scripts; nothing is applied' },
+  { id: 'dotnet-database-program', tools: ['dotnet'], args: ['*migrat*.dll', '*Migrat*.dll', '*seed*.dll', '*Seed*.dll'], guard: true, kind: 'migration', reason: "runs the project's compiled program whose name says it migrates or seeds the database (`dotnet DatabaseMigrator.dll`)" },
   { id: 'dotnet-run-database-program', tools: ['dotnet'], args: ['run *migrat*', 'run * *migrat*', 'run *seed*', 'run * *seed*', 'run * * *seed*', 'run * * *migrat*', 'run *Migrat*', 'run * *Migrat*', 'run *Seed*', 'run * *Seed*'], guard: true, kind: 'migration', reason: "runs the project's program (`--project src/App.DbMigrator`) or passes it an argument that says it migrates or seeds the database" },
   { id: 'dotnet-read-only', tools: ['dotnet'], args: ['new', 'build', 'restore', 'run', 'publish', 'add', 'remove', 'tool', 'workload', 'dev-certs', 'format', 'pack', 'clean', 'sln', 'list', 'nuget', '--info', '--list-sdks'], guard: false, kind: 'read-only', reason: 'builds, runs or manages the project; no test suite or migration runs' },
-  { id: 'jvm-build-test', tools: ['mvn', 'mvnw', 'gradle', 'gradlew'], unlessFlags: ['-DskipTests', '-Dmaven.test.skip=true'], args: ['test', 'verify', 'package', 'install', 'deploy', 'integration-test', 'check', 'build', 'integrationTest', '*:test', '*:check', '*:build'], guard: true, kind: 'test', reason: 'runs the test phase, whose tests often use the configured database (unless -DskipTests skips them)' },
+  { id: 'jvm-build-test', tools: ['mvn', 'mvnw', 'gradle', 'gradlew'], unlessFlags: ['-DskipTests', '-Dmaven.test.skip=true', '-x=test', '--exclude-task=test'], args: ['test', 'verify', 'package', 'install', 'deploy', 'integration-test', 'check', 'build', 'integrationTest', '*:test', '*:check', '*:build'], guard: true, kind: 'test', reason: 'runs the test phase, whose tests often use the configured database (unless -DskipTests skips them)' },
   { id: 'jvm-build-migrate', tools: ['mvn', 'mvnw', 'gradle', 'gradlew'], args: ['flyway:*', 'liquibase:*', 'sql:execute', 'flyway*', 'update', 'dropAll', 'rollback*'], guard: true, kind: 'migration', reason: 'runs Flyway or Liquibase against the database' },
+  { id: 'jvm-database-task', tools: ['gradle', 'gradlew'], args: ['*DB', '*Db', '*Database', '*Databases', '*:*DB', '*:*Db', '*:*Database'], guard: true, kind: 'migration', reason: 'runs a build task whose name says it creates, drops or sets up a database (`createDB`, `dropDB`)' },
   { id: 'jvm-build-read-only', tools: ['mvn', 'mvnw', 'gradle', 'gradlew'], args: ['flyway:info', 'flyway:validate', 'flywayInfo', 'flywayValidate', 'liquibase:status', 'liquibase:diff', 'liquibase:updateSQL', 'liquibase:rollbackSQL', 'liquibase:futureRollbackSQL', 'liquibase:generateChangeLog', 'liquibase:diffChangeLog', 'liquibase:dbDoc', 'updateSQL', 'rollbackSQL', 'rollbackCountSQL', 'futureRollbackSQL', 'generateChangelog', 'generateChangeLog', 'diffChangelog', 'diffChangeLog', 'dbDoc'], guard: false, kind: 'read-only', reason: 'reads migration state, prints the SQL an update or rollback would run, or writes a changelog from the schema' },
 
   { id: 'golang-migrate', tools: ['migrate'], args: ['up', 'down', 'drop', 'force', 'goto'], guard: true, kind: 'migration', reason: 'applies, rolls back or drops migrations' },

@@ -20,6 +20,9 @@ export const COMMAND_RULES: readonly CommandRule[] = [...NODE_RULES, ...PHP_RULE
  */
 export const MULTI_TASK_TOOLS: ReadonlySet<string> = new Set(['rails', 'rake', 'mvn', 'mvnw', 'gradle', 'gradlew', 'mix']);
 
+/** Tools whose first word may pick a toolchain (`cargo +nightly test`): an option, never the subcommand. */
+export const TOOLCHAIN_SELECTING_TOOLS: ReadonlySet<string> = new Set(['cargo', 'rustc', 'rustdoc']);
+
 /** Tools whose only purpose is the database: a subcommand no row knows is guarded (fail closed). */
 export const DATABASE_TOOLS: ReadonlySet<string> = new Set([
   'prisma', 'drizzle-kit', 'knex', 'sequelize', 'sequelize-cli', 'typeorm', 'typeorm-ts-node-commonjs', 'typeorm-ts-node-esm', 'mikro-orm', 'mikro-orm-esm',
@@ -51,5 +54,7 @@ export const TOOL_VALUE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'drizzle-kit': ['--config', '--dialect', '--schema', '--out', '--url'],
   yoyo: ['-d', '--database', '-c', '--config', '-m', '--message', '-r', '--revision', '--migration-table', '--batch-mode'],
   'sea-orm-cli': ['-d', '--migration-dir', '-u', '--database-url', '-s', '--database-schema', '-o', '--output-dir'],
+  gradle: ['-x', '--exclude-task', '-p', '--project-dir', '-b', '--build-file', '-c', '--settings-file', '--init-script', '-I', '-g', '--gradle-user-home'],
+  gradlew: ['-x', '--exclude-task', '-p', '--project-dir', '-b', '--build-file', '-c', '--settings-file', '--init-script', '-I', '-g', '--gradle-user-home'],
   mix: ['--only', '--exclude', '--include', '--seed', '--max-failures', '--partitions', '--repo', '-r', '--step', '-n', '--to'],
 };
