@@ -234,6 +234,15 @@ export interface SnapshotRestoreResult {
  * standby is made in the background for the next restore.
  */
 export async function restoreSnapshotHoldingLock(store: BackupStore, target: Target, backup: StoredBackup, ops: SnapshotOps): Promise<SnapshotRestoreResult> {
+  const release = ops.holdConnection?.(target);
+  try {
+    return await restoreSnapshot(store, target, backup, ops);
+  } finally {
+    await release?.();
+  }
+}
+
+async function restoreSnapshot(store: BackupStore, target: Target, backup: StoredBackup, ops: SnapshotOps): Promise<SnapshotRestoreResult> {
   const snapshot = backup.manifest.snapshot!;
   if (!onSameServer(backup.manifest, target)) throw snapshotMessages.otherServer(backup.manifest.id, backup.manifest.location);
   await readDescriptor(backup);
