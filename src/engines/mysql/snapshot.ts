@@ -15,7 +15,7 @@ import { chooseCopyMethod, COPY_METHOD_LABEL, copyScript, isCompleteSnapshot, SN
 import { mysqlSnapshotMessages } from './snapshot-messages.js';
 import { holdConnection, schemaExists, serverVersion, withServer } from './snapshot-server.js';
 import { sessionsOn, terminate } from './snapshot-sessions.js';
-import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type SnapshotServer } from './snapshot-swap.js';
+import { copiedObjects, loadPrograms, programsOf, swapKeepingReplaced, userObjects, type SnapshotServer } from './snapshot-swap.js';
 
 /** Global privileges a snapshot needs: copy the tables, create the programs again, lock the source while it is read. */
 const NEEDED_PRIVILEGES = ['SELECT', 'INSERT', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'LOCK TABLES', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT'] as const;
@@ -293,7 +293,7 @@ export const snapshot: SnapshotOps = {
       // Independent questions, sent at once on the one connection.
       const [row, objects, liveExists, sessions] = await Promise.all([
         snapshotRow(server, standby),
-        userObjects(server, standby),
+        copiedObjects(server, standby),
         schemaExists(server, target.database),
         sessionsOn(server, target.database),
       ]);
