@@ -277,6 +277,9 @@ async function restoreSnapshot(store: BackupStore, target: Target, backup: Store
     });
   }
   stepBoundary('restore:copied');
+  // The next standby copy's plan is read before the swap, which may share its connection: the session settings the swap
+  // sets (the programs' sql_mode) must not shape the plan's SHOW CREATE TABLE.
+  await standbyCopy.catch(() => undefined);
   const forgetSafety = recordSafetyCopy(target, safetyName, backup.manifest.id);
   let swapped;
   try {
