@@ -203,6 +203,8 @@ export interface SnapshotOps {
    * next restore copies then).
    */
   prepareCopyInBackground(target: Target, from: string, to: string, marker: string): Promise<() => Promise<boolean>>;
+  /** Where the engine can: one connection to the server for all the calls on `target` until the returned release (a restore's steps share it). */
+  holdConnection?(target: Target): () => Promise<void>;
   /**
    * Put `standby` in place of the live database in one atomic step; the live
    * database is kept as `safetyCopy` (connections refused, marked). Sessions

@@ -30,6 +30,10 @@ export function standbyName(snapshot: string): string {
   return `${snapshot}_r`;
 }
 
+export function isStandbyName(name: string): boolean {
+  return /^dbsafe_snap_[0-9a-f]{8}_r$/.test(name);
+}
+
 /** A copy made by a restore that found no standby ready. */
 export function restoreCopyName(snapshot: string): string {
   return `${snapshot}_r${randomBytes(2).toString('hex')}`;

@@ -234,6 +234,15 @@ export interface SnapshotRestoreResult {
  * standby is made in the background for the next restore.
  */
 export async function restoreSnapshotHoldingLock(store: BackupStore, target: Target, backup: StoredBackup, ops: SnapshotOps): Promise<SnapshotRestoreResult> {
+  const release = ops.holdConnection?.(target);
+  try {
+    return await restoreSnapshot(store, target, backup, ops);
+  } finally {
+    await release?.();
+  }
+}
+
+async function restoreSnapshot(store: BackupStore, target: Target, backup: StoredBackup, ops: SnapshotOps): Promise<SnapshotRestoreResult> {
   const snapshot = backup.manifest.snapshot!;
   if (!onSameServer(backup.manifest, target)) throw snapshotMessages.otherServer(backup.manifest.id, backup.manifest.location);
   await readDescriptor(backup);
@@ -268,6 +277,9 @@ export async function restoreSnapshotHoldingLock(store: BackupStore, target: Tar
     });
   }
   stepBoundary('restore:copied');
+  // The next standby copy's plan is read before the swap, which may share its connection: the session settings the swap
+  // sets (the programs' sql_mode) must not shape the plan's SHOW CREATE TABLE.
+  await standbyCopy.catch(() => undefined);
   const forgetSafety = recordSafetyCopy(target, safetyName, backup.manifest.id);
   let swapped;
   try {

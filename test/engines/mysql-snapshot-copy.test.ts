@@ -57,6 +57,14 @@ describe('copyScript', () => {
     expect(at('UNLOCK TABLES;')).toBeLessThan(at('ALTER TABLE `dbsafe_snap_0a1b2c3d`.`orders` IMPORT TABLESPACE;'));
     expect(lines.at(-1)).toBe('INSERT INTO `dbsafe_snap_0a1b2c3d`.`__dbsafe_snapshot` SELECT tables, programs FROM `shop`.`__dbsafe_snapshot`;');
   });
+
+  it('a standby copy replacing an emptied or cut-off one drops it first, with foreign key checks off; a new copy drops nothing', () => {
+    const lines = copyScript(plan({ replacing: true })).trim().split('\n');
+    const drop = lines.indexOf('DROP DATABASE IF EXISTS `dbsafe_snap_0a1b2c3d`;');
+    expect(drop).toBeGreaterThan(lines.indexOf('SET SESSION foreign_key_checks = 0;'));
+    expect(drop).toBeLessThan(lines.findIndex((line) => line.startsWith('CREATE DATABASE `dbsafe_snap_0a1b2c3d`')));
+    expect(copyScript(plan())).not.toContain('DROP DATABASE');
+  });
 });
 
 describe('isCompleteSnapshot', () => {

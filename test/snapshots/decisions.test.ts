@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/audit/entry.js';
 import { copyModeOf, decideCopy, fallbackIsSaid, shouldAskToTerminate } from '../../src/store/copy-mode.js';
 import { compareTableRows } from '../../src/store/snapshot-rows.js';
+import { isStandbyName, restoreCopyName, standbyName } from '../../src/store/snapshot-naming.js';
 import { mayAskPerson } from '../../src/cli/session-prompt.js';
 import type { Manifest } from '../../src/store/manifest.js';
 import { pickUndoStep, undoSteps } from '../../src/store/undo.js';
@@ -66,6 +67,16 @@ describe('mayAskPerson', () => {
     expect(mayAskPerson({ stdinIsTerminal: true, stdoutIsTerminal: true, agent: true })).toBe(false);
     expect(mayAskPerson({ stdinIsTerminal: false, stdoutIsTerminal: true, agent: false })).toBe(false);
     expect(mayAskPerson({ stdinIsTerminal: true, stdoutIsTerminal: false, agent: false })).toBe(false);
+  });
+});
+
+describe('isStandbyName', () => {
+  // A restore leaves the standby it renamed into place empty, for the next standby copy to drop; any other copy it drops itself.
+  it('is the standby of a snapshot, not a restore\'s own copy nor a snapshot', () => {
+    expect(isStandbyName(standbyName('dbsafe_snap_0a1b2c3d'))).toBe(true);
+    expect(isStandbyName(restoreCopyName('dbsafe_snap_0a1b2c3d'))).toBe(false);
+    expect(isStandbyName('dbsafe_snap_0a1b2c3d')).toBe(false);
+    expect(isStandbyName('shop_r')).toBe(false);
   });
 });
 

@@ -83,6 +83,8 @@ export interface CopyPlan {
   snapshotRow: { fromSnapshot: true } | { programs: string };
   /** The server's data directory (tablespace method only). */
   dataDirectory?: string;
+  /** `to` may be there, incomplete (a standby cut off, or emptied by the restore that renamed its tables into place): dropped first. */
+  replacing?: boolean;
 }
 
 function snapshotRowStatements(plan: CopyPlan): string[] {
@@ -122,6 +124,7 @@ export function copyScript(plan: CopyPlan): string {
     'SET SESSION lock_wait_timeout = 30;',
     'SET SESSION foreign_key_checks = 0;',
     SNAPSHOT_SQL_MODE,
+    ...(plan.replacing ? [`DROP DATABASE IF EXISTS ${quoteIdentifier(to)};`] : []),
     `CREATE DATABASE ${quoteIdentifier(to)} CHARACTER SET ${plan.charset} COLLATE ${plan.collation} COMMENT ${plainLiteral(plan.comment)};`,
     `USE ${quoteIdentifier(to)};`,
     ...tables.map((table) => `${table.createStatement};`),

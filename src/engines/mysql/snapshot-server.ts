@@ -16,7 +16,8 @@ function textRows(results: unknown, fields: unknown): string[][] {
  * tool opened only when a step needs them.
  */
 export async function withServer<T>(target: Target, purpose: string, work: (server: SnapshotServer) => Promise<T>): Promise<T> {
-  const connection = await openConnection(target, { database: null, multipleStatements: true });
+  const held = heldConnections.get(connectionKey(target));
+  const connection = await (held ?? openConnection(target, { database: null, multipleStatements: true }));
   let session: Promise<MysqlSession> | null = null;
   let context: Promise<DumpContext> | null = null;
   const client = () => (session ??= MysqlSession.open(target, purpose));
@@ -37,9 +38,37 @@ export async function withServer<T>(target: Target, purpose: string, work: (serv
   try {
     return await work(server);
   } finally {
-    await connection.end().catch(() => undefined);
+    if (!held) await connection.end().catch(() => undefined);
     if (session) (await (session as Promise<MysqlSession>).catch(() => null))?.close();
   }
+}
+
+type Connection = Awaited<ReturnType<typeof openConnection>>;
+
+/** Connections kept open by holdConnection, by server and user: withServer's calls share them instead of each opening its own. */
+const heldConnections = new Map<string, Promise<Connection>>();
+
+function connectionKey(target: Target): string {
+  return JSON.stringify([target.host, target.socket, target.port, target.user]);
+}
+
+/**
+ * One connection to `target`'s server for every withServer call until the
+ * returned release: a restore's many short steps then pay for one handshake
+ * (queries of steps running at once queue on it, in order). Steps set only
+ * session settings the others do not rely on (foreign key checks off for a
+ * drop, sql_mode restored after programs).
+ */
+export function holdConnection(target: Target): () => Promise<void> {
+  const key = connectionKey(target);
+  if (heldConnections.has(key)) return async () => undefined;
+  const connection = openConnection(target, { database: null, multipleStatements: true });
+  connection.catch(() => heldConnections.delete(key));
+  heldConnections.set(key, connection);
+  return async () => {
+    heldConnections.delete(key);
+    await (await connection.catch(() => null))?.end().catch(() => undefined);
+  };
 }
 
 export async function serverVersion(server: SnapshotServer): Promise<FlavouredVersion> {

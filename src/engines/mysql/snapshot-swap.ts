@@ -38,6 +38,16 @@ export async function userObjects(server: SnapshotServer, database: string): Pro
 }
 
 /**
+ * The objects of a copy of a snapshot (a standby, a restore's own copy):
+ * its copy script makes tables only, the programs being text in its row, so
+ * the slow lists of triggers, routines and events are not read.
+ */
+export async function copiedObjects(server: SnapshotServer, database: string): Promise<SchemaObject[]> {
+  const rows = await server.query(`SELECT TABLE_TYPE, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ${textLiteral(database)};`);
+  return rows.map(([kind = '', name = '']) => ({ kind, name })).filter((object) => object.name !== SNAPSHOT_TABLE || !isMovableTable(object));
+}
+
+/**
  * Triggers, routines, events and views of `database` as text ('' when it
  * has none): through the driver, the server's SHOW CREATE in one round trip
  * (see programs.ts); over a client session, the dump tool's SQL.

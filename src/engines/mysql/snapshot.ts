@@ -4,18 +4,18 @@ import path from 'node:path';
 import { isLocalTarget } from '../container/choose.js';
 import { scratchRecordFile } from '../scratch-database.js';
 import { shellCopy, startDetachedCopy } from '../standby-copy.js';
-import { writeSecretFile } from '../tools.js';
+import { findTool, writeSecretFile } from '../tools.js';
 import type { SnapshotFacts, SnapshotOps } from '../types.js';
 import type { Target } from '../../target/types.js';
-import { SNAPSHOT_PREFIX } from '../../store/snapshot-naming.js';
-import { quoteIdentifier, serverLabel, stderrErrors, textLiteral } from './clients.js';
+import { isSnapshotFamilyName, isStandbyName, SNAPSHOT_PREFIX } from '../../store/snapshot-naming.js';
+import { quoteIdentifier, serverLabel, SQL_CLIENTS, stderrErrors, textLiteral } from './clients.js';
 import { markerStoreFor } from './live.js';
 import { mysqlPlacement } from './container.js';
 import { chooseCopyMethod, COPY_METHOD_LABEL, copyScript, isCompleteSnapshot, SNAPSHOT_TABLE, type CopyMethod, type CopyPlan, type TableFacts } from './snapshot-copy.js';
 import { mysqlSnapshotMessages } from './snapshot-messages.js';
-import { schemaExists, serverVersion, withServer } from './snapshot-server.js';
+import { holdConnection, schemaExists, serverVersion, withServer } from './snapshot-server.js';
 import { sessionsOn, terminate } from './snapshot-sessions.js';
-import { loadPrograms, programsOf, swapKeepingReplaced, userObjects, type SnapshotServer } from './snapshot-swap.js';
+import { copiedObjects, loadPrograms, programsOf, swapKeepingReplaced, userObjects, type SnapshotServer } from './snapshot-swap.js';
 
 /** Global privileges a snapshot needs: copy the tables, create the programs again, lock the source while it is read. */
 const NEEDED_PRIVILEGES = ['SELECT', 'INSERT', 'CREATE', 'DROP', 'ALTER', 'INDEX', 'LOCK TABLES', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER', 'CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT'] as const;
@@ -52,7 +52,9 @@ async function tableCount(server: SnapshotServer, database: string): Promise<num
 async function dataDirectoryAccess(server: SnapshotServer, database: string): Promise<{ dir: string } | { why: string }> {
   if (process.env.DBSAFE_MYSQL_SNAPSHOT_COPY === 'logical') return { why: mysqlSnapshotMessages.rowsAskedFor };
   if (!isLocalTarget(server.target)) return { why: mysqlSnapshotMessages.dataDirectoryRemote };
-  if ((await mysqlPlacement(server.target)).kind === 'container') return { why: mysqlSnapshotMessages.dataDirectoryInContainer };
+  // A snapshot's name is random: its directory under the server's data directory proves the files are the server's, with no
+  // container to look for (which costs a connection and the tools' versions).
+  if (!isSnapshotFamilyName(database) && (await mysqlPlacement(server.target)).kind === 'container') return { why: mysqlSnapshotMessages.dataDirectoryInContainer };
   const [row] = await server.query('SELECT @@datadir;');
   const dir = row?.[0];
   if (!dir || dir === 'NULL') return { why: mysqlSnapshotMessages.dataDirectoryUnknown };
@@ -194,27 +196,33 @@ async function databaseBytes(server: SnapshotServer, database: string): Promise<
  * snapshot. The shell removes the directory either way.
  */
 async function prepareCopyInBackground(target: Target, from: string, to: string, marker: string): Promise<() => Promise<boolean>> {
-  const prepared = await withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
-    const session = await server.client();
-    if (session.exec) return null;
-    const plan = await readCopyPlan(server, from, to, marker, { fromSnapshot: true });
-    const secret = writeSecretFile('client.cnf', '');
-    const dir = path.dirname(secret.file);
-    const script = path.join(dir, 'copy.sql');
-    writeFileSync(script, copyScript(plan), { mode: 0o600 });
-    // The session's option file holds the password: the detached client gets its own copy.
-    writeFileSync(secret.file, (await import('./option-file.js')).clientOptionFile(target), { mode: 0o600 });
-    return { client: session.client.path, secret, dir, script };
-  });
-  if (!prepared) return async () => false;
+  // The SQL client on this machine runs the script: found on PATH, not asked its version (the copy is server-side SQL), and
+  // no container looked for (the data directory is used only where the snapshot's own files are, see dataDirectoryAccess).
+  const client = findTool(SQL_CLIENTS);
+  const prepared = !client
+    ? null
+    : await withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
+        const plan = await readCopyPlan(server, from, to, marker, { fromSnapshot: true });
+        const secret = writeSecretFile('client.cnf', '');
+        const dir = path.dirname(secret.file);
+        const script = path.join(dir, 'copy.sql');
+        writeFileSync(script, copyScript({ ...plan, replacing: true }), { mode: 0o600 });
+        // The client gets its own option file: it holds the password.
+        writeFileSync(secret.file, (await import('./option-file.js')).clientOptionFile(target), { mode: 0o600 });
+        return { client, secret, dir, script };
+      });
   return () =>
     withServer(target, 'copy a MySQL/MariaDB snapshot', async (server) => {
       if (await exists(server, to)) {
-        prepared.secret.remove();
+        prepared?.secret.remove();
         return true;
       }
-      // A standby cut off earlier, not being made any more: made again from the start.
-      if (await schemaExists(server, to)) await dropDatabase(server, to);
+      if (!prepared) {
+        // No copy will replace it: a standby cut off, or emptied by a restore, goes now.
+        if (await schemaExists(server, to)) await dropDatabase(server, to);
+        return false;
+      }
+      // A standby cut off earlier, or emptied by the restore that renamed its tables into place, is dropped by the script first.
       const shell =
         '"$0" --defaults-extra-file="$1" --default-character-set=utf8mb4 --batch < "$2" >/dev/null 2>&1; status=$?; [ "$status" -ne 0 ] || rm -f "$3"; rm -rf -- "$4"; exit $status';
       const args = [prepared.client, prepared.secret.file, prepared.script, scratchRecordFile(target, to), prepared.dir];
@@ -278,12 +286,14 @@ export const snapshot: SnapshotOps = {
 
   prepareCopyInBackground,
 
+  holdConnection,
+
   async swapIn(target, standby, safetyCopy, marker) {
     await withServer(target, 'restore a MySQL/MariaDB snapshot', async (server) => {
       // Independent questions, sent at once on the one connection.
       const [row, objects, liveExists, sessions] = await Promise.all([
         snapshotRow(server, standby),
-        userObjects(server, standby),
+        copiedObjects(server, standby),
         schemaExists(server, target.database),
         sessionsOn(server, target.database),
       ]);
@@ -297,7 +307,8 @@ export const snapshot: SnapshotOps = {
         await terminate(server, target.database, sessions);
       }
       await swapKeepingReplaced(server, { live: target.database, incoming: standby, retired: safetyCopy, marker }, incoming);
-      await dropDatabase(server, standby);
+      // The snapshot's standby, now empty, is dropped by the next standby copy in the background (or by its start when none can run).
+      if (!isStandbyName(standby)) await dropDatabase(server, standby);
     });
   },
 
