@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, runMeasured, type BenchRow, type ProcessRun } from './measure.js';
@@ -53,9 +53,14 @@ export interface BenchProject {
   env: NodeJS.ProcessEnv;
 }
 
-/** A project directory whose DATABASE_URL is `url`; it is also the CLI's HOME, so a bench leaves no state elsewhere. */
+/**
+ * A project directory whose DATABASE_URL is `url`; it is also the CLI's HOME,
+ * so a bench leaves no state elsewhere. Like a user's home it has ~/.cache,
+ * where dbsafe keeps its compiled code between runs (src/cli/code-cache.ts).
+ */
 export function benchProject(url: string, config: Record<string, unknown> = {}): BenchProject {
   const dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-bench-'));
+  mkdirSync(path.join(dir, '.cache'));
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'bench', private: true, dbsafe: { retention: 50, ...config } }));
   return { dir, env: { PATH: process.env.PATH, HOME: dir, DATABASE_URL: url } };
 }
