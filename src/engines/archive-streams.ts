@@ -1,9 +1,8 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { createReadStream, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { createReadStream, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
+import { makePrivateFifo } from '../store/pipe-output.js';
 import type { ProgressSink, StoredBytesCheck } from './types.js';
 
 /** A file read for a child's stdin, reporting bytes read so far (a restore's progress). */
@@ -160,14 +159,9 @@ export async function checkedFileFeed(
   progress?: ProgressSink,
   skip = 0,
 ): Promise<{ stdin: { fd: number }; finish(): Promise<void>; close(): Promise<void> } | null> {
-  let dir: string;
-  try {
-    dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-pipe-'));
-    execFileSync('mkfifo', ['-m', '600', path.join(dir, 'pipe')], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  const fifo = path.join(dir, 'pipe');
+  const made = makePrivateFifo();
+  if (!made) return null;
+  const { dir, fifo } = made;
   let writer: FileHandle;
   let readEnd: number;
   try {

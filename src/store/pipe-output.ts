@@ -13,6 +13,24 @@ export interface PipeReader {
   finished: Promise<void>;
 }
 
+/** A FIFO only this user can open, in a new private directory (the caller removes `dir`); null where FIFOs cannot be made (no mkfifo). */
+export function makePrivateFifo(): { dir: string; fifo: string } | null {
+  let dir: string;
+  try {
+    dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-pipe-'));
+  } catch {
+    return null;
+  }
+  const fifo = path.join(dir, 'pipe');
+  try {
+    execFileSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore' });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  return { dir, fifo };
+}
+
 /**
  * A FIFO whose reader passes every chunk to `onChunk` through one fixed
  * buffer. Node's streams allocate a Buffer per 64 KiB read and free them
@@ -21,14 +39,9 @@ export interface PipeReader {
  * Returns null where FIFOs cannot be made (no mkfifo): use a stream then.
  */
 export async function openPipeReader(onChunk: (chunk: Buffer) => Promise<void>): Promise<PipeReader | null> {
-  let dir: string;
-  try {
-    dir = mkdtempSync(path.join(tmpdir(), 'dbsafe-pipe-'));
-    execFileSync('mkfifo', ['-m', '600', path.join(dir, 'pipe')], { stdio: 'ignore' });
-  } catch {
-    return null;
-  }
-  const fifo = path.join(dir, 'pipe');
+  const made = makePrivateFifo();
+  if (!made) return null;
+  const { dir, fifo } = made;
   try {
     // Opening a FIFO waits for the other end: the read end opens on the thread pool while this thread opens the write end.
     const reading = fs.open(fifo, 'r');
