@@ -48,6 +48,8 @@ export function databasePathWord(text: string): string | null {
 
 /** Words of a framework command's name that say it only reports (`get_migration_status`, `migrations:list`, `seed:show`). */
 export const READ_ONLY_NAME_WORDS: readonly string[] = ['status', 'list', 'show', 'check', 'print', 'plan'];
+/** Words that change data whatever else the name says: `db:reset_and_check` resets, then checks. */
+const CHANGING_NAME_WORDS: readonly string[] = ['reset', 'drop', 'seed', 'seeds', 'truncate', 'fresh', 'wipe', 'purge', 'delete', 'clear', 'load', 'rollback', 'refresh', 'populate', 'import', 'restore', 'flush', 'destroy', 'clean', 'run', 'up', 'down', 'apply', 'fix', 'repair', 'and', 'then'];
 
 function serverTestPathVerdict(scriptPath: string): RuleVerdict | null {
   if (!scriptPath.includes('/') && !SCRIPT_EXTENSIONS.test(scriptPath)) return null;
@@ -71,7 +73,7 @@ const SCHEMA_VERBS: readonly string[] = ['sync', 'update', 'create', 'drop', 'lo
  */
 export function commandNameVerdict(tool: string, command: string): RuleVerdict | null {
   const words = pathWords(command.replaceAll(':', ' '));
-  const reads = words.find((w) => READ_ONLY_NAME_WORDS.includes(w));
+  const reads = words.some((w) => CHANGING_NAME_WORDS.includes(w)) ? undefined : words.find((w) => READ_ONLY_NAME_WORDS.includes(w));
   if (reads) return { guarded: false, rule: 'command-name-word', reason: `runs the ${tool} command ${command}, whose name has the word "${reads}": it reports, and changes nothing`, kind: 'read-only' };
   const database = words.find((word) => DATABASE_PATH_WORDS.includes(word) || JOINED_SETUP_WORDS.includes(word));
   const schema = words.includes('schema') && words.some((word) => SCHEMA_VERBS.includes(word)) ? 'schema' : undefined;

@@ -560,6 +560,9 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['go --help', false, 'help-or-version'],
   ['./manage.py get_migration_status --output=migration_status_test', false, 'command-name-word'],
   ['./manage.py apply_migrations', true, 'command-name-word'],
+  // A reporting word does not clear a name that also changes data.
+  ['./manage.py reset_db_and_check', true, 'command-name-word'],
+  ['bin/console app:seed-show-progress', true, 'command-name-word'],
   ['npx playwright install', false, 'browser-setup'],
   ['karma start', false, 'browser-test-runner'],
   ['cypress open', false, 'browser-setup'],
