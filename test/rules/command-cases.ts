@@ -549,7 +549,8 @@ export const COMMAND_CASES: readonly (readonly [string, boolean, string])[] = [
   ['yarn prisma-migrate deploy --schema ./prisma/postgres/schema.prisma', true, 'script-database'],
   ['yarn lint-staged', false, 'no-rule'],
   // read-only forms of database tools
-  ['prisma migrate dev --create-only', false, 'prisma-create-only'],
+  // --create-only still checks for drift and offers to reset the database, after applying pending migrations (prisma/orm#8053, #6579, #9621).
+  ['prisma migrate dev --create-only', true, 'prisma-migrate'],
   ['prisma migrate dev --name init', true, 'prisma-migrate'],
   ['sql-migrate up --help', false, 'help-or-version'],
   // After `--` the word is the command's argument, and a program runner hands its program the words after it.

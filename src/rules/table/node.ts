@@ -15,7 +15,6 @@ export const NODE_RULES: readonly CommandRule[] = [
   { id: 'browser-test-runner', tools: ['karma'], always: true, guard: false, kind: 'test', reason: 'runs front-end unit tests inside a browser, which reaches no database' },
 
   // Before prisma-migrate: on an equal match the earlier row decides.
-  { id: 'prisma-create-only', tools: ['prisma'], args: ['migrate dev'], ifFlags: ['--create-only'], guard: false, kind: 'generator', reason: '--create-only writes the new migration file without applying it' },
 
   { id: 'prisma-migrate', tools: ['prisma'], args: ['migrate dev', 'migrate reset', 'migrate deploy', 'migrate resolve'], guard: true, kind: 'migration', reason: 'applies, resets or rewrites migrations in the database (reset drops every table)' },
   { id: 'prisma-db-write', tools: ['prisma'], args: ['db push', 'db seed', 'db execute'], guard: true, kind: 'data', reason: 'changes the schema or data of the database directly' },
